@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Orchestrator.Cli.Commands;
+using Spectre.Console;
+
+namespace Orchestrator.Cli;
+
+/// <summary>Builds the command tree and runs it; returns the process exit code.</summary>
+public static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        var root = new RootCommand(
+            "Orchestrator: bring up PostgreSQL and MariaDB primary/replica topologies from YAML environment files, " +
+            "and see their health.\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
+        {
+            ValidateCommand.Create(console),
+            UpCommand.Create(console),
+            DownCommand.Create(console),
+            StatusCommand.Create(console),
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                console.MarkupLineInterpolated($"[red]error:[/] {error.Message}");
+            }
+
+            console.WriteLine("Run 'orchestrator --help' for usage.");
+            return ExitCodes.BadInput;
+        }
+
+        var configuration = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            Output = new AnsiTextWriter(console),
+        };
+        try
+        {
+            return await parse.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            console.MarkupLine("[yellow]cancelled[/]");
+            return ExitCodes.Failed;
+        }
+    }
+}

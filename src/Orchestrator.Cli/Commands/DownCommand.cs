@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Orchestrator.Topology;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator down -e FILE [--purge]</c>: stops a local environment, optionally deleting its data.</summary>
+internal static class DownCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var purge = new Option<bool>("--purge")
+        {
+            Description = "Also delete the environment's data directories, logs and generated passwords (the whole state directory).",
+        };
+        var command = new Command("down", "Stop every node of a local environment cleanly. Data is kept unless --purge is given.")
+        {
+            environment,
+            stateDir,
+            purge,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
+            if (env is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            return await OperationErrors.RunAsync(console, async () =>
+            {
+                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
+                var outcome = await topology.DownAsync(parse.GetValue(purge), cancellationToken);
+                var stopped = outcome.Nodes.Count(n => n.Action == NodeDownAction.Stopped);
+                var message = stopped == 0 ? $"Environment '{env.Name}': no node was running." : $"Environment '{env.Name}' is down ({stopped} node{(stopped == 1 ? "" : "s")} stopped).";
+                console.MarkupLineInterpolated($"[green]{message}[/]");
+                if (outcome.Purged)
+                {
+                    console.MarkupLineInterpolated($"Deleted {outcome.StateDirectory}.");
+                }
+
+                return ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+}

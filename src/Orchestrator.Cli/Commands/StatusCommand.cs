@@ -1,0 +1,111 @@
+using System.CommandLine;
+using Orchestrator.Environments;
+using Orchestrator.Topology;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator status -e FILE [--json]</c>: every node's role, health and lag, as the servers report them.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var json = CommonOptions.Json();
+        var command = new Command(
+            "status",
+            "Show each node as its server reports it: role, reachability, version, where it replicates from, replication state and lag. " +
+            "Exit 0 when every node is reachable and in the role the file gives it, 1 otherwise.")
+        {
+            environment,
+            stateDir,
+            json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
+            if (env is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            return await OperationErrors.RunAsync(console, async () =>
+            {
+                var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    console.Profile.Width = int.MaxValue / 2;
+                    console.WriteLine(StatusJson.Render(status));
+                }
+                else
+                {
+                    console.Write(Table(env, status));
+                }
+
+                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole);
+                return healthy ? ExitCodes.Ok : ExitCodes.Failed;
+            });
+        });
+        return command;
+    }
+
+    private static Table Table(EnvironmentDefinition env, EnvironmentStatus status)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{env.Name} ({EngineNames.Display(env.Engine)}, {env.Provider.ToString().ToLowerInvariant()})")
+            .AddColumns("node", "endpoint", "role", "reachable", "version", "replicating from", "state", "position", "lag");
+        foreach (var node in status.Nodes)
+        {
+            var role = node.Role is null ? "[grey]?[/]" : node.Role.Value.ToString().ToLowerInvariant();
+            if (node.Role is { } observed && (int)observed != (int)node.ExpectedRole)
+            {
+                role = $"[yellow]{role}[/] [grey](file: {node.ExpectedRole.ToString().ToLowerInvariant()})[/]";
+            }
+
+            table.AddRow(
+                Markup.Escape(node.Name),
+                Markup.Escape(node.Endpoint),
+                role,
+                node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(Shorten(node.Error ?? ""))}[/]",
+                Markup.Escape(node.ServerVersion ?? ""),
+                Markup.Escape(node.ReplicatingFrom ?? ""),
+                Markup.Escape(node.ReplicationState ?? ""),
+                Markup.Escape(node.Position ?? ""),
+                Lag(node));
+        }
+
+        return table;
+    }
+
+    private static string Lag(NodeStatus node)
+    {
+        if (node.Role != ObservedRole.Replica)
+        {
+            return "";
+        }
+
+        var parts = new List<string>();
+        if (node.LagBytes is { } bytes)
+        {
+            parts.Add($"{bytes} B");
+        }
+
+        if (node.LagTransactions is { } transactions)
+        {
+            parts.Add($"{transactions} trx");
+        }
+
+        if (node.LagSeconds is { } seconds)
+        {
+            parts.Add($"{seconds:0} s");
+        }
+
+        var text = string.Join(", ", parts);
+        return parts.Count > 0 && node.LagBytes is null or 0 && node.LagTransactions is null or 0 && node.LagSeconds is null or 0
+            ? $"[green]{text}[/]"
+            : $"[yellow]{Markup.Escape(text)}[/]";
+    }
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+}

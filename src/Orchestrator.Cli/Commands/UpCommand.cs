@@ -1,0 +1,58 @@
+using System.CommandLine;
+using Orchestrator.Topology;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator up -e FILE</c>: initialises and starts every node of a local environment.</summary>
+internal static class UpCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var command = new Command(
+            "up",
+            "Initialise (first time) and start every node of a local environment: the primary first, then its replicas, cloned from their sources and " +
+            "replicating. Nodes already running are left alone; nodes that crashed are restarted. Servers keep running after the command exits.")
+        {
+            environment,
+            stateDir,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
+            if (env is null)
+            {
+                return ExitCodes.BadInput;
+            }
+
+            return await OperationErrors.RunAsync(console, async () =>
+            {
+                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
+                console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {env.Nodes.Count} nodes) in {topology.State.Root}");
+                var outcome = await topology.UpAsync(cancellationToken);
+                if (outcome.ChangedNothing)
+                {
+                    console.MarkupLineInterpolated($"[green]Environment '{env.Name}' is already up: all {outcome.Nodes.Count} nodes are running; nothing changed.[/]");
+                    return ExitCodes.Ok;
+                }
+
+                var summary = string.Join(", ", outcome.Nodes.GroupBy(n => n.Action).Select(g => $"{Describe(g.Key)} {g.Count()}"));
+                console.MarkupLineInterpolated($"[green]Environment '{env.Name}' is up[/] in {outcome.Elapsed.TotalSeconds:0.0}s ({summary}).");
+                return ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+
+    private static string Describe(NodeUpAction action) => action switch
+    {
+        NodeUpAction.AlreadyRunning => "already running",
+        NodeUpAction.Started => "started",
+        NodeUpAction.Recovered => "recovered after an unclean stop",
+        NodeUpAction.Initialized => "initialised",
+        NodeUpAction.Bootstrapped => "cloned",
+        _ => action.ToString(),
+    };
+}

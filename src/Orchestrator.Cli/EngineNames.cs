@@ -1,0 +1,13 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Cli;
+
+internal static class EngineNames
+{
+    public static string Display(EngineKind engine) => engine switch
+    {
+        EngineKind.Postgres => "PostgreSQL",
+        EngineKind.MariaDb => "MariaDB",
+        _ => engine.ToString(),
+    };
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Cli;
+
+/// <summary>
+/// The stable JSON shape of <c>status --json</c> (documented in the README). Field names and
+/// meanings only ever grow; nulls are written, not omitted, so every key is always present.
+/// </summary>
+internal static class StatusJson
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static string Render(EnvironmentStatus status) => JsonSerializer.Serialize(
+        new
+        {
+            environment = status.Environment,
+            engine = status.Engine.ToString().ToLowerInvariant(),
+            provider = status.Provider.ToString().ToLowerInvariant(),
+            nodes = status.Nodes.Select(n => new
+            {
+                name = n.Name,
+                endpoint = n.Endpoint,
+                expectedRole = n.ExpectedRole,
+                role = n.Role,
+                reachable = n.Reachable,
+                error = n.Error,
+                serverVersion = n.ServerVersion,
+                replicatingFrom = n.ReplicatingFrom,
+                replicationState = n.ReplicationState,
+                position = n.Position,
+                lagBytes = n.LagBytes,
+                lagTransactions = n.LagTransactions,
+                lagSeconds = n.LagSeconds,
+            }),
+        },
+        Options);
+}

@@ -1,0 +1,8 @@
+namespace Orchestrator.Data;
+
+/// <summary>An error reported by a database server or its client library, with the server's code.</summary>
+public sealed class DatabaseException(string message, string code, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The server's error number (MariaDB) or SQLSTATE (PostgreSQL).</summary>
+    public string Code { get; } = code;
+}

@@ -1,0 +1,16 @@
+namespace Orchestrator.Data;
+
+/// <summary>
+/// The small connection interface every engine implements (Npgsql for PostgreSQL, MariaDB
+/// Connector/C for MariaDB). SQL text is engine-specific; values are always passed as
+/// parameters, in the engine's own placeholder syntax ($1 on PostgreSQL, ? on MariaDB).
+/// A session is used by one caller at a time.
+/// </summary>
+public interface IDbSession : IAsyncDisposable
+{
+    string ServerVersion { get; }
+
+    Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,60 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.MariaDb;
+
+public sealed class MariaDbEngine : IEngine
+{
+    public EngineKind Kind => EngineKind.MariaDb;
+
+    public string DefaultServiceUser => "mysql";
+
+    public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
+        await MariaDbSession.OpenAsync(target, cancellationToken);
+
+    public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database);
+
+    public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
+        var variables = (await session.QueryAsync(
+            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos",
+            cancellationToken: cancellationToken)).Single();
+        var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
+            .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
+        if (replica is null)
+        {
+            return new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null);
+        }
+
+        return new NodeObservation(
+            ObservedRole.Replica,
+            variables.GetString("version")!,
+            replica.GetString("Master_Host"),
+            (int?)replica.GetInt64("Master_Port"),
+            ReplicationState(replica),
+            variables.GetString("slave_pos"),
+            replica.GetDouble("Seconds_Behind_Master"));
+    }
+
+    public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>
+        new(null, GtidPosition.Distance(primary.Position, replica.Position));
+
+    public ILocalServer CreateLocalServer(LocalContext context) => new MariaDbLocalServer(this, context);
+
+    private static string ReplicationState(DbRow status)
+    {
+        var io = status.GetString("Slave_IO_Running");
+        var sql = status.GetString("Slave_SQL_Running");
+        if (io == "Yes" && sql == "Yes")
+        {
+            return "replicating";
+        }
+
+        var error = new[] { status.GetString("Last_IO_Error"), status.GetString("Last_SQL_Error") }.FirstOrDefault(e => !string.IsNullOrEmpty(e));
+        return $"io {io?.ToLowerInvariant()}, sql {sql?.ToLowerInvariant()}" + (error is null ? "" : $": {error}");
+    }
+}

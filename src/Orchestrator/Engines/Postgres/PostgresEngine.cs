@@ -1,0 +1,55 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.Postgres;
+
+public sealed class PostgresEngine : IEngine
+{
+    private const string ObserveSql = """
+        SELECT pg_is_in_recovery() AS in_recovery,
+               current_setting('server_version') AS version,
+               (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS position,
+               r.status AS receiver_status, r.sender_host, r.sender_port
+        FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
+        """;
+
+    public EngineKind Kind => EngineKind.Postgres;
+
+    public string DefaultServiceUser => "postgres";
+
+    public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
+        await PostgresSession.OpenAsync(target, cancellationToken);
+
+    public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres");
+
+    public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
+        var row = (await session.QueryAsync(ObserveSql, cancellationToken: cancellationToken)).Single();
+        var inRecovery = row.GetBoolean("in_recovery") == true;
+        return new NodeObservation(
+            inRecovery ? ObservedRole.Replica : ObservedRole.Primary,
+            row.GetString("version") ?? session.ServerVersion,
+            row.GetString("sender_host"),
+            (int?)row.GetInt64("sender_port"),
+            inRecovery ? row.GetString("receiver_status") ?? "disconnected" : null,
+            row.GetString("position"),
+            LagSeconds: null);
+    }
+
+    public ReplicationLag Lag(NodeObservation primary, NodeObservation replica)
+    {
+        if (primary.Position is null || replica.Position is null)
+        {
+            return new ReplicationLag(null, null);
+        }
+
+        var behind = (long)Lsn.Parse(primary.Position) - (long)Lsn.Parse(replica.Position);
+        return new ReplicationLag(Math.Max(0, behind), null);
+    }
+
+    public ILocalServer CreateLocalServer(LocalContext context) => new PostgresLocalServer(this, context);
+}

@@ -1,0 +1,241 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>Initialises, clones, starts and stops PostgreSQL 15 servers under the state directory.</summary>
+internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext context) : ILocalServer
+{
+    private PostgresBinaries? _binaries;
+
+    private PostgresBinaries Binaries => _binaries ?? throw new InvalidOperationException("CheckPrerequisitesAsync must run first");
+
+    private EnvironmentDefinition Environment => context.Environment;
+
+    public async Task CheckPrerequisitesAsync(CancellationToken cancellationToken) =>
+        _binaries = await PostgresBinaries.LocateAsync(Environment.Local, cancellationToken);
+
+    public async Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (!context.State.IsInitialized(node))
+        {
+            return LocalNodeState.NotInitialized;
+        }
+
+        // pg_ctl status checks the pid in postmaster.pid against the running processes: exit 0 running, 3 not.
+        var status = await ProcessRunner.RunAsync(PgCtl(node, "status"), cancellationToken);
+        if (status.ExitCode == 0)
+        {
+            return LocalNodeState.Running;
+        }
+
+        return File.Exists(Path.Combine(context.State.DataDir(node), "postmaster.pid")) ? LocalNodeState.Crashed : LocalNodeState.Stopped;
+    }
+
+    public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var nodeDir = await PrepareNodeDirAsync(node, cancellationToken);
+        var pwfile = Path.Combine(nodeDir, "initdb.pw");
+        await WriteOwnedAsync(pwfile, context.Credentials.AdminPassword.Reveal() + "\n", cancellationToken);
+        try
+        {
+            await context.Progress.StepAsync(node.Name, "initdb", () => Run(new ProcessSpec(Binaries.Path("initdb"), [
+                "-D", context.State.DataDir(node),
+                "-U", context.Credentials.AdminUser,
+                $"--pwfile={pwfile}",
+                "--auth-host=scram-sha-256",
+                "--auth-local=scram-sha-256",
+                "-E", "UTF8",
+                "--no-locale",
+            ]), cancellationToken));
+        }
+        finally
+        {
+            File.Delete(pwfile);
+        }
+
+        await WriteConfigAsync(node, cancellationToken);
+        await StartAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, "create replication role", () => CreateReplicationRoleAsync(node, cancellationToken));
+        context.State.MarkInitialized(node);
+    }
+
+    public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(primary, context.Credentials), cancellationToken);
+        if ((await session.QueryAsync("SELECT 1 FROM pg_database WHERE datname = $1", [Environment.Database], cancellationToken)).Count == 0)
+        {
+            await context.Progress.StepAsync(primary.Name, $"create database '{Environment.Database}'", () =>
+                session.ExecuteAsync($"CREATE DATABASE {PostgresSql.Identifier(Environment.Database)}", cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        var nodeDir = await PrepareNodeDirAsync(node, cancellationToken);
+        await WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        await CreateSlotAsync(node, source, cancellationToken);
+        await context.Progress.StepAsync(node.Name, $"pg_basebackup from {source.Name}", () => Run(
+            new ProcessSpec(Binaries.Path("pg_basebackup"), [
+                "-h", source.Host, "-p", source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-U", context.Credentials.ReplicationUser, "--no-password",
+                "-D", context.State.DataDir(node),
+                "-X", "stream", "-c", "fast", "-S", node.SlotName,
+            ])
+            {
+                Environment = new Dictionary<string, string> { ["PGPASSFILE"] = Passfile(node), ["PGAPPNAME"] = node.Name },
+                WorkingDirectory = nodeDir,
+            },
+            cancellationToken));
+        await WriteConfigAsync(node, cancellationToken);
+        await WriteOwnedAsync(Path.Combine(context.State.DataDir(node), "standby.signal"), "", cancellationToken);
+        await StartAsync(node, cancellationToken);
+        context.State.MarkInitialized(node);
+    }
+
+    public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (PortProbe.IsListening(node.Host, node.Port))
+        {
+            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}. Stop it, or give the node another port.");
+        }
+
+        await WriteConfigAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
+        {
+            // After a SIGKILL the old server's children can hold its shared memory for a moment;
+            // pg_ctl then fails fast, and a short retry succeeds once they have exited.
+            for (var attempt = 1; ; attempt++)
+            {
+                var spec = PgCtl(node, "start", "-w", "-t", "120", "-l", context.State.LogFile(node));
+                var result = await ProcessRunner.RunAsync(spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
+                if (result.ExitCode == 0)
+                {
+                    return;
+                }
+
+                if (attempt == 5)
+                {
+                    throw new LocalProviderException($"node '{node.Name}' did not start; see {context.State.LogFile(node)}\n{ProcessRunner.Describe(spec, result)}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
+            }
+        });
+    }
+
+    public async Task StopAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        // A fast shutdown waits until connected standbys have received all WAL, so a primary
+        // stopped before its replicas leaves them complete.
+        await context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => Run(PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
+    }
+
+    public Task WaitUntilReplicatingAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        context.Progress.StepAsync(node.Name, $"wait until streaming from {node.Source}", () => Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    var observation = await engine.ObserveAsync(node, context.Credentials, cancellationToken);
+                    return observation.ReplicationState == "streaming";
+                }
+                catch (Data.DatabaseException)
+                {
+                    return false;
+                }
+            },
+            Environment.Replication.ReplayTimeout,
+            () => $"replica '{node.Name}' is not streaming from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {context.State.LogFile(node)}",
+            cancellationToken));
+
+    private async Task CreateReplicationRoleAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(node, context.Credentials), cancellationToken);
+        var role = context.Credentials.ReplicationUser;
+        var verifier = ScramVerifier.Compute(context.Credentials.ReplicationPassword.Reveal());
+        var exists = await session.QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", [role], cancellationToken);
+        var verb = exists.Count == 0 ? "CREATE" : "ALTER";
+        await session.ExecuteAsync(
+            $"{verb} ROLE {PostgresSql.Identifier(role)} WITH REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD {PostgresSql.Literal(verifier)}",
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task CreateSlotAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        // The slot exists before the copy starts, so the source keeps every WAL segment the
+        // new replica will ask for between the end of the copy and its first connection.
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken);
+        var existing = await session.QueryAsync("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken);
+        if (existing.Count == 1)
+        {
+            if (existing[0].GetBoolean("active") == true)
+            {
+                throw new LocalProviderException($"slot '{node.SlotName}' on '{source.Name}' is in use by another process; is another copy of '{node.Name}' running?");
+            }
+
+            await session.ExecuteAsync("SELECT pg_drop_replication_slot($1)", [node.SlotName], cancellationToken);
+        }
+
+        await session.ExecuteAsync("SELECT pg_create_physical_replication_slot($1, true)", [node.SlotName], cancellationToken);
+    }
+
+    private async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var data = context.State.DataDir(node);
+        await WriteOwnedAsync(Path.Combine(data, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(Environment, node, Passfile(node)), cancellationToken);
+        await WriteOwnedAsync(Path.Combine(data, "pg_hba.conf"), PostgresConfigFiles.HbaConf(Environment), cancellationToken);
+        var main = Path.Combine(data, "postgresql.conf");
+        var include = $"include '{PostgresConfigFiles.ConfFileName}'";
+        var text = await File.ReadAllTextAsync(main, cancellationToken);
+        if (!text.Contains(include, StringComparison.Ordinal))
+        {
+            await File.AppendAllTextAsync(main, $"\n# Settings managed by orchestrator:\n{include}\n", cancellationToken);
+        }
+    }
+
+    private async Task<string> PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var nodeDir = context.State.NodeDir(node);
+        if (Directory.Exists(nodeDir))
+        {
+            // Setup never completed here (no marker), so nothing in it is worth keeping.
+            Directory.Delete(nodeDir, recursive: true);
+        }
+
+        Directory.CreateDirectory(nodeDir);
+        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
+        return nodeDir;
+    }
+
+    private async Task WriteOwnedAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        await using (var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        await using (var writer = new StreamWriter(stream))
+        {
+            await writer.WriteAsync(content);
+        }
+
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await context.User.TakeOwnershipAsync(path, cancellationToken);
+    }
+
+    private string Passfile(NodeDefinition node) => Path.Combine(context.State.NodeDir(node), "pgpass");
+
+    private ProcessSpec PgCtl(NodeDefinition node, string action, params string[] options) =>
+        new(Binaries.Path("pg_ctl"), [action, "-D", context.State.DataDir(node), .. options])
+        {
+            RunAs = context.User.RunAs,
+            WorkingDirectory = context.State.NodeDir(node),
+        };
+
+    private Task Run(ProcessSpec spec, CancellationToken cancellationToken) =>
+        ProcessRunner.RunCheckedAsync(spec with { RunAs = context.User.RunAs }, cancellationToken);
+}

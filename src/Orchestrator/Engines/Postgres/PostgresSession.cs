@@ -1,0 +1,100 @@
+using Npgsql;
+using Orchestrator.Data;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary><see cref="IDbSession"/> over Npgsql; parameters are positional ($1, $2, ...).</summary>
+internal sealed class PostgresSession : IDbSession
+{
+    private readonly NpgsqlConnection _connection;
+
+    private PostgresSession(NpgsqlConnection connection) => _connection = connection;
+
+    public string ServerVersion => _connection.ServerVersion;
+
+    public static async Task<PostgresSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = target.Host,
+            Port = target.Port,
+            Username = target.User,
+            Password = target.Password?.Reveal(),
+            Database = target.Database ?? "postgres",
+            ApplicationName = "orchestrator",
+            Timeout = 10,
+            Pooling = false,
+            SslMode = SslMode.Disable,
+        };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw Translate(e, $"could not connect to {target}");
+        }
+
+        return new PostgresSession(connection);
+    }
+
+    public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Translate(e, "statement failed");
+        }
+    }
+
+    public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<DbRow>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var values = new Dictionary<string, object?>(reader.FieldCount);
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    values[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(new DbRow(values));
+            }
+
+            return rows;
+        }
+        catch (NpgsqlException e)
+        {
+            throw Translate(e, "query failed");
+        }
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private NpgsqlCommand Command(string sql, IReadOnlyList<object?>? parameters)
+    {
+        var command = new NpgsqlCommand(sql, _connection);
+        foreach (var value in parameters ?? [])
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    private static DatabaseException Translate(Exception e, string context) => e switch
+    {
+        PostgresException pg => new DatabaseException($"{context}: {pg.MessageText} (SQLSTATE {pg.SqlState})", pg.SqlState, e),
+        _ => new DatabaseException($"{context}: {e.InnerException?.Message ?? e.Message}", "connection", e),
+    };
+}

@@ -1,0 +1,7 @@
+namespace Orchestrator.Environments;
+
+public enum EngineKind
+{
+    Postgres,
+    MariaDb,
+}

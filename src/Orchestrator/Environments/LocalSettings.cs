@@ -1,0 +1,10 @@
+namespace Orchestrator.Environments;
+
+/// <summary>
+/// Settings of the local provider. Null values are discovered at run time
+/// (pg_config --bindir, the PATH, the engine's Debian system user).
+/// </summary>
+public sealed record LocalSettings(string? PostgresBinDir, string? MariaDbBinDir, string? OsUser)
+{
+    public static LocalSettings Default { get; } = new(null, null, null);
+}

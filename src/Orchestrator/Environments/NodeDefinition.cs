@@ -1,0 +1,17 @@
+namespace Orchestrator.Environments;
+
+/// <summary>A node as the environment file wants it to be (desired state).</summary>
+public sealed record NodeDefinition(
+    string Name,
+    NodeRole Role,
+    string Host,
+    int Port,
+    string? Source,
+    bool Sync,
+    SourceLocation Location)
+{
+    public string Endpoint => $"{Host}:{Port}";
+
+    /// <summary>The PostgreSQL physical slot this node streams from; node names are a-z, 0-9 and '-'.</summary>
+    public string SlotName => Name.Replace('-', '_');
+}

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Local;
+
+/// <summary>
+/// Resolves the passwords an environment uses. External environments always give them by
+/// reference. A local environment may omit them: they are generated once and kept in the
+/// state directory's secrets.json, readable only by its owner (0600).
+/// </summary>
+public static class CredentialStore
+{
+    public static EnvironmentCredentials Resolve(EnvironmentDefinition environment, StateLayout? state, bool create)
+    {
+        Dictionary<string, string> stored = [];
+        if (environment.Admin.Password is null || environment.Replicator.Password is null)
+        {
+            if (state is null)
+            {
+                throw new LocalProviderException($"environment '{environment.Name}' gives no passwords, which only a local environment may do");
+            }
+
+            stored = Load(state, create, environment);
+        }
+
+        var admin = environment.Admin.Password ?? new Secret(stored["admin"], $"generated, in {state!.SecretsFile}");
+        var replication = environment.Replicator.Password ?? new Secret(stored["replication"], $"generated, in {state!.SecretsFile}");
+        Redactor.Register(admin);
+        Redactor.Register(replication);
+        return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication);
+    }
+
+    private static Dictionary<string, string> Load(StateLayout state, bool create, EnvironmentDefinition environment)
+    {
+        if (File.Exists(state.SecretsFile))
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(state.SecretsFile))
+                ?? throw new LocalProviderException($"{state.SecretsFile} is empty or damaged; run 'down --purge' and 'up' to start afresh");
+        }
+
+        if (!create)
+        {
+            throw new LocalProviderException($"environment '{environment.Name}' has not been brought up in {state.Root} (no secrets.json); run 'orchestrator up -e {Path.GetFileName(environment.FilePath)}' first");
+        }
+
+        var secrets = new Dictionary<string, string> { ["admin"] = Generate(), ["replication"] = Generate() };
+        Directory.CreateDirectory(state.Root);
+        using (var stream = new FileStream(state.SecretsFile, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            JsonSerializer.Serialize(stream, secrets);
+        }
+
+        return secrets;
+    }
+
+    private static string Generate() =>
+        RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 32);
+}

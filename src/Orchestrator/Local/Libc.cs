@@ -1,0 +1,38 @@
+using System.Runtime.InteropServices;
+
+namespace Orchestrator.Local;
+
+/// <summary>The few POSIX calls .NET does not expose.</summary>
+internal static partial class Libc
+{
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    public static partial int Kill(int pid, int signal);
+
+    public static bool IsRoot => GetEffectiveUserId() == 0;
+
+    /// <summary>True when a live process has this id; a zombie (exited, not yet reaped) counts as gone.</summary>
+    public static bool ProcessExists(int pid)
+    {
+        if (pid <= 0 || (Kill(pid, 0) != 0 && Marshal.GetLastPInvokeError() != 1))
+        {
+            return false;
+        }
+
+        try
+        {
+            // /proc/PID/stat is "pid (comm) state ...": the state follows the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Local;
+
+/// <summary>
+/// Where a local environment keeps its files:
+/// <c>STATE/secrets.json</c> (generated passwords, 0600) and, per node,
+/// <c>STATE/NODE/data</c> (the data directory), <c>STATE/NODE/server.log</c>, and the node's
+/// generated configuration. <c>STATE/NODE/initialized</c> marks a node whose setup completed.
+/// </summary>
+public sealed class StateLayout(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public static StateLayout For(EnvironmentDefinition environment, string? stateDir) =>
+        new(stateDir ?? Path.Combine(Directory.GetCurrentDirectory(), ".orchestrator", environment.Name));
+
+    public string SecretsFile => Path.Combine(Root, "secrets.json");
+
+    public string NodeDir(NodeDefinition node) => Path.Combine(Root, node.Name);
+
+    public string DataDir(NodeDefinition node) => Path.Combine(NodeDir(node), "data");
+
+    public string LogFile(NodeDefinition node) => Path.Combine(NodeDir(node), "server.log");
+
+    public string InitializedMarker(NodeDefinition node) => Path.Combine(NodeDir(node), "initialized");
+
+    public bool IsInitialized(NodeDefinition node) => File.Exists(InitializedMarker(node)) && Directory.Exists(DataDir(node));
+
+    public void MarkInitialized(NodeDefinition node) =>
+        File.WriteAllText(InitializedMarker(node), $"initialised {DateTimeOffset.UtcNow:O}\n");
+}

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Orchestrator.Processes;
+
+/// <summary>
+/// Streams one program's output into another's input (a dump into a client) without a
+/// temporary file, letting the caller see the head of the stream on the way.
+/// </summary>
+public static class ProcessPipeline
+{
+    public static async Task PipeAsync(ProcessSpec producer, ProcessSpec consumer, int headBytes, Action<string> onHead, CancellationToken cancellationToken)
+    {
+        using var source = new Process { StartInfo = ProcessRunner.StartInfo(producer, redirectInput: false) };
+        using var sink = new Process { StartInfo = ProcessRunner.StartInfo(consumer, redirectInput: true) };
+        var sourceErrors = new StringBuilder();
+        var sinkOutput = new StringBuilder();
+        source.ErrorDataReceived += (_, e) => Append(sourceErrors, e.Data);
+        sink.OutputDataReceived += (_, e) => Append(sinkOutput, e.Data);
+        sink.ErrorDataReceived += (_, e) => Append(sinkOutput, e.Data);
+        source.Start();
+        sink.Start();
+        source.BeginErrorReadLine();
+        sink.BeginOutputReadLine();
+        sink.BeginErrorReadLine();
+        try
+        {
+            var buffer = new byte[1 << 16];
+            var head = new MemoryStream();
+            var input = source.StandardOutput.BaseStream;
+            var output = sink.StandardInput.BaseStream;
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (head.Length < headBytes)
+                {
+                    head.Write(buffer, 0, Math.Min(read, headBytes - (int)head.Length));
+                    if (head.Length >= headBytes)
+                    {
+                        onHead(Encoding.UTF8.GetString(head.ToArray()));
+                    }
+                }
+
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            if (head.Length < headBytes)
+            {
+                onHead(Encoding.UTF8.GetString(head.ToArray()));
+            }
+
+            sink.StandardInput.Close();
+            await Task.WhenAll(source.WaitForExitAsync(cancellationToken), sink.WaitForExitAsync(cancellationToken));
+        }
+        catch (OperationCanceledException)
+        {
+            source.Kill(entireProcessTree: true);
+            sink.Kill(entireProcessTree: true);
+            throw;
+        }
+        catch (IOException) when (sink.HasExited)
+        {
+            // The consumer stopped reading; its exit code and output below say why.
+            source.Kill(entireProcessTree: true);
+            await source.WaitForExitAsync(cancellationToken);
+        }
+
+        if (source.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(producer, new ProcessResult(source.ExitCode, "", sourceErrors.ToString())));
+        }
+
+        if (sink.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(consumer, new ProcessResult(sink.ExitCode, "", sinkOutput.ToString())));
+        }
+    }
+
+    private static void Append(StringBuilder builder, string? line)
+    {
+        if (line is not null)
+        {
+            lock (builder)
+            {
+                builder.AppendLine(line);
+            }
+        }
+    }
+}

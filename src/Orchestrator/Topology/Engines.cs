@@ -1,0 +1,16 @@
+using Orchestrator.Engines.MariaDb;
+using Orchestrator.Engines.Postgres;
+using Orchestrator.Environments;
+
+namespace Orchestrator.Topology;
+
+/// <summary>The one place engines are registered.</summary>
+public static class Engines
+{
+    public static IEngine For(EngineKind kind) => kind switch
+    {
+        EngineKind.Postgres => new PostgresEngine(),
+        EngineKind.MariaDb => new MariaDbEngine(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown engine"),
+    };
+}

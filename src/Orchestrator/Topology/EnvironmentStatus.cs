@@ -1,0 +1,9 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Topology;
+
+/// <summary>The observed state of a whole environment, one row per node of its file.</summary>
+public sealed record EnvironmentStatus(string Environment, EngineKind Engine, ProviderKind Provider, IReadOnlyList<NodeStatus> Nodes)
+{
+    public NodeStatus Node(string name) => Nodes.Single(n => n.Name == name);
+}

@@ -1,0 +1,25 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Topology;
+
+/// <summary>What orchestration code needs from one database engine. One implementation per engine folder.</summary>
+public interface IEngine
+{
+    EngineKind Kind { get; }
+
+    /// <summary>The Debian system user that runs this engine's servers when the tool runs as root.</summary>
+    string DefaultServiceUser { get; }
+
+    Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken);
+
+    /// <summary>An admin connection to <paramref name="node"/>; a null database means the engine's maintenance database.</summary>
+    ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null);
+
+    Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken);
+
+    ReplicationLag Lag(NodeObservation primary, NodeObservation replica);
+
+    ILocalServer CreateLocalServer(LocalContext context);
+}

@@ -1,0 +1,33 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Topology;
+
+/// <summary>
+/// Provisioning of one engine's servers on this machine (the local provider). Every method
+/// acts on one node and may run concurrently for different nodes.
+/// </summary>
+public interface ILocalServer
+{
+    /// <summary>Fails with an actionable message when the engine's programs are missing.</summary>
+    Task CheckPrerequisitesAsync(CancellationToken cancellationToken);
+
+    Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>Creates and starts an empty primary with the environment's accounts.</summary>
+    Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates the environment's database on the running primary when it is missing. Replicas
+    /// receive it through replication, so this may run while they are being cloned.
+    /// </summary>
+    Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken);
+
+    /// <summary>Clones <paramref name="node"/> from its running source and starts it replicating.</summary>
+    Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken);
+
+    Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    Task WaitUntilReplicatingAsync(NodeDefinition node, CancellationToken cancellationToken);
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Topology;
+
+/// <summary>
+/// <c>up</c> and <c>down</c> for environments whose servers this tool runs (provider: local).
+/// Nodes are handled level by level from the primary outwards; nodes of one level (replicas
+/// of the same sources) are handled in parallel.
+/// </summary>
+public sealed class LocalTopology
+{
+    private readonly EnvironmentDefinition _environment;
+    private readonly IEngine _engine;
+    private readonly StateLayout _state;
+    private readonly ITopologyProgress _progress;
+
+    public LocalTopology(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress)
+    {
+        if (environment.Provider != ProviderKind.Local)
+        {
+            throw new ExternalEnvironmentException(environment);
+        }
+
+        _environment = environment;
+        _engine = Engines.For(environment.Engine);
+        _state = StateLayout.For(environment, stateDir);
+        _progress = progress;
+    }
+
+    public StateLayout State => _state;
+
+    public async Task<UpOutcome> UpAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var server = await CreateServerAsync(create: true, cancellationToken);
+        var outcomes = new List<NodeOutcome<NodeUpAction>>();
+        Task? database = null;
+        foreach (var level in _environment.Levels())
+        {
+            outcomes.AddRange(await Task.WhenAll(level.Select(node => UpNodeAsync(server, node, cancellationToken))));
+            database ??= server.EnsureDatabaseAsync(_environment.Primary, cancellationToken);
+        }
+
+        await database!;
+
+        await Task.WhenAll(outcomes
+            .Where(o => o.Action != NodeUpAction.AlreadyRunning)
+            .Select(o => _environment.Node(o.Node))
+            .Where(n => n.Role == NodeRole.Replica)
+            .Select(n => server.WaitUntilReplicatingAsync(n, cancellationToken)));
+        return new UpOutcome(outcomes, clock.Elapsed);
+    }
+
+    public async Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken)
+    {
+        var outcomes = new List<NodeOutcome<NodeDownAction>>();
+        if (Directory.Exists(_state.Root))
+        {
+            var server = await CreateServerAsync(create: false, cancellationToken);
+            foreach (var level in _environment.Levels())
+            {
+                outcomes.AddRange(await Task.WhenAll(level.Select(node => DownNodeAsync(server, node, cancellationToken))));
+            }
+        }
+        else
+        {
+            outcomes.AddRange(_environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));
+        }
+
+        if (purge && Directory.Exists(_state.Root))
+        {
+            Directory.Delete(_state.Root, recursive: true);
+        }
+
+        return new DownOutcome(outcomes, purge, _state.Root);
+    }
+
+    private async Task<ILocalServer> CreateServerAsync(bool create, CancellationToken cancellationToken)
+    {
+        var credentials = CredentialStore.Resolve(_environment, _state, create);
+        var user = await ServiceUser.ResolveAsync(_environment.Local.OsUser ?? _engine.DefaultServiceUser, cancellationToken);
+        Directory.CreateDirectory(_state.Root);
+        await user.EnsureCanEnterAsync(_state.Root, cancellationToken);
+        var server = _engine.CreateLocalServer(new LocalContext(_environment, _state, user, credentials, _progress));
+        await server.CheckPrerequisitesAsync(cancellationToken);
+        return server;
+    }
+
+    private async Task<NodeOutcome<NodeUpAction>> UpNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var state = await server.GetStateAsync(node, cancellationToken);
+        NodeUpAction action;
+        switch (state)
+        {
+            case LocalNodeState.Running:
+                action = NodeUpAction.AlreadyRunning;
+                break;
+            case LocalNodeState.Stopped:
+                await server.StartAsync(node, cancellationToken);
+                action = NodeUpAction.Started;
+                break;
+            case LocalNodeState.Crashed:
+                _progress.Report(new ProgressEvent(node.Name, "was not shut down cleanly (stale pid file); recovering", ProgressKind.Info));
+                await server.StartAsync(node, cancellationToken);
+                action = NodeUpAction.Recovered;
+                break;
+            default:
+                if (node.Role == NodeRole.Primary)
+                {
+                    await server.InitializePrimaryAsync(node, cancellationToken);
+                    action = NodeUpAction.Initialized;
+                }
+                else
+                {
+                    await server.BootstrapReplicaAsync(node, _environment.Node(node.Source!), cancellationToken);
+                    action = NodeUpAction.Bootstrapped;
+                }
+
+                break;
+        }
+
+        return new NodeOutcome<NodeUpAction>(node.Name, action, clock.Elapsed);
+    }
+
+    private async Task<NodeOutcome<NodeDownAction>> DownNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var state = await server.GetStateAsync(node, cancellationToken);
+        switch (state)
+        {
+            case LocalNodeState.NotInitialized:
+                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.NeverInitialized, clock.Elapsed);
+            case LocalNodeState.Running:
+                await server.StopAsync(node, cancellationToken);
+                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.Stopped, clock.Elapsed);
+            default:
+                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.WasNotRunning, clock.Elapsed);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Orchestrator.Topology;
+
+public enum NodeDownAction
+{
+    Stopped,
+    WasNotRunning,
+    NeverInitialized,
+}

@@ -1,0 +1,15 @@
+namespace Orchestrator.Topology;
+
+/// <summary>
+/// What one server reports about itself. <see cref="Position"/> is the replication position
+/// in the engine's own terms: a WAL LSN on PostgreSQL (current on a primary, replayed on a
+/// replica), a GTID list on MariaDB (binlog position on a primary, applied on a replica).
+/// </summary>
+public sealed record NodeObservation(
+    ObservedRole Role,
+    string ServerVersion,
+    string? SourceHost,
+    int? SourcePort,
+    string? ReplicationState,
+    string? Position,
+    double? LagSeconds);

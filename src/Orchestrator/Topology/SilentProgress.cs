@@ -1,0 +1,10 @@
+namespace Orchestrator.Topology;
+
+public sealed class SilentProgress : ITopologyProgress
+{
+    public static SilentProgress Instance { get; } = new();
+
+    public void Report(ProgressEvent progressEvent)
+    {
+    }
+}

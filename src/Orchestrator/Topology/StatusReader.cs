@@ -1,0 +1,60 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Topology;
+
+/// <summary>
+/// Reads every node's state from the servers themselves, in parallel. An unreachable node is
+/// a row with its error, never an exception.
+/// </summary>
+public static class StatusReader
+{
+    public static async Task<EnvironmentStatus> ReadAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
+    {
+        var engine = Engines.For(environment.Engine);
+        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var observations = await Task.WhenAll(environment.Nodes.Select(async node =>
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(15));
+                return (node, observation: await engine.ObserveAsync(node, credentials, timeout.Token), error: (string?)null);
+            }
+            catch (Exception e) when (e is Data.DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return (node, observation: (NodeObservation?)null, error: Processes.Redactor.Redact(e.Message));
+            }
+        }));
+
+        var primary = observations.FirstOrDefault(o => o.observation?.Role == ObservedRole.Primary).observation;
+        var rows = observations.Select(o => Row(environment, engine, o.node, o.observation, o.error, primary)).ToList();
+        return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows);
+    }
+
+    private static NodeStatus Row(EnvironmentDefinition environment, IEngine engine, NodeDefinition node, NodeObservation? observation, string? error, NodeObservation? primary)
+    {
+        if (observation is null)
+        {
+            return new NodeStatus(node.Name, node.Role, node.Endpoint, false, error, null, null, null, null, null, null, null, null);
+        }
+
+        var lag = observation.Role == ObservedRole.Replica && primary is not null ? engine.Lag(primary, observation) : new ReplicationLag(null, null);
+        string? from = null;
+        if (observation.SourceHost is not null)
+        {
+            var source = environment.Nodes.FirstOrDefault(n => n.Port == observation.SourcePort && SameHost(n.Host, observation.SourceHost));
+            from = source?.Name ?? $"{observation.SourceHost}:{observation.SourcePort}";
+        }
+
+        return new NodeStatus(
+            node.Name, node.Role, node.Endpoint, true, null, observation.Role, observation.ServerVersion, from,
+            observation.ReplicationState, observation.Position, lag.Bytes, lag.Transactions, observation.LagSeconds);
+    }
+
+    private static bool SameHost(string a, string b) =>
+        a == b || (IsLocalhost(a) && IsLocalhost(b));
+
+    private static bool IsLocalhost(string host) => host is "localhost" or "127.0.0.1";
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>
+/// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
+/// Usage: Orchestrator.Benchmarks [--rounds N] (default 3; the median is reported).
+/// </summary>
+public static class BenchmarkProgram
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var rounds = args.Length == 2 && args[0] == "--rounds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var root = FindRoot();
+        Console.WriteLine($"Orchestrator benchmarks, {rounds} rounds each, median reported ({Environment.ProcessorCount} cores)");
+        Console.WriteLine();
+
+        var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
+        Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+        return 0;
+    }
+
+    private static void Print(string scenario, string toolName, TimeSpan tool, string baselineName, TimeSpan baseline, double target)
+    {
+        var ratio = tool.TotalSeconds / baseline.TotalSeconds;
+        Console.WriteLine(scenario);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {toolName,-48} {tool.TotalSeconds,8:0.000} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {baselineName,-48} {baseline.TotalSeconds,8:0.000} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  ratio {ratio:0.00} (target <= {target:0.0}: {(ratio <= target ? "met" : "NOT met")})"));
+        Console.WriteLine();
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("run the benchmarks from inside the repository");
+    }
+}

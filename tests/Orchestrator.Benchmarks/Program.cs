@@ -1,0 +1,1 @@
+return await Orchestrator.Benchmarks.BenchmarkProgram.RunAsync(args);

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>
+/// `up` of environments/local.yaml (a primary, a replica, a cascading replica) from nothing
+/// to every replica streaming, against a plain shell script that does the same steps with
+/// initdb, pg_ctl, psql and pg_basebackup. Both run in the same process, alternately.
+/// </summary>
+internal static class UpBenchmark
+{
+    public static async Task<(TimeSpan Tool, TimeSpan Script)> RunAsync(string repositoryRoot, int rounds)
+    {
+        var tool = new List<TimeSpan>();
+        var script = new List<TimeSpan>();
+        for (var round = 0; round < rounds; round++)
+        {
+            tool.Add(await TimeToolAsync(repositoryRoot));
+            script.Add(await TimeScriptAsync());
+        }
+
+        return (Median(tool), Median(script));
+    }
+
+    private static async Task<TimeSpan> TimeToolAsync(string repositoryRoot)
+    {
+        var work = Directory.CreateTempSubdirectory("orch-bench-up-").FullName;
+        File.SetUnixFileMode(work, (UnixFileMode)Convert.ToInt32("755", 8));
+        var ports = FreePorts.Take(3);
+        var yaml = File.ReadAllText(Path.Combine(repositoryRoot, "environments", "local.yaml"))
+            .Replace("55432", ports[0].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("55433", ports[1].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("55434", ports[2].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("../migrations", Path.Combine(repositoryRoot, "migrations"), StringComparison.Ordinal);
+        var file = Path.Combine(work, "local.yaml");
+        File.WriteAllText(file, yaml);
+        var environment = EnvironmentLoader.LoadOrThrow(file);
+        var topology = new LocalTopology(environment, Path.Combine(work, "state"), SilentProgress.Instance);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await topology.UpAsync(CancellationToken.None);
+            return clock.Elapsed;
+        }
+        finally
+        {
+            await topology.DownAsync(purge: true, CancellationToken.None);
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<TimeSpan> TimeScriptAsync()
+    {
+        var work = Directory.CreateTempSubdirectory("orch-bench-sh-").FullName;
+        var ports = FreePorts.Take(3);
+        var scriptPath = Path.Combine(work, "up.sh");
+        File.WriteAllText(scriptPath, BaselineScript.Text);
+        await ProcessRunner.RunCheckedAsync(new ProcessSpec("chown", ["-R", "postgres:", work]), CancellationToken.None);
+        var bin = (await ProcessRunner.RunCheckedAsync(new ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
+        var arguments = new List<string> { scriptPath, bin, work };
+        arguments.AddRange(ports.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("bash", arguments) { RunAs = "postgres", WorkingDirectory = work }, CancellationToken.None);
+            return clock.Elapsed;
+        }
+        finally
+        {
+            foreach (var node in new[] { "p", "r1", "r2" })
+            {
+                await ProcessRunner.RunAsync(new ProcessSpec(Path.Combine(bin, "pg_ctl"), ["stop", "-D", Path.Combine(work, node), "-m", "immediate"]) { RunAs = "postgres" }, CancellationToken.None);
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+}
