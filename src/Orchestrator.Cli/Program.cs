@@ -1,3 +1,12 @@
 using Orchestrator.Cli;
+using Spectre.Console;
 
-return await CliApp.RunAsync(args, Spectre.Console.AnsiConsole.Console, CancellationToken.None);
+// Piped or redirected output (scripts, CI logs) gets plain text at a width that keeps tables on one line.
+var console = Console.IsOutputRedirected ? PlainConsole.Create(Console.Out) : AnsiConsole.Console;
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+return await CliApp.RunAsync(args, console, cancel.Token);

@@ -68,7 +68,7 @@ internal static class StatusCommand
                 Markup.Escape(node.Endpoint),
                 role,
                 node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(Shorten(node.Error ?? ""))}[/]",
-                Markup.Escape(node.ServerVersion ?? ""),
+                Markup.Escape(ShortVersion(node.ServerVersion)),
                 Markup.Escape(node.ReplicatingFrom ?? ""),
                 Markup.Escape(node.ReplicationState ?? ""),
                 Markup.Escape(node.Position ?? ""),
@@ -106,6 +106,9 @@ internal static class StatusCommand
             ? $"[green]{text}[/]"
             : $"[yellow]{Markup.Escape(text)}[/]";
     }
+
+    /// <summary>"15.18 (Debian 15.18-0+deb12u1)" and "10.11.19-MariaDB-0+deb12u1" read as 15.18 and 10.11.19; --json keeps the full text.</summary>
+    private static string ShortVersion(string? version) => version?.Split(' ', '-')[0] ?? "";
 
     private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

@@ -12,8 +12,22 @@ public sealed class StateLayout(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
-    public static StateLayout For(EnvironmentDefinition environment, string? stateDir) =>
-        new(stateDir ?? Path.Combine(Directory.GetCurrentDirectory(), ".orchestrator", environment.Name));
+    /// <summary>
+    /// The state directory: --state-dir when given, else $ORCHESTRATOR_STATE_DIR/NAME, else
+    /// .orchestrator/NAME under the current directory.
+    /// </summary>
+    public static StateLayout For(EnvironmentDefinition environment, string? stateDir)
+    {
+        if (stateDir is not null)
+        {
+            return new StateLayout(stateDir);
+        }
+
+        var parent = System.Environment.GetEnvironmentVariable("ORCHESTRATOR_STATE_DIR") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Directory.GetCurrentDirectory(), ".orchestrator");
+        return new StateLayout(Path.Combine(parent, environment.Name));
+    }
 
     public string SecretsFile => Path.Combine(Root, "secrets.json");
 

@@ -24,7 +24,7 @@ public sealed class LocalTopology
         }
 
         _environment = environment;
-        _engine = Engines.For(environment.Engine);
+        _engine = EngineRegistry.For(environment.Engine);
         _state = StateLayout.For(environment, stateDir);
         _progress = progress;
     }

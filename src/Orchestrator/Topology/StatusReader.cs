@@ -11,7 +11,7 @@ public static class StatusReader
 {
     public static async Task<EnvironmentStatus> ReadAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
     {
-        var engine = Engines.For(environment.Engine);
+        var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
         var observations = await Task.WhenAll(environment.Nodes.Select(async node =>

@@ -17,21 +17,23 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
     public async Task CheckPrerequisitesAsync(CancellationToken cancellationToken) =>
         _binaries = await PostgresBinaries.LocateAsync(Environment.Local, cancellationToken);
 
-    public async Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken)
+    public Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         if (!context.State.IsInitialized(node))
         {
-            return LocalNodeState.NotInitialized;
+            return Task.FromResult(LocalNodeState.NotInitialized);
         }
 
-        // pg_ctl status checks the pid in postmaster.pid against the running processes: exit 0 running, 3 not.
-        var status = await ProcessRunner.RunAsync(PgCtl(node, "status"), cancellationToken);
-        if (status.ExitCode == 0)
+        // Read postmaster.pid ourselves rather than ask pg_ctl: where PID 1 does not reap
+        // orphans (containers without an init), a killed postmaster lingers as a zombie that
+        // pg_ctl still counts as running.
+        if (PostmasterPid(node) is not { } pid)
         {
-            return LocalNodeState.Running;
+            return Task.FromResult(LocalNodeState.Stopped);
         }
 
-        return File.Exists(Path.Combine(context.State.DataDir(node), "postmaster.pid")) ? LocalNodeState.Crashed : LocalNodeState.Stopped;
+        var running = Libc.ProcessExists(pid) && ProcessTable.WorkingIn(context.State.DataDir(node)).Contains(pid);
+        return Task.FromResult(running ? LocalNodeState.Running : LocalNodeState.Crashed);
     }
 
     public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
@@ -105,6 +107,7 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
         await WriteConfigAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
         {
+            await ClearStaleLockAsync(node, cancellationToken);
             // After a SIGKILL the old server's children can hold its shared memory for a moment;
             // pg_ctl then fails fast, and a short retry succeeds once they have exited.
             for (var attempt = 1; ; attempt++)
@@ -150,6 +153,40 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
             Environment.Replication.ReplayTimeout,
             () => $"replica '{node.Name}' is not streaming from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {context.State.LogFile(node)}",
             cancellationToken));
+
+    /// <summary>
+    /// After an unclean stop, waits until no process of the old server still works in the data
+    /// directory (its children notice the postmaster's death within moments), then removes the
+    /// lock file the dead postmaster left, which PostgreSQL would otherwise refuse if its pid
+    /// lingers as a zombie.
+    /// </summary>
+    private async Task ClearStaleLockAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (PostmasterPid(node) is not { } pid || (Libc.ProcessExists(pid) && ProcessTable.WorkingIn(context.State.DataDir(node)).Contains(pid)))
+        {
+            return;
+        }
+
+        await Poll.UntilAsync(
+            () => Task.FromResult(ProcessTable.WorkingIn(context.State.DataDir(node)).Count == 0),
+            TimeSpan.FromSeconds(60),
+            () => $"processes of the previous server of '{node.Name}' still run in {context.State.DataDir(node)} (pids {string.Join(", ", ProcessTable.WorkingIn(context.State.DataDir(node)))}); stop them first",
+            cancellationToken);
+        File.Delete(Path.Combine(context.State.DataDir(node), "postmaster.pid"));
+    }
+
+    private int? PostmasterPid(NodeDefinition node)
+    {
+        var lockFile = Path.Combine(context.State.DataDir(node), "postmaster.pid");
+        try
+        {
+            return int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
 
     private async Task CreateReplicationRoleAsync(NodeDefinition node, CancellationToken cancellationToken)
     {

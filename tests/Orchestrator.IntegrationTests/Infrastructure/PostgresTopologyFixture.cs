@@ -1,0 +1,5 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+public sealed class PostgresTopologyFixture() : TopologyFixture(EngineKind.Postgres, "it-pg");

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A primary, a replica and a cascading replica of one engine, on ports picked for this test
+/// run, in a temporary directory. Disposal stops the servers and deletes everything, after
+/// copying the server logs to the test output folder for whoever reads a failure.
+/// </summary>
+public sealed class TestTopology : IAsyncDisposable
+{
+    private TestTopology(EngineKind engine, string directory, string file)
+    {
+        Engine = engine;
+        Directory = directory;
+        File = file;
+        Environment = EnvironmentLoader.LoadOrThrow(file);
+    }
+
+    public EngineKind Engine { get; }
+
+    public string Directory { get; }
+
+    /// <summary>The environment file, as a user would pass it with -e.</summary>
+    public string File { get; }
+
+    public string StateDir => Path.Combine(Directory, "state");
+
+    public EnvironmentDefinition Environment { get; }
+
+    public IEngine EngineImpl => EngineRegistry.For(Engine);
+
+    public StateLayout State => new(StateDir);
+
+    public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, State, create: false);
+
+    /// <summary>Writes the environment file and brings it up.</summary>
+    public static async Task<TestTopology> StartAsync(EngineKind engine, string name)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
+
+        // The servers run as an unprivileged user who must be able to enter this directory.
+        System.IO.File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
+        var ports = FreePorts.Take(3);
+        var yaml = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"name: {name}")
+            .AppendLine(CultureInfo.InvariantCulture, $"engine: {(engine == EngineKind.Postgres ? "postgres" : "mariadb")}")
+            .AppendLine("provider: local")
+            .AppendLine("database: app")
+            .AppendLine("access:")
+            .AppendLine("  allow: [127.0.0.1/32]")
+            .AppendLine("replication:")
+            .AppendLine("  replay_timeout: 60s")
+            .AppendLine("nodes:")
+            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: primary,   role: primary, host: 127.0.0.1, port: {ports[0]} }}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-1, role: replica, source: primary,   port: {ports[1]} }}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-2, role: replica, source: replica-1, port: {ports[2]} }}")
+            .ToString();
+        var file = Path.Combine(directory, $"{name}.yaml");
+        await System.IO.File.WriteAllTextAsync(file, yaml);
+        var topology = new TestTopology(engine, directory, file);
+        try
+        {
+            await topology.UpAsync();
+        }
+        catch
+        {
+            await topology.DisposeAsync();
+            throw;
+        }
+
+        return topology;
+    }
+
+    public Task<UpOutcome> UpAsync() =>
+        new LocalTopology(Environment, StateDir, SilentProgress.Instance).UpAsync(CancellationToken.None);
+
+    public Task<DownOutcome> DownAsync(bool purge = false) =>
+        new LocalTopology(Environment, StateDir, SilentProgress.Instance).DownAsync(purge, CancellationToken.None);
+
+    public Task<IDbSession> ConnectAsync(string node, string? database = "app") =>
+        EngineImpl.ConnectAsync(EngineImpl.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);
+
+    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(Environment, StateDir, CancellationToken.None);
+
+    /// <summary>The operating-system process id of a node's running server, read from its pid file.</summary>
+    public int ServerPid(string node)
+    {
+        var definition = Environment.Node(node);
+        var pidFile = Engine == EngineKind.Postgres
+            ? Path.Combine(State.DataDir(definition), "postmaster.pid")
+            : Path.Combine(State.NodeDir(definition), "mariadbd.pid");
+        return int.Parse(System.IO.File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing the test after a generous timeout.</summary>
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
+        Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return await condition();
+                }
+                catch (DatabaseException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(60),
+            () => $"timed out waiting until {what}",
+            CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            KeepLogs();
+            if (System.IO.Directory.Exists(StateDir))
+            {
+                await DownAsync(purge: true);
+            }
+        }
+        catch (Exception e)
+        {
+            // Never hide the test's own failure behind a cleanup failure; make sure nothing keeps running.
+            await Console.Error.WriteLineAsync($"clean shutdown of {Directory} failed, killing its servers: {e.Message}");
+            foreach (var pid in ProcessTable.WorkingIn(Directory))
+            {
+                Libc.Kill(pid, Libc.SigKill);
+            }
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+        }
+    }
+
+    private void KeepLogs()
+    {
+        if (!System.IO.Directory.Exists(StateDir))
+        {
+            return;
+        }
+
+        var target = Path.Combine(AppContext.BaseDirectory, "server-logs", Path.GetFileName(Directory));
+        System.IO.Directory.CreateDirectory(target);
+        foreach (var node in Environment.Nodes)
+        {
+            var log = State.LogFile(node);
+            if (System.IO.File.Exists(log))
+            {
+                System.IO.File.Copy(log, Path.Combine(target, $"{node.Name}.log"), overwrite: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Orchestrator.Environments;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Topology;
+
+/// <summary>
+/// Stops, restarts, kills and purges a topology of its own (the shared ones stay untouched):
+/// down/up keeps data, a SIGKILLed replica is recovered by up and catches up, --purge deletes.
+/// </summary>
+public abstract class LifecycleTests(EngineKind engine, string name)
+{
+    [Fact]
+    public async Task Down_up_keeps_data_a_killed_replica_recovers_and_purge_deletes_everything()
+    {
+        var topology = await TestTopology.StartAsync(engine, name);
+        await using var cleanup = topology;
+        var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
+
+        await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
+        await WaitForRowsAsync(topology, "kept", 1);
+
+        var down = await topology.DownAsync();
+        Assert.All(down.Nodes, n => Assert.Equal(NodeDownAction.Stopped, n.Action));
+        var stopped = await topology.StatusAsync();
+        Assert.All(stopped.Nodes, n => Assert.False(n.Reachable));
+        Assert.All(stopped.Nodes, n => Assert.False(string.IsNullOrEmpty(n.Error)));
+        var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
+        Assert.Equal(1, statusExit);
+        Assert.Contains("replica-2", statusOutput, StringComparison.Ordinal);
+
+        var up = await topology.UpAsync();
+        Assert.All(up.Nodes, n => Assert.Equal(NodeUpAction.Started, n.Action));
+        await WaitForRowsAsync(topology, "kept", 1);
+
+        // A replica with a cascading replica behind it dies without any chance to clean up.
+        var pid = topology.ServerPid("replica-1");
+        Process.GetProcessById(pid).Kill();
+        await TestTopology.EventuallyAsync(() => Task.FromResult(!Local.Libc.ProcessExists(pid)), "the killed server is gone");
+        await ExecuteAsync(topology, "primary", "INSERT INTO kept VALUES (2)");
+
+        var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
+        Assert.Equal(0, upExit);
+        Assert.Contains("recovered after an unclean stop 1", upOutput, StringComparison.Ordinal);
+        Assert.Contains("already running 2", upOutput, StringComparison.Ordinal);
+        await WaitForRowsAsync(topology, "kept", 2);
+        var status = await topology.StatusAsync();
+        Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
+        Assert.Equal("replica-1", status.Node("replica-2").ReplicatingFrom);
+
+        var pids = topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList();
+        var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
+        Assert.Equal(0, purgeExit);
+        Assert.Contains("is down (3 nodes stopped)", purgeOutput, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(topology.StateDir));
+        Assert.All(pids, p => Assert.False(Local.Libc.ProcessExists(p)));
+    }
+
+    private static async Task ExecuteAsync(TestTopology topology, string node, params string[] statements)
+    {
+        await using var session = await topology.ConnectAsync(node);
+        foreach (var statement in statements)
+        {
+            await session.ExecuteAsync(statement);
+        }
+    }
+
+    private static async Task WaitForRowsAsync(TestTopology topology, string table, long rows)
+    {
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await TestTopology.EventuallyAsync(
+                async () =>
+                {
+                    await using var session = await topology.ConnectAsync(node.Name);
+                    return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n") == rows;
+                },
+                $"{node.Name} has {rows} rows in {table}");
+        }
+    }
+}

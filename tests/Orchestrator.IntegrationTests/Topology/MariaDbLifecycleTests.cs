@@ -1,0 +1,5 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.IntegrationTests.Topology;
+
+public sealed class MariaDbLifecycleTests() : LifecycleTests(EngineKind.MariaDb, "it-maria-life");

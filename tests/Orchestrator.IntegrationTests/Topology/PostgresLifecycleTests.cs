@@ -1,0 +1,5 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.IntegrationTests.Topology;
+
+public sealed class PostgresLifecycleTests() : LifecycleTests(EngineKind.Postgres, "it-pg-life");

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using Orchestrator.Data;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Topology;
+
+/// <summary>
+/// The scenarios every engine must pass on a running primary, replica and cascading replica.
+/// Each engine's subclass supplies its dialect; tests share the topology but not tables.
+/// </summary>
+public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
+{
+    protected TestTopology Topology => fixture.Topology;
+
+    /// <summary>The engine's placeholder for the n-th (1-based) parameter.</summary>
+    protected abstract string P(int n);
+
+    /// <summary>The error code a read-only replica answers a write with.</summary>
+    protected abstract string ReadOnlyErrorCode { get; }
+
+    [Fact]
+    public async Task Rows_written_on_the_primary_are_read_on_both_replicas()
+    {
+        var table = UniqueTable("rows");
+        await using (var primary = await Topology.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, note varchar(100))");
+            for (var i = 1; i <= 3; i++)
+            {
+                await primary.ExecuteAsync($"INSERT INTO {table} VALUES ({P(1)}, {P(2)})", [i, $"row {i} ünïcødé ✓"]);
+            }
+        }
+
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(async () => await CountAsync(replica, table) == 3, $"{replica} has the 3 rows");
+            await using var session = await Topology.ConnectAsync(replica);
+            var notes = (await session.QueryAsync($"SELECT note FROM {table} ORDER BY id")).Select(r => r.GetString("note"));
+            Assert.Equal(["row 1 ünïcødé ✓", "row 2 ünïcødé ✓", "row 3 ünïcødé ✓"], notes);
+        }
+    }
+
+    [Fact]
+    public async Task Replicas_reject_writes()
+    {
+        var table = UniqueTable("ro");
+        await using (var primary = await Topology.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY)");
+        }
+
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(async () => await CountAsync(replica, table) == 0, $"{replica} has the table");
+            await using var session = await Topology.ConnectAsync(replica);
+            var error = await Assert.ThrowsAsync<DatabaseException>(() => session.ExecuteAsync($"INSERT INTO {table} VALUES (1)"));
+            Assert.Equal(ReadOnlyErrorCode, error.Code);
+        }
+
+        Assert.Equal(0, await CountAsync("replica-1", table));
+    }
+
+    [Fact]
+    public async Task Status_reports_the_true_roles_and_zero_lag_after_catch_up()
+    {
+        var table = UniqueTable("lag");
+        await using (var primary = await Topology.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY)");
+            await primary.ExecuteAsync($"INSERT INTO {table} VALUES (1)");
+        }
+
+        EnvironmentStatus? status = null;
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                status = await Topology.StatusAsync();
+                return status.Nodes.Where(n => n.Role == ObservedRole.Replica).All(IsCaughtUp);
+            },
+            "every replica reports zero lag");
+
+        Assert.All(status!.Nodes, n => Assert.True(n.Reachable, n.Error));
+        Assert.Equal(ObservedRole.Primary, status.Node("primary").Role);
+        Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
+        Assert.Equal(ObservedRole.Replica, status.Node("replica-2").Role);
+        Assert.Null(status.Node("primary").ReplicatingFrom);
+        Assert.Equal("primary", status.Node("replica-1").ReplicatingFrom);
+        Assert.Equal("replica-1", status.Node("replica-2").ReplicatingFrom);
+        Assert.All(status.Nodes, n => Assert.False(string.IsNullOrEmpty(n.ServerVersion)));
+
+        var (exitCode, output) = await CliRunner.RunAsync("status", "-e", Topology.File, "--state-dir", Topology.StateDir, "--json");
+        Assert.Equal(0, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var roles = json.RootElement.GetProperty("nodes").EnumerateArray()
+            .ToDictionary(n => n.GetProperty("name").GetString()!, n => n.GetProperty("role").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["primary"] = "primary", ["replica-1"] = "replica", ["replica-2"] = "replica" }, roles);
+    }
+
+    [Fact]
+    public async Task Up_on_a_running_environment_changes_nothing_and_says_so()
+    {
+        var outcome = await Topology.UpAsync();
+        Assert.True(outcome.ChangedNothing);
+        Assert.All(outcome.Nodes, n => Assert.Equal(NodeUpAction.AlreadyRunning, n.Action));
+
+        var (exitCode, output) = await CliRunner.RunAsync("up", "-e", Topology.File, "--state-dir", Topology.StateDir);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("already up: all 3 nodes are running; nothing changed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_password_appears_in_logs_status_json_or_error_messages()
+    {
+        var credentials = Topology.Credentials;
+        var secrets = new[] { credentials.AdminPassword.Reveal(), credentials.ReplicationPassword.Reveal() };
+        var texts = new List<string>();
+        texts.Add((await CliRunner.RunAsync("status", "-e", Topology.File, "--state-dir", Topology.StateDir)).Output);
+        texts.Add((await CliRunner.RunAsync("status", "-e", Topology.File, "--state-dir", Topology.StateDir, "--json")).Output);
+        texts.Add((await CliRunner.RunAsync("up", "-e", Topology.File, "--state-dir", Topology.StateDir)).Output);
+
+        // A failing connection, and a failing statement, with the real password.
+        var missingDatabase = await Assert.ThrowsAsync<DatabaseException>(() => Topology.ConnectAsync("primary", "no_such_database"));
+        texts.Add(missingDatabase.ToString());
+        await using (var session = await Topology.ConnectAsync("primary"))
+        {
+            var badStatement = await Assert.ThrowsAsync<DatabaseException>(() => session.ExecuteAsync($"SELECT {P(1)} FROM no_such_table", [secrets[0]]));
+            texts.Add(badStatement.ToString());
+        }
+
+        texts.Add(Topology.Environment.ToString());
+        texts.Add(credentials.ToString());
+        foreach (var node in Topology.Environment.Nodes)
+        {
+            texts.Add(await File.ReadAllTextAsync(Topology.State.LogFile(node)));
+        }
+
+        Assert.All(texts, text => Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal)));
+    }
+
+    protected static string UniqueTable(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..24];
+
+    protected async Task<long> CountAsync(string node, string table)
+    {
+        await using var session = await Topology.ConnectAsync(node);
+        return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n")!.Value;
+    }
+
+    private static bool IsCaughtUp(NodeStatus node) =>
+        node.Reachable && node.LagBytes is null or 0 && node.LagTransactions is null or 0 && node.LagSeconds is null or 0;
+}

@@ -1,0 +1,13 @@
+using Orchestrator.Cli;
+
+namespace Orchestrator.Tests.Cli;
+
+internal static class CliRunner
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        using var writer = new StringWriter();
+        var exitCode = await CliApp.RunAsync(args, PlainConsole.Create(writer), CancellationToken.None);
+        return (exitCode, writer.ToString());
+    }
+}

@@ -1,0 +1,89 @@
+using Orchestrator.Engines.MariaDb;
+using Orchestrator.Environments;
+
+namespace Orchestrator.Tests.Engines;
+
+public sealed class MariaDbConfigFilesTests
+{
+    [Fact]
+    public void Replicas_are_read_only_and_every_node_has_its_own_server_id()
+    {
+        var env = Load();
+        var primary = MariaDbConfigFiles.ServerConf(env, env.Primary, "/s/primary", "/s/primary/data", "/s/primary/server.log");
+        var replica = MariaDbConfigFiles.ServerConf(env, env.Node("replica-2"), "/s/replica-2", "/s/replica-2/data", "/s/replica-2/server.log");
+
+        Assert.Contains("server_id = 1", primary, StringComparison.Ordinal);
+        Assert.Contains("read_only = OFF", primary, StringComparison.Ordinal);
+        Assert.Contains("server_id = 3", replica, StringComparison.Ordinal);
+        Assert.Contains("read_only = ON", replica, StringComparison.Ordinal);
+        foreach (var setting in new[] { "binlog_format = ROW", "gtid_strict_mode = ON", "log_slave_updates = ON", "bind-address = 127.0.0.1", "port = 3308", "character-set-server = utf8mb4", "socket = \"/s/replica-2/mariadb.sock\"" })
+        {
+            Assert.Contains(setting, replica, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1/32", "127.0.0.1")]
+    [InlineData("10.20.0.0/16", "10.20.0.0/255.255.0.0")]
+    public void Host_patterns_use_netmasks(string cidr, string pattern)
+    {
+        Assert.True(Cidr.TryParse(cidr, out var parsed, out _));
+        Assert.Equal(pattern, MariaDbConfigFiles.HostPattern(parsed!));
+    }
+
+    [Fact]
+    public void Client_option_files_quote_passwords()
+    {
+        Assert.Equal("[client]\nuser = \"admin\"\npassword = \"a\\\"b\\\\c\"\n", MariaDbConfigFiles.ClientConf("admin", "a\"b\\c"));
+    }
+
+    [Fact]
+    public void Native_password_hash_matches_an_independent_computation()
+    {
+        // "*" + upper hex of SHA1(SHA1(password)), computed with Python's hashlib.
+        Assert.Equal("*0E8F21E4240F5AD5A07D088F9C93890D13D78A4E", NativePasswordHash.Compute("correct horse"));
+    }
+
+    [Fact]
+    public void Placeholders_outside_quotes_bind_escaped_literals()
+    {
+        static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
+
+        var sql = MariaDbSql.Bind("SELECT '?', `a?b`, ? , ?, ?", ["it's", 42, null], Escape);
+
+        Assert.Equal("SELECT '?', `a?b`, 'it\\'s' , 42, NULL", sql);
+        Assert.Throws<ArgumentException>(() => MariaDbSql.Bind("SELECT ?", [], Escape));
+        Assert.Throws<ArgumentException>(() => MariaDbSql.Bind("SELECT 1", [1], Escape));
+    }
+
+    [Fact]
+    public void Gtid_distance_counts_transactions_per_domain()
+    {
+        Assert.Equal(0, GtidPosition.Distance("0-1-10", "0-1-10"));
+        Assert.Equal(3, GtidPosition.Distance("0-1-10,1-2-5", "0-1-9,1-2-3"));
+        Assert.Equal(10, GtidPosition.Distance("0-1-10", ""));
+    }
+
+    private static EnvironmentDefinition Load()
+    {
+        var dir = Directory.CreateTempSubdirectory("orch-myconf-").FullName;
+        var file = Path.Combine(dir, "env.yaml");
+        File.WriteAllText(file, """
+            name: t
+            engine: mariadb
+            database: app
+            nodes:
+              - { name: primary,   role: primary, port: 3306 }
+              - { name: replica-1, role: replica, source: primary,   port: 3307 }
+              - { name: replica-2, role: replica, source: replica-1, port: 3308 }
+            """);
+        try
+        {
+            return EnvironmentLoader.LoadOrThrow(file, _ => null);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
