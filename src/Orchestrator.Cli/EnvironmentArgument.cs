@@ -18,6 +18,16 @@ internal static class EnvironmentArgument
         return null;
     }
 
+    /// <summary>
+    /// Loads the environment and runs <paramref name="action"/> on it: exit 2 when the file is
+    /// invalid, and the failures of the action mapped to exit codes by <see cref="OperationErrors"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(FileInfo file, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action)
+    {
+        var environment = Load(file, console);
+        return environment is null ? ExitCodes.BadInput : await OperationErrors.RunAsync(console, () => action(environment));
+    }
+
     public static void PrintDiagnostics(IReadOnlyList<Diagnostic> diagnostics, IAnsiConsole console)
     {
         foreach (var diagnostic in diagnostics)

@@ -23,13 +23,7 @@ internal static class DownCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
-            if (env is null)
-            {
-                return ExitCodes.BadInput;
-            }
-
-            return await OperationErrors.RunAsync(console, async () =>
+            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
                 var outcome = await topology.DownAsync(parse.GetValue(purge), cancellationToken);

@@ -24,13 +24,7 @@ internal static class StatusCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
-            if (env is null)
-            {
-                return ExitCodes.BadInput;
-            }
-
-            return await OperationErrors.RunAsync(console, async () =>
+            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, cancellationToken);
                 if (parse.GetValue(json))

@@ -21,13 +21,7 @@ internal static class UpCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var env = EnvironmentArgument.Load(parse.GetValue(environment)!, console);
-            if (env is null)
-            {
-                return ExitCodes.BadInput;
-            }
-
-            return await OperationErrors.RunAsync(console, async () =>
+            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
                 console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {env.Nodes.Count} nodes) in {topology.State.Root}");

@@ -28,6 +28,4 @@ public interface ILocalServer
     Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
 
     Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);
-
-    Task WaitUntilReplicatingAsync(NodeDefinition node, CancellationToken cancellationToken);
 }

@@ -34,7 +34,7 @@ public sealed class LocalTopology
     public async Task<UpOutcome> UpAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var server = await CreateServerAsync(create: true, cancellationToken);
+        var (server, credentials) = await CreateServerAsync(create: true, cancellationToken);
         var outcomes = new List<NodeOutcome<NodeUpAction>>();
         Task? database = null;
         foreach (var level in _environment.Levels())
@@ -49,7 +49,7 @@ public sealed class LocalTopology
             .Where(o => o.Action != NodeUpAction.AlreadyRunning)
             .Select(o => _environment.Node(o.Node))
             .Where(n => n.Role == NodeRole.Replica)
-            .Select(n => server.WaitUntilReplicatingAsync(n, cancellationToken)));
+            .Select(n => WaitUntilReplicatingAsync(credentials, n, cancellationToken)));
         return new UpOutcome(outcomes, clock.Elapsed);
     }
 
@@ -58,7 +58,7 @@ public sealed class LocalTopology
         var outcomes = new List<NodeOutcome<NodeDownAction>>();
         if (Directory.Exists(_state.Root))
         {
-            var server = await CreateServerAsync(create: false, cancellationToken);
+            var (server, _) = await CreateServerAsync(create: false, cancellationToken);
             foreach (var level in _environment.Levels())
             {
                 outcomes.AddRange(await Task.WhenAll(level.Select(node => DownNodeAsync(server, node, cancellationToken))));
@@ -77,7 +77,7 @@ public sealed class LocalTopology
         return new DownOutcome(outcomes, purge, _state.Root);
     }
 
-    private async Task<ILocalServer> CreateServerAsync(bool create, CancellationToken cancellationToken)
+    private async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken)
     {
         var credentials = CredentialStore.Resolve(_environment, _state, create);
         var user = await ServiceUser.ResolveAsync(_environment.Local.OsUser ?? _engine.DefaultServiceUser, cancellationToken);
@@ -85,13 +85,18 @@ public sealed class LocalTopology
         await user.EnsureCanEnterAsync(_state.Root, cancellationToken);
         var server = _engine.CreateLocalServer(new LocalContext(_environment, _state, user, credentials, _progress));
         await server.CheckPrerequisitesAsync(cancellationToken);
-        return server;
+        return (server, credentials);
     }
 
     private async Task<NodeOutcome<NodeUpAction>> UpNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var state = await server.GetStateAsync(node, cancellationToken);
+        if (state != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
+        {
+            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}. Stop it, or give the node another port.");
+        }
+
         NodeUpAction action;
         switch (state)
         {
@@ -124,6 +129,23 @@ public sealed class LocalTopology
 
         return new NodeOutcome<NodeUpAction>(node.Name, action, clock.Elapsed);
     }
+
+    private Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken) =>
+        _progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await _engine.ObserveAsync(node, credentials, cancellationToken)).IsReplicating;
+                }
+                catch (Data.DatabaseException)
+                {
+                    return false;
+                }
+            },
+            _environment.Replication.ReplayTimeout,
+            () => $"replica '{node.Name}' is not replicating from '{node.Source}' after {_environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {_state.LogFile(node)}",
+            cancellationToken));
 
     private async Task<NodeOutcome<NodeDownAction>> DownNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {

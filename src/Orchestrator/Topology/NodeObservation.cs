@@ -12,4 +12,8 @@ public sealed record NodeObservation(
     int? SourcePort,
     string? ReplicationState,
     string? Position,
-    double? LagSeconds);
+    double? LagSeconds)
+{
+    /// <summary>True on a replica whose replication is running (streaming WAL, or both GTID threads running).</summary>
+    public bool IsReplicating { get; init; }
+}

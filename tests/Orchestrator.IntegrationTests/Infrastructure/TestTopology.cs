@@ -40,7 +40,7 @@ public sealed class TestTopology : IAsyncDisposable
     public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, State, create: false);
 
     /// <summary>Writes the environment file and brings it up.</summary>
-    public static async Task<TestTopology> StartAsync(EngineKind engine, string name)
+    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
 
@@ -58,7 +58,7 @@ public sealed class TestTopology : IAsyncDisposable
             .AppendLine("  replay_timeout: 60s")
             .AppendLine("nodes:")
             .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: primary,   role: primary, host: 127.0.0.1, port: {ports[0]} }}")
-            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-1, role: replica, source: primary,   port: {ports[1]} }}")
+            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-1, role: replica, source: primary,   port: {ports[1]}{(syncReplica ? ", sync: true" : "")} }}")
             .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-2, role: replica, source: replica-1, port: {ports[2]} }}")
             .ToString();
         var file = Path.Combine(directory, $"{name}.yaml");

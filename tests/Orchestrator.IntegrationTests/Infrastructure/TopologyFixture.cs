@@ -3,13 +3,13 @@ using Orchestrator.Environments;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>One topology shared by the tests of a collection; each test uses its own tables.</summary>
-public abstract class TopologyFixture(EngineKind engine, string name) : IAsyncLifetime
+public abstract class TopologyFixture(EngineKind engine, string name, bool syncReplica = false) : IAsyncLifetime
 {
     private TestTopology? _topology;
 
     public TestTopology Topology => _topology ?? throw new InvalidOperationException("the topology did not start");
 
-    public async Task InitializeAsync() => _topology = await TestTopology.StartAsync(engine, name);
+    public async Task InitializeAsync() => _topology = await TestTopology.StartAsync(engine, name, syncReplica);
 
     public async Task DisposeAsync()
     {

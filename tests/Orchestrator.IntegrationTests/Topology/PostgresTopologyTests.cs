@@ -40,8 +40,10 @@ public sealed class PostgresTopologyTests(PostgresTopologyFixture fixture) : Rep
     public async Task Each_replica_streams_through_its_own_slot_with_its_name_as_application_name()
     {
         await using var primary = await Topology.ConnectAsync("primary");
-        var onPrimary = await primary.QueryAsync("SELECT application_name, state FROM pg_stat_replication");
-        Assert.Equal([("replica-1", "streaming")], onPrimary.Select(r => (r.GetString("application_name"), r.GetString("state"))));
+        var onPrimary = await primary.QueryAsync("SELECT application_name, state, sync_state FROM pg_stat_replication");
+        Assert.Equal([("replica-1", "streaming", "quorum")], onPrimary.Select(r => (r.GetString("application_name"), r.GetString("state"), r.GetString("sync_state"))));
+        var syncNames = await primary.QueryAsync("SELECT current_setting('synchronous_standby_names') AS names");
+        Assert.Equal("ANY 1 (\"replica-1\")", syncNames.Single().GetString("names"));
         var slots = await primary.QueryAsync("SELECT slot_name, active FROM pg_replication_slots");
         Assert.Equal([("replica_1", true)], slots.Select(r => (r.GetString("slot_name"), r.GetBoolean("active") == true)));
 

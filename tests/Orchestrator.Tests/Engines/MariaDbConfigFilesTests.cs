@@ -64,26 +64,13 @@ public sealed class MariaDbConfigFilesTests
         Assert.Equal(10, GtidPosition.Distance("0-1-10", ""));
     }
 
-    private static EnvironmentDefinition Load()
-    {
-        var dir = Directory.CreateTempSubdirectory("orch-myconf-").FullName;
-        var file = Path.Combine(dir, "env.yaml");
-        File.WriteAllText(file, """
-            name: t
-            engine: mariadb
-            database: app
-            nodes:
-              - { name: primary,   role: primary, port: 3306 }
-              - { name: replica-1, role: replica, source: primary,   port: 3307 }
-              - { name: replica-2, role: replica, source: replica-1, port: 3308 }
-            """);
-        try
-        {
-            return EnvironmentLoader.LoadOrThrow(file, _ => null);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    private static EnvironmentDefinition Load() => TestEnvironments.FromYaml("""
+        name: t
+        engine: mariadb
+        database: app
+        nodes:
+          - { name: primary,   role: primary, port: 3306 }
+          - { name: replica-1, role: replica, source: primary,   port: 3307 }
+          - { name: replica-2, role: replica, source: replica-1, port: 3308 }
+        """);
 }

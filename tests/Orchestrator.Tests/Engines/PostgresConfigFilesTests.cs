@@ -5,20 +5,8 @@ namespace Orchestrator.Tests.Engines;
 
 public sealed class PostgresConfigFilesTests
 {
-    private static EnvironmentDefinition Load(string nodes, string allow = "[127.0.0.1/32, 10.1.0.0/16]")
-    {
-        var dir = Directory.CreateTempSubdirectory("orch-pgconf-").FullName;
-        var file = Path.Combine(dir, "env.yaml");
-        File.WriteAllText(file, $"name: t\nengine: postgres\ndatabase: app\naccess:\n  allow: {allow}\nnodes:\n{nodes}");
-        try
-        {
-            return EnvironmentLoader.LoadOrThrow(file, _ => null);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    private static EnvironmentDefinition Load(string nodes) =>
+        TestEnvironments.FromYaml($"name: t\nengine: postgres\ndatabase: app\naccess:\n  allow: [127.0.0.1/32, 10.1.0.0/16]\nnodes:\n{nodes}");
 
     private const string Chain = """
           - { name: primary,   role: primary, host: 127.0.0.1, port: 5000 }

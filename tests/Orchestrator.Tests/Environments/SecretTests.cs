@@ -2,18 +2,13 @@ using Orchestrator.Environments;
 
 namespace Orchestrator.Tests.Environments;
 
-public sealed class SecretTests : IDisposable
+public sealed class SecretTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("orch-secret-").FullName;
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
     [Fact]
     public void Resolves_env_and_file_references_and_never_prints_them()
     {
-        File.WriteAllText(Path.Combine(_dir, "repl.txt"), "s3cret-from-file\n");
-        var yaml = Path.Combine(_dir, "env.yaml");
-        File.WriteAllText(yaml, """
+        var env = TestEnvironments.FromYaml(
+            """
             name: t
             engine: postgres
             database: app
@@ -22,9 +17,9 @@ public sealed class SecretTests : IDisposable
               replication: { user: repl_user, password: "${file:repl.txt}" }
             nodes:
               - { name: primary, role: primary, port: 5432 }
-            """);
-
-        var env = EnvironmentLoader.LoadOrThrow(yaml, name => name == "T_ADMIN" ? "s3cret-from-env" : null);
+            """,
+            name => name == "T_ADMIN" ? "s3cret-from-env" : null,
+            dir => File.WriteAllText(Path.Combine(dir, "repl.txt"), "s3cret-from-file\n"));
 
         Assert.Equal("s3cret-from-env", env.Admin.Password!.Reveal());
         Assert.Equal("s3cret-from-file", env.Replicator.Password!.Reveal());
@@ -36,8 +31,7 @@ public sealed class SecretTests : IDisposable
     [Fact]
     public void Defaults_access_to_the_node_hosts_when_not_given()
     {
-        var yaml = Path.Combine(_dir, "env.yaml");
-        File.WriteAllText(yaml, """
+        var env = TestEnvironments.FromYaml("""
             name: t
             engine: mariadb
             database: app
@@ -45,8 +39,6 @@ public sealed class SecretTests : IDisposable
               - { name: primary, role: primary, host: 127.0.0.1, port: 3306 }
               - { name: replica, role: replica, source: primary, host: 127.0.0.3, port: 3306 }
             """);
-
-        var env = EnvironmentLoader.LoadOrThrow(yaml, _ => null);
 
         Assert.Equal(["127.0.0.1/32", "127.0.0.3/32"], env.Allow.Select(c => c.ToString()));
     }

@@ -37,7 +37,10 @@ public sealed class MariaDbEngine : IEngine
             (int?)replica.GetInt64("Master_Port"),
             ReplicationState(replica),
             variables.GetString("slave_pos"),
-            replica.GetDouble("Seconds_Behind_Master"));
+            replica.GetDouble("Seconds_Behind_Master"))
+        {
+            IsReplicating = replica.GetString("Slave_IO_Running") == "Yes" && replica.GetString("Slave_SQL_Running") == "Yes",
+        };
     }
 
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>

@@ -113,11 +113,6 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
 
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (PortProbe.IsListening(node.Host, node.Port))
-        {
-            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}. Stop it, or give the node another port.");
-        }
-
         await WriteConfigAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
         {
@@ -162,23 +157,6 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
                 cancellationToken);
         });
     }
-
-    public Task WaitUntilReplicatingAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        context.Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    return (await engine.ObserveAsync(node, context.Credentials, cancellationToken)).ReplicationState == "replicating";
-                }
-                catch (DatabaseException)
-                {
-                    return false;
-                }
-            },
-            Environment.Replication.ReplayTimeout,
-            () => $"replica '{node.Name}' is not replicating from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {context.State.LogFile(node)}",
-            cancellationToken));
 
     private async Task InstallAsync(NodeDefinition node, CancellationToken cancellationToken)
     {

@@ -37,7 +37,10 @@ public sealed class PostgresEngine : IEngine
             (int?)row.GetInt64("sender_port"),
             inRecovery ? row.GetString("receiver_status") ?? "disconnected" : null,
             row.GetString("position"),
-            LagSeconds: null);
+            LagSeconds: null)
+        {
+            IsReplicating = inRecovery && row.GetString("receiver_status") == "streaming",
+        };
     }
 
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica)

@@ -99,11 +99,6 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
 
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (PortProbe.IsListening(node.Host, node.Port))
-        {
-            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}. Stop it, or give the node another port.");
-        }
-
         await WriteConfigAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
         {
@@ -135,24 +130,6 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
         // stopped before its replicas leaves them complete.
         await context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => Run(PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
     }
-
-    public Task WaitUntilReplicatingAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        context.Progress.StepAsync(node.Name, $"wait until streaming from {node.Source}", () => Poll.UntilAsync(
-            async () =>
-            {
-                try
-                {
-                    var observation = await engine.ObserveAsync(node, context.Credentials, cancellationToken);
-                    return observation.ReplicationState == "streaming";
-                }
-                catch (Data.DatabaseException)
-                {
-                    return false;
-                }
-            },
-            Environment.Replication.ReplayTimeout,
-            () => $"replica '{node.Name}' is not streaming from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {context.State.LogFile(node)}",
-            cancellationToken));
 
     /// <summary>
     /// After an unclean stop, waits until no process of the old server still works in the data

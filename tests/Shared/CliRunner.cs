@@ -1,7 +1,8 @@
 using Orchestrator.Cli;
 
-namespace Orchestrator.Tests.Cli;
+namespace Orchestrator.TestSupport;
 
+/// <summary>Runs the command line in-process, as a user would type it, capturing its plain-text output.</summary>
 internal static class CliRunner
 {
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
