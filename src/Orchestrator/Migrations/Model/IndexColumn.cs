@@ -1,0 +1,3 @@
+namespace Orchestrator.Migrations.Model;
+
+public sealed record IndexColumn(string Name, bool Descending);
