@@ -11,12 +11,16 @@ public static class CliApp
     {
         var root = new RootCommand(
             "Orchestrator: bring up PostgreSQL and MariaDB primary/replica topologies from YAML environment files, " +
-            "and see their health.\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
+            "see their health, and apply versioned C# migrations.\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
         {
             ValidateCommand.Create(console),
             UpCommand.Create(console),
             DownCommand.Create(console),
             StatusCommand.Create(console),
+            PlanCommand.Create(console),
+            MigrateCommand.Create(console),
+            RollbackCommand.Create(console),
+            HistoryCommand.Create(console),
         };
 
         var parse = root.Parse(args);

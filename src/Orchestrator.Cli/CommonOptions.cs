@@ -16,6 +16,12 @@ internal static class CommonOptions
         Description = "Where a local environment keeps its data, logs and generated secrets (default: $ORCHESTRATOR_STATE_DIR/<name>/ when that variable is set, else .orchestrator/<name>/ under the current directory).",
     };
 
+    public static Option<long?> To(string description, bool required = false) => new("--to")
+    {
+        Description = description,
+        Required = required,
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON instead of a table.",

@@ -1,5 +1,7 @@
 using Orchestrator.Data;
 using Orchestrator.Local;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Processes;
 using Orchestrator.Topology;
 using Spectre.Console;
@@ -15,10 +17,16 @@ internal static class OperationErrors
         {
             return await operation();
         }
-        catch (ExternalEnvironmentException e)
+        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.MarkupLine("Nothing was changed.");
             return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {Redactor.Redact(e.Message)}");
+            return ExitCodes.Failed;
         }
         catch (Exception e) when (e is LocalProviderException or ProcessFailedException or DatabaseException)
         {

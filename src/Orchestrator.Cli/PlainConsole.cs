@@ -14,7 +14,7 @@ public static class PlainConsole
             Interactive = InteractionSupport.No,
             Out = new AnsiConsoleOutput(writer),
         });
-        console.Profile.Width = 200;
+        console.Profile.Width = 1000;
         return console;
     }
 }

@@ -22,4 +22,10 @@ public interface IEngine
     ReplicationLag Lag(NodeObservation primary, NodeObservation replica);
 
     ILocalServer CreateLocalServer(LocalContext context);
+
+    /// <summary>Turns migration expressions into this engine's SQL.</summary>
+    Migrations.Generation.SqlGenerator SqlGenerator { get; }
+
+    /// <summary>The version tables, migration lock and transaction control of this engine.</summary>
+    Migrations.Running.IMigrationStore MigrationStore { get; }
 }

@@ -46,6 +46,10 @@ public sealed class MariaDbEngine : IEngine
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>
         new(null, GtidPosition.Distance(primary.Position, replica.Position));
 
+    public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new MariaDbSqlGenerator();
+
+    public Migrations.Running.IMigrationStore MigrationStore { get; } = new MariaDbMigrationStore();
+
     public ILocalServer CreateLocalServer(LocalContext context) => new MariaDbLocalServer(this, context);
 
     private static string ReplicationState(DbRow status)

@@ -54,5 +54,9 @@ public sealed class PostgresEngine : IEngine
         return new ReplicationLag(Math.Max(0, behind), null);
     }
 
+    public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new PostgresSqlGenerator();
+
+    public Migrations.Running.IMigrationStore MigrationStore { get; } = new PostgresMigrationStore();
+
     public ILocalServer CreateLocalServer(LocalContext context) => new PostgresLocalServer(this, context);
 }

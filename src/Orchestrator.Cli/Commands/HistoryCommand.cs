@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using Orchestrator.Migrations;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator history -e FILE</c>: applied migrations with when, how long, from where, and whether their SQL changed since.</summary>
+internal static class HistoryCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var command = new Command("history", "List the migrations applied on the primary (and those pending), with when, how long, from where, and whether their SQL changed since.")
+        {
+            environment,
+            stateDir,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                var plan = await target.Runner.PlanAsync(target.Migrations, null, cancellationToken);
+                var changed = plan.ChangedSinceApplied.Select(m => m.Version).ToHashSet();
+                var known = target.Migrations.ToDictionary(m => m.Version);
+                var table = new Table().Border(TableBorder.Rounded)
+                    .Title($"{env.Name}: database '{env.Database}' on {target.Node.Name}")
+                    .AddColumns("version", "description", "applied on (UTC)", "duration", "SQL since applied", "applied from");
+                foreach (var applied in plan.Applied)
+                {
+                    var sql = applied.Checksum is null ? "[grey]not recorded[/]"
+                        : !known.ContainsKey(applied.Version) ? "[yellow]migration not found[/]"
+                        : changed.Contains(applied.Version) ? "[yellow]changed[/]"
+                        : "[green]unchanged[/]";
+                    table.AddRow(
+                        applied.Version.ToString(CultureInfo.InvariantCulture),
+                        Markup.Escape(applied.Description ?? ""),
+                        applied.AppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
+                        applied.DurationMs is { } ms ? $"{ms} ms" : "",
+                        sql,
+                        Markup.Escape(applied.AppliedFrom ?? ""));
+                }
+
+                foreach (var pending in plan.Steps)
+                {
+                    table.AddRow(pending.Migration.Version.ToString(CultureInfo.InvariantCulture), Markup.Escape(pending.Migration.Description), "[grey]pending[/]", "", "", "");
+                }
+
+                console.Write(table);
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+}

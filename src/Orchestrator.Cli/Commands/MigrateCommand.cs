@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Orchestrator.Migrations;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator migrate -e FILE [--to V] [--strict]</c>: applies pending migrations on the primary.</summary>
+internal static class MigrateCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var to = CommonOptions.To("Apply only up to this version (inclusive).");
+        var strict = new Option<bool>("--strict") { Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied." };
+        var command = new Command(
+            "migrate",
+            "Apply pending migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows). " +
+            "Concurrent runs wait for each other.")
+        {
+            environment,
+            stateDir,
+            to,
+            strict,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                var outcome = await target.Runner.MigrateAsync(target.Migrations, parse.GetValue(to), parse.GetValue(strict), cancellationToken);
+                if (outcome.Ran.Count == 0)
+                {
+                    console.MarkupLineInterpolated($"[green]Database '{env.Database}' on {target.Node.Name} is up to date; nothing was applied.[/]");
+                    return ExitCodes.Ok;
+                }
+
+                var total = outcome.Ran.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Elapsed);
+                console.MarkupLineInterpolated(
+                    $"[green]Applied {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name} in {total.TotalSeconds:0.00}s; database '{env.Database}' is at version {outcome.Ran[^1].Step.Migration.Version}.");
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+}

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Orchestrator.Migrations;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator rollback -e FILE --to V</c>: runs Down of every applied migration newer than V, newest first.</summary>
+internal static class RollbackCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var to = CommonOptions.To("Roll back every applied migration newer than this version (0: all of them).", required: true);
+        var command = new Command(
+            "rollback",
+            "Undo applied migrations newer than --to on the primary, newest first, with their Down(). Refuses, changing nothing, when one of them cannot be undone.")
+        {
+            environment,
+            stateDir,
+            to,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                var version = parse.GetValue(to)!.Value;
+                var outcome = await target.Runner.RollbackAsync(target.Migrations, version, cancellationToken);
+                if (outcome.Ran.Count == 0)
+                {
+                    console.MarkupLineInterpolated($"[green]Nothing to roll back: no applied migration is newer than {version}.[/]");
+                }
+                else
+                {
+                    console.MarkupLineInterpolated($"[green]Rolled back {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name}; database '{env.Database}' is at version {version}.");
+                }
+
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+}

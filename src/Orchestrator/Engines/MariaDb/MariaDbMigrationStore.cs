@@ -1,0 +1,79 @@
+using Orchestrator.Data;
+using Orchestrator.Migrations.Running;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>
+/// FluentMigrator's VersionInfo (an existing Description of VARCHAR or NVARCHAR is accepted as
+/// it is), the tool's history table, and a named lock per database (GET_LOCK is server-wide).
+/// </summary>
+internal sealed class MariaDbMigrationStore : IMigrationStore
+{
+    public bool TransactionalDdl => false;
+
+    public string BeginTransactionSql => "START TRANSACTION";
+
+    public async Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync("CREATE TABLE IF NOT EXISTS `VersionInfo` (`Version` BIGINT NOT NULL, `AppliedOn` DATETIME NULL, `Description` VARCHAR(1024) NULL) ENGINE=InnoDB", cancellationToken: cancellationToken);
+        await session.ExecuteAsync("CREATE UNIQUE INDEX IF NOT EXISTS `UC_Version` ON `VersionInfo` (`Version`)", cancellationToken: cancellationToken);
+        await session.ExecuteAsync(
+            "CREATE TABLE IF NOT EXISTS `orchestrator_history` (`version` BIGINT NOT NULL PRIMARY KEY, `checksum` CHAR(64) NOT NULL, `duration_ms` BIGINT NOT NULL, `applied_from` VARCHAR(512) NOT NULL, `applied_on` DATETIME NOT NULL) ENGINE=InnoDB",
+            cancellationToken: cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        var tables = (await session.QueryAsync(
+            "SELECT SUM(TABLE_NAME = 'VersionInfo') AS versions, SUM(TABLE_NAME = 'orchestrator_history') AS history FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+            cancellationToken: cancellationToken)).Single();
+        if ((tables.GetInt64("versions") ?? 0) == 0)
+        {
+            return [];
+        }
+
+        var sql = (tables.GetInt64("history") ?? 0) > 0
+            ? "SELECT v.`Version` AS version, v.`AppliedOn` AS applied_on, v.`Description` AS description, h.checksum, h.duration_ms, h.applied_from FROM `VersionInfo` v LEFT JOIN `orchestrator_history` h ON h.version = v.`Version` ORDER BY v.`Version`"
+            : "SELECT `Version` AS version, `AppliedOn` AS applied_on, `Description` AS description, NULL AS checksum, NULL AS duration_ms, NULL AS applied_from FROM `VersionInfo` ORDER BY `Version`";
+        return (await session.QueryAsync(sql, cancellationToken: cancellationToken))
+            .Select(r => new AppliedMigration(
+                r.GetInt64("version")!.Value,
+                r.GetString("applied_on") is { } at ? DateTime.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
+                r.GetString("description"),
+                r.GetString("checksum"),
+                r.GetInt64("duration_ms"),
+                r.GetString("applied_from")))
+            .ToList();
+    }
+
+    public async Task RecordAsync(IDbSession session, AppliedMigration migration, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(
+            "INSERT INTO `VersionInfo` (`Version`, `AppliedOn`, `Description`) VALUES (?, UTC_TIMESTAMP(), ?)",
+            [migration.Version, migration.Description is { Length: > 1024 } d ? d[..1024] : migration.Description],
+            cancellationToken);
+        await session.ExecuteAsync(
+            "REPLACE INTO `orchestrator_history` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())",
+            [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom],
+            cancellationToken);
+    }
+
+    public async Task RemoveAsync(IDbSession session, long version, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync("DELETE FROM `VersionInfo` WHERE `Version` = ?", [version], cancellationToken);
+        await session.ExecuteAsync("DELETE FROM `orchestrator_history` WHERE `version` = ?", [version], cancellationToken);
+    }
+
+    public async Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
+        (await session.QueryAsync("SELECT GET_LOCK(?, 0) AS locked", [LockName(database)], cancellationToken)).Single().GetInt64("locked") == 1;
+
+    public async Task<string?> LockHolderAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
+        (await session.QueryAsync("SELECT IS_USED_LOCK(?) AS holder", [LockName(database)], cancellationToken)).Single().GetString("holder") is { } id
+            ? $"connection {id}"
+            : null;
+
+    public Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
+        session.ExecuteAsync("SELECT RELEASE_LOCK(?)", [LockName(database)], cancellationToken);
+
+    private static string LockName(string database) => $"orchestrator.migrations.{database}";
+}

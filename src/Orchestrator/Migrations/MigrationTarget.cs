@@ -1,0 +1,47 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Migrations.Loading;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Migrations;
+
+/// <summary>
+/// An environment's migrations and a runner connected to its primary's database. The
+/// migrations are loaded and checked before connecting, so bad input never reaches the server.
+/// </summary>
+public sealed class MigrationTarget : IAsyncDisposable
+{
+    private readonly IDbSession _session;
+
+    private MigrationTarget(IReadOnlyList<MigrationInfo> migrations, MigrationRunner runner, IDbSession session, NodeDefinition node)
+    {
+        Migrations = migrations;
+        Runner = runner;
+        _session = session;
+        Node = node;
+    }
+
+    public IReadOnlyList<MigrationInfo> Migrations { get; }
+
+    public MigrationRunner Runner { get; }
+
+    public NodeDefinition Node { get; }
+
+    public static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        var assembly = await MigrationAssemblyLoader.LoadAsync(environment, cancellationToken);
+        var migrations = MigrationCatalog.Load(assembly, environment.Migrations!.Tags);
+        var engine = EngineRegistry.For(environment.Engine);
+        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var primary = environment.Primary;
+        var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
+        var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";
+        var runner = new MigrationRunner(session, engine.MigrationStore, engine.SqlGenerator, environment.Database, appliedFrom, progress);
+        return new MigrationTarget(migrations, runner, session, primary);
+    }
+
+    public ValueTask DisposeAsync() => _session.DisposeAsync();
+}

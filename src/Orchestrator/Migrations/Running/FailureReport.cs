@@ -1,0 +1,64 @@
+using System.Text;
+using Orchestrator.Data;
+
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>Says exactly what a failed migration left behind, and what to do about it.</summary>
+internal static class FailureReport
+{
+    private static readonly string[] DataVerbs = ["INSERT", "UPDATE", "DELETE", "REPLACE"];
+
+    public static string Describe(PlannedMigration step, int failedIndex, DatabaseException error, bool up, bool transactional, bool transactionalDdl)
+    {
+        var migration = step.Migration;
+        var report = new StringBuilder();
+        report.AppendLine($"migration {migration.Name} ({migration.Description}) failed during {(up ? "migrate" : "rollback")} at statement {failedIndex + 1} of {step.Statements.Count}:");
+        report.AppendLine($"    {step.Statements[failedIndex]}");
+        report.AppendLine($"  {error.Message}");
+
+        var remaining = Remaining(step.Statements, failedIndex, transactional, transactionalDdl);
+        if (remaining.Count == 0)
+        {
+            report.AppendLine(failedIndex > 0 && transactional && transactionalDdl
+                ? "Nothing of this migration stayed applied (its transaction was rolled back); earlier migrations stay applied."
+                : "Nothing of this migration stayed applied; earlier migrations stay applied.");
+            report.Append("Fix the migration, then run the command again.");
+            return report.ToString();
+        }
+
+        var why = transactional ? "MariaDB commits schema changes immediately" : "the migration runs without a transaction";
+        report.AppendLine($"These statements ran before the failure and stay applied ({why}):");
+        foreach (var index in remaining)
+        {
+            report.AppendLine($"  {index + 1}. {step.Statements[index]}");
+        }
+
+        report.Append($"The version row of {migration.Version} was {(up ? "not written" : "not removed")}. Undo those statements by hand (or make the migration tolerate them), then run the command again.");
+        return report.ToString();
+    }
+
+    /// <summary>
+    /// The statements before the failing one whose effects survived. With transactional DDL a
+    /// rolled-back transaction leaves nothing; on MariaDB every schema change commits, and with
+    /// it the data changes before it, while data changes after the last schema change roll back.
+    /// </summary>
+    private static List<int> Remaining(IReadOnlyList<string> statements, int failedIndex, bool transactional, bool transactionalDdl)
+    {
+        var indices = Enumerable.Range(0, failedIndex).ToList();
+        if (!transactional)
+        {
+            return indices;
+        }
+
+        if (transactionalDdl)
+        {
+            return [];
+        }
+
+        var lastSchemaChange = indices.LastOrDefault(i => !IsDataChange(statements[i]), -1);
+        return indices.Where(i => i <= lastSchemaChange).ToList();
+    }
+
+    private static bool IsDataChange(string statement) =>
+        DataVerbs.Any(verb => statement.TrimStart().StartsWith(verb, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,35 @@
+using Orchestrator.Data;
+
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>
+/// What the runner needs from one engine: the version tables, the migration lock and
+/// transaction control. Locks are session-level and taken without waiting inside a
+/// statement, so a waiting runner never holds a snapshot that CREATE INDEX CONCURRENTLY would
+/// wait for.
+/// </summary>
+public interface IMigrationStore
+{
+    /// <summary>True when DDL takes part in transactions (PostgreSQL); false when it commits implicitly (MariaDB).</summary>
+    bool TransactionalDdl { get; }
+
+    string BeginTransactionSql { get; }
+
+    /// <summary>Creates VersionInfo (FluentMigrator's layout) and the history table when missing.</summary>
+    Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken);
+
+    /// <summary>Every recorded version, oldest first; empty when the tables do not exist.</summary>
+    Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IDbSession session, CancellationToken cancellationToken);
+
+    Task RecordAsync(IDbSession session, AppliedMigration migration, CancellationToken cancellationToken);
+
+    Task RemoveAsync(IDbSession session, long version, CancellationToken cancellationToken);
+
+    /// <summary>Takes the database's migration lock if it is free; returns at once either way.</summary>
+    Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken);
+
+    /// <summary>Who holds the lock (a server process or connection id), for the waiting message.</summary>
+    Task<string?> LockHolderAsync(IDbSession session, string database, CancellationToken cancellationToken);
+
+    Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken);
+}

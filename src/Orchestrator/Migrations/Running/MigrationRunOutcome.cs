@@ -1,0 +1,4 @@
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>What migrate or rollback did: each migration run with its duration, and the changed-checksum warnings.</summary>
+public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<MigrationInfo> ChangedSinceApplied);
