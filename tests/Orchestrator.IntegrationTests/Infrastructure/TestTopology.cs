@@ -88,6 +88,22 @@ public sealed class TestTopology : IAsyncDisposable
 
     public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(Environment, StateDir, CancellationToken.None);
 
+    /// <summary>
+    /// Writes another environment file for this topology's servers that targets
+    /// <paramref name="database"/> and selects <paramref name="tags"/> of the given migrations.
+    /// </summary>
+    public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags)
+    {
+        var lines = System.IO.File.ReadAllLines(File).ToList();
+        lines[lines.FindIndex(l => l.StartsWith("database:", StringComparison.Ordinal))] = $"database: {database}";
+        lines.Insert(4, "migrations:");
+        lines.Insert(5, $"  {migrationsKey}: {migrationsPath}");
+        lines.Insert(6, $"  tags: [{string.Join(", ", tags)}]");
+        var path = Path.Combine(Directory, $"{database}.yaml");
+        System.IO.File.WriteAllLines(path, lines);
+        return path;
+    }
+
     /// <summary>The operating-system process id of a node's running server, read from its pid file.</summary>
     public int ServerPid(string node)
     {

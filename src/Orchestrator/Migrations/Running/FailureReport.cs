@@ -39,8 +39,9 @@ internal static class FailureReport
 
     /// <summary>
     /// The statements before the failing one whose effects survived. With transactional DDL a
-    /// rolled-back transaction leaves nothing; on MariaDB every schema change commits, and with
-    /// it the data changes before it, while data changes after the last schema change roll back.
+    /// rolled-back transaction leaves nothing. On MariaDB a schema change commits the open
+    /// transaction and the session continues in autocommit, so once one has run, every earlier
+    /// statement stays; before any, the data changes roll back.
     /// </summary>
     private static List<int> Remaining(IReadOnlyList<string> statements, int failedIndex, bool transactional, bool transactionalDdl)
     {
@@ -50,13 +51,7 @@ internal static class FailureReport
             return indices;
         }
 
-        if (transactionalDdl)
-        {
-            return [];
-        }
-
-        var lastSchemaChange = indices.LastOrDefault(i => !IsDataChange(statements[i]), -1);
-        return indices.Where(i => i <= lastSchemaChange).ToList();
+        return transactionalDdl || indices.All(i => IsDataChange(statements[i])) ? [] : indices;
     }
 
     private static bool IsDataChange(string statement) =>
