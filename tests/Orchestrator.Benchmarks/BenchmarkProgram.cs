@@ -17,6 +17,22 @@ public static class BenchmarkProgram
 
         var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
         Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+
+        const int Migrations = 500;
+        var work = Directory.CreateTempSubdirectory("orch-bench-migrations-").FullName;
+        try
+        {
+            var assembly = await GeneratedMigrations.BuildAsync(root, work, Migrations);
+            var (pgTool, psql) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.Postgres, assembly, rounds);
+            Print($"migrate {Migrations} generated migrations (table + index + row each), PostgreSQL primary", "orchestrator migrate (process)", pgTool, "psql -f, same SQL, one session", psql, target: 1.3);
+            var (mariaTool, mariadb) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.MariaDb, assembly, rounds);
+            Print($"migrate {Migrations} generated migrations (table + index + row each), MariaDB primary", "orchestrator migrate (process)", mariaTool, "mariadb client, same SQL, one session", mariadb, target: 1.3);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
         return 0;
     }
 

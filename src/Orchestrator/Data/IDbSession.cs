@@ -13,4 +13,11 @@ public interface IDbSession : IAsyncDisposable
     Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs statements in order, in one round trip where the driver can. A failure throws a
+    /// <see cref="DatabaseException"/> whose <see cref="DatabaseException.StatementIndex"/>
+    /// names the statement; the statements after it do not run.
+    /// </summary>
+    Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default);
 }

@@ -83,7 +83,7 @@ public abstract class MigrationTests(TopologyFixture fixture)
         Assert.Contains("INSERT INTO no_such_table VALUES (1)", output, StringComparison.Ordinal);
         Assert.Equal([2001], await VersionsAsync(database));
         await using var session = await Topology.ConnectAsync("primary", database);
-        Assert.Equal(TransactionalDdl ? 0 : 1, (await session.QueryAsync("SELECT COUNT(*) AS n FROM gadgets")).Single().GetInt64("n"));
+        Assert.Equal(0, (await session.QueryAsync("SELECT COUNT(*) AS n FROM gadgets")).Single().GetInt64("n"));
         Assert.Equal(!TransactionalDdl, await TableExistsAsync(database, "half_done"));
         if (TransactionalDdl)
         {
@@ -92,7 +92,7 @@ public abstract class MigrationTests(TopologyFixture fixture)
         else
         {
             Assert.Contains(
-                "These statements ran before the failure and stay applied (MariaDB commits schema changes immediately):\n  1. CREATE TABLE `half_done` (`id` INTEGER NULL) ENGINE=InnoDB\n  2. INSERT INTO `gadgets` (`id`) VALUES (1)\nThe version row of 2002 was not written.",
+                "These statements ran before the failure and stay applied (MariaDB commits schema changes immediately):\n  1. CREATE TABLE `half_done` (`id` INTEGER NULL) ENGINE=InnoDB\nThe version row of 2002 was not written.",
                 output,
                 StringComparison.Ordinal);
         }

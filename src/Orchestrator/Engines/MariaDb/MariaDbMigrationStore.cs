@@ -46,23 +46,17 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
             .ToList();
     }
 
-    public async Task RecordAsync(IDbSession session, AppliedMigration migration, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync(
-            "INSERT INTO `VersionInfo` (`Version`, `AppliedOn`, `Description`) VALUES (?, UTC_TIMESTAMP(), ?)",
-            [migration.Version, migration.Description is { Length: > 1024 } d ? d[..1024] : migration.Description],
-            cancellationToken);
-        await session.ExecuteAsync(
-            "REPLACE INTO `orchestrator_history` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())",
-            [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom],
-            cancellationToken);
-    }
+    public IReadOnlyList<SqlStatement> Record(AppliedMigration migration) =>
+    [
+        new("INSERT INTO `VersionInfo` (`Version`, `AppliedOn`, `Description`) VALUES (?, UTC_TIMESTAMP(), ?)", [migration.Version, migration.Description is { Length: > 1024 } d ? d[..1024] : migration.Description]),
+        new("REPLACE INTO `orchestrator_history` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())", [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
+    ];
 
-    public async Task RemoveAsync(IDbSession session, long version, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync("DELETE FROM `VersionInfo` WHERE `Version` = ?", [version], cancellationToken);
-        await session.ExecuteAsync("DELETE FROM `orchestrator_history` WHERE `version` = ?", [version], cancellationToken);
-    }
+    public IReadOnlyList<SqlStatement> Remove(long version) =>
+    [
+        new("DELETE FROM `VersionInfo` WHERE `Version` = ?", [version]),
+        new("DELETE FROM `orchestrator_history` WHERE `version` = ?", [version]),
+    ];
 
     public async Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         (await session.QueryAsync("SELECT GET_LOCK(?, 0) AS locked", [LockName(database)], cancellationToken)).Single().GetInt64("locked") == 1;

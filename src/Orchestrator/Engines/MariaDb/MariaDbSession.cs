@@ -25,6 +25,22 @@ internal sealed class MariaDbSession : IDbSession
     public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
         (await RunAsync(sql, parameters, cancellationToken)).Rows;
 
+    /// <summary>MariaDB connections here do not enable multi-statements, so a batch runs statement by statement.</summary>
+    public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < statements.Count; i++)
+        {
+            try
+            {
+                await RunAsync(statements[i].Sql, statements[i].Parameters, cancellationToken);
+            }
+            catch (DatabaseException e)
+            {
+                throw new DatabaseException(e.Message, e.Code, e, i);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync();

@@ -104,24 +104,73 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
         {
             await ClearStaleLockAsync(node, cancellationToken);
             // After a SIGKILL the old server's children can hold its shared memory for a moment;
-            // pg_ctl then fails fast, and a short retry succeeds once they have exited.
+            // the new postmaster then exits at once, and a short retry succeeds once they are gone.
             for (var attempt = 1; ; attempt++)
             {
-                var spec = PgCtl(node, "start", "-w", "-t", "120", "-l", context.State.LogFile(node));
+                var spec = PgCtl(node, "start", "-W", "-l", context.State.LogFile(node));
                 var result = await ProcessRunner.RunAsync(spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
-                if (result.ExitCode == 0)
+                if (result.ExitCode == 0 && await WaitUntilAcceptingAsync(node, cancellationToken))
                 {
                     return;
                 }
 
                 if (attempt == 5)
                 {
-                    throw new LocalProviderException($"node '{node.Name}' did not start; see {context.State.LogFile(node)}\n{ProcessRunner.Describe(spec, result)}");
+                    var log = File.Exists(context.State.LogFile(node)) ? string.Join('\n', File.ReadLines(context.State.LogFile(node)).TakeLast(10)) : "";
+                    throw new LocalProviderException($"node '{node.Name}' did not start; see {context.State.LogFile(node)}:\n{Redactor.Redact(log)}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
             }
         });
+    }
+
+    /// <summary>
+    /// Waits for the status PostgreSQL writes on line 8 of postmaster.pid ("ready" on a primary,
+    /// "standby" on a hot standby), checking every few milliseconds rather than pg_ctl -w's
+    /// tenth of a second. False when the postmaster died first.
+    /// </summary>
+    private async Task<bool> WaitUntilAcceptingAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var lockFile = Path.Combine(context.State.DataDir(node), "postmaster.pid");
+        var started = DateTime.UtcNow;
+        var deadline = started + TimeSpan.FromSeconds(120);
+        var sawPid = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(lockFile);
+            }
+            catch (IOException)
+            {
+                lines = [];
+            }
+
+            if (lines.Length > 0 && int.TryParse(lines[0], System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            {
+                sawPid = true;
+                if (lines.Length >= 8 && lines[7].Trim() is "ready" or "standby")
+                {
+                    return true;
+                }
+
+                if (!Libc.ProcessExists(pid))
+                {
+                    return false;
+                }
+            }
+            else if (sawPid || DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+            {
+                // The postmaster removed its lock file, or never wrote one: it stopped during start-up.
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+        }
+
+        throw new LocalProviderException($"node '{node.Name}' did not accept connections within 120 s; see {context.State.LogFile(node)}");
     }
 
     public async Task StopAsync(NodeDefinition node, CancellationToken cancellationToken)

@@ -43,26 +43,23 @@ internal sealed class PostgresMigrationStore : IMigrationStore
             .ToList();
     }
 
-    public async Task RecordAsync(IDbSession session, AppliedMigration migration, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync(
-            """INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES ($1, now() AT TIME ZONE 'UTC', $2)""",
-            [migration.Version, Truncate(migration.Description)],
-            cancellationToken);
-        await session.ExecuteAsync(
+    public IReadOnlyList<SqlStatement> Record(AppliedMigration migration) =>
+    [
+        new("""INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES ($1, now() AT TIME ZONE 'UTC', $2)""", [migration.Version, Truncate(migration.Description)]),
+        new(
             """
-            INSERT INTO orchestrator_history (version, checksum, duration_ms, applied_from, applied_on) VALUES ($1, $2, $3, $4, now() AT TIME ZONE 'UTC')
+            INSERT INTO orchestrator_history (version, checksum, duration_ms, applied_from, applied_on)
+            VALUES ($1, $2, COALESCE($3, (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint), $4, now() AT TIME ZONE 'UTC')
             ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms, applied_from = EXCLUDED.applied_from, applied_on = EXCLUDED.applied_on
             """,
-            [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom],
-            cancellationToken);
-    }
+            [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
+    ];
 
-    public async Task RemoveAsync(IDbSession session, long version, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync("""DELETE FROM "VersionInfo" WHERE "Version" = $1""", [version], cancellationToken);
-        await session.ExecuteAsync("DELETE FROM orchestrator_history WHERE version = $1", [version], cancellationToken);
-    }
+    public IReadOnlyList<SqlStatement> Remove(long version) =>
+    [
+        new("""DELETE FROM "VersionInfo" WHERE "Version" = $1""", [version]),
+        new("DELETE FROM orchestrator_history WHERE version = $1", [version]),
+    ];
 
     public async Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         (await session.QueryAsync("SELECT pg_try_advisory_lock($1) AS locked", [LockKey], cancellationToken)).Single().GetBoolean("locked") == true;

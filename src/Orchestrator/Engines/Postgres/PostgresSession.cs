@@ -25,6 +25,9 @@ internal sealed class PostgresSession : IDbSession
             Timeout = 10,
             Pooling = false,
             SslMode = SslMode.Disable,
+
+            // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
+            IncludeFailedBatchedCommand = true,
         };
         var connection = new NpgsqlConnection(builder.ConnectionString);
         try
@@ -76,6 +79,35 @@ internal sealed class PostgresSession : IDbSession
         catch (NpgsqlException e)
         {
             throw Translate(e, "query failed");
+        }
+    }
+
+    public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    {
+        await using var batch = new NpgsqlBatch(_connection);
+        foreach (var statement in statements)
+        {
+            var command = new NpgsqlBatchCommand(statement.Sql);
+            foreach (var value in statement.Parameters ?? [])
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            }
+
+            batch.BatchCommands.Add(command);
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e)
+        {
+            var index = e.BatchCommand is { } failed ? batch.BatchCommands.IndexOf(failed) : (int?)null;
+            throw new DatabaseException($"statement failed: {e.MessageText} (SQLSTATE {e.SqlState})", e.SqlState, e, index);
+        }
+        catch (NpgsqlException e)
+        {
+            throw Translate(e, "batch failed");
         }
     }
 

@@ -6,8 +6,6 @@ namespace Orchestrator.Migrations.Running;
 /// <summary>Says exactly what a failed migration left behind, and what to do about it.</summary>
 internal static class FailureReport
 {
-    private static readonly string[] DataVerbs = ["INSERT", "UPDATE", "DELETE", "REPLACE"];
-
     public static string Describe(PlannedMigration step, int failedIndex, DatabaseException error, bool up, bool transactional, bool transactionalDdl)
     {
         var migration = step.Migration;
@@ -39,9 +37,8 @@ internal static class FailureReport
 
     /// <summary>
     /// The statements before the failing one whose effects survived. With transactional DDL a
-    /// rolled-back transaction leaves nothing. On MariaDB a schema change commits the open
-    /// transaction and the session continues in autocommit, so once one has run, every earlier
-    /// statement stays; before any, the data changes roll back.
+    /// rolled-back transaction leaves nothing. On MariaDB each schema change commits; the runner
+    /// opens a new transaction after it, so what follows the last schema change rolls back.
     /// </summary>
     private static List<int> Remaining(IReadOnlyList<string> statements, int failedIndex, bool transactional, bool transactionalDdl)
     {
@@ -51,9 +48,12 @@ internal static class FailureReport
             return indices;
         }
 
-        return transactionalDdl || indices.All(i => IsDataChange(statements[i])) ? [] : indices;
-    }
+        if (transactionalDdl)
+        {
+            return [];
+        }
 
-    private static bool IsDataChange(string statement) =>
-        DataVerbs.Any(verb => statement.TrimStart().StartsWith(verb, StringComparison.OrdinalIgnoreCase));
+        var lastSchemaChange = indices.LastOrDefault(i => !StatementKind.IsDataChange(statements[i]), -1);
+        return indices.Where(i => i <= lastSchemaChange).ToList();
+    }
 }

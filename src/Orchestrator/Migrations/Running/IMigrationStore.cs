@@ -21,9 +21,11 @@ public interface IMigrationStore
     /// <summary>Every recorded version, oldest first; empty when the tables do not exist.</summary>
     Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IDbSession session, CancellationToken cancellationToken);
 
-    Task RecordAsync(IDbSession session, AppliedMigration migration, CancellationToken cancellationToken);
+    /// <summary>The statements that record an applied migration (run in the migration's transaction).</summary>
+    IReadOnlyList<SqlStatement> Record(AppliedMigration migration);
 
-    Task RemoveAsync(IDbSession session, long version, CancellationToken cancellationToken);
+    /// <summary>The statements that forget a rolled-back version.</summary>
+    IReadOnlyList<SqlStatement> Remove(long version);
 
     /// <summary>Takes the database's migration lock if it is free; returns at once either way.</summary>
     Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken);

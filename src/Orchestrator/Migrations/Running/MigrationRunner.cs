@@ -98,48 +98,90 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         var migration = step.Migration;
         var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
         var clock = Stopwatch.StartNew();
-        var transactional = migration.TransactionBehavior == TransactionBehavior.Default;
         await progress.StepAsync(Subject, label, async () =>
         {
-            if (transactional)
+            if (migration.TransactionBehavior == TransactionBehavior.Default && store.TransactionalDdl)
             {
-                await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
-            }
-
-            for (var i = 0; i < step.Statements.Count; i++)
-            {
-                try
-                {
-                    await session.ExecuteAsync(step.Statements[i], cancellationToken: cancellationToken);
-                }
-                catch (DatabaseException e)
-                {
-                    if (transactional)
-                    {
-                        await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
-                    }
-
-                    throw new MigrationFailedException(FailureReport.Describe(step, i, e, up, transactional, store.TransactionalDdl), e);
-                }
-            }
-
-            if (up)
-            {
-                await store.RecordAsync(
-                    session,
-                    new AppliedMigration(migration.Version, null, migration.Description, step.Checksum, (long)clock.Elapsed.TotalMilliseconds, appliedFrom),
-                    cancellationToken);
+                await RunInOneBatchAsync(step, up, cancellationToken);
             }
             else
             {
-                await store.RemoveAsync(session, migration.Version, cancellationToken);
-            }
-
-            if (transactional)
-            {
-                await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+                await RunStatementByStatementAsync(step, up, clock, cancellationToken);
             }
         });
         return clock.Elapsed;
     }
+
+    /// <summary>
+    /// The whole migration, its bookkeeping and its transaction in one round trip (PostgreSQL).
+    /// The server measures the duration: the time since the transaction began.
+    /// </summary>
+    private async Task RunInOneBatchAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
+    {
+        var batch = new List<SqlStatement> { new(store.BeginTransactionSql) };
+        batch.AddRange(step.Statements.Select(s => new SqlStatement(s)));
+        batch.AddRange(Bookkeeping(step, up, durationMs: null));
+        batch.Add(new SqlStatement("COMMIT"));
+        try
+        {
+            await session.ExecuteBatchAsync(batch, cancellationToken);
+        }
+        catch (DatabaseException e)
+        {
+            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+            var index = (e.StatementIndex ?? 0) - 1;
+            if (index < 0 || index >= step.Statements.Count)
+            {
+                throw new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed, so nothing of it stayed applied: {e.Message}", e);
+            }
+
+            throw new MigrationFailedException(FailureReport.Describe(step, index, e, up, transactional: true, transactionalDdl: true), e);
+        }
+    }
+
+    /// <summary>
+    /// One statement at a time: migrations without a transaction, and engines whose schema
+    /// changes commit implicitly (MariaDB), where a new transaction follows each schema change.
+    /// </summary>
+    private async Task RunStatementByStatementAsync(PlannedMigration step, bool up, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var transactional = step.Migration.TransactionBehavior == TransactionBehavior.Default;
+        if (transactional)
+        {
+            await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+        }
+
+        for (var i = 0; i < step.Statements.Count; i++)
+        {
+            try
+            {
+                await session.ExecuteAsync(step.Statements[i], cancellationToken: cancellationToken);
+                if (transactional && !store.TransactionalDdl && !StatementKind.IsDataChange(step.Statements[i]))
+                {
+                    // The schema change committed implicitly and left the session in autocommit:
+                    // group what follows, the version row included, in a new transaction.
+                    await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+                }
+            }
+            catch (DatabaseException e)
+            {
+                if (transactional)
+                {
+                    await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+                }
+
+                throw new MigrationFailedException(FailureReport.Describe(step, i, e, up, transactional, store.TransactionalDdl), e);
+            }
+        }
+
+        await session.ExecuteBatchAsync(Bookkeeping(step, up, (long)clock.Elapsed.TotalMilliseconds), cancellationToken);
+        if (transactional)
+        {
+            await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+        }
+    }
+
+    private IReadOnlyList<SqlStatement> Bookkeeping(PlannedMigration step, bool up, long? durationMs) => up
+        ? store.Record(new AppliedMigration(step.Migration.Version, null, step.Migration.Description, step.Checksum, durationMs, appliedFrom))
+        : store.Remove(step.Migration.Version);
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>A single local primary of one engine, brought up for a benchmark and purged afterwards.</summary>
+internal sealed class BenchPrimary : IAsyncDisposable
+{
+    private readonly LocalTopology _topology;
+
+    private BenchPrimary(string directory, EnvironmentDefinition environment, LocalTopology topology)
+    {
+        Directory = directory;
+        Environment = environment;
+        _topology = topology;
+    }
+
+    public string Directory { get; }
+
+    public EnvironmentDefinition Environment { get; }
+
+    public string StateDir => Path.Combine(Directory, "state");
+
+    public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, new StateLayout(StateDir), create: false);
+
+    public IEngine Engine => EngineRegistry.For(Environment.Engine);
+
+    public static async Task<BenchPrimary> StartAsync(EngineKind engine)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("orch-bench-").FullName;
+        File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
+        var port = FreePorts.Take(1)[0];
+        var file = Path.Combine(directory, "bench.yaml");
+        await File.WriteAllTextAsync(file, string.Create(CultureInfo.InvariantCulture, $$"""
+            name: bench
+            engine: {{(engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
+            database: app
+            nodes:
+              - { name: primary, role: primary, port: {{port}} }
+            """));
+        var environment = EnvironmentLoader.LoadOrThrow(file);
+        var topology = new LocalTopology(environment, Path.Combine(directory, "state"), SilentProgress.Instance);
+        await topology.UpAsync(CancellationToken.None);
+        return new BenchPrimary(directory, environment, topology);
+    }
+
+    /// <summary>An environment file for this primary that migrates <paramref name="database"/> with <paramref name="assembly"/>.</summary>
+    public async Task<string> EnvironmentForAsync(string database, string assembly)
+    {
+        var text = await File.ReadAllTextAsync(Environment.FilePath);
+        var file = Path.Combine(Directory, $"{database}.yaml");
+        await File.WriteAllTextAsync(file, text.Replace("database: app", $"database: {database}\nmigrations:\n  assembly: {assembly}", StringComparison.Ordinal));
+        return file;
+    }
+
+    public async Task CreateDatabaseAsync(string database)
+    {
+        await using var session = await Engine.ConnectAsync(Engine.AdminTarget(Environment.Primary, Credentials, null), CancellationToken.None);
+        await session.ExecuteAsync($"CREATE DATABASE {database}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _topology.DownAsync(purge: true, CancellationToken.None);
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
