@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, builds, brings up environments/local.yaml
-# (a PostgreSQL primary, a replica and a cascading replica on 127.0.0.1:55432-55434)
-# and prints its status. Stop it later with: ./orchestrator down -e environments/local.yaml
+# (a PostgreSQL primary, a replica and a cascading replica on 127.0.0.1:55432-55434),
+# applies the sample migrations (migrations/Sample) on its primary and prints its status. Stop it later with: ./orchestrator down -e environments/local.yaml
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -16,4 +16,5 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${ORCHESTRATOR_STATE_DIR:-}" ] && ! runuser -u 
 fi
 
 ./orchestrator up -e environments/local.yaml
+./orchestrator migrate -e environments/local.yaml
 ./orchestrator status -e environments/local.yaml

@@ -3,9 +3,13 @@ namespace Orchestrator.Local;
 /// <summary>Reads /proc to find the live server processes working in a directory.</summary>
 public static class ProcessTable
 {
+    /// <summary>The database server programs this tool runs; nothing else is ever reported (or stopped).</summary>
+    private static readonly string[] ServerPrograms = ["postgres", "mariadbd"];
+
     /// <summary>
-    /// Live processes whose working directory is <paramref name="directory"/> or below it.
-    /// Every PostgreSQL process, the postmaster and all its children, works in its data directory.
+    /// Live database server processes whose working directory is <paramref name="directory"/> or
+    /// below it. Every PostgreSQL process works in its data directory, as does mariadbd; a shell
+    /// or editor open in the same place is not a server and is never listed.
     /// </summary>
     public static IReadOnlyList<int> WorkingIn(string directory)
     {
@@ -21,7 +25,9 @@ public static class ProcessTable
             try
             {
                 var cwd = new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget;
-                if (cwd is not null && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal)) && Libc.ProcessExists(pid))
+                var program = Path.GetFileName(new FileInfo(Path.Combine(entry, "exe")).LinkTarget ?? "");
+                if (cwd is not null && (cwd == root || cwd.StartsWith(root + "/", StringComparison.Ordinal))
+                    && ServerPrograms.Contains(program) && Libc.ProcessExists(pid))
                 {
                     found.Add(pid);
                 }

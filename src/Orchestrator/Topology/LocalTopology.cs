@@ -69,12 +69,49 @@ public sealed class LocalTopology
             outcomes.AddRange(_environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));
         }
 
+        if (Directory.Exists(_state.Root))
+        {
+            await StopStrayProcessesAsync(cancellationToken);
+        }
+
         if (purge && Directory.Exists(_state.Root))
         {
             Directory.Delete(_state.Root, recursive: true);
         }
 
         return new DownOutcome(outcomes, purge, _state.Root);
+    }
+
+    /// <summary>
+    /// Stops server processes still working inside the state directory that no node's pid file
+    /// accounts for (left by a crash or an interrupted start), so that nothing keeps running,
+    /// and holding a port, in a directory considered stopped or about to be deleted.
+    /// </summary>
+    private async Task StopStrayProcessesAsync(CancellationToken cancellationToken)
+    {
+        var strays = ProcessTable.WorkingIn(_state.Root);
+        if (strays.Count == 0)
+        {
+            return;
+        }
+
+        _progress.Report(new ProgressEvent(_environment.Name, $"stopping {strays.Count} stray server process(es) in {_state.Root}: {string.Join(", ", strays)}", ProgressKind.Info));
+        foreach (var pid in strays)
+        {
+            Libc.Kill(pid, Libc.SigTerm);
+        }
+
+        try
+        {
+            await Poll.UntilAsync(() => Task.FromResult(ProcessTable.WorkingIn(_state.Root).Count == 0), TimeSpan.FromSeconds(10), () => "stray processes did not stop", cancellationToken);
+        }
+        catch (LocalProviderException)
+        {
+            foreach (var pid in ProcessTable.WorkingIn(_state.Root))
+            {
+                Libc.Kill(pid, Libc.SigKill);
+            }
+        }
     }
 
     private async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken)

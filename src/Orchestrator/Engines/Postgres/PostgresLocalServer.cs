@@ -135,9 +135,11 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
         var lockFile = Path.Combine(context.State.DataDir(node), "postmaster.pid");
         var started = DateTime.UtcNow;
         var deadline = started + TimeSpan.FromSeconds(120);
-        var sawPid = false;
+        int? postmaster = null;
         while (DateTime.UtcNow < deadline)
         {
+            // PostgreSQL rewrites this file while starting, so a read may see it empty or partial:
+            // only the disappearance of the postmaster we saw means it stopped.
             string[] lines;
             try
             {
@@ -150,20 +152,16 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
 
             if (lines.Length > 0 && int.TryParse(lines[0], System.Globalization.CultureInfo.InvariantCulture, out var pid))
             {
-                sawPid = true;
-                if (lines.Length >= 8 && lines[7].Trim() is "ready" or "standby")
-                {
-                    return true;
-                }
-
-                if (!Libc.ProcessExists(pid))
-                {
-                    return false;
-                }
+                postmaster = pid;
             }
-            else if (sawPid || DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+
+            if (lines.Length >= 8 && lines[7].Trim() is "ready" or "standby")
             {
-                // The postmaster removed its lock file, or never wrote one: it stopped during start-up.
+                return true;
+            }
+
+            if (postmaster is { } seen ? !Libc.ProcessExists(seen) : DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+            {
                 return false;
             }
 
