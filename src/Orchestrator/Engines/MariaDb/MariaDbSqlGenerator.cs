@@ -21,24 +21,14 @@ public sealed class MariaDbSqlGenerator : SqlGenerator
 
     protected override int IdentifierLength(string identifier) => identifier.Length;
 
-    public override string Literal(object? value) => value switch
-    {
-        null => "NULL",
-        bool b => b ? "1" : "0",
-        string s => "'" + Escape(s) + "'",
-        char c => Literal(c.ToString()),
-        Guid g => $"'{g}'",
-        DateTime d => $"'{d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'",
-        DateTimeOffset d => $"'{d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'",
-        DateOnly d => $"'{d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'",
-        TimeOnly t => $"'{t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'",
-        byte[] bytes => bytes.Length == 0 ? "''" : $"X'{Convert.ToHexString(bytes)}'",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        Enum e => Literal(e.ToString()),
-        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-        _ => Literal(value.ToString()),
-    };
+    protected override string StringLiteral(string value) => "'" + Escape(value) + "'";
+
+    protected override string BooleanLiteral(bool value) => value ? "1" : "0";
+
+    protected override string BinaryLiteral(byte[] value) => value.Length == 0 ? "''" : $"X'{Convert.ToHexString(value)}'";
+
+    /// <summary>MariaDB has no time-zone type: offsets are stored as UTC.</summary>
+    protected override string DateTimeOffsetLiteral(DateTimeOffset value) => Literal(value.UtcDateTime);
 
     protected override string CreateSchema(CreateSchemaExpression expression) => $"CREATE DATABASE {Quote(expression.Schema)}";
 
@@ -86,18 +76,12 @@ public sealed class MariaDbSqlGenerator : SqlGenerator
     /// <summary>INCLUDE and CONCURRENTLY are PostgreSQL's; MariaDB builds InnoDB indexes online anyway. A filter has no equivalent.</summary>
     protected override string CreateIndex(IndexDefinition index)
     {
-        if (index.Columns.Count == 0)
-        {
-            throw new MigrationDefinitionException($"index '{index.EffectiveName}' has no columns; add OnColumn(...)");
-        }
-
         if (index.Filter is not null)
         {
             throw new MigrationDefinitionException($"index '{index.EffectiveName}': partial indexes (Filter) exist only on PostgreSQL; wrap it in IfDatabase(\"postgres\")");
         }
 
-        var columns = string.Join(", ", index.Columns.Select(c => c.Descending ? $"{Quote(c.Name)} DESC" : Quote(c.Name)));
-        return $"CREATE {(index.IsUnique ? "UNIQUE " : "")}INDEX {Quote(index.EffectiveName)} ON {Table(index.Schema, index.Table ?? "")} ({columns})";
+        return $"CREATE {(index.IsUnique ? "UNIQUE " : "")}INDEX {Quote(index.EffectiveName)} ON {Table(index.Schema, index.Table ?? "")} ({IndexColumns(index)})";
     }
 
     protected override string DeleteIndex(DeleteIndexExpression expression) =>
@@ -118,14 +102,6 @@ public sealed class MariaDbSqlGenerator : SqlGenerator
         Option(sql, "MAXVALUE", sequence.MaxValue);
         Option(sql, "CACHE", sequence.Cache);
         return sequence.Cycle ? sql.Append(" CYCLE").ToString() : sql.ToString();
-    }
-
-    private static void Option(StringBuilder sql, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $" {name} {v}");
-        }
     }
 
     private string ColumnDefinition(ColumnDefinition column)

@@ -18,24 +18,14 @@ public sealed class PostgresSqlGenerator : SqlGenerator
 
     protected override int IdentifierLength(string identifier) => Encoding.UTF8.GetByteCount(identifier);
 
-    public override string Literal(object? value) => value switch
-    {
-        null => "NULL",
-        bool b => b ? "TRUE" : "FALSE",
-        string s => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'",
-        char c => Literal(c.ToString()),
-        Guid g => $"'{g}'",
-        DateTime d => $"'{d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'",
-        DateTimeOffset d => $"'{d.ToString("yyyy-MM-dd HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture)}'",
-        DateOnly d => $"'{d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'",
-        TimeOnly t => $"'{t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}'",
-        byte[] bytes => $"'\\x{Convert.ToHexString(bytes)}'::bytea",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        Enum e => Literal(e.ToString()),
-        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-        _ => Literal(value.ToString()),
-    };
+    protected override string StringLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    protected override string BooleanLiteral(bool value) => value ? "TRUE" : "FALSE";
+
+    protected override string BinaryLiteral(byte[] value) => $"'\\x{Convert.ToHexString(value)}'::bytea";
+
+    protected override string DateTimeOffsetLiteral(DateTimeOffset value) =>
+        StringLiteral(value.ToString("yyyy-MM-dd HH:mm:ss.ffffffzzz", CultureInfo.InvariantCulture));
 
     protected override string CreateSchema(CreateSchemaExpression expression) => $"CREATE SCHEMA {Quote(expression.Schema)}";
 
@@ -111,15 +101,9 @@ public sealed class PostgresSqlGenerator : SqlGenerator
 
     protected override string CreateIndex(IndexDefinition index)
     {
-        if (index.Columns.Count == 0)
-        {
-            throw new MigrationDefinitionException($"index '{index.EffectiveName}' has no columns; add OnColumn(...)");
-        }
-
         var sql = new StringBuilder(index.IsUnique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
         sql.Append(index.Concurrently ? "CONCURRENTLY " : "");
-        sql.Append($"{Quote(index.EffectiveName)} ON {Table(index.Schema, index.Table ?? "")} (");
-        sql.Append(string.Join(", ", index.Columns.Select(c => c.Descending ? $"{Quote(c.Name)} DESC" : Quote(c.Name)))).Append(')');
+        sql.Append($"{Quote(index.EffectiveName)} ON {Table(index.Schema, index.Table ?? "")} ({IndexColumns(index)})");
         if (index.Include.Count > 0)
         {
             sql.Append($" INCLUDE ({QuoteList(index.Include)})");
@@ -151,14 +135,6 @@ public sealed class PostgresSqlGenerator : SqlGenerator
         Option(sql, "START WITH", sequence.StartWith);
         Option(sql, "CACHE", sequence.Cache);
         return sequence.Cycle ? sql.Append(" CYCLE").ToString() : sql.ToString();
-    }
-
-    private static void Option(StringBuilder sql, string name, long? value)
-    {
-        if (value is { } v)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $" {name} {v}");
-        }
     }
 
     private string ColumnDefinition(ColumnDefinition column)

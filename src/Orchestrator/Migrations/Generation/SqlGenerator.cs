@@ -1,4 +1,5 @@
 using System.Data;
+using System.Globalization;
 using System.Text;
 using Orchestrator.Migrations.Expressions;
 using Orchestrator.Migrations.Model;
@@ -78,8 +79,47 @@ public abstract class SqlGenerator
         return $"{QuoteCharacter}{identifier}{QuoteCharacter}";
     }
 
-    /// <summary>A value as a SQL literal, escaped by the dialect.</summary>
-    public abstract string Literal(object? value);
+    /// <summary>A value as a SQL literal; strings are escaped by the dialect.</summary>
+    public string Literal(object? value) => value switch
+    {
+        null => "NULL",
+        bool b => BooleanLiteral(b),
+        string s => StringLiteral(s),
+        char c => StringLiteral(c.ToString()),
+        Guid g => StringLiteral(g.ToString()),
+        DateTime d => StringLiteral(d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)),
+        DateTimeOffset d => DateTimeOffsetLiteral(d),
+        DateOnly d => StringLiteral(d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+        TimeOnly t => StringLiteral(t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)),
+        byte[] bytes => BinaryLiteral(bytes),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        Enum e => StringLiteral(e.ToString()),
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => StringLiteral(value.ToString() ?? ""),
+    };
+
+    protected abstract string StringLiteral(string value);
+
+    protected abstract string BooleanLiteral(bool value);
+
+    protected abstract string BinaryLiteral(byte[] value);
+
+    protected abstract string DateTimeOffsetLiteral(DateTimeOffset value);
+
+    /// <summary>The index's column list, each quoted and DESC where asked; an index needs at least one.</summary>
+    protected string IndexColumns(IndexDefinition index) => index.Columns.Count == 0
+        ? throw new MigrationDefinitionException($"index '{index.EffectiveName}' has no columns; add OnColumn(...)")
+        : string.Join(", ", index.Columns.Select(c => c.Descending ? $"{Quote(c.Name)} DESC" : Quote(c.Name)));
+
+    /// <summary>Appends " NAME value" for a sequence option that was given.</summary>
+    protected static void Option(StringBuilder sql, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $" {name} {v}");
+        }
+    }
 
     protected string Table(string? schema, string table) =>
         table.Length == 0 ? throw new MigrationDefinitionException("an expression names no table (OnTable/FromTable missing?)")
