@@ -28,3 +28,4 @@ fi
 
 echo "setup: building (dotnet build -c Release)"
 dotnet build Orchestrator.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+scripts/publish-cli.sh

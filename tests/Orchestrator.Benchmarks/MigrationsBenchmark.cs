@@ -18,7 +18,9 @@ internal static class MigrationsBenchmark
         await using var primary = await BenchPrimary.StartAsync(engine);
         var script = Path.Combine(primary.Directory, "migrations.sql");
         await File.WriteAllTextAsync(script, await ScriptAsync(primary, assembly));
-        var cli = Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", "Release", "net10.0", "Orchestrator.Cli.dll");
+        // The command users run (./orchestrator): the published build, else the plain Release build.
+        var published = Path.Combine(repositoryRoot, "artifacts", "cli", "Orchestrator.Cli.dll");
+        var cli = File.Exists(published) ? published : Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", "Release", "net10.0", "Orchestrator.Cli.dll");
 
         var tool = new List<TimeSpan>();
         var client = new List<TimeSpan>();

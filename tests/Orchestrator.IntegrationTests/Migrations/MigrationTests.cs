@@ -51,6 +51,25 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Scripts_with_several_statements_run_whole_and_roll_back()
+    {
+        var (env, database) = await EnvironmentAsync("script");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        foreach (var table in new[] { "script_a", "script_b", "report_a", "report_b" })
+        {
+            Assert.True(await TableExistsAsync(database, table), table);
+        }
+
+        Assert.Equal(0, (await Cli("rollback", env, "--to", "0")).ExitCode);
+        Assert.False(await TableExistsAsync(database, "script_b"));
+        Assert.False(await TableExistsAsync(database, "report_b"));
+        Assert.Empty(await VersionsAsync(database));
+    }
+
+    [Fact]
     public async Task Migrate_to_a_middle_version_then_plan_and_apply_the_rest()
     {
         var (env, database) = await EnvironmentAsync("basic");

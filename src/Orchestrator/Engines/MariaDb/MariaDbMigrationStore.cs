@@ -13,6 +13,8 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
 
     public string BeginTransactionSql => "START TRANSACTION";
 
+    public IReadOnlyList<SqlStatement> BatchPrologue { get; } = [new("SET @orchestrator_started = NOW(6)")];
+
     public async Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync("CREATE TABLE IF NOT EXISTS `VersionInfo` (`Version` BIGINT NOT NULL, `AppliedOn` DATETIME NULL, `Description` VARCHAR(1024) NULL) ENGINE=InnoDB", cancellationToken: cancellationToken);
@@ -49,7 +51,7 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
     public IReadOnlyList<SqlStatement> Record(AppliedMigration migration) =>
     [
         new("INSERT INTO `VersionInfo` (`Version`, `AppliedOn`, `Description`) VALUES (?, UTC_TIMESTAMP(), ?)", [migration.Version, migration.Description is { Length: > 1024 } d ? d[..1024] : migration.Description]),
-        new("REPLACE INTO `orchestrator_history` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, ?, ?, UTC_TIMESTAMP())", [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
+        new("REPLACE INTO `orchestrator_history` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, COALESCE(?, TIMESTAMPDIFF(MICROSECOND, @orchestrator_started, NOW(6)) DIV 1000), ?, UTC_TIMESTAMP())", [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
     ];
 
     public IReadOnlyList<SqlStatement> Remove(long version) =>

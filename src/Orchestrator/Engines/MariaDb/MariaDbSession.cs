@@ -25,19 +25,22 @@ internal sealed class MariaDbSession : IDbSession
     public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
         (await RunAsync(sql, parameters, cancellationToken)).Rows;
 
-    /// <summary>MariaDB connections here do not enable multi-statements, so a batch runs statement by statement.</summary>
+    /// <summary>
+    /// One multi-statement query, one round trip. The failing statement's position is exact
+    /// when each statement is a single SQL statement; callers with scripts run them one by one.
+    /// </summary>
     public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
-        for (var i = 0; i < statements.Count; i++)
+        await _gate.WaitAsync(cancellationToken);
+        try
         {
-            try
-            {
-                await RunAsync(statements[i].Sql, statements[i].Parameters, cancellationToken);
-            }
-            catch (DatabaseException e)
-            {
-                throw new DatabaseException(e.Message, e.Code, e, i);
-            }
+            await Task.Run(
+                () => _connection.Run(string.Join(";\n", statements.Select(s => s.Parameters is { Count: > 0 } p ? MariaDbSql.Bind(s.Sql, p, _connection.Escape) : s.Sql))),
+                cancellationToken);
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 

@@ -16,6 +16,9 @@ internal sealed class PostgresMigrationStore : IMigrationStore
 
     public string BeginTransactionSql => "BEGIN";
 
+    /// <summary>None needed: the batch's transaction start, now(), is the clock.</summary>
+    public IReadOnlyList<SqlStatement> BatchPrologue => [];
+
     public async Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync("""CREATE TABLE IF NOT EXISTS "VersionInfo" ("Version" bigint NOT NULL, "AppliedOn" timestamp, "Description" varchar(1024))""", cancellationToken: cancellationToken);

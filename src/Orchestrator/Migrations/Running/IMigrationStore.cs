@@ -15,6 +15,9 @@ public interface IMigrationStore
 
     string BeginTransactionSql { get; }
 
+    /// <summary>Statements that start a batched migration, so the store can measure its duration on the server.</summary>
+    IReadOnlyList<SqlStatement> BatchPrologue { get; }
+
     /// <summary>Creates VersionInfo (FluentMigrator's layout) and the history table when missing.</summary>
     Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken);
 

@@ -100,7 +100,8 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         var clock = Stopwatch.StartNew();
         await progress.StepAsync(Subject, label, async () =>
         {
-            if (migration.TransactionBehavior == TransactionBehavior.Default && store.TransactionalDdl)
+            // A statement holding several (a script) would blur which one failed: those run one by one.
+            if (migration.TransactionBehavior == TransactionBehavior.Default && !step.Statements.Any(s => s.Contains(';', StringComparison.Ordinal)))
             {
                 await RunInOneBatchAsync(step, up, cancellationToken);
             }
@@ -113,15 +114,46 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
     }
 
     /// <summary>
-    /// The whole migration, its bookkeeping and its transaction in one round trip (PostgreSQL).
-    /// The server measures the duration: the time since the transaction began.
+    /// The whole migration with its bookkeeping in one round trip. With transactional DDL it is
+    /// one transaction. Where schema changes commit implicitly (MariaDB), a transaction is opened
+    /// before data changes that follow a schema change, and before the version rows, so that
+    /// those commit together; the store measures the duration on the server.
     /// </summary>
     private async Task RunInOneBatchAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
     {
-        var batch = new List<SqlStatement> { new(store.BeginTransactionSql) };
-        batch.AddRange(step.Statements.Select(s => new SqlStatement(s)));
-        batch.AddRange(Bookkeeping(step, up, durationMs: null));
-        batch.Add(new SqlStatement("COMMIT"));
+        var batch = new List<SqlStatement>(store.BatchPrologue);
+        var origin = Enumerable.Repeat(-1, batch.Count).ToList();
+        var open = false;
+        void Add(SqlStatement statement, int statementIndex)
+        {
+            batch.Add(statement);
+            origin.Add(statementIndex);
+        }
+
+        for (var i = 0; i < step.Statements.Count; i++)
+        {
+            var isData = StatementKind.IsDataChange(step.Statements[i]);
+            if (!open && (store.TransactionalDdl || isData))
+            {
+                Add(new SqlStatement(store.BeginTransactionSql), -1);
+                open = true;
+            }
+
+            Add(new SqlStatement(step.Statements[i]), i);
+            open &= store.TransactionalDdl || isData;
+        }
+
+        if (!open)
+        {
+            Add(new SqlStatement(store.BeginTransactionSql), -1);
+        }
+
+        foreach (var statement in Bookkeeping(step, up, durationMs: null))
+        {
+            Add(statement, -1);
+        }
+
+        Add(new SqlStatement("COMMIT"), -1);
         try
         {
             await session.ExecuteBatchAsync(batch, cancellationToken);
@@ -129,13 +161,13 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         catch (DatabaseException e)
         {
             await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
-            var index = (e.StatementIndex ?? 0) - 1;
-            if (index < 0 || index >= step.Statements.Count)
+            var index = e.StatementIndex is { } failed && failed < origin.Count ? origin[failed] : -1;
+            if (index < 0)
             {
-                throw new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed, so nothing of it stayed applied: {e.Message}", e);
+                throw new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {e.Message}. Check the version table with 'history' before running again.", e);
             }
 
-            throw new MigrationFailedException(FailureReport.Describe(step, index, e, up, transactional: true, transactionalDdl: true), e);
+            throw new MigrationFailedException(FailureReport.Describe(step, index, e, up, transactional: true, store.TransactionalDdl), e);
         }
     }
 

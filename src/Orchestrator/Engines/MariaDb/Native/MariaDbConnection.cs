@@ -49,7 +49,7 @@ internal sealed unsafe class MariaDbConnection : IDisposable
 
         var host = target.Socket is null ? target.Host : "localhost";
         var connected = MariaDbNative.mysql_real_connect(
-            handle, host, target.User, target.Password?.Reveal(), target.Database, (uint)target.Port, target.Socket, 0);
+            handle, host, target.User, target.Password?.Reveal(), target.Database, (uint)target.Port, target.Socket, (nuint)MariaDbNative.ClientMultiStatements);
         if (connected == 0)
         {
             var error = ErrorOf(handle, $"could not connect to {target}");
@@ -60,7 +60,11 @@ internal sealed unsafe class MariaDbConnection : IDisposable
         return new MariaDbConnection(handle);
     }
 
-    /// <summary>Runs one statement; returns its rows (empty when it produced no result set) and affected row count.</summary>
+    /// <summary>
+    /// Runs the statement(s) in <paramref name="sql"/>; returns the first result set's rows and the
+    /// last statement's affected row count. The server stops at the first failing statement, whose
+    /// 0-based position the exception carries.
+    /// </summary>
     public (IReadOnlyList<DbRow> Rows, long Affected) Run(string sql)
     {
         ObjectDisposedException.ThrowIf(_handle == 0, this);
@@ -69,28 +73,46 @@ internal sealed unsafe class MariaDbConnection : IDisposable
         {
             if (MariaDbNative.mysql_real_query(_handle, query, (nuint)bytes.Length) != 0)
             {
-                throw ErrorOf(_handle, "statement failed");
+                throw ErrorOf(_handle, "statement failed", statementIndex: 0);
             }
         }
 
-        var result = MariaDbNative.mysql_store_result(_handle);
-        if (result == 0)
+        IReadOnlyList<DbRow>? rows = null;
+        long affected = 0;
+        for (var index = 0; ; index++)
         {
-            if (MariaDbNative.mysql_field_count(_handle) != 0)
+            var result = MariaDbNative.mysql_store_result(_handle);
+            if (result == 0)
             {
-                throw ErrorOf(_handle, "reading the result failed");
+                if (MariaDbNative.mysql_field_count(_handle) != 0)
+                {
+                    throw ErrorOf(_handle, "reading the result failed", index);
+                }
+
+                affected = (long)MariaDbNative.mysql_affected_rows(_handle);
+            }
+            else
+            {
+                try
+                {
+                    rows ??= ReadRows(result);
+                }
+                finally
+                {
+                    MariaDbNative.mysql_free_result(result);
+                }
             }
 
-            return ([], (long)MariaDbNative.mysql_affected_rows(_handle));
-        }
+            var next = MariaDbNative.mysql_next_result(_handle);
+            if (next < 0)
+            {
+                return (rows ?? [], affected);
+            }
 
-        try
-        {
-            return (ReadRows(result), 0);
-        }
-        finally
-        {
-            MariaDbNative.mysql_free_result(result);
+            if (next > 0)
+            {
+                throw ErrorOf(_handle, "statement failed", index + 1);
+            }
         }
     }
 
@@ -147,10 +169,10 @@ internal sealed unsafe class MariaDbConnection : IDisposable
         return rows;
     }
 
-    private static DatabaseException ErrorOf(nint handle, string context)
+    private static DatabaseException ErrorOf(nint handle, string context, int? statementIndex = null)
     {
         var number = MariaDbNative.mysql_errno(handle);
         var message = Marshal.PtrToStringUTF8(MariaDbNative.mysql_error(handle)) ?? "unknown error";
-        return new DatabaseException($"{context}: {message} (MariaDB error {number})", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new DatabaseException($"{context}: {message} (MariaDB error {number})", number.ToString(System.Globalization.CultureInfo.InvariantCulture), null, statementIndex);
     }
 }

@@ -13,6 +13,9 @@ internal static unsafe partial class MariaDbNative
     public const int OptReadTimeout = 11;
     public const int OptWriteTimeout = 12;
 
+    /// <summary>CLIENT_MULTI_STATEMENTS: one query may hold several statements (SQL scripts, batches).</summary>
+    public const ulong ClientMultiStatements = 1UL << 16;
+
     private const string Library = "libmariadb.so.3";
 
     [LibraryImport(Library)]
@@ -53,6 +56,10 @@ internal static unsafe partial class MariaDbNative
 
     [LibraryImport(Library)]
     public static partial ulong mysql_affected_rows(nint mysql);
+
+    /// <summary>0: another result follows; -1: no more results; above 0: the next statement failed.</summary>
+    [LibraryImport(Library)]
+    public static partial int mysql_next_result(nint mysql);
 
     [LibraryImport(Library)]
     public static partial uint mysql_errno(nint mysql);
