@@ -13,6 +13,8 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
 
     public string BeginTransactionSql => "START TRANSACTION";
 
+    public bool BatchIsAtomic => false;
+
     public IReadOnlyList<SqlStatement> BatchPrologue { get; } = [new("SET @orchestrator_started = NOW(6)")];
 
     public async Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken)

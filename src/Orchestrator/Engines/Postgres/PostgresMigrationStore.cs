@@ -16,6 +16,8 @@ internal sealed class PostgresMigrationStore : IMigrationStore
 
     public string BeginTransactionSql => "BEGIN";
 
+    public bool BatchIsAtomic => true;
+
     /// <summary>None needed: the batch's transaction start, now(), is the clock.</summary>
     public IReadOnlyList<SqlStatement> BatchPrologue => [];
 

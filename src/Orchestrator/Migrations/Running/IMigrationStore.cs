@@ -15,6 +15,13 @@ public interface IMigrationStore
 
     string BeginTransactionSql { get; }
 
+    /// <summary>
+    /// True when <see cref="IDbSession.ExecuteBatchAsync"/> runs as one transaction by itself
+    /// (PostgreSQL's extended protocol: everything before one Sync), so a batched migration needs
+    /// no BEGIN or COMMIT and a failure leaves nothing to roll back.
+    /// </summary>
+    bool BatchIsAtomic { get; }
+
     /// <summary>Statements that start a batched migration, so the store can measure its duration on the server.</summary>
     IReadOnlyList<SqlStatement> BatchPrologue { get; }
 

@@ -114,16 +114,16 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
     }
 
     /// <summary>
-    /// The whole migration with its bookkeeping in one round trip. With transactional DDL it is
-    /// one transaction. Where schema changes commit implicitly (MariaDB), a transaction is opened
-    /// before data changes that follow a schema change, and before the version rows, so that
-    /// those commit together; the store measures the duration on the server.
+    /// The whole migration with its bookkeeping in one round trip. Where a batch is atomic by
+    /// itself (PostgreSQL) that is all. Where schema changes commit implicitly (MariaDB), a
+    /// transaction is opened before data changes that follow a schema change, and before the
+    /// version rows, so that those commit together. The store measures the duration on the server.
     /// </summary>
     private async Task RunInOneBatchAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
     {
         var batch = new List<SqlStatement>(store.BatchPrologue);
         var origin = Enumerable.Repeat(-1, batch.Count).ToList();
-        var open = false;
+        var open = store.BatchIsAtomic;
         void Add(SqlStatement statement, int statementIndex)
         {
             batch.Add(statement);
@@ -153,14 +153,22 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
             Add(statement, -1);
         }
 
-        Add(new SqlStatement("COMMIT"), -1);
+        if (!store.BatchIsAtomic)
+        {
+            Add(new SqlStatement("COMMIT"), -1);
+        }
+
         try
         {
             await session.ExecuteBatchAsync(batch, cancellationToken);
         }
         catch (DatabaseException e)
         {
-            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+            if (!store.BatchIsAtomic)
+            {
+                await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+            }
+
             var index = e.StatementIndex is { } failed && failed < origin.Count ? origin[failed] : -1;
             if (index < 0)
             {
