@@ -37,6 +37,7 @@ internal static class MigrateCommand
                 var total = outcome.Ran.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Elapsed);
                 console.MarkupLineInterpolated(
                     $"[green]Applied {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name} in {total.TotalSeconds:0.00}s; database '{env.Database}' is at version {outcome.Ran[^1].Step.Migration.Version}.");
+                ReplicaReport.Print(console, outcome.Replicas, outcome.Ran[^1].Step.Migration.Version);
                 return ExitCodes.Ok;
             }));
         return command;

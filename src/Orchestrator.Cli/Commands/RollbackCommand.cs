@@ -33,6 +33,7 @@ internal static class RollbackCommand
                 else
                 {
                     console.MarkupLineInterpolated($"[green]Rolled back {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name}; database '{env.Database}' is at version {version}.");
+                    ReplicaReport.Print(console, outcome.Replicas, version);
                 }
 
                 return ExitCodes.Ok;

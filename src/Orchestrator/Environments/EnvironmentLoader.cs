@@ -287,7 +287,7 @@ public static class EnvironmentLoader
         }
 
         const string Context = "'replication'";
-        reader.RejectUnknownKeys(map, Context, "max_slot_wal_keep_size", "replay_timeout");
+        reader.RejectUnknownKeys(map, Context, "max_slot_wal_keep_size", "replay_timeout", "wait");
         var keep = reader.String(map, "max_slot_wal_keep_size", Context, required: false) ?? ReplicationSettings.Default.MaxSlotWalKeepSize;
         if (!Names.PostgresSize().IsMatch(keep))
         {
@@ -314,7 +314,19 @@ public static class EnvironmentLoader
             }
         }
 
-        return new ReplicationSettings(keep, timeout);
+        var wait = reader.String(map, "wait", Context, required: false) switch
+        {
+            null or "per-migration" => ReplayWait.PerMigration,
+            "per-run" => ReplayWait.PerRun,
+            var other => Invalid(other),
+        };
+        ReplayWait Invalid(string text)
+        {
+            reader.Error(YamlReader.Get(map, "wait")!, $"unknown wait '{text}' (expected one of: per-migration, per-run)");
+            return ReplayWait.PerMigration;
+        }
+
+        return new ReplicationSettings(keep, timeout, wait);
     }
 
     private static LocalSettings ReadLocal(YamlMappingNode root, YamlReader reader, string baseDirectory)

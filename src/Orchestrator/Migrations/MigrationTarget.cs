@@ -14,12 +14,14 @@ namespace Orchestrator.Migrations;
 public sealed class MigrationTarget : IAsyncDisposable
 {
     private readonly IDbSession _session;
+    private readonly ReplicaWatch? _replicas;
 
-    private MigrationTarget(IReadOnlyList<MigrationInfo> migrations, MigrationRunner runner, IDbSession session, NodeDefinition node)
+    private MigrationTarget(IReadOnlyList<MigrationInfo> migrations, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node)
     {
         Migrations = migrations;
         Runner = runner;
         _session = session;
+        _replicas = replicas;
         Node = node;
     }
 
@@ -39,9 +41,28 @@ public sealed class MigrationTarget : IAsyncDisposable
         var primary = environment.Primary;
         var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
         var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";
-        var runner = new MigrationRunner(session, engine.MigrationStore, engine.SqlGenerator, environment.Database, appliedFrom, progress);
-        return new MigrationTarget(migrations, runner, session, primary);
+        var replicas = environment.Replicas.Any()
+            ? new ReplicaWatch(
+                environment.Replicas.ToList(),
+                (node, token) => engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), token),
+                engine.MigrationStore,
+                environment.Replication.ReplayTimeout)
+            : null;
+        var runner = new MigrationRunner(session, engine.MigrationStore, engine.SqlGenerator, environment.Database, appliedFrom, progress)
+        {
+            Replicas = replicas,
+            Wait = environment.Replication.Wait,
+        };
+        return new MigrationTarget(migrations, runner, session, replicas, primary);
     }
 
-    public ValueTask DisposeAsync() => _session.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_replicas is not null)
+        {
+            await _replicas.DisposeAsync();
+        }
+
+        await _session.DisposeAsync();
+    }
 }

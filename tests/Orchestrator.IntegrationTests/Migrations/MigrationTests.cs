@@ -51,6 +51,53 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task When_migrate_returns_every_replica_including_the_cascading_one_has_replayed_it()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("replica-2    replayed version 1004", output, StringComparison.Ordinal);
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            // No polling: migrate has already waited for each replica to replay every migration.
+            Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, replica));
+            await using var session = await Topology.ConnectAsync(replica, database);
+            Assert.Equal(2, (await session.QueryAsync("SELECT COUNT(*) AS n FROM widgets")).Single().GetInt64("n"));
+        }
+    }
+
+    [Fact]
+    public async Task A_dead_replica_makes_migrate_exit_1_naming_it_and_keeps_the_primarys_work()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        var pid = Topology.ServerPid("replica-2");
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        try
+        {
+            await TestTopology.EventuallyAsync(() => Task.FromResult(!Local.Libc.ProcessExists(pid)), "replica-2 is gone");
+
+            var (exitCode, output) = await Cli("migrate", env);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("migration 1001 CreateWidgets was applied on the primary", output, StringComparison.Ordinal);
+            Assert.Contains("replica-1: replayed", output, StringComparison.Ordinal);
+            Assert.Contains("replica-2: NOT replayed: unreachable", output, StringComparison.Ordinal);
+            Assert.Equal([1001], await VersionsAsync(database));
+        }
+        finally
+        {
+            await Topology.UpAsync();
+        }
+
+        await TestTopology.EventuallyAsync(async () => (await VersionsAsync(database, "replica-2")).SequenceEqual([1001L]), "replica-2 caught up");
+        var (again, againOutput) = await Cli("migrate", env);
+        Assert.True(again == 0, againOutput);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+    }
+
+    [Fact]
     public async Task Scripts_with_several_statements_run_whole_and_roll_back()
     {
         var (env, database) = await EnvironmentAsync("script");
@@ -243,20 +290,20 @@ public abstract class MigrationTests(TopologyFixture fixture)
     protected Task<(int ExitCode, string Output)> Cli(string verb, string environment, params string[] more) =>
         CliRunner.RunAsync([verb, "-e", environment, "--state-dir", Topology.StateDir, .. more]);
 
-    protected async Task<IReadOnlyList<long>> VersionsAsync(string database)
+    protected async Task<IReadOnlyList<long>> VersionsAsync(string database, string node = "primary")
     {
-        if (!await TableExistsAsync(database, "VersionInfo"))
+        if (!await TableExistsAsync(database, "VersionInfo", node))
         {
             return [];
         }
 
-        await using var session = await Topology.ConnectAsync("primary", database);
+        await using var session = await Topology.ConnectAsync(node, database);
         return (await session.QueryAsync(VersionsSql)).Select(r => r.GetInt64("v")!.Value).ToList();
     }
 
-    protected async Task<bool> TableExistsAsync(string database, string table)
+    protected async Task<bool> TableExistsAsync(string database, string table, string node = "primary")
     {
-        await using var session = await Topology.ConnectAsync("primary", database);
+        await using var session = await Topology.ConnectAsync(node, database);
         return (await session.QueryAsync(TableCountSql, [table])).Single().GetInt64("n") > 0;
     }
 

@@ -73,5 +73,18 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
     public Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         session.ExecuteAsync("SELECT RELEASE_LOCK(?)", [LockName(database)], cancellationToken);
 
+    public async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
+        (await primary.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+
+    /// <summary>MASTER_GTID_WAIT blocks on the server until the replica has applied the position (0) or the timeout passes (-1).</summary>
+    public async Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await replica.QueryAsync("SELECT MASTER_GTID_WAIT(?, ?) AS waited", [position, timeout.TotalSeconds], cancellationToken)).Single().GetInt64("waited") == 0;
+
+    /// <summary>1049: ER_BAD_DB_ERROR, unknown database.</summary>
+    public bool IsNotYetReplicated(DatabaseException error) => error.Code == "1049";
+
+    public async Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+        (await session.QueryAsync("SELECT 1 FROM `VersionInfo` WHERE `Version` = ?", [version], cancellationToken)).Count == 1;
+
     private static string LockName(string database) => $"orchestrator.migrations.{database}";
 }

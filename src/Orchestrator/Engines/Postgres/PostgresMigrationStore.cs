@@ -85,5 +85,35 @@ internal sealed class PostgresMigrationStore : IMigrationStore
     public Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         session.ExecuteAsync("SELECT pg_advisory_unlock($1)", [LockKey], cancellationToken);
 
+    public async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
+        (await primary.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn", cancellationToken: cancellationToken)).Single().GetString("lsn")!;
+
+    /// <summary>PostgreSQL 15 has no server-side wait for replay, so this polls every millisecond or so.</summary>
+    public async Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var replayed = (await replica.QueryAsync("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done", [position], cancellationToken)).Single().GetBoolean("done");
+            if (replayed == true)
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    /// <summary>3D000: invalid_catalog_name, the database does not exist (yet).</summary>
+    public bool IsNotYetReplicated(DatabaseException error) => error.Code == "3D000";
+
+    public async Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+        (await session.QueryAsync("""SELECT 1 FROM "VersionInfo" WHERE "Version" = $1""", [version], cancellationToken)).Count == 1;
+
     private static string? Truncate(string? description) => description is { Length: > 1024 } ? description[..1024] : description;
 }

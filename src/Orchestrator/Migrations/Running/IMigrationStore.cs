@@ -44,4 +44,16 @@ public interface IMigrationStore
     Task<string?> LockHolderAsync(IDbSession session, string database, CancellationToken cancellationToken);
 
     Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken);
+
+    /// <summary>The replication position of everything the primary session has committed (a WAL LSN, a GTID list).</summary>
+    Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken);
+
+    /// <summary>Waits until a replica has replayed <paramref name="position"/>; false when <paramref name="timeout"/> passed first.</summary>
+    Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>True when a replica's error means it has not yet replayed the database's creation (lag, not failure).</summary>
+    bool IsNotYetReplicated(DatabaseException error);
+
+    /// <summary>True when the version row is present (on a replica: replicated).</summary>
+    Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Data;
+using Orchestrator.Environments;
 using Orchestrator.Migrations.Generation;
 using Orchestrator.Topology;
 
@@ -17,6 +18,11 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
     private const string Subject = "migrations";
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The replicas that must replay each migration before it counts as done; null for none.</summary>
+    public ReplicaWatch? Replicas { get; init; }
+
+    public ReplayWait Wait { get; init; } = ReplayWait.PerMigration;
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
     public async Task<MigrationPlan> PlanAsync(IReadOnlyList<MigrationInfo> migrations, long? to, CancellationToken cancellationToken) =>
@@ -39,12 +45,17 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
 
             await store.EnsureTablesAsync(session, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
+            IReadOnlyList<ReplicaReplay> replayed = [];
             foreach (var step in plan.Steps)
             {
                 ran.Add((step, await RunStepAsync(step, up: true, cancellationToken)));
+                if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
+                {
+                    replayed = await AwaitReplicasAsync(step, up: true, ran.Count, cancellationToken);
+                }
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied);
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed };
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> RollbackAsync(IReadOnlyList<MigrationInfo> migrations, long to, CancellationToken cancellationToken) =>
@@ -52,13 +63,47 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         {
             var plan = MigrationPlanner.Down(migrations, await store.ReadAppliedAsync(session, cancellationToken), to, generator);
             var ran = new List<(PlannedMigration, TimeSpan)>();
+            IReadOnlyList<ReplicaReplay> replayed = [];
             foreach (var step in plan.Steps)
             {
                 ran.Add((step, await RunStepAsync(step, up: false, cancellationToken)));
+                if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
+                {
+                    replayed = await AwaitReplicasAsync(step, up: false, ran.Count, cancellationToken);
+                }
             }
 
-            return new MigrationRunOutcome(ran, []);
+            return new MigrationRunOutcome(ran, []) { Replicas = replayed };
         }, cancellationToken);
+
+    /// <summary>
+    /// Waits until every replica has replayed what the primary has committed so far (and, after
+    /// applying, shows the version row); stops the run when one has not.
+    /// </summary>
+    private async Task<IReadOnlyList<ReplicaReplay>> AwaitReplicasAsync(PlannedMigration step, bool up, int done, CancellationToken cancellationToken)
+    {
+        if (Replicas is null || Replicas.Replicas.Count == 0)
+        {
+            return [];
+        }
+
+        var position = await store.CommitPositionAsync(session, cancellationToken);
+        var results = await Replicas.VerifyAsync(position, up ? step.Migration.Version : null, cancellationToken);
+        var failed = results.Where(r => !r.Replayed).ToList();
+        if (failed.Count == 0)
+        {
+            return results;
+        }
+
+        var report = string.Join("\n", results.Select(r => r.Replayed
+            ? $"  {r.Node}: replayed ({r.Waited.TotalMilliseconds:0} ms)"
+            : $"  {r.Node}: NOT replayed: {r.Error}"));
+        throw new ReplicationLagException(
+            $"migration {step.Migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there, " +
+            $"but not every replica has replayed it:\n{report}\n" +
+            "Repair or restart the replica; 'status' shows when it has caught up. Then run the command again to continue.",
+            results);
+    }
 
     private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {

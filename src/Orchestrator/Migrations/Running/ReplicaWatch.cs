@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>
+/// The replicas that must replay each migration, cascading ones included, with one session each
+/// kept open for the whole run. A replica that cannot be reached is reported at once rather than
+/// waited for.
+/// </summary>
+public sealed class ReplicaWatch(
+    IReadOnlyList<NodeDefinition> replicas,
+    Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
+    IMigrationStore store,
+    TimeSpan timeout) : IAsyncDisposable
+{
+    private readonly Dictionary<string, IDbSession> _sessions = [];
+
+    public IReadOnlyList<NodeDefinition> Replicas => replicas;
+
+    /// <summary>Waits until every replica has replayed <paramref name="position"/> and, when given, shows <paramref name="version"/>.</summary>
+    public async Task<IReadOnlyList<ReplicaReplay>> VerifyAsync(string position, long? version, CancellationToken cancellationToken) =>
+        await Task.WhenAll(replicas.Select(r => VerifyAsync(r, position, version, cancellationToken)));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            await session.DisposeAsync();
+        }
+
+        _sessions.Clear();
+    }
+
+    private async Task<ReplicaReplay> VerifyAsync(NodeDefinition node, string position, long? version, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var session = await SessionAsync(node, cancellationToken);
+            if (!await store.WaitForReplayAsync(session, position, timeout, cancellationToken))
+            {
+                return new ReplicaReplay(node.Name, false, clock.Elapsed, $"did not replay position {position} within {timeout.TotalSeconds:0} s (lagging or not replicating)");
+            }
+
+            if (version is { } expected && !await store.HasVersionAsync(session, expected, cancellationToken))
+            {
+                return new ReplicaReplay(node.Name, false, clock.Elapsed, $"replayed position {position} but shows no version row {expected}");
+            }
+
+            return new ReplicaReplay(node.Name, true, clock.Elapsed, null);
+        }
+        catch (DatabaseException e)
+        {
+            await ForgetAsync(node);
+            return new ReplicaReplay(node.Name, false, clock.Elapsed, $"unreachable: {e.Message}");
+        }
+    }
+
+    private async Task<IDbSession> SessionAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        IDbSession? session;
+        lock (_sessions)
+        {
+            _sessions.TryGetValue(node.Name, out session);
+        }
+
+        if (session is not null)
+        {
+            return session;
+        }
+
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                session = await connect(node, cancellationToken);
+                break;
+            }
+            catch (DatabaseException e) when (store.IsNotYetReplicated(e) && DateTime.UtcNow < deadline)
+            {
+                // The replica has not replayed the database's creation yet: that is lag, so keep waiting.
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+
+        lock (_sessions)
+        {
+            _sessions[node.Name] = session;
+        }
+
+        return session;
+    }
+
+    private async Task ForgetAsync(NodeDefinition node)
+    {
+        IDbSession? session;
+        lock (_sessions)
+        {
+            _sessions.Remove(node.Name, out session);
+        }
+
+        if (session is not null)
+        {
+            await session.DisposeAsync();
+        }
+    }
+}
