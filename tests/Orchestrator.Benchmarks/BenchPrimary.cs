@@ -28,11 +28,14 @@ internal sealed class BenchPrimary : IAsyncDisposable
 
     public IEngine Engine => EngineRegistry.For(Environment.Engine);
 
-    public static async Task<BenchPrimary> StartAsync(EngineKind engine)
+    public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("orch-bench-").FullName;
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
-        var port = FreePorts.Take(1)[0];
+        var ports = FreePorts.Take(1 + replicas);
+        var port = ports[0];
+        var replicaNodes = string.Concat(Enumerable.Range(1, replicas).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"\n  - {{ name: replica-{i}, role: replica, source: primary, port: {ports[i]} }}")));
         var file = Path.Combine(directory, "bench.yaml");
         await File.WriteAllTextAsync(file, string.Create(CultureInfo.InvariantCulture, $$"""
             name: bench
@@ -40,7 +43,7 @@ internal sealed class BenchPrimary : IAsyncDisposable
             database: app
             nodes:
               - { name: primary, role: primary, port: {{port}} }
-            """));
+            """) + replicaNodes + "\n");
         var environment = EnvironmentLoader.LoadOrThrow(file);
         var topology = new LocalTopology(environment, Path.Combine(directory, "state"), SilentProgress.Instance);
         await topology.UpAsync(CancellationToken.None);

@@ -27,6 +27,18 @@ public static class BenchmarkProgram
             Print($"migrate {Migrations} generated migrations (table + index + row each), PostgreSQL primary", "orchestrator migrate (process)", pgTool, "psql -f, same SQL, one session", psql, target: 1.3);
             var (mariaTool, mariadb) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.MariaDb, assembly, rounds);
             Print($"migrate {Migrations} generated migrations (table + index + row each), MariaDB primary", "orchestrator migrate (process)", mariaTool, "mariadb client, same SQL, one session", mariadb, target: 1.3);
+
+            foreach (var engine in new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb })
+            {
+                var replay = await ReplayWaitBenchmark.RunAsync(engine, assembly, 100);
+                Console.WriteLine($"migrate 100 migrations waiting for replay after each, {engine}: primary + 2 replicas against the primary alone");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"primary alone",-48} {replay.Alone.TotalSeconds,8:0.000} s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"primary + 2 replicas, waiting after each",-48} {replay.Replicated.TotalSeconds,8:0.000} s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"of which the replicas' replay (slowest, summed)",-48} {replay.ReplayTime.TotalSeconds,8:0.000} s"));
+                var overhead = replay.OverheadPerMigration.TotalMilliseconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  overhead per migration beyond replay {overhead:0.00} ms (target < 5 ms: {(overhead < 5 ? "met" : "NOT met")})"));
+                Console.WriteLine();
+            }
         }
         finally
         {

@@ -5,4 +5,7 @@ public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, T
 {
     /// <summary>The last wait for the replicas: each one's replay of the run's final migration.</summary>
     public IReadOnlyList<ReplicaReplay> Replicas { get; init; } = [];
+
+    /// <summary>Per wait, how long the slowest replica took to confirm: the replicas' replay time as the run saw it.</summary>
+    public IReadOnlyList<TimeSpan> ReplayWaits { get; init; } = [];
 }

@@ -46,16 +46,18 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
             await store.EnsureTablesAsync(session, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
             IReadOnlyList<ReplicaReplay> replayed = [];
+            var waits = new List<TimeSpan>();
             foreach (var step in plan.Steps)
             {
                 ran.Add((step, await RunStepAsync(step, up: true, cancellationToken)));
                 if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
                 {
                     replayed = await AwaitReplicasAsync(step, up: true, ran.Count, cancellationToken);
+                    waits.Add(replayed.Select(r => r.Waited).DefaultIfEmpty().Max());
                 }
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed };
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits };
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> RollbackAsync(IReadOnlyList<MigrationInfo> migrations, long to, CancellationToken cancellationToken) =>
