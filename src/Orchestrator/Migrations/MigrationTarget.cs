@@ -38,12 +38,12 @@ public sealed class MigrationTarget : IAsyncDisposable
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
-        var primary = environment.Primary;
+        var primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
         var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";
-        var replicas = environment.Replicas.Any()
+        var replicas = environment.Nodes.Count > 1
             ? new ReplicaWatch(
-                environment.Replicas.ToList(),
+                environment.Nodes.Where(n => n.Name != primary.Name).ToList(),
                 (node, token) => engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), token),
                 engine.MigrationStore,
                 environment.Replication.ReplayTimeout)
@@ -54,6 +54,36 @@ public sealed class MigrationTarget : IAsyncDisposable
             Wait = environment.Replication.Wait,
         };
         return new MigrationTarget(migrations, runner, session, replicas, primary);
+    }
+
+    /// <summary>
+    /// The node that reports itself primary right now: the servers, not the file, say who is
+    /// primary (a switchover may have moved the role; an external environment may name it wrongly).
+    /// </summary>
+    private static async Task<NodeDefinition> DiscoverPrimaryAsync(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        var observed = await Task.WhenAll(environment.Nodes.Select(async node =>
+        {
+            try
+            {
+                return (node, role: (ObservedRole?)(await engine.ObserveAsync(node, credentials, cancellationToken)).Role);
+            }
+            catch (Data.DatabaseException)
+            {
+                return (node, role: (ObservedRole?)null);
+            }
+        }));
+        var primaries = observed.Where(o => o.role == ObservedRole.Primary).Select(o => o.node).ToList();
+        return primaries.Count switch
+        {
+            1 => primaries[0],
+            0 => throw new MigrationFailedException(
+                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.node.Name}: {o.role?.ToString().ToLowerInvariant() ?? "unreachable"}"))}); check 'status'",
+                new InvalidOperationException("no primary")),
+            _ => throw new MigrationFailedException(
+                $"{primaries.Count} nodes of '{environment.Name}' report themselves primary ({string.Join(", ", primaries.Select(p => p.Name))}); refusing to migrate a split topology",
+                new InvalidOperationException("several primaries")),
+        };
     }
 
     public async ValueTask DisposeAsync()

@@ -104,6 +104,37 @@ public sealed class TestTopology : IAsyncDisposable
         return path;
     }
 
+    /// <summary>
+    /// Writes a provider: external environment for this topology's servers, as a team would for
+    /// servers it did not start: passwords by ${file:...}, the migrations, and a database.
+    /// </summary>
+    public string WriteExternalEnvironment(string database, string assembly, string tag)
+    {
+        var credentials = Credentials;
+        var secrets = Path.Combine(Directory, $"secrets-{database}");
+        System.IO.Directory.CreateDirectory(secrets);
+        System.IO.File.WriteAllText(Path.Combine(secrets, "admin"), credentials.AdminPassword.Reveal());
+        System.IO.File.WriteAllText(Path.Combine(secrets, "replication"), credentials.ReplicationPassword.Reveal());
+        var nodes = string.Join("\n", Environment.Nodes.Select(n =>
+            $"  - {{ name: {n.Name}, role: {(n.Role == NodeRole.Primary ? "primary" : "replica")}, host: {n.Host}, port: {n.Port}{(n.Source is null ? "" : $", source: {n.Source}")} }}"));
+        var path = Path.Combine(Directory, $"external-{database}.yaml");
+        System.IO.File.WriteAllText(path, $$"""
+            name: external-{{database}}
+            engine: {{(Engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
+            provider: external
+            database: {{database}}
+            migrations:
+              assembly: {{assembly}}
+              tags: [{{tag}}]
+            credentials:
+              admin:       { user: {{credentials.AdminUser}}, password: "${file:secrets-{{database}}/admin}" }
+              replication: { user: {{credentials.ReplicationUser}}, password: "${file:secrets-{{database}}/replication}" }
+            nodes:
+            {{nodes}}
+            """);
+        return path;
+    }
+
     /// <summary>The operating-system process id of a node's running server, read from its pid file.</summary>
     public int ServerPid(string node)
     {

@@ -98,6 +98,31 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task An_external_environment_over_servers_started_outside_it_is_migrated_and_its_status_read()
+    {
+        var database = await NewDatabaseAsync();
+        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic");
+
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", external, "--json");
+        Assert.True(statusExit == 0, status);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            Assert.Equal("external", json.RootElement.GetProperty("provider").GetString());
+            var roles = json.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("role").GetString());
+            Assert.Equal(["primary", "replica", "replica"], roles);
+        }
+
+        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", external);
+        Assert.True(migrateExit == 0, migrate);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database));
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+
+        var (upExit, up) = await CliRunner.RunAsync("up", "-e", external);
+        Assert.Equal(2, upExit);
+        Assert.Contains("uses provider 'external'", up, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scripts_with_several_statements_run_whole_and_roll_back()
     {
         var (env, database) = await EnvironmentAsync("script");
