@@ -21,6 +21,7 @@ public static class CliApp
             MigrateCommand.Create(console),
             RollbackCommand.Create(console),
             HistoryCommand.Create(console),
+            DriftCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -26,6 +26,9 @@ public interface IEngine
     /// <summary>Turns migration expressions into this engine's SQL.</summary>
     Migrations.Generation.SqlGenerator SqlGenerator { get; }
 
+    /// <summary>Reads a database's structure from this engine's catalog, for drift detection.</summary>
+    Drift.ISchemaReader SchemaReader { get; }
+
     /// <summary>The version tables, migration lock and transaction control of this engine.</summary>
     Migrations.Running.IMigrationStore MigrationStore { get; }
 }

@@ -95,6 +95,7 @@ public sealed class TestTopology : IAsyncDisposable
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags)
     {
         var lines = System.IO.File.ReadAllLines(File).ToList();
+        lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
         lines[lines.FindIndex(l => l.StartsWith("database:", StringComparison.Ordinal))] = $"database: {database}";
         lines.Insert(4, "migrations:");
         lines.Insert(5, $"  {migrationsKey}: {migrationsPath}");

@@ -48,6 +48,8 @@ public sealed class MariaDbEngine : IEngine
 
     public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new MariaDbSqlGenerator();
 
+    public Drift.ISchemaReader SchemaReader { get; } = new MariaDbSchemaReader();
+
     public Migrations.Running.IMigrationStore MigrationStore { get; } = new MariaDbMigrationStore();
 
     public ILocalServer CreateLocalServer(LocalContext context) => new MariaDbLocalServer(this, context);

@@ -56,6 +56,8 @@ public sealed class PostgresEngine : IEngine
 
     public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new PostgresSqlGenerator();
 
+    public Drift.ISchemaReader SchemaReader { get; } = new PostgresSchemaReader();
+
     public Migrations.Running.IMigrationStore MigrationStore { get; } = new PostgresMigrationStore();
 
     public ILocalServer CreateLocalServer(LocalContext context) => new PostgresLocalServer(this, context);

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Text.Json;
+using Orchestrator.Drift;
+using Orchestrator.Environments;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator drift -e A [-e B] [--json]</c>: schema differences between nodes and environments.</summary>
+internal static class DriftCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environments = new Option<FileInfo[]>("--environment", "-e")
+        {
+            Description = "An environment file; give two to compare one environment with another (for example staging and production).",
+            Required = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var stateDir = CommonOptions.StateDir();
+        var json = CommonOptions.Json();
+        var command = new Command(
+            "drift",
+            "Compare the application database's structure (tables, columns, types, nullability, defaults, indexes, constraints) on every node with its primary, " +
+            "and between two environments' primaries. Exit 0 when nothing differs, 1 when something does (or a node cannot be read), 2 for bad input.")
+        {
+            environments,
+            stateDir,
+            json,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var files = parse.GetValue(environments)!;
+            if (files.Length > 2)
+            {
+                console.MarkupLine("[red]error:[/] give one environment (its nodes are compared) or two (their primaries are compared).");
+                return ExitCodes.BadInput;
+            }
+
+            var loaded = new List<EnvironmentDefinition>();
+            foreach (var file in files)
+            {
+                if (EnvironmentArgument.Load(file, console) is not { } environment)
+                {
+                    return ExitCodes.BadInput;
+                }
+
+                loaded.Add(environment);
+            }
+
+            return await OperationErrors.RunAsync(console, async () =>
+            {
+                var report = await DriftCheck.RunAsync(loaded, parse.GetValue(stateDir)?.FullName, cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    console.WriteLine(Json(report));
+                }
+                else
+                {
+                    Print(console, report);
+                }
+
+                return report.HasDrift ? ExitCodes.Failed : ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+
+    private static void Print(IAnsiConsole console, DriftReport report)
+    {
+        foreach (var node in report.Nodes)
+        {
+            if (node.Error is null)
+            {
+                console.MarkupLineInterpolated($"  {node.Name,-32} fingerprint {node.Fingerprint}");
+            }
+            else
+            {
+                console.MarkupLineInterpolated($"  {node.Name,-32} [red]could not be read[/]: {node.Error}");
+            }
+        }
+
+        foreach (var comparison in report.Comparisons)
+        {
+            if (comparison.Differences.Count == 0)
+            {
+                console.MarkupLineInterpolated($"[green]no drift[/]: {comparison.Right} matches {comparison.Left}");
+                continue;
+            }
+
+            console.MarkupLineInterpolated($"[yellow]drift[/]: {comparison.Right} differs from {comparison.Left} in {comparison.Differences.Count} place{(comparison.Differences.Count == 1 ? "" : "s")}:");
+            foreach (var group in comparison.Differences.GroupBy(d => d.Table))
+            {
+                console.MarkupLineInterpolated($"  table {group.Key}:");
+                foreach (var item in group)
+                {
+                    console.MarkupLineInterpolated($"    {item.Kind} {item.Name}: {item.Left ?? "(missing)"}  →  {item.Right ?? "(missing)"}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Stable for scripts: keys only ever added; a missing side is null.</summary>
+    private static string Json(DriftReport report) => JsonSerializer.Serialize(
+        new
+        {
+            drift = report.HasDrift,
+            nodes = report.Nodes.Select(n => new { name = n.Name, fingerprint = n.Fingerprint, error = n.Error }),
+            comparisons = report.Comparisons.Select(c => new
+            {
+                left = c.Left,
+                right = c.Right,
+                differences = c.Differences.Select(d => new { table = d.Table, kind = d.Kind, name = d.Name, left = d.Left, right = d.Right }),
+            }),
+        },
+        new JsonSerializerOptions { WriteIndented = true });
+}

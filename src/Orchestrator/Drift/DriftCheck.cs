@@ -1,0 +1,64 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Drift;
+
+/// <summary>
+/// Reads the application database's structure on every node and compares: each replica with
+/// its environment's primary (the node that reports itself primary), and, given two
+/// environments, one primary with the other.
+/// </summary>
+public static class DriftCheck
+{
+    public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentDefinition> environments, string? stateDir, CancellationToken cancellationToken)
+    {
+        if (environments.Select(e => e.Engine).Distinct().Count() > 1)
+        {
+            throw new IncomparableEnvironmentsException("drift compares environments of one engine; these mix PostgreSQL and MariaDB");
+        }
+
+        var nodes = new List<NodeSchema>();
+        var comparisons = new List<DriftComparison>();
+        var primaries = new List<NodeSchema>();
+        foreach (var environment in environments)
+        {
+            var engine = EngineRegistry.For(environment.Engine);
+            var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+            var credentials = CredentialStore.Resolve(environment, state, create: false);
+            var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, cancellationToken)));
+            nodes.AddRange(read.Select(r => r.Schema));
+            var primary = read.FirstOrDefault(r => r.Role == ObservedRole.Primary).Schema ?? read.First(r => r.Node.Role == NodeRole.Primary).Schema;
+            primaries.Add(primary);
+            foreach (var other in read.Select(r => r.Schema).Where(s => s != primary && s.Shape is not null && primary.Shape is not null))
+            {
+                comparisons.Add(new DriftComparison(primary.Name, other.Name, SchemaComparer.Compare(primary.Shape!, other.Shape!)));
+            }
+        }
+
+        if (primaries.Count == 2 && primaries.All(p => p.Shape is not null))
+        {
+            comparisons.Add(new DriftComparison(primaries[0].Name, primaries[1].Name, SchemaComparer.Compare(primaries[0].Shape!, primaries[1].Shape!)));
+        }
+
+        return new DriftReport(nodes, comparisons);
+    }
+
+    private static async Task<(NodeDefinition Node, ObservedRole? Role, NodeSchema Schema)> ReadAsync(
+        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var name = $"{environment.Name}/{node.Name}";
+        try
+        {
+            var role = (await engine.ObserveAsync(node, credentials, cancellationToken)).Role;
+            await using var session = await engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), cancellationToken);
+            var shape = await engine.SchemaReader.ReadAsync(session, cancellationToken);
+            return (node, role, new NodeSchema(name, shape.Fingerprint(), shape, null));
+        }
+        catch (DatabaseException e)
+        {
+            return (node, null, new NodeSchema(name, null, null, Processes.Redactor.Redact(e.Message)));
+        }
+    }
+}
