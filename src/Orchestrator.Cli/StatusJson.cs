@@ -38,7 +38,11 @@ internal static class StatusJson
                 lagBytes = n.LagBytes,
                 lagTransactions = n.LagTransactions,
                 lagSeconds = n.LagSeconds,
+                schemaVersion = n.SchemaVersion,
+                pendingMigrations = n.PendingMigrations,
+                lastAppliedOn = n.LastAppliedOn,
             }),
+            migrationsProblem = status.MigrationsProblem,
         },
         Options);
 }

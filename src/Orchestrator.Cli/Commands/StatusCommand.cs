@@ -35,6 +35,10 @@ internal static class StatusCommand
                 else
                 {
                     console.Write(Table(env, status));
+                    if (status.MigrationsProblem is { } problem)
+                    {
+                        console.MarkupLineInterpolated($"[yellow]note:[/] pending migrations not counted: {problem}");
+                    }
                 }
 
                 var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole);
@@ -48,7 +52,7 @@ internal static class StatusCommand
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{env.Name} ({EngineNames.Display(env.Engine)}, {env.Provider.ToString().ToLowerInvariant()})")
-            .AddColumns("node", "endpoint", "role", "reachable", "version", "replicating from", "state", "position", "lag");
+            .AddColumns("node", "endpoint", "role", "reachable", "version", "replicating from", "state", "position", "lag", "schema", "pending", "last migration (UTC)");
         foreach (var node in status.Nodes)
         {
             var role = node.Role is null ? "[grey]?[/]" : node.Role.Value.ToString().ToLowerInvariant();
@@ -66,7 +70,10 @@ internal static class StatusCommand
                 Markup.Escape(node.ReplicatingFrom ?? ""),
                 Markup.Escape(node.ReplicationState ?? ""),
                 Markup.Escape(node.Position ?? ""),
-                Lag(node));
+                Lag(node),
+                node.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                node.PendingMigrations is { } pending ? (pending == 0 ? "[green]0[/]" : $"[yellow]{pending}[/]") : "",
+                node.LastAppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "");
         }
 
         return table;

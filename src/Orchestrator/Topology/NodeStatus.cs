@@ -16,4 +16,14 @@ public sealed record NodeStatus(
     string? Position,
     long? LagBytes,
     long? LagTransactions,
-    double? LagSeconds);
+    double? LagSeconds)
+{
+    /// <summary>The newest version in this node's VersionInfo; null when it has none (or could not be read).</summary>
+    public long? SchemaVersion { get; init; }
+
+    /// <summary>Selected migrations this node has not applied (or replayed); null when the migrations could not be loaded.</summary>
+    public int? PendingMigrations { get; init; }
+
+    /// <summary>When the newest applied migration was applied (UTC).</summary>
+    public DateTime? LastAppliedOn { get; init; }
+}

@@ -30,7 +30,55 @@ public static class StatusReader
 
         var primary = observations.FirstOrDefault(o => o.observation?.Role == ObservedRole.Primary).observation;
         var rows = observations.Select(o => Row(environment, engine, o.node, o.observation, o.error, primary)).ToList();
-        return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows);
+        var (migrations, problem) = await SelectedMigrationsAsync(environment, cancellationToken);
+        rows = (await Task.WhenAll(rows.Select(row => WithVersionsAsync(environment, engine, credentials, row, migrations, cancellationToken)))).ToList();
+        return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows) { MigrationsProblem = problem };
+    }
+
+    private static async Task<(IReadOnlyList<Migrations.MigrationInfo>? Migrations, string? Problem)> SelectedMigrationsAsync(EnvironmentDefinition environment, CancellationToken cancellationToken)
+    {
+        if (environment.Migrations is null)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            var assembly = await Migrations.Loading.MigrationAssemblyLoader.LoadAsync(environment, cancellationToken);
+            return (Migrations.MigrationCatalog.Load(assembly, environment.Migrations.Tags), null);
+        }
+        catch (Migrations.MigrationDefinitionException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>Adds the node's own view of the version table: what it has applied or replayed.</summary>
+    private static async Task<NodeStatus> WithVersionsAsync(
+        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, NodeStatus row, IReadOnlyList<Migrations.MigrationInfo>? migrations, CancellationToken cancellationToken)
+    {
+        if (!row.Reachable)
+        {
+            return row;
+        }
+
+        try
+        {
+            await using var session = await engine.ConnectAsync(engine.AdminTarget(environment.Node(row.Name), credentials, environment.Database), cancellationToken);
+            var applied = await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken);
+            var versions = applied.Select(a => a.Version).ToHashSet();
+            return row with
+            {
+                SchemaVersion = applied.Count == 0 ? null : applied.Max(a => a.Version),
+                LastAppliedOn = applied.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
+                PendingMigrations = migrations?.Count(m => !versions.Contains(m.Version)),
+            };
+        }
+        catch (Data.DatabaseException)
+        {
+            // The application database does not exist on this node (yet): nothing applied.
+            return row with { PendingMigrations = migrations?.Count };
+        }
     }
 
     private static NodeStatus Row(EnvironmentDefinition environment, IEngine engine, NodeDefinition node, NodeObservation? observation, string? error, NodeObservation? primary)

@@ -92,6 +92,18 @@ public abstract class MigrationTests(TopologyFixture fixture)
         }
 
         await TestTopology.EventuallyAsync(async () => (await VersionsAsync(database, "replica-2")).SequenceEqual([1001L]), "replica-2 caught up");
+        var (statusExit, status) = await Cli("status", env, "--json");
+        Assert.True(statusExit == 0, status);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            foreach (var node in json.RootElement.GetProperty("nodes").EnumerateArray())
+            {
+                Assert.Equal(1001, node.GetProperty("schemaVersion").GetInt64());
+                Assert.Equal(3, node.GetProperty("pendingMigrations").GetInt32());
+                Assert.Equal(System.Text.Json.JsonValueKind.String, node.GetProperty("lastAppliedOn").ValueKind);
+            }
+        }
+
         var (again, againOutput) = await Cli("migrate", env);
         Assert.True(again == 0, againOutput);
         Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
