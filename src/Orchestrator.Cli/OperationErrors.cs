@@ -23,7 +23,7 @@ internal static class OperationErrors
             console.MarkupLine("Nothing was changed.");
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException or ReplicationLagException)
+        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {Redactor.Redact(e.Message)}");
             return ExitCodes.Failed;

@@ -12,7 +12,10 @@ internal static class MigrateCommand
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
         var to = CommonOptions.To("Apply only up to this version (inclusive).");
-        var strict = new Option<bool>("--strict") { Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied." };
+        var strict = new Option<bool>("--strict")
+        {
+            Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied, or when a pending one is risky on a replicated primary (see 'plan').",
+        };
         var command = new Command(
             "migrate",
             "Apply pending migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows). " +

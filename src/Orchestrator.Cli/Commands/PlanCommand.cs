@@ -37,6 +37,11 @@ internal static class PlanCommand
                     }
                 }
 
+                foreach (var warning in plan.Warnings)
+                {
+                    console.MarkupLineInterpolated($"[yellow]warning:[/] {warning.Migration.Name}: {warning.Problem}.\n         safer: {warning.SaferForm}");
+                }
+
                 foreach (var changed in plan.ChangedSinceApplied)
                 {
                     console.MarkupLineInterpolated($"[yellow]warning:[/] applied migration {changed.Name} has changed since it was applied (its SQL no longer matches the recorded checksum)");

@@ -188,6 +188,31 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Plan_warns_about_risky_statements_and_strict_migrate_refuses_them()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env, "--to", "1001")).ExitCode);
+
+        var (planExit, plan) = await Cli("plan", env);
+        var (strictExit, strict) = await Cli("migrate", env, "--strict");
+
+        Assert.Equal(0, planExit);
+        if (TransactionalDdl)
+        {
+            Assert.Contains("warning: 1004 IndexWidgetNames: CREATE INDEX \"ix_widgets_name\" on existing table \"widgets\" blocks writes", plan, StringComparison.Ordinal);
+            Assert.Equal(1, strictExit);
+            Assert.Contains("--strict refuses statements that are risky on a replicated primary", strict, StringComparison.Ordinal);
+            Assert.Equal([1001], await VersionsAsync(database));
+        }
+        else
+        {
+            // InnoDB builds a secondary index online (INPLACE, LOCK=NONE): nothing to warn about.
+            Assert.DoesNotContain("warning", plan, StringComparison.Ordinal);
+            Assert.True(strictExit == 0, strict);
+        }
+    }
+
+    [Fact]
     public async Task Scripts_with_several_statements_run_whole_and_roll_back()
     {
         var (env, database) = await EnvironmentAsync("script");

@@ -4,4 +4,8 @@ namespace Orchestrator.Migrations.Running;
 public sealed record MigrationPlan(
     IReadOnlyList<PlannedMigration> Steps,
     IReadOnlyList<AppliedMigration> Applied,
-    IReadOnlyList<MigrationInfo> ChangedSinceApplied);
+    IReadOnlyList<MigrationInfo> ChangedSinceApplied)
+{
+    /// <summary>Statements in the pending migrations that are risky on a replicated primary.</summary>
+    public IReadOnlyList<Lint.LintWarning> Warnings { get; init; } = [];
+}

@@ -28,7 +28,10 @@ public static class MigrationPlanner
             }
         }
 
-        return new MigrationPlan(steps, applied, changed);
+        return new MigrationPlan(steps, applied, changed)
+        {
+            Warnings = Lint.ReplicationSafetyLint.Check(steps.Select(s => s.Migration).ToList(), generator.Engine),
+        };
     }
 
     public static MigrationPlan Down(IReadOnlyList<MigrationInfo> migrations, IReadOnlyList<AppliedMigration> applied, long to, SqlGenerator generator)

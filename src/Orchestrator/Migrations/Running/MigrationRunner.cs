@@ -43,6 +43,16 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
                 progress.Report(new ProgressEvent(Subject, $"warning: applied migrations changed since they were applied: {names}", ProgressKind.Info));
             }
 
+            if (plan.Warnings.Count > 0 && strict)
+            {
+                throw new ReplicationSafetyException(plan.Warnings);
+            }
+
+            foreach (var warning in plan.Warnings)
+            {
+                progress.Report(new ProgressEvent(Subject, $"warning: {warning}", ProgressKind.Info));
+            }
+
             await store.EnsureTablesAsync(session, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
             IReadOnlyList<ReplicaReplay> replayed = [];
