@@ -19,6 +19,10 @@ internal static class DriftCommand
         };
         var stateDir = CommonOptions.StateDir();
         var json = CommonOptions.Json();
+        var againstMigrations = new Option<bool>("--against-migrations")
+        {
+            Description = "Also compare the primary with what its applied migrations produce, applied to a scratch local server of the same engine (deleted afterwards).",
+        };
         var command = new Command(
             "drift",
             "Compare the application database's structure (tables, columns, types, nullability, defaults, indexes, constraints) on every node with its primary, " +
@@ -27,6 +31,7 @@ internal static class DriftCommand
             environments,
             stateDir,
             json,
+            againstMigrations,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -50,7 +55,7 @@ internal static class DriftCommand
 
             return await OperationErrors.RunAsync(console, async () =>
             {
-                var report = await DriftCheck.RunAsync(loaded, parse.GetValue(stateDir)?.FullName, cancellationToken);
+                var report = await DriftCheck.RunAsync(loaded, parse.GetValue(stateDir)?.FullName, cancellationToken, parse.GetValue(againstMigrations));
                 if (parse.GetValue(json))
                 {
                     console.WriteLine(Json(report));

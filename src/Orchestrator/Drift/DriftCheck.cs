@@ -12,8 +12,13 @@ namespace Orchestrator.Drift;
 /// </summary>
 public static class DriftCheck
 {
-    public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentDefinition> environments, string? stateDir, CancellationToken cancellationToken)
+    public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentDefinition> environments, string? stateDir, CancellationToken cancellationToken, bool againstMigrations = false)
     {
+        if (againstMigrations && environments.Count != 1)
+        {
+            throw new IncomparableEnvironmentsException("--against-migrations compares one environment with what its applied migrations produce; give one environment");
+        }
+
         if (environments.Select(e => e.Engine).Distinct().Count() > 1)
         {
             throw new IncomparableEnvironmentsException("drift compares environments of one engine; these mix PostgreSQL and MariaDB");
@@ -29,8 +34,18 @@ public static class DriftCheck
             var credentials = CredentialStore.Resolve(environment, state, create: false);
             var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, cancellationToken)));
             nodes.AddRange(read.Select(r => r.Schema));
-            var primary = read.FirstOrDefault(r => r.Role == ObservedRole.Primary).Schema ?? read.First(r => r.Node.Role == NodeRole.Primary).Schema;
+            var primaryRead = read.FirstOrDefault(r => r.Role == ObservedRole.Primary);
+            var primary = primaryRead.Schema ?? read.First(r => r.Node.Role == NodeRole.Primary).Schema;
             primaries.Add(primary);
+            if (againstMigrations && primary.Shape is not null)
+            {
+                await using var session = await engine.ConnectAsync(engine.AdminTarget(primaryRead.Node ?? environment.Primary, credentials, environment.Database), cancellationToken);
+                var applied = await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken);
+                var baseline = await MigrationsBaseline.ReadAsync(environment, applied.Select(a => a.Version).ToList(), cancellationToken);
+                nodes.Add(baseline);
+                comparisons.Add(new DriftComparison(baseline.Name, primary.Name, SchemaComparer.Compare(baseline.Shape!, primary.Shape)));
+            }
+
             foreach (var other in read.Select(r => r.Schema).Where(s => s != primary && s.Shape is not null && primary.Shape is not null))
             {
                 comparisons.Add(new DriftComparison(primary.Name, other.Name, SchemaComparer.Compare(primary.Shape!, other.Shape!)));

@@ -6,6 +6,16 @@ namespace Orchestrator.Local;
 /// <summary>Checks whether something already listens on a node's address.</summary>
 public static class PortProbe
 {
+    /// <summary>A TCP port that is free on 127.0.0.1 right now, for a scratch server.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     public static bool IsListening(string host, int port)
     {
         try

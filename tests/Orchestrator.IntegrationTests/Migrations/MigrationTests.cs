@@ -213,6 +213,39 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task A_live_database_is_compared_with_what_its_applied_migrations_produce()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env, "--to", "1003")).ExitCode);
+        var (cleanExit, clean) = await Cli("drift", env, "--against-migrations");
+        Assert.True(cleanExit == 0, clean);
+        Assert.Contains("matches", clean, StringComparison.Ordinal);
+
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("ALTER TABLE widgets ADD COLUMN hand_made int");
+        }
+
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                await using var replica = await Topology.ConnectAsync("replica-2", database);
+                await replica.QueryAsync("SELECT hand_made FROM widgets");
+                return true;
+            },
+            "replica-2 has the hand-made column");
+        var (exitCode, output) = await Cli("drift", env, "--against-migrations", "--json");
+
+        Assert.Equal(1, exitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var comparison = json.RootElement.GetProperty("comparisons").EnumerateArray()
+            .Single(c => c.GetProperty("left").GetString()!.EndsWith("migrations (scratch)", StringComparison.Ordinal));
+        var difference = Assert.Single(comparison.GetProperty("differences").EnumerateArray());
+        Assert.Equal("hand_made", difference.GetProperty("name").GetString());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, difference.GetProperty("left").ValueKind);
+    }
+
+    [Fact]
     public async Task Scripts_with_several_statements_run_whole_and_roll_back()
     {
         var (env, database) = await EnvironmentAsync("script");
