@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Orchestrator.Local;
 
 namespace Orchestrator.Benchmarks;
 
@@ -7,10 +6,12 @@ internal static class FreePorts
 {
     public static int[] Take(int count)
     {
-        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
-        listeners.ForEach(l => l.Start());
-        var ports = listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
-        listeners.ForEach(l => l.Stop());
-        return ports;
+        var taken = new HashSet<int>();
+        for (var i = 0; i < count; i++)
+        {
+            taken.Add(PortProbe.FreePort(taken));
+        }
+
+        return [.. taken];
     }
 }

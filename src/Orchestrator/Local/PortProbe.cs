@@ -6,14 +6,35 @@ namespace Orchestrator.Local;
 /// <summary>Checks whether something already listens on a node's address.</summary>
 public static class PortProbe
 {
-    /// <summary>A TCP port that is free on 127.0.0.1 right now, for a scratch server.</summary>
-    public static int FreePort()
+    /// <summary>
+    /// A TCP port free on 127.0.0.1 now, for a server that binds it moments later. It is taken
+    /// below Linux's ephemeral range (32768 and up): a port from that range could meanwhile be
+    /// handed to some outgoing connection as its local port, and the server's bind would fail.
+    /// </summary>
+    public static int FreePort(ISet<int>? exclude = null)
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            if (exclude?.Contains(port) == true)
+            {
+                continue;
+            }
+
+            try
+            {
+                var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        throw new LocalProviderException("no free TCP port found on 127.0.0.1 between 20000 and 32000");
     }
 
     public static bool IsListening(string host, int port)

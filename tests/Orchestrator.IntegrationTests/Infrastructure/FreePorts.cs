@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Orchestrator.Local;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
@@ -8,25 +7,19 @@ internal static class FreePorts
     private static readonly Lock Gate = new();
     private static readonly HashSet<int> Handed = [];
 
-    /// <summary>Ports the OS reports free on 127.0.0.1, never the same one twice in this test run.</summary>
+    /// <summary>Free ports outside the ephemeral range (see <see cref="PortProbe.FreePort"/>), never the same one twice in this test run.</summary>
     public static int[] Take(int count)
     {
         lock (Gate)
         {
-            var ports = new List<int>();
-            while (ports.Count < count)
+            var ports = new int[count];
+            for (var i = 0; i < count; i++)
             {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Handed.Add(port))
-                {
-                    ports.Add(port);
-                }
+                ports[i] = PortProbe.FreePort(Handed);
+                Handed.Add(ports[i]);
             }
 
-            return [.. ports];
+            return ports;
         }
     }
 }

@@ -22,7 +22,7 @@ public abstract class LifecycleTests(EngineKind engine, string name)
         await WaitForRowsAsync(topology, "kept", 1);
 
         var down = await topology.DownAsync();
-        Assert.All(down.Nodes, n => Assert.Equal(NodeDownAction.Stopped, n.Action));
+        Assert.True(down.Nodes.All(n => n.Action == NodeDownAction.Stopped), Describe(down.Nodes));
         var stopped = await topology.StatusAsync();
         Assert.All(stopped.Nodes, n => Assert.False(n.Reachable));
         Assert.All(stopped.Nodes, n => Assert.False(string.IsNullOrEmpty(n.Error)));
@@ -31,7 +31,7 @@ public abstract class LifecycleTests(EngineKind engine, string name)
         Assert.Contains("replica-2", statusOutput, StringComparison.Ordinal);
 
         var up = await topology.UpAsync();
-        Assert.All(up.Nodes, n => Assert.Equal(NodeUpAction.Started, n.Action));
+        Assert.True(up.Nodes.All(n => n.Action == NodeUpAction.Started), Describe(up.Nodes));
         await WaitForRowsAsync(topology, "kept", 1);
 
         // A replica with a cascading replica behind it dies without any chance to clean up.
@@ -41,9 +41,8 @@ public abstract class LifecycleTests(EngineKind engine, string name)
         await ExecuteAsync(topology, "primary", "INSERT INTO kept VALUES (2)");
 
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
-        Assert.Equal(0, upExit);
-        Assert.Contains("recovered after an unclean stop 1", upOutput, StringComparison.Ordinal);
-        Assert.Contains("already running 2", upOutput, StringComparison.Ordinal);
+        Assert.True(upExit == 0, upOutput);
+        Assert.True(upOutput.Contains("recovered after an unclean stop 1", StringComparison.Ordinal) && upOutput.Contains("already running 2", StringComparison.Ordinal), upOutput);
         await WaitForRowsAsync(topology, "kept", 2);
         var status = await topology.StatusAsync();
         Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
@@ -51,11 +50,13 @@ public abstract class LifecycleTests(EngineKind engine, string name)
 
         var pids = topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList();
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
-        Assert.Equal(0, purgeExit);
+        Assert.True(purgeExit == 0, purgeOutput);
         Assert.Contains("is down (3 nodes stopped)", purgeOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(topology.StateDir));
         Assert.All(pids, p => Assert.False(Local.Libc.ProcessExists(p)));
     }
+
+    private static string Describe<T>(IEnumerable<NodeOutcome<T>> nodes) => string.Join(", ", nodes.Select(n => $"{n.Node}: {n.Action}"));
 
     private static async Task ExecuteAsync(TestTopology topology, string node, params string[] statements)
     {
@@ -70,13 +71,21 @@ public abstract class LifecycleTests(EngineKind engine, string name)
     {
         foreach (var node in topology.Environment.Nodes)
         {
-            await TestTopology.EventuallyAsync(
-                async () =>
-                {
-                    await using var session = await topology.ConnectAsync(node.Name);
-                    return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n") == rows;
-                },
-                $"{node.Name} has {rows} rows in {table}");
+            try
+            {
+                await TestTopology.EventuallyAsync(
+                    async () =>
+                    {
+                        await using var session = await topology.ConnectAsync(node.Name);
+                        return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n") == rows;
+                    },
+                    $"{node.Name} has {rows} rows in {table}");
+            }
+            catch (Local.LocalProviderException e)
+            {
+                var status = await topology.StatusAsync();
+                throw new Xunit.Sdk.XunitException($"{e.Message}; status: {string.Join("; ", status.Nodes.Select(n => $"{n.Name} {n.Role} {n.ReplicationState} {n.Position} {n.Error}"))}");
+            }
         }
     }
 }
