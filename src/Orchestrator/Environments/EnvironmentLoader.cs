@@ -12,7 +12,7 @@ namespace Orchestrator.Environments;
 public static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "provider", "database", "migrations", "credentials", "access", "replication", "local", "nodes"];
+        ["name", "engine", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "nodes"];
 
     private static readonly string[] NodeKeys = ["name", "role", "host", "port", "source", "sync"];
 
@@ -104,6 +104,8 @@ public static class EnvironmentLoader
             reader.Error(YamlReader.Get(root, "database")!, $"database name '{database}' must start with a letter or '_' and use only letters, digits and '_' (at most 32)");
         }
 
+        var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
+            ?? (provider == ProviderKind.Local ? TlsMode.Disable : TlsMode.Prefer);
         var migrations = ReadMigrations(root, reader, baseDirectory);
         var (admin, replication) = ReadCredentials(root, reader, provider, baseDirectory, environment);
         var allowEntries = ReadAllow(root, reader);
@@ -124,7 +126,7 @@ public static class EnvironmentLoader
 
         var nodes = drafts
             .Where(d => d.Name is not null && d.Role is not null && d.Port is not null)
-            .Select(d => new NodeDefinition(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At))
+            .Select(d => new NodeDefinition(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At) { Tls = tls })
             .ToList();
         var allow = allowEntries ?? nodes.Select(n => n.Host).Distinct().Select(HostCidr).OfType<Cidr>().ToList();
         return new EnvironmentDefinition(name, engine.Value, provider, database, migrations, admin, replication, allow, replicationSettings, local, nodes, fullPath);

@@ -12,6 +12,9 @@ public sealed record NodeDefinition(
 {
     public string Endpoint => $"{Host}:{Port}";
 
+    /// <summary>How connections to this node use TLS (the environment's <c>tls</c>).</summary>
+    public TlsMode Tls { get; init; }
+
     /// <summary>The PostgreSQL physical slot this node streams from; node names are a-z, 0-9 and '-'.</summary>
     public string SlotName => Name.Replace('-', '_');
 }

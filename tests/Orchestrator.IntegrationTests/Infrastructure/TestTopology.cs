@@ -109,7 +109,7 @@ public sealed class TestTopology : IAsyncDisposable
     /// Writes a provider: external environment for this topology's servers, as a team would for
     /// servers it did not start: passwords by ${file:...}, the migrations, and a database.
     /// </summary>
-    public string WriteExternalEnvironment(string database, string assembly, string tag)
+    public string WriteExternalEnvironment(string database, string assembly, string tag, string tls = "prefer")
     {
         var credentials = Credentials;
         var secrets = Path.Combine(Directory, $"secrets-{database}");
@@ -118,11 +118,12 @@ public sealed class TestTopology : IAsyncDisposable
         System.IO.File.WriteAllText(Path.Combine(secrets, "replication"), credentials.ReplicationPassword.Reveal());
         var nodes = string.Join("\n", Environment.Nodes.Select(n =>
             $"  - {{ name: {n.Name}, role: {(n.Role == NodeRole.Primary ? "primary" : "replica")}, host: {n.Host}, port: {n.Port}{(n.Source is null ? "" : $", source: {n.Source}")} }}"));
-        var path = Path.Combine(Directory, $"external-{database}.yaml");
+        var path = Path.Combine(Directory, $"external-{database}-{tls}.yaml");
         System.IO.File.WriteAllText(path, $$"""
             name: external-{{database}}
             engine: {{(Engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
             provider: external
+            tls: {{tls}}
             database: {{database}}
             migrations:
               assembly: {{assembly}}

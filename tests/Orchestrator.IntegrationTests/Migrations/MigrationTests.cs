@@ -246,6 +246,30 @@ public abstract class MigrationTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Tls_require_against_servers_without_tls_is_refused_with_a_clear_error()
+    {
+        var database = await NewDatabaseAsync();
+        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "require");
+
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", external, "--json");
+        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", external);
+
+        Assert.Equal(1, statusExit);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            Assert.All(json.RootElement.GetProperty("nodes").EnumerateArray(), n =>
+            {
+                Assert.False(n.GetProperty("reachable").GetBoolean());
+                Assert.Matches("(?i)ssl|tls", n.GetProperty("error").GetString()!);
+            });
+        }
+
+        Assert.Equal(1, migrateExit);
+        Assert.Contains("no reachable node", migrate, StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync(database, "VersionInfo"));
+    }
+
+    [Fact]
     public async Task Scripts_with_several_statements_run_whole_and_roll_back()
     {
         var (env, database) = await EnvironmentAsync("script");

@@ -15,7 +15,7 @@ public sealed class MariaDbEngine : IEngine
         await MariaDbSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database);
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls };
 
     public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
     {

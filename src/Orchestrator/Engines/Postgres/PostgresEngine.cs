@@ -23,7 +23,7 @@ public sealed class PostgresEngine : IEngine
         await PostgresSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres");
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls };
 
     public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Npgsql;
 using Orchestrator.Data;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Engines.Postgres;
 
@@ -24,7 +25,13 @@ internal sealed class PostgresSession : IDbSession
             ApplicationName = "orchestrator",
             Timeout = 10,
             Pooling = false,
-            SslMode = SslMode.Disable,
+            SslMode = target.Tls switch
+            {
+                TlsMode.Prefer => SslMode.Prefer,
+                TlsMode.Require => SslMode.Require,
+                TlsMode.VerifyFull => SslMode.VerifyFull,
+                _ => SslMode.Disable,
+            },
 
             // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
             IncludeFailedBatchedCommand = true,

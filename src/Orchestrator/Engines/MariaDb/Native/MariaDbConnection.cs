@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Orchestrator.Data;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Engines.MariaDb.Native;
 
@@ -47,6 +48,14 @@ internal sealed unsafe class MariaDbConnection : IDisposable
             MariaDbNative.mysql_options(handle, MariaDbNative.OptSetCharsetName, name);
         }
 
+        if (target.Socket is null && target.Tls is TlsMode.Require or TlsMode.VerifyFull)
+        {
+            byte on = 1;
+            MariaDbNative.mysql_options(handle, MariaDbNative.OptSslEnforce, &on);
+            byte verify = target.Tls == TlsMode.VerifyFull ? (byte)1 : (byte)0;
+            MariaDbNative.mysql_options(handle, MariaDbNative.OptSslVerifyServerCert, &verify);
+        }
+
         var host = target.Socket is null ? target.Host : "localhost";
         var connected = MariaDbNative.mysql_real_connect(
             handle, host, target.User, target.Password?.Reveal(), target.Database, (uint)target.Port, target.Socket, (nuint)MariaDbNative.ClientMultiStatements);
@@ -57,7 +66,19 @@ internal sealed unsafe class MariaDbConnection : IDisposable
             throw error;
         }
 
-        return new MariaDbConnection(handle);
+        var connection = new MariaDbConnection(handle);
+        if (target.Socket is null && target.Tls is TlsMode.Require or TlsMode.VerifyFull)
+        {
+            // Connector/C does not always refuse a server without TLS, so check what was negotiated.
+            var cipher = connection.Run("SHOW SESSION STATUS LIKE 'Ssl_cipher'").Rows.SingleOrDefault()?.GetString("Value");
+            if (string.IsNullOrEmpty(cipher))
+            {
+                connection.Dispose();
+                throw new DatabaseException($"could not connect to {target}: TLS is required (tls: {target.Tls.ToString().ToLowerInvariant()}) but the server did not encrypt the connection; is TLS enabled on it?", "2026");
+            }
+        }
+
+        return connection;
     }
 
     /// <summary>

@@ -12,6 +12,8 @@ internal static unsafe partial class MariaDbNative
     public const int OptSetCharsetName = 7;
     public const int OptReadTimeout = 11;
     public const int OptWriteTimeout = 12;
+    public const int OptSslVerifyServerCert = 21;
+    public const int OptSslEnforce = 38;
 
     /// <summary>CLIENT_MULTI_STATEMENTS: one query may hold several statements (SQL scripts, batches).</summary>
     public const ulong ClientMultiStatements = 1UL << 16;
