@@ -7,7 +7,9 @@ public sealed class MariaDbMigrationTests(MariaDbTopologyFixture fixture) : Migr
 {
     protected override string VersionsSql => "SELECT `Version` AS v FROM `VersionInfo` ORDER BY 1";
 
-    protected override string TableCountSql => "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+    protected override string NoSuchTableCode => "1146";
+
+    protected override string Quote(string identifier) => $"`{identifier}`";
 
     protected override bool TransactionalDdl => false;
 

@@ -7,7 +7,9 @@ public sealed class PostgresMigrationTests(PostgresTopologyFixture fixture) : Mi
 {
     protected override string VersionsSql => """SELECT "Version" AS v FROM "VersionInfo" ORDER BY 1""";
 
-    protected override string TableCountSql => "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = $1";
+    protected override string NoSuchTableCode => "42P01";
+
+    protected override string Quote(string identifier) => $"\"{identifier}\"";
 
     protected override bool TransactionalDdl => true;
 

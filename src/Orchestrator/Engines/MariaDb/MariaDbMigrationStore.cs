@@ -9,6 +9,9 @@ namespace Orchestrator.Engines.MariaDb;
 /// </summary>
 internal sealed class MariaDbMigrationStore : IMigrationStore
 {
+    /// <summary>ER_NO_SUCH_TABLE.</summary>
+    private const string NoSuchTable = "1146";
+
     public bool TransactionalDdl => false;
 
     public string BeginTransactionSql => "START TRANSACTION";
@@ -26,20 +29,35 @@ internal sealed class MariaDbMigrationStore : IMigrationStore
             cancellationToken: cancellationToken);
     }
 
+    /// <summary>
+    /// Selects from the tables themselves and treats "no such table" (1146) as absent, rather than
+    /// asking information_schema: MariaDB 10.11 replicas have crashed (signal 11) answering
+    /// information_schema queries while applying replicated DDL.
+    /// </summary>
     public async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IDbSession session, CancellationToken cancellationToken)
     {
-        var tables = (await session.QueryAsync(
-            "SELECT SUM(TABLE_NAME = 'VersionInfo') AS versions, SUM(TABLE_NAME = 'orchestrator_history') AS history FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
-            cancellationToken: cancellationToken)).Single();
-        if ((tables.GetInt64("versions") ?? 0) == 0)
+        IReadOnlyList<DbRow> rows;
+        try
         {
-            return [];
+            rows = await session.QueryAsync(
+                "SELECT v.`Version` AS version, v.`AppliedOn` AS applied_on, v.`Description` AS description, h.checksum, h.duration_ms, h.applied_from FROM `VersionInfo` v LEFT JOIN `orchestrator_history` h ON h.version = v.`Version` ORDER BY v.`Version`",
+                cancellationToken: cancellationToken);
+        }
+        catch (DatabaseException e) when (e.Code == NoSuchTable)
+        {
+            try
+            {
+                rows = await session.QueryAsync(
+                    "SELECT `Version` AS version, `AppliedOn` AS applied_on, `Description` AS description, NULL AS checksum, NULL AS duration_ms, NULL AS applied_from FROM `VersionInfo` ORDER BY `Version`",
+                    cancellationToken: cancellationToken);
+            }
+            catch (DatabaseException missing) when (missing.Code == NoSuchTable)
+            {
+                return [];
+            }
         }
 
-        var sql = (tables.GetInt64("history") ?? 0) > 0
-            ? "SELECT v.`Version` AS version, v.`AppliedOn` AS applied_on, v.`Description` AS description, h.checksum, h.duration_ms, h.applied_from FROM `VersionInfo` v LEFT JOIN `orchestrator_history` h ON h.version = v.`Version` ORDER BY v.`Version`"
-            : "SELECT `Version` AS version, `AppliedOn` AS applied_on, `Description` AS description, NULL AS checksum, NULL AS duration_ms, NULL AS applied_from FROM `VersionInfo` ORDER BY `Version`";
-        return (await session.QueryAsync(sql, cancellationToken: cancellationToken))
+        return rows
             .Select(r => new AppliedMigration(
                 r.GetInt64("version")!.Value,
                 r.GetString("applied_on") is { } at ? DateTime.Parse(at, System.Globalization.CultureInfo.InvariantCulture) : null,
