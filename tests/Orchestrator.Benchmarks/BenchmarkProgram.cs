@@ -4,33 +4,40 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] (default 3; the median is reported).
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|migrate|replay] (default 3 rounds; the median is reported).
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var rounds = args.Length == 2 && args[0] == "--rounds" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+        var rounds = Option(args, "--rounds") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
+        var only = Option(args, "--only");
         var root = FindRoot();
         Console.WriteLine($"Orchestrator benchmarks, {rounds} rounds each, median reported ({Environment.ProcessorCount} cores)");
         Console.WriteLine();
 
-        var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
-        Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+        if (only is null or "up")
+        {
+            var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
+            Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+        }
 
         const int Migrations = 500;
         var work = Directory.CreateTempSubdirectory("orch-bench-migrations-").FullName;
         try
         {
             var assembly = await GeneratedMigrations.BuildAsync(root, work, Migrations);
-            var (pgTool, psql) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.Postgres, assembly, rounds);
-            Print($"migrate {Migrations} generated migrations (table + index + row each), PostgreSQL primary", "orchestrator migrate (process)", pgTool, "psql -f, same SQL, one session", psql, target: 1.3);
-            var (mariaTool, mariadb) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.MariaDb, assembly, rounds);
-            Print($"migrate {Migrations} generated migrations (table + index + row each), MariaDB primary", "orchestrator migrate (process)", mariaTool, "mariadb client, same SQL, one session", mariadb, target: 1.3);
-
-            foreach (var engine in new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb })
+            if (only is null or "migrate")
             {
-                var replay = await ReplayWaitBenchmark.RunAsync(engine, assembly, 100);
+                var (pgTool, psql) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.Postgres, assembly, rounds);
+                Print($"migrate {Migrations} generated migrations (table + index + row each), PostgreSQL primary", "orchestrator migrate (process)", pgTool, "psql -f, same SQL, one session", psql, target: 1.3);
+                var (mariaTool, mariadb) = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.MariaDb, assembly, rounds);
+                Print($"migrate {Migrations} generated migrations (table + index + row each), MariaDB primary", "orchestrator migrate (process)", mariaTool, "mariadb client, same SQL, one session", mariadb, target: 1.3);
+            }
+
+            foreach (var engine in only is null or "replay" ? new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb } : [])
+            {
+                var replay = await ReplayWaitBenchmark.RunAsync(engine, assembly, 100, rounds);
                 Console.WriteLine($"migrate 100 migrations waiting for replay after each, {engine}: primary + 2 replicas against the primary alone");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"primary alone",-48} {replay.Alone.TotalSeconds,8:0.000} s"));
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {"primary + 2 replicas, waiting after each",-48} {replay.Replicated.TotalSeconds,8:0.000} s"));
@@ -46,6 +53,12 @@ public static class BenchmarkProgram
         }
 
         return 0;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
     private static void Print(string scenario, string toolName, TimeSpan tool, string baselineName, TimeSpan baseline, double target)
