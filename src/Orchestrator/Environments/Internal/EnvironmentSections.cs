@@ -1,0 +1,213 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Orchestrator.Environments.Internal;
+
+/// <summary>Reads the optional sections of an environment file: migrations, credentials, access, replication, local.</summary>
+internal static class EnvironmentSections
+{
+    public static MigrationsDefinition? ReadMigrations(YamlMappingNode root, YamlReader reader, string baseDirectory)
+    {
+        if (YamlReader.Get(root, "migrations") is not { } node || reader.Mapping(node, "'migrations'") is not { } map)
+        {
+            return null;
+        }
+
+        const string Context = "'migrations'";
+        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags");
+        var project = reader.String(map, "project", Context, required: false);
+        var assembly = reader.String(map, "assembly", Context, required: false);
+        if (project is not null && assembly is not null)
+        {
+            reader.Error(map, "'migrations' names both a project and an assembly; keep one of them");
+        }
+        else if (project is null && assembly is null)
+        {
+            reader.Error(map, "'migrations' needs either 'project' (a .csproj to build) or 'assembly' (a built .dll)");
+        }
+
+        var tags = reader.StringList(map, "tags", Context).Select(t => t.Value).ToList();
+        string? Absolute(string? p) => p is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, p));
+        return new MigrationsDefinition(Absolute(project), Absolute(assembly), tags);
+    }
+
+    public static (Credential? Admin, Credential? Replication) ReadCredentials(
+        YamlMappingNode root, YamlReader reader, ProviderKind provider, string baseDirectory, Func<string, string?> environment)
+    {
+        YamlMappingNode? map = null;
+        if (YamlReader.Get(root, "credentials") is { } node && reader.Mapping(node, "'credentials'") is { } m)
+        {
+            map = m;
+            reader.RejectUnknownKeys(m, "'credentials'", "admin", "replication");
+        }
+        else if (provider == ProviderKind.External)
+        {
+            reader.Error(root, "missing required key 'credentials' (an external environment must say how to log in: credentials.admin.user and .password)");
+        }
+
+        var admin = ReadCredential(map, "admin", "orchestrator", reader, provider, baseDirectory, environment);
+        var replication = ReadCredential(map, "replication", "replicator", reader, provider, baseDirectory, environment);
+        if (admin is not null && replication is not null && admin.User == replication.User)
+        {
+            reader.Error(YamlReader.Get(map!, "replication") ?? root, $"the replication account must differ from the admin account ('{admin.User}'); it gets only replication rights");
+        }
+
+        return (admin, replication);
+    }
+
+    private static Credential? ReadCredential(
+        YamlMappingNode? credentials, string key, string defaultUser, YamlReader reader, ProviderKind provider, string baseDirectory, Func<string, string?> environment)
+    {
+        var context = $"'credentials.{key}'";
+        var node = credentials is null ? null : YamlReader.Get(credentials, key);
+        if (node is null)
+        {
+            if (provider == ProviderKind.External && key == "admin" && credentials is not null)
+            {
+                reader.Error(credentials, "missing required key 'admin' in 'credentials' (an external environment must say how to log in)");
+            }
+
+            return new Credential(defaultUser, null);
+        }
+
+        if (reader.Mapping(node, context) is not { } map)
+        {
+            return null;
+        }
+
+        reader.RejectUnknownKeys(map, context, "user", "password");
+        var user = reader.String(map, "user", context, required: false) ?? defaultUser;
+        var valid = true;
+        if (!Names.Identifier().IsMatch(user))
+        {
+            reader.Error(YamlReader.Get(map, "user")!, $"account name '{user}' must start with a letter or '_' and use only letters, digits and '_' (at most 32)");
+            valid = false;
+        }
+
+        Secret? password = null;
+        if (reader.String(map, "password", context, required: provider == ProviderKind.External) is { } text)
+        {
+            password = SecretResolver.Resolve(text, baseDirectory, environment, out var error);
+            if (password is null)
+            {
+                reader.Error(YamlReader.Get(map, "password")!, error);
+                valid = false;
+            }
+        }
+        else if (provider == ProviderKind.External)
+        {
+            valid = false;
+        }
+
+        return valid ? new Credential(user, password) : null;
+    }
+
+    public static List<Cidr>? ReadAllow(YamlMappingNode root, YamlReader reader)
+    {
+        if (YamlReader.Get(root, "access") is not { } node || reader.Mapping(node, "'access'") is not { } map)
+        {
+            return null;
+        }
+
+        reader.RejectUnknownKeys(map, "'access'", "allow");
+        var cidrs = new List<Cidr>();
+        foreach (var (text, item) in reader.StringList(map, "allow", "'access'"))
+        {
+            if (Cidr.TryParse(text, out var cidr, out var error))
+            {
+                cidrs.Add(cidr!);
+            }
+            else
+            {
+                reader.Error(item, error);
+            }
+        }
+
+        return cidrs;
+    }
+
+    public static ReplicationSettings ReadReplication(YamlMappingNode root, YamlReader reader)
+    {
+        if (YamlReader.Get(root, "replication") is not { } node || reader.Mapping(node, "'replication'") is not { } map)
+        {
+            return ReplicationSettings.Default;
+        }
+
+        const string Context = "'replication'";
+        reader.RejectUnknownKeys(map, Context, "max_slot_wal_keep_size", "replay_timeout", "wait");
+        var keep = reader.String(map, "max_slot_wal_keep_size", Context, required: false) ?? ReplicationSettings.Default.MaxSlotWalKeepSize;
+        if (!Names.PostgresSize().IsMatch(keep))
+        {
+            reader.Error(YamlReader.Get(map, "max_slot_wal_keep_size")!, $"max_slot_wal_keep_size '{keep}' must be a size such as 512MB or 2GB (units kB, MB, GB, TB), or -1 for no limit");
+        }
+
+        var timeout = ReplicationSettings.Default.ReplayTimeout;
+        if (reader.String(map, "replay_timeout", Context, required: false) is { } text)
+        {
+            var match = Names.Duration().Match(text);
+            if (match.Success && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+            {
+                timeout = match.Groups[2].Value switch
+                {
+                    "ms" => TimeSpan.FromMilliseconds(amount),
+                    "s" => TimeSpan.FromSeconds(amount),
+                    "m" => TimeSpan.FromMinutes(amount),
+                    _ => TimeSpan.FromHours(amount),
+                };
+            }
+            else
+            {
+                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' must be a positive duration such as 500ms, 30s, 5m or 1h");
+            }
+        }
+
+        var wait = reader.String(map, "wait", Context, required: false) switch
+        {
+            null or "per-migration" => ReplayWait.PerMigration,
+            "per-run" => ReplayWait.PerRun,
+            var other => Invalid(other),
+        };
+        ReplayWait Invalid(string text)
+        {
+            reader.Error(YamlReader.Get(map, "wait")!, $"unknown wait '{text}' (expected one of: per-migration, per-run)");
+            return ReplayWait.PerMigration;
+        }
+
+        return new ReplicationSettings(keep, timeout, wait);
+    }
+
+    public static LocalSettings ReadLocal(YamlMappingNode root, YamlReader reader, string baseDirectory)
+    {
+        if (YamlReader.Get(root, "local") is not { } node || reader.Mapping(node, "'local'") is not { } map)
+        {
+            return LocalSettings.Default;
+        }
+
+        const string Context = "'local'";
+        reader.RejectUnknownKeys(map, Context, "postgres_bin_dir", "mariadb_bin_dir", "os_user");
+        string? Directory(string key)
+        {
+            var text = reader.String(map, key, Context, required: false);
+            if (text is null)
+            {
+                return null;
+            }
+
+            var full = Path.GetFullPath(Path.Combine(baseDirectory, text));
+            if (!System.IO.Directory.Exists(full))
+            {
+                reader.Error(YamlReader.Get(map, key)!, $"{key} '{full}' does not exist");
+            }
+
+            return full;
+        }
+
+        var osUser = reader.String(map, "os_user", Context, required: false);
+        if (osUser is not null && !Names.Identifier().IsMatch(osUser))
+        {
+            reader.Error(YamlReader.Get(map, "os_user")!, $"os_user '{osUser}' is not a valid user name");
+        }
+
+        return new LocalSettings(Directory("postgres_bin_dir"), Directory("mariadb_bin_dir"), osUser);
+    }
+}
