@@ -5,6 +5,8 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// <summary>One topology shared by the tests of a collection; each test uses its own tables.</summary>
 public abstract class TopologyFixture(EngineKind engine, string name, bool syncReplica = false) : IAsyncLifetime
 {
+    public TestDialect Dialect => engine == EngineKind.Postgres ? TestDialect.Postgres : TestDialect.MariaDb;
+
     private TestTopology? _topology;
 
     public TestTopology Topology => _topology ?? throw new InvalidOperationException("the topology did not start");

@@ -1,0 +1,210 @@
+using Orchestrator.Data;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Migrations;
+
+/// <summary>migrate, rollback, plan and history on the primary: order, failures, concurrency, FluentMigrator continuation, bad input.</summary>
+public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTestBase(fixture)
+{
+    [Fact]
+    public async Task Apply_all_roll_back_to_zero_and_apply_again()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database));
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            var colors = (await session.QueryAsync("SELECT color FROM widgets ORDER BY id")).Select(r => r.GetString("color"));
+            Assert.Equal(["red", null], colors);
+        }
+
+        var (rollbackExit, rollbackOutput) = await Cli("rollback", env, "--to", "0");
+        Assert.True(rollbackExit == 0, rollbackOutput);
+        Assert.Empty(await VersionsAsync(database));
+        Assert.False(await TableExistsAsync(database, "widgets"));
+
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database));
+        var (historyExit, history) = await Cli("history", env);
+        Assert.Equal(0, historyExit);
+        Assert.Contains("Index widget names", history, StringComparison.Ordinal);
+        Assert.Contains("unchanged", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scripts_with_several_statements_run_whole_and_roll_back()
+    {
+        var (env, database) = await EnvironmentAsync("script");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        foreach (var table in new[] { "script_a", "script_b", "report_a", "report_b" })
+        {
+            Assert.True(await TableExistsAsync(database, table), table);
+        }
+
+        Assert.Equal(0, (await Cli("rollback", env, "--to", "0")).ExitCode);
+        Assert.False(await TableExistsAsync(database, "script_b"));
+        Assert.False(await TableExistsAsync(database, "report_b"));
+        Assert.Empty(await VersionsAsync(database));
+    }
+
+    [Fact]
+    public async Task Migrate_to_a_middle_version_then_plan_and_apply_the_rest()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+
+        Assert.Equal(0, (await Cli("migrate", env, "--to", "1002")).ExitCode);
+        Assert.Equal([1001, 1002], await VersionsAsync(database));
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.Equal(0, planExit);
+        Assert.Contains("2 applied, 2 pending", plan, StringComparison.Ordinal);
+        Assert.Contains("1003 SeedWidgets", plan, StringComparison.Ordinal);
+        Assert.Contains("Nothing was executed", plan, StringComparison.Ordinal);
+        Assert.Equal([1001, 1002], await VersionsAsync(database));
+
+        Assert.Equal(0, (await Cli("rollback", env, "--to", "1001")).ExitCode);
+        Assert.Equal([1001], await VersionsAsync(database));
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database));
+    }
+
+    [Fact]
+    public async Task A_failing_migration_leaves_the_version_table_consistent_and_names_the_statement()
+    {
+        var (env, database) = await EnvironmentAsync("failing");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("migration 2002 BreakHalfway (Break half-way) failed during migrate at statement 3 of 3", output, StringComparison.Ordinal);
+        Assert.Contains("INSERT INTO no_such_table VALUES (1)", output, StringComparison.Ordinal);
+        Assert.Equal([2001], await VersionsAsync(database));
+        await using var session = await Topology.ConnectAsync("primary", database);
+        Assert.Equal(0, (await session.QueryAsync("SELECT COUNT(*) AS n FROM gadgets")).Single().GetInt64("n"));
+        Assert.Equal(!Dialect.TransactionalDdl, await TableExistsAsync(database, "half_done"));
+        if (Dialect.TransactionalDdl)
+        {
+            Assert.Contains("Nothing of this migration stayed applied (its transaction was rolled back)", output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Contains(
+                "These statements ran before the failure and stay applied (MariaDB commits schema changes immediately):\n  1. CREATE TABLE `half_done` (`id` INTEGER NULL) ENGINE=InnoDB\nThe version row of 2002 was not written.",
+                output,
+                StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Eight_concurrent_migrate_processes_apply_each_migration_exactly_once()
+    {
+        var (env, database) = await EnvironmentAsync("concurrent");
+
+        var runs = Enumerable.Range(0, 8).Select(_ => RunCliProcessAsync("migrate", "-e", env, "--state-dir", Topology.StateDir)).ToList();
+        var results = await Task.WhenAll(runs);
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
+        Assert.Equal(Enumerable.Range(8001, 10).Select(v => (long)v), await VersionsAsync(database));
+        Assert.Equal(10, results.Sum(r => r.Output.Split('\n').Count(l => l.Contains("✓ migrations   apply", StringComparison.Ordinal))));
+        await using var session = await Topology.ConnectAsync("primary", database);
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Equal(1, (await session.QueryAsync($"SELECT COUNT(*) AS n FROM c{i}")).Single().GetInt64("n"));
+        }
+    }
+
+    [Fact]
+    public async Task A_database_managed_by_FluentMigrator_is_continued_from_its_version_table()
+    {
+        var (env, database) = await EnvironmentAsync("fluentmigrator");
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            foreach (var statement in Dialect.FluentMigratorVersionTable)
+            {
+                await session.ExecuteAsync(statement);
+            }
+
+            await session.ExecuteAsync("CREATE TABLE legacy (id int, note varchar(10))");
+            await session.ExecuteAsync(Dialect.FluentMigratorVersionRow(9001, "CreateLegacy"));
+            await session.ExecuteAsync(Dialect.FluentMigratorVersionRow(9002, "AddLegacyColumn"));
+        }
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.Equal(0, planExit);
+        Assert.Contains("2 applied, 1 pending", plan, StringComparison.Ordinal);
+
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        Assert.Equal([9001, 9002, 9003], await VersionsAsync(database));
+        Assert.True(await TableExistsAsync(database, "modern"));
+        var (_, history) = await Cli("history", env);
+        Assert.Contains("not recorded", history, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_index_built_outside_a_transaction_is_created_and_rolled_back()
+    {
+        var (env, database) = await EnvironmentAsync("concurrently");
+
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        Assert.Equal([3001, 3002], await VersionsAsync(database));
+        Assert.Equal(0, (await Cli("rollback", env, "--to", "3001")).ExitCode);
+        Assert.Equal([3001], await VersionsAsync(database));
+    }
+
+    [Theory]
+    [InlineData("duplicate", "version 5001 is used by Orchestrator.TestMigrations.DuplicateA and Orchestrator.TestMigrations.DuplicateB")]
+    [InlineData("bad-identifier", "migration 7001 QuotedIdentifier: identifier 'bad\"name' contains a quote or control character")]
+    [InlineData("long-identifier", "migration 7002 LongIdentifier: identifier 'tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt' is 70 long")]
+    [InlineData("no-such-tag", "the environment selects tag 'no-such-tag', which no migration in Orchestrator.TestMigrations carries")]
+    public async Task Bad_migrations_are_refused_with_exit_2_and_nothing_applied(string tag, string message)
+    {
+        var (env, database) = await EnvironmentAsync(tag);
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.Contains("Nothing was changed.", output, StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync(database, "VersionInfo"));
+    }
+
+    [Theory]
+    [InlineData("no-down", "cannot roll back to 0: migration 6002 FillWithoutDown cannot be undone because it has no Down() method", new long[] { 6001, 6002 })]
+    [InlineData("auto-irreversible", "cannot roll back to 0: migration 6101 AutoWithSql cannot be undone because it is an AutoReversingMigration and Execute.Sql(...) cannot be reversed automatically", new long[] { 6101 })]
+    public async Task Rolling_back_through_a_migration_without_down_is_refused_and_changes_nothing(string tag, string message, long[] versions)
+    {
+        var (env, database) = await EnvironmentAsync(tag);
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+
+        var (exitCode, output) = await Cli("rollback", env, "--to", "0");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.Equal(versions, await VersionsAsync(database));
+    }
+
+    [Fact]
+    public async Task A_missing_or_broken_migrations_project_is_bad_input()
+    {
+        var database = await NewDatabaseAsync();
+        var missing = Topology.WriteMigrationEnvironment(database, "project", Path.Combine(Topology.Directory, "nowhere", "Nope.csproj"));
+        var (missingExit, missingOutput) = await Cli("migrate", missing);
+        Assert.Equal(2, missingExit);
+        Assert.Contains("Nope.csproj' does not exist", missingOutput, StringComparison.Ordinal);
+
+        var project = Path.Combine(Topology.Directory, $"broken-{database}");
+        Directory.CreateDirectory(project);
+        await File.WriteAllTextAsync(Path.Combine(project, "Broken.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
+        await File.WriteAllTextAsync(Path.Combine(project, "Broken.cs"), "public class Broken { this is not C# }");
+        var broken = Topology.WriteMigrationEnvironment(database, "project", Path.Combine(project, "Broken.csproj"));
+        var (brokenExit, brokenOutput) = await Cli("migrate", broken);
+        Assert.Equal(2, brokenExit);
+        Assert.Contains("Broken.csproj' does not build", brokenOutput, StringComparison.Ordinal);
+        Assert.Contains("error CS", brokenOutput, StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync(database, "VersionInfo"));
+    }
+}

@@ -1,0 +1,6 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Migrations;
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDriftTests(PostgresTopologyFixture fixture) : DriftTests(fixture);

@@ -1,0 +1,141 @@
+using Orchestrator.Data;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Migrations;
+
+/// <summary>Migrations as a topology operation: replay by every replica, a dead replica, external environments, TLS, the replication-safety lint.</summary>
+public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : MigrationTestBase(fixture)
+{
+    [Fact]
+    public async Task When_migrate_returns_every_replica_including_the_cascading_one_has_replayed_it()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("replica-2    replayed version 1004", output, StringComparison.Ordinal);
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            // No polling: migrate has already waited for each replica to replay every migration.
+            Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, replica));
+            await using var session = await Topology.ConnectAsync(replica, database);
+            Assert.Equal(2, (await session.QueryAsync("SELECT COUNT(*) AS n FROM widgets")).Single().GetInt64("n"));
+        }
+    }
+
+    [Fact]
+    public async Task A_dead_replica_makes_migrate_exit_1_naming_it_and_keeps_the_primarys_work()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        var pid = Topology.ServerPid("replica-2");
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        try
+        {
+            await TestTopology.EventuallyAsync(() => Task.FromResult(!Local.Libc.ProcessExists(pid)), "replica-2 is gone");
+
+            var (exitCode, output) = await Cli("migrate", env);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("migration 1001 CreateWidgets was applied on the primary", output, StringComparison.Ordinal);
+            Assert.Contains("replica-1: replayed", output, StringComparison.Ordinal);
+            Assert.Contains("replica-2: NOT replayed: unreachable", output, StringComparison.Ordinal);
+            Assert.Equal([1001], await VersionsAsync(database));
+        }
+        finally
+        {
+            await Topology.UpAsync();
+        }
+
+        await TestTopology.EventuallyAsync(async () => (await VersionsAsync(database, "replica-2")).SequenceEqual([1001L]), "replica-2 caught up");
+        var (statusExit, status) = await Cli("status", env, "--json");
+        Assert.True(statusExit == 0, status);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            foreach (var node in json.RootElement.GetProperty("nodes").EnumerateArray())
+            {
+                Assert.Equal(1001, node.GetProperty("schemaVersion").GetInt64());
+                Assert.Equal(3, node.GetProperty("pendingMigrations").GetInt32());
+                Assert.Equal(System.Text.Json.JsonValueKind.String, node.GetProperty("lastAppliedOn").ValueKind);
+            }
+        }
+
+        var (again, againOutput) = await Cli("migrate", env);
+        Assert.True(again == 0, againOutput);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+    }
+
+    [Fact]
+    public async Task An_external_environment_over_servers_started_outside_it_is_migrated_and_its_status_read()
+    {
+        var database = await NewDatabaseAsync();
+        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic");
+
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", external, "--json");
+        Assert.True(statusExit == 0, status);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            Assert.Equal("external", json.RootElement.GetProperty("provider").GetString());
+            var roles = json.RootElement.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("role").GetString());
+            Assert.Equal(["primary", "replica", "replica"], roles);
+        }
+
+        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", external);
+        Assert.True(migrateExit == 0, migrate);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database));
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+
+        var (upExit, up) = await CliRunner.RunAsync("up", "-e", external);
+        Assert.Equal(2, upExit);
+        Assert.Contains("uses provider 'external'", up, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tls_require_against_servers_without_tls_is_refused_with_a_clear_error()
+    {
+        var database = await NewDatabaseAsync();
+        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "require");
+
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", external, "--json");
+        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", external);
+
+        Assert.Equal(1, statusExit);
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            Assert.All(json.RootElement.GetProperty("nodes").EnumerateArray(), n =>
+            {
+                Assert.False(n.GetProperty("reachable").GetBoolean());
+                Assert.Matches("(?i)ssl|tls", n.GetProperty("error").GetString()!);
+            });
+        }
+
+        Assert.Equal(1, migrateExit);
+        Assert.Contains("no reachable node", migrate, StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync(database, "VersionInfo"));
+    }
+
+    [Fact]
+    public async Task Plan_warns_about_risky_statements_and_strict_migrate_refuses_them()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env, "--to", "1001")).ExitCode);
+
+        var (planExit, plan) = await Cli("plan", env);
+        var (strictExit, strict) = await Cli("migrate", env, "--strict");
+
+        Assert.Equal(0, planExit);
+        if (Dialect.TransactionalDdl)
+        {
+            Assert.Contains("warning: 1004 IndexWidgetNames: CREATE INDEX \"ix_widgets_name\" on existing table \"widgets\" blocks writes", plan, StringComparison.Ordinal);
+            Assert.Equal(1, strictExit);
+            Assert.Contains("--strict refuses statements that are risky on a replicated primary", strict, StringComparison.Ordinal);
+            Assert.Equal([1001], await VersionsAsync(database));
+        }
+        else
+        {
+            // InnoDB builds a secondary index online (INPLACE, LOCK=NONE): nothing to warn about.
+            Assert.DoesNotContain("warning", plan, StringComparison.Ordinal);
+            Assert.True(strictExit == 0, strict);
+        }
+    }
+}
