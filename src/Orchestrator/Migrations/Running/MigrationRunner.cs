@@ -170,112 +170,60 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         return clock.Elapsed;
     }
 
-    /// <summary>
-    /// The whole migration with its bookkeeping in one round trip. Where a batch is atomic by
-    /// itself (PostgreSQL) that is all. Where schema changes commit implicitly (MariaDB), a
-    /// transaction is opened before data changes that follow a schema change, and before the
-    /// version rows, so that those commit together. The store measures the duration on the server.
-    /// </summary>
+    /// <summary>The whole migration with its bookkeeping in one round trip; the store measures the duration on the server.</summary>
     private async Task RunInOneBatchAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
     {
-        var batch = new List<SqlStatement>(store.BatchPrologue);
-        var origin = Enumerable.Repeat(-1, batch.Count).ToList();
-        var open = store.BatchIsAtomic;
-        void Add(SqlStatement statement, int statementIndex)
+        var execution = new MigrationExecution(step, store, atomic: store.BatchIsAtomic);
+        var entries = store.BatchPrologue.Select(s => (Statement: s, Origin: -1)).Concat(execution.Body).Concat(execution.Tail(Bookkeeping(step, up, durationMs: null))).ToList();
+        try
         {
-            batch.Add(statement);
-            origin.Add(statementIndex);
+            await session.ExecuteBatchAsync(entries.Select(e => e.Statement).ToList(), cancellationToken);
         }
-
-        for (var i = 0; i < step.Statements.Count; i++)
+        catch (DatabaseException e)
         {
-            var isData = StatementKind.IsDataChange(step.Statements[i]);
-            if (!open && (store.TransactionalDdl || isData))
+            var origin = e.StatementIndex is { } failed && failed < entries.Count ? entries[failed].Origin : -1;
+            throw await FailAsync(execution, origin, e, up);
+        }
+    }
+
+    /// <summary>One statement at a time: migrations without a transaction, and scripts (statements holding several).</summary>
+    private async Task RunStatementByStatementAsync(PlannedMigration step, bool up, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var execution = new MigrationExecution(step, store, atomic: false);
+        foreach (var (statement, origin) in execution.Body)
+        {
+            try
             {
-                Add(new SqlStatement(store.BeginTransactionSql), -1);
-                open = true;
+                await session.ExecuteAsync(statement.Sql, statement.Parameters, cancellationToken);
             }
-
-            Add(new SqlStatement(step.Statements[i]), i);
-            open &= store.TransactionalDdl || isData;
-        }
-
-        if (!open)
-        {
-            Add(new SqlStatement(store.BeginTransactionSql), -1);
-        }
-
-        foreach (var statement in Bookkeeping(step, up, durationMs: null))
-        {
-            Add(statement, -1);
-        }
-
-        if (!store.BatchIsAtomic)
-        {
-            Add(new SqlStatement("COMMIT"), -1);
+            catch (DatabaseException e)
+            {
+                throw await FailAsync(execution, origin, e, up);
+            }
         }
 
         try
         {
-            await session.ExecuteBatchAsync(batch, cancellationToken);
+            await session.ExecuteBatchAsync(execution.Tail(Bookkeeping(step, up, (long)clock.Elapsed.TotalMilliseconds)).Select(e => e.Statement).ToList(), cancellationToken);
         }
         catch (DatabaseException e)
         {
-            if (!store.BatchIsAtomic)
-            {
-                await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
-            }
-
-            var index = e.StatementIndex is { } failed && failed < origin.Count ? origin[failed] : -1;
-            if (index < 0)
-            {
-                throw new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {e.Message}. Check the version table with 'history' before running again.", e);
-            }
-
-            throw new MigrationFailedException(FailureReport.Describe(step, index, e, up, transactional: true, store.TransactionalDdl), e);
+            throw await FailAsync(execution, -1, e, up);
         }
     }
 
-    /// <summary>
-    /// One statement at a time: migrations without a transaction, and engines whose schema
-    /// changes commit implicitly (MariaDB), where a new transaction follows each schema change.
-    /// </summary>
-    private async Task RunStatementByStatementAsync(PlannedMigration step, bool up, Stopwatch clock, CancellationToken cancellationToken)
+    /// <summary>Rolls back what the engine still can, and says what failed and what stayed applied.</summary>
+    private async Task<MigrationFailedException> FailAsync(MigrationExecution execution, int statementIndex, DatabaseException error, bool up)
     {
-        var transactional = step.Migration.TransactionBehavior == TransactionBehavior.Default;
-        if (transactional)
+        if (execution.Controlled)
         {
-            await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
         }
 
-        for (var i = 0; i < step.Statements.Count; i++)
-        {
-            try
-            {
-                await session.ExecuteAsync(step.Statements[i], cancellationToken: cancellationToken);
-                if (transactional && !store.TransactionalDdl && !StatementKind.IsDataChange(step.Statements[i]))
-                {
-                    // The schema change committed implicitly and left the session in autocommit:
-                    // group what follows, the version row included, in a new transaction.
-                    await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
-                }
-            }
-            catch (DatabaseException e)
-            {
-                if (transactional)
-                {
-                    await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
-                }
-
-                throw new MigrationFailedException(FailureReport.Describe(step, i, e, up, transactional, store.TransactionalDdl), e);
-            }
-        }
-
-        await session.ExecuteBatchAsync(Bookkeeping(step, up, (long)clock.Elapsed.TotalMilliseconds), cancellationToken);
-        if (transactional)
-        {
-            await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
-        }
+        var step = execution.Step;
+        return statementIndex < 0
+            ? new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
+            : new MigrationFailedException(FailureReport.Describe(step, statementIndex, error, up, execution.Transactional, store.TransactionalDdl), error);
     }
 
     private IReadOnlyList<SqlStatement> Bookkeeping(PlannedMigration step, bool up, long? durationMs) => up
