@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Migrations;
 using Spectre.Console;
 
 namespace Orchestrator.Cli;
@@ -27,6 +28,18 @@ internal static class EnvironmentArgument
         var environment = Load(file, console);
         return environment is null ? ExitCodes.BadInput : await OperationErrors.RunAsync(console, () => action(environment));
     }
+
+    /// <summary>
+    /// <see cref="RunAsync"/> for the migration verbs: the environment's migrations, loaded and
+    /// checked, with a runner connected to the node that reports itself primary.
+    /// </summary>
+    public static Task<int> RunWithMigrationsAsync(
+        FileInfo file, DirectoryInfo? stateDir, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, MigrationTarget, Task<int>> action) =>
+        RunAsync(file, console, async environment =>
+        {
+            await using var target = await MigrationTarget.OpenAsync(environment, stateDir?.FullName, new ConsoleProgress(console), cancellationToken);
+            return await action(environment, target);
+        });
 
     public static void PrintDiagnostics(IReadOnlyList<Diagnostic> diagnostics, IAnsiConsole console)
     {

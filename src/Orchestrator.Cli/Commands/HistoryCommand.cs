@@ -18,9 +18,8 @@ internal static class HistoryCommand
             stateDir,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var plan = await target.Runner.PlanAsync(target.Migrations, null, cancellationToken);
                 var changed = plan.ChangedSinceApplied.Select(m => m.Version).ToHashSet();
                 var known = target.Migrations.ToDictionary(m => m.Version);

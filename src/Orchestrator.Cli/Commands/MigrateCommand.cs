@@ -27,9 +27,8 @@ internal static class MigrateCommand
             strict,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var outcome = await target.Runner.MigrateAsync(target.Migrations, parse.GetValue(to), parse.GetValue(strict), cancellationToken);
                 if (outcome.Ran.Count == 0)
                 {

@@ -20,9 +20,8 @@ internal static class PlanCommand
             to,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var plan = await target.Runner.PlanAsync(target.Migrations, parse.GetValue(to), cancellationToken);
                 console.MarkupLineInterpolated($"Plan for [bold]{env.Name}[/] on {target.Node.Name} ({target.Node.Endpoint}), database '{env.Database}': {plan.Applied.Count} applied, {plan.Steps.Count} pending.");
                 foreach (var step in plan.Steps)

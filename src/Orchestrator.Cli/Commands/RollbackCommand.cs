@@ -21,9 +21,8 @@ internal static class RollbackCommand
             to,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                await using var target = await MigrationTarget.OpenAsync(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var version = parse.GetValue(to)!.Value;
                 var outcome = await target.Runner.RollbackAsync(target.Migrations, version, cancellationToken);
                 if (outcome.Ran.Count == 0)

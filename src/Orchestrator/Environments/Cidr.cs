@@ -42,16 +42,6 @@ public sealed record Cidr(IPAddress Network, int PrefixLength)
         return true;
     }
 
-    public bool Contains(IPAddress address)
-    {
-        if (address.AddressFamily != Network.AddressFamily)
-        {
-            return false;
-        }
-
-        return Truncate(address, PrefixLength).Equals(Network);
-    }
-
     /// <summary>The network mask in dotted form (IPv4 only), as MariaDB host patterns want it.</summary>
     public string Netmask()
     {

@@ -7,8 +7,6 @@ namespace Orchestrator.Engines.MariaDb;
 
 public sealed class MariaDbEngine : IEngine
 {
-    public EngineKind Kind => EngineKind.MariaDb;
-
     public string DefaultServiceUser => "mysql";
 
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>

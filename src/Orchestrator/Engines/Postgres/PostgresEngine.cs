@@ -15,8 +15,6 @@ public sealed class PostgresEngine : IEngine
         FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
         """;
 
-    public EngineKind Kind => EngineKind.Postgres;
-
     public string DefaultServiceUser => "postgres";
 
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
