@@ -22,6 +22,9 @@ public static class CliApp
             RollbackCommand.Create(console),
             HistoryCommand.Create(console),
             DriftCommand.Create(console),
+            BackupCommand.Create(console),
+            RehearseCommand.Create(console),
+            RestoreCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -17,13 +17,13 @@ internal static class OperationErrors
         {
             return await operation();
         }
-        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException)
+        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             console.MarkupLine("Nothing was changed.");
             return ExitCodes.BadInput;
         }
-        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException)
+        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {Redactor.Redact(e.Message)}");
             return ExitCodes.Failed;

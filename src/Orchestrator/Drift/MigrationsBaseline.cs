@@ -1,8 +1,6 @@
-using System.Globalization;
 using Orchestrator.Environments;
 using Orchestrator.Local;
 using Orchestrator.Migrations;
-using Orchestrator.Migrations.Running;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Drift;
@@ -21,53 +19,18 @@ public static class MigrationsBaseline
             throw new IncomparableEnvironmentsException($"environment '{environment.Name}' has no 'migrations' section to compare against");
         }
 
-        var directory = Directory.CreateTempSubdirectory("orchestrator-scratch-").FullName;
-        File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
-        try
+        await using var scratch = await ScratchEnvironment.CreateAsync(environment, SilentProgress.Instance);
+        await scratch.Topology.UpAsync(cancellationToken);
+        var applied = appliedVersions.ToHashSet();
+        await using (var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, SilentProgress.Instance, cancellationToken))
         {
-            var scratch = await WriteScratchEnvironmentAsync(environment, directory);
-            var topology = new LocalTopology(scratch, Path.Combine(directory, "state"), SilentProgress.Instance);
-            try
-            {
-                await topology.UpAsync(cancellationToken);
-                var applied = appliedVersions.ToHashSet();
-                await using (var target = await MigrationTarget.OpenAsync(scratch, Path.Combine(directory, "state"), SilentProgress.Instance, cancellationToken))
-                {
-                    await target.Runner.MigrateAsync(target.Migrations.Where(m => applied.Contains(m.Version)).ToList(), null, strict: false, cancellationToken);
-                }
-
-                var engine = EngineRegistry.For(scratch.Engine);
-                var credentials = CredentialStore.Resolve(scratch, new StateLayout(Path.Combine(directory, "state")), create: false);
-                await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Primary, credentials, scratch.Database), cancellationToken);
-                var shape = await engine.SchemaReader.ReadAsync(session, cancellationToken);
-                return new NodeSchema($"{environment.Name}/migrations (scratch)", shape.Fingerprint(), shape, null);
-            }
-            finally
-            {
-                await topology.DownAsync(purge: true, CancellationToken.None);
-            }
+            await target.Runner.MigrateAsync(target.Migrations.Where(m => applied.Contains(m.Version)).ToList(), null, strict: false, cancellationToken);
         }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
 
-    private static async Task<EnvironmentDefinition> WriteScratchEnvironmentAsync(EnvironmentDefinition environment, string directory)
-    {
-        var migrations = environment.Migrations!;
-        var source = migrations.Assembly is { } assembly ? $"assembly: \"{assembly}\"" : $"project: \"{migrations.Project}\"";
-        var file = Path.Combine(directory, "scratch.yaml");
-        await File.WriteAllTextAsync(file, string.Create(CultureInfo.InvariantCulture, $$"""
-            name: scratch
-            engine: {{(environment.Engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
-            database: {{environment.Database}}
-            migrations:
-              {{source}}
-              tags: [{{string.Join(", ", migrations.Tags)}}]
-            nodes:
-              - { name: primary, role: primary, port: {{PortProbe.FreePort()}} }
-            """));
-        return EnvironmentLoader.LoadOrThrow(file);
+        var engine = EngineRegistry.For(scratch.Definition.Engine);
+        var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database), cancellationToken);
+        var shape = await engine.SchemaReader.ReadAsync(session, cancellationToken);
+        return new NodeSchema($"{environment.Name}/migrations (scratch)", shape.Fingerprint(), shape, null);
     }
 }

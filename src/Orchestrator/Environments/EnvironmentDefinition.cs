@@ -15,6 +15,9 @@ public sealed record EnvironmentDefinition(
     IReadOnlyList<NodeDefinition> Nodes,
     string FilePath)
 {
+    /// <summary>The node backups are taken from unless a command names one (the file's <c>backup.node</c>).</summary>
+    public string? BackupNode { get; init; }
+
     public NodeDefinition Primary => Nodes.Single(n => n.Role == NodeRole.Primary);
 
     public IEnumerable<NodeDefinition> Replicas => Nodes.Where(n => n.Role == NodeRole.Replica);

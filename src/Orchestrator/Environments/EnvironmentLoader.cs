@@ -11,7 +11,7 @@ namespace Orchestrator.Environments;
 public static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "nodes"];
+        ["name", "engine", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes"];
 
     public static EnvironmentDefinition LoadOrThrow(string path, Func<string, string?>? environment = null)
     {
@@ -109,6 +109,7 @@ public static class EnvironmentLoader
         var replicationSettings = EnvironmentSections.ReadReplication(root, reader);
         var local = EnvironmentSections.ReadLocal(root, reader, baseDirectory);
         var drafts = NodeListReader.Read(root, reader);
+        var backupNode = EnvironmentSections.ReadBackupNode(root, reader, drafts);
 
         TopologyRules.Check(drafts, engine, provider, reader);
         if (drafts.Count > 0 && !drafts.Any(n => n.Role == NodeRole.Primary))
@@ -126,7 +127,10 @@ public static class EnvironmentLoader
             .Select(d => new NodeDefinition(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At) { Tls = tls })
             .ToList();
         var allow = allowEntries ?? nodes.Select(n => n.Host).Distinct().Select(HostCidr).OfType<Cidr>().ToList();
-        return new EnvironmentDefinition(name, engine.Value, provider, database, migrations, admin, replication, allow, replicationSettings, local, nodes, fullPath);
+        return new EnvironmentDefinition(name, engine.Value, provider, database, migrations, admin, replication, allow, replicationSettings, local, nodes, fullPath)
+        {
+            BackupNode = backupNode,
+        };
     }
 
     private static Cidr? HostCidr(string host)

@@ -60,7 +60,7 @@ public sealed class MigrationTarget : IAsyncDisposable
     /// The node that reports itself primary right now: the servers, not the file, say who is
     /// primary (a switchover may have moved the role; an external environment may name it wrongly).
     /// </summary>
-    private static async Task<NodeDefinition> DiscoverPrimaryAsync(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    public static async Task<NodeDefinition> DiscoverPrimaryAsync(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, CancellationToken cancellationToken)
     {
         var observed = await Task.WhenAll(environment.Nodes.Select(async node =>
         {

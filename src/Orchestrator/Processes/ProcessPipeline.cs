@@ -76,6 +76,48 @@ public static class ProcessPipeline
         }
     }
 
+    /// <summary>
+    /// Writes a program's output to <paramref name="path"/>, showing <paramref name="onHead"/>
+    /// the output so far after each chunk until <paramref name="headBytes"/> have passed.
+    /// </summary>
+    public static async Task CaptureToFileAsync(ProcessSpec producer, string path, int headBytes, Action<string> onHead, CancellationToken cancellationToken)
+    {
+        using var source = new Process { StartInfo = ProcessRunner.StartInfo(producer, redirectInput: false) };
+        var errors = new StringBuilder();
+        source.ErrorDataReceived += (_, e) => Append(errors, e.Data);
+        source.Start();
+        source.BeginErrorReadLine();
+        try
+        {
+            await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 1 << 20, FileOptions.Asynchronous);
+            var buffer = new byte[1 << 20];
+            var head = new MemoryStream();
+            int read;
+            while ((read = await source.StandardOutput.BaseStream.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                if (head.Length < headBytes)
+                {
+                    head.Write(buffer, 0, Math.Min(read, headBytes - (int)head.Length));
+                    onHead(Encoding.UTF8.GetString(head.GetBuffer(), 0, (int)head.Length));
+                }
+
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await source.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            source.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        if (source.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(producer, new ProcessResult(source.ExitCode, "", errors.ToString())));
+        }
+    }
+
     private static void Append(StringBuilder builder, string? line)
     {
         if (line is not null)

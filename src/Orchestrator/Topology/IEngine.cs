@@ -29,4 +29,7 @@ public interface IEngine
 
     /// <summary>The version tables, migration lock and transaction control of this engine.</summary>
     Migrations.Running.IMigrationStore MigrationStore { get; }
+
+    /// <summary>Backups of this engine: taking, verifying and loading them.</summary>
+    Backups.IBackupEngine Backups { get; }
 }

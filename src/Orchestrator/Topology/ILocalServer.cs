@@ -25,6 +25,12 @@ public interface ILocalServer
     /// <summary>Clones <paramref name="node"/> from its running source and starts it replicating.</summary>
     Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates <paramref name="node"/> (not initialised) from a physical backup: its data as of
+    /// the backup's position, running as a primary with this environment's accounts and passwords.
+    /// </summary>
+    Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken);
+
     Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
 
     Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);

@@ -83,6 +83,50 @@ public sealed class LocalTopology
     }
 
     /// <summary>
+    /// Replaces the primary's data with a backup's (a logical backup is loaded into the
+    /// running primary's database; a physical one becomes the primary's data directory), then
+    /// rebuilds every replica from it. The replicas are removed first, so they do not replay
+    /// the load only to be rebuilt.
+    /// </summary>
+    public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var (server, credentials) = await CreateServerAsync(create: true, cancellationToken);
+        foreach (var level in _environment.Levels().Skip(1).Reverse())
+        {
+            await Task.WhenAll(level.Select(node => RemoveNodeAsync(server, node, cancellationToken)));
+        }
+
+        var primary = _environment.Primary;
+        if (manifest.Kind == Backups.BackupKind.Physical)
+        {
+            await RemoveNodeAsync(server, primary, cancellationToken);
+            await server.RestorePhysicalAsync(primary, backupDirectory, manifest, cancellationToken);
+        }
+        else
+        {
+            await UpNodeAsync(server, primary, cancellationToken);
+            await _engine.Backups.RestoreLogicalAsync(
+                _engine.AdminTarget(primary, credentials), _environment.Database, backupDirectory, manifest, replicate: false, _environment.Local, _progress, cancellationToken);
+        }
+
+        return await UpAsync(cancellationToken);
+    }
+
+    private async Task RemoveNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (await server.GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        {
+            await server.StopAsync(node, cancellationToken);
+        }
+
+        if (Directory.Exists(_state.NodeDir(node)))
+        {
+            _progress.Report(new ProgressEvent(node.Name, $"removed its data ({_state.NodeDir(node)})", ProgressKind.Info));
+            Directory.Delete(_state.NodeDir(node), recursive: true);
+        }
+    }
+
+    /// <summary>
     /// Stops server processes still working inside the state directory that no node's pid file
     /// accounts for (left by a crash or an interrupted start), so that nothing keeps running,
     /// and holding a port, in a directory considered stopped or about to be deleted.

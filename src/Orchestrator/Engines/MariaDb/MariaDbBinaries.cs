@@ -8,10 +8,20 @@ internal sealed class MariaDbBinaries
 {
     private static readonly string[] Programs = ["mariadbd", "mariadb-install-db", "mariadb-dump", "mariadb"];
     private readonly Dictionary<string, string> _paths;
+    private readonly IReadOnlyList<string> _directories;
 
-    private MariaDbBinaries(Dictionary<string, string> paths) => _paths = paths;
+    private MariaDbBinaries(Dictionary<string, string> paths, IReadOnlyList<string> directories)
+    {
+        _paths = paths;
+        _directories = directories;
+    }
 
     public string Path(string program) => _paths[program];
+
+    /// <summary>A program only some features need (mariadb-backup); a clear error when it is missing.</summary>
+    public string Optional(string program, string package) =>
+        _directories.Select(d => System.IO.Path.Combine(d, program)).FirstOrDefault(File.Exists)
+        ?? throw new LocalProviderException($"the MariaDB program '{program}' was not found in {string.Join(", ", _directories.Distinct().Take(4))} or the PATH. Install it (Debian: apt-get install {package}).");
 
     public static MariaDbBinaries Locate(LocalSettings settings)
     {
@@ -32,6 +42,6 @@ internal sealed class MariaDbBinaries
             paths[program] = found;
         }
 
-        return new MariaDbBinaries(paths);
+        return new MariaDbBinaries(paths, directories);
     }
 }

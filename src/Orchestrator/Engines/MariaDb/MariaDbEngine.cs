@@ -50,6 +50,8 @@ public sealed class MariaDbEngine : IEngine
 
     public Migrations.Running.IMigrationStore MigrationStore { get; } = new MariaDbMigrationStore();
 
+    public Backups.IBackupEngine Backups => new MariaDbBackups(this);
+
     public ILocalServer CreateLocalServer(LocalContext context) => new MariaDbLocalServer(this, context);
 
     private static string ReplicationState(DbRow status)

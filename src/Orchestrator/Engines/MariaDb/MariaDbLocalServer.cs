@@ -114,11 +114,17 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await WriteConfigAsync(node, cancellationToken);
-        await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
+        await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
+    }
+
+    /// <summary>Starts mariadbd with the node's option file plus <paramref name="options"/>, and waits until its socket admits the tool.</summary>
+    private async Task StartServerAsync(NodeDefinition node, string step, IReadOnlyList<string> options, CancellationToken cancellationToken)
+    {
+        await context.Progress.StepAsync(node.Name, step, async () =>
         {
             File.Delete(MariaDbConfigFiles.PidFile(context.State.NodeDir(node)));
             await ProcessRunner.StartDetachedAsync(
-                new ProcessSpec(Binaries.Path("mariadbd"), [$"--defaults-file={ConfigFile(node)}"]) { RunAs = context.User.RunAs },
+                new ProcessSpec(Binaries.Path("mariadbd"), [$"--defaults-file={ConfigFile(node)}", .. options]) { RunAs = context.User.RunAs },
                 context.State.LogFile(node),
                 cancellationToken);
             await Poll.UntilAsync(

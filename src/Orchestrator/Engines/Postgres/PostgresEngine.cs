@@ -58,5 +58,7 @@ public sealed class PostgresEngine : IEngine
 
     public Migrations.Running.IMigrationStore MigrationStore { get; } = new PostgresMigrationStore();
 
+    public Backups.IBackupEngine Backups => new PostgresBackups(this);
+
     public ILocalServer CreateLocalServer(LocalContext context) => new PostgresLocalServer(this, context);
 }

@@ -6,7 +6,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Engines.Postgres;
 
 /// <summary>Initialises, clones, starts and stops PostgreSQL 15 servers under the state directory.</summary>
-internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext context) : ILocalServer
+internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalContext context) : ILocalServer
 {
     private PostgresBinaries? _binaries;
 
@@ -100,14 +100,23 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await WriteConfigAsync(node, cancellationToken);
-        await context.Progress.StepAsync(node.Name, $"start on {node.Endpoint}", async () =>
+        await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
+    }
+
+    /// <summary>Starts the postmaster with the configuration on disk plus <paramref name="settings"/> (name, value) given on its command line.</summary>
+    private async Task StartServerAsync(NodeDefinition node, string step, IReadOnlyList<(string Name, string Value)> settings, CancellationToken cancellationToken)
+    {
+        await context.Progress.StepAsync(node.Name, step, async () =>
         {
             await ClearStaleLockAsync(node, cancellationToken);
             // After a SIGKILL the old server's children can hold its shared memory for a moment;
             // the new postmaster then exits at once, and a short retry succeeds once they are gone.
             for (var attempt = 1; ; attempt++)
             {
-                var spec = PgCtl(node, "start", "-W", "-l", context.State.LogFile(node));
+                var options = string.Join(' ', settings.Select(o => $"-c {o.Name}={PostgresSql.Literal(o.Value)}"));
+                var spec = settings.Count == 0
+                    ? PgCtl(node, "start", "-W", "-l", context.State.LogFile(node))
+                    : PgCtl(node, "start", "-W", "-l", context.State.LogFile(node), "-o", options);
                 var result = await ProcessRunner.RunAsync(spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
                 if (result.ExitCode == 0 && await WaitUntilAcceptingAsync(node, cancellationToken))
                 {
@@ -215,6 +224,11 @@ internal sealed class PostgresLocalServer(PostgresEngine engine, LocalContext co
     private async Task CreateReplicationRoleAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(engine.AdminTarget(node, context.Credentials), cancellationToken);
+        await CreateReplicationRoleAsync(session, cancellationToken);
+    }
+
+    private async Task CreateReplicationRoleAsync(Data.IDbSession session, CancellationToken cancellationToken)
+    {
         var role = context.Credentials.ReplicationUser;
         var verifier = ScramVerifier.Compute(context.Credentials.ReplicationPassword.Reveal());
         var exists = await session.QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", [role], cancellationToken);

@@ -24,6 +24,10 @@ internal sealed class PostgresSession : IDbSession
             Database = target.Database ?? "postgres",
             ApplicationName = "orchestrator",
             Timeout = 10,
+
+            // Statements run as long as they need (an index build, a checksum over a large
+            // table); the caller's cancellation token is what interrupts them.
+            CommandTimeout = 0,
             Pooling = false,
             SslMode = target.Tls switch
             {

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Orchestrator.Backups;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator backup -e FILE [--node N] [--kind logical|physical] [--out DIR]</c>.</summary>
+internal static class BackupCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var node = new Option<string?>("--node")
+        {
+            Description = "The node to back up (default: the file's backup.node, else the primary; for --kind physical, a replica). A replica spares the primary.",
+        };
+        var kind = new Option<BackupKind>("--kind")
+        {
+            Description = "logical: pg_dump / mariadb-dump, restorable anywhere. physical: pg_basebackup / mariadb-backup, from a replica.",
+            DefaultValueFactory = _ => BackupKind.Logical,
+        };
+        var output = new Option<DirectoryInfo?>("--out")
+        {
+            Description = "The backup's directory; it must not exist or be empty (default: ./backups/ENV-NODE-KIND-TIME).",
+        };
+        var command = new Command(
+            "backup",
+            "Back up the environment's database, with a manifest.json beside it: server and tool versions, schema version, per-table row counts and " +
+            "content checksums computed in the snapshot the backup saw, and a SHA-256 of every file. Exit 0 when the backup is complete, 1 when it failed (nothing is left behind), 2 for bad input.")
+        {
+            environment,
+            stateDir,
+            node,
+            kind,
+            output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                var result = await BackupRunner.RunAsync(
+                    env, parse.GetValue(node), parse.GetValue(kind), parse.GetValue(output)?.FullName, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                var manifest = result.Manifest;
+                console.MarkupLineInterpolated(
+                    $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {manifest.Files.Count} files) in {result.Duration.TotalSeconds:0.0}s");
+                console.MarkupLineInterpolated(
+                    $"  position {manifest.Position}, schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, {manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Rows)} rows");
+                console.MarkupLineInterpolated($"  {result.Directory}");
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+}

@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Orchestrator.Backups;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator restore -e FILE --backup DIR [--i-understand-this-overwrites NAME]</c>.</summary>
+internal static class RestoreCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var backup = BackupOption();
+        var confirm = new Option<string?>("--i-understand-this-overwrites")
+        {
+            Description = "Required to restore into an external environment: its name, confirming that its database is replaced.",
+            HelpName = "NAME",
+        };
+        var command = new Command(
+            "restore",
+            "Replace the environment's database with a backup's, after checking every file against the manifest (a damaged backup is refused before anything changes). " +
+            "A local environment's primary is restored and its replicas rebuilt from it.")
+        {
+            environment,
+            stateDir,
+            backup,
+            confirm,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var manifest = await RestoreRunner.RunAsync(
+                    env, parse.GetValue(backup)!.FullName, parse.GetValue(confirm), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                console.MarkupLineInterpolated(
+                    $"[green]Restored[/] {manifest.Environment}/{manifest.Node}'s backup of {manifest.TakenAt:u} into '{env.Database}' of {env.Name} in {clock.Elapsed.TotalSeconds:0.0}s (schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+
+    public static Option<DirectoryInfo> BackupOption() => new("--backup")
+    {
+        Description = "A backup directory written by 'backup' (it holds manifest.json).",
+        Required = true,
+    };
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Orchestrator.Backups;
+
+/// <summary>
+/// manifest.json, written beside a backup's files: where and when it was taken, what the
+/// database held at that moment (schema version, per-table row counts and content checksums
+/// computed in the snapshot the backup saw), and a SHA-256 of every file.
+/// </summary>
+public sealed record BackupManifest
+{
+    public const string FileName = "manifest.json";
+    public const string CurrentFormat = "orchestrator-backup/1";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public string Format { get; init; } = CurrentFormat;
+
+    public required string Environment { get; init; }
+
+    public required string Node { get; init; }
+
+    /// <summary>"postgres" or "mariadb", as in environment files.</summary>
+    public required string Engine { get; init; }
+
+    public required string ServerVersion { get; init; }
+
+    public required BackupKind Kind { get; init; }
+
+    /// <summary>How the files are laid out (for example "pg_dump directory format"), for people reading the manifest.</summary>
+    public required string Layout { get; init; }
+
+    public required string Database { get; init; }
+
+    /// <summary>The newest applied migration version in the backup, or null when it holds no version table.</summary>
+    public long? SchemaVersion { get; init; }
+
+    public required DateTimeOffset TakenAt { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    /// <summary>The replication position the backup is consistent with (a WAL LSN, a GTID list).</summary>
+    public required string Position { get; init; }
+
+    /// <summary>The account that owns the objects in a physical backup; a restore gives it the target environment's password.</summary>
+    public string? AdminUser { get; init; }
+
+    public required IReadOnlyDictionary<string, string> Tools { get; init; }
+
+    public required IReadOnlyList<TableChecksum> Tables { get; init; }
+
+    public required IReadOnlyList<BackupFileEntry> Files { get; init; }
+
+    public long TotalBytes => Files.Sum(f => f.Bytes);
+
+    public async Task WriteAsync(string directory, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, FileName);
+        await using var stream = File.Create(path);
+        await JsonSerializer.SerializeAsync(stream, this, Options, cancellationToken);
+    }
+
+    /// <summary>Reads a backup directory's manifest; a missing or unreadable one makes the backup unusable.</summary>
+    public static async Task<BackupManifest> ReadAsync(string directory, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(directory))
+        {
+            throw new BackupRefusedException($"backup directory {directory} does not exist");
+        }
+
+        var path = Path.Combine(directory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new BackupInvalidException($"{directory} has no {FileName}: it is not a complete orchestrator backup (the manifest is written last, so the backup may have been interrupted)");
+        }
+
+        BackupManifest? manifest;
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Options, cancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new BackupInvalidException($"{path} is damaged: {e.Message}");
+        }
+
+        if (manifest is null || manifest.Format != CurrentFormat)
+        {
+            throw new BackupInvalidException($"{path} is not an {CurrentFormat} manifest (format '{manifest?.Format}')");
+        }
+
+        return manifest;
+    }
+}

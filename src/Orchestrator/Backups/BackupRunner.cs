@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Backups;
+
+/// <summary>
+/// <c>backup</c>: picks the node (--node, else the file's backup.node, else the primary; for a
+/// physical backup without either, a replica), has the engine take the backup into a new
+/// directory, then checksums every file and writes the manifest last, so a directory with a
+/// manifest is a complete backup.
+/// </summary>
+public static class BackupRunner
+{
+    public static async Task<BackupResult> RunAsync(
+        EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        var engine = EngineRegistry.For(environment.Engine);
+        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var node = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
+        var role = (await engine.ObserveAsync(node, credentials, cancellationToken)).Role;
+        var directory = Path.GetFullPath(outDir ?? Path.Combine("backups", $"{environment.Name}-{node.Name}-{kind.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}"));
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            throw new BackupRefusedException($"{directory} already exists and is not empty; choose another --out (a backup never overwrites files)");
+        }
+
+        Directory.CreateDirectory(directory);
+        var clock = Stopwatch.StartNew();
+        var takenAt = DateTimeOffset.UtcNow;
+        var completed = false;
+        try
+        {
+            var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress), cancellationToken);
+            IReadOnlyList<BackupFileEntry> files = [];
+            await progress.StepAsync(node.Name, "SHA-256 of every backup file", async () => files = await BackupFiles.DescribeAsync(directory, cancellationToken));
+            var manifest = new BackupManifest
+            {
+                Environment = environment.Name,
+                Node = node.Name,
+                Engine = environment.Engine.ToText(),
+                ServerVersion = taken.ServerVersion,
+                Kind = kind,
+                Layout = taken.Layout,
+                Database = environment.Database,
+                SchemaVersion = taken.SchemaVersion,
+                TakenAt = takenAt,
+                DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                Position = taken.Position,
+                AdminUser = taken.AdminUser,
+                Tools = new Dictionary<string, string>(taken.Tools) { ["orchestrator"] = ToolVersion() },
+                Tables = taken.Tables,
+                Files = files,
+            };
+            await manifest.WriteAsync(directory, cancellationToken);
+            completed = true;
+            return new BackupResult(directory, manifest, clock.Elapsed);
+        }
+        finally
+        {
+            if (!completed)
+            {
+                // Half a backup is worse than none: it could be mistaken for one.
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<NodeDefinition> ChooseNodeAsync(
+        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, string? nodeName, BackupKind kind, CancellationToken cancellationToken)
+    {
+        if ((nodeName ?? environment.BackupNode) is { } name)
+        {
+            return environment.Nodes.FirstOrDefault(n => n.Name == name)
+                ?? throw new BackupRefusedException($"environment '{environment.Name}' has no node '{name}' (nodes: {string.Join(", ", environment.Nodes.Select(n => n.Name))})");
+        }
+
+        if (kind == BackupKind.Logical)
+        {
+            return environment.Primary;
+        }
+
+        // A physical backup needs a replica to hold still; take the first one that reports itself one.
+        foreach (var replica in environment.Replicas)
+        {
+            try
+            {
+                if ((await engine.ObserveAsync(replica, credentials, cancellationToken)).Role == ObservedRole.Replica)
+                {
+                    return replica;
+                }
+            }
+            catch (Data.DatabaseException)
+            {
+                // Unreachable: try the next one.
+            }
+        }
+
+        return environment.Primary;
+    }
+
+    private static string ToolVersion() =>
+        typeof(BackupRunner).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
+}

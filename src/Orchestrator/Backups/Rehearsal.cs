@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Migrations;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Backups;
+
+/// <summary>
+/// <c>rehearse</c>: proves a backup restores. Its files are checked, it is restored into a
+/// scratch local node of the same engine, the restored tables are compared with the manifest
+/// (row counts and content checksums), and optionally the environment's pending migrations
+/// run on the copy. The scratch node is deleted afterwards unless kept.
+/// </summary>
+public static class Rehearsal
+{
+    public static async Task<RehearsalReport> RunAsync(
+        EnvironmentDefinition environment, string backupDirectory, bool migrate, bool keep, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        if (migrate && environment.Migrations is null)
+        {
+            throw new BackupRefusedException($"--migrate needs the environment's 'migrations' section; '{environment.Name}' has none");
+        }
+
+        var steps = new List<RehearsalStep>();
+        async Task<T> Step<T>(string name, Func<Task<T>> action)
+        {
+            var clock = Stopwatch.StartNew();
+            var result = await action();
+            steps.Add(new RehearsalStep(name, clock.Elapsed));
+            return result;
+        }
+
+        var directory = Path.GetFullPath(backupDirectory);
+        var manifest = await Step("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken));
+        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, manifest.Kind == BackupKind.Physical ? manifest.AdminUser : null);
+        scratch.Keep = keep;
+        var passed = false;
+        try
+        {
+            await Step("restore into a scratch node", () => scratch.Topology.RestoreAsync(directory, manifest, cancellationToken));
+            var engine = EngineRegistry.For(environment.Engine);
+            var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
+            var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
+            var (restoredVersion, mismatches) = await Step("verify restored data", async () =>
+            {
+                IReadOnlyList<TableChecksum> restored = [];
+                long? version = null;
+                await progress.StepAsync(scratch.Definition.Primary.Name, $"row counts and checksums of {manifest.Tables.Count} tables", async () =>
+                {
+                    restored = await engine.Backups.ChecksumAsync(database, cancellationToken);
+                    await using var session = await engine.ConnectAsync(database, cancellationToken);
+                    version = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+                });
+                return (version, Compare(manifest.Tables, restored));
+            });
+
+            IReadOnlyList<long> applied = [];
+            var finalVersion = restoredVersion;
+            if (migrate)
+            {
+                (applied, finalVersion) = await Step("apply pending migrations", async () =>
+                {
+                    await using var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, progress, cancellationToken);
+                    var outcome = await target.Runner.MigrateAsync(target.Migrations, null, strict: false, cancellationToken);
+                    var ran = outcome.Ran.Select(r => r.Step.Migration.Version).ToList();
+                    return ((IReadOnlyList<long>)ran, ran.Count > 0 ? ran[^1] : restoredVersion);
+                });
+            }
+
+            var report = new RehearsalReport(manifest, steps, restoredVersion, mismatches, applied, finalVersion, keep ? scratch.Directory : null);
+            passed = report.Passed;
+            return report;
+        }
+        finally
+        {
+            if (scratch.Keep)
+            {
+                progress.Report(new ProgressEvent("scratch", $"kept in {scratch.Directory}; remove it with: orchestrator down -e {Path.Combine(scratch.Directory, "scratch.yaml")} --state-dir {scratch.StateDir} --purge", ProgressKind.Info));
+            }
+            else
+            {
+                await progress.StepAsync("scratch", passed ? "tear down the scratch node" : "tear down the scratch node (use --keep to inspect it)", async () => await scratch.DisposeAsync());
+            }
+        }
+    }
+
+    private static List<TableMismatch> Compare(IReadOnlyList<TableChecksum> expected, IReadOnlyList<TableChecksum> restored)
+    {
+        var byName = restored.ToDictionary(t => t.Table, StringComparer.Ordinal);
+        var mismatches = new List<TableMismatch>();
+        foreach (var table in expected)
+        {
+            byName.TryGetValue(table.Table, out var actual);
+            if (actual is null || actual.Rows != table.Rows || actual.Checksum != table.Checksum)
+            {
+                mismatches.Add(new TableMismatch(table.Table, table, actual));
+            }
+        }
+
+        var known = expected.Select(t => t.Table).ToHashSet(StringComparer.Ordinal);
+        mismatches.AddRange(restored.Where(t => !known.Contains(t.Table)).Select(t => new TableMismatch(t.Table, null, t)));
+        return mismatches;
+    }
+}

@@ -1,0 +1,4 @@
+namespace Orchestrator.Backups;
+
+/// <summary>One timed step of a restore rehearsal.</summary>
+public sealed record RehearsalStep(string Name, TimeSpan Duration);

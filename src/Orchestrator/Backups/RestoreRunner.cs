@@ -1,0 +1,45 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Migrations;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Backups;
+
+/// <summary>
+/// <c>restore</c>: replaces an environment's data with a verified backup's. A local
+/// environment's primary is restored and its replicas rebuilt from it. An external one is
+/// only touched when the caller names it, and only by loading a logical backup into the
+/// primary, which its replicas then replay.
+/// </summary>
+public static class RestoreRunner
+{
+    public static async Task<BackupManifest> RunAsync(
+        EnvironmentDefinition environment, string backupDirectory, string? confirmedEnvironment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        if (environment.Provider == ProviderKind.External && confirmedEnvironment != environment.Name)
+        {
+            throw new BackupRefusedException(
+                $"'{environment.Name}' is an external environment: restoring replaces database '{environment.Database}' on its primary. " +
+                $"If that is what you want, add --i-understand-this-overwrites {environment.Name}");
+        }
+
+        var directory = Path.GetFullPath(backupDirectory);
+        var manifest = await BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken);
+        if (environment.Provider == ProviderKind.Local)
+        {
+            await new LocalTopology(environment, stateDir, progress).RestoreAsync(directory, manifest, cancellationToken);
+            return manifest;
+        }
+
+        if (manifest.Kind == BackupKind.Physical)
+        {
+            throw new BackupRefusedException($"a physical backup replaces a server's data directory, which this tool does not manage for external environment '{environment.Name}'; restore a logical backup instead");
+        }
+
+        var engine = EngineRegistry.For(environment.Engine);
+        var credentials = CredentialStore.Resolve(environment, null, create: false);
+        var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
+        await engine.Backups.RestoreLogicalAsync(engine.AdminTarget(primary, credentials), environment.Database, directory, manifest, replicate: true, environment.Local, progress, cancellationToken);
+        return manifest;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Orchestrator.Backups;
+
+/// <summary>What an engine reports about a backup it took; the runner adds the files and writes the manifest.</summary>
+public sealed record TakenBackup(
+    string ServerVersion,
+    string Layout,
+    string Position,
+    long? SchemaVersion,
+    IReadOnlyList<TableChecksum> Tables,
+    IReadOnlyDictionary<string, string> Tools,
+    string? AdminUser = null);

@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Orchestrator.Backups;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>
+/// Logical backups with mariadb-dump in a snapshot the checksums share (both taken under one
+/// brief global read lock); physical backups with mariadb-backup from a local replica whose
+/// SQL thread is stopped meanwhile.
+/// </summary>
+internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngine
+{
+    public const string DumpFile = "dump.sql";
+    public const string DataDirectory = "data";
+    private static readonly TimeSpan LongRunning = TimeSpan.FromHours(24);
+
+    [GeneratedRegex(@"MASTER_LOG_FILE='(?<file>[^']*)', MASTER_LOG_POS=(?<pos>[0-9]+)")]
+    private static partial Regex DumpBinlogPosition();
+
+    public Task<TakenBackup> TakeAsync(BackupRequest request, CancellationToken cancellationToken) =>
+        request.Kind == BackupKind.Logical ? TakeLogicalAsync(request, cancellationToken) : TakePhysicalAsync(request, cancellationToken);
+
+    public async Task<IReadOnlyList<TableChecksum>> ChecksumAsync(ConnectionTarget database, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(database, cancellationToken);
+        await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
+        var checksums = await MariaDbChecksums.ComputeAsync(session, await MariaDbChecksums.TablesAsync(session, cancellationToken), cancellationToken);
+        await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+        return checksums;
+    }
+
+    public Task VerifyAsync(string directory, BackupManifest manifest, LocalSettings local, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        var binaries = MariaDbBinaries.Locate(local);
+        var where = $"{admin.Host}:{admin.Port}";
+        await progress.StepAsync(where, $"recreate database '{database}'", async () =>
+        {
+            await using var session = await engine.ConnectAsync(admin with { Database = null }, cancellationToken);
+            if (!replicate)
+            {
+                await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
+            }
+
+            await session.ExecuteAsync($"DROP DATABASE IF EXISTS {MariaDbSql.Identifier(database)}", cancellationToken: cancellationToken);
+            await session.ExecuteAsync($"CREATE DATABASE {MariaDbSql.Identifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", cancellationToken: cancellationToken);
+        });
+        using var options = ClientOptions(admin);
+        List<string> arguments = [
+            $"--defaults-extra-file={options.Path}", .. ConnectionArguments(admin),
+            "--default-character-set=utf8mb4", "--binary-mode",
+        ];
+        if (!replicate)
+        {
+            arguments.Add("--init-command=SET SESSION sql_log_bin = 0");
+        }
+
+        arguments.Add(database);
+        await progress.StepAsync(where, $"load {DumpFile} into '{database}'", async () =>
+        {
+            await using var dump = new FileStream(Path.Combine(directory, DumpFile), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec(binaries.Path("mariadb"), arguments) { Timeout = LongRunning }, cancellationToken, dump);
+        });
+    }
+
+    /// <summary>
+    /// Under FLUSH TABLES WITH READ LOCK (no commits anywhere), this tool's session and
+    /// mariadb-dump each start a consistent snapshot; the lock is released as soon as the dump
+    /// shows the binary log position of its snapshot, which must equal ours.
+    /// </summary>
+    private async Task<TakenBackup> TakeLogicalAsync(BackupRequest request, CancellationToken cancellationToken)
+    {
+        var binaries = MariaDbBinaries.Locate(request.Environment.Local);
+        var target = engine.AdminTarget(request.Node, request.Credentials, request.Environment.Database);
+        await using var lockSession = await engine.ConnectAsync(target with { Database = null }, cancellationToken);
+        await using var session = await engine.ConnectAsync(target, cancellationToken);
+        using var options = ClientOptions(target);
+        var dumpStarted = new TaskCompletionSource<(string File, string Position)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task dump = Task.CompletedTask;
+        IReadOnlyList<string> tables;
+        string position;
+        await request.Progress.StepAsync(request.Node.Name, "global read lock while the snapshots start", () =>
+            lockSession.ExecuteAsync("FLUSH TABLES WITH READ LOCK", cancellationToken: cancellationToken));
+        var locked = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
+            var status = (await session.QueryAsync("SHOW STATUS LIKE 'binlog_snapshot_%'", cancellationToken: cancellationToken))
+                .ToDictionary(r => r.GetString("Variable_name")!, r => r.GetString("Value") ?? "", StringComparer.OrdinalIgnoreCase);
+            var file = status.GetValueOrDefault("Binlog_snapshot_file", "");
+            var offset = status.GetValueOrDefault("Binlog_snapshot_position", "");
+            position = file.Length == 0
+                ? (await session.QueryAsync("SELECT @@gtid_current_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? ""
+                : (await session.QueryAsync("SELECT BINLOG_GTID_POS(?, ?) AS pos", [file, long.Parse(offset, CultureInfo.InvariantCulture)], cancellationToken)).Single().GetString("pos") ?? "";
+            tables = await MariaDbChecksums.TablesAsync(session, cancellationToken);
+
+            dump = request.Progress.StepAsync(request.Node.Name, $"mariadb-dump of '{request.Environment.Database}' at GTID '{position}'", () => ProcessPipeline.CaptureToFileAsync(
+                new ProcessSpec(binaries.Path("mariadb-dump"), [
+                    $"--defaults-extra-file={options.Path}", .. ConnectionArguments(target),
+                    "--single-transaction", "--master-data=2", "--gtid",
+                    "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
+                    request.Environment.Database,
+                ])
+                {
+                    Timeout = LongRunning,
+                },
+                Path.Combine(request.Directory, DumpFile),
+                64 * 1024,
+                head =>
+                {
+                    if (DumpBinlogPosition().Match(head) is { Success: true } m)
+                    {
+                        dumpStarted.TrySetResult((m.Groups["file"].Value, m.Groups["pos"].Value));
+                    }
+                },
+                cancellationToken));
+            await Task.WhenAny(dumpStarted.Task, dump);
+            if (!dumpStarted.Task.IsCompleted)
+            {
+                await dump;
+                throw new LocalProviderException($"mariadb-dump of '{request.Node.Name}' wrote no binary log position (is log_bin enabled on it?); cannot prove the backup matches its checksums");
+            }
+
+            var (dumpFile, dumpOffset) = await dumpStarted.Task;
+            if (file.Length > 0 && (dumpFile != file || dumpOffset != offset))
+            {
+                throw new LocalProviderException($"mariadb-dump's snapshot ({dumpFile}:{dumpOffset}) is not the checksums' snapshot ({file}:{offset}); something committed under the global read lock");
+            }
+        }
+        finally
+        {
+            await lockSession.ExecuteAsync("UNLOCK TABLES", cancellationToken: CancellationToken.None);
+            request.Progress.Report(new ProgressEvent(request.Node.Name, $"global read lock held {locked.Elapsed.TotalMilliseconds:0} ms", ProgressKind.Info));
+        }
+
+        IReadOnlyList<TableChecksum> checksums = [];
+        long? schemaVersion = null;
+        var sums = request.Progress.StepAsync(request.Node.Name, "row counts and checksums in the same snapshot", async () =>
+        {
+            checksums = await MariaDbChecksums.ComputeAsync(session, tables, cancellationToken);
+            schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+            await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+        });
+        await Task.WhenAll(dump, sums);
+        return new TakenBackup(
+            session.ServerVersion,
+            "mariadb-dump single-transaction SQL script (dump.sql) of the database; load with the mariadb client",
+            position,
+            schemaVersion,
+            checksums,
+            await ToolsAsync(binaries.Path("mariadb-dump"), binaries.Path("mariadb")));
+    }
+
+    /// <summary>
+    /// Stops the replica's SQL thread, so that the checksums and the copy see the same state,
+    /// and records its GTID position; mariadb-backup copies the files, and the backup is
+    /// prepared at once so that a restore only copies it back.
+    /// </summary>
+    private async Task<TakenBackup> TakePhysicalAsync(BackupRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Role != ObservedRole.Replica || request.State is null)
+        {
+            var replicas = string.Join(", ", request.Environment.Replicas.Select(r => r.Name));
+            throw new BackupRefusedException(
+                "a physical MariaDB backup is taken with mariadb-backup, which reads the data directory, from a replica of a local environment whose SQL thread is stopped while the checksums are read; " +
+                (request.State is null ? $"'{request.Environment.Name}' is external. " : $"'{request.Node.Name}' is the primary. ") +
+                (replicas.Length > 0 && request.State is not null ? $"Name a replica with --node ({replicas}), or" : "Take") + " --kind logical.");
+        }
+
+        var binaries = MariaDbBinaries.Locate(request.Environment.Local);
+        var mariadbBackup = binaries.Optional("mariadb-backup", "mariadb-backup");
+        var target = engine.AdminTarget(request.Node, request.Credentials, request.Environment.Database);
+        await using var session = await engine.ConnectAsync(target, cancellationToken);
+        using var options = ClientOptions(target);
+        var data = Path.Combine(request.Directory, DataDirectory);
+        string position;
+        IReadOnlyList<TableChecksum> checksums = [];
+        long? schemaVersion = null;
+        await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
+        try
+        {
+            position = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+            await request.Progress.StepAsync(request.Node.Name, $"row counts and checksums at GTID '{position}' (SQL thread stopped)", async () =>
+            {
+                await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
+                checksums = await MariaDbChecksums.ComputeAsync(session, await MariaDbChecksums.TablesAsync(session, cancellationToken), cancellationToken);
+                schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+                await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+            });
+            await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --backup", () => ProcessRunner.RunCheckedAsync(
+                new ProcessSpec(mariadbBackup, [
+                    $"--defaults-extra-file={options.Path}", "--backup", $"--target-dir={data}",
+                    $"--datadir={request.State.DataDir(request.Node)}", .. ConnectionArguments(target),
+                ])
+                {
+                    Timeout = LongRunning,
+                },
+                cancellationToken));
+        }
+        finally
+        {
+            await session.ExecuteAsync("START SLAVE SQL_THREAD", cancellationToken: CancellationToken.None);
+        }
+
+        await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --prepare", () => ProcessRunner.RunCheckedAsync(
+            new ProcessSpec(mariadbBackup, ["--prepare", $"--target-dir={data}"]) { Timeout = LongRunning },
+            cancellationToken));
+        return new TakenBackup(
+            session.ServerVersion,
+            "mariadb-backup prepared data directory (data/); restore by copying it back",
+            position,
+            schemaVersion,
+            checksums,
+            await ToolsAsync(mariadbBackup),
+            request.Credentials.AdminUser);
+    }
+
+    private static string[] ConnectionArguments(ConnectionTarget target)
+    {
+        List<string> arguments = [$"--host={target.Host}", $"--port={target.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP"];
+        if (target.Tls is TlsMode.Require or TlsMode.VerifyFull)
+        {
+            arguments.Add("--ssl");
+        }
+
+        if (target.Tls == TlsMode.VerifyFull)
+        {
+            arguments.Add("--ssl-verify-server-cert");
+        }
+
+        return [.. arguments];
+    }
+
+    private static SecretFile ClientOptions(ConnectionTarget target) =>
+        SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(target.User, target.Password?.Reveal() ?? ""));
+
+    private static async Task<IReadOnlyDictionary<string, string>> ToolsAsync(params string[] programs)
+    {
+        var tools = new Dictionary<string, string>();
+        foreach (var program in programs)
+        {
+            var result = await ProcessRunner.RunCheckedAsync(new ProcessSpec(program, ["--version"]), CancellationToken.None);
+            tools[Path.GetFileName(program)] = (result.StandardOutput + result.StandardError).Trim();
+        }
+
+        return tools;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Orchestrator.Environments;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Local;
+
+/// <summary>
+/// A one-node local environment of the same engine as another, in a private temporary
+/// directory, for work that must not touch real nodes (a restore rehearsal, the schema the
+/// migrations produce). Disposing it stops the node and deletes everything, unless kept.
+/// </summary>
+public sealed class ScratchEnvironment : IAsyncDisposable
+{
+    private ScratchEnvironment(string directory, EnvironmentDefinition definition, ITopologyProgress progress)
+    {
+        Directory = directory;
+        Definition = definition;
+        Topology = new LocalTopology(definition, StateDir, progress);
+    }
+
+    public string Directory { get; }
+
+    public EnvironmentDefinition Definition { get; }
+
+    public LocalTopology Topology { get; }
+
+    public string StateDir => Path.Combine(Directory, "state");
+
+    /// <summary>When true, disposing leaves the node running and its files in place.</summary>
+    public bool Keep { get; set; }
+
+    /// <param name="like">The environment whose engine, database name, migrations and binaries the scratch one shares.</param>
+    /// <param name="adminUser">The admin account's name, when it must match one inside restored data.</param>
+    public static async Task<ScratchEnvironment> CreateAsync(EnvironmentDefinition like, ITopologyProgress progress, string? adminUser = null)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("orchestrator-scratch-").FullName;
+        // The service user must be able to enter it.
+        File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
+        var lines = new List<string>
+        {
+            "name: scratch",
+            $"engine: {like.Engine.ToText()}",
+            $"database: {like.Database}",
+        };
+        if (like.Migrations is { } migrations)
+        {
+            lines.Add("migrations:");
+            lines.Add(migrations.Assembly is { } assembly ? $"  assembly: {Quote(assembly)}" : $"  project: {Quote(migrations.Project!)}");
+            lines.Add($"  tags: [{string.Join(", ", migrations.Tags)}]");
+        }
+
+        if (adminUser is not null)
+        {
+            lines.Add("credentials:");
+            lines.Add($"  admin: {{ user: {Quote(adminUser)} }}");
+        }
+
+        if (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null)
+        {
+            lines.Add("local:");
+            AddIfSet(lines, "postgres_bin_dir", like.Local.PostgresBinDir);
+            AddIfSet(lines, "mariadb_bin_dir", like.Local.MariaDbBinDir);
+            AddIfSet(lines, "os_user", like.Local.OsUser);
+        }
+
+        lines.Add("nodes:");
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: primary, role: primary, port: {PortProbe.FreePort()} }}"));
+        var file = Path.Combine(directory, "scratch.yaml");
+        await File.WriteAllLinesAsync(file, lines);
+        return new ScratchEnvironment(directory, EnvironmentLoader.LoadOrThrow(file), progress);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Keep)
+        {
+            return;
+        }
+
+        try
+        {
+            await Topology.DownAsync(purge: true, CancellationToken.None);
+        }
+        finally
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    private static void AddIfSet(List<string> lines, string key, string? value)
+    {
+        if (value is not null)
+        {
+            lines.Add($"  {key}: {Quote(value)}");
+        }
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
