@@ -4,7 +4,8 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|migrate|replay] (default 3 rounds; the median is reported).
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|migrate|replay|backup] [--backup-mb M]
+/// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -20,6 +21,28 @@ public static class BenchmarkProgram
         {
             var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
             Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+        }
+
+        if (only is "backup" || (only is null && Option(args, "--backup-mb") is not null))
+        {
+            var megabytes = Option(args, "--backup-mb") is { } mb ? int.Parse(mb, CultureInfo.InvariantCulture) : 1024;
+            var backupRounds = Option(args, "--rounds") is null ? 1 : rounds;
+            foreach (var engine in new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb })
+            {
+                Console.WriteLine($"backup + rehearse, {engine}, database of about {megabytes} MiB, {backupRounds} round(s):");
+                var result = await BackupBenchmark.RunAsync(root, engine, megabytes, backupRounds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  database {result.DatabaseBytes / 1048576.0:0} MiB on disk, backup {result.BackupBytes / 1048576.0:0} MiB; backup {result.Backup.TotalSeconds:0.0} s, rehearse {result.Rehearse.TotalSeconds:0.0} s, recovery-time estimate {result.RecoveryTimeEstimate:0.0} s"));
+                var baseline = engine == Environments.EngineKind.Postgres
+                    ? "pg_dump -Fd -j2 -Z1, initdb + start, pg_restore -j2, stop"
+                    : "mariadb-dump, install-db + start, mariadb < dump, stop";
+                Print($"backup + rehearse of about {megabytes} MiB, {engine}", "orchestrator backup + rehearse (processes)", result.Tool, baseline, result.Baseline, target: 1.2);
+            }
+
+            if (only is "backup")
+            {
+                return 0;
+            }
         }
 
         const int Migrations = 500;

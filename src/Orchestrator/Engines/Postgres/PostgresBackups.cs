@@ -53,6 +53,11 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
         await progress.StepAsync(admin.Host + ":" + admin.Port, $"recreate database '{database}'", async () =>
         {
             await using var session = await engine.ConnectAsync(admin with { Database = "postgres" }, cancellationToken);
+            if (!replicate)
+            {
+                await session.ExecuteAsync("SET synchronous_commit = local", cancellationToken: cancellationToken);
+            }
+
             await session.ExecuteAsync($"DROP DATABASE IF EXISTS {PostgresSql.Identifier(database)} WITH (FORCE)", cancellationToken: cancellationToken);
             await session.ExecuteAsync($"CREATE DATABASE {PostgresSql.Identifier(database)}", cancellationToken: cancellationToken);
         });
@@ -64,7 +69,8 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
                 Path.Combine(directory, DumpDirectory),
             ])
             {
-                Environment = ClientEnvironment(admin, passfile),
+                // Replicas rebuilt afterwards do not exist meanwhile: a synchronous one must not be waited for.
+                Environment = replicate ? ClientEnvironment(admin, passfile) : new(ClientEnvironment(admin, passfile)) { ["PGOPTIONS"] = "-c synchronous_commit=local" },
                 Timeout = LongRunning,
             },
             cancellationToken));

@@ -66,7 +66,7 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
 
     public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
     {
-        await using var session = await engine.ConnectAsync(engine.AdminTarget(primary, context.Credentials), cancellationToken);
+        await using var session = await SetupSessionAsync(primary, cancellationToken);
         if ((await session.QueryAsync("SELECT 1 FROM pg_database WHERE datname = $1", [Environment.Database], cancellationToken)).Count == 0)
         {
             await context.Progress.StepAsync(primary.Name, $"create database '{Environment.Database}'", () =>
@@ -223,7 +223,7 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
 
     private async Task CreateReplicationRoleAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await using var session = await engine.ConnectAsync(engine.AdminTarget(node, context.Credentials), cancellationToken);
+        await using var session = await SetupSessionAsync(node, cancellationToken);
         await CreateReplicationRoleAsync(session, cancellationToken);
     }
 
@@ -242,7 +242,7 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
     {
         // The slot exists before the copy starts, so the source keeps every WAL segment the
         // new replica will ask for between the end of the copy and its first connection.
-        await using var session = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken);
+        await using var session = await SetupSessionAsync(source, cancellationToken);
         var existing = await session.QueryAsync("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken);
         if (existing.Count == 1)
         {
@@ -300,6 +300,18 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await context.User.TakeOwnershipAsync(path, cancellationToken);
+    }
+
+    /// <summary>
+    /// An admin session for the tool's own setup, committing without waiting for synchronous
+    /// standbys: while an environment is being built they do not exist yet, and they are cloned
+    /// from this node afterwards anyway.
+    /// </summary>
+    private async Task<Data.IDbSession> SetupSessionAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var session = await engine.ConnectAsync(engine.AdminTarget(node, context.Credentials), cancellationToken);
+        await session.ExecuteAsync("SET synchronous_commit = local", cancellationToken: cancellationToken);
+        return session;
     }
 
     private string Passfile(NodeDefinition node) => Path.Combine(context.State.NodeDir(node), "pgpass");

@@ -1,0 +1,235 @@
+using System.Text.Json;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.IntegrationTests.Migrations;
+using Orchestrator.TestSupport;
+
+namespace Orchestrator.IntegrationTests.Backups;
+
+/// <summary>
+/// backup, rehearse and restore on the collection's shared topology, each test in a database of
+/// its own. Rehearsals restore into scratch nodes of their own; the one restore into the shared
+/// topology replaces only its test database (its replicas are rebuilt and so hold every database).
+/// </summary>
+public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(fixture)
+{
+    [Fact]
+    public async Task A_logical_backup_rehearses_against_its_own_snapshot_after_the_database_changed()
+    {
+        var (env, database) = await EnvironmentWithItemsAsync(rows: 300);
+        var backup = NewBackupDirectory();
+        var (backupExit, backupOutput) = await Cli("backup", env, "--out", backup);
+        Assert.True(backupExit == 0, backupOutput);
+
+        var manifest = await ManifestAsync(backup);
+        var items = manifest.GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString()!.EndsWith("items", StringComparison.Ordinal));
+        Assert.Equal(300, items.GetProperty("rows").GetInt64());
+        Assert.Equal(1004, manifest.GetProperty("schemaVersion").GetInt64());
+        Assert.Equal("primary", manifest.GetProperty("node").GetString());
+        Assert.All(manifest.GetProperty("files").EnumerateArray(), f => Assert.Equal(64, f.GetProperty("sha256").GetString()!.Length));
+
+        // After the backup: new rows, a changed row, a new table. The rehearsal compares with the backup's snapshot.
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("INSERT INTO items (id, name, qty) VALUES (100000, 'later', 1)");
+            await session.ExecuteAsync("UPDATE items SET qty = 999 WHERE id = 1");
+            await session.ExecuteAsync("CREATE TABLE later_table (id int PRIMARY KEY)");
+        }
+
+        var (exitCode, output) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", backup, "--json");
+
+        Assert.True(exitCode == 0, output);
+        using var report = JsonDocument.Parse(output);
+        Assert.True(report.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal(0, report.RootElement.GetProperty("mismatches").GetArrayLength());
+        Assert.Equal(1004, report.RootElement.GetProperty("restoredSchemaVersion").GetInt64());
+        Assert.True(report.RootElement.GetProperty("recoveryTimeEstimateSeconds").GetDouble() > 0);
+        Assert.Equal(new[] { "verify backup files", "restore into a scratch node", "verify restored data" },
+            report.RootElement.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task A_physical_backup_from_a_replica_rehearses_with_equal_counts_and_checksums()
+    {
+        var (env, _) = await EnvironmentWithItemsAsync(rows: 500);
+        var backup = NewBackupDirectory();
+
+        var (backupExit, backupOutput) = await Cli("backup", env, "--kind", "physical", "--out", backup);
+
+        Assert.True(backupExit == 0, backupOutput);
+        var manifest = await ManifestAsync(backup);
+        Assert.Equal("replica-1", manifest.GetProperty("node").GetString());
+        Assert.Equal("physical", manifest.GetProperty("kind").GetString());
+        var (exitCode, output) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", backup);
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("counts and checksums match the manifest", output, StringComparison.Ordinal);
+        Assert.Contains("recovery-time estimate", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_physical_backup_of_the_primary_is_refused_as_bad_input()
+    {
+        var (env, _) = await EnvironmentWithItemsAsync(rows: 1);
+        var backup = NewBackupDirectory();
+
+        var (exitCode, output) = await Cli("backup", env, "--kind", "physical", "--node", "primary", "--out", backup);
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("--node", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(backup) && Directory.EnumerateFileSystemEntries(backup).Any());
+    }
+
+    [Fact]
+    public async Task A_damaged_or_incomplete_backup_is_refused_before_anything_is_restored()
+    {
+        var (env, database) = await EnvironmentWithItemsAsync(rows: 200);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--out", backup)).ExitCode);
+        var largest = Directory.EnumerateFiles(backup, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith("manifest.json", StringComparison.Ordinal)).MaxBy(f => new FileInfo(f).Length)!;
+
+        var flipped = CopyBackup(backup);
+        FlipOneByte(Path.Combine(flipped, Path.GetRelativePath(backup, largest)));
+        var (flippedExit, flippedOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", flipped);
+        Assert.True(flippedExit == 1, flippedOutput);
+        Assert.Contains("SHA-256", flippedOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("restore into", flippedOutput, StringComparison.Ordinal);
+
+        // restore into the live environment is refused the same way, and the database keeps its rows.
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("INSERT INTO items (id, name, qty) VALUES (100000, 'after the backup', 1)");
+        }
+
+        var (restoreExit, restoreOutput) = await Cli("restore", env, "--backup", flipped);
+        Assert.True(restoreExit == 1, restoreOutput);
+        Assert.Contains("nothing was restored", restoreOutput, StringComparison.Ordinal);
+        Assert.Equal(201, await CountAsync(database, "primary"));
+
+        var truncated = CopyBackup(backup);
+        var truncatedFile = Path.Combine(truncated, Path.GetRelativePath(backup, largest));
+        using (var stream = new FileStream(truncatedFile, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+
+        var (truncatedExit, truncatedOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", truncated);
+        Assert.True(truncatedExit == 1, truncatedOutput);
+        Assert.Contains("truncated", truncatedOutput, StringComparison.Ordinal);
+
+        var unlisted = CopyBackup(backup);
+        File.Delete(Path.Combine(unlisted, "manifest.json"));
+        var (missingExit, missingOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", unlisted);
+        Assert.True(missingExit == 1, missingOutput);
+        Assert.Contains("manifest.json", missingOutput, StringComparison.Ordinal);
+
+        var other = Topology.Engine == Environments.EngineKind.Postgres ? "mariadb" : "postgres";
+        var wrongEngine = CopyBackup(backup);
+        var manifestFile = Path.Combine(wrongEngine, "manifest.json");
+        await File.WriteAllTextAsync(manifestFile, (await File.ReadAllTextAsync(manifestFile)).Replace($"\"engine\": \"{(other == "mariadb" ? "postgres" : "mariadb")}\"", $"\"engine\": \"{other}\"", StringComparison.Ordinal));
+        var (engineExit, engineOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", wrongEngine);
+        Assert.True(engineExit == 1, engineOutput);
+        Assert.Contains($"is a {other} backup", engineOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rehearse_with_migrate_brings_the_restored_copy_to_the_latest_version()
+    {
+        var (env, _) = await EnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env, "--to", "1002")).ExitCode);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--out", backup)).ExitCode);
+        Assert.Equal(1002, (await ManifestAsync(backup)).GetProperty("schemaVersion").GetInt64());
+
+        var (exitCode, output) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", backup, "--migrate", "--json");
+
+        Assert.True(exitCode == 0, output);
+        using var report = JsonDocument.Parse(output);
+        Assert.Equal(1002, report.RootElement.GetProperty("restoredSchemaVersion").GetInt64());
+        Assert.Equal([1003L, 1004L], report.RootElement.GetProperty("migrationsApplied").EnumerateArray().Select(v => v.GetInt64()).ToArray());
+        Assert.Equal(1004, report.RootElement.GetProperty("finalSchemaVersion").GetInt64());
+    }
+
+    [Fact]
+    public async Task Restore_into_the_local_environment_leaves_the_primary_and_its_replicas_with_the_backups_data()
+    {
+        var (env, database) = await EnvironmentWithItemsAsync(rows: 250);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--node", "replica-1", "--out", backup)).ExitCode);
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("DELETE FROM items WHERE id > 100");
+            await session.ExecuteAsync("DROP TABLE widgets");
+        }
+
+        var (exitCode, output) = await Cli("restore", env, "--backup", backup);
+
+        Assert.True(exitCode == 0, output);
+        foreach (var node in new[] { "primary", "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(async () => await CountAsync(database, node) == 250, $"{node} holds the backup's 250 rows");
+            Assert.True(await TableExistsAsync(database, "widgets", node), $"{node} has the widgets table back");
+        }
+
+        Assert.Equal([1001L, 1002L, 1003L, 1004L], await VersionsAsync(database, "replica-2"));
+    }
+
+    [Fact]
+    public async Task Restore_into_an_external_environment_needs_its_name_confirmed()
+    {
+        var (env, database) = await EnvironmentWithItemsAsync(rows: 10);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--out", backup)).ExitCode);
+        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic");
+
+        var (exitCode, output) = await CliRunner.RunAsync("restore", "-e", external, "--backup", backup);
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains($"--i-understand-this-overwrites external-{database}", output, StringComparison.Ordinal);
+        var (wrongNameExit, _) = await CliRunner.RunAsync("restore", "-e", external, "--backup", backup, "--i-understand-this-overwrites", "something-else");
+        Assert.Equal(2, wrongNameExit);
+        Assert.Equal(10, await CountAsync(database, "primary"));
+    }
+
+    private async Task<(string Env, string Database)> EnvironmentWithItemsAsync(int rows)
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        await using var session = await Topology.ConnectAsync("primary", database);
+        await session.ExecuteAsync("CREATE TABLE items (id int PRIMARY KEY, name varchar(50), qty int)");
+        var values = Enumerable.Range(1, rows).Select(i => i % 7 == 0 ? $"({i}, NULL, {i})" : i % 5 == 0 ? $"({i}, 'it''s {i}', NULL)" : $"({i}, 'item {i}', {i * 3})");
+        await session.ExecuteAsync($"INSERT INTO items (id, name, qty) VALUES {string.Join(", ", values)}");
+        return (env, database);
+    }
+
+    private async Task<long> CountAsync(string database, string node)
+    {
+        await using var session = await Topology.ConnectAsync(node, database);
+        return (await session.QueryAsync("SELECT COUNT(*) AS n FROM items")).Single().GetInt64("n")!.Value;
+    }
+
+    private string NewBackupDirectory() => Path.Combine(Topology.Directory, "backups", Guid.NewGuid().ToString("N")[..12]);
+
+    private static async Task<JsonElement> ManifestAsync(string backup) =>
+        JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(backup, "manifest.json"))).RootElement.Clone();
+
+    private string CopyBackup(string backup)
+    {
+        var copy = NewBackupDirectory();
+        foreach (var file in Directory.EnumerateFiles(backup, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy, Path.GetRelativePath(backup, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+
+        return copy;
+    }
+
+    private static void FlipOneByte(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = stream.Length / 2;
+        var value = stream.ReadByte();
+        stream.Position = stream.Length / 2;
+        stream.WriteByte((byte)(value ^ 0x01));
+    }
+}

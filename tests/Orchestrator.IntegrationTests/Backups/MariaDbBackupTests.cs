@@ -1,0 +1,6 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Backups;
+
+[Collection(MariaDbCollection.Name)]
+public sealed class MariaDbBackupTests(MariaDbTopologyFixture fixture) : BackupTests(fixture);
