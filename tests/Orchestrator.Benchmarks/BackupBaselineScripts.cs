@@ -29,13 +29,13 @@ internal static class BackupBaselineScripts
         D=$1; P=$2; SRC=$3; DB=$4; CNF=$5; U=$6
         mariadb-dump --defaults-extra-file="$CNF" -h 127.0.0.1 -P "$SRC" --protocol=TCP --single-transaction --master-data=2 --gtid \
           --routines --events --triggers --hex-blob --default-character-set=utf8mb4 "$DB" > "$D/dump.sql"
-        mkdir -p "$D/s"; chown "$U:" "$D/s"
+        mkdir -p "$D/s" "$D/run"; chown "$U:" "$D/s" "$D/run"
         mariadb-install-db --no-defaults --datadir="$D/s" --user="$U" --auth-root-authentication-method=socket --skip-test-db >/dev/null
-        mariadbd --no-defaults --datadir="$D/s" --socket="$D/s.sock" --port="$P" --bind-address=127.0.0.1 --pid-file="$D/s.pid" --user="$U" \
-          --log-error="$D/s.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=128M &
-        until mariadb --no-defaults -S "$D/s.sock" -u root -e 'SELECT 1' >/dev/null 2>&1; do sleep 0.05; done
-        mariadb --no-defaults -S "$D/s.sock" -u root -e "CREATE DATABASE $DB"
-        mariadb --no-defaults -S "$D/s.sock" -u root --default-character-set=utf8mb4 --binary-mode "$DB" < "$D/dump.sql"
-        mariadb-admin --no-defaults -S "$D/s.sock" -u root shutdown
+        mariadbd --no-defaults --datadir="$D/s" --socket="$D/run/s.sock" --port="$P" --bind-address=127.0.0.1 --pid-file="$D/run/s.pid" --user="$U" \
+          --log-error="$D/run/s.err" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --innodb-buffer-pool-size=128M &
+        for i in $(seq 1 1200); do mariadb --no-defaults -S "$D/run/s.sock" -u root -e 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.05; done
+        mariadb --no-defaults -S "$D/run/s.sock" -u root -e "CREATE DATABASE $DB"
+        mariadb --no-defaults -S "$D/run/s.sock" -u root --default-character-set=utf8mb4 --binary-mode "$DB" < "$D/dump.sql"
+        mariadb-admin --no-defaults -S "$D/run/s.sock" -u root shutdown
         """;
 }

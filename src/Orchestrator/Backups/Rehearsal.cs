@@ -22,22 +22,32 @@ public static class Rehearsal
             throw new BackupRefusedException($"--migrate needs the environment's 'migrations' section; '{environment.Name}' has none");
         }
 
+        var clock = Stopwatch.StartNew();
         var steps = new List<RehearsalStep>();
         async Task<T> Step<T>(string name, Func<Task<T>> action)
         {
-            var clock = Stopwatch.StartNew();
+            // Steps are listed in the order they start; overlapping ones each keep their own duration.
+            var index = steps.Count;
+            steps.Add(new RehearsalStep(name, TimeSpan.Zero));
+            var started = Stopwatch.StartNew();
             var result = await action();
-            steps.Add(new RehearsalStep(name, clock.Elapsed));
+            steps[index] = new RehearsalStep(name, started.Elapsed);
             return result;
         }
 
         var directory = Path.GetFullPath(backupDirectory);
-        var manifest = await Step("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken));
-        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, manifest.Kind == BackupKind.Physical ? manifest.AdminUser : null);
+        var claimed = await BackupManifest.ReadAsync(directory, cancellationToken);
+        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, claimed.Kind == BackupKind.Physical ? claimed.AdminUser : null);
         scratch.Keep = keep;
         var passed = false;
         try
         {
+            // An empty scratch server for a logical backup starts while the files are checked;
+            // nothing is loaded into it before they pass.
+            var verify = Step("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken));
+            var start = claimed.Kind == BackupKind.Logical ? Step("start a scratch node", () => scratch.Topology.UpAsync(cancellationToken)) : Task.CompletedTask;
+            await Task.WhenAll(verify, start);
+            var manifest = await verify;
             await Step("restore into a scratch node", () => scratch.Topology.RestoreAsync(directory, manifest, cancellationToken));
             var engine = EngineRegistry.For(environment.Engine);
             var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
@@ -68,7 +78,7 @@ public static class Rehearsal
                 });
             }
 
-            var report = new RehearsalReport(manifest, steps, restoredVersion, mismatches, applied, finalVersion, keep ? scratch.Directory : null);
+            var report = new RehearsalReport(manifest, steps, clock.Elapsed, restoredVersion, mismatches, applied, finalVersion, keep ? scratch.Directory : null);
             passed = report.Passed;
             return report;
         }

@@ -43,7 +43,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         Assert.Equal(0, report.RootElement.GetProperty("mismatches").GetArrayLength());
         Assert.Equal(1004, report.RootElement.GetProperty("restoredSchemaVersion").GetInt64());
         Assert.True(report.RootElement.GetProperty("recoveryTimeEstimateSeconds").GetDouble() > 0);
-        Assert.Equal(new[] { "verify backup files", "restore into a scratch node", "verify restored data" },
+        Assert.Equal(new[] { "verify backup files", "start a scratch node", "restore into a scratch node", "verify restored data" },
             report.RootElement.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToArray());
     }
 
