@@ -79,7 +79,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
 
         try
         {
-            await Topology.DownAsync(purge: true, CancellationToken.None);
+            await Topology.DiscardAsync(CancellationToken.None);
         }
         finally
         {

@@ -34,4 +34,7 @@ public interface ILocalServer
     Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
 
     Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>Stops the node without preserving anything (no checkpoint): its data is about to be deleted.</summary>
+    Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken);
 }

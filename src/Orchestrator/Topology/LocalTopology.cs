@@ -82,6 +82,20 @@ public sealed class LocalTopology
         return new DownOutcome(outcomes, purge, _state.Root);
     }
 
+    /// <summary>Stops every node without saving anything and deletes the state directory (scratch environments).</summary>
+    public async Task DiscardAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_state.Root))
+        {
+            return;
+        }
+
+        var (server, _) = await CreateServerAsync(create: false, cancellationToken);
+        await Task.WhenAll(_environment.Nodes.Select(node => server.DiscardAsync(node, cancellationToken)));
+        await StopStrayProcessesAsync(cancellationToken);
+        Directory.Delete(_state.Root, recursive: true);
+    }
+
     /// <summary>
     /// Replaces the primary's data with a backup's (a logical backup is loaded into the
     /// running primary's database; a physical one becomes the primary's data directory), then

@@ -38,9 +38,11 @@ internal static class MariaDbChecksums
                 continue;
             }
 
-            var columns = string.Join(", ", sample[0].Values.Keys.Order(StringComparer.Ordinal).Select(c => $"QUOTE({MariaDbSql.Identifier(c)})"));
+            var text = $"CONCAT_WS(',', {string.Join(", ", sample[0].Values.Keys.Order(StringComparer.Ordinal).Select(c => $"QUOTE({MariaDbSql.Identifier(c)})"))})";
+
+            // Two different CRCs of the row make a 64-bit hash at half the cost of MD5.
             var row = (await session.QueryAsync(
-                $"SELECT COUNT(*) AS row_count, COALESCE(SUM(CAST(CONV(LEFT(MD5(CONCAT_WS(',', {columns})), 15), 16, 10) AS UNSIGNED)), 0) AS checksum FROM {name}",
+                $"SELECT COUNT(*) AS row_count, COALESCE(SUM((CRC32({text}) << 32) | CRC32C({text})), 0) AS checksum FROM {name}",
                 cancellationToken: cancellationToken)).Single();
             results.Add(new TableChecksum(table, row.GetInt64("row_count")!.Value, row.GetString("checksum")!));
         }

@@ -164,6 +164,15 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
         });
     }
 
+    public async Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (ReadPid(node) is { } pid && IsServerProcess(pid))
+        {
+            Libc.Kill(pid, Libc.SigKill);
+            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+        }
+    }
+
     private async Task InstallAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         var nodeDir = context.State.NodeDir(node);

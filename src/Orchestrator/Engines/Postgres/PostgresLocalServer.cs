@@ -187,6 +187,15 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
         await context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => Run(PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
     }
 
+    public async Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        {
+            // Immediate mode skips the shutdown checkpoint but still releases shared memory, which a SIGKILL would leak.
+            await Run(PgCtl(node, "stop", "-m", "immediate", "-w", "-t", "60"), cancellationToken);
+        }
+    }
+
     /// <summary>
     /// After an unclean stop, waits until no process of the old server still works in the data
     /// directory (its children notice the postmaster's death within moments), then removes the
