@@ -57,6 +57,22 @@ public sealed class PostgresConfigFilesTests
     }
 
     [Fact]
+    public void A_single_server_does_not_log_hint_bits()
+    {
+        var env = TestEnvironments.FromYaml("""
+            name: solo
+            engine: postgres
+            database: app
+            nodes:
+              - { name: primary, role: primary, port: 5000 }
+            """);
+
+        var conf = PostgresConfigFiles.ServerConf(env, env.Primary, "/state/primary/pgpass");
+
+        Assert.Contains("wal_log_hints = off", conf, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Passfile_fields_escape_colons_and_backslashes()
     {
         var env = Load(Chain);

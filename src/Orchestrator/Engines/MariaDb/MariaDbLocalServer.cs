@@ -238,32 +238,22 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
                 .ToList();
         }
 
-        var clientConf = Path.Combine(context.State.NodeDir(node), "dump-client.cnf");
-        await File.WriteAllTextAsync(clientConf, "", cancellationToken);
-        File.SetUnixFileMode(clientConf, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await File.WriteAllTextAsync(clientConf, MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
-        try
-        {
-            var dump = new ProcessSpec(Binaries.Path("mariadb-dump"), [
-                $"--defaults-extra-file={clientConf}",
-                $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
-                "--single-transaction", "--gtid", "--master-data=2",
-                "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
-                "--databases", .. databases,
-            ]);
-            var load = new ProcessSpec(Binaries.Path("mariadb"), [
-                "--no-defaults", $"--socket={MariaDbConfigFiles.SocketPath(context.State.NodeDir(node))}",
-                $"--user={System.Environment.UserName}", "--default-character-set=utf8mb4", "--binary-mode",
-                "--init-command=SET SESSION sql_log_bin = 0",
-            ]);
-            string? position = null;
-            await ProcessPipeline.PipeAsync(dump, load, 64 * 1024, head => position = DumpGtidPosition().Match(head) is { Success: true } m ? m.Groups["pos"].Value : null, cancellationToken);
-            return position ?? throw new LocalProviderException($"the dump of '{source.Name}' carried no GTID position (gtid_slave_pos); cannot start replication of '{node.Name}' safely");
-        }
-        finally
-        {
-            File.Delete(clientConf);
-        }
+        using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
+        var dump = new ProcessSpec(Binaries.Path("mariadb-dump"), [
+            $"--defaults-extra-file={clientConf.Path}",
+            $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
+            "--single-transaction", "--gtid", "--master-data=2",
+            "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
+            "--databases", .. databases,
+        ]);
+        var load = new ProcessSpec(Binaries.Path("mariadb"), [
+            "--no-defaults", $"--socket={MariaDbConfigFiles.SocketPath(context.State.NodeDir(node))}",
+            $"--user={System.Environment.UserName}", "--default-character-set=utf8mb4", "--binary-mode",
+            "--init-command=SET SESSION sql_log_bin = 0",
+        ]);
+        string? position = null;
+        await ProcessPipeline.PipeAsync(dump, load, 64 * 1024, head => position = DumpGtidPosition().Match(head) is { Success: true } m ? m.Groups["pos"].Value : null, cancellationToken);
+        return position ?? throw new LocalProviderException($"the dump of '{source.Name}' carried no GTID position (gtid_slave_pos); cannot start replication of '{node.Name}' safely");
     }
 
     private Task<IDbSession> LocalRootSessionAsync(NodeDefinition node, CancellationToken cancellationToken) =>

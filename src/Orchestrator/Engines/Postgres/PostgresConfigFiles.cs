@@ -26,7 +26,10 @@ public static class PostgresConfigFiles
         conf.AppendLine("max_wal_senders = 10");
         conf.AppendLine("max_replication_slots = 10");
         conf.AppendLine("hot_standby = on");
-        conf.AppendLine("wal_log_hints = on");
+        // pg_rewind, which rejoins a former primary to its replicas, needs every hint-bit change
+        // logged. A single server has nobody to rejoin, and spares the WAL: its first read of
+        // freshly loaded data (a restore, then its verification) would log a copy of every page.
+        conf.AppendLine(environment.Nodes.Count > 1 ? "wal_log_hints = on" : "wal_log_hints = off");
         Setting(conf, "max_slot_wal_keep_size", environment.Replication.MaxSlotWalKeepSize);
         Setting(conf, "log_line_prefix", "%m [%p] %q%u@%d ");
         if (node.Role == NodeRole.Primary)
