@@ -153,7 +153,11 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
     {
         var (env, database) = await EnvironmentWithItemsAsync(rows: 250);
         var backup = NewBackupDirectory();
+
+        // The backup holds what replica-1 has replayed, so let it catch up with the inserts first.
+        await TestTopology.EventuallyAsync(async () => await CountAsync(database, "replica-1") == 250, "replica-1 has replayed the 250 rows");
         Assert.Equal(0, (await Cli("backup", env, "--node", "replica-1", "--out", backup)).ExitCode);
+        Assert.Equal(250, (await ManifestAsync(backup)).GetProperty("tables").EnumerateArray().Single(t => t.GetProperty("table").GetString()!.EndsWith("items", StringComparison.Ordinal)).GetProperty("rows").GetInt64());
         await using (var session = await Topology.ConnectAsync("primary", database))
         {
             await session.ExecuteAsync("DELETE FROM items WHERE id > 100");
