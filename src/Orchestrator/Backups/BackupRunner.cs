@@ -19,8 +19,7 @@ public static class BackupRunner
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
-        var node = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
-        var role = (await engine.ObserveAsync(node, credentials, cancellationToken)).Role;
+        var (node, role) = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
         var directory = Path.GetFullPath(outDir ?? Path.Combine("backups", $"{environment.Name}-{node.Name}-{kind.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}"));
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
@@ -68,18 +67,20 @@ public static class BackupRunner
         }
     }
 
-    private static async Task<NodeDefinition> ChooseNodeAsync(
+    private static async Task<(NodeDefinition Node, ObservedRole Role)> ChooseNodeAsync(
         EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, string? nodeName, BackupKind kind, CancellationToken cancellationToken)
     {
+        async Task<(NodeDefinition, ObservedRole)> Observed(NodeDefinition node) => (node, (await engine.ObserveAsync(node, credentials, cancellationToken)).Role);
+
         if ((nodeName ?? environment.BackupNode) is { } name)
         {
-            return environment.Nodes.FirstOrDefault(n => n.Name == name)
-                ?? throw new BackupRefusedException($"environment '{environment.Name}' has no node '{name}' (nodes: {string.Join(", ", environment.Nodes.Select(n => n.Name))})");
+            return await Observed(environment.Nodes.FirstOrDefault(n => n.Name == name)
+                ?? throw new BackupRefusedException($"environment '{environment.Name}' has no node '{name}' (nodes: {string.Join(", ", environment.Nodes.Select(n => n.Name))})"));
         }
 
         if (kind == BackupKind.Logical)
         {
-            return environment.Primary;
+            return await Observed(environment.Primary);
         }
 
         // A physical backup needs a replica to hold still; take the first one that reports itself one.
@@ -89,7 +90,7 @@ public static class BackupRunner
             {
                 if ((await engine.ObserveAsync(replica, credentials, cancellationToken)).Role == ObservedRole.Replica)
                 {
-                    return replica;
+                    return (replica, ObservedRole.Replica);
                 }
             }
             catch (Data.DatabaseException)
@@ -98,7 +99,7 @@ public static class BackupRunner
             }
         }
 
-        return environment.Primary;
+        return await Observed(environment.Primary);
     }
 
     private static string ToolVersion() =>

@@ -10,9 +10,8 @@ namespace Orchestrator.Backups;
 /// </summary>
 public static class BackupVerification
 {
-    public static async Task<BackupManifest> VerifyAsync(EnvironmentDefinition environment, string directory, ITopologyProgress progress, CancellationToken cancellationToken)
+    public static async Task VerifyAsync(EnvironmentDefinition environment, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
         if (manifest.Engine != environment.Engine.ToText())
         {
             throw new BackupInvalidException($"{directory} is a {manifest.Engine} backup; environment '{environment.Name}' runs {environment.Engine.ToText()}");
@@ -33,8 +32,6 @@ public static class BackupVerification
             await progress.StepAsync("backup", "engine verification of the physical copy", () =>
                 EngineRegistry.For(environment.Engine).Backups.VerifyAsync(directory, manifest, environment.Local, cancellationToken));
         }
-
-        return manifest;
     }
 
     public static string Size(long bytes) => bytes switch

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Migrations;
 using Orchestrator.Topology;
 
@@ -35,20 +36,25 @@ public static class Rehearsal
             return result;
         }
 
+        Task Run(string name, Func<Task> action) => Step(name, async () =>
+        {
+            await action();
+            return true;
+        });
+
         var directory = Path.GetFullPath(backupDirectory);
-        var claimed = await BackupManifest.ReadAsync(directory, cancellationToken);
-        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, claimed.Kind == BackupKind.Physical ? claimed.AdminUser : null);
+        var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
+        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, manifest.Kind == BackupKind.Physical ? manifest.AdminUser : null);
         scratch.Keep = keep;
         var passed = false;
         try
         {
             // An empty scratch server for a logical backup starts while the files are checked;
             // nothing is loaded into it before they pass.
-            var verify = Step("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken));
-            var start = claimed.Kind == BackupKind.Logical ? Step("start a scratch node", () => scratch.Topology.UpAsync(cancellationToken)) : Task.CompletedTask;
+            var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken));
+            var start = manifest.Kind == BackupKind.Logical ? Run("start a scratch node", () => scratch.Topology.UpAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
-            var manifest = await verify;
-            await Step("restore into a scratch node", () => scratch.Topology.RestoreAsync(directory, manifest, cancellationToken));
+            await Run("restore into a scratch node", () => scratch.Topology.RestoreAsync(directory, manifest, cancellationToken));
             var engine = EngineRegistry.For(environment.Engine);
             var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
@@ -60,7 +66,7 @@ public static class Rehearsal
                 {
                     restored = await engine.Backups.ChecksumAsync(database, cancellationToken);
                     await using var session = await engine.ConnectAsync(database, cancellationToken);
-                    version = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+                    version = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
                 });
                 return (version, Compare(manifest.Tables, restored));
             });

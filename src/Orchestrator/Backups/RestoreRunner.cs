@@ -24,7 +24,8 @@ public static class RestoreRunner
         }
 
         var directory = Path.GetFullPath(backupDirectory);
-        var manifest = await BackupVerification.VerifyAsync(environment, directory, progress, cancellationToken);
+        var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
+        await BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken);
         if (environment.Provider == ProviderKind.Local)
         {
             await new LocalTopology(environment, stateDir, progress).RestoreAsync(directory, manifest, cancellationToken);

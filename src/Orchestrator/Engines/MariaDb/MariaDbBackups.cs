@@ -4,6 +4,7 @@ using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Processes;
 using Orchestrator.Topology;
 
@@ -104,8 +105,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             dump = request.Progress.StepAsync(request.Node.Name, $"mariadb-dump of '{request.Environment.Database}' at GTID '{position}'", () => ProcessPipeline.CaptureToFileAsync(
                 new ProcessSpec(binaries.Path("mariadb-dump"), [
                     $"--defaults-extra-file={options.Path}", .. ConnectionArguments(target),
-                    "--single-transaction", "--master-data=2", "--gtid",
-                    "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
+                    .. MariaDbConfigFiles.ConsistentDumpOptions,
                     request.Environment.Database,
                 ])
                 {
@@ -145,7 +145,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         var sums = request.Progress.StepAsync(request.Node.Name, "row counts and checksums in the same snapshot", async () =>
         {
             checksums = await MariaDbChecksums.ComputeAsync(session, tables, cancellationToken);
-            schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+            schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
             await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
         });
         await Task.WhenAll(dump, sums);
@@ -155,7 +155,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             position,
             schemaVersion,
             checksums,
-            await ToolsAsync(binaries.Path("mariadb-dump"), binaries.Path("mariadb")));
+            await ToolVersions.ReadAsync(binaries.Path("mariadb-dump"), binaries.Path("mariadb")));
     }
 
     /// <summary>
@@ -191,7 +191,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             {
                 await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
                 checksums = await MariaDbChecksums.ComputeAsync(session, await MariaDbChecksums.TablesAsync(session, cancellationToken), cancellationToken);
-                schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+                schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
             await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --backup", () => ProcessRunner.RunCheckedAsync(
@@ -218,7 +218,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             position,
             schemaVersion,
             checksums,
-            await ToolsAsync(mariadbBackup),
+            await ToolVersions.ReadAsync(mariadbBackup),
             request.Credentials.AdminUser);
     }
 
@@ -240,16 +240,4 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
 
     private static SecretFile ClientOptions(ConnectionTarget target) =>
         SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(target.User, target.Password?.Reveal() ?? ""));
-
-    private static async Task<IReadOnlyDictionary<string, string>> ToolsAsync(params string[] programs)
-    {
-        var tools = new Dictionary<string, string>();
-        foreach (var program in programs)
-        {
-            var result = await ProcessRunner.RunCheckedAsync(new ProcessSpec(program, ["--version"]), CancellationToken.None);
-            tools[Path.GetFileName(program)] = (result.StandardOutput + result.StandardError).Trim();
-        }
-
-        return tools;
-    }
 }

@@ -40,6 +40,13 @@ public static class MariaDbConfigFiles
 
     public static string PidFile(string nodeDir) => System.IO.Path.Combine(nodeDir, "mariadbd.pid");
 
+    /// <summary>
+    /// mariadb-dump options for a copy consistent with one GTID position (seeding a replica,
+    /// a logical backup): one snapshot, its binary log position and GTID, and every object.
+    /// </summary>
+    public static readonly string[] ConsistentDumpOptions =
+        ["--single-transaction", "--master-data=2", "--gtid", "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4"];
+
     /// <summary>A [client] option file holding a password, so it never appears on a command line.</summary>
     public static string ClientConf(string user, string password) =>
         $"[client]\nuser = {Quote(user)}\npassword = {Quote(password)}\n";

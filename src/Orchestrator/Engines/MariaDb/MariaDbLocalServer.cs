@@ -242,8 +242,7 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
         var dump = new ProcessSpec(Binaries.Path("mariadb-dump"), [
             $"--defaults-extra-file={clientConf.Path}",
             $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
-            "--single-transaction", "--gtid", "--master-data=2",
-            "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4",
+            .. MariaDbConfigFiles.ConsistentDumpOptions,
             "--databases", .. databases,
         ]);
         var load = new ProcessSpec(Binaries.Path("mariadb"), [

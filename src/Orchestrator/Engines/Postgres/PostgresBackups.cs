@@ -3,6 +3,7 @@ using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Processes;
 using Orchestrator.Topology;
 
@@ -104,7 +105,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
         var checksums = request.Progress.StepAsync(request.Node.Name, "row counts and checksums in the same snapshot", async () =>
         {
             tables = await PostgresChecksums.ComputeAsync(session, snapshot, token => engine.ConnectAsync(target, token), cancellationToken);
-            schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+            schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
         });
 
         // The snapshot's transaction stays open until pg_dump is done: its workers import it.
@@ -116,7 +117,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             position,
             schemaVersion,
             tables,
-            await ToolsAsync(binaries, "pg_dump", "pg_restore"));
+            await ToolVersions.ReadAsync(binaries.Path("pg_dump"), binaries.Path("pg_restore")));
     }
 
     /// <summary>
@@ -152,7 +153,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             {
                 var snapshot = await PostgresChecksums.BeginSnapshotAsync(session, null, cancellationToken);
                 tables = await PostgresChecksums.ComputeAsync(session, snapshot, token => engine.ConnectAsync(target, token), cancellationToken);
-                schemaVersion = (await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken)).LastOrDefault()?.Version;
+                schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
 
@@ -183,7 +184,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             position,
             schemaVersion,
             tables,
-            await ToolsAsync(binaries, "pg_basebackup", "pg_verifybackup"),
+            await ToolVersions.ReadAsync(binaries.Path("pg_basebackup"), binaries.Path("pg_verifybackup")),
             request.Credentials.AdminUser);
     }
 
@@ -231,18 +232,5 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
     };
 
     private static SecretFile Passfile(ConnectionTarget target, string database) =>
-        SecretFile.Create("pgpass", string.Join(':',
-            PostgresSql.PassfileField(target.Host), target.Port.ToString(CultureInfo.InvariantCulture), database,
-            PostgresSql.PassfileField(target.User), PostgresSql.PassfileField(target.Password?.Reveal() ?? "")) + "\n");
-
-    private static async Task<IReadOnlyDictionary<string, string>> ToolsAsync(PostgresBinaries binaries, params string[] programs)
-    {
-        var tools = new Dictionary<string, string>();
-        foreach (var program in programs)
-        {
-            tools[program] = (await ProcessRunner.RunCheckedAsync(new ProcessSpec(binaries.Path(program), ["--version"]), CancellationToken.None)).StandardOutput.Trim();
-        }
-
-        return tools;
-    }
+        SecretFile.Create("pgpass", PostgresConfigFiles.PassfileLine(target.Host, target.Port, database, target.User, target.Password?.Reveal() ?? ""));
 }

@@ -88,7 +88,11 @@ public static class PostgresConfigFiles
 
     /// <summary>One .pgpass line admitting the replication account to <paramref name="source"/>.</summary>
     public static string PassfileLine(NodeDefinition source, string user, string password) =>
-        string.Join(':', PostgresSql.PassfileField(source.Host), source.Port.ToString(CultureInfo.InvariantCulture), "replication", PostgresSql.PassfileField(user), PostgresSql.PassfileField(password)) + "\n";
+        PassfileLine(source.Host, source.Port, "replication", user, password);
+
+    /// <summary>One .pgpass line; <paramref name="database"/> is taken as written, so "*" matches every database.</summary>
+    public static string PassfileLine(string host, int port, string database, string user, string password) =>
+        string.Join(':', PostgresSql.PassfileField(host), port.ToString(CultureInfo.InvariantCulture), database, PostgresSql.PassfileField(user), PostgresSql.PassfileField(password)) + "\n";
 
     private static string HostCidr(string host) =>
         host == "localhost" ? "127.0.0.1/32" : host.Contains(':', StringComparison.Ordinal) ? $"{host}/128" : $"{host}/32";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
@@ -58,7 +57,7 @@ internal sealed partial class PostgresLocalServer
                 TimeSpan.FromMinutes(30),
                 () => $"node '{node.Name}' did not finish recovering to {manifest.Position}; see {context.State.LogFile(node)}",
                 cancellationToken);
-            await SetAdminAsync(session, cancellationToken);
+            await UpsertRoleAsync(session, context.Credentials.AdminUser, "SUPERUSER LOGIN", context.Credentials.AdminPassword, cancellationToken);
             await CreateReplicationRoleAsync(session, cancellationToken);
             foreach (var slot in await session.QueryAsync("SELECT slot_name FROM pg_replication_slots", cancellationToken: cancellationToken))
             {
@@ -68,15 +67,5 @@ internal sealed partial class PostgresLocalServer
         await StopAsync(node, cancellationToken);
         await StartAsync(node, cancellationToken);
         context.State.MarkInitialized(node);
-    }
-
-    private async Task SetAdminAsync(IDbSession session, CancellationToken cancellationToken)
-    {
-        var admin = context.Credentials.AdminUser;
-        var verifier = ScramVerifier.Compute(context.Credentials.AdminPassword.Reveal());
-        var exists = (await session.QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", [admin], cancellationToken)).Count > 0;
-        await session.ExecuteAsync(
-            string.Create(CultureInfo.InvariantCulture, $"{(exists ? "ALTER" : "CREATE")} ROLE {PostgresSql.Identifier(admin)} WITH SUPERUSER LOGIN PASSWORD {PostgresSql.Literal(verifier)}"),
-            cancellationToken: cancellationToken);
     }
 }

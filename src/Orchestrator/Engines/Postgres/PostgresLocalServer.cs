@@ -236,14 +236,17 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
         await CreateReplicationRoleAsync(session, cancellationToken);
     }
 
-    private async Task CreateReplicationRoleAsync(Data.IDbSession session, CancellationToken cancellationToken)
+    private Task CreateReplicationRoleAsync(Data.IDbSession session, CancellationToken cancellationToken) =>
+        UpsertRoleAsync(session, context.Credentials.ReplicationUser, "REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT", context.Credentials.ReplicationPassword, cancellationToken);
+
+    /// <summary>Creates the role, or brings an existing one to these attributes and password, sent as a SCRAM verifier computed here.</summary>
+    private static async Task UpsertRoleAsync(Data.IDbSession session, string role, string attributes, Environments.Secret password, CancellationToken cancellationToken)
     {
-        var role = context.Credentials.ReplicationUser;
-        var verifier = ScramVerifier.Compute(context.Credentials.ReplicationPassword.Reveal());
+        var verifier = ScramVerifier.Compute(password.Reveal());
         var exists = await session.QueryAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", [role], cancellationToken);
         var verb = exists.Count == 0 ? "CREATE" : "ALTER";
         await session.ExecuteAsync(
-            $"{verb} ROLE {PostgresSql.Identifier(role)} WITH REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT PASSWORD {PostgresSql.Literal(verifier)}",
+            $"{verb} ROLE {PostgresSql.Identifier(role)} WITH {attributes} PASSWORD {PostgresSql.Literal(verifier)}",
             cancellationToken: cancellationToken);
     }
 
