@@ -11,7 +11,7 @@ public static class CliApp
     {
         var root = new RootCommand(
             "Orchestrator: bring up PostgreSQL and MariaDB primary/replica topologies from YAML environment files, " +
-            "see their health, and apply versioned C# migrations.\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
+            "see their health, apply versioned C# migrations, back up and rehearse restores, and move the primary role (switchover, failover, rejoin).\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
         {
             ValidateCommand.Create(console),
             UpCommand.Create(console),
@@ -25,6 +25,10 @@ public static class CliApp
             BackupCommand.Create(console),
             RehearseCommand.Create(console),
             RestoreCommand.Create(console),
+            SwitchoverCommand.Create(console),
+            FailoverCommand.Create(console),
+            RejoinCommand.Create(console),
+            ReplicaCommand.Create(console),
         };
 
         var parse = root.Parse(args);

@@ -33,6 +33,7 @@ internal static class StatusJson
                 error = n.Error,
                 serverVersion = n.ServerVersion,
                 replicatingFrom = n.ReplicatingFrom,
+                expectedSource = n.ExpectedSource,
                 replicationState = n.ReplicationState,
                 position = n.Position,
                 lagBytes = n.LagBytes,

@@ -42,6 +42,11 @@ internal static class StatusCommand
                 }
 
                 var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole);
+                if (status.Nodes.Any(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))) && !parse.GetValue(json))
+                {
+                    console.MarkupLine("[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a switchover or failover. Switch back, or edit the file to the new shape.");
+                }
+
                 return healthy ? ExitCodes.Ok : ExitCodes.Failed;
             });
         });
@@ -67,7 +72,7 @@ internal static class StatusCommand
                 role,
                 node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(Shorten(node.Error ?? ""))}[/]",
                 Markup.Escape(ShortVersion(node.ServerVersion)),
-                Markup.Escape(node.ReplicatingFrom ?? ""),
+                From(node),
                 Markup.Escape(node.ReplicationState ?? ""),
                 Markup.Escape(node.Position ?? ""),
                 Lag(node),
@@ -77,6 +82,15 @@ internal static class StatusCommand
         }
 
         return table;
+    }
+
+    /// <summary>Where the node replicates from, marked when the servers' shape differs from the file's (after a switchover or failover).</summary>
+    private static string From(NodeStatus node)
+    {
+        var from = Markup.Escape(node.ReplicatingFrom ?? "");
+        return node.Role == ObservedRole.Replica && node.ExpectedSource is { } expected && node.ReplicatingFrom is not null && node.ReplicatingFrom != expected
+            ? $"[yellow]{from}[/] [grey](file: {Markup.Escape(expected)})[/]"
+            : from;
     }
 
     private static string Lag(NodeStatus node)

@@ -47,6 +47,7 @@ internal static class UpCommand
         NodeUpAction.Recovered => "recovered after an unclean stop",
         NodeUpAction.Initialized => "initialised",
         NodeUpAction.Bootstrapped => "cloned",
+        NodeUpAction.Fenced => "fenced by a failover: not started (rejoin or rebuild it)",
         _ => action.ToString(),
     };
 }

@@ -4,7 +4,8 @@ namespace Orchestrator.Local;
 
 /// <summary>
 /// Where a local environment keeps its files:
-/// <c>STATE/secrets.json</c> (generated passwords, 0600) and, per node,
+/// <c>STATE/secrets.json</c> (generated passwords, 0600), <c>STATE/topology.json</c> (the live shape
+/// once roles moved) and, per node,
 /// <c>STATE/NODE/data</c> (the data directory), <c>STATE/NODE/server.log</c>, and the node's
 /// generated configuration. <c>STATE/NODE/initialized</c> marks a node whose setup completed.
 /// </summary>
@@ -30,6 +31,9 @@ public sealed class StateLayout(string root)
     }
 
     public string SecretsFile => Path.Combine(Root, "secrets.json");
+
+    /// <summary>The live shape after a switchover, failover or rejoin (see <see cref="LiveShape"/>).</summary>
+    public string TopologyFile => Path.Combine(Root, "topology.json");
 
     public string NodeDir(NodeDefinition node) => Path.Combine(Root, node.Name);
 

@@ -62,23 +62,13 @@ public sealed class MigrationTarget : IAsyncDisposable
     /// </summary>
     public static async Task<NodeDefinition> DiscoverPrimaryAsync(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, CancellationToken cancellationToken)
     {
-        var observed = await Task.WhenAll(environment.Nodes.Select(async node =>
-        {
-            try
-            {
-                return (node, role: (ObservedRole?)(await engine.ObserveAsync(node, credentials, cancellationToken)).Role);
-            }
-            catch (Data.DatabaseException)
-            {
-                return (node, role: (ObservedRole?)null);
-            }
-        }));
-        var primaries = observed.Where(o => o.role == ObservedRole.Primary).Select(o => o.node).ToList();
+        var observed = await ObservedNode.ObserveAllAsync(environment.Nodes, engine, credentials, cancellationToken);
+        var primaries = observed.Where(o => o.IsPrimary).Select(o => o.Node).ToList();
         return primaries.Count switch
         {
             1 => primaries[0],
             0 => throw new MigrationFailedException(
-                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.node.Name}: {o.role?.ToString().ToLowerInvariant() ?? "unreachable"}"))}); check 'status'",
+                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.Node.Name}: {o.Observation?.Role.ToString().ToLowerInvariant() ?? "unreachable"}"))}); check 'status'",
                 new InvalidOperationException("no primary")),
             _ => throw new MigrationFailedException(
                 $"{primaries.Count} nodes of '{environment.Name}' report themselves primary ({string.Join(", ", primaries.Select(p => p.Name))}); refusing to migrate a split topology",

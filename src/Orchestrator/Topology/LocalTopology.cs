@@ -9,9 +9,14 @@ namespace Orchestrator.Topology;
 /// Nodes are handled level by level from the primary outwards; nodes of one level (replicas
 /// of the same sources) are handled in parallel.
 /// </summary>
-public sealed class LocalTopology
+public sealed partial class LocalTopology
 {
+    /// <summary>The environment file: the shape the user intends.</summary>
+    private readonly EnvironmentDefinition _file;
+
+    /// <summary>The file with the roles a switchover, failover or rejoin gave the nodes since (see <see cref="LiveShape"/>).</summary>
     private readonly EnvironmentDefinition _environment;
+    private readonly LiveShape? _live;
     private readonly IEngine _engine;
     private readonly StateLayout _state;
     private readonly ITopologyProgress _progress;
@@ -23,9 +28,11 @@ public sealed class LocalTopology
             throw new ExternalEnvironmentException(environment);
         }
 
-        _environment = environment;
+        _file = environment;
         _engine = EngineRegistry.For(environment.Engine);
         _state = StateLayout.For(environment, stateDir);
+        _live = LiveShape.Load(_state);
+        _environment = _live?.Apply(environment) ?? environment;
         _progress = progress;
     }
 
@@ -46,7 +53,7 @@ public sealed class LocalTopology
         await database!;
 
         await Task.WhenAll(outcomes
-            .Where(o => o.Action != NodeUpAction.AlreadyRunning)
+            .Where(o => o.Action is not (NodeUpAction.AlreadyRunning or NodeUpAction.Fenced))
             .Select(o => _environment.Node(o.Node))
             .Where(n => n.Role == NodeRole.Replica)
             .Select(n => WaitUntilReplicatingAsync(credentials, n, cancellationToken)));
@@ -172,13 +179,13 @@ public sealed class LocalTopology
         }
     }
 
-    private async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken)
+    private async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken, EnvironmentDefinition? shape = null)
     {
         var credentials = CredentialStore.Resolve(_environment, _state, create);
         var user = await ServiceUser.ResolveAsync(_environment.Local.OsUser ?? _engine.DefaultServiceUser, cancellationToken);
         Directory.CreateDirectory(_state.Root);
         await user.EnsureCanEnterAsync(_state.Root, cancellationToken);
-        var server = _engine.CreateLocalServer(new LocalContext(_environment, _state, user, credentials, _progress));
+        var server = _engine.CreateLocalServer(new LocalContext(shape ?? _environment, _state, user, credentials, _progress));
         await server.CheckPrerequisitesAsync(cancellationToken);
         return (server, credentials);
     }
@@ -186,6 +193,12 @@ public sealed class LocalTopology
     private async Task<NodeOutcome<NodeUpAction>> UpNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        if (_live?.FencedNodes.Contains(node.Name) == true)
+        {
+            _progress.Report(new ProgressEvent(node.Name, $"fenced by a failover; not started. Run 'rejoin {node.Name}' or 'replica rebuild {node.Name}'", ProgressKind.Info));
+            return new NodeOutcome<NodeUpAction>(node.Name, NodeUpAction.Fenced, clock.Elapsed);
+        }
+
         var state = await server.GetStateAsync(node, cancellationToken);
         if (state != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
         {
@@ -231,7 +244,9 @@ public sealed class LocalTopology
             {
                 try
                 {
-                    return (await _engine.ObserveAsync(node, credentials, cancellationToken)).IsReplicating;
+                    var observed = await _engine.ObserveAsync(node, credentials, cancellationToken);
+                    var source = _environment.Node(node.Source!);
+                    return observed.IsReplicating && observed.SourcePort == source.Port;
                 }
                 catch (Data.DatabaseException)
                 {

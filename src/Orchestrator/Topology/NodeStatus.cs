@@ -18,6 +18,9 @@ public sealed record NodeStatus(
     long? LagTransactions,
     double? LagSeconds)
 {
+    /// <summary>The node the file says this one replicates from.</summary>
+    public string? ExpectedSource { get; init; }
+
     /// <summary>The newest version in this node's VersionInfo; null when it has none (or could not be read).</summary>
     public long? SchemaVersion { get; init; }
 

@@ -10,4 +10,7 @@ public enum NodeUpAction
     Recovered,
     Initialized,
     Bootstrapped,
+
+    /// <summary>Not started: a failover fenced it, and only rejoin or rebuild may bring it back.</summary>
+    Fenced,
 }

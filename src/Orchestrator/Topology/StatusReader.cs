@@ -14,22 +14,10 @@ public static class StatusReader
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
-        var observations = await Task.WhenAll(environment.Nodes.Select(async node =>
-        {
-            try
-            {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(15));
-                return (node, observation: await engine.ObserveAsync(node, credentials, timeout.Token), error: (string?)null);
-            }
-            catch (Exception e) when (e is Data.DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                return (node, observation: (NodeObservation?)null, error: Processes.Redactor.Redact(e.Message));
-            }
-        }));
+        var observations = await ObservedNode.ObserveAllAsync(environment.Nodes, engine, credentials, cancellationToken);
 
-        var primary = observations.FirstOrDefault(o => o.observation?.Role == ObservedRole.Primary).observation;
-        var rows = observations.Select(o => Row(environment, engine, o.node, o.observation, o.error, primary)).ToList();
+        var primary = observations.FirstOrDefault(o => o.IsPrimary)?.Observation;
+        var rows = observations.Select(o => Row(environment, engine, o.Node, o.Observation, o.Error, primary)).ToList();
         var (migrations, problem) = await SelectedMigrationsAsync(environment, cancellationToken);
         rows = (await Task.WhenAll(rows.Select(row => WithVersionsAsync(environment, engine, credentials, row, migrations, cancellationToken)))).ToList();
         return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows) { MigrationsProblem = problem };
@@ -85,7 +73,7 @@ public static class StatusReader
     {
         if (observation is null)
         {
-            return new NodeStatus(node.Name, node.Role, node.Endpoint, false, error, null, null, null, null, null, null, null, null);
+            return new NodeStatus(node.Name, node.Role, node.Endpoint, false, error, null, null, null, null, null, null, null, null) { ExpectedSource = node.Source };
         }
 
         var lag = observation.Role == ObservedRole.Replica && primary is not null ? engine.Lag(primary, observation) : new ReplicationLag(null, null);
@@ -98,7 +86,10 @@ public static class StatusReader
 
         return new NodeStatus(
             node.Name, node.Role, node.Endpoint, true, null, observation.Role, observation.ServerVersion, from,
-            observation.ReplicationState, observation.Position, lag.Bytes, lag.Transactions, observation.LagSeconds);
+            observation.ReplicationState, observation.Position, lag.Bytes, lag.Transactions, observation.LagSeconds)
+        {
+            ExpectedSource = node.Source,
+        };
     }
 
     private static bool SameHost(string a, string b) =>

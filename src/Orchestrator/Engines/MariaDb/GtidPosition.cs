@@ -28,4 +28,28 @@ internal static class GtidPosition
         var replica = Parse(behind);
         return Parse(ahead).Sum(p => Math.Max(0, p.Value - replica.GetValueOrDefault(p.Key)));
     }
+
+    /// <summary>Every GTID of a list or a binlog state (which keeps one per domain and server).</summary>
+    public static IReadOnlyList<Gtid> Entries(string? text) =>
+        (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(gtid => gtid.Split('-') is [var d, var s, var n]
+                ? new Gtid(long.Parse(d, CultureInfo.InvariantCulture), long.Parse(s, CultureInfo.InvariantCulture), long.Parse(n, CultureInfo.InvariantCulture))
+                : throw new FormatException($"'{gtid}' is not a GTID (domain-server-sequence)"))
+            .ToList();
+
+    /// <summary>Positive when <paramref name="a"/> is ahead in some domain and behind in none; null when each is ahead somewhere.</summary>
+    public static int? Compare(string? a, string? b)
+    {
+        var left = Parse(a);
+        var right = Parse(b);
+        var ahead = left.Any(p => p.Value > right.GetValueOrDefault(p.Key));
+        var behind = right.Any(p => p.Value > left.GetValueOrDefault(p.Key));
+        return (ahead, behind) switch
+        {
+            (true, true) => null,
+            (true, false) => 1,
+            (false, true) => -1,
+            _ => 0,
+        };
+    }
 }

@@ -19,13 +19,16 @@ public sealed class MariaDbEngine : IEngine
     {
         await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
         var variables = (await session.QueryAsync(
-            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos",
+            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
             .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
         if (replica is null)
         {
-            return new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null);
+            // Without a source, read_only marks a demoted or fenced node, not a primary.
+            return variables.GetInt64("read_only") == 1
+                ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null)
+                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null);
         }
 
         return new NodeObservation(

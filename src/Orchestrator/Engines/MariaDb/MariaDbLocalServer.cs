@@ -102,11 +102,7 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
             }
 
             await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ?", [position], cancellationToken);
-            await session.ExecuteAsync(
-                "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1",
-                [source.Host, source.Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
-                cancellationToken);
-            await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+            await ChangeMasterAsync(session, source, demote: false, cancellationToken);
         });
         context.State.MarkInitialized(node);
     }

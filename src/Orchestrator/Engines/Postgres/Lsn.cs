@@ -17,4 +17,7 @@ internal static class Lsn
         var low = ulong.Parse(text.AsSpan(slash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
         return (high << 32) | low;
     }
+
+    public static string Format(ulong lsn) =>
+        string.Create(CultureInfo.InvariantCulture, $"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}");
 }

@@ -31,6 +31,8 @@ public static class PostgresConfigFiles
         // freshly loaded data (a restore, then its verification) would log a copy of every page.
         conf.AppendLine(environment.Nodes.Count > 1 ? "wal_log_hints = on" : "wal_log_hints = off");
         Setting(conf, "max_slot_wal_keep_size", environment.Replication.MaxSlotWalKeepSize);
+        // A standby whose source went away (a switchover, a failover) retries every second, not every five.
+        Setting(conf, "wal_retrieve_retry_interval", "1s");
         Setting(conf, "log_line_prefix", "%m [%p] %q%u@%d ");
         if (node.Role == NodeRole.Primary)
         {

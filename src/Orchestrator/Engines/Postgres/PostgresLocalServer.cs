@@ -100,6 +100,13 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await WriteConfigAsync(node, cancellationToken);
+        if (node.Role == NodeRole.Replica)
+        {
+            // A node the live shape makes a replica never starts as a primary, whatever happened to
+            // its data directory in between (an interrupted rejoin, a former primary).
+            await WriteOwnedAsync(Path.Combine(context.State.DataDir(node), "standby.signal"), "", cancellationToken);
+        }
+
         await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
     }
 

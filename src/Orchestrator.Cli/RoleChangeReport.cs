@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
+using Spectre.Console;
+
+namespace Orchestrator.Cli;
+
+/// <summary>Prints a role change's outcome (a table of what happened to each node, or JSON) and turns it into an exit code.</summary>
+internal static class RoleChangeReport
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static int Print(IAnsiConsole console, RoleChangeOutcome outcome, bool json)
+    {
+        if (json)
+        {
+            console.Profile.Width = int.MaxValue / 2;
+            console.WriteLine(JsonSerializer.Serialize(outcome, Json));
+        }
+        else
+        {
+            PrintText(console, outcome);
+        }
+
+        return outcome.Refusal is not null && outcome.RefusedAsBadInput ? ExitCodes.BadInput
+            : outcome.Succeeded ? ExitCodes.Ok
+            : ExitCodes.Failed;
+    }
+
+    private static void PrintText(IAnsiConsole console, RoleChangeOutcome outcome)
+    {
+        if (outcome.Changes.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Rounded).Title(outcome.Operation).AddColumns("node", "action", "result", "time", "detail");
+            foreach (var change in outcome.Changes)
+            {
+                table.AddRow(
+                    Markup.Escape(change.Node),
+                    Markup.Escape(change.Action),
+                    change.Result switch
+                    {
+                        ChangeResult.Done => "[green]done[/]",
+                        ChangeResult.Skipped => "[grey]skipped[/]",
+                        ChangeResult.Refused => "[yellow]refused[/]",
+                        _ => "[red]failed[/]",
+                    },
+                    change.Elapsed is { } elapsed ? $"{elapsed.TotalSeconds:0.000}s" : "",
+                    Markup.Escape(change.Detail ?? ""));
+            }
+
+            console.Write(table);
+        }
+
+        if (outcome.WriteRefusedWindow is { } window)
+        {
+            console.MarkupLineInterpolated($"Writes were refused for [bold]{window.TotalMilliseconds:0} ms[/] (from '{outcome.OldPrimary}' refusing writes until '{outcome.NewPrimary ?? outcome.OldPrimary}' accepted them).");
+        }
+
+        if (outcome.Refusal is { } refusal)
+        {
+            console.MarkupLineInterpolated($"[red]refused:[/] {refusal}");
+            if (outcome.Changes.Count == 0)
+            {
+                console.MarkupLine("Nothing was changed.");
+            }
+        }
+        else if (outcome.Succeeded)
+        {
+            var primary = outcome.NewPrimary is { } p ? $"; '{p}' is the primary" : "";
+            console.MarkupLineInterpolated($"[green]{outcome.Operation} done[/] in {outcome.Duration.TotalSeconds:0.0}s{primary}.");
+            console.MarkupLine("[grey]The environment file still describes the intended shape; 'status' marks where the servers differ from it.[/]");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[red]{outcome.Operation} did not complete[/]: see the failed and refused steps above.");
+        }
+    }
+}

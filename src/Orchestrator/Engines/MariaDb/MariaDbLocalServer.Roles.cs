@@ -1,0 +1,192 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>Switchover, failover and rejoin of MariaDB nodes: read_only, GTID positions and CHANGE MASTER.</summary>
+internal sealed partial class MariaDbLocalServer
+{
+    /// <summary>
+    /// read_only refuses writes from every account but those with READ ONLY ADMIN (the tool's
+    /// own socket account); setting it waits for running commits. Returns the binary log's
+    /// GTID position, which nothing can extend afterwards.
+    /// </summary>
+    public async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        await using var session = await LocalRootSessionAsync(primary, cancellationToken);
+        await session.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
+        return (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+    }
+
+    public async Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        await using var session = await LocalRootSessionAsync(primary, cancellationToken);
+        await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
+    }
+
+    public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        return await engine.MigrationStore.WaitForReplayAsync(session, position, timeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stops the IO thread and waits until the SQL thread has applied the relay log up to what
+    /// was received (Gtid_IO_Pos): events still in the relay log are discarded when a replica is
+    /// pointed elsewhere. Returns the applied position.
+    /// </summary>
+    public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
+        return (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+    }
+
+    public int? ComparePositions(string a, string b) => GtidPosition.Compare(a, b);
+
+    /// <summary>
+    /// GTIDs this replica wrote itself since it became a replica: its own server_id in its binary
+    /// log beyond what it applied from its source. Promoting it would hand them to every replica.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken)
+    {
+        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        var row = (await session.QueryAsync("SELECT @@server_id AS id, @@gtid_binlog_state AS binlog, @@gtid_slave_pos AS applied", cancellationToken: cancellationToken)).Single();
+        var own = row.GetInt64("id");
+        var applied = GtidPosition.Parse(row.GetString("applied"));
+        return GtidPosition.Entries(row.GetString("binlog"))
+            .Where(g => g.Server == own && g.Sequence > applied.GetValueOrDefault(g.Domain))
+            .Select(g => g.ToString())
+            .ToList();
+    }
+
+    public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, "promote", async () =>
+        {
+            await using var session = await LocalRootSessionAsync(node, cancellationToken);
+            await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
+        });
+    }
+
+    public async Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(replica, cancellationToken);
+        await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
+        {
+            await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+            await DrainRelayLogAsync(session, replica, Environment.Replication.ReplayTimeout, cancellationToken);
+            await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+            await ChangeMasterAsync(session, source, demote: false, cancellationToken);
+        });
+    }
+
+    /// <summary>
+    /// Starts the node read-only without replication, refuses when it holds transactions the
+    /// new source never received (they would be replicated nowhere and mixed into its history),
+    /// then demotes it: a clean gtid_slave_pos and CHANGE MASTER ... MASTER_DEMOTE_TO_SLAVE = 1,
+    /// which makes its own binary log position the point to continue from.
+    /// </summary>
+    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        var state = await GetStateAsync(node, cancellationToken);
+        if (state == LocalNodeState.NotInitialized)
+        {
+            throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
+        }
+
+        await WriteConfigAsync(node, cancellationToken);
+        if (state != LocalNodeState.Running)
+        {
+            await StartServerAsync(node, $"start read-only on {node.Endpoint}, replication stopped", ["--skip-slave-start"], cancellationToken);
+        }
+
+        await using var session = await LocalRootSessionAsync(node, cancellationToken);
+        await session.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
+        string sourceState;
+        await using (var sourceSession = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken))
+        {
+            sourceState = (await sourceSession.QueryAsync("SELECT @@gtid_binlog_state AS state", cancellationToken: cancellationToken)).Single().GetString("state") ?? "";
+        }
+
+        var ownState = (await session.QueryAsync("SELECT @@gtid_binlog_state AS state", cancellationToken: cancellationToken)).Single().GetString("state") ?? "";
+        var known = GtidPosition.Entries(sourceState).ToDictionary(g => (g.Domain, g.Server), g => g.Sequence);
+        var missing = GtidPosition.Entries(ownState)
+            .Where(g => !known.TryGetValue((g.Domain, g.Server), out var seen) || seen < g.Sequence)
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new RejoinRefusedException(
+                $"node '{node.Name}' committed transactions that '{source.Name}' never received (up to {string.Join(", ", missing)}): " +
+                $"they were lost to the rest of the environment when it failed over. Following '{source.Name}' now would mix two histories. " +
+                $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to discard them and clone it from '{source.Name}'.");
+        }
+
+        await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+        await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+        // A gtid_slave_pos left from an earlier time as a replica can name a position the new
+        // source never had (error 1236); the demotion fills it from the binary log instead.
+        await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''", cancellationToken: cancellationToken);
+        await ChangeMasterAsync(session, source, demote: true, cancellationToken);
+        return $"demoted at GTID {ownState}";
+    }
+
+    public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await DiscardAsync(node, cancellationToken);
+        if (Directory.Exists(context.State.NodeDir(node)))
+        {
+            await WriteConfigAsync(node, cancellationToken);
+        }
+    }
+
+    public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(node, cancellationToken);
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        {
+            await using var session = await LocalRootSessionAsync(node, cancellationToken);
+            await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>A MariaDB primary keeps nothing per replica.</summary>
+    public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
+        var status = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault();
+        var received = status?.GetString("Gtid_IO_Pos");
+        if (string.IsNullOrEmpty(received))
+        {
+            return;
+        }
+
+        if (status!.GetString("Slave_SQL_Running") != "Yes")
+        {
+            await session.ExecuteAsync("START SLAVE SQL_THREAD", cancellationToken: cancellationToken);
+        }
+
+        if (!await engine.MigrationStore.WaitForReplayAsync(session, received, timeout, cancellationToken))
+        {
+            throw new LocalProviderException($"replica '{replica.Name}' did not apply its relay log (received up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
+        }
+    }
+
+    private async Task ChangeMasterAsync(IDbSession session, NodeDefinition source, bool demote, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(
+            "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
+            (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
+            [source.Host, source.Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
+            cancellationToken);
+        await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>Switchover, failover and rejoin of PostgreSQL nodes: streaming replication, timelines and pg_rewind.</summary>
+internal sealed partial class PostgresLocalServer
+{
+    /// <summary>
+    /// A fast shutdown: clients are disconnected, and the primary waits until its connected
+    /// standbys have received all WAL, its shutdown checkpoint included. Returns the position
+    /// just past that checkpoint record, which a standby has replayed once it has everything.
+    /// </summary>
+    public async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        await StopAsync(primary, cancellationToken);
+        var control = await ControlDataAsync(primary, cancellationToken);
+        var checkpoint = Lsn.Parse(control["Latest checkpoint location"]);
+        return Lsn.Format(checkpoint + 1);
+    }
+
+    public Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken) => StartAsync(primary, cancellationToken);
+
+    public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(replica, context.Credentials), cancellationToken);
+        return await engine.MigrationStore.WaitForReplayAsync(session, position, timeout, cancellationToken);
+    }
+
+    /// <summary>Waits until the standby has replayed all the WAL it received; returns that position.</summary>
+    public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(replica, context.Credentials), cancellationToken);
+        var received = (await session.QueryAsync(
+            "SELECT coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), pg_last_wal_replay_lsn())::text AS lsn",
+            cancellationToken: cancellationToken)).Single().GetString("lsn")!;
+        if (!await engine.MigrationStore.WaitForReplayAsync(session, received, timeout, cancellationToken))
+        {
+            throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
+        }
+
+        return received;
+    }
+
+    public int? ComparePositions(string a, string b) => Lsn.Parse(a).CompareTo(Lsn.Parse(b));
+
+    /// <summary>A PostgreSQL standby cannot be written to.</summary>
+    public Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// Writes the primary's configuration, then promotes and waits until the server accepts
+    /// writes. Promotion needs no checkpoint first, so this takes a fraction of a second.
+    /// </summary>
+    public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, "promote", async () =>
+        {
+            await using var session = await SetupSessionAsync(node, cancellationToken);
+            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
+            var promoted = (await session.QueryAsync("SELECT pg_promote(true, 60) AS promoted", cancellationToken: cancellationToken)).Single().GetBoolean("promoted");
+            if (promoted != true)
+            {
+                throw new LocalProviderException($"node '{node.Name}' did not finish promotion within 60 s; see {context.State.LogFile(node)}");
+            }
+        });
+    }
+
+    /// <summary>
+    /// Creates the replica's slot on its new source, points primary_conninfo there and reloads;
+    /// the standby reconnects and follows the source's timeline (recovery_target_timeline is 'latest').
+    /// </summary>
+    public async Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
+        {
+            await WriteOwnedAsync(Passfile(replica), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+            await CreateSlotAsync(replica, source, cancellationToken);
+            await ReloadConfigAsync(replica, cancellationToken);
+        });
+    }
+
+    /// <summary>
+    /// Stops the node, rewinds it to where its history and the source's parted (pg_rewind,
+    /// which finds nothing to do when the node stopped cleanly before the source was promoted),
+    /// and starts it as a standby of the source.
+    /// </summary>
+    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        var data = context.State.DataDir(node);
+        switch (await GetStateAsync(node, cancellationToken))
+        {
+            case LocalNodeState.NotInitialized:
+                throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
+            case LocalNodeState.Running:
+                await StopAsync(node, cancellationToken);
+                break;
+            case LocalNodeState.Crashed:
+                await ClearStaleLockAsync(node, cancellationToken);
+                break;
+        }
+
+        // pg_rewind reads the source's timeline from its control file, which a just-promoted
+        // server updates only at its first checkpoint.
+        await using (var session = await SetupSessionAsync(source, cancellationToken))
+        {
+            await session.ExecuteAsync("CHECKPOINT", cancellationToken: cancellationToken);
+        }
+
+        // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
+        // run as a standby; it accepts no connections either way.
+        File.Delete(Path.Combine(data, "standby.signal"));
+        var passfile = Path.Combine(context.State.NodeDir(node), "rewind.pgpass");
+        await WriteOwnedAsync(passfile, PostgresConfigFiles.PassfileLine(source.Host, source.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
+        ProcessResult rewind;
+        try
+        {
+            var conninfo = string.Join(' ', [
+                $"host={PostgresSql.ConninfoValue(source.Host)}",
+                $"port={source.Port}",
+                $"user={PostgresSql.ConninfoValue(context.Credentials.AdminUser)}",
+                "dbname=postgres",
+                $"passfile={PostgresSql.ConninfoValue(passfile)}",
+            ]);
+            rewind = await ProcessRunner.RunAsync(
+                new ProcessSpec(Binaries.Path("pg_rewind"), ["--target-pgdata", data, "--source-server", conninfo])
+                {
+                    RunAs = context.User.RunAs,
+                    WorkingDirectory = context.State.NodeDir(node),
+                    Timeout = TimeSpan.FromHours(1),
+                },
+                cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passfile);
+        }
+
+        if (rewind.ExitCode != 0)
+        {
+            throw new RejoinRefusedException(
+                $"pg_rewind could not bring '{node.Name}' onto the history of '{source.Name}':\n{Redactor.Redact((rewind.StandardError + rewind.StandardOutput).Trim())}\n" +
+                $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
+        }
+
+        var output = rewind.StandardError + rewind.StandardOutput;
+        var what = output.Contains("no rewind required", StringComparison.OrdinalIgnoreCase)
+            ? "pg_rewind: no rewind required"
+            : "pg_rewind: rewound to the point where its history and the new primary's parted";
+        await WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        await CreateSlotAsync(node, source, cancellationToken);
+        await WriteConfigAsync(node, cancellationToken);
+        await WriteOwnedAsync(Path.Combine(data, "standby.signal"), "", cancellationToken);
+        File.Delete(Path.Combine(data, "backup_label.old"));
+        await StartServerAsync(node, $"start as a standby of {source.Name}", [], cancellationToken);
+        return what;
+    }
+
+    /// <summary>
+    /// Stops the server without waiting for anything (it may hang) and leaves a standby.signal,
+    /// so that whoever starts it finds a read-only standby rather than a second primary.
+    /// </summary>
+    public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running && PostmasterPid(node) is { } pid)
+        {
+            Libc.Kill(pid, Libc.SigKill);
+            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+        }
+
+        if (Directory.Exists(context.State.DataDir(node)))
+        {
+            await WriteOwnedAsync(Path.Combine(context.State.DataDir(node), "standby.signal"), "", cancellationToken);
+            await WriteConfigAsync(node, cancellationToken);
+        }
+    }
+
+    public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(node, cancellationToken);
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        {
+            await using var session = await SetupSessionAsync(node, cancellationToken);
+            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <summary>Drops inactive slots of nodes that no longer replicate from this one, which would keep WAL forever.</summary>
+    public async Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var wanted = Environment.ReplicasOf(node.Name).Select(r => r.SlotName).ToHashSet(StringComparer.Ordinal);
+        var known = Environment.Nodes.Select(n => n.SlotName).ToHashSet(StringComparer.Ordinal);
+        await using var session = await SetupSessionAsync(node, cancellationToken);
+        foreach (var row in await session.QueryAsync("SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical'", cancellationToken: cancellationToken))
+        {
+            var slot = row.GetString("slot_name")!;
+            if (known.Contains(slot) && !wanted.Contains(slot) && row.GetBoolean("active") == false)
+            {
+                await session.ExecuteAsync("SELECT pg_drop_replication_slot($1)", [slot], cancellationToken);
+                context.Progress.Report(new ProgressEvent(node.Name, $"dropped slot '{slot}' (its node replicates from elsewhere now)", ProgressKind.Info));
+            }
+        }
+    }
+
+    private async Task<Dictionary<string, string>> ControlDataAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var result = await ProcessRunner.RunCheckedAsync(new ProcessSpec(Binaries.Path("pg_controldata"), ["-D", context.State.DataDir(node)]) { RunAs = context.User.RunAs }, cancellationToken);
+        return result.StandardOutput.Split('\n')
+            .Select(line => line.Split(':', 2))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0].Trim(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,28 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Topology;
+
+/// <summary>A node and what its server said about itself, or why it could not be asked.</summary>
+public sealed record ObservedNode(NodeDefinition Node, NodeObservation? Observation, string? Error)
+{
+    public bool IsPrimary => Observation?.Role == ObservedRole.Primary;
+
+    public bool IsReplica => Observation?.Role == ObservedRole.Replica;
+
+    /// <summary>Asks every node in parallel; a node that does not answer within 15 s is unreachable, never an exception.</summary>
+    public static async Task<IReadOnlyList<ObservedNode>> ObserveAllAsync(
+        IEnumerable<NodeDefinition> nodes, IEngine engine, Local.EnvironmentCredentials credentials, CancellationToken cancellationToken) =>
+        await Task.WhenAll(nodes.Select(async node =>
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(15));
+                return new ObservedNode(node, await engine.ObserveAsync(node, credentials, timeout.Token), null);
+            }
+            catch (Exception e) when (e is Data.DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return new ObservedNode(node, null, Processes.Redactor.Redact(e.Message));
+            }
+        }));
+}
