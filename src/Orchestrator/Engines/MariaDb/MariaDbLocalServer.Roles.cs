@@ -42,7 +42,11 @@ internal sealed partial class MariaDbLocalServer
     {
         await using var session = await LocalRootSessionAsync(replica, cancellationToken);
         await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
-        return (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+        var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+
+        // A cascading replica keeps its (living) source; the others are pointed elsewhere next.
+        await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+        return applied;
     }
 
     public int? ComparePositions(string a, string b) => GtidPosition.Compare(a, b);
@@ -90,7 +94,7 @@ internal sealed partial class MariaDbLocalServer
     /// <summary>
     /// Starts the node read-only without replication, refuses when it holds transactions the
     /// new source never received (they would be replicated nowhere and mixed into its history),
-    /// then demotes it: a clean gtid_slave_pos and CHANGE MASTER ... MASTER_DEMOTE_TO_SLAVE = 1,
+    /// then demotes it: gtid_slave_pos cleaned to its binary log position and CHANGE MASTER ... MASTER_DEMOTE_TO_SLAVE = 1,
     /// which makes its own binary log position the point to continue from.
     /// </summary>
     public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
@@ -131,8 +135,8 @@ internal sealed partial class MariaDbLocalServer
         await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
         await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
         // A gtid_slave_pos left from an earlier time as a replica can name a position the new
-        // source never had (error 1236); the demotion fills it from the binary log instead.
-        await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''", cancellationToken: cancellationToken);
+        // source never had (error 1236): start from exactly the node's own binary log.
+        await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", cancellationToken: cancellationToken);
         await ChangeMasterAsync(session, source, demote: true, cancellationToken);
         return $"demoted at GTID {ownState}";
     }
