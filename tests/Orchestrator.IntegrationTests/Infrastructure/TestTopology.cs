@@ -83,6 +83,9 @@ public sealed class TestTopology : IAsyncDisposable
     public Task<DownOutcome> DownAsync(bool purge = false) =>
         new LocalTopology(Environment, StateDir, SilentProgress.Instance).DownAsync(purge, CancellationToken.None);
 
+    /// <summary>The topology operations (switchover, failover, rejoin, rebuild) on this environment, reading its live shape afresh.</summary>
+    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
+
     public Task<IDbSession> ConnectAsync(string node, string? database = "app") =>
         EngineImpl.ConnectAsync(EngineImpl.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);
 
