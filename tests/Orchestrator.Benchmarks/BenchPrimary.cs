@@ -28,6 +28,9 @@ internal sealed class BenchPrimary : IAsyncDisposable
 
     public IEngine Engine => EngineRegistry.For(Environment.Engine);
 
+    /// <summary>Topology operations that read the live shape afresh (after a switchover, say).</summary>
+    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
+
     public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("orch-bench-").FullName;

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>
+/// The write-refused window of a switchover on a three-node topology (a primary, two replicas),
+/// idle and under a four-client insert load: as the tool reports it, and as the clients felt it
+/// (the longest gap between acknowledged commits). The baseline is the same role change done by
+/// hand with the raw tools, timed from refusing writes to the promoted node accepting them:
+/// pg_ctl stop -m fast then pg_ctl promote -w; or SET GLOBAL read_only, MASTER_GTID_WAIT,
+/// STOP SLAVE, RESET SLAVE ALL, read_only off through the mariadb client.
+/// </summary>
+internal static class SwitchoverBenchmark
+{
+    public sealed record Result(TimeSpan Tool, TimeSpan ToolClientGap, TimeSpan Baseline, TimeSpan BaselineClientGap);
+
+    public static async Task<Result> RunAsync(EngineKind engine, bool loaded, int rounds)
+    {
+        var tool = new List<TimeSpan>();
+        var toolGap = new List<TimeSpan>();
+        var baseline = new List<TimeSpan>();
+        var baselineGap = new List<TimeSpan>();
+        await using (var bench = await BenchPrimary.StartAsync(engine, replicas: 2))
+        {
+            // Alternate the direction, so every round starts from a settled topology.
+            for (var round = 0; round < rounds; round++)
+            {
+                var to = round % 2 == 0 ? "replica-1" : "primary";
+                var (window, gap) = await MeasureAsync(bench, loaded, async () =>
+                {
+                    var outcome = await bench.Local().SwitchoverAsync(to, CancellationToken.None);
+                    if (!outcome.Succeeded)
+                    {
+                        throw new InvalidOperationException($"switchover to {to} failed: {outcome.Refusal} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}");
+                    }
+
+                    return outcome.WriteRefusedWindow!.Value;
+                });
+                tool.Add(window);
+                toolGap.Add(gap);
+            }
+        }
+
+        for (var round = 0; round < rounds; round++)
+        {
+            // The hand-made switchover leaves nothing the tool could continue from: a fresh topology each round.
+            await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2);
+            var (window, gap) = await MeasureAsync(bench, loaded, () => ByHandAsync(bench));
+            baseline.Add(window);
+            baselineGap.Add(gap);
+        }
+
+        return new Result(Median(tool), Median(toolGap), Median(baseline), Median(baselineGap));
+    }
+
+    private static async Task<(TimeSpan Window, TimeSpan ClientGap)> MeasureAsync(BenchPrimary bench, bool loaded, Func<Task<TimeSpan>> switchover)
+    {
+        if (!loaded)
+        {
+            return (await switchover(), TimeSpan.Zero);
+        }
+
+        await using var load = await WriteLoad.StartAsync(bench, clients: 4);
+        var from = load.Now;
+        var window = await switchover();
+        await Task.Delay(1000);
+        return (window, load.LongestGap(from, load.Now));
+    }
+
+    private static async Task<TimeSpan> ByHandAsync(BenchPrimary bench)
+    {
+        var state = new Local.StateLayout(bench.StateDir);
+        var primary = bench.Environment.Node("primary");
+        var target = bench.Environment.Node("replica-1");
+        if (bench.Environment.Engine == EngineKind.Postgres)
+        {
+            var bin = (await ProcessRunner.RunCheckedAsync(new ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
+            var clock = Stopwatch.StartNew();
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec(Path.Combine(bin, "pg_ctl"), ["stop", "-D", state.DataDir(primary), "-m", "fast", "-w"]) { RunAs = "postgres" }, CancellationToken.None);
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec(Path.Combine(bin, "pg_ctl"), ["promote", "-D", state.DataDir(target), "-w"]) { RunAs = "postgres" }, CancellationToken.None);
+            return clock.Elapsed;
+        }
+
+        string Socket(NodeDefinition node) => Path.Combine(state.NodeDir(node), "mariadb.sock");
+        ProcessSpec Client(NodeDefinition node, string sql) =>
+            new("mariadb", ["--no-defaults", $"--socket={Socket(node)}", $"--user={Environment.UserName}", "--batch", "--skip-column-names", "-e", sql]);
+        var watch = Stopwatch.StartNew();
+        var position = (await ProcessRunner.RunCheckedAsync(Client(primary, "SET GLOBAL read_only = ON; SELECT @@gtid_binlog_pos"), CancellationToken.None)).StandardOutput.Trim();
+        await ProcessRunner.RunCheckedAsync(Client(target, $"SELECT MASTER_GTID_WAIT('{position}', 60); STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = OFF"), CancellationToken.None);
+        return watch.Elapsed;
+    }
+
+    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
+}
