@@ -41,9 +41,17 @@ public sealed class MigrationTarget : IAsyncDisposable
         var primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
         var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";
-        var replicas = environment.Nodes.Count > 1
+        // A node a failover fenced is down on purpose until it is rejoined or rebuilt (and then cloned or rewound).
+        var fenced = state is null ? [] : LiveShape.Load(state)?.FencedNodes.ToHashSet() ?? [];
+        foreach (var node in fenced)
+        {
+            progress.Report(new ProgressEvent(node, "fenced by a failover: not waited for", ProgressKind.Info));
+        }
+
+        var watched = environment.Nodes.Where(n => n.Name != primary.Name && !fenced.Contains(n.Name)).ToList();
+        var replicas = watched.Count > 0
             ? new ReplicaWatch(
-                environment.Nodes.Where(n => n.Name != primary.Name).ToList(),
+                watched,
                 (node, token) => engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), token),
                 engine.MigrationStore,
                 environment.Replication.ReplayTimeout)
