@@ -79,10 +79,10 @@ public sealed partial class LocalTopology
         // Replicas that will cascade from the old primary move once it replicates again.
         var movers = observed.Where(o => o != primary && o != target && next.Node(o.Node.Name).Source != o.Node.Source).ToList();
         var later = movers.Where(o => next.Node(o.Node.Name).Source == primary.Node.Name).ToList();
-        var repointed = RepointAsync(promoting, credentials, next, movers.Except(later), position, cancellationToken);
-        var demoted = await RejoinNodeAsync(promoting, credentials, next, primary.Node.Name, cancellationToken);
-        changes.AddRange(await repointed);
-        changes.Add(demoted);
+        // The old primary may cascade from one of them: they apply its last position first, or
+        // it would look ahead of its new source.
+        changes.AddRange(await RepointAsync(promoting, credentials, next, movers.Except(later), position, cancellationToken));
+        changes.Add(await RejoinNodeAsync(promoting, credentials, next, primary.Node.Name, cancellationToken));
         changes.AddRange(await RepointAsync(promoting, credentials, next, later, position, cancellationToken));
         changes.AddRange(await FinishAsync(next, observed, changes, cancellationToken));
         return new RoleChangeOutcome(Switchover, changes, clock.Elapsed)

@@ -136,7 +136,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await using var topology = await TestTopology.StartAsync(engine, $"{name}-rb", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await writer.WaitForMoreAsync(100);
-        Directory.Delete(topology.State.DataDir(topology.Environment.Node("replica-2")), recursive: true);
+        await DeleteUnderRunningServerAsync(topology.State.DataDir(topology.Environment.Node("replica-2")));
         await writer.WaitForMoreAsync(100);
 
         var primaryRefused = await topology.Local().RebuildAsync("primary", CancellationToken.None);
@@ -150,6 +150,22 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.StopAsync();
         await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("replica-2")).Count == 0, "the rebuilt replica has every acknowledged write");
         Assert.Equal("replica-1", (await topology.StatusAsync()).Node("replica-2").ReplicatingFrom);
+    }
+
+    /// <summary>The server keeps writing files while they are deleted, so a pass can find a directory refilled.</summary>
+    private static async Task DeleteUnderRunningServerAsync(string directory)
+    {
+        for (var attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 
     private static async Task<IReadOnlyList<long>> RowsOnlyOnAsync(TestTopology topology, string node, string other)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orchestrator.Environments;
 using Orchestrator.Local;
 using Orchestrator.Processes;
@@ -149,9 +148,11 @@ internal sealed partial class PostgresLocalServer
         }
 
         var output = rewind.StandardError + rewind.StandardOutput;
+        // "servers diverged at WAL location X on timeline N": where the discarded history began.
+        var diverged = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("servers diverged at", StringComparison.Ordinal));
         var what = output.Contains("no rewind required", StringComparison.OrdinalIgnoreCase)
             ? "pg_rewind: no rewind required"
-            : "pg_rewind: rewound to the point where its history and the new primary's parted";
+            : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
         await WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
         await CreateSlotAsync(node, source, cancellationToken);
         await WriteConfigAsync(node, cancellationToken);
