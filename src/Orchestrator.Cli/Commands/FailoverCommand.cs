@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Orchestrator.Topology;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -9,27 +8,14 @@ internal static class FailoverCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
-        var json = CommonOptions.Json();
         var to = new Option<string?>("--to") { Description = "The replica to promote (default: the one that has applied the most). Refused when another has applied more." };
-        var command = new Command(
+        return RoleChangeCommand.Create(
+            console,
             "failover",
             "The primary is gone: fence it (killed if it lingers; it can only start read-only until 'rejoin' or 'replica rebuild'), let every replica " +
             "apply what it received, promote the most advanced one, and move the others under it. Refused while a primary is reachable. " +
-            "Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.")
-        {
-            environment,
-            stateDir,
+            "Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
             to,
-            json,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
-            {
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, parse.GetValue(json) ? SilentProgress.Instance : new ConsoleProgress(console));
-                return RoleChangeReport.Print(console, await topology.FailoverAsync(parse.GetValue(to), cancellationToken), parse.GetValue(json));
-            }));
-        return command;
+            (topology, parse, cancellationToken) => topology.FailoverAsync(parse.GetValue(to), cancellationToken));
     }
 }

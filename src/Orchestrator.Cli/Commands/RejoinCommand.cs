@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Orchestrator.Topology;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -9,27 +8,14 @@ internal static class RejoinCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
-        var json = CommonOptions.Json();
         var node = new Argument<string>("NODE") { Description = "The former primary (or any node) to bring back as a replica of the current primary." };
-        var command = new Command(
+        return RoleChangeCommand.Create(
+            console,
             "rejoin",
             "Bring a former primary back as a replica of the node the servers report as primary, keeping its data: pg_rewind on PostgreSQL, " +
             "GTID demotion on MariaDB. Refused, with nothing changed, when it holds transactions the primary never received and cannot be " +
-            "rewound; 'replica rebuild' then clones it afresh. Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.")
-        {
-            environment,
-            stateDir,
+            "rewound; 'replica rebuild' then clones it afresh. Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
             node,
-            json,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
-            {
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, parse.GetValue(json) ? SilentProgress.Instance : new ConsoleProgress(console));
-                return RoleChangeReport.Print(console, await topology.RejoinAsync(parse.GetValue(node)!, cancellationToken), parse.GetValue(json));
-            }));
-        return command;
+            (topology, parse, cancellationToken) => topology.RejoinAsync(parse.GetValue(node)!, cancellationToken));
     }
 }

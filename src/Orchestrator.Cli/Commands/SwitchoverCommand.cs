@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Orchestrator.Topology;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -9,28 +8,15 @@ internal static class SwitchoverCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
-        var json = CommonOptions.Json();
         var to = new Option<string>("--to") { Description = "The replica to promote.", Required = true };
-        var command = new Command(
+        return RoleChangeCommand.Create(
+            console,
             "switchover",
             "Planned change of primary without data loss: the target catches up, the primary stops taking writes, the target applies its last " +
             "position and is promoted, then the old primary (pg_rewind if needed / GTID demotion) and its other replicas replicate from it. " +
             "Prints how long writes were refused. Local environments only. Exit 0 done, 1 refused or failed (the old primary takes writes again " +
-            "when the target did not catch up), 2 bad input.")
-        {
-            environment,
-            stateDir,
+            "when the target did not catch up), 2 bad input.",
             to,
-            json,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
-            {
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, parse.GetValue(json) ? SilentProgress.Instance : new ConsoleProgress(console));
-                return RoleChangeReport.Print(console, await topology.SwitchoverAsync(parse.GetValue(to)!, cancellationToken), parse.GetValue(json));
-            }));
-        return command;
+            (topology, parse, cancellationToken) => topology.SwitchoverAsync(parse.GetValue(to)!, cancellationToken));
     }
 }

@@ -40,8 +40,11 @@ public sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, stri
     }
 
     /// <summary>The shape <paramref name="environment"/> has now: its file's nodes with their recorded roles and sources.</summary>
-    public static LiveShape Of(EnvironmentDefinition environment, StateLayout state) =>
-        Load(state) ?? new LiveShape(
+    public static LiveShape Of(EnvironmentDefinition environment, StateLayout state) => Load(state) ?? FromFile(environment);
+
+    /// <summary>The shape the environment file describes, nothing fenced.</summary>
+    public static LiveShape FromFile(EnvironmentDefinition environment) =>
+        new(
             environment.Nodes.ToDictionary(n => n.Name, n => new LiveNode(n.Role, n.Source, Fenced: false)),
             "as the environment file describes it",
             DateTimeOffset.UtcNow);

@@ -128,7 +128,7 @@ public sealed partial class LocalTopology
     /// <summary>Keeps a fenced primary fenced when the failover stops before a promotion.</summary>
     private void RecordFenced(string node)
     {
-        var shape = LiveShape.Of(_file, _state);
+        var shape = CurrentShape;
         SaveShape(shape.With(node, shape.Nodes[node] with { Fenced = true }, $"{node} fenced by a failover that promoted nobody"));
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class LocalTopology
             return refusal with { Duration = clock.Elapsed };
         }
 
-        var shape = LiveShape.Of(_file, _state);
+        var shape = CurrentShape;
         var next = shape.With(name, new LiveNode(NodeRole.Replica, primary!, Fenced: false), $"{name} rejoined as a replica of {primary}");
         var environment = next.Apply(_file);
         var (server, _) = await CreateServerAsync(create: false, cancellationToken, environment);
@@ -51,7 +51,7 @@ public sealed partial class LocalTopology
             return refusal with { Duration = clock.Elapsed };
         }
 
-        var shape = LiveShape.Of(_file, _state);
+        var shape = CurrentShape;
         var live = shape.Nodes[name];
         var source = primary!;
         if (!live.Fenced && live.Role == NodeRole.Replica && live.Source is { } recorded && recorded != primary)
@@ -68,7 +68,9 @@ public sealed partial class LocalTopology
         try
         {
             await server.DiscardAsync(node, cancellationToken);
-            await KillServersInAsync(_state.NodeDir(node), cancellationToken);
+            // A server whose data directory was deleted under it keeps running (and holding its
+            // port) with nothing a pid file could tell; it still works in the deleted directory.
+            await StopServersInAsync(_state.NodeDir(node), Libc.SigKill, cancellationToken);
             await RemoveNodeAsync(server, node, cancellationToken);
             SaveShape(next);
             await server.BootstrapReplicaAsync(node, environment.Node(source), cancellationToken);
@@ -104,23 +106,5 @@ public sealed partial class LocalTopology
         }
 
         return (primaries[0].Node.Name, credentials, null);
-    }
-
-    /// <summary>
-    /// A server whose data directory was deleted under it keeps running (and holding its port)
-    /// with nothing a pid file could tell; it still works in the deleted directory.
-    /// </summary>
-    private static async Task KillServersInAsync(string directory, CancellationToken cancellationToken)
-    {
-        foreach (var pid in ProcessTable.WorkingIn(directory))
-        {
-            Libc.Kill(pid, Libc.SigKill);
-        }
-
-        await Poll.UntilAsync(
-            () => Task.FromResult(ProcessTable.WorkingIn(directory).Count == 0),
-            TimeSpan.FromSeconds(30),
-            () => $"server processes in {directory} did not stop: {string.Join(", ", ProcessTable.WorkingIn(directory))}",
-            cancellationToken);
     }
 }

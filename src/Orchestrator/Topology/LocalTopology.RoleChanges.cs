@@ -17,7 +17,7 @@ public sealed partial class LocalTopology
     /// </summary>
     private LiveShape ShapeAfterPromotion(string oldPrimary, string newPrimary, bool fenceOldPrimary, string reason)
     {
-        var current = LiveShape.Of(_file, _state);
+        var current = CurrentShape;
         var nodes = new Dictionary<string, LiveNode>();
         foreach (var node in _file.Nodes)
         {
@@ -52,6 +52,9 @@ public sealed partial class LocalTopology
     /// </summary>
     private static EnvironmentDefinition WithoutSynchronousStandbys(EnvironmentDefinition environment) =>
         environment with { Nodes = environment.Nodes.Select(n => n with { Sync = false }).ToList() };
+
+    /// <summary>The recorded shape as this topology read it when created, else the file's.</summary>
+    private LiveShape CurrentShape => _live ?? LiveShape.FromFile(_file);
 
     private void SaveShape(LiveShape shape)
     {

@@ -161,21 +161,36 @@ public sealed partial class LocalTopology
         }
 
         _progress.Report(new ProgressEvent(_environment.Name, $"stopping {strays.Count} stray server process(es) in {_state.Root}: {string.Join(", ", strays)}", ProgressKind.Info));
-        foreach (var pid in strays)
+        await StopServersInAsync(_state.Root, Libc.SigTerm, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="signal"/> to every server process working in <paramref name="directory"/>
+    /// and waits until they are gone, killing whatever still runs after 10 s.
+    /// </summary>
+    private static async Task StopServersInAsync(string directory, int signal, CancellationToken cancellationToken)
+    {
+        foreach (var pid in ProcessTable.WorkingIn(directory))
         {
-            Libc.Kill(pid, Libc.SigTerm);
+            Libc.Kill(pid, signal);
         }
 
         try
         {
-            await Poll.UntilAsync(() => Task.FromResult(ProcessTable.WorkingIn(_state.Root).Count == 0), TimeSpan.FromSeconds(10), () => "stray processes did not stop", cancellationToken);
+            await Poll.UntilAsync(() => Task.FromResult(ProcessTable.WorkingIn(directory).Count == 0), TimeSpan.FromSeconds(10), () => "server processes did not stop", cancellationToken);
         }
         catch (LocalProviderException)
         {
-            foreach (var pid in ProcessTable.WorkingIn(_state.Root))
+            foreach (var pid in ProcessTable.WorkingIn(directory))
             {
                 Libc.Kill(pid, Libc.SigKill);
             }
+
+            await Poll.UntilAsync(
+                () => Task.FromResult(ProcessTable.WorkingIn(directory).Count == 0),
+                TimeSpan.FromSeconds(30),
+                () => $"server processes in {directory} did not stop: {string.Join(", ", ProcessTable.WorkingIn(directory))}",
+                cancellationToken);
         }
     }
 

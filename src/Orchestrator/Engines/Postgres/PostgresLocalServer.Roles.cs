@@ -78,7 +78,7 @@ internal sealed partial class PostgresLocalServer
     {
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
-            await WriteOwnedAsync(Passfile(replica), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+            await WriteReplicationPassfileAsync(replica, source, cancellationToken);
             await CreateSlotAsync(replica, source, cancellationToken);
             await ReloadConfigAsync(replica, cancellationToken);
         });
@@ -153,12 +153,12 @@ internal sealed partial class PostgresLocalServer
         var what = output.Contains("no rewind required", StringComparison.OrdinalIgnoreCase)
             ? "pg_rewind: no rewind required"
             : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
-        await WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        await WriteReplicationPassfileAsync(node, source, cancellationToken);
         await CreateSlotAsync(node, source, cancellationToken);
-        await WriteConfigAsync(node, cancellationToken);
-        await WriteOwnedAsync(Path.Combine(data, "standby.signal"), "", cancellationToken);
         File.Delete(Path.Combine(data, "backup_label.old"));
-        await StartServerAsync(node, $"start as a standby of {source.Name}", [], cancellationToken);
+
+        // The node is a replica in this server's shape: the start writes its standby.signal.
+        await StartAsync(node, cancellationToken);
         return what;
     }
 

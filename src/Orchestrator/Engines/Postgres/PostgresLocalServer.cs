@@ -77,7 +77,7 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
     public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
         var nodeDir = await PrepareNodeDirAsync(node, cancellationToken);
-        await WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        await WriteReplicationPassfileAsync(node, source, cancellationToken);
         await CreateSlotAsync(node, source, cancellationToken);
         await context.Progress.StepAsync(node.Name, $"pg_basebackup from {source.Name}", () => Run(
             new ProcessSpec(Binaries.Path("pg_basebackup"), [
@@ -332,6 +332,10 @@ internal sealed partial class PostgresLocalServer(PostgresEngine engine, LocalCo
         await session.ExecuteAsync("SET synchronous_commit = local", cancellationToken: cancellationToken);
         return session;
     }
+
+    /// <summary>The pgpass file the node's walreceiver reads to log in to <paramref name="source"/>.</summary>
+    private Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>
+        WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
 
     private string Passfile(NodeDefinition node) => Path.Combine(context.State.NodeDir(node), "pgpass");
 
