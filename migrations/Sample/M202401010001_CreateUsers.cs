@@ -1,4 +1,4 @@
-using Orchestrator.Migrations;
+using FluentMigrator;
 
 namespace Sample;
 

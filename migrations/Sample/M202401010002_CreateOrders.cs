@@ -1,5 +1,5 @@
 using System.Data;
-using Orchestrator.Migrations;
+using FluentMigrator;
 
 namespace Sample;
 

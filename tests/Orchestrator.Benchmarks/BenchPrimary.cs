@@ -62,6 +62,16 @@ internal sealed class BenchPrimary : IAsyncDisposable
         return file;
     }
 
+    /// <summary>An ADO.NET connection string to <paramref name="database"/> on the primary, for FluentMigrator's own runner.</summary>
+    public string ConnectionString(string database)
+    {
+        var node = Environment.Primary;
+        var credentials = Credentials;
+        return Environment.Engine == EngineKind.Postgres
+            ? $"Host={node.Host};Port={node.Port};Username={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false"
+            : $"Server={node.Host};Port={node.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=None";
+    }
+
     public async Task CreateDatabaseAsync(string database)
     {
         await using var session = await Engine.ConnectAsync(Engine.AdminTarget(Environment.Primary, Credentials, null), CancellationToken.None);

@@ -1,21 +1,22 @@
 using System.Text;
+using Orchestrator.Migrations.Loading;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Benchmarks;
 
-/// <summary>Writes and builds a migrations project of N migrations, each a table, an index and a row.</summary>
+/// <summary>Writes and builds a FluentMigrator project of N migrations, each a table, an index and a row.</summary>
 internal static class GeneratedMigrations
 {
-    public static async Task<string> BuildAsync(string repositoryRoot, string directory, int count)
+    public static async Task<string> BuildAsync(string directory, int count)
     {
         Directory.CreateDirectory(directory);
         await File.WriteAllTextAsync(Path.Combine(directory, "BenchMigrations.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
-              <ItemGroup><ProjectReference Include="{Path.Combine(repositoryRoot, "src", "Orchestrator", "Orchestrator.csproj")}" /></ItemGroup>
+              <ItemGroup><PackageReference Include="FluentMigrator" Version="{MigrationAssemblyLoader.ToolFluentMigratorVersion.ToString(3)}" /></ItemGroup>
             </Project>
             """);
-        var source = new StringBuilder("using Orchestrator.Migrations;\nnamespace Bench;\n");
+        var source = new StringBuilder("using FluentMigrator;\nnamespace Bench;\n");
         source.AppendLine("""
             public abstract class TableWithIndexAndRow(int n) : Migration
             {

@@ -2,72 +2,80 @@ using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
-using Orchestrator.Migrations.Loading;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Benchmarks;
 
 /// <summary>
-/// `orchestrator migrate` of N generated migrations (a table, an index and a row each) on a
-/// local primary, against the same SQL run by the engine's own client in one session.
+/// `orchestrator migrate` of N generated FluentMigrator migrations (a table, an index and a row
+/// each) on a local primary, against the same SQL run by the engine's own client in one session,
+/// and against FluentMigrator's own runner as a process, each on a fresh database.
 /// </summary>
 internal static class MigrationsBenchmark
 {
-    public static async Task<(TimeSpan Tool, TimeSpan Client)> RunAsync(string repositoryRoot, EngineKind engine, string assembly, int rounds)
+    public sealed record Result(TimeSpan Tool, TimeSpan Client, TimeSpan FluentMigrator);
+
+    public static async Task<Result> RunAsync(string repositoryRoot, EngineKind engine, string assembly, int rounds, bool withFluentMigrator = true)
     {
         await using var primary = await BenchPrimary.StartAsync(engine);
         var script = Path.Combine(primary.Directory, "migrations.sql");
         await File.WriteAllTextAsync(script, await ScriptAsync(primary, assembly));
-        // The command users run (./orchestrator): the published build, else the plain Release build.
-        var published = Path.Combine(repositoryRoot, "artifacts", "cli", "Orchestrator.Cli.dll");
-        var cli = File.Exists(published) ? published : Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", "Release", "net10.0", "Orchestrator.Cli.dll");
+        var cli = Built(repositoryRoot, "src", "Orchestrator.Cli");
+        var host = Built(repositoryRoot, "tests", "Orchestrator.FluentMigratorHost");
 
         var tool = new List<TimeSpan>();
         var client = new List<TimeSpan>();
+        var fluentMigrator = new List<TimeSpan>();
+        var sides = new List<(Func<string, Task> Run, List<TimeSpan> Times)>
+        {
+            (async database =>
+            {
+                var environment = await primary.EnvironmentForAsync(database, assembly);
+                await ProcessRunner.RunCheckedAsync(new ProcessSpec("dotnet", [cli, "migrate", "-e", environment, "--state-dir", primary.StateDir]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None);
+            }, tool),
+            (database => RunClientAsync(primary, database, script), client),
+        };
+        if (withFluentMigrator)
+        {
+            sides.Add((database => ProcessRunner.RunCheckedAsync(
+                new ProcessSpec("dotnet", [host, primary.Environment.Engine.ToText(), primary.ConnectionString(database), assembly]) { Timeout = TimeSpan.FromMinutes(30) },
+                CancellationToken.None), fluentMigrator));
+        }
+
         for (var round = 0; round < rounds; round++)
         {
-            // Alternate which side goes first, so neither always inherits the other's background flushing.
-            async Task Tool()
+            // Rotate which side goes first, so none always inherits another's background flushing.
+            for (var i = 0; i < sides.Count; i++)
             {
-                var toolDatabase = $"bench_tool_{round}";
-                await primary.CreateDatabaseAsync(toolDatabase);
-                var environment = await primary.EnvironmentForAsync(toolDatabase, assembly);
+                var (run, times) = sides[(round + i) % sides.Count];
+                var database = $"bench_{round}_{(round + i) % sides.Count}";
+                await primary.CreateDatabaseAsync(database);
                 var clock = Stopwatch.StartNew();
-                await ProcessRunner.RunCheckedAsync(new ProcessSpec("dotnet", [cli, "migrate", "-e", environment, "--state-dir", primary.StateDir]), CancellationToken.None);
-                tool.Add(clock.Elapsed);
-            }
-
-            async Task Client()
-            {
-                var clientDatabase = $"bench_client_{round}";
-                await primary.CreateDatabaseAsync(clientDatabase);
-                var clock = Stopwatch.StartNew();
-                await RunClientAsync(primary, clientDatabase, script);
-                client.Add(clock.Elapsed);
-            }
-
-            if (round % 2 == 0)
-            {
-                await Tool();
-                await Client();
-            }
-            else
-            {
-                await Client();
-                await Tool();
+                await run(database);
+                times.Add(clock.Elapsed);
             }
         }
 
-        return (tool.Order().ElementAt(rounds / 2), client.Order().ElementAt(rounds / 2));
+        return new Result(Median(tool), Median(client), withFluentMigrator ? Median(fluentMigrator) : TimeSpan.Zero);
     }
 
-    /// <summary>The very statements the migrations generate, one per line, for the engine's client.</summary>
+    /// <summary>The command users run (./orchestrator): the published build, else the plain Release build.</summary>
+    private static string Built(string root, string folder, string project)
+    {
+        var published = Path.Combine(root, "artifacts", "cli", $"{project}.dll");
+        return project == "Orchestrator.Cli" && File.Exists(published) ? published : Path.Combine(root, folder, project, "bin", "Release", "net10.0", $"{project}.dll");
+    }
+
+    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+
+    /// <summary>The very statements the migrations generate for this engine, one per line, for its client.</summary>
     private static async Task<string> ScriptAsync(BenchPrimary primary, string assembly)
     {
-        var migrations = MigrationCatalog.Load(System.Reflection.Assembly.LoadFrom(assembly), []);
-        var generator = primary.Engine.SqlGenerator;
-        await Task.CompletedTask;
-        return string.Join('\n', migrations.SelectMany(m => m.Up).SelectMany(generator.Generate).Select(s => s + ";")) + "\n";
+        await primary.CreateDatabaseAsync("bench_script");
+        var environment = EnvironmentLoader.LoadOrThrow(await primary.EnvironmentForAsync("bench_script", assembly));
+        await using var target = await MigrationTarget.OpenAsync(environment, primary.StateDir, Topology.SilentProgress.Instance, CancellationToken.None);
+        var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
+        return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
     }
 
     private static async Task RunClientAsync(BenchPrimary primary, string database, string script)

@@ -1,4 +1,4 @@
-using Orchestrator.Migrations;
+using FluentMigrator;
 
 namespace Orchestrator.TestMigrations;
 
@@ -17,35 +17,28 @@ public sealed class DuplicateB : AutoReversingMigration
 }
 
 [Migration(6001, "Create a table")]
-[Tags("no-down")]
+[Tags("forward-only")]
 public sealed class CreateIrreversible : AutoReversingMigration
 {
     public override void Up() => Create.Table("irreversible").WithColumn("id").AsInt32();
 }
 
-[Migration(6002, "No Down")]
-[Tags("no-down")]
-public sealed class FillWithoutDown : Migration
+[Migration(6002, "Fill it, forward only")]
+[Tags("forward-only")]
+public sealed class FillForwardOnly : ForwardOnlyMigration
 {
     public override void Up() => Insert.IntoTable("irreversible").Row(new { id = 1 });
 }
 
-[Migration(6101, "Raw SQL cannot reverse itself")]
+[Migration(6101, "Changing a column cannot reverse itself")]
 [Tags("auto-irreversible")]
-public sealed class AutoWithSql : AutoReversingMigration
+public sealed class AutoAlterColumn : AutoReversingMigration
 {
     public override void Up()
     {
-        Create.Table("auto_sql").WithColumn("id").AsInt32();
-        Execute.Sql("INSERT INTO auto_sql VALUES (1)");
+        Create.Table("auto_alter").WithColumn("id").AsInt32().Nullable();
+        Alter.Table("auto_alter").AlterColumn("id").AsInt64().Nullable();
     }
-}
-
-[Migration(7001, "An identifier with a quote")]
-[Tags("bad-identifier")]
-public sealed class QuotedIdentifier : AutoReversingMigration
-{
-    public override void Up() => Create.Table("bad\"name").WithColumn("id").AsInt32();
 }
 
 [Migration(7002, "An identifier longer than any engine allows")]
@@ -53,4 +46,15 @@ public sealed class QuotedIdentifier : AutoReversingMigration
 public sealed class LongIdentifier : AutoReversingMigration
 {
     public override void Up() => Create.Table(new string('t', 70)).WithColumn("id").AsInt32();
+}
+
+[Migration(7101, "Up() throws")]
+[Tags("throwing")]
+public sealed class ThrowingMigration : Migration
+{
+    public override void Up() => throw new InvalidOperationException("the migration's own code failed");
+
+    public override void Down()
+    {
+    }
 }

@@ -1,4 +1,5 @@
-using Orchestrator.Migrations;
+using FluentMigrator;
+using FluentMigrator.Postgres;
 
 namespace Orchestrator.TestMigrations;
 
@@ -17,8 +18,8 @@ public sealed class IndexThingsConcurrently : AutoReversingMigration
 {
     public override void Up()
     {
-        IfDatabase("postgres").Create.Index("ix_things_label").OnTable("things").OnColumn("label").Concurrently();
-        IfDatabase("mariadb").Create.Index("ix_things_label").OnTable("things").OnColumn("label");
+        IfDatabase("PostgreSQL").Create.Index("ix_things_label").OnTable("things").OnColumn("label").Ascending().WithOptions().AsConcurrently();
+        IfDatabase("MySql").Create.Index("ix_things_label").OnTable("things").OnColumn("label");
     }
 }
 
@@ -26,5 +27,5 @@ public sealed class IndexThingsConcurrently : AutoReversingMigration
 [Tags("concurrently-in-transaction")]
 public sealed class IndexConcurrentlyInTransaction : AutoReversingMigration
 {
-    public override void Up() => Create.Index("ix_bad").OnTable("things").OnColumn("label").Concurrently();
+    public override void Up() => Create.Index("ix_bad").OnTable("things").OnColumn("label").Ascending().WithOptions().AsConcurrently();
 }

@@ -1,4 +1,4 @@
-using Orchestrator.Migrations;
+using FluentMigrator;
 
 namespace Orchestrator.TestMigrations;
 
@@ -16,7 +16,7 @@ public sealed class BreakHalfway : Migration
 {
     public override void Up()
     {
-        Create.Table("half_done").WithColumn("id").AsInt32();
+        Create.Table("half_done").WithColumn("id").AsInt32().Nullable();
         Insert.IntoTable("gadgets").Row(new { id = 1 });
         Execute.Sql("INSERT INTO no_such_table VALUES (1)");
     }

@@ -20,9 +20,9 @@ internal static class HistoryCommand
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                var plan = await target.Runner.PlanAsync(target.Migrations, null, cancellationToken);
+                var plan = await target.Runner.PlanAsync(target.Project, null, cancellationToken);
                 var changed = plan.ChangedSinceApplied.Select(m => m.Version).ToHashSet();
-                var known = target.Migrations.ToDictionary(m => m.Version);
+                var known = target.Project.Migrations.ToDictionary(m => m.Version);
                 var table = new Table().Border(TableBorder.Rounded)
                     .Title($"{env.Name}: database '{env.Database}' on {target.Node.Name}")
                     .AddColumns("version", "description", "applied on (UTC)", "duration", "SQL since applied", "applied from");

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -16,20 +16,26 @@ internal static class MigrateCommand
         {
             Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied, or when a pending one is risky on a replicated primary (see 'plan').",
         };
+        var allowBreaking = new Option<bool>("--allow-breaking-changes")
+        {
+            Description = "Apply migrations marked as breaking changes ([Migration(..., BreakingChange = true)]), which are refused otherwise, as FluentMigrator's runner does.",
+        };
         var command = new Command(
             "migrate",
-            "Apply pending migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows). " +
-            "Concurrent runs wait for each other.")
+            "Apply pending FluentMigrator migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows), " +
+            "with the maintenance and profile migrations at their stages, and wait until every replica has replayed each one. Concurrent runs wait for each other.")
         {
             environment,
             stateDir,
             to,
             strict,
+            allowBreaking,
         };
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                var outcome = await target.Runner.MigrateAsync(target.Migrations, parse.GetValue(to), parse.GetValue(strict), cancellationToken);
+                var options = new MigrateOptions { To = parse.GetValue(to), Strict = parse.GetValue(strict), AllowBreakingChanges = parse.GetValue(allowBreaking) };
+                var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);
                 if (outcome.Ran.Count == 0)
                 {
                     console.MarkupLineInterpolated($"[green]Database '{env.Database}' on {target.Node.Name} is up to date; nothing was applied.[/]");

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Orchestrator.Migrations;
-using Orchestrator.Topology;
+using FluentMigrator;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Migrations.Translation;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -13,7 +14,10 @@ internal static class PlanCommand
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
         var to = CommonOptions.To("Plan only up to this version (inclusive).");
-        var command = new Command("plan", "Show the migrations that 'migrate' would apply on the primary, with their SQL, and which are out of order. Nothing is executed.")
+        var command = new Command(
+            "plan",
+            "Show the migrations that 'migrate' would apply on the primary, with their SQL as FluentMigrator's generator writes it for this database, " +
+            "which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
         {
             environment,
             stateDir,
@@ -22,23 +26,50 @@ internal static class PlanCommand
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                var plan = await target.Runner.PlanAsync(target.Migrations, parse.GetValue(to), cancellationToken);
-                console.MarkupLineInterpolated($"Plan for [bold]{env.Name}[/] on {target.Node.Name} ({target.Node.Endpoint}), database '{env.Database}': {plan.Applied.Count} applied, {plan.Steps.Count} pending.");
+                var plan = await target.Runner.PlanAsync(target.Project, parse.GetValue(to), cancellationToken);
+                console.MarkupLineInterpolated(
+                    $"Plan for [bold]{env.Name}[/] on {target.Node.Name} ({target.Node.Endpoint}), database '{env.Database}', migrations {target.Project.AssemblyName}: {plan.Applied.Count} applied, {plan.Steps.Count} pending.");
                 foreach (var step in plan.Steps)
                 {
-                    var order = step.OutOfOrder ? " [yellow](out of order: older than the newest applied version)[/]" : "";
-                    var transaction = step.Migration.TransactionBehavior == TransactionBehavior.None ? " [grey](no transaction)[/]" : "";
-                    console.MarkupLineInterpolated($"\n[bold]{step.Migration.Version}[/] {step.Migration.Type.Name}: {step.Migration.Description}");
-                    console.Markup(order + transaction + (order.Length + transaction.Length > 0 ? "\n" : ""));
-                    foreach (var statement in step.Statements)
+                    var marks = new List<string>();
+                    if (step.OutOfOrder)
                     {
-                        console.WriteLine($"    {statement};");
+                        marks.Add("[yellow]out of order: older than the newest applied version[/]");
                     }
+
+                    if (step.Migration.IsBreakingChange)
+                    {
+                        marks.Add("[red]breaking change: migrate needs --allow-breaking-changes[/]");
+                    }
+
+                    if (step.Migration.TransactionBehavior == TransactionBehavior.None)
+                    {
+                        marks.Add("[grey]no transaction[/]");
+                    }
+
+                    console.MarkupLineInterpolated($"\n[bold]{step.Migration.Version}[/] {step.Migration.Type.Name}: {step.Migration.Description}");
+                    if (marks.Count > 0)
+                    {
+                        console.MarkupLine("  " + string.Join("; ", marks));
+                    }
+
+                    PrintSteps(console, step.Steps);
+                }
+
+                foreach (var recurring in plan.Recurring)
+                {
+                    console.MarkupLineInterpolated($"\n[bold]{recurring.Migration.Name}[/] [grey](runs with every migrate; never recorded)[/]");
+                    PrintSteps(console, recurring.Steps);
                 }
 
                 foreach (var warning in plan.Warnings)
                 {
                     console.MarkupLineInterpolated($"[yellow]warning:[/] {warning.Migration.Name}: {warning.Problem}.\n         safer: {warning.SaferForm}");
+                }
+
+                foreach (var (migration, name) in plan.UnknownDatabaseNames)
+                {
+                    console.MarkupLineInterpolated($"[yellow]warning:[/] {migration.Name}: IfDatabase(\"{name}\") matches no database FluentMigrator knows, so its expressions never run anywhere");
                 }
 
                 foreach (var changed in plan.ChangedSinceApplied)
@@ -50,5 +81,18 @@ internal static class PlanCommand
                 return ExitCodes.Ok;
             }));
         return command;
+    }
+
+    private static void PrintSteps(IAnsiConsole console, IReadOnlyList<MigrationStep> steps)
+    {
+        if (steps.Count == 0)
+        {
+            console.MarkupLine("    [grey](no statements for this database)[/]");
+        }
+
+        foreach (var step in steps)
+        {
+            console.WriteLine(step is SqlStep ? $"    {step.Text};" : $"    {step.Text}");
+        }
     }
 }

@@ -24,7 +24,7 @@ internal static class RollbackCommand
             await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
                 var version = parse.GetValue(to)!.Value;
-                var outcome = await target.Runner.RollbackAsync(target.Migrations, version, cancellationToken);
+                var outcome = await target.Runner.RollbackAsync(target.Project, version, cancellationToken);
                 if (outcome.Ran.Count == 0)
                 {
                     console.MarkupLineInterpolated($"[green]Nothing to roll back: no applied migration is newer than {version}.[/]");

@@ -13,4 +13,8 @@ public sealed record BackupRequest(
     BackupKind Kind,
     string Directory,
     StateLayout? State,
-    ITopologyProgress Progress);
+    ITopologyProgress Progress)
+{
+    /// <summary>Where the environment's migrations record versions, for the schema version in the manifest.</summary>
+    public Migrations.VersionTable VersionTable { get; init; } = Migrations.VersionTable.Default;
+}

@@ -32,7 +32,8 @@ public static class BackupRunner
         var completed = false;
         try
         {
-            var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress), cancellationToken);
+            var versionTable = await Migrations.MigrationProject.VersionTableOfAsync(environment, cancellationToken);
+            var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable }, cancellationToken);
             IReadOnlyList<BackupFileEntry> files = [];
             await progress.StepAsync(node.Name, "SHA-256 of every backup file", async () => files = await BackupFiles.DescribeAsync(directory, cancellationToken));
             var manifest = new BackupManifest

@@ -66,7 +66,7 @@ public static class Rehearsal
                 {
                     restored = await engine.Backups.ChecksumAsync(database, cancellationToken);
                     await using var session = await engine.ConnectAsync(database, cancellationToken);
-                    version = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
+                    version = await engine.MigrationStore(await MigrationProject.VersionTableOfAsync(environment, cancellationToken)).SchemaVersionAsync(session, cancellationToken);
                 });
                 return (version, Compare(manifest.Tables, restored));
             });
@@ -78,7 +78,7 @@ public static class Rehearsal
                 (applied, finalVersion) = await Step("apply pending migrations", async () =>
                 {
                     await using var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, progress, cancellationToken);
-                    var outcome = await target.Runner.MigrateAsync(target.Migrations, null, strict: false, cancellationToken);
+                    var outcome = await target.Runner.MigrateAsync(target.Project, new MigrateOptions(), cancellationToken);
                     var ran = outcome.Ran.Select(r => r.Step.Migration.Version).ToList();
                     return ((IReadOnlyList<long>)ran, ran.Count > 0 ? ran[^1] : restoredVersion);
                 });

@@ -1,14 +1,18 @@
 namespace Orchestrator.Data;
 
 /// <summary>
-/// The small connection interface every engine implements (Npgsql for PostgreSQL, MariaDB
-/// Connector/C for MariaDB). SQL text is engine-specific; values are always passed as
+/// The small connection interface every engine implements (Npgsql for PostgreSQL,
+/// MySqlConnector for MariaDB). SQL text is engine-specific; values are always passed as
 /// parameters, in the engine's own placeholder syntax ($1 on PostgreSQL, ? on MariaDB).
 /// A session is used by one caller at a time.
 /// </summary>
 public interface IDbSession : IAsyncDisposable
 {
+    /// <summary>The server's version as a person reads it (MariaDB's wire prefix removed).</summary>
     string ServerVersion { get; }
+
+    /// <summary>The open ADO.NET connection, for code that needs one (FluentMigrator's Execute.WithConnection, schema questions).</summary>
+    System.Data.Common.DbConnection Connection { get; }
 
     Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 

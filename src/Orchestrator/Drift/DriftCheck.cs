@@ -1,6 +1,7 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Drift;
@@ -39,8 +40,9 @@ public static class DriftCheck
             primaries.Add(primary);
             if (againstMigrations && primary.Shape is not null)
             {
+                using var project = await MigrationProject.LoadAsync(environment, cancellationToken);
                 await using var session = await engine.ConnectAsync(engine.AdminTarget(primaryRead.Node ?? environment.Primary, credentials, environment.Database), cancellationToken);
-                var applied = await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken);
+                var applied = await engine.MigrationStore(project.VersionTable).ReadAppliedAsync(session, cancellationToken);
                 var baseline = await MigrationsBaseline.ReadAsync(environment, applied.Select(a => a.Version).ToList(), cancellationToken);
                 nodes.Add(baseline);
                 comparisons.Add(new DriftComparison(baseline.Name, primary.Name, SchemaComparer.Compare(baseline.Shape!, primary.Shape)));
@@ -68,7 +70,7 @@ public static class DriftCheck
         {
             var role = (await engine.ObserveAsync(node, credentials, cancellationToken)).Role;
             await using var session = await engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), cancellationToken);
-            var shape = await engine.SchemaReader.ReadAsync(session, cancellationToken);
+            var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);
             return (node, role, new NodeSchema(name, shape.Fingerprint(), shape, null));
         }
         catch (DatabaseException e)

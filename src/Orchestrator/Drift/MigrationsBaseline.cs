@@ -1,6 +1,7 @@
 using Orchestrator.Environments;
 using Orchestrator.Local;
 using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Drift;
@@ -24,13 +25,13 @@ public static class MigrationsBaseline
         var applied = appliedVersions.ToHashSet();
         await using (var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, SilentProgress.Instance, cancellationToken))
         {
-            await target.Runner.MigrateAsync(target.Migrations.Where(m => applied.Contains(m.Version)).ToList(), null, strict: false, cancellationToken);
+            await target.Runner.MigrateAsync(target.Project, new MigrateOptions { Only = m => applied.Contains(m.Version) }, cancellationToken);
         }
 
         var engine = EngineRegistry.For(scratch.Definition.Engine);
         var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
         await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database), cancellationToken);
-        var shape = await engine.SchemaReader.ReadAsync(session, cancellationToken);
+        var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);
         return new NodeSchema($"{environment.Name}/migrations (scratch)", shape.Fingerprint(), shape, null);
     }
 }

@@ -103,7 +103,7 @@ public static class EnvironmentLoader
 
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
             ?? (provider == ProviderKind.Local ? TlsMode.Disable : TlsMode.Prefer);
-        var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory);
+        var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
         var allowEntries = EnvironmentSections.ReadAllow(root, reader);
         var replicationSettings = EnvironmentSections.ReadReplication(root, reader);

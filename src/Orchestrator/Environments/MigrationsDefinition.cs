@@ -1,4 +1,20 @@
 namespace Orchestrator.Environments;
 
-/// <summary>Where the environment's migrations come from; paths are absolute after loading.</summary>
-public sealed record MigrationsDefinition(string? Project, string? Assembly, IReadOnlyList<string> Tags);
+/// <summary>
+/// Where the environment's FluentMigrator migrations come from, and how FluentMigrator selects
+/// and generates them; paths are absolute after loading.
+/// </summary>
+public sealed record MigrationsDefinition(string? Project, string? Assembly, IReadOnlyList<string> Tags)
+{
+    /// <summary>FluentMigrator's profile to apply (<c>[Profile("name")]</c> migrations), or none.</summary>
+    public string? Profile { get; init; }
+
+    /// <summary>Only migrations in this namespace (FluentMigrator's namespace filter), or all.</summary>
+    public string? Namespace { get; init; }
+
+    /// <summary>With <see cref="Namespace"/>: its nested namespaces too.</summary>
+    public bool NestedNamespaces { get; init; }
+
+    /// <summary>Which of FluentMigrator's generators turns expressions into SQL.</summary>
+    public MigrationDialect Dialect { get; init; }
+}

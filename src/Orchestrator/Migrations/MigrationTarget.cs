@@ -1,8 +1,8 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Local;
-using Orchestrator.Migrations.Loading;
 using Orchestrator.Migrations.Running;
+using Orchestrator.Migrations.Translation;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Migrations;
@@ -16,16 +16,16 @@ public sealed class MigrationTarget : IAsyncDisposable
     private readonly IDbSession _session;
     private readonly ReplicaWatch? _replicas;
 
-    private MigrationTarget(IReadOnlyList<MigrationInfo> migrations, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node)
+    private MigrationTarget(MigrationProject project, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node)
     {
-        Migrations = migrations;
+        Project = project;
         Runner = runner;
         _session = session;
         _replicas = replicas;
         Node = node;
     }
 
-    public IReadOnlyList<MigrationInfo> Migrations { get; }
+    public MigrationProject Project { get; }
 
     public MigrationRunner Runner { get; }
 
@@ -33,13 +33,27 @@ public sealed class MigrationTarget : IAsyncDisposable
 
     public static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var assembly = await MigrationAssemblyLoader.LoadAsync(environment, cancellationToken);
-        var migrations = MigrationCatalog.Load(assembly, environment.Migrations!.Tags);
+        var project = await MigrationProject.LoadAsync(environment, cancellationToken);
+        try
+        {
+            return await OpenAsync(environment, project, stateDir, progress, cancellationToken);
+        }
+        catch
+        {
+            project.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, MigrationProject project, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
         var primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
+        var syntax = MigrationSyntax.For(engine.MigrationDialect, environment.Migrations!.Dialect, session.Connection);
+        var store = engine.MigrationStore(project.VersionTable);
         var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";
         // A node a failover fenced is down on purpose until it is rejoined or rebuilt (and then cloned or rewound).
         var fenced = state is null ? [] : LiveShape.Load(state)?.FencedNodes.ToHashSet() ?? [];
@@ -53,15 +67,16 @@ public sealed class MigrationTarget : IAsyncDisposable
             ? new ReplicaWatch(
                 watched,
                 (node, token) => engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), token),
-                engine.MigrationStore,
+                store,
+                engine.Replay,
                 environment.Replication.ReplayTimeout)
             : null;
-        var runner = new MigrationRunner(session, engine.MigrationStore, engine.SqlGenerator, environment.Database, appliedFrom, progress)
+        var runner = new MigrationRunner(session, store, new MigrationTranslator(project, syntax, session.Connection), engine.Replay, environment.Database, appliedFrom, progress)
         {
             Replicas = replicas,
             Wait = environment.Replication.Wait,
         };
-        return new MigrationTarget(migrations, runner, session, replicas, primary);
+        return new MigrationTarget(project, runner, session, replicas, primary);
     }
 
     /// <summary>
@@ -92,5 +107,6 @@ public sealed class MigrationTarget : IAsyncDisposable
         }
 
         await _session.DisposeAsync();
+        Project.Dispose();
     }
 }

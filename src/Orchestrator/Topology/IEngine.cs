@@ -21,14 +21,17 @@ public interface IEngine
 
     ILocalServer CreateLocalServer(LocalContext context);
 
-    /// <summary>Turns migration expressions into this engine's SQL.</summary>
-    Migrations.Generation.SqlGenerator SqlGenerator { get; }
+    /// <summary>This engine's migration SQL: FluentMigrator's generator for it, statement splitting, catalog questions, lint.</summary>
+    Migrations.IMigrationDialect MigrationDialect { get; }
+
+    /// <summary>Replication positions: what a primary committed, and waiting for a replica to replay it.</summary>
+    IReplayPositions Replay { get; }
 
     /// <summary>Reads a database's structure from this engine's catalog, for drift detection.</summary>
     Drift.ISchemaReader SchemaReader { get; }
 
-    /// <summary>The version tables, migration lock and transaction control of this engine.</summary>
-    Migrations.Running.IMigrationStore MigrationStore { get; }
+    /// <summary>The version tables, migration lock and transaction control of this engine, for one version table.</summary>
+    Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table);
 
     /// <summary>Backups of this engine: taking, verifying and loading them.</summary>
     Backups.IBackupEngine Backups { get; }

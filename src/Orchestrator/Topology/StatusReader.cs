@@ -1,5 +1,7 @@
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
 
 namespace Orchestrator.Topology;
 
@@ -14,36 +16,31 @@ public static class StatusReader
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
+
+        // The migrations load (from a cached build) while the servers are asked.
+        var loading = MigrationProject.TryLoadAsync(environment, cancellationToken);
         var observations = await ObservedNode.ObserveAllAsync(environment.Nodes, engine, credentials, cancellationToken);
-
-        var primary = observations.FirstOrDefault(o => o.IsPrimary)?.Observation;
-        var rows = observations.Select(o => Row(environment, engine, o.Node, o.Observation, o.Error, primary)).ToList();
-        var (migrations, problem) = await SelectedMigrationsAsync(environment, cancellationToken);
-        rows = (await Task.WhenAll(rows.Select(row => WithVersionsAsync(environment, engine, credentials, row, migrations, cancellationToken)))).ToList();
-        return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows) { MigrationsProblem = problem };
-    }
-
-    private static async Task<(IReadOnlyList<Migrations.MigrationInfo>? Migrations, string? Problem)> SelectedMigrationsAsync(EnvironmentDefinition environment, CancellationToken cancellationToken)
-    {
-        if (environment.Migrations is null)
+        var (project, problem) = await loading;
+        using (project)
         {
-            return (null, null);
-        }
-
-        try
-        {
-            var assembly = await Migrations.Loading.MigrationAssemblyLoader.LoadAsync(environment, cancellationToken);
-            return (Migrations.MigrationCatalog.Load(assembly, environment.Migrations.Tags), null);
-        }
-        catch (Migrations.MigrationDefinitionException e)
-        {
-            return (null, e.Message);
+            var primary = observations.FirstOrDefault(o => o.IsPrimary)?.Observation;
+            var store = engine.MigrationStore(project?.VersionTable ?? VersionTable.Default);
+            var rows = await Task.WhenAll(observations
+                .Select(o => Row(environment, engine, o.Node, o.Observation, o.Error, primary))
+                .Select(row => WithVersionsAsync(environment, engine, store, credentials, row, project?.Migrations, cancellationToken)));
+            return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows) { MigrationsProblem = problem };
         }
     }
 
-    /// <summary>Adds the node's own view of the version table: what it has applied or replayed.</summary>
+    /// <summary>Adds the node's own view of the version table: what it has applied or replayed, and what migrate would still apply there.</summary>
     private static async Task<NodeStatus> WithVersionsAsync(
-        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, NodeStatus row, IReadOnlyList<Migrations.MigrationInfo>? migrations, CancellationToken cancellationToken)
+        EnvironmentDefinition environment,
+        IEngine engine,
+        IMigrationStore store,
+        EnvironmentCredentials credentials,
+        NodeStatus row,
+        IReadOnlyList<ProjectMigration>? migrations,
+        CancellationToken cancellationToken)
     {
         if (!row.Reachable)
         {
@@ -53,19 +50,18 @@ public static class StatusReader
         try
         {
             await using var session = await engine.ConnectAsync(engine.AdminTarget(environment.Node(row.Name), credentials, environment.Database), cancellationToken);
-            var applied = await engine.MigrationStore.ReadAppliedAsync(session, cancellationToken);
-            var versions = applied.Select(a => a.Version).ToHashSet();
+            var applied = await store.ReadAppliedAsync(session, cancellationToken);
             return row with
             {
                 SchemaVersion = applied.Count == 0 ? null : applied.Max(a => a.Version),
                 LastAppliedOn = applied.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
-                PendingMigrations = migrations?.Count(m => !versions.Contains(m.Version)),
+                PendingMigrations = migrations is null ? null : MigrationPlanner.SelectUp(migrations, applied, null).Count,
             };
         }
         catch (Data.DatabaseException)
         {
             // The application database does not exist on this node (yet): nothing applied.
-            return row with { PendingMigrations = migrations?.Count };
+            return row with { PendingMigrations = migrations is null ? null : MigrationPlanner.SelectUp(migrations, [], null).Count };
         }
     }
 

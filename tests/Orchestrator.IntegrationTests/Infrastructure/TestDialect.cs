@@ -1,8 +1,11 @@
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
-/// <summary>The few engine differences the shared tests need: quoting, error codes, DDL semantics, FluentMigrator's table.</summary>
+/// <summary>The few engine differences the shared tests need: quoting, schemas, error codes, DDL semantics, FluentMigrator's table.</summary>
 public sealed record TestDialect(
+    string Engine,
     string VersionsSql,
+    string VersionRowsSql,
+    Func<string, string, string> InSchema,
     Func<string, string> Quote,
     string NoSuchTableCode,
     bool TransactionalDdl,
@@ -10,7 +13,10 @@ public sealed record TestDialect(
     Func<long, string, string> FluentMigratorVersionRow)
 {
     public static TestDialect Postgres { get; } = new(
+        "postgres",
         """SELECT "Version" AS v FROM "VersionInfo" ORDER BY 1""",
+        """SELECT "Version" AS v, "Description" AS d FROM "VersionInfo" ORDER BY 1""",
+        (schema, table) => $"{schema}.{table}",
         identifier => $"\"{identifier}\"",
         "42P01",
         TransactionalDdl: true,
@@ -22,7 +28,10 @@ public sealed record TestDialect(
 
     /// <summary>FluentMigrator's MySQL layout, with an NVARCHAR description.</summary>
     public static TestDialect MariaDb { get; } = new(
+        "mariadb",
         "SELECT `Version` AS v FROM `VersionInfo` ORDER BY 1",
+        "SELECT `Version` AS v, `Description` AS d FROM `VersionInfo` ORDER BY 1",
+        (_, table) => table,
         identifier => $"`{identifier}`",
         "1146",
         TransactionalDdl: false,

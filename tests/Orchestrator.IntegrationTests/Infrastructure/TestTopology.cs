@@ -95,7 +95,11 @@ public sealed class TestTopology : IAsyncDisposable
     /// Writes another environment file for this topology's servers that targets
     /// <paramref name="database"/> and selects <paramref name="tags"/> of the given migrations.
     /// </summary>
-    public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags)
+    public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags) =>
+        WriteMigrationEnvironment(database, migrationsKey, migrationsPath, tags, []);
+
+    /// <summary>As above, with more keys of the migrations section, such as "profile: dev".</summary>
+    public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, IReadOnlyList<string> tags, IReadOnlyList<string> settings)
     {
         var lines = System.IO.File.ReadAllLines(File).ToList();
         lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
@@ -103,6 +107,7 @@ public sealed class TestTopology : IAsyncDisposable
         lines.Insert(4, "migrations:");
         lines.Insert(5, $"  {migrationsKey}: {migrationsPath}");
         lines.Insert(6, $"  tags: [{string.Join(", ", tags)}]");
+        lines.InsertRange(7, settings.Select(s => $"  {s}"));
         var path = Path.Combine(Directory, $"{database}.yaml");
         System.IO.File.WriteAllLines(path, lines);
         return path;
@@ -138,6 +143,16 @@ public sealed class TestTopology : IAsyncDisposable
             {{nodes}}
             """);
         return path;
+    }
+
+    /// <summary>An ADO.NET connection string to a node's database as the admin, for FluentMigrator's own runner.</summary>
+    public string ConnectionString(string node, string database)
+    {
+        var definition = Environment.Node(node);
+        var credentials = Credentials;
+        return Engine == EngineKind.Postgres
+            ? $"Host={definition.Host};Port={definition.Port};Username={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false"
+            : $"Server={definition.Host};Port={definition.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=None";
     }
 
     /// <summary>The operating-system process id of a node's running server, read from its pid file.</summary>

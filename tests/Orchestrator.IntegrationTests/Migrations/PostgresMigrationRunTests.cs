@@ -13,7 +13,7 @@ public sealed class PostgresMigrationRunTests(PostgresTopologyFixture fixture) :
         var (exitCode, output) = await Cli("migrate", env);
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("migration 4001 IndexConcurrentlyInTransaction: Create.Index(\"ix_bad\").OnTable(\"things\") uses CONCURRENTLY, which cannot run inside a transaction; declare it [Migration(4001, TransactionBehavior.None)]", output, StringComparison.Ordinal);
+        Assert.Contains("migration 4001 IndexConcurrentlyInTransaction: CREATE INDEX CONCURRENTLY cannot run inside a transaction; declare it [Migration(4001, TransactionBehavior.None)]", output, StringComparison.Ordinal);
         Assert.False(await TableExistsAsync(database, "VersionInfo"));
     }
 }

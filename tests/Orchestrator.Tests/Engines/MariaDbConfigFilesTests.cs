@@ -44,17 +44,12 @@ public sealed class MariaDbConfigFilesTests
         Assert.Equal("*0E8F21E4240F5AD5A07D088F9C93890D13D78A4E", NativePasswordHash.Compute("correct horse"));
     }
 
-    [Fact]
-    public void Placeholders_outside_quotes_bind_escaped_literals()
-    {
-        static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal);
-
-        var sql = MariaDbSql.Bind("SELECT '?', `a?b`, ? , ?, ?", ["it's", 42, null], Escape);
-
-        Assert.Equal("SELECT '?', `a?b`, 'it\\'s' , 42, NULL", sql);
-        Assert.Throws<ArgumentException>(() => MariaDbSql.Bind("SELECT ?", [], Escape));
-        Assert.Throws<ArgumentException>(() => MariaDbSql.Bind("SELECT 1", [1], Escape));
-    }
+    [Theory]
+    [InlineData("5.5.5-10.11.19-MariaDB-0+deb12u1-log", "10.11.19-MariaDB-0+deb12u1-log")]
+    [InlineData("10.11.19-MariaDB", "10.11.19-MariaDB")]
+    [InlineData("8.0.36", "8.0.36")]
+    public void The_wire_prefix_of_the_server_version_is_removed(string reported, string readable) =>
+        Assert.Equal(readable, MariaDbVersion.Parse(reported));
 
     [Fact]
     public void Gtid_distance_counts_transactions_per_domain()

@@ -145,7 +145,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         var sums = request.Progress.StepAsync(request.Node.Name, "row counts and checksums in the same snapshot", async () =>
         {
             checksums = await MariaDbChecksums.ComputeAsync(session, tables, cancellationToken);
-            schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
+            schemaVersion = await engine.MigrationStore(request.VersionTable).SchemaVersionAsync(session, cancellationToken);
             await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
         });
         await Task.WhenAll(dump, sums);
@@ -191,7 +191,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             {
                 await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
                 checksums = await MariaDbChecksums.ComputeAsync(session, await MariaDbChecksums.TablesAsync(session, cancellationToken), cancellationToken);
-                schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
+                schemaVersion = await engine.MigrationStore(request.VersionTable).SchemaVersionAsync(session, cancellationToken);
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
             await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --backup", () => ProcessRunner.RunCheckedAsync(

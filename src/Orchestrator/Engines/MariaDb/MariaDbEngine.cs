@@ -47,11 +47,13 @@ public sealed class MariaDbEngine : IEngine
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>
         new(null, GtidPosition.Distance(primary.Position, replica.Position));
 
-    public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new MariaDbSqlGenerator();
+    public Migrations.IMigrationDialect MigrationDialect { get; } = new MariaDbMigrationDialect();
+
+    public IReplayPositions Replay { get; } = new MariaDbReplayPositions();
 
     public Drift.ISchemaReader SchemaReader { get; } = new MariaDbSchemaReader();
 
-    public Migrations.Running.IMigrationStore MigrationStore { get; } = new MariaDbMigrationStore();
+    public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new MariaDbMigrationStore(table);
 
     public Backups.IBackupEngine Backups => new MariaDbBackups(this);
 

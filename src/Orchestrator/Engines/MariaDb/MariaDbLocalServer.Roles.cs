@@ -30,7 +30,7 @@ internal sealed partial class MariaDbLocalServer
     public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await LocalRootSessionAsync(replica, cancellationToken);
-        return await engine.MigrationStore.WaitForReplayAsync(session, position, timeout, cancellationToken);
+        return await engine.Replay.WaitForReplayAsync(session, position, timeout, cancellationToken);
     }
 
     /// <summary>
@@ -178,7 +178,7 @@ internal sealed partial class MariaDbLocalServer
             await session.ExecuteAsync("START SLAVE SQL_THREAD", cancellationToken: cancellationToken);
         }
 
-        if (!await engine.MigrationStore.WaitForReplayAsync(session, received, timeout, cancellationToken))
+        if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
         {
             throw new LocalProviderException($"replica '{replica.Name}' did not apply its relay log (received up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
         }

@@ -1,75 +1,196 @@
+using System.Data.Common;
+using System.Globalization;
+using MySqlConnector;
 using Orchestrator.Data;
-using Orchestrator.Engines.MariaDb.Native;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>
-/// <see cref="IDbSession"/> over MariaDB Connector/C. The library's calls block, so each runs
-/// on the thread pool, one at a time per connection. Parameters are ? placeholders.
+/// <see cref="IDbSession"/> over MySqlConnector: asynchronous, parameters bound by the driver as
+/// positional <c>?</c> placeholders, and a cancelled token stops the running statement (the
+/// driver sends KILL QUERY on a side connection).
 /// </summary>
 internal sealed class MariaDbSession : IDbSession
 {
-    private readonly MariaDbConnection _connection;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>The session variable a batch sets before each of its statements, to tell which one failed.</summary>
+    private const string StatementMarker = "@orchestrator_statement";
 
-    private MariaDbSession(MariaDbConnection connection) => _connection = connection;
+    private readonly MySqlConnection _connection;
 
-    public string ServerVersion => _connection.ServerVersion;
+    private MariaDbSession(MySqlConnection connection, string serverVersion)
+    {
+        _connection = connection;
+        ServerVersion = serverVersion;
+    }
 
-    public static async Task<MariaDbSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
-        new(await Task.Run(() => MariaDbConnection.Open(target, TimeSpan.FromSeconds(10)), cancellationToken));
+    public string ServerVersion { get; }
 
-    public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        (await RunAsync(sql, parameters, cancellationToken)).Affected;
+    public DbConnection Connection => _connection;
 
-    public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
-        (await RunAsync(sql, parameters, cancellationToken)).Rows;
+    public static async Task<MariaDbSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        var builder = new MySqlConnectionStringBuilder
+        {
+            UserID = target.User,
+            Password = target.Password?.Reveal() ?? "",
+            Database = target.Database ?? "",
+            CharacterSet = "utf8mb4",
+            ConnectionTimeout = 10,
+
+            // Statements run as long as they need; the caller's token is what interrupts them.
+            DefaultCommandTimeout = 0,
+            Pooling = false,
+            AutoEnlist = false,
+
+            // Batches set a session variable, and users' scripts may use their own.
+            AllowUserVariables = true,
+
+            // The runner controls transactions with SQL as well as through ADO.NET (MariaDB ends
+            // them implicitly at each schema change), so commands need not name one.
+            IgnoreCommandTransaction = true,
+            ConvertZeroDateTime = true,
+            SslMode = target.Socket is not null ? MySqlSslMode.None : target.Tls switch
+            {
+                TlsMode.Prefer => MySqlSslMode.Preferred,
+                TlsMode.Require => MySqlSslMode.Required,
+                TlsMode.VerifyFull => MySqlSslMode.VerifyFull,
+                _ => MySqlSslMode.None,
+            },
+        };
+        if (target.Socket is null)
+        {
+            builder.Server = target.Host;
+            builder.Port = (uint)target.Port;
+        }
+        else
+        {
+            builder.Server = target.Socket;
+            builder.ConnectionProtocol = MySqlConnectionProtocol.UnixSocket;
+        }
+
+        var connection = new MySqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            var session = new MariaDbSession(connection, MariaDbVersion.Parse(connection.ServerVersion));
+            if (target.Socket is null && target.Tls is TlsMode.Require or TlsMode.VerifyFull)
+            {
+                await session.EnsureEncryptedAsync(target, cancellationToken);
+            }
+
+            return session;
+        }
+        catch (MySqlException e)
+        {
+            await connection.DisposeAsync();
+            throw Translate(e, $"could not connect to {target}");
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (MySqlException e)
+        {
+            throw Translate(e, "statement failed");
+        }
+    }
+
+    public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await DbRow.ReadAllAsync(reader, cancellationToken);
+        }
+        catch (MySqlException e)
+        {
+            throw Translate(e, "query failed");
+        }
+    }
 
     /// <summary>
-    /// One multi-statement query, one round trip. The failing statement's position is exact
-    /// when each statement is a single SQL statement; callers with scripts run them one by one.
+    /// One multi-statement query, one round trip. Each statement is preceded by setting a session
+    /// variable to its position, so after a failure the server says which statement it stopped at
+    /// (the driver does not). A statement may itself hold several (a script): the server parses
+    /// those, trigger and procedure bodies included.
     /// </summary>
     public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken);
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        var text = new System.Text.StringBuilder();
+        var parameters = new List<object?>();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            // A newline before the delimiter ends a trailing "-- comment"; a statement that already ends with one gets none.
+            text.Append(CultureInfo.InvariantCulture, $"SET {StatementMarker} = {i};\n").Append(statements[i].Sql).Append(MariaDbSql.EndsWithDelimiter(statements[i].Sql) ? "\n" : "\n;\n");
+            parameters.AddRange(statements[i].Parameters ?? []);
+        }
+
+        await using var command = Command(text.ToString(), parameters);
         try
         {
-            await Task.Run(
-                () => _connection.Run(string.Join(";\n", statements.Select(s => s.Parameters is { Count: > 0 } p ? MariaDbSql.Bind(s.Sql, p, _connection.Escape) : s.Sql))),
-                cancellationToken);
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        finally
+        catch (MySqlException e)
         {
-            _gate.Release();
+            throw Translate(e, "statement failed", await FailedStatementAsync());
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private async Task<int?> FailedStatementAsync()
     {
-        await _gate.WaitAsync();
         try
         {
-            _connection.Dispose();
+            await using var command = new MySqlCommand($"SELECT {StatementMarker}", _connection);
+            return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
         }
-        finally
+        catch (MySqlException)
         {
-            _gate.Release();
-            _gate.Dispose();
+            return null;
         }
     }
 
-    private async Task<(IReadOnlyList<DbRow> Rows, long Affected)> RunAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken)
+    /// <summary>MySqlConnector refuses a server without TLS under Required, but the tool checks what was negotiated all the same.</summary>
+    private async Task EnsureEncryptedAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        var cipher = (await QueryAsync("SHOW SESSION STATUS LIKE 'Ssl_cipher'", cancellationToken: cancellationToken)).SingleOrDefault()?.GetString("Value");
+        if (string.IsNullOrEmpty(cipher))
         {
-            return await Task.Run(
-                () => _connection.Run(parameters is { Count: > 0 } ? MariaDbSql.Bind(sql, parameters, _connection.Escape) : sql),
-                cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
+            throw new DatabaseException(
+                $"could not connect to {target}: TLS is required (tls: {target.Tls.ToString().ToLowerInvariant()}) but the server did not encrypt the connection; is TLS enabled on it?", "2026");
         }
     }
+
+    private MySqlCommand Command(string sql, IReadOnlyList<object?>? parameters)
+    {
+        var command = new MySqlCommand(sql, _connection);
+        foreach (var value in parameters ?? [])
+        {
+            command.Parameters.Add(new MySqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    /// <summary>Keeps the server's error number (the driver's own for client-side failures, such as 1042 for an unreachable host).</summary>
+    private static DatabaseException Translate(MySqlException e, string context, int? statementIndex = null) =>
+        new($"{context}: {e.Message} (MariaDB error {e.Number})", e.Number.ToString(CultureInfo.InvariantCulture), e, statementIndex);
 }

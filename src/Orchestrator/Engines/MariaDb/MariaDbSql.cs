@@ -1,77 +1,69 @@
-using System.Globalization;
-using System.Text;
-
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>MariaDB quoting, and the binding of ? placeholders to literals escaped by the driver.</summary>
+/// <summary>MariaDB quoting, and reading where a statement ends, for the few places that need them.</summary>
 internal static class MariaDbSql
 {
     public static string Identifier(string name) => "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
 
     /// <summary>
-    /// Replaces each ? outside quotes and comments with the matching parameter as a literal;
-    /// strings go through <paramref name="escape"/> (mysql_real_escape_string).
+    /// True when the last thing in <paramref name="sql"/> outside quotes and comments is a
+    /// semicolon: appending another would make an empty statement, which MariaDB refuses in a
+    /// multi-statement query. Quotes may hold backslash escapes; "-- " and "#" comment to the end
+    /// of the line; /*! */ is code, not a comment.
     /// </summary>
-    public static string Bind(string sql, IReadOnlyList<object?> parameters, Func<string, string> escape)
+    public static bool EndsWithDelimiter(string sql)
     {
-        var output = new StringBuilder(sql.Length + 32);
-        var next = 0;
-        char? quote = null;
+        var last = '\0';
         for (var i = 0; i < sql.Length; i++)
         {
             var c = sql[i];
-            if (quote is not null)
+            var next = i + 1 < sql.Length ? sql[i + 1] : '\0';
+            if (c is '\'' or '"' or '`')
             {
-                output.Append(c);
-                if (c == '\\' && quote != '`' && i + 1 < sql.Length)
-                {
-                    output.Append(sql[++i]);
-                }
-                else if (c == quote)
-                {
-                    quote = null;
-                }
-
-                continue;
+                i = QuotedEnd(sql, i);
+                last = c;
             }
-
-            switch (c)
+            else if (c == '#' || (c == '-' && next == '-' && (i + 2 >= sql.Length || char.IsWhiteSpace(sql[i + 2]))))
             {
-                case '\'' or '"' or '`':
-                    quote = c;
-                    output.Append(c);
-                    break;
-                case '?':
-                    if (next >= parameters.Count)
-                    {
-                        throw new ArgumentException($"the statement has more ? placeholders than the {parameters.Count} parameters given", nameof(parameters));
-                    }
-
-                    output.Append(Literal(parameters[next++], escape));
-                    break;
-                default:
-                    output.Append(c);
-                    break;
+                var end = sql.IndexOf('\n', i);
+                i = end < 0 ? sql.Length : end;
+            }
+            else if (c == '/' && next == '*' && (i + 2 >= sql.Length || sql[i + 2] != '!'))
+            {
+                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 1;
+            }
+            else if (!char.IsWhiteSpace(c))
+            {
+                last = c;
             }
         }
 
-        if (next != parameters.Count)
-        {
-            throw new ArgumentException($"the statement has {next} ? placeholders but {parameters.Count} parameters were given", nameof(parameters));
-        }
-
-        return output.ToString();
+        return last == ';';
     }
 
-    private static string Literal(object? value, Func<string, string> escape) => value switch
+    private static int QuotedEnd(string sql, int start)
     {
-        null => "NULL",
-        bool b => b ? "1" : "0",
-        string s => "'" + escape(s) + "'",
-        byte[] bytes => "X'" + Convert.ToHexString(bytes) + "'",
-        DateTime d => "'" + d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "'",
-        sbyte or byte or short or ushort or int or uint or long or ulong => Convert.ToString(value, CultureInfo.InvariantCulture)!,
-        float or double or decimal => Convert.ToString(value, CultureInfo.InvariantCulture)!,
-        _ => "'" + escape(Convert.ToString(value, CultureInfo.InvariantCulture) ?? "") + "'",
-    };
+        var quote = sql[start];
+        for (var i = start + 1; i < sql.Length; i++)
+        {
+            if (sql[i] == '\\' && quote != '`')
+            {
+                i++;
+            }
+            else if (sql[i] == quote)
+            {
+                if (i + 1 < sql.Length && sql[i + 1] == quote)
+                {
+                    i++;
+                }
+                else
+                {
+                    return i;
+                }
+            }
+        }
+
+        return sql.Length;
+    }
 }

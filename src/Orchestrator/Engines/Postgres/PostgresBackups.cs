@@ -105,7 +105,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
         var checksums = request.Progress.StepAsync(request.Node.Name, "row counts and checksums in the same snapshot", async () =>
         {
             tables = await PostgresChecksums.ComputeAsync(session, snapshot, token => engine.ConnectAsync(target, token), cancellationToken);
-            schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
+            schemaVersion = await engine.MigrationStore(request.VersionTable).SchemaVersionAsync(session, cancellationToken);
         });
 
         // The snapshot's transaction stays open until pg_dump is done: its workers import it.
@@ -153,7 +153,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             {
                 var snapshot = await PostgresChecksums.BeginSnapshotAsync(session, null, cancellationToken);
                 tables = await PostgresChecksums.ComputeAsync(session, snapshot, token => engine.ConnectAsync(target, token), cancellationToken);
-                schemaVersion = await engine.MigrationStore.SchemaVersionAsync(session, cancellationToken);
+                schemaVersion = await engine.MigrationStore(request.VersionTable).SchemaVersionAsync(session, cancellationToken);
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
 

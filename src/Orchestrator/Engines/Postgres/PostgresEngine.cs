@@ -52,11 +52,13 @@ public sealed class PostgresEngine : IEngine
         return new ReplicationLag(Math.Max(0, behind), null);
     }
 
-    public Migrations.Generation.SqlGenerator SqlGenerator { get; } = new PostgresSqlGenerator();
+    public Migrations.IMigrationDialect MigrationDialect { get; } = new PostgresMigrationDialect();
+
+    public IReplayPositions Replay { get; } = new PostgresReplayPositions();
 
     public Drift.ISchemaReader SchemaReader { get; } = new PostgresSchemaReader();
 
-    public Migrations.Running.IMigrationStore MigrationStore { get; } = new PostgresMigrationStore();
+    public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new PostgresMigrationStore(table);
 
     public Backups.IBackupEngine Backups => new PostgresBackups(this);
 

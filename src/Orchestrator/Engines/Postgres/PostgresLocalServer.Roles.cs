@@ -27,7 +27,7 @@ internal sealed partial class PostgresLocalServer
     public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(engine.AdminTarget(replica, context.Credentials), cancellationToken);
-        return await engine.MigrationStore.WaitForReplayAsync(session, position, timeout, cancellationToken);
+        return await engine.Replay.WaitForReplayAsync(session, position, timeout, cancellationToken);
     }
 
     /// <summary>Waits until the standby has replayed all the WAL it received; returns that position.</summary>
@@ -37,7 +37,7 @@ internal sealed partial class PostgresLocalServer
         var received = (await session.QueryAsync(
             "SELECT coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), pg_last_wal_replay_lsn())::text AS lsn",
             cancellationToken: cancellationToken)).Single().GetString("lsn")!;
-        if (!await engine.MigrationStore.WaitForReplayAsync(session, received, timeout, cancellationToken))
+        if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
         {
             throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
         }

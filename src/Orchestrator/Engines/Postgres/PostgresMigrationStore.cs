@@ -1,16 +1,21 @@
 using Orchestrator.Data;
+using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 
 namespace Orchestrator.Engines.Postgres;
 
 /// <summary>
-/// FluentMigrator's "VersionInfo" (quoted, case-sensitive names, unique index "UC_Version", no
-/// primary key) in the search path's schema, the tool's history table, and an advisory lock.
-/// Advisory locks belong to one database, so one fixed key serves every database.
+/// FluentMigrator's version table (by default "public"."VersionInfo": quoted, case-sensitive
+/// names, unique index "UC_Version", no primary key), the tool's history table in the same schema,
+/// and an advisory lock. Advisory locks belong to one database, so one fixed key serves every database.
 /// </summary>
-internal sealed class PostgresMigrationStore : IMigrationStore
+internal sealed class PostgresMigrationStore(VersionTable table) : IMigrationStore
 {
     private const long LockKey = 0x4F52_4348_4D49_4752; // "ORCHMIGR"
+
+    private readonly string _schema = table.SchemaName ?? "public";
+
+    public VersionTable Table => table;
 
     public bool TransactionalDdl => true;
 
@@ -21,39 +26,46 @@ internal sealed class PostgresMigrationStore : IMigrationStore
     /// <summary>None needed: the batch's transaction start, now(), is the clock.</summary>
     public IReadOnlyList<SqlStatement> BatchPrologue => [];
 
-    public async Task EnsureTablesAsync(IDbSession session, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync("""CREATE TABLE IF NOT EXISTS "VersionInfo" ("Version" bigint NOT NULL, "AppliedOn" timestamp, "Description" varchar(1024))""", cancellationToken: cancellationToken);
-        await session.ExecuteAsync("""CREATE UNIQUE INDEX IF NOT EXISTS "UC_Version" ON "VersionInfo" ("Version")""", cancellationToken: cancellationToken);
-        await session.ExecuteAsync(
-            """CREATE TABLE IF NOT EXISTS orchestrator_history (version bigint PRIMARY KEY, checksum char(64) NOT NULL, duration_ms bigint NOT NULL, applied_from varchar(512) NOT NULL, applied_on timestamp NOT NULL)""",
+    private string Versions => $"{PostgresSql.Identifier(_schema)}.{PostgresSql.Identifier(table.TableName)}";
+
+    private string History => $"{PostgresSql.Identifier(_schema)}.{VersionTable.HistoryTableName}";
+
+    private string Version => PostgresSql.Identifier(table.ColumnName);
+
+    public Task EnsureHistoryTableAsync(IDbSession session, CancellationToken cancellationToken) =>
+        session.ExecuteAsync(
+            $"CREATE TABLE IF NOT EXISTS {History} (version bigint PRIMARY KEY, checksum char(64) NOT NULL, duration_ms bigint NOT NULL, applied_from varchar(512) NOT NULL, applied_on timestamp NOT NULL)",
             cancellationToken: cancellationToken);
-    }
 
     public async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IDbSession session, CancellationToken cancellationToken)
     {
         var tables = (await session.QueryAsync(
-            """SELECT to_regclass('"VersionInfo"') IS NOT NULL AS versions, to_regclass('orchestrator_history') IS NOT NULL AS history""",
-            cancellationToken: cancellationToken)).Single();
+            "SELECT to_regclass(format('%I.%I', $1::text, $2::text)) IS NOT NULL AS versions, to_regclass(format('%I.%I', $1::text, $3::text)) IS NOT NULL AS history",
+            [_schema, table.TableName, VersionTable.HistoryTableName],
+            cancellationToken)).Single();
         if (tables.GetBoolean("versions") != true)
         {
             return [];
         }
 
+        var appliedOn = PostgresSql.Identifier(table.AppliedOnColumnName);
+        var description = PostgresSql.Identifier(table.DescriptionColumnName);
         var sql = tables.GetBoolean("history") == true
-            ? """SELECT v."Version" AS version, v."AppliedOn" AS applied_on, v."Description" AS description, h.checksum, h.duration_ms, h.applied_from FROM "VersionInfo" v LEFT JOIN orchestrator_history h ON h.version = v."Version" ORDER BY v."Version" """
-            : """SELECT "Version" AS version, "AppliedOn" AS applied_on, "Description" AS description, NULL AS checksum, NULL::bigint AS duration_ms, NULL AS applied_from FROM "VersionInfo" ORDER BY "Version" """;
+            ? $"SELECT v.{Version} AS version, v.{appliedOn} AS applied_on, v.{description} AS description, h.checksum, h.duration_ms, h.applied_from FROM {Versions} v LEFT JOIN {History} h ON h.version = v.{Version} ORDER BY v.{Version}"
+            : $"SELECT {Version} AS version, {appliedOn} AS applied_on, {description} AS description, NULL AS checksum, NULL::bigint AS duration_ms, NULL AS applied_from FROM {Versions} ORDER BY {Version}";
         return (await session.QueryAsync(sql, cancellationToken: cancellationToken))
-            .Select(r => new AppliedMigration(r.GetInt64("version")!.Value, r["applied_on"] as DateTime?, r.GetString("description"), r.GetString("checksum"), r.GetInt64("duration_ms"), r.GetString("applied_from")))
+            .Select(r => new AppliedMigration(r.GetInt64("version")!.Value, r.GetDateTime("applied_on"), r.GetString("description"), r.GetString("checksum"), r.GetInt64("duration_ms"), r.GetString("applied_from")))
             .ToList();
     }
 
     public IReadOnlyList<SqlStatement> Record(AppliedMigration migration) =>
     [
-        new("""INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES ($1, now() AT TIME ZONE 'UTC', $2)""", [migration.Version, Truncate(migration.Description)]),
         new(
-            """
-            INSERT INTO orchestrator_history (version, checksum, duration_ms, applied_from, applied_on)
+            $"INSERT INTO {Versions} ({Version}, {PostgresSql.Identifier(table.AppliedOnColumnName)}, {PostgresSql.Identifier(table.DescriptionColumnName)}) VALUES ($1, now() AT TIME ZONE 'UTC', $2)",
+            [migration.Version, Truncate(migration.Description)]),
+        new(
+            $"""
+            INSERT INTO {History} (version, checksum, duration_ms, applied_from, applied_on)
             VALUES ($1, $2, COALESCE($3, (extract(epoch FROM clock_timestamp() - now()) * 1000)::bigint), $4, now() AT TIME ZONE 'UTC')
             ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = EXCLUDED.duration_ms, applied_from = EXCLUDED.applied_from, applied_on = EXCLUDED.applied_on
             """,
@@ -62,8 +74,8 @@ internal sealed class PostgresMigrationStore : IMigrationStore
 
     public IReadOnlyList<SqlStatement> Remove(long version) =>
     [
-        new("""DELETE FROM "VersionInfo" WHERE "Version" = $1""", [version]),
-        new("DELETE FROM orchestrator_history WHERE version = $1", [version]),
+        new($"DELETE FROM {Versions} WHERE {Version} = $1", [version]),
+        new($"DELETE FROM {History} WHERE version = $1", [version]),
     ];
 
     public async Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
@@ -85,35 +97,9 @@ internal sealed class PostgresMigrationStore : IMigrationStore
     public Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         session.ExecuteAsync("SELECT pg_advisory_unlock($1)", [LockKey], cancellationToken);
 
-    public async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
-        (await primary.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn", cancellationToken: cancellationToken)).Single().GetString("lsn")!;
-
-    /// <summary>PostgreSQL 15 has no server-side wait for replay, so this polls every millisecond or so.</summary>
-    public async Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var replayed = (await replica.QueryAsync("SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done", [position], cancellationToken)).Single().GetBoolean("done");
-            if (replayed == true)
-            {
-                return true;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(1, cancellationToken);
-        }
-    }
-
-    /// <summary>3D000: invalid_catalog_name, the database does not exist (yet).</summary>
-    public bool IsNotYetReplicated(DatabaseException error) => error.Code == "3D000";
-
     public async Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
-        (await session.QueryAsync("""SELECT 1 FROM "VersionInfo" WHERE "Version" = $1""", [version], cancellationToken)).Count == 1;
+        (await session.QueryAsync($"SELECT 1 FROM {Versions} WHERE {Version} = $1", [version], cancellationToken)).Count == 1;
 
+    /// <summary>FluentMigrator's description column holds 1024 characters.</summary>
     private static string? Truncate(string? description) => description is { Length: > 1024 } ? description[..1024] : description;
 }

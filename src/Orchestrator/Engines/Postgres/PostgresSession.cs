@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 using Orchestrator.Data;
 using Orchestrator.Environments;
@@ -12,6 +13,8 @@ internal sealed class PostgresSession : IDbSession
     private PostgresSession(NpgsqlConnection connection) => _connection = connection;
 
     public string ServerVersion => _connection.ServerVersion;
+
+    public DbConnection Connection => _connection;
 
     public static async Task<PostgresSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
@@ -73,19 +76,7 @@ internal sealed class PostgresSession : IDbSession
         try
         {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            var rows = new List<DbRow>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var values = new Dictionary<string, object?>(reader.FieldCount);
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    values[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                rows.Add(new DbRow(values));
-            }
-
-            return rows;
+            return await DbRow.ReadAllAsync(reader, cancellationToken);
         }
         catch (NpgsqlException e)
         {

@@ -6,7 +6,18 @@ namespace Orchestrator.Environments.Internal;
 /// <summary>Reads the optional sections of an environment file: migrations, credentials, access, replication, local.</summary>
 internal static class EnvironmentSections
 {
-    public static MigrationsDefinition? ReadMigrations(YamlMappingNode root, YamlReader reader, string baseDirectory)
+    /// <summary>The values of <c>migrations.dialect</c> each engine accepts; the first is the default.</summary>
+    private static readonly Dictionary<EngineKind, (string Name, MigrationDialect Dialect)[]> Dialects = new()
+    {
+        [EngineKind.Postgres] =
+        [
+            ("postgres15", MigrationDialect.Default), ("postgres11", MigrationDialect.Postgres11), ("postgres10", MigrationDialect.Postgres10),
+            ("postgres92", MigrationDialect.Postgres92), ("postgres", MigrationDialect.Postgres),
+        ],
+        [EngineKind.MariaDb] = [("mysql8", MigrationDialect.Default)],
+    };
+
+    public static MigrationsDefinition? ReadMigrations(YamlMappingNode root, YamlReader reader, string baseDirectory, EngineKind? engine)
     {
         if (YamlReader.Get(root, "migrations") is not { } node || reader.Mapping(node, "'migrations'") is not { } map)
         {
@@ -14,7 +25,7 @@ internal static class EnvironmentSections
         }
 
         const string Context = "'migrations'";
-        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags");
+        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect");
         var project = reader.String(map, "project", Context, required: false);
         var assembly = reader.String(map, "assembly", Context, required: false);
         if (project is not null && assembly is not null)
@@ -27,8 +38,42 @@ internal static class EnvironmentSections
         }
 
         var tags = reader.StringList(map, "tags", Context).Select(t => t.Value).ToList();
+        var nested = reader.Bool(map, "nested_namespaces", Context) ?? false;
+        var ns = reader.String(map, "namespace", Context, required: false);
+        if (nested && ns is null)
+        {
+            reader.Error(YamlReader.Get(map, "nested_namespaces")!, "'nested_namespaces' needs 'namespace' in 'migrations' (the namespace whose nested namespaces to include)");
+        }
+
         string? Absolute(string? p) => p is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, p));
-        return new MigrationsDefinition(Absolute(project), Absolute(assembly), tags);
+        return new MigrationsDefinition(Absolute(project), Absolute(assembly), tags)
+        {
+            Profile = reader.String(map, "profile", Context, required: false),
+            Namespace = ns,
+            NestedNamespaces = nested,
+            Dialect = ReadDialect(map, reader, engine),
+        };
+    }
+
+    private static MigrationDialect ReadDialect(YamlMappingNode map, YamlReader reader, EngineKind? engine)
+    {
+        if (reader.String(map, "dialect", "'migrations'", required: false) is not { } text || engine is null)
+        {
+            return MigrationDialect.Default;
+        }
+
+        var accepted = Dialects[engine.Value];
+        foreach (var (name, dialect) in accepted)
+        {
+            if (name == text)
+            {
+                return dialect;
+            }
+        }
+
+        var hint = Names.ClosestMatch(text, accepted.Select(a => a.Name)) is { } guess ? $"did you mean '{guess}'? " : "";
+        reader.Error(YamlReader.Get(map, "dialect")!, $"unknown dialect '{text}' for engine {engine.Value.ToText()} ({hint}expected one of: {string.Join(", ", accepted.Select(a => a.Name))})");
+        return MigrationDialect.Default;
     }
 
     public static (Credential? Admin, Credential? Replication) ReadCredentials(

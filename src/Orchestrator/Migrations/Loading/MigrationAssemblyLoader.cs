@@ -1,82 +1,93 @@
 using System.Reflection;
-using System.Text.Json;
-using System.Runtime.Loader;
 using Orchestrator.Environments;
-using Orchestrator.Processes;
 
 namespace Orchestrator.Migrations.Loading;
 
 /// <summary>
-/// Loads the migrations an environment names: a built assembly, or a project that is built
-/// first with <c>dotnet build</c>. The migrations share this tool's Orchestrator assembly.
+/// Loads the FluentMigrator migrations an environment names: a built assembly, or a project that
+/// is built first (only when its inputs changed since the last build). Every way this can go
+/// wrong is a <see cref="MigrationDefinitionException"/> naming the assembly and what to do.
 /// </summary>
 public static class MigrationAssemblyLoader
 {
-    public static async Task<Assembly> LoadAsync(EnvironmentDefinition environment, CancellationToken cancellationToken)
+    private static readonly string[] FluentMigratorCore = ["FluentMigrator", "FluentMigrator.Abstractions", "FluentMigrator.Runner.Core"];
+
+    /// <summary>The FluentMigrator version this tool runs; an assembly must be built against the same major version.</summary>
+    public static Version ToolFluentMigratorVersion { get; } = typeof(FluentMigrator.Migration).Assembly.GetName().Version!;
+
+    public static async Task<(Assembly Assembly, string Path)> LoadAsync(EnvironmentDefinition environment, CancellationToken cancellationToken)
     {
         var definition = environment.Migrations
             ?? throw new MigrationDefinitionException($"environment '{environment.Name}' has no 'migrations' section; add migrations.project or migrations.assembly");
-        var path = definition.Assembly ?? await BuildAsync(definition.Project!, cancellationToken);
+        var path = definition.Assembly ?? await ProjectBuild.BuildAsync(definition.Project!, cancellationToken);
+        return (Load(path), path);
+    }
+
+    public static Assembly Load(string path)
+    {
         if (!File.Exists(path))
         {
             throw new MigrationDefinitionException($"migrations assembly '{path}' does not exist; build it or fix migrations.assembly");
         }
 
+        Assembly assembly;
         try
         {
-            return new MigrationLoadContext(path).LoadFromAssemblyPath(path);
+            assembly = new MigrationLoadContext(path).LoadFromAssemblyPath(path);
         }
         catch (BadImageFormatException e)
         {
             throw new MigrationDefinitionException($"'{path}' is not a .NET assembly: {e.Message}");
         }
+
+        CheckFluentMigratorReference(assembly, path);
+        CheckTypesLoad(assembly, path);
+        return assembly;
     }
 
-    private static async Task<string> BuildAsync(string project, CancellationToken cancellationToken)
+    private static void CheckFluentMigratorReference(Assembly assembly, string path)
     {
-        if (!File.Exists(project))
+        var references = assembly.GetReferencedAssemblies().Where(r => FluentMigratorCore.Contains(r.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (references.Count == 0)
         {
-            throw new MigrationDefinitionException($"migrations project '{project}' does not exist; fix migrations.project");
+            throw new MigrationDefinitionException(
+                $"'{path}' does not reference FluentMigrator, so it holds no migrations this tool can run; reference the FluentMigrator {ToolFluentMigratorVersion.Major}.x package and derive migrations from FluentMigrator.Migration");
         }
 
-        // -getProperty alone only evaluates the project; with -getTargetResult:Build it builds
-        // first and prints both as JSON.
-        var build = await ProcessRunner.RunAsync(
-            new ProcessSpec("dotnet", ["build", project, "-c", "Release", "-nologo", "-v", "q", "-getProperty:TargetPath", "-getTargetResult:Build"]) { Timeout = TimeSpan.FromMinutes(5) },
-            cancellationToken);
-        var output = build.StandardOutput;
-        var json = output.IndexOf('{', StringComparison.Ordinal);
-        if (build.ExitCode == 0 && json >= 0)
+        if (references.FirstOrDefault(r => r.Version is { } v && v.Major != ToolFluentMigratorVersion.Major) is { } other)
         {
-            using var document = JsonDocument.Parse(output[json..]);
-            if (document.RootElement.GetProperty("Properties").GetProperty("TargetPath").GetString() is { Length: > 0 } path)
-            {
-                return path;
-            }
+            throw new MigrationDefinitionException(
+                $"'{path}' is built against FluentMigrator {other.Version!.ToString(3)}, but this tool runs FluentMigrator {ToolFluentMigratorVersion.ToString(3)}; " +
+                $"update the project's FluentMigrator packages to {ToolFluentMigratorVersion.Major}.x and build it again");
         }
-
-        var errors = (output + "\n" + build.StandardError).Split('\n')
-            .Select(l => l.Trim())
-            .Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase) && !l.StartsWith('"'))
-            .Distinct()
-            .Take(10);
-        throw new MigrationDefinitionException($"migrations project '{project}' does not build:\n{string.Join('\n', errors)}");
     }
 
-    private sealed class MigrationLoadContext(string path) : AssemblyLoadContext($"migrations:{path}")
+    /// <summary>A dependency missing from the build output shows up when the types are read; say which one.</summary>
+    private static void CheckTypesLoad(Assembly assembly, string path)
     {
-        private readonly AssemblyDependencyResolver _resolver = new(path);
-
-        protected override Assembly? Load(AssemblyName assemblyName)
+        try
         {
-            // The authoring API must be the very one this tool runs, or no migration type would match.
-            if (assemblyName.Name == typeof(Migration).Assembly.GetName().Name)
-            {
-                return null;
-            }
-
-            var resolved = _resolver.ResolveAssemblyToPath(assemblyName);
-            return resolved is null ? null : LoadFromAssemblyPath(resolved);
+            _ = assembly.GetExportedTypes();
         }
+        catch (ReflectionTypeLoadException e)
+        {
+            throw Missing(path, e.LoaderExceptions.OfType<Exception>().FirstOrDefault() ?? e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw Missing(path, e);
+        }
+        catch (FileLoadException e)
+        {
+            throw Missing(path, e);
+        }
+    }
+
+    private static MigrationDefinitionException Missing(string path, Exception cause)
+    {
+        var name = cause is FileNotFoundException { FileName: { } file } ? file : cause is FileLoadException { FileName: { } loaded } ? loaded : null;
+        return new MigrationDefinitionException(name is null
+            ? $"cannot load the migrations in '{path}': {cause.Message}"
+            : $"cannot load the migrations in '{path}': it needs '{name}', which is not in {Path.GetDirectoryName(path)}; build the project (its output folder holds its dependencies) or copy the missing DLL there");
     }
 }

@@ -1,48 +1,52 @@
 using System.Text;
 using Orchestrator.Data;
+using Orchestrator.Migrations.Translation;
 
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>Says exactly what a failed migration left behind, and what to do about it.</summary>
 internal static class FailureReport
 {
-    public static string Describe(PlannedMigration step, int failedIndex, DatabaseException error, bool up, bool transactional, bool transactionalDdl)
+    public static string Describe(TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl)
     {
-        var migration = step.Migration;
+        var migration = translated.Migration;
+        var steps = translated.Steps;
         var report = new StringBuilder();
-        report.AppendLine($"migration {migration.Name} ({migration.Description}) failed during {(up ? "migrate" : "rollback")} at statement {failedIndex + 1} of {step.Statements.Count}:");
-        report.AppendLine($"    {step.Statements[failedIndex]}");
+        report.AppendLine($"migration {migration.Name} ({migration.Description}) failed during {(up ? "migrate" : "rollback")} at statement {failedStep + 1} of {steps.Count}:");
+        report.AppendLine($"    {steps[failedStep].Text}");
         report.AppendLine($"  {error.Message}");
 
-        var remaining = Remaining(step.Statements, failedIndex, transactional, transactionalDdl);
+        var remaining = Remaining(steps, failedStep, transactional, transactionalDdl);
         if (remaining.Count == 0)
         {
-            report.AppendLine(failedIndex > 0 && transactional && transactionalDdl
+            report.AppendLine(failedStep > 0 && transactional && transactionalDdl
                 ? "Nothing of this migration stayed applied (its transaction was rolled back); earlier migrations stay applied."
                 : "Nothing of this migration stayed applied; earlier migrations stay applied.");
             report.Append("Fix the migration, then run the command again.");
             return report.ToString();
         }
 
-        var why = transactional ? "MariaDB commits schema changes immediately" : "the migration runs without a transaction";
+        var why = transactional ? "this engine commits schema changes immediately" : "the migration runs without a transaction";
         report.AppendLine($"These statements ran before the failure and stay applied ({why}):");
         foreach (var index in remaining)
         {
-            report.AppendLine($"  {index + 1}. {step.Statements[index]}");
+            report.AppendLine($"  {index + 1}. {steps[index].Text}");
         }
 
-        report.Append($"The version row of {migration.Version} was {(up ? "not written" : "not removed")}. Undo those statements by hand (or make the migration tolerate them), then run the command again.");
+        report.Append(recorded
+            ? $"The version row of {migration.Version} was {(up ? "not written" : "not removed")}. Undo those statements by hand (or make the migration tolerate them), then run the command again."
+            : "Undo those statements by hand (or make the migration tolerate them), then run the command again.");
         return report.ToString();
     }
 
     /// <summary>
     /// The statements before the failing one whose effects survived. With transactional DDL a
-    /// rolled-back transaction leaves nothing. On MariaDB each schema change commits; the runner
+    /// rolled-back transaction leaves nothing. Without it each schema change commits; the runner
     /// opens a new transaction after it, so what follows the last schema change rolls back.
     /// </summary>
-    private static List<int> Remaining(IReadOnlyList<string> statements, int failedIndex, bool transactional, bool transactionalDdl)
+    private static List<int> Remaining(IReadOnlyList<MigrationStep> steps, int failedStep, bool transactional, bool transactionalDdl)
     {
-        var indices = Enumerable.Range(0, failedIndex).ToList();
+        var indices = Enumerable.Range(0, failedStep).ToList();
         if (!transactional)
         {
             return indices;
@@ -53,7 +57,7 @@ internal static class FailureReport
             return [];
         }
 
-        var lastSchemaChange = indices.LastOrDefault(i => !StatementKind.IsDataChange(statements[i]), -1);
+        var lastSchemaChange = indices.LastOrDefault(i => steps[i] is SqlStep sql && !StatementKind.IsDataChange(sql.Sql), -1);
         return indices.Where(i => i <= lastSchemaChange).ToList();
     }
 }

@@ -1,72 +1,78 @@
+using FluentMigrator;
 using Orchestrator.Data;
+using Orchestrator.Migrations.Translation;
 
 namespace Orchestrator.Migrations.Running;
 
+/// <summary>What an entry of a migration's execution does.</summary>
+internal enum ExecutionEntryKind
+{
+    /// <summary>Start a transaction (again, after a schema change committed the last one implicitly).</summary>
+    Open,
+
+    /// <summary>Run the migration's step at <see cref="ExecutionEntry.Step"/>.</summary>
+    Step,
+
+    /// <summary>Record or remove the version row (and the history row).</summary>
+    Bookkeeping,
+
+    Commit,
+}
+
+internal sealed record ExecutionEntry(ExecutionEntryKind Kind, int Step = -1, SqlStatement? Sql = null);
+
 /// <summary>
-/// A migration's statements with the engine's transaction control around them, each tagged with
-/// the migration statement it came from (-1 for control and bookkeeping). Where DDL is
-/// transactional one transaction spans everything; where schema changes commit implicitly
-/// (MariaDB), a transaction is opened before data changes that follow one, and before the
-/// version rows, so that those commit together. An atomic batch needs no control at all, and a
-/// migration declared TransactionBehavior.None gets none.
+/// A migration's steps with the engine's transaction control and the bookkeeping around them.
+/// Where DDL is transactional one transaction spans everything; where schema changes commit
+/// implicitly (MariaDB), a transaction is opened before data changes (and code run with the
+/// connection) that follow one, and before the version rows, so that those commit together. An
+/// atomic batch needs no control at all, and a migration declared TransactionBehavior.None gets none.
 /// </summary>
 internal sealed class MigrationExecution
 {
-    private readonly IMigrationStore _store;
-    private readonly bool _openAtEnd;
-
-    public MigrationExecution(PlannedMigration step, IMigrationStore store, bool atomic)
+    public MigrationExecution(TranslatedMigration migration, IMigrationStore store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping)
     {
-        Step = step;
-        _store = store;
-        Transactional = step.Migration.TransactionBehavior == TransactionBehavior.Default;
+        Migration = migration;
+        Transactional = migration.Migration.TransactionBehavior == TransactionBehavior.Default;
         Controlled = Transactional && !atomic;
-        var body = new List<(SqlStatement, int)>();
+        var entries = new List<ExecutionEntry>();
         var open = !Controlled;
-        for (var i = 0; i < step.Statements.Count; i++)
+        for (var i = 0; i < migration.Steps.Count; i++)
         {
-            var isData = StatementKind.IsDataChange(step.Statements[i]);
+            var isData = migration.Steps[i] is CodeStep || (migration.Steps[i] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));
             if (!open && (store.TransactionalDdl || isData))
             {
-                body.Add((new SqlStatement(store.BeginTransactionSql), -1));
+                entries.Add(new ExecutionEntry(ExecutionEntryKind.Open));
                 open = true;
             }
 
-            body.Add((new SqlStatement(step.Statements[i]), i));
+            entries.Add(new ExecutionEntry(ExecutionEntryKind.Step, i));
 
             // A schema change committed implicitly and left the session in autocommit.
             open &= !Controlled || store.TransactionalDdl || isData;
         }
 
-        Body = body;
-        _openAtEnd = open;
+        if (!open && bookkeeping.Count > 0)
+        {
+            entries.Add(new ExecutionEntry(ExecutionEntryKind.Open));
+            open = true;
+        }
+
+        entries.AddRange(bookkeeping.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s)));
+        if (Controlled && open)
+        {
+            entries.Add(new ExecutionEntry(ExecutionEntryKind.Commit));
+        }
+
+        Entries = entries;
     }
 
-    public PlannedMigration Step { get; }
+    public TranslatedMigration Migration { get; }
 
     public bool Transactional { get; }
 
-    /// <summary>True when the runner issues BEGIN/COMMIT itself (and must ROLLBACK on failure).</summary>
+    /// <summary>True when the runner starts and commits transactions itself (and must roll back on failure).</summary>
     public bool Controlled { get; }
 
-    public IReadOnlyList<(SqlStatement Statement, int Origin)> Body { get; }
-
-    /// <summary>The bookkeeping, inside the migration's (last) transaction, and the COMMIT.</summary>
-    public IEnumerable<(SqlStatement Statement, int Origin)> Tail(IReadOnlyList<SqlStatement> bookkeeping)
-    {
-        if (!_openAtEnd)
-        {
-            yield return (new SqlStatement(_store.BeginTransactionSql), -1);
-        }
-
-        foreach (var statement in bookkeeping)
-        {
-            yield return (statement, -1);
-        }
-
-        if (Controlled)
-        {
-            yield return (new SqlStatement("COMMIT"), -1);
-        }
-    }
+    public IReadOnlyList<ExecutionEntry> Entries { get; }
 }

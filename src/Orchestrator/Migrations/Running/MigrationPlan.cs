@@ -1,11 +1,20 @@
+using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Translation;
+
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What migrate or rollback would do, and the applied migrations whose SQL has changed since.</summary>
 public sealed record MigrationPlan(
     IReadOnlyList<PlannedMigration> Steps,
     IReadOnlyList<AppliedMigration> Applied,
-    IReadOnlyList<MigrationInfo> ChangedSinceApplied)
+    IReadOnlyList<ProjectMigration> ChangedSinceApplied)
 {
     /// <summary>Statements in the pending migrations that are risky on a replicated primary.</summary>
-    public IReadOnlyList<Lint.LintWarning> Warnings { get; init; } = [];
+    public IReadOnlyList<LintWarning> Warnings { get; init; } = [];
+
+    /// <summary>Maintenance and profile migrations that run with every migrate (never recorded), as they would run now.</summary>
+    public IReadOnlyList<TranslatedMigration> Recurring { get; init; } = [];
+
+    /// <summary>Names given to IfDatabase that match no database FluentMigrator knows, per migration.</summary>
+    public IReadOnlyList<(ProjectMigration Migration, string Name)> UnknownDatabaseNames { get; init; } = [];
 }

@@ -1,81 +1,45 @@
-using Orchestrator.Migrations.Expressions;
-using Orchestrator.Migrations.Generation;
+using FluentMigrator.Runner.Constraints;
+using FluentMigrator.Runner.Initialization;
+using FluentMigrator.Runner.Versioning;
 
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>
-/// Decides which migrations run and generates all their SQL before anything is executed, so
-/// that every definition error surfaces while the database is untouched. Pure: no I/O.
+/// Decides which versioned migrations migrate and rollback run, by FluentMigrator's rules: up,
+/// those not applied, at most the target, whose migration constraints (such as
+/// [CurrentVersionMigrationConstraint]) accept the database's versions as they were when the run
+/// began; down, the applied ones newer than the target, newest first. Pure: no I/O.
 /// </summary>
 public static class MigrationPlanner
 {
-    public static MigrationPlan Up(IReadOnlyList<MigrationInfo> migrations, IReadOnlyList<AppliedMigration> applied, long? to, SqlGenerator generator)
+    public static IReadOnlyList<(ProjectMigration Migration, bool OutOfOrder)> SelectUp(
+        IReadOnlyList<ProjectMigration> migrations, IReadOnlyList<AppliedMigration> applied, long? to, Func<ProjectMigration, bool>? only = null)
     {
-        var appliedVersions = applied.Select(a => a.Version).ToHashSet();
-        var newest = applied.Count == 0 ? long.MinValue : applied.Max(a => a.Version);
-        var steps = migrations
-            .Where(m => !appliedVersions.Contains(m.Version) && (to is null || m.Version <= to))
-            .Select(m => new PlannedMigration(m, Statements(m, m.Up, generator), OutOfOrder: m.Version < newest))
-            .ToList();
-
-        var changed = new List<MigrationInfo>();
-        foreach (var record in applied.Where(a => a.Checksum is not null))
+        var versions = new VersionInfo();
+        foreach (var version in applied.Select(a => a.Version))
         {
-            var migration = migrations.FirstOrDefault(m => m.Version == record.Version);
-            if (migration is not null && PlannedMigration.ChecksumOf(Statements(migration, migration.Up, generator)) != record.Checksum)
-            {
-                changed.Add(migration);
-            }
+            versions.AddAppliedMigration(version);
         }
 
-        return new MigrationPlan(steps, applied, changed)
-        {
-            Warnings = Lint.ReplicationSafetyLint.Check(steps.Select(s => s.Migration).ToList(), generator.Engine),
-        };
+        var newest = applied.Count == 0 ? long.MinValue : applied.Max(a => a.Version);
+        var context = new MigrationConstraintContext { RunnerOptions = new RunnerOptions(), VersionInfo = versions };
+        return migrations
+            .Where(m => !versions.HasAppliedMigration(m.Version) && (to is null || m.Version <= to) && (only is null || only(m)))
+            .Where(m => m.Type.GetCustomAttributes(inherit: true).OfType<MigrationConstraintAttribute>().All(c => c.ShouldRun(context)))
+            .Select(m => (m, m.Version < newest))
+            .ToList();
     }
 
-    public static MigrationPlan Down(IReadOnlyList<MigrationInfo> migrations, IReadOnlyList<AppliedMigration> applied, long to, SqlGenerator generator)
+    public static IReadOnlyList<ProjectMigration> SelectDown(IReadOnlyList<ProjectMigration> migrations, IReadOnlyList<AppliedMigration> applied, long to)
     {
-        var steps = new List<PlannedMigration>();
+        var steps = new List<ProjectMigration>();
         foreach (var record in applied.Where(a => a.Version > to).OrderByDescending(a => a.Version))
         {
-            var migration = migrations.FirstOrDefault(m => m.Version == record.Version)
-                ?? throw new MigrationDefinitionException($"version {record.Version} is applied, but no selected migration has that version; it cannot be rolled back from here");
-            if (migration.Down is null)
-            {
-                throw new MigrationDefinitionException($"cannot roll back to {to}: migration {migration.Name} cannot be undone because {migration.WhyNoDown}");
-            }
-
-            steps.Add(new PlannedMigration(migration, Statements(migration, migration.Down, generator), OutOfOrder: false));
+            steps.Add(migrations.FirstOrDefault(m => m.Version == record.Version)
+                ?? throw new MigrationDefinitionException(
+                    $"version {record.Version} is applied, but no selected migration has that version (check migrations.tags and namespace); it cannot be rolled back from here"));
         }
 
-        return new MigrationPlan(steps, applied, []);
+        return steps;
     }
-
-    private static IReadOnlyList<string> Statements(MigrationInfo migration, IReadOnlyList<MigrationExpression> expressions, SqlGenerator generator)
-    {
-        var statements = new List<string>();
-        foreach (var expression in expressions)
-        {
-            if (migration.TransactionBehavior == TransactionBehavior.Default && IsConcurrent(expression) && generator.Engine == "postgres")
-            {
-                throw new MigrationDefinitionException(
-                    $"migration {migration.Name}: {expression.Describe} uses CONCURRENTLY, which cannot run inside a transaction; declare it [Migration({migration.Version}, TransactionBehavior.None)]");
-            }
-
-            try
-            {
-                statements.AddRange(generator.Generate(expression));
-            }
-            catch (MigrationDefinitionException e)
-            {
-                throw new MigrationDefinitionException($"migration {migration.Name}: {e.Message}");
-            }
-        }
-
-        return statements;
-    }
-
-    private static bool IsConcurrent(MigrationExpression expression) =>
-        expression is CreateIndexExpression { Index.Concurrently: true } or DeleteIndexExpression { Concurrently: true };
 }

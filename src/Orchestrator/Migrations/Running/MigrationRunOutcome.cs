@@ -1,11 +1,14 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What migrate or rollback did: each migration run with its duration, and the changed-checksum warnings.</summary>
-public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<MigrationInfo> ChangedSinceApplied)
+public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<ProjectMigration> ChangedSinceApplied)
 {
     /// <summary>The last wait for the replicas: each one's replay of the run's final migration.</summary>
     public IReadOnlyList<ReplicaReplay> Replicas { get; init; } = [];
 
     /// <summary>Per wait, how long the slowest replica took to confirm: the replicas' replay time as the run saw it.</summary>
     public IReadOnlyList<TimeSpan> ReplayWaits { get; init; } = [];
+
+    /// <summary>Maintenance and profile migrations that ran (they run with every migrate).</summary>
+    public IReadOnlyList<string> RecurringRan { get; init; } = [];
 }

@@ -1,21 +1,46 @@
 using System.Diagnostics;
+using FluentMigrator;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Migrations.Generation;
+using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Translation;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Migrations.Running;
 
+/// <summary>What a migrate run applies, beyond the pending migrations' defaults.</summary>
+public sealed record MigrateOptions
+{
+    /// <summary>Apply only up to this version (inclusive).</summary>
+    public long? To { get; init; }
+
+    /// <summary>Refuse changed applied migrations and risky statements.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Apply migrations marked as breaking changes (FluentMigrator refuses them otherwise).</summary>
+    public bool AllowBreakingChanges { get; init; }
+
+    /// <summary>Of the pending migrations, only these.</summary>
+    public Func<ProjectMigration, bool>? Only { get; init; }
+}
+
 /// <summary>
-/// Applies and rolls back migrations on one database, written once for every engine.
-/// Each run holds the database's migration lock, reads the version table only once the lock
-/// is held, plans (generates and checks every statement) before executing anything, and runs
-/// each migration in its own transaction together with its version row where the engine and
-/// the migration allow.
+/// Applies and rolls back FluentMigrator migrations on one database, written once for every
+/// engine, in the order FluentMigrator's runner uses: BeforeAll maintenance, then per migration
+/// BeforeEach, the migration and AfterEach, then BeforeProfiles, the profile and AfterAll. Each
+/// run holds the database's migration lock, reads the version table only once the lock is held,
+/// prepares (and so checks) every pending migration before executing anything, runs each migration
+/// in its own transaction together with its version row where the engine and the migration allow,
+/// and waits for the replicas to replay it.
 /// </summary>
-public sealed class MigrationRunner(IDbSession session, IMigrationStore store, SqlGenerator generator, string database, string appliedFrom, ITopologyProgress progress)
+public sealed class MigrationRunner(
+    IDbSession session, IMigrationStore store, MigrationTranslator translator, IReplayPositions replay, string database, string appliedFrom, ITopologyProgress progress)
 {
     private const string Subject = "migrations";
+
+    private static readonly MigrationStage[] Stages = Enum.GetValues<MigrationStage>();
+
+    private readonly MigrationExecutor _executor = new(session, store);
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -25,82 +50,212 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
     public ReplayWait Wait { get; init; } = ReplayWait.PerMigration;
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
-    public async Task<MigrationPlan> PlanAsync(IReadOnlyList<MigrationInfo> migrations, long? to, CancellationToken cancellationToken) =>
-        MigrationPlanner.Up(migrations, await store.ReadAppliedAsync(session, cancellationToken), to, generator);
+    public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
+        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to });
 
-    public Task<MigrationRunOutcome> MigrateAsync(IReadOnlyList<MigrationInfo> migrations, long? to, bool strict, CancellationToken cancellationToken) =>
+    public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
         UnderLockAsync(async () =>
         {
-            var plan = MigrationPlanner.Up(migrations, await store.ReadAppliedAsync(session, cancellationToken), to, generator);
-            if (plan.ChangedSinceApplied.Count > 0)
-            {
-                var names = string.Join(", ", plan.ChangedSinceApplied.Select(m => m.Name));
-                if (strict)
-                {
-                    throw new ChecksumMismatchException($"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict)");
-                }
-
-                progress.Report(new ProgressEvent(Subject, $"warning: applied migrations changed since they were applied: {names}", ProgressKind.Info));
-            }
-
-            if (plan.Warnings.Count > 0 && strict)
-            {
-                throw new ReplicationSafetyException(plan.Warnings);
-            }
-
-            foreach (var warning in plan.Warnings)
-            {
-                progress.Report(new ProgressEvent(Subject, $"warning: {warning}", ProgressKind.Info));
-            }
-
-            await store.EnsureTablesAsync(session, cancellationToken);
+            var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), options);
+            Check(plan, options);
+            await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
+            var recurring = new List<string>();
             IReadOnlyList<ReplicaReplay> replayed = [];
             var waits = new List<TimeSpan>();
+            await RunStageAsync(project, MigrationStage.BeforeAll, recurring, cancellationToken);
             foreach (var step in plan.Steps)
             {
-                ran.Add((step, await RunStepAsync(step, up: true, cancellationToken)));
+                await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
+                ran.Add((step, await RunAsync(step, up: true, cancellationToken)));
+                await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
                 if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
                 {
-                    replayed = await AwaitReplicasAsync(step, up: true, ran.Count, cancellationToken);
+                    replayed = await AwaitReplicasAsync(step.Migration, up: true, ran.Count, cancellationToken);
                     waits.Add(replayed.Select(r => r.Waited).DefaultIfEmpty().Max());
                 }
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits };
+            var before = recurring.Count;
+            await RunStageAsync(project, MigrationStage.BeforeProfiles, recurring, cancellationToken);
+            await RunProfilesAsync(project, recurring, cancellationToken);
+            await RunStageAsync(project, MigrationStage.AfterAll, recurring, cancellationToken);
+            if (recurring.Count > before || (ran.Count == 0 && recurring.Count > 0))
+            {
+                replayed = await AwaitReplicasAsync(null, up: true, ran.Count, cancellationToken);
+            }
+
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring };
         }, cancellationToken);
 
-    public Task<MigrationRunOutcome> RollbackAsync(IReadOnlyList<MigrationInfo> migrations, long to, CancellationToken cancellationToken) =>
+    public Task<MigrationRunOutcome> RollbackAsync(MigrationProject project, long to, CancellationToken cancellationToken) =>
         UnderLockAsync(async () =>
         {
-            var plan = MigrationPlanner.Down(migrations, await store.ReadAppliedAsync(session, cancellationToken), to, generator);
+            var applied = await store.ReadAppliedAsync(session, cancellationToken);
+
+            // Every Down() is described before anything runs, so one that cannot be undone refuses the whole rollback.
+            var steps = MigrationPlanner.SelectDown(project.Migrations, applied, to)
+                .Select(m => new PlannedMigration(translator.Translate(m, up: false), OutOfOrder: false))
+                .ToList();
             var ran = new List<(PlannedMigration, TimeSpan)>();
+            var recurring = new List<string>();
             IReadOnlyList<ReplicaReplay> replayed = [];
-            foreach (var step in plan.Steps)
+            foreach (var step in steps)
             {
-                ran.Add((step, await RunStepAsync(step, up: false, cancellationToken)));
-                if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
+                ran.Add((step, await RunAsync(step, up: false, cancellationToken)));
+                if (Wait == ReplayWait.PerMigration || step == steps[^1])
                 {
-                    replayed = await AwaitReplicasAsync(step, up: false, ran.Count, cancellationToken);
+                    replayed = await AwaitReplicasAsync(step.Migration, up: false, ran.Count, cancellationToken);
                 }
             }
 
-            return new MigrationRunOutcome(ran, []) { Replicas = replayed };
+            // FluentMigrator applies the profile after a rollback too.
+            await RunProfilesAsync(project, recurring, cancellationToken);
+            if (recurring.Count > 0)
+            {
+                replayed = await AwaitReplicasAsync(null, up: false, ran.Count, cancellationToken);
+            }
+
+            return new MigrationRunOutcome(ran, []) { Replicas = replayed, RecurringRan = recurring };
         }, cancellationToken);
+
+    /// <summary>Everything migrate would run, translated now: definition errors surface before the database is touched.</summary>
+    private MigrationPlan Prepare(MigrationProject project, IReadOnlyList<AppliedMigration> applied, MigrateOptions options)
+    {
+        var steps = MigrationPlanner.SelectUp(project.Migrations, applied, options.To, options.Only)
+            .Select(s => new PlannedMigration(translator.Translate(s.Migration, up: true), s.OutOfOrder))
+            .ToList();
+        var recurring = Stages.Where(s => s != MigrationStage.BeforeProfiles && s != MigrationStage.AfterAll).SelectMany(project.Maintenance)
+            .Concat(project.Maintenance(MigrationStage.BeforeProfiles)).Concat(project.Profiles).Concat(project.Maintenance(MigrationStage.AfterAll))
+            .Select(m => translator.Translate(m, up: true))
+            .ToList();
+        var unknown = steps.Select(s => s.Migration).Concat(recurring.Select(r => r.Migration))
+            .SelectMany(m => IfDatabaseNames.Of(m.Type).Where(name => !IfDatabaseNames.Known.Contains(name)).Select(name => (m, name)))
+            .ToList();
+        return new MigrationPlan(steps, applied, ChangedSinceApplied(project, applied))
+        {
+            Warnings = ReplicationSafetyLint.Check(steps.Select(s => s.Translated).ToList(), translator.Syntax.Dialect),
+            Recurring = recurring,
+            UnknownDatabaseNames = unknown,
+        };
+    }
+
+    /// <summary>
+    /// Applied migrations whose SQL differs from what was recorded. One whose SQL depends on what
+    /// the database holds (it asks schema questions) cannot be compared, and is left out.
+    /// </summary>
+    private List<ProjectMigration> ChangedSinceApplied(MigrationProject project, IReadOnlyList<AppliedMigration> applied)
+    {
+        var changed = new List<ProjectMigration>();
+        foreach (var record in applied.Where(a => a.Checksum is not null))
+        {
+            if (project.Find(record.Version) is { } migration && translator.Translate(migration, up: true) is { ReadsDatabase: false } now && now.Checksum != record.Checksum)
+            {
+                changed.Add(migration);
+            }
+        }
+
+        return changed;
+    }
+
+    private void Check(MigrationPlan plan, MigrateOptions options)
+    {
+        if (!options.AllowBreakingChanges && plan.Steps.Where(s => s.Migration.IsBreakingChange).Select(s => s.Migration.Name).ToList() is { Count: > 0 } breaking)
+        {
+            throw new MigrationDefinitionException(
+                $"migration{(breaking.Count == 1 ? "" : "s")} {string.Join(", ", breaking)} {(breaking.Count == 1 ? "is" : "are")} marked as a breaking change (BreakingChange = true); " +
+                "nothing was applied. Run migrate with --allow-breaking-changes to apply them");
+        }
+
+        if (plan.ChangedSinceApplied.Count > 0)
+        {
+            var names = string.Join(", ", plan.ChangedSinceApplied.Select(m => m.Name));
+            if (options.Strict)
+            {
+                throw new ChecksumMismatchException($"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict)");
+            }
+
+            progress.Report(new ProgressEvent(Subject, $"warning: applied migrations changed since they were applied: {names}", ProgressKind.Info));
+        }
+
+        if (plan.Warnings.Count > 0 && options.Strict)
+        {
+            throw new ReplicationSafetyException(plan.Warnings);
+        }
+
+        foreach (var warning in plan.Warnings)
+        {
+            progress.Report(new ProgressEvent(Subject, $"warning: {warning}", ProgressKind.Info));
+        }
+
+        foreach (var (migration, name) in plan.UnknownDatabaseNames)
+        {
+            progress.Report(new ProgressEvent(Subject, $"warning: migration {migration.Name}: IfDatabase(\"{name}\") matches no database FluentMigrator knows; its expressions never run", ProgressKind.Info));
+        }
+    }
+
+    /// <summary>A stage's maintenance migrations, translated as they run (they may ask the database), never recorded.</summary>
+    private async Task RunStageAsync(MigrationProject project, MigrationStage stage, List<string> ran, CancellationToken cancellationToken)
+    {
+        foreach (var migration in project.Maintenance(stage))
+        {
+            await RunAsync(new PlannedMigration(translator.Translate(migration, up: true), false), up: true, cancellationToken);
+            ran.Add(migration.Name);
+        }
+    }
+
+    private async Task RunProfilesAsync(MigrationProject project, List<string> ran, CancellationToken cancellationToken)
+    {
+        foreach (var profile in project.Profiles)
+        {
+            await RunAsync(new PlannedMigration(translator.Translate(profile, up: true), false), up: true, cancellationToken);
+            ran.Add(profile.Name);
+        }
+    }
+
+    /// <summary>
+    /// Runs one migration; one whose SQL depended on the database when it was planned is translated
+    /// again now, so its schema questions see what the migrations before it did.
+    /// </summary>
+    private async Task<TimeSpan> RunAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
+    {
+        var migration = step.Migration;
+        var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
+        var clock = Stopwatch.StartNew();
+        await progress.StepAsync(Subject, label, async () =>
+        {
+            var translated = step.Translated.ReadsDatabase ? translator.Translate(migration, up) : step.Translated;
+            await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), cancellationToken);
+        });
+        return clock.Elapsed;
+    }
+
+    private IReadOnlyList<SqlStatement> Bookkeeping(TranslatedMigration translated, bool up, long? durationMs)
+    {
+        var migration = translated.Migration;
+        if (migration.Kind != MigrationKind.Versioned)
+        {
+            return [];
+        }
+
+        return up
+            ? store.Record(new AppliedMigration(migration.Version, null, migration.Description, translated.Checksum, durationMs, appliedFrom))
+            : store.Remove(migration.Version);
+    }
 
     /// <summary>
     /// Waits until every replica has replayed what the primary has committed so far (and, after
-    /// applying, shows the version row); stops the run when one has not.
+    /// applying a migration, shows its version row); stops the run when one has not.
     /// </summary>
-    private async Task<IReadOnlyList<ReplicaReplay>> AwaitReplicasAsync(PlannedMigration step, bool up, int done, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ReplicaReplay>> AwaitReplicasAsync(ProjectMigration? migration, bool up, int done, CancellationToken cancellationToken)
     {
         if (Replicas is null || Replicas.Replicas.Count == 0)
         {
             return [];
         }
 
-        var position = await store.CommitPositionAsync(session, cancellationToken);
-        var results = await Replicas.VerifyAsync(position, up ? step.Migration.Version : null, cancellationToken);
+        var position = await replay.CommitPositionAsync(session, cancellationToken);
+        var results = await Replicas.VerifyAsync(position, up ? migration?.Version : null, cancellationToken);
         var failed = results.Where(r => !r.Replayed).ToList();
         if (failed.Count == 0)
         {
@@ -110,9 +265,11 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
         var report = string.Join("\n", results.Select(r => r.Replayed
             ? $"  {r.Node}: replayed ({r.Waited.TotalMilliseconds:0} ms)"
             : $"  {r.Node}: NOT replayed: {r.Error}"));
+        var what = migration is null
+            ? $"the maintenance and profile migrations ran on the primary (after {done} migration{(done == 1 ? "" : "s")} in this run) and stay so there"
+            : $"migration {migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there";
         throw new ReplicationLagException(
-            $"migration {step.Migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there, " +
-            $"but not every replica has replayed it:\n{report}\n" +
+            $"{what}, but not every replica has replayed it:\n{report}\n" +
             "Repair or restart the replica; 'status' shows when it has caught up. Then run the command again to continue.",
             results);
     }
@@ -149,84 +306,4 @@ public sealed class MigrationRunner(IDbSession session, IMigrationStore store, S
             await store.UnlockAsync(session, database, CancellationToken.None);
         }
     }
-
-    private async Task<TimeSpan> RunStepAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
-    {
-        var migration = step.Migration;
-        var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
-        var clock = Stopwatch.StartNew();
-        await progress.StepAsync(Subject, label, async () =>
-        {
-            // A statement holding several (a script) would blur which one failed: those run one by one.
-            if (migration.TransactionBehavior == TransactionBehavior.Default && !step.Statements.Any(s => s.Contains(';', StringComparison.Ordinal)))
-            {
-                await RunInOneBatchAsync(step, up, cancellationToken);
-            }
-            else
-            {
-                await RunStatementByStatementAsync(step, up, clock, cancellationToken);
-            }
-        });
-        return clock.Elapsed;
-    }
-
-    /// <summary>The whole migration with its bookkeeping in one round trip; the store measures the duration on the server.</summary>
-    private async Task RunInOneBatchAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
-    {
-        var execution = new MigrationExecution(step, store, atomic: store.BatchIsAtomic);
-        var entries = store.BatchPrologue.Select(s => (Statement: s, Origin: -1)).Concat(execution.Body).Concat(execution.Tail(Bookkeeping(step, up, durationMs: null))).ToList();
-        try
-        {
-            await session.ExecuteBatchAsync(entries.Select(e => e.Statement).ToList(), cancellationToken);
-        }
-        catch (DatabaseException e)
-        {
-            var origin = e.StatementIndex is { } failed && failed < entries.Count ? entries[failed].Origin : -1;
-            throw await FailAsync(execution, origin, e, up);
-        }
-    }
-
-    /// <summary>One statement at a time: migrations without a transaction, and scripts (statements holding several).</summary>
-    private async Task RunStatementByStatementAsync(PlannedMigration step, bool up, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        var execution = new MigrationExecution(step, store, atomic: false);
-        foreach (var (statement, origin) in execution.Body)
-        {
-            try
-            {
-                await session.ExecuteAsync(statement.Sql, statement.Parameters, cancellationToken);
-            }
-            catch (DatabaseException e)
-            {
-                throw await FailAsync(execution, origin, e, up);
-            }
-        }
-
-        try
-        {
-            await session.ExecuteBatchAsync(execution.Tail(Bookkeeping(step, up, (long)clock.Elapsed.TotalMilliseconds)).Select(e => e.Statement).ToList(), cancellationToken);
-        }
-        catch (DatabaseException e)
-        {
-            throw await FailAsync(execution, -1, e, up);
-        }
-    }
-
-    /// <summary>Rolls back what the engine still can, and says what failed and what stayed applied.</summary>
-    private async Task<MigrationFailedException> FailAsync(MigrationExecution execution, int statementIndex, DatabaseException error, bool up)
-    {
-        if (execution.Controlled)
-        {
-            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
-        }
-
-        var step = execution.Step;
-        return statementIndex < 0
-            ? new MigrationFailedException($"migration {step.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
-            : new MigrationFailedException(FailureReport.Describe(step, statementIndex, error, up, execution.Transactional, store.TransactionalDdl), error);
-    }
-
-    private IReadOnlyList<SqlStatement> Bookkeeping(PlannedMigration step, bool up, long? durationMs) => up
-        ? store.Record(new AppliedMigration(step.Migration.Version, null, step.Migration.Description, step.Checksum, durationMs, appliedFrom))
-        : store.Remove(step.Migration.Version);
 }

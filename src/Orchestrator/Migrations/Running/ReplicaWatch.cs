@@ -13,6 +13,7 @@ public sealed class ReplicaWatch(
     IReadOnlyList<NodeDefinition> replicas,
     Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
     IMigrationStore store,
+    Topology.IReplayPositions replay,
     TimeSpan timeout) : IAsyncDisposable
 {
     private readonly Dictionary<string, IDbSession> _sessions = [];
@@ -39,7 +40,7 @@ public sealed class ReplicaWatch(
         try
         {
             var session = await SessionAsync(node, cancellationToken);
-            if (!await store.WaitForReplayAsync(session, position, timeout, cancellationToken))
+            if (!await replay.WaitForReplayAsync(session, position, timeout, cancellationToken))
             {
                 return new ReplicaReplay(node.Name, false, clock.Elapsed, $"did not replay position {position} within {timeout.TotalSeconds:0} s (lagging or not replicating)");
             }
@@ -79,7 +80,7 @@ public sealed class ReplicaWatch(
                 session = await connect(node, cancellationToken);
                 break;
             }
-            catch (DatabaseException e) when (store.IsNotYetReplicated(e) && DateTime.UtcNow < deadline)
+            catch (DatabaseException e) when (replay.IsNotYetReplicated(e) && DateTime.UtcNow < deadline)
             {
                 // The replica has not replayed the database's creation yet: that is lag, so keep waiting.
                 await Task.Delay(10, cancellationToken);

@@ -1,0 +1,91 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
+using FluentMigrator;
+using FluentMigrator.Expressions;
+using FluentMigrator.Infrastructure.Extensions;
+using FluentMigrator.Model;
+using FluentMigrator.Postgres;
+using FluentMigrator.Runner.Generators;
+using FluentMigrator.Runner.Generators.Postgres;
+using FluentMigrator.Runner.Generators.Postgres92;
+using FluentMigrator.Runner.Processors.Postgres;
+using Microsoft.Extensions.Options;
+using Orchestrator.Environments;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Translation;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>PostgreSQL's migration SQL: FluentMigrator's PostgreSQL generators, statement splitting, its catalog and its risky statements.</summary>
+internal sealed partial class PostgresMigrationDialect : IMigrationDialect
+{
+    public IReadOnlyList<string> DatabaseNames { get; } =
+    [
+        ProcessorIdConstants.Postgres, ProcessorIdConstants.PostgreSQL, ProcessorIdConstants.Postgres92, ProcessorIdConstants.PostgreSQL92, "PostgreSQL9_2",
+        ProcessorIdConstants.PostgreSQL10_0, ProcessorIdConstants.PostgreSQL11_0, ProcessorIdConstants.PostgreSQL15_0,
+    ];
+
+    public string DatabaseType(MigrationDialect dialect) => dialect switch
+    {
+        MigrationDialect.Postgres11 => ProcessorIdConstants.PostgreSQL11_0,
+        MigrationDialect.Postgres10 => ProcessorIdConstants.PostgreSQL10_0,
+        MigrationDialect.Postgres92 => ProcessorIdConstants.Postgres92,
+        MigrationDialect.Postgres => ProcessorIdConstants.Postgres,
+        _ => ProcessorIdConstants.PostgreSQL15_0,
+    };
+
+    public IMigrationGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection)
+    {
+        var quoter = new PostgresQuoter(new PostgresOptions());
+        var options = Options.Create(new GeneratorOptions());
+        return dialect switch
+        {
+            MigrationDialect.Postgres11 => new Postgres11_0Generator(quoter, options),
+            MigrationDialect.Postgres10 => new Postgres10_0Generator(quoter, options),
+            MigrationDialect.Postgres92 => new Postgres92Generator(quoter, options),
+            MigrationDialect.Postgres => new PostgresGenerator(quoter, options),
+            _ => new Postgres15_0Generator(quoter, options),
+        };
+    }
+
+    public IReadOnlyList<string> SplitStatements(string sql) => PostgresStatementSplitter.Split(sql);
+
+    public ISchemaQuestions SchemaQuestions(DbConnection connection) => new PostgresSchemaQuestions(connection);
+
+    /// <summary>NAMEDATALEN is 64: longer names are cut to 63 bytes without an error, so two of them can collide.</summary>
+    public string? IdentifierProblem(string name) =>
+        System.Text.Encoding.UTF8.GetByteCount(name) is var bytes and > 63 ? $"is {bytes} bytes long; PostgreSQL keeps only 63 and would silently cut it" : null;
+
+    public string? NeedsNoTransaction(string statement) =>
+        NoTransactionStatement().Match(statement) is { Success: true } match
+            ? $"{Regex.Replace(match.Value.Trim(), @"\s+", " ").ToUpperInvariant()} cannot run inside a transaction"
+            : null;
+
+    public LintWarning? Lint(ProjectMigration migration, IMigrationExpression expression, IReadOnlySet<string> tablesCreatedInRun) => expression switch
+    {
+        CreateIndexExpression e when !tablesCreatedInRun.Contains(e.Index.TableName) && !IsConcurrent(e) => new(
+            migration,
+            $"CREATE INDEX \"{e.Index.Name}\" on existing table \"{e.Index.TableName}\" blocks writes to it while it builds",
+            $".WithOptions().AsConcurrently() in a migration declared [Migration({migration.Version}, TransactionBehavior.None)]"),
+        AlterColumnExpression { Column.IsNullable: false } e when !tablesCreatedInRun.Contains(e.TableName) => new(
+            migration,
+            $"altering \"{e.TableName}\".\"{e.Column.Name}\" to {e.Column.Type?.ToString() ?? e.Column.CustomType} NOT NULL can rewrite the table under an exclusive lock (a changed type), and SET NOT NULL scans it; every replica replays both",
+            $"add CHECK (\"{e.Column.Name}\" IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration, then SET NOT NULL; change a type by adding a column and backfilling it"),
+        AlterColumnExpression e when !tablesCreatedInRun.Contains(e.TableName) => new(
+            migration,
+            $"altering \"{e.TableName}\".\"{e.Column.Name}\" rewrites the table under an exclusive lock when its type changes, and every replica replays the rewrite",
+            "add a new column, backfill it in batches, then switch readers and drop the old one"),
+        CreateColumnExpression { Column.DefaultValue: SystemMethods.NewGuid } e when !tablesCreatedInRun.Contains(e.TableName) => new(
+            migration,
+            $"adding \"{e.TableName}\".\"{e.Column.Name}\" with a volatile default (gen_random_uuid()) rewrites the whole table",
+            "add the column without a default, set the default separately, then backfill existing rows in batches"),
+        _ => null,
+    };
+
+    private static bool IsConcurrent(CreateIndexExpression expression) =>
+        expression.TryGetAdditionalFeature<PostgresIndexConcurrentlyDefinition?>(PostgresExtensions.Concurrently, out var concurrently) && concurrently is { IsConcurrently: true };
+
+    [GeneratedRegex(@"^\s*((CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY|VACUUM|(CREATE|DROP)\s+(DATABASE|TABLESPACE)|ALTER\s+SYSTEM)\b", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex NoTransactionStatement();
+}

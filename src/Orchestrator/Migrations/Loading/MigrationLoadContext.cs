@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Orchestrator.Migrations.Loading;
+
+/// <summary>
+/// Loads a migrations assembly and its own dependencies from its build output, but takes every
+/// assembly this tool ships (FluentMigrator, the database drivers, Microsoft.Extensions) from the
+/// tool itself: the migrations and the runner must share FluentMigrator's types, and code in
+/// Execute.WithConnection must get the very connection types the tool opens.
+/// </summary>
+internal sealed class MigrationLoadContext(string path) : AssemblyLoadContext($"migrations:{path}")
+{
+    private static readonly HashSet<string> Shipped = ShippedAssemblies();
+    private readonly AssemblyDependencyResolver _resolver = new(path);
+
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (assemblyName.Name is { } name && Shipped.Contains(name))
+        {
+            return null;
+        }
+
+        var resolved = _resolver.ResolveAssemblyToPath(assemblyName);
+        return resolved is null ? null : LoadFromAssemblyPath(resolved);
+    }
+
+    protected override nint LoadUnmanagedDll(string unmanagedDllName) =>
+        _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } resolved ? LoadUnmanagedDllFromPath(resolved) : 0;
+
+    private static HashSet<string> ShippedAssemblies()
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll"))
+        {
+            names.Add(Path.GetFileNameWithoutExtension(file));
+        }
+
+        foreach (var loaded in Default.Assemblies)
+        {
+            if (loaded.GetName().Name is { } name)
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+}

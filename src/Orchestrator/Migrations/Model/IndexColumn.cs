@@ -1,3 +1,0 @@
-namespace Orchestrator.Migrations.Model;
-
-public sealed record IndexColumn(string Name, bool Descending);

@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Diagnostics;
+using Orchestrator.Data;
+using Orchestrator.Migrations.Translation;
+
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>
+/// Runs one translated migration with its bookkeeping on the primary's session. A migration in a
+/// transaction with only SQL goes in one round trip; one that runs code with the connection, or
+/// runs without a transaction, goes step by step, the code getting the ADO.NET connection and the
+/// migration's transaction. A failure rolls back what the engine can and says what stayed applied.
+/// </summary>
+internal sealed class MigrationExecutor(IDbSession session, IMigrationStore store)
+{
+    /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
+    public async Task RunAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, CancellationToken cancellationToken)
+    {
+        if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.RunsCode)
+        {
+            await RunInOneBatchAsync(migration, up, bookkeeping(null), cancellationToken);
+        }
+        else
+        {
+            await RunStepByStepAsync(migration, up, bookkeeping, cancellationToken);
+        }
+    }
+
+    private async Task RunInOneBatchAsync(TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, CancellationToken cancellationToken)
+    {
+        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic, bookkeeping);
+        var entries = store.BatchPrologue.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s)).Concat(execution.Entries).ToList();
+        try
+        {
+            await session.ExecuteBatchAsync(entries.Select(e => AsSql(e, migration)).ToList(), cancellationToken);
+        }
+        catch (DatabaseException e)
+        {
+            var step = e.StatementIndex is { } failed && failed < entries.Count ? entries[failed].Step : -1;
+            throw await FailAsync(execution, null, step, e, up);
+        }
+    }
+
+    private async Task RunStepByStepAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var recorded = bookkeeping(0).Count > 0;
+        var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : []);
+        DbTransaction? transaction = null;
+        var step = -1;
+        try
+        {
+            foreach (var entry in execution.Entries.Where(e => e.Kind != ExecutionEntryKind.Bookkeeping))
+            {
+                step = entry.Step;
+                switch (entry.Kind)
+                {
+                    case ExecutionEntryKind.Open when transaction is null:
+                        transaction = await session.Connection.BeginTransactionAsync(cancellationToken);
+                        break;
+                    case ExecutionEntryKind.Open:
+                        // Schema changes committed the transaction implicitly (MariaDB); start another under the same ADO.NET transaction.
+                        await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+                        break;
+                    case ExecutionEntryKind.Step when migration.Steps[entry.Step] is CodeStep code:
+                        RunCode(code, transaction);
+                        break;
+                    case ExecutionEntryKind.Step:
+                        await session.ExecuteAsync(((SqlStep)migration.Steps[entry.Step]).Sql, cancellationToken: cancellationToken);
+                        break;
+                    case ExecutionEntryKind.Commit:
+                        step = -1;
+                        await session.ExecuteBatchAsync(bookkeeping((long)clock.Elapsed.TotalMilliseconds), cancellationToken);
+                        await transaction!.CommitAsync(cancellationToken);
+                        break;
+                }
+            }
+
+            if (!execution.Controlled && recorded)
+            {
+                step = -1;
+                await session.ExecuteBatchAsync(bookkeeping((long)clock.Elapsed.TotalMilliseconds), cancellationToken);
+            }
+        }
+        catch (DatabaseException e)
+        {
+            throw await FailAsync(execution, transaction, step, e, up);
+        }
+        catch (DbException e)
+        {
+            throw await FailAsync(execution, transaction, step, new DatabaseException($"statement failed: {e.Message}", e.SqlState ?? "code", e), up);
+        }
+        finally
+        {
+            if (transaction is not null)
+            {
+                await transaction.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The migration's own code, as FluentMigrator's processors call it: synchronously, with the connection and the transaction (null without one).</summary>
+    private void RunCode(CodeStep code, DbTransaction? transaction)
+    {
+        try
+        {
+            code.Expression.Operation(session.Connection, transaction!);
+        }
+        catch (Exception e) when (e is not (DbException or DatabaseException or OperationCanceledException))
+        {
+            throw new DatabaseException($"Execute.WithConnection code threw {e.GetType().Name}: {e.Message}", "code", e);
+        }
+    }
+
+    /// <summary>Rolls back what the engine still can, and says what failed and what stayed applied.</summary>
+    private async Task<MigrationFailedException> FailAsync(MigrationExecution execution, DbTransaction? transaction, int step, DatabaseException error, bool up)
+    {
+        try
+        {
+            if (transaction is not null)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+            }
+            else if (execution.Controlled)
+            {
+                await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is DbException or DatabaseException or InvalidOperationException)
+        {
+            // The connection is gone or the transaction already ended; the report below still holds.
+        }
+
+        var migration = execution.Migration;
+        var recorded = migration.Migration.Kind == MigrationKind.Versioned;
+        return step < 0
+            ? new MigrationFailedException(
+                $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
+            : new MigrationFailedException(FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl), error);
+    }
+
+    private SqlStatement AsSql(ExecutionEntry entry, TranslatedMigration migration) => entry.Kind switch
+    {
+        ExecutionEntryKind.Open => new SqlStatement(store.BeginTransactionSql),
+        ExecutionEntryKind.Commit => new SqlStatement("COMMIT"),
+        ExecutionEntryKind.Step => new SqlStatement(((SqlStep)migration.Steps[entry.Step]).Sql),
+        _ => entry.Sql!,
+    };
+}

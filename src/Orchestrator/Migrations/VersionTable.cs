@@ -1,0 +1,33 @@
+using FluentMigrator.Runner.VersionTableInfo;
+
+namespace Orchestrator.Migrations;
+
+/// <summary>
+/// Where applied versions are recorded: FluentMigrator's version table as the migrations
+/// assembly defines it (an <see cref="IVersionTableMetaData"/> class), or FluentMigrator's
+/// default "VersionInfo". The tool's own history table sits in the same schema.
+/// </summary>
+public sealed record VersionTable(
+    string? SchemaName,
+    string TableName,
+    string ColumnName,
+    string AppliedOnColumnName,
+    string DescriptionColumnName,
+    string UniqueIndexName,
+    bool OwnsSchema,
+    bool CreateWithPrimaryKey) : IVersionTableMetaData
+{
+    public const string HistoryTableName = "orchestrator_history";
+
+    public static VersionTable Default { get; } = new(null, "VersionInfo", "Version", "AppliedOn", "Description", "UC_Version", true, false);
+
+    public static VersionTable From(IVersionTableMetaData metadata) => new(
+        string.IsNullOrEmpty(metadata.SchemaName) ? null : metadata.SchemaName,
+        metadata.TableName,
+        metadata.ColumnName,
+        metadata.AppliedOnColumnName,
+        metadata.DescriptionColumnName,
+        metadata.UniqueIndexName,
+        metadata.OwnsSchema,
+        metadata.CreateWithPrimaryKey);
+}

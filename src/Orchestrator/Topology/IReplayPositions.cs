@@ -1,0 +1,16 @@
+using Orchestrator.Data;
+
+namespace Orchestrator.Topology;
+
+/// <summary>How one engine names replication positions and waits for a replica to replay one.</summary>
+public interface IReplayPositions
+{
+    /// <summary>The position of everything the primary session has committed (a WAL LSN, a GTID list).</summary>
+    Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken);
+
+    /// <summary>Waits until a replica has replayed <paramref name="position"/>; false when <paramref name="timeout"/> passed first.</summary>
+    Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>True when a replica's error means it has not yet replayed the database's creation (lag, not failure).</summary>
+    bool IsNotYetReplicated(DatabaseException error);
+}

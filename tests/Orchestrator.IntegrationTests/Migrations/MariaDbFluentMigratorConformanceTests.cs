@@ -1,0 +1,6 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Migrations;
+
+[Collection(MariaDbCollection.Name)]
+public sealed class MariaDbFluentMigratorConformanceTests(MariaDbTopologyFixture fixture) : FluentMigratorConformanceTests(fixture);
