@@ -7,5 +7,12 @@ public sealed record ConnectionTarget(string Host, int Port, string User, Secret
 {
     public TlsMode Tls { get; init; }
 
+    /// <summary>
+    /// True when code other than the tool's own reads through the session (a migration's
+    /// Execute.WithConnection), which may meet the database's own types (enums, extensions): the
+    /// driver then learns them first. The tool's own queries need only the built-in types.
+    /// </summary>
+    public bool ForUserCode { get; init; }
+
     public override string ToString() => Socket is null ? $"{User}@{Host}:{Port}" : $"{User}@{Socket}";
 }

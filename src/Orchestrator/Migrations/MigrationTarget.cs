@@ -33,25 +33,59 @@ public sealed class MigrationTarget : IAsyncDisposable
 
     public static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var project = await MigrationProject.LoadAsync(environment, cancellationToken);
+        // Loading the migrations (CPU) and finding the primary (network) overlap; nothing is
+        // changed before both succeeded, and a definition error wins over a connection error.
+        var loading = Task.Run(() => MigrationProject.LoadAsync(environment, cancellationToken), cancellationToken);
+        var engine = EngineRegistry.For(environment.Engine);
+        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        IDbSession session;
+        NodeDefinition primary;
+        EnvironmentCredentials credentials;
         try
         {
-            return await OpenAsync(environment, project, stateDir, progress, cancellationToken);
+            credentials = CredentialStore.Resolve(environment, state, create: false);
+            primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
+            session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database) with { ForUserCode = true }, cancellationToken);
+        }
+        catch
+        {
+            (await loading).Dispose();
+            throw;
+        }
+
+        MigrationProject project;
+        try
+        {
+            project = await loading;
+        }
+        catch
+        {
+            await session.DisposeAsync();
+            throw;
+        }
+
+        try
+        {
+            return Open(environment, engine, state, credentials, project, session, primary, progress);
         }
         catch
         {
             project.Dispose();
+            await session.DisposeAsync();
             throw;
         }
     }
 
-    private static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, MigrationProject project, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    private static MigrationTarget Open(
+        EnvironmentDefinition environment,
+        IEngine engine,
+        StateLayout? state,
+        EnvironmentCredentials credentials,
+        MigrationProject project,
+        IDbSession session,
+        NodeDefinition primary,
+        ITopologyProgress progress)
     {
-        var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
-        var credentials = CredentialStore.Resolve(environment, state, create: false);
-        var primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
-        var session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), cancellationToken);
         var syntax = MigrationSyntax.For(engine.MigrationDialect, environment.Migrations!.Dialect, session.Connection);
         var store = engine.MigrationStore(project.VersionTable);
         var appliedFrom = $"{System.Environment.UserName}@{System.Environment.MachineName} ({Path.GetFileName(environment.FilePath)}, environment '{environment.Name}')";

@@ -15,7 +15,15 @@ public interface IEngine
     /// <summary>An admin connection to <paramref name="node"/>; a null database means the engine's maintenance database.</summary>
     ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null);
 
-    Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken);
+    /// <summary>What the server behind <paramref name="session"/> says about itself: role, version, source, position. Server-wide: any database will do.</summary>
+    Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken);
+
+    /// <summary><see cref="ObserveAsync(IDbSession, CancellationToken)"/> over an admin session of its own to the maintenance database.</summary>
+    async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
+        return await ObserveAsync(session, cancellationToken);
+    }
 
     ReplicationLag Lag(NodeObservation primary, NodeObservation replica);
 

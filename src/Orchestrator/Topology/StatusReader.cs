@@ -1,3 +1,4 @@
+using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Local;
 using Orchestrator.Migrations;
@@ -18,50 +19,62 @@ public static class StatusReader
         var credentials = CredentialStore.Resolve(environment, state, create: false);
 
         // The migrations load (from a cached build) while the servers are asked.
-        var loading = MigrationProject.TryLoadAsync(environment, cancellationToken);
-        var observations = await ObservedNode.ObserveAllAsync(environment.Nodes, engine, credentials, cancellationToken);
+        var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
+        var reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, cancellationToken)));
         var (project, problem) = await loading;
         using (project)
         {
-            var primary = observations.FirstOrDefault(o => o.IsPrimary)?.Observation;
-            var store = engine.MigrationStore(project?.VersionTable ?? VersionTable.Default);
-            var rows = await Task.WhenAll(observations
-                .Select(o => Row(environment, engine, o.Node, o.Observation, o.Error, primary))
-                .Select(row => WithVersionsAsync(environment, engine, store, credentials, row, project?.Migrations, cancellationToken)));
-            return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows) { MigrationsProblem = problem };
+            var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
+            var rows = reads.Select(r => Row(environment, engine, r.Node, r.Observation, r.Error, primary) with
+            {
+                SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
+                LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
+                PendingMigrations = project is null || r.Observation is null ? null : MigrationPlanner.SelectUp(project.Migrations, r.Applied ?? [], null).Count,
+            });
+            return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows.ToList()) { MigrationsProblem = problem };
         }
     }
 
-    /// <summary>Adds the node's own view of the version table: what it has applied or replayed, and what migrate would still apply there.</summary>
-    private static async Task<NodeStatus> WithVersionsAsync(
+    /// <summary>
+    /// One session per node, to the application database where it exists (else the maintenance
+    /// database): the server's view of itself, and its own version table. A node that does not
+    /// answer within 15 s is unreachable, never an exception.
+    /// </summary>
+    private static async Task<NodeRead> ReadNodeAsync(
         EnvironmentDefinition environment,
         IEngine engine,
-        IMigrationStore store,
         EnvironmentCredentials credentials,
-        NodeStatus row,
-        IReadOnlyList<ProjectMigration>? migrations,
+        NodeDefinition node,
+        Task<(MigrationProject? Project, string? Problem)> loading,
         CancellationToken cancellationToken)
     {
-        if (!row.Reachable)
-        {
-            return row;
-        }
-
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
         try
         {
-            await using var session = await engine.ConnectAsync(engine.AdminTarget(environment.Node(row.Name), credentials, environment.Database), cancellationToken);
-            var applied = await store.ReadAppliedAsync(session, cancellationToken);
-            return row with
+            IDbSession session;
+            var hasDatabase = true;
+            try
             {
-                SchemaVersion = applied.Count == 0 ? null : applied.Max(a => a.Version),
-                LastAppliedOn = applied.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
-                PendingMigrations = migrations is null ? null : MigrationPlanner.SelectUp(migrations, applied, null).Count,
-            };
+                session = await engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), timeout.Token);
+            }
+            catch (DatabaseException e) when (engine.Replay.IsNotYetReplicated(e))
+            {
+                // The application database does not exist on this node (yet): nothing applied.
+                session = await engine.ConnectAsync(engine.AdminTarget(node, credentials), timeout.Token);
+                hasDatabase = false;
+            }
+
+            await using (session)
+            {
+                var observation = await engine.ObserveAsync(session, timeout.Token);
+                var versionTable = (await loading).Project?.VersionTable ?? VersionTable.Default;
+                return new NodeRead(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, timeout.Token) : [], null);
+            }
         }
-        catch (Data.DatabaseException)
+        catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            // The application database does not exist on this node (yet): nothing applied.
-            return row with { PendingMigrations = migrations is null ? null : MigrationPlanner.SelectUp(migrations, [], null).Count };
+            return new NodeRead(node, null, null, Processes.Redactor.Redact(e.Message));
         }
     }
 
@@ -87,6 +100,21 @@ public static class StatusReader
             ExpectedSource = node.Source,
         };
     }
+
+    /// <summary>A version table that cannot be read counts as nothing applied; the node itself answered.</summary>
+    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IMigrationStore store, IDbSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadAppliedAsync(session, cancellationToken);
+        }
+        catch (DatabaseException)
+        {
+            return [];
+        }
+    }
+
+    private sealed record NodeRead(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
 
     private static bool SameHost(string a, string b) =>
         a == b || (IsLocalhost(a) && IsLocalhost(b));

@@ -7,6 +7,15 @@ internal static class BuiltArtifacts
 
     public static string TestMigrations => Sibling(Path.Combine("tests", "Orchestrator.TestMigrations"), "Orchestrator.TestMigrations.dll");
 
+    /// <summary>A realistic FluentMigrator project of its own (tests/Bookshop.Migrations), with a version table of its own.</summary>
+    public static string Bookshop => Sibling(Path.Combine("tests", "Bookshop.Migrations"), "Bookshop.Migrations.dll");
+
+    /// <summary>A migration built against FluentMigrator 3.</summary>
+    public static string FluentMigrator3 => Sibling(Path.Combine("tests", "Orchestrator.TestMigrations.FluentMigrator3"), "Orchestrator.TestMigrations.FluentMigrator3.dll");
+
+    /// <summary>FluentMigrator's runner host: it references FluentMigrator and holds no migrations.</summary>
+    public static string FluentMigratorHost => Sibling(Path.Combine("tests", "Orchestrator.FluentMigratorHost"), "Orchestrator.FluentMigratorHost.dll");
+
     public static string Cli => Sibling(Path.Combine("src", "Orchestrator.Cli"), "Orchestrator.Cli.dll");
 
     private static string Sibling(string project, string file)

@@ -98,6 +98,30 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
     }
 
     [Fact]
+    public async Task Waiting_once_per_run_migrations_run_together_and_a_failure_keeps_those_before_it()
+    {
+        var (failingEnv, failingDatabase) = await EnvironmentAsync("failing");
+        WaitPerRun(failingEnv);
+
+        var (failedExit, failed) = await Cli("migrate", failingEnv);
+
+        Assert.Equal(1, failedExit);
+        Assert.Contains("migration 2002 BreakHalfway (Break half-way) failed during migrate at statement 3 of 3", failed, StringComparison.Ordinal);
+        Assert.Contains("✓ migrations   apply 2001 CreateGadgets", failed, StringComparison.Ordinal);
+        Assert.Equal([2001], await VersionsAsync(failingDatabase));
+        Assert.Equal(!Dialect.TransactionalDdl, await TableExistsAsync(failingDatabase, "half_done"));
+
+        var (env, database) = await EnvironmentAsync("basic");
+        WaitPerRun(env);
+        var (exitCode, output) = await Cli("migrate", env);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+        var (historyExit, history) = await Cli("history", env);
+        Assert.Equal(0, historyExit);
+        Assert.Equal(4, history.Split('\n').Count(l => l.Contains("unchanged", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Eight_concurrent_migrate_processes_apply_each_migration_exactly_once()
     {
         var (env, database) = await EnvironmentAsync("concurrent");
@@ -186,6 +210,40 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
     }
 
     [Fact]
+    public async Task Unusable_migration_assemblies_are_bad_input_named_with_what_is_wrong()
+    {
+        var database = await NewDatabaseAsync();
+        async Task<string> RefusedAsync(string assembly, string[] tags, string[] settings)
+        {
+            var env = Topology.WriteMigrationEnvironment(database, "assembly", assembly, tags, settings);
+            var (exitCode, output) = await Cli("migrate", env);
+            Assert.True(exitCode == 2, output);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            return output;
+        }
+
+        Assert.Contains(
+            "Orchestrator.TestMigrations.FluentMigrator3.dll' is built against FluentMigrator 3.2.9, but this tool runs FluentMigrator 8.0.1",
+            await RefusedAsync(BuiltArtifacts.FluentMigrator3, [], []),
+            StringComparison.Ordinal);
+        Assert.Contains("Orchestrator.FluentMigratorHost.dll holds no migrations", await RefusedAsync(BuiltArtifacts.FluentMigratorHost, [], []), StringComparison.Ordinal);
+        Assert.Contains(
+            "Orchestrator.TestMigrations.dll holds no migrations in namespace 'Nothing.Here'",
+            await RefusedAsync(BuiltArtifacts.TestMigrations, ["basic"], ["namespace: Nothing.Here"]),
+            StringComparison.Ordinal);
+
+        // The migrations alone, without the library their base class comes from.
+        var alone = Path.Combine(Topology.Directory, $"alone-{database}");
+        Directory.CreateDirectory(alone);
+        File.Copy(BuiltArtifacts.TestMigrations, Path.Combine(alone, "Orchestrator.TestMigrations.dll"));
+        Assert.Contains(
+            "it needs 'Orchestrator.TestMigrations.Shared",
+            await RefusedAsync(Path.Combine(alone, "Orchestrator.TestMigrations.dll"), ["shared-base"], []),
+            StringComparison.Ordinal);
+        Assert.False(await TableExistsAsync(database, "VersionInfo"));
+    }
+
+    [Fact]
     public async Task A_missing_or_broken_migrations_project_is_bad_input()
     {
         var database = await NewDatabaseAsync();
@@ -205,4 +263,7 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
         Assert.Contains("error CS", brokenOutput, StringComparison.Ordinal);
         Assert.False(await TableExistsAsync(database, "VersionInfo"));
     }
+
+    private static void WaitPerRun(string environment) =>
+        File.WriteAllText(environment, File.ReadAllText(environment).Replace("  replay_timeout: 60s", "  replay_timeout: 60s\n  wait: per-run", StringComparison.Ordinal));
 }

@@ -41,13 +41,16 @@ public abstract class MigrationTestBase(TopologyFixture fixture)
         return (await session.QueryAsync(Dialect.VersionsSql)).Select(r => r.GetInt64("v")!.Value).ToList();
     }
 
-    /// <summary>Selects from the table rather than asking information_schema, which has crashed MariaDB 10.11 replicas applying DDL.</summary>
+    /// <summary>
+    /// Selects from the table (schema.table where the engine has schemas) rather than asking
+    /// information_schema, which has crashed MariaDB 10.11 replicas applying DDL.
+    /// </summary>
     protected async Task<bool> TableExistsAsync(string database, string table, string node = "primary")
     {
         await using var session = await Topology.ConnectAsync(node, database);
         try
         {
-            await session.QueryAsync($"SELECT 1 FROM {Dialect.Quote(table)} WHERE 1 = 0");
+            await session.QueryAsync($"SELECT 1 FROM {string.Join('.', table.Split('.').Select(Dialect.Quote))} WHERE 1 = 0");
             return true;
         }
         catch (DatabaseException e) when (e.Code == Dialect.NoSuchTableCode)

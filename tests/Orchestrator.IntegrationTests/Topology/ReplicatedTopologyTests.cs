@@ -138,6 +138,28 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         Assert.All(texts, text => Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_session_binds_values_keeps_server_error_codes_and_cancellation_stops_a_running_statement()
+    {
+        var table = UniqueTable("session");
+        await using var session = await Topology.ConnectAsync("primary");
+        Assert.StartsWith(Topology.Engine == Environments.EngineKind.Postgres ? "15." : "10.11.", session.ServerVersion, StringComparison.Ordinal);
+        await session.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, note varchar(100))");
+        const string Hostile = "it's'); DROP TABLE x; -- 🚀 ? $1 @p";
+        await session.ExecuteAsync($"INSERT INTO {table} (id, note) VALUES ({P(1)}, {P(2)})", [1, Hostile]);
+        Assert.Equal(Hostile, (await session.QueryAsync($"SELECT note FROM {table} WHERE id = {P(1)}", [1])).Single().GetString("note"));
+
+        var error = await Assert.ThrowsAsync<DatabaseException>(() => session.QueryAsync("SELECT * FROM no_such_table_here"));
+        Assert.Equal(Topology.Engine == Environments.EngineKind.Postgres ? "42P01" : "1146", error.Code);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var sleep = Topology.Engine == Environments.EngineKind.Postgres ? "SELECT pg_sleep(30)" : "SELECT SLEEP(30)";
+        await Assert.ThrowsAnyAsync<Exception>(() => session.QueryAsync(sleep, cancellationToken: cancel.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the statement ran on for {clock.Elapsed}");
+        Assert.Equal(1, (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n"));
+    }
+
     protected static string UniqueTable(string prefix) => $"{prefix}_{Guid.NewGuid():N}"[..24];
 
     protected async Task<long> CountAsync(string node, string table)

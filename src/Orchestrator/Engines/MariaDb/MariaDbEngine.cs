@@ -15,9 +15,8 @@ public sealed class MariaDbEngine : IEngine
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
         new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls };
 
-    public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
-        await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
         var variables = (await session.QueryAsync(
             "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only",
             cancellationToken: cancellationToken)).Single();

@@ -23,9 +23,8 @@ public sealed class PostgresEngine : IEngine
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
         new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls };
 
-    public async Task<NodeObservation> ObserveAsync(NodeDefinition node, EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
-        await using var session = await ConnectAsync(AdminTarget(node, credentials), cancellationToken);
         var row = (await session.QueryAsync(ObserveSql, cancellationToken: cancellationToken)).Single();
         var inRecovery = row.GetBoolean("in_recovery") == true;
         return new NodeObservation(

@@ -14,7 +14,7 @@ internal sealed class PostgresSchemaReader : ISchemaReader
         var columns = await session.QueryAsync(
             $"""
             SELECT n.nspname || '.' || c.relname AS tbl, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-                   a.attnotnull AS not_null, a.attidentity AS identity, pg_get_expr(d.adbin, d.adrelid) AS default_value
+                   a.attnotnull AS not_null, a.attidentity::text AS identity, pg_get_expr(d.adbin, d.adrelid) AS default_value
             FROM pg_attribute a
             JOIN pg_class c ON c.oid = a.attrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,9 +8,14 @@ namespace Orchestrator.Engines.Postgres;
 /// <summary><see cref="IDbSession"/> over Npgsql; parameters are positional ($1, $2, ...).</summary>
 internal sealed class PostgresSession : IDbSession
 {
+    private readonly NpgsqlDataSource _dataSource;
     private readonly NpgsqlConnection _connection;
 
-    private PostgresSession(NpgsqlConnection connection) => _connection = connection;
+    private PostgresSession(NpgsqlDataSource dataSource, NpgsqlConnection connection)
+    {
+        _dataSource = dataSource;
+        _connection = connection;
+    }
 
     public string ServerVersion => _connection.ServerVersion;
 
@@ -43,18 +48,21 @@ internal sealed class PostgresSession : IDbSession
             // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
             IncludeFailedBatchedCommand = true,
         };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+            .ConfigureTypeLoading(types => types.EnableTypeLoading(target.ForUserCode))
+            .Build();
+
+        // Loading the database's types costs a catalog query per server; short-lived sessions
+        // of the tool's own need only the built-in ones.
         try
         {
-            await connection.OpenAsync(cancellationToken);
+            return new PostgresSession(dataSource, await dataSource.OpenConnectionAsync(cancellationToken));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            await connection.DisposeAsync();
+            await dataSource.DisposeAsync();
             throw Translate(e, $"could not connect to {target}");
         }
-
-        return new PostgresSession(connection);
     }
 
     public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
@@ -113,7 +121,11 @@ internal sealed class PostgresSession : IDbSession
         }
     }
 
-    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
 
     private NpgsqlCommand Command(string sql, IReadOnlyList<object?>? parameters)
     {

@@ -28,22 +28,11 @@ internal sealed class MigrationLoadContext(string path) : AssemblyLoadContext($"
     protected override nint LoadUnmanagedDll(string unmanagedDllName) =>
         _resolver.ResolveUnmanagedDllToPath(unmanagedDllName) is { } resolved ? LoadUnmanagedDllFromPath(resolved) : 0;
 
-    private static HashSet<string> ShippedAssemblies()
-    {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var file in Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll"))
-        {
-            names.Add(Path.GetFileNameWithoutExtension(file));
-        }
-
-        foreach (var loaded in Default.Assemblies)
-        {
-            if (loaded.GetName().Name is { } name)
-            {
-                names.Add(name);
-            }
-        }
-
-        return names;
-    }
+    /// <summary>The assemblies of the tool's own deployment (its deps.json) and of the framework: the trusted platform assemblies.</summary>
+    private static HashSet<string> ShippedAssemblies() =>
+        ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(Path.GetFileNameWithoutExtension)
+            .OfType<string>()
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
 }

@@ -26,6 +26,44 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         }
     }
 
+    /// <summary>
+    /// Runs consecutive migrations in one round trip, each in a transaction of its own with its
+    /// version rows, so that the server never waits for the client between them. Only migrations
+    /// that run plain SQL in a transaction qualify. When one fails, those before it stay committed:
+    /// <paramref name="completed"/> learns how many, and the failure says what the failing one left.
+    /// </summary>
+    public async Task RunTogetherAsync(
+        IReadOnlyList<TranslatedMigration> migrations, Func<TranslatedMigration, IReadOnlyList<SqlStatement>> bookkeeping, Action<int> completed, CancellationToken cancellationToken)
+    {
+        var executions = migrations.Select(m => new MigrationExecution(m, store, atomic: false, bookkeeping(m))).ToList();
+        var entries = new List<(int Migration, ExecutionEntry Entry)>();
+        for (var i = 0; i < executions.Count; i++)
+        {
+            entries.AddRange(store.BatchPrologue.Select(s => (i, new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s))));
+            entries.AddRange(executions[i].Entries.Select(e => (i, e)));
+        }
+
+        try
+        {
+            await session.ExecuteBatchAsync(entries.Select(e => AsSql(e.Entry, migrations[e.Migration])).ToList(), cancellationToken);
+        }
+        catch (DatabaseException e) when (e.StatementIndex is { } failed && failed < entries.Count)
+        {
+            var (migration, entry) = entries[failed];
+            completed(migration);
+            throw await FailAsync(executions[migration], null, entry.Step, e, up: true);
+        }
+        catch (DatabaseException e)
+        {
+            throw new MigrationFailedException(
+                $"migrations {migrations[0].Migration.Name} to {migrations[^1].Migration.Name} ran together and the connection failed before the server said which finished: {e.Message}. " +
+                "Each committed on its own; 'history' shows which are applied. Then run the command again.",
+                e);
+        }
+
+        completed(migrations.Count);
+    }
+
     private async Task RunInOneBatchAsync(TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, CancellationToken cancellationToken)
     {
         var execution = new MigrationExecution(migration, store, store.BatchIsAtomic, bookkeeping);

@@ -64,14 +64,22 @@ public sealed class MigrationRunner(
             IReadOnlyList<ReplicaReplay> replayed = [];
             var waits = new List<TimeSpan>();
             await RunStageAsync(project, MigrationStage.BeforeAll, recurring, cancellationToken);
-            foreach (var step in plan.Steps)
+            foreach (var group in Groups(project, plan.Steps))
             {
-                await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
-                ran.Add((step, await RunAsync(step, up: true, cancellationToken)));
-                await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
-                if (Wait == ReplayWait.PerMigration || step == plan.Steps[^1])
+                if (group.Count > 1)
                 {
-                    replayed = await AwaitReplicasAsync(step.Migration, up: true, ran.Count, cancellationToken);
+                    await RunTogetherAsync(group, ran, cancellationToken);
+                }
+                else
+                {
+                    await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
+                    ran.Add((group[0], await RunAsync(group[0], up: true, cancellationToken)));
+                    await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
+                }
+
+                if (Wait == ReplayWait.PerMigration || group[^1] == plan.Steps[^1])
+                {
+                    replayed = await AwaitReplicasAsync(group[^1].Migration, up: true, ran.Count, cancellationToken);
                     waits.Add(replayed.Select(r => r.Waited).DefaultIfEmpty().Max());
                 }
             }
@@ -192,6 +200,64 @@ public sealed class MigrationRunner(
         {
             progress.Report(new ProgressEvent(Subject, $"warning: migration {migration.Name}: IfDatabase(\"{name}\") matches no database FluentMigrator knows; its expressions never run", ProgressKind.Info));
         }
+    }
+
+    /// <summary>
+    /// Consecutive migrations that may run together in one round trip: nothing has to happen
+    /// between them (no replica waits after each, no BeforeEach or AfterEach maintenance), and each
+    /// runs plain SQL in a transaction, produced without asking the database. Every other
+    /// migration is a group of its own.
+    /// </summary>
+    private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps)
+    {
+        const int MaxTogether = 100;
+        var together = (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
+            && project.Maintenance(MigrationStage.BeforeEach).Count == 0 && project.Maintenance(MigrationStage.AfterEach).Count == 0;
+        var group = new List<PlannedMigration>();
+        foreach (var step in steps)
+        {
+            var fits = together && !step.Translated.ReadsDatabase && !step.Translated.RunsCode && step.Migration.TransactionBehavior == TransactionBehavior.Default;
+            if (!fits || group.Count == MaxTogether)
+            {
+                if (group.Count > 0)
+                {
+                    yield return group;
+                }
+
+                group = [];
+            }
+
+            group.Add(step);
+            if (!fits)
+            {
+                yield return group;
+                group = [];
+            }
+        }
+
+        if (group.Count > 0)
+        {
+            yield return group;
+        }
+    }
+
+    /// <summary>Migrations that run together are reported as each completes, with an equal share of the round trip.</summary>
+    private async Task RunTogetherAsync(List<PlannedMigration> group, List<(PlannedMigration, TimeSpan)> ran, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var reported = 0;
+        void Completed(int count)
+        {
+            var share = clock.Elapsed / Math.Max(count, 1);
+            for (; reported < count; reported++)
+            {
+                var step = group[reported];
+                progress.Report(new ProgressEvent(Subject, $"apply {step.Migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}", ProgressKind.Finished, share));
+                ran.Add((step, share));
+            }
+        }
+
+        await _executor.RunTogetherAsync(group.Select(s => s.Translated).ToList(), t => Bookkeeping(t, up: true, durationMs: null), Completed, cancellationToken);
     }
 
     /// <summary>A stage's maintenance migrations, translated as they run (they may ask the database), never recorded.</summary>
