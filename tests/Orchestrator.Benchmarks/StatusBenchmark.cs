@@ -16,16 +16,7 @@ internal static class StatusBenchmark
 {
     public static async Task<(TimeSpan Tool, TimeSpan Baseline)> RunAsync(string repositoryRoot, int rounds)
     {
-        var work = Directory.CreateTempSubdirectory("orch-bench-status-").FullName;
-        File.SetUnixFileMode(work, (UnixFileMode)Convert.ToInt32("755", 8));
-        var ports = FreePorts.Take(3);
-        var yaml = File.ReadAllText(Path.Combine(repositoryRoot, "environments", "local.yaml"))
-            .Replace("55432", ports[0].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("55433", ports[1].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("55434", ports[2].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("../migrations", Path.Combine(repositoryRoot, "migrations"), StringComparison.Ordinal);
-        var file = Path.Combine(work, "local.yaml");
-        await File.WriteAllTextAsync(file, yaml);
+        var (work, file) = LocalYamlCopy.Write(repositoryRoot, "orch-bench-status-");
         var environment = EnvironmentLoader.LoadOrThrow(file);
         var state = Path.Combine(work, "state");
         var topology = new LocalTopology(environment, state, SilentProgress.Instance);

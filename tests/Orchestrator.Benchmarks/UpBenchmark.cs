@@ -37,16 +37,7 @@ internal static class UpBenchmark
 
     private static async Task<TimeSpan> TimeToolAsync(string repositoryRoot)
     {
-        var work = Directory.CreateTempSubdirectory("orch-bench-up-").FullName;
-        File.SetUnixFileMode(work, (UnixFileMode)Convert.ToInt32("755", 8));
-        var ports = FreePorts.Take(3);
-        var yaml = File.ReadAllText(Path.Combine(repositoryRoot, "environments", "local.yaml"))
-            .Replace("55432", ports[0].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("55433", ports[1].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("55434", ports[2].ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
-            .Replace("../migrations", Path.Combine(repositoryRoot, "migrations"), StringComparison.Ordinal);
-        var file = Path.Combine(work, "local.yaml");
-        File.WriteAllText(file, yaml);
+        var (work, file) = LocalYamlCopy.Write(repositoryRoot, "orch-bench-up-");
         var environment = EnvironmentLoader.LoadOrThrow(file);
         var topology = new LocalTopology(environment, Path.Combine(work, "state"), SilentProgress.Instance);
         try
