@@ -19,9 +19,10 @@ public interface IDbSession : IAsyncDisposable
     Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Runs statements in order, in one round trip where the driver can. A failure throws a
-    /// <see cref="DatabaseException"/> whose <see cref="DatabaseException.StatementIndex"/>
-    /// names the statement; the statements after it do not run.
+    /// Runs statements in order, in one round trip where the driver can, and returns the first
+    /// value of the last query's first row (null when none returned rows), so a batch can end by
+    /// asking something. A failure throws a <see cref="DatabaseException"/> whose
+    /// <see cref="DatabaseException.StatementIndex"/> names the statement; the statements after it do not run.
     /// </summary>
-    Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default);
+    Task<object?> ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default);
 }

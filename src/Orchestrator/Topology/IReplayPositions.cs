@@ -5,8 +5,12 @@ namespace Orchestrator.Topology;
 /// <summary>How one engine names replication positions and waits for a replica to replay one.</summary>
 public interface IReplayPositions
 {
+    /// <summary>A query whose one value is the position of everything committed so far, to end a batch with.</summary>
+    string CommitPositionSql { get; }
+
     /// <summary>The position of everything the primary session has committed (a WAL LSN, a GTID list).</summary>
-    Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken);
+    async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
+        (await primary.QueryAsync(CommitPositionSql, cancellationToken: cancellationToken)).Single().Values.Values.Single()?.ToString() ?? "";
 
     /// <summary>Waits until a replica has replayed <paramref name="position"/>; false when <paramref name="timeout"/> passed first.</summary>
     Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken);

@@ -6,8 +6,7 @@ namespace Orchestrator.Engines.MariaDb;
 /// <summary>GTID positions: the primary's binary log position, and a replica's application of it.</summary>
 internal sealed class MariaDbReplayPositions : IReplayPositions
 {
-    public async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
-        (await primary.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+    public string CommitPositionSql => "SELECT @@gtid_binlog_pos AS pos";
 
     /// <summary>MASTER_GTID_WAIT blocks on the server until the replica has applied the position (0) or the timeout passes (-1).</summary>
     public async Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken) =>

@@ -126,11 +126,11 @@ internal sealed class MariaDbSession : IDbSession
     /// (the driver does not). A statement may itself hold several (a script): the server parses
     /// those, trigger and procedure bodies included.
     /// </summary>
-    public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    public async Task<object?> ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
         if (statements.Count == 0)
         {
-            return;
+            return null;
         }
 
         var text = new System.Text.StringBuilder();
@@ -145,7 +145,16 @@ internal sealed class MariaDbSession : IDbSession
         await using var command = Command(text.ToString(), parameters);
         try
         {
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            // The reader skips results without rows: the last one it meets is the last query's.
+            object? last = null;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                last = reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(0, cancellationToken) ? reader.GetValue(0) : last;
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+
+            return last;
         }
         catch (MySqlException e)
         {

@@ -6,8 +6,7 @@ namespace Orchestrator.Engines.Postgres;
 /// <summary>WAL positions (LSNs): the primary's current one, and a replica's replay of it.</summary>
 internal sealed class PostgresReplayPositions : IReplayPositions
 {
-    public async Task<string> CommitPositionAsync(IDbSession primary, CancellationToken cancellationToken) =>
-        (await primary.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn", cancellationToken: cancellationToken)).Single().GetString("lsn")!;
+    public string CommitPositionSql => "SELECT pg_current_wal_lsn()::text AS lsn";
 
     /// <summary>PostgreSQL 15 has no server-side wait for replay, so this polls every millisecond or so.</summary>
     public async Task<bool> WaitForReplayAsync(IDbSession replica, string position, TimeSpan timeout, CancellationToken cancellationToken)

@@ -92,8 +92,13 @@ internal sealed class PostgresSession : IDbSession
         }
     }
 
-    public async Task ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
+    public async Task<object?> ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {
+        if (statements.Count == 0)
+        {
+            return null;
+        }
+
         await using var batch = new NpgsqlBatch(_connection);
         foreach (var statement in statements)
         {
@@ -108,7 +113,16 @@ internal sealed class PostgresSession : IDbSession
 
         try
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            // Read every result: the last one, when the last statement is a query, is the answer.
+            object? last = null;
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            do
+            {
+                last = reader.FieldCount > 0 && await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(0, cancellationToken) ? reader.GetValue(0) : null;
+            }
+            while (await reader.NextResultAsync(cancellationToken));
+
+            return last;
         }
         catch (PostgresException e)
         {

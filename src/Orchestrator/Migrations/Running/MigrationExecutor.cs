@@ -14,16 +14,16 @@ namespace Orchestrator.Migrations.Running;
 internal sealed class MigrationExecutor(IDbSession session, IMigrationStore store)
 {
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
-    public async Task RunAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, CancellationToken cancellationToken)
+    /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
+    public async Task<object?> RunAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, string? thenAsk, CancellationToken cancellationToken)
     {
         if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.RunsCode)
         {
-            await RunInOneBatchAsync(migration, up, bookkeeping(null), cancellationToken);
+            return await RunInOneBatchAsync(migration, up, bookkeeping(null), thenAsk, cancellationToken);
         }
-        else
-        {
-            await RunStepByStepAsync(migration, up, bookkeeping, cancellationToken);
-        }
+
+        await RunStepByStepAsync(migration, up, bookkeeping, cancellationToken);
+        return thenAsk is null ? null : (await session.QueryAsync(thenAsk, cancellationToken: cancellationToken)).Single().Values.Values.Single();
     }
 
     /// <summary>
@@ -64,13 +64,18 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         completed(migrations.Count);
     }
 
-    private async Task RunInOneBatchAsync(TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, CancellationToken cancellationToken)
+    private async Task<object?> RunInOneBatchAsync(TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, string? thenAsk, CancellationToken cancellationToken)
     {
-        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic, bookkeeping);
-        var entries = store.BatchPrologue.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s)).Concat(execution.Entries).ToList();
+        // A question asked in an atomic batch would be answered before its implicit commit; with
+        // one, the migration commits explicitly first.
+        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic && thenAsk is null, bookkeeping);
+        var entries = store.BatchPrologue.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s))
+            .Concat(execution.Entries)
+            .Concat(thenAsk is null ? [] : [new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: new SqlStatement(thenAsk))])
+            .ToList();
         try
         {
-            await session.ExecuteBatchAsync(entries.Select(e => AsSql(e, migration)).ToList(), cancellationToken);
+            return await session.ExecuteBatchAsync(entries.Select(e => AsSql(e, migration)).ToList(), cancellationToken);
         }
         catch (DatabaseException e)
         {

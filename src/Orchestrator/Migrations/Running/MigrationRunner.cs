@@ -22,6 +22,9 @@ public sealed record MigrateOptions
 
     /// <summary>Of the pending migrations, only these.</summary>
     public Func<ProjectMigration, bool>? Only { get; init; }
+
+    /// <summary>Let consecutive migrations share a round trip when nothing is due between them (off: one round trip each).</summary>
+    public bool Together { get; init; } = true;
 }
 
 /// <summary>
@@ -64,22 +67,29 @@ public sealed class MigrationRunner(
             IReadOnlyList<ReplicaReplay> replayed = [];
             var waits = new List<TimeSpan>();
             await RunStageAsync(project, MigrationStage.BeforeAll, recurring, cancellationToken);
-            foreach (var group in Groups(project, plan.Steps))
+            foreach (var group in Groups(project, plan.Steps, options.Together))
             {
                 if (group.Count > 1)
                 {
                     await RunTogetherAsync(group, ran, cancellationToken);
                 }
-                else
+
+                var waitNow = Wait == ReplayWait.PerMigration || group[^1] == plan.Steps[^1];
+                string? position = null;
+                if (group.Count == 1)
                 {
+                    // The replicas' target position comes back with the migration, unless AfterEach maintenance still runs after it.
+                    var ask = waitNow && HasReplicas && project.Maintenance(MigrationStage.AfterEach).Count == 0;
                     await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
-                    ran.Add((group[0], await RunAsync(group[0], up: true, cancellationToken)));
+                    var (elapsed, answer) = await RunAsync(group[0], up: true, ask ? replay.CommitPositionSql : null, cancellationToken);
+                    ran.Add((group[0], elapsed));
+                    position = answer?.ToString();
                     await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
                 }
 
-                if (Wait == ReplayWait.PerMigration || group[^1] == plan.Steps[^1])
+                if (waitNow)
                 {
-                    replayed = await AwaitReplicasAsync(group[^1].Migration, up: true, ran.Count, cancellationToken);
+                    replayed = await AwaitReplicasAsync(group[^1].Migration, up: true, ran.Count, position, cancellationToken);
                     waits.Add(replayed.Select(r => r.Waited).DefaultIfEmpty().Max());
                 }
             }
@@ -90,7 +100,7 @@ public sealed class MigrationRunner(
             await RunStageAsync(project, MigrationStage.AfterAll, recurring, cancellationToken);
             if (recurring.Count > before || (ran.Count == 0 && recurring.Count > 0))
             {
-                replayed = await AwaitReplicasAsync(null, up: true, ran.Count, cancellationToken);
+                replayed = await AwaitReplicasAsync(null, up: true, ran.Count, null, cancellationToken);
             }
 
             return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring };
@@ -110,10 +120,12 @@ public sealed class MigrationRunner(
             IReadOnlyList<ReplicaReplay> replayed = [];
             foreach (var step in steps)
             {
-                ran.Add((step, await RunAsync(step, up: false, cancellationToken)));
-                if (Wait == ReplayWait.PerMigration || step == steps[^1])
+                var waitNow = Wait == ReplayWait.PerMigration || step == steps[^1];
+                var (elapsed, position) = await RunAsync(step, up: false, waitNow && HasReplicas ? replay.CommitPositionSql : null, cancellationToken);
+                ran.Add((step, elapsed));
+                if (waitNow)
                 {
-                    replayed = await AwaitReplicasAsync(step.Migration, up: false, ran.Count, cancellationToken);
+                    replayed = await AwaitReplicasAsync(step.Migration, up: false, ran.Count, position?.ToString(), cancellationToken);
                 }
             }
 
@@ -121,7 +133,7 @@ public sealed class MigrationRunner(
             await RunProfilesAsync(project, recurring, cancellationToken);
             if (recurring.Count > 0)
             {
-                replayed = await AwaitReplicasAsync(null, up: false, ran.Count, cancellationToken);
+                replayed = await AwaitReplicasAsync(null, up: false, ran.Count, null, cancellationToken);
             }
 
             return new MigrationRunOutcome(ran, []) { Replicas = replayed, RecurringRan = recurring };
@@ -208,10 +220,10 @@ public sealed class MigrationRunner(
     /// runs plain SQL in a transaction, produced without asking the database. Every other
     /// migration is a group of its own.
     /// </summary>
-    private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps)
+    private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps, bool allowed)
     {
         const int MaxTogether = 100;
-        var together = (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
+        var together = allowed && (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
             && project.Maintenance(MigrationStage.BeforeEach).Count == 0 && project.Maintenance(MigrationStage.AfterEach).Count == 0;
         var group = new List<PlannedMigration>();
         foreach (var step in steps)
@@ -265,7 +277,7 @@ public sealed class MigrationRunner(
     {
         foreach (var migration in project.Maintenance(stage))
         {
-            await RunAsync(new PlannedMigration(translator.Translate(migration, up: true), false), up: true, cancellationToken);
+            await RunAsync(new PlannedMigration(translator.Translate(migration, up: true), false), up: true, null, cancellationToken);
             ran.Add(migration.Name);
         }
     }
@@ -274,7 +286,7 @@ public sealed class MigrationRunner(
     {
         foreach (var profile in project.Profiles)
         {
-            await RunAsync(new PlannedMigration(translator.Translate(profile, up: true), false), up: true, cancellationToken);
+            await RunAsync(new PlannedMigration(translator.Translate(profile, up: true), false), up: true, null, cancellationToken);
             ran.Add(profile.Name);
         }
     }
@@ -283,18 +295,21 @@ public sealed class MigrationRunner(
     /// Runs one migration; one whose SQL depended on the database when it was planned is translated
     /// again now, so its schema questions see what the migrations before it did.
     /// </summary>
-    private async Task<TimeSpan> RunAsync(PlannedMigration step, bool up, CancellationToken cancellationToken)
+    private async Task<(TimeSpan Elapsed, object? Answer)> RunAsync(PlannedMigration step, bool up, string? thenAsk, CancellationToken cancellationToken)
     {
         var migration = step.Migration;
         var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
         var clock = Stopwatch.StartNew();
+        object? answer = null;
         await progress.StepAsync(Subject, label, async () =>
         {
             var translated = step.Translated.ReadsDatabase ? translator.Translate(migration, up) : step.Translated;
-            await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), cancellationToken);
+            answer = await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), thenAsk, cancellationToken);
         });
-        return clock.Elapsed;
+        return (clock.Elapsed, answer);
     }
+
+    private bool HasReplicas => Replicas is { Replicas.Count: > 0 };
 
     private IReadOnlyList<SqlStatement> Bookkeeping(TranslatedMigration translated, bool up, long? durationMs)
     {
@@ -313,14 +328,15 @@ public sealed class MigrationRunner(
     /// Waits until every replica has replayed what the primary has committed so far (and, after
     /// applying a migration, shows its version row); stops the run when one has not.
     /// </summary>
-    private async Task<IReadOnlyList<ReplicaReplay>> AwaitReplicasAsync(ProjectMigration? migration, bool up, int done, CancellationToken cancellationToken)
+    /// <param name="position">What the primary committed, when the migration's own round trip brought it back; else it is asked now.</param>
+    private async Task<IReadOnlyList<ReplicaReplay>> AwaitReplicasAsync(ProjectMigration? migration, bool up, int done, string? position, CancellationToken cancellationToken)
     {
         if (Replicas is null || Replicas.Replicas.Count == 0)
         {
             return [];
         }
 
-        var position = await replay.CommitPositionAsync(session, cancellationToken);
+        position ??= await replay.CommitPositionAsync(session, cancellationToken);
         var results = await Replicas.VerifyAsync(position, up ? migration?.Version : null, cancellationToken);
         var failed = results.Where(r => !r.Replayed).ToList();
         if (failed.Count == 0)
