@@ -57,5 +57,32 @@ public static class CliApp
             console.MarkupLine("[yellow]cancelled[/]");
             return ExitCodes.Failed;
         }
+        catch (Exception e)
+        {
+            return ReportUnexpected(console, args, e);
+        }
+    }
+
+    /// <summary>
+    /// A failure no command anticipated (a defect, or the machine refusing something): one line
+    /// at the terminal, the detail in a file whoever reports it can attach.
+    /// </summary>
+    private static int ReportUnexpected(IAnsiConsole console, string[] args, Exception e)
+    {
+        var message = Processes.Redactor.Redact(e.Message);
+        string where;
+        try
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"orchestrator-error-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
+            File.WriteAllText(file, Processes.Redactor.Redact($"orchestrator {string.Join(' ', args)}\n{DateTimeOffset.UtcNow:O}\n\n{e}\n"));
+            where = $"details in {file}";
+        }
+        catch (Exception writeFailure) when (writeFailure is IOException or UnauthorizedAccessException)
+        {
+            where = $"the details could not be written ({writeFailure.Message})";
+        }
+
+        console.MarkupLineInterpolated($"[red]error:[/] unexpected {e.GetType().Name}: {message} ({where})");
+        return ExitCodes.Failed;
     }
 }

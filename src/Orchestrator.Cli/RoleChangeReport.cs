@@ -21,14 +21,14 @@ internal static class RoleChangeReport
         if (json)
         {
             console.Profile.Width = int.MaxValue / 2;
-            console.WriteLine(JsonSerializer.Serialize(outcome, Json));
+            console.WriteLine(JsonSerializer.Serialize(JsonOutcome.Of(outcome), Json));
         }
         else
         {
             PrintText(console, outcome);
         }
 
-        return outcome.Refusal is not null && outcome.RefusedAsBadInput ? ExitCodes.BadInput
+        return outcome.Refusal is { BadInput: true } ? ExitCodes.BadInput
             : outcome.Succeeded ? ExitCodes.Ok
             : ExitCodes.Failed;
     }
@@ -42,7 +42,7 @@ internal static class RoleChangeReport
             {
                 table.AddRow(
                     Markup.Escape(change.Node),
-                    Markup.Escape(change.Action),
+                    Markup.Escape(change.Text),
                     change.Result switch
                     {
                         ChangeResult.Done => "[green]done[/]",
@@ -64,7 +64,7 @@ internal static class RoleChangeReport
 
         if (outcome.Refusal is { } refusal)
         {
-            console.MarkupLineInterpolated($"[red]refused:[/] {refusal}");
+            console.MarkupLineInterpolated($"[red]refused:[/] {refusal.Message}");
             if (outcome.Changes.Count == 0)
             {
                 console.MarkupLine("Nothing was changed.");
@@ -81,4 +81,37 @@ internal static class RoleChangeReport
             console.MarkupLineInterpolated($"[red]{outcome.Operation} did not complete[/]: see the failed and refused steps above.");
         }
     }
+
+    /// <summary>
+    /// The JSON document: the fields of the first release unchanged ("action" and "refusal" as
+    /// text, "refusedAsBadInput"), plus the typed "step" and "refusalReason".
+    /// </summary>
+    private sealed record JsonOutcome(
+        string Operation,
+        IReadOnlyList<JsonChange> Changes,
+        TimeSpan Duration,
+        string? OldPrimary,
+        string? NewPrimary,
+        TimeSpan? WriteRefusedWindow,
+        string? PromotedAt,
+        string? Refusal,
+        RefusalReason? RefusalReason,
+        bool RefusedAsBadInput,
+        bool Succeeded)
+    {
+        public static JsonOutcome Of(RoleChangeOutcome outcome) => new(
+            outcome.Operation,
+            outcome.Changes.Select(c => new JsonChange(c.Node, c.Text, c.Action, c.Peer, c.Result, c.Detail, c.Elapsed)).ToList(),
+            outcome.Duration,
+            outcome.OldPrimary,
+            outcome.NewPrimary,
+            outcome.WriteRefusedWindow,
+            outcome.PromotedAt,
+            outcome.Refusal?.Message,
+            outcome.Refusal?.Reason,
+            outcome.Refusal?.BadInput == true,
+            outcome.Succeeded);
+    }
+
+    private sealed record JsonChange(string Node, string Action, NodeAction Step, string? Peer, ChangeResult Result, string? Detail, TimeSpan? Elapsed);
 }

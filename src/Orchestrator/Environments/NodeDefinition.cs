@@ -15,6 +15,12 @@ public sealed record NodeDefinition(
     /// <summary>How connections to this node use TLS (the environment's <c>tls</c>).</summary>
     public TlsMode Tls { get; init; }
 
+    /// <summary>
+    /// Stopped for good by a failover until rejoined or rebuilt (recorded in the live shape): its
+    /// own files make any start come up unable to take writes.
+    /// </summary>
+    public bool Fenced { get; init; }
+
     /// <summary>The PostgreSQL physical slot this node streams from; node names are a-z, 0-9 and '-'.</summary>
     public string SlotName => Name.Replace('-', '_');
 }

@@ -68,7 +68,7 @@ public sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, stri
     public EnvironmentDefinition Apply(EnvironmentDefinition environment)
     {
         var nodes = environment.Nodes
-            .Select(n => Nodes.TryGetValue(n.Name, out var live) ? n with { Role = live.Role, Source = live.Source } : n)
+            .Select(n => Nodes.TryGetValue(n.Name, out var live) ? n with { Role = live.Role, Source = live.Source, Fenced = live.Fenced } : n)
             .ToList();
         var primaries = nodes.Where(n => n.Role == NodeRole.Primary).Select(n => n.Name).ToList();
         var orphans = nodes.Where(n => n.Source is not null && !nodes.Any(s => s.Name == n.Source)).Select(n => n.Name).ToList();

@@ -4,8 +4,8 @@ namespace Orchestrator.Local;
 
 /// <summary>
 /// Where a local environment keeps its files:
-/// <c>STATE/secrets.json</c> (generated passwords, 0600), <c>STATE/topology.json</c> (the live shape
-/// once roles moved) and, per node,
+/// <c>STATE/environment.json</c> (whose state this is), <c>STATE/secrets.json</c> (generated
+/// passwords, 0600), <c>STATE/topology.json</c> (the live shape once roles moved) and, per node,
 /// <c>STATE/NODE/data</c> (the data directory), <c>STATE/NODE/server.log</c>, and the node's
 /// generated configuration. <c>STATE/NODE/initialized</c> marks a node whose setup completed.
 /// </summary>
@@ -17,18 +17,28 @@ public sealed class StateLayout(string root)
     /// The state directory: --state-dir when given, else $ORCHESTRATOR_STATE_DIR/NAME, else
     /// .orchestrator/NAME under the current directory.
     /// </summary>
+    /// <exception cref="StateDirectoryConflictException">The directory holds another environment's nodes.</exception>
     public static StateLayout For(EnvironmentDefinition environment, string? stateDir)
     {
+        string root;
         if (stateDir is not null)
         {
-            return new StateLayout(stateDir);
+            root = stateDir;
+        }
+        else
+        {
+            var parent = System.Environment.GetEnvironmentVariable("ORCHESTRATOR_STATE_DIR") is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(Directory.GetCurrentDirectory(), ".orchestrator");
+            root = Path.Combine(parent, environment.Name);
         }
 
-        var parent = System.Environment.GetEnvironmentVariable("ORCHESTRATOR_STATE_DIR") is { Length: > 0 } configured
-            ? configured
-            : Path.Combine(Directory.GetCurrentDirectory(), ".orchestrator");
-        return new StateLayout(Path.Combine(parent, environment.Name));
+        var state = new StateLayout(root);
+        StateOwner.Check(state, environment);
+        return state;
     }
+
+    public string OwnerFile => Path.Combine(Root, "environment.json");
 
     public string SecretsFile => Path.Combine(Root, "secrets.json");
 

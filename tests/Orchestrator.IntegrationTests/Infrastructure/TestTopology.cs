@@ -165,6 +165,57 @@ public sealed class TestTopology : IAsyncDisposable
         return int.Parse(System.IO.File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Starts a node's server the way a person or a host's init script might, bypassing the
+    /// tool: the server binary with only the node's own files (PostgreSQL's data directory,
+    /// MariaDB's option file). Disposing the handle stops it again.
+    /// </summary>
+    public async Task<IAsyncDisposable> StartBypassingToolAsync(string node)
+    {
+        var definition = Environment.Node(node);
+        var user = await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None);
+        Processes.ProcessSpec spec;
+        if (Engine == EngineKind.Postgres)
+        {
+            var bin = (await Processes.ProcessRunner.RunCheckedAsync(new Processes.ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
+            spec = new Processes.ProcessSpec(Path.Combine(bin, "postgres"), ["-D", State.DataDir(definition)]);
+        }
+        else
+        {
+            var mariadbd = new[] { "/usr/sbin/mariadbd", "/usr/bin/mariadbd" }.First(System.IO.File.Exists);
+            spec = new Processes.ProcessSpec(mariadbd, [$"--defaults-file={Path.Combine(State.NodeDir(definition), "my.cnf")}"]);
+        }
+
+        var log = Path.Combine(Directory, $"{node}-bypassing-the-tool.log");
+        await Processes.ProcessRunner.StartDetachedAsync(spec with { RunAs = user.RunAs }, log, CancellationToken.None);
+        try
+        {
+            await EventuallyAsync(
+                async () =>
+                {
+                    await using var session = await ConnectAsync(node, database: null);
+                    return true;
+                },
+                $"'{node}', started bypassing the tool, accepts connections");
+        }
+        catch (LocalProviderException e)
+        {
+            throw new InvalidOperationException($"{e.Message}; its output:\n{(System.IO.File.Exists(log) ? await System.IO.File.ReadAllTextAsync(log) : "(none)")}", e);
+        }
+
+        return new DirectlyStartedServer(this, node);
+    }
+
+    private sealed class DirectlyStartedServer(TestTopology topology, string node) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            var pid = topology.ServerPid(node);
+            Libc.Kill(pid, Libc.SigTerm);
+            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(60), () => $"'{node}' (pid {pid}) did not stop", CancellationToken.None);
+        }
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing the test after a generous timeout.</summary>
     public static Task EventuallyAsync(Func<Task<bool>> condition, string what) =>
         Poll.UntilAsync(

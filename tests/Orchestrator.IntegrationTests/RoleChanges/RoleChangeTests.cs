@@ -25,17 +25,23 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.WaitForMoreAsync(200, "primary");
 
         var unknown = await topology.Local().SwitchoverAsync("replica-9", CancellationToken.None);
-        Assert.True(unknown.RefusedAsBadInput, unknown.Refusal);
+        AssertRefused(unknown, RefusalReason.UnknownNode, badInput: true);
         var self = await topology.Local().SwitchoverAsync("primary", CancellationToken.None);
-        Assert.True(self.RefusedAsBadInput, self.Refusal);
+        AssertRefused(self, RefusalReason.AlreadyPrimary, badInput: true);
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
-        Assert.Contains("accepts writes", failover.Refusal, StringComparison.Ordinal);
+        AssertRefused(failover, RefusalReason.PrimaryStillWritable, badInput: false);
 
         var away = await topology.Local().SwitchoverAsync("replica-2", CancellationToken.None);
         Report(away);
         Assert.True(away.Succeeded, Describe(away));
         Assert.Equal("replica-2", away.NewPrimary);
         Assert.True(away.WriteRefusedWindow > TimeSpan.Zero);
+        AssertSteps(
+            away,
+            ("primary", NodeAction.StopWrites, null),
+            ("replica-2", NodeAction.Promote, null),
+            ("replica-1", NodeAction.ReplicateFrom, "replica-2"),
+            ("primary", NodeAction.Rejoin, "replica-2"));
         await writer.WaitForMoreAsync(200, "replica-2");
         var moved = await topology.StatusAsync();
         Assert.Equal(ObservedRole.Primary, moved.Node("replica-2").Role);
@@ -48,6 +54,12 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         var back = await topology.Local().SwitchoverAsync("primary", CancellationToken.None);
         Report(back);
         Assert.True(back.Succeeded, Describe(back));
+        AssertSteps(
+            back,
+            ("replica-2", NodeAction.StopWrites, null),
+            ("primary", NodeAction.Promote, null),
+            ("replica-1", NodeAction.ReplicateFrom, "primary"),
+            ("replica-2", NodeAction.Rejoin, "replica-1"));
         await writer.WaitForMoreAsync(200, "primary");
         await writer.StopAsync();
 
@@ -62,8 +74,8 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.Equal("primary", restored.Node("replica-1").ReplicatingFrom);
         Assert.Equal("replica-1", restored.Node("replica-2").ReplicatingFrom);
         Assert.False(File.Exists(topology.State.TopologyFile), "back in the file's shape, nothing is recorded");
-        Assert.Empty(sampler.SplitRounds);
-        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes, {sampler.Rounds} sampling rounds, never two writable nodes");
+        sampler.AssertSampled(MinimumCompleteRounds);
+        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
     }
 
     [Fact]
@@ -80,7 +92,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Report(outcome);
         Assert.True(outcome.Succeeded, Describe(outcome));
         Assert.Equal("replica-1", outcome.NewPrimary);
-        Assert.Contains(outcome.Changes, c => c.Node == "primary" && c.Action == "fence");
+        AssertSteps(outcome, ("primary", NodeAction.Fence, null), ("replica-1", NodeAction.Promote, null), ("replica-2", NodeAction.StillReplicateFrom, "replica-1"));
         await writer.WaitForMoreAsync(200, "replica-1");
 
         var lost = await writer.MissingOnAsync("replica-1");
@@ -94,6 +106,12 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         var up = await topology.UpAsync();
         Assert.Contains(up.Nodes, n => n.Node == "primary" && n.Action == NodeUpAction.Fenced);
         Assert.False(Local.Libc.ProcessExists(pid));
+
+        // Started by hand from its own files, bypassing the tool, it still takes no writes.
+        await using (await topology.StartBypassingToolAsync("primary"))
+        {
+            await AssertRefusesWritesAsync(topology, "primary");
+        }
 
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
@@ -126,8 +144,42 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(node)).Count == lost.Count, $"{node} has what replica-1 has");
         }
 
-        Assert.Empty(sampler.SplitRounds);
-        output.WriteLine($"{acknowledged.Count} acknowledged writes, {sampler.Rounds} sampling rounds, never two writable nodes");
+        sampler.AssertSampled(MinimumCompleteRounds);
+        output.WriteLine($"{acknowledged.Count} acknowledged writes; {sampler.Summary}");
+    }
+
+    [Fact]
+    public async Task A_failover_interrupted_right_after_the_promotion_has_already_fenced_the_old_primary()
+    {
+        await using var topology = await TestTopology.StartAsync(engine, $"{name}-ff", SynchronousReplica);
+        Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
+
+        var interrupted = new LocalTopology(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1"));
+        await Assert.ThrowsAsync<InjectedFault>(() => interrupted.FailoverAsync(null, CancellationToken.None));
+
+        var recorded = Local.LiveShape.Load(topology.State);
+        Assert.NotNull(recorded);
+        Assert.True(recorded.Nodes["primary"].Fenced, "the record says the old primary is fenced");
+        Assert.Equal("replica-1", recorded.Primary);
+        var node = topology.Environment.Node("primary");
+        if (engine == EngineKind.Postgres)
+        {
+            Assert.True(File.Exists(Path.Combine(topology.State.DataDir(node), "standby.signal")), "standby.signal is in the old primary's data directory");
+        }
+        else
+        {
+            var options = await File.ReadAllLinesAsync(Path.Combine(topology.State.NodeDir(node), "my.cnf"));
+            Assert.Contains("read_only = ON", options);
+            Assert.Contains("skip-slave-start", options);
+        }
+
+        await using (await topology.StartBypassingToolAsync("primary"))
+        {
+            await AssertRefusesWritesAsync(topology, "primary");
+        }
+
+        var status = await topology.StatusAsync();
+        Assert.Equal(ObservedRole.Primary, status.Node("replica-1").Role);
     }
 
     [Fact]
@@ -140,12 +192,12 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.WaitForMoreAsync(100);
 
         var primaryRefused = await topology.Local().RebuildAsync("primary", CancellationToken.None);
-        Assert.True(primaryRefused.RefusedAsBadInput, primaryRefused.Refusal);
+        AssertRefused(primaryRefused, RefusalReason.AlreadyPrimary, badInput: true);
 
         var rebuild = await topology.Local().RebuildAsync("replica-2", CancellationToken.None);
         Report(rebuild);
         Assert.True(rebuild.Succeeded, Describe(rebuild));
-        Assert.Equal("clone from replica-1", rebuild.Changes.Single().Action);
+        AssertSteps(rebuild, ("replica-2", NodeAction.Clone, "replica-1"));
         await writer.WaitForMoreAsync(100);
         await writer.StopAsync();
         await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("replica-2")).Count == 0, "the rebuilt replica has every acknowledged write");
@@ -180,6 +232,48 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         return (await IdsAsync(node)).Where(id => !theirs.Contains(id)).ToList();
     }
 
+    /// <summary>Enough rounds that heard every node to have seen two writable nodes had there been any (one round takes tens of milliseconds).</summary>
+    private const int MinimumCompleteRounds = 20;
+
+    private static async Task AssertRefusesWritesAsync(TestTopology topology, string node)
+    {
+        await using var session = await topology.ConnectAsync(node);
+        Assert.False(await WritableSampler.IsWritableAsync(session, topology.Engine), $"'{node}' says it accepts writes");
+        var write = await Assert.ThrowsAsync<Data.DatabaseException>(() => session.ExecuteAsync($"CREATE TABLE fence_probe_{Guid.NewGuid():N} (id int)"));
+        Assert.Equal(topology.Engine == EngineKind.Postgres ? "25006" : "1290", write.Code);
+        if (topology.Engine == EngineKind.MariaDb)
+        {
+            var replication = await session.QueryAsync("SHOW SLAVE STATUS");
+            Assert.DoesNotContain(replication, r => r.GetString("Slave_IO_Running") == "Yes" || r.GetString("Slave_SQL_Running") == "Yes");
+        }
+    }
+
+    private static void AssertRefused(RoleChangeOutcome outcome, RefusalReason reason, bool badInput)
+    {
+        Assert.NotNull(outcome.Refusal);
+        Assert.Equal(reason, outcome.Refusal.Reason);
+        Assert.Equal(badInput, outcome.Refusal.BadInput);
+        Assert.False(outcome.Succeeded);
+    }
+
+    /// <summary>The outcome holds these steps, done, in this order (others may come between).</summary>
+    private static void AssertSteps(RoleChangeOutcome outcome, params (string Node, NodeAction Action, string? Peer)[] expected)
+    {
+        var index = 0;
+        foreach (var (node, action, peer) in expected)
+        {
+            var found = outcome.Changes.Skip(index).Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Node == node && x.c.Action == action);
+            Assert.True(found.c is not null, $"no {action} of {node} after step {index}:\n{Describe(outcome)}");
+            Assert.Equal(ChangeResult.Done, found.c.Result);
+            if (peer is not null)
+            {
+                Assert.Equal(peer, found.c.Peer);
+            }
+
+            index += found.i + 1;
+        }
+    }
+
     private void Report(RoleChangeOutcome outcome)
     {
         output.WriteLine(Describe(outcome));
@@ -190,5 +284,19 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     }
 
     private static string Describe(RoleChangeOutcome outcome) =>
-        $"{outcome.Operation}: {outcome.Refusal}\n" + string.Join("\n", outcome.Changes.Select(c => $"  {c.Node}: {c.Action} {c.Result} {c.Detail}"));
+        $"{outcome.Operation}: {outcome.Refusal?.Reason} {outcome.Refusal?.Message}\n" + string.Join("\n", outcome.Changes.Select(c => $"  {c.Node}: {c.Text} {c.Result} {c.Detail}"));
+
+    private sealed class InjectedFault() : Exception("fault injected after the promotion");
+
+    /// <summary>Fails the operation the moment <paramref name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
+    private sealed class FailAfterPromotion(string target) : ITopologyProgress
+    {
+        public void Report(ProgressEvent progress)
+        {
+            if (progress.Node == target && progress.Message == "promote" && progress.Kind == ProgressKind.Finished)
+            {
+                throw new InjectedFault();
+            }
+        }
+    }
 }

@@ -76,11 +76,13 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
             async () =>
             {
                 status = await Topology.StatusAsync();
-                return status.Nodes.Where(n => n.Role == ObservedRole.Replica).All(IsCaughtUp);
+                var replicas = status.Nodes.Where(n => n.Role == ObservedRole.Replica).ToList();
+                return replicas.Count == 2 && replicas.All(IsCaughtUp);
             },
             "every replica reports zero lag");
 
         Assert.All(status!.Nodes, n => Assert.True(n.Reachable, n.Error));
+        Assert.All(status.Nodes.Where(n => n.Role == ObservedRole.Replica), n => Assert.True(IsCaughtUp(n), $"{n.Name}: lag {n.LagBytes} bytes, {n.LagTransactions} transactions, {n.LagSeconds} s"));
         Assert.Equal(ObservedRole.Primary, status.Node("primary").Role);
         Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
         Assert.Equal(ObservedRole.Replica, status.Node("replica-2").Role);
@@ -107,6 +109,28 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         var (exitCode, output) = await CliRunner.RunAsync("up", "-e", Topology.File, "--state-dir", Topology.StateDir);
         Assert.Equal(0, exitCode);
         Assert.Contains("already up: all 3 nodes are running; nothing changed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Commands_of_another_environment_refuse_this_state_directory_and_name_both()
+    {
+        var lines = File.ReadAllLines(Topology.File);
+        lines[Array.FindIndex(lines, l => l.StartsWith("name:", StringComparison.Ordinal))] = "name: someone-else";
+        var other = Path.Combine(Topology.Directory, "someone-else.yaml");
+        await File.WriteAllLinesAsync(other, lines);
+        var ownName = Topology.Environment.Name;
+
+        foreach (var command in new[] { new[] { "up" }, ["status"], ["switchover", "--to", "replica-1"], ["down"] })
+        {
+            var (exitCode, output) = await CliRunner.RunAsync([.. command, "-e", other, "--state-dir", Topology.StateDir]);
+            Assert.True(exitCode == 2, $"{command[0]}: exit {exitCode}\n{output}");
+            Assert.Contains($"belongs to environment '{ownName}'", output, StringComparison.Ordinal);
+            Assert.Contains("not to 'someone-else'", output, StringComparison.Ordinal);
+        }
+
+        var status = await Topology.StatusAsync();
+        Assert.All(status.Nodes, n => Assert.True(n.Reachable, $"{n.Name} was touched: {n.Error}"));
+        Assert.Equal(ObservedRole.Primary, status.Node("primary").Role);
     }
 
     [Fact]
@@ -168,6 +192,9 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n")!.Value;
     }
 
-    private static bool IsCaughtUp(NodeStatus node) =>
-        node.Reachable && node.LagBytes is null or 0 && node.LagTransactions is null or 0 && node.LagSeconds is null or 0;
+    /// <summary>Zero on every measure the engine reports: bytes of WAL on PostgreSQL, transactions and seconds on MariaDB; a missing figure is not zero.</summary>
+    private bool IsCaughtUp(NodeStatus node) =>
+        node.Reachable && (Topology.Engine == Environments.EngineKind.Postgres
+            ? node.LagBytes == 0
+            : node.LagTransactions == 0 && node.LagSeconds == 0);
 }

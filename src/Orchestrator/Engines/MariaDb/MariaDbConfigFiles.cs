@@ -29,7 +29,13 @@ public static class MariaDbConfigFiles
         conf.AppendLine("binlog_format = ROW");
         conf.AppendLine("gtid_strict_mode = ON");
         conf.AppendLine("log_slave_updates = ON");
-        conf.AppendLine(node.Role == NodeRole.Replica ? "read_only = ON" : "read_only = OFF");
+        conf.AppendLine(node.Role == NodeRole.Replica || node.Fenced ? "read_only = ON" : "read_only = OFF");
+        if (node.Fenced)
+        {
+            // A fenced former primary, started by any means, takes no writes and follows nobody.
+            conf.AppendLine("skip-slave-start");
+        }
+
         conf.AppendLine("character-set-server = utf8mb4");
         conf.AppendLine("collation-server = utf8mb4_unicode_ci");
         conf.AppendLine("innodb_buffer_pool_size = 128M");

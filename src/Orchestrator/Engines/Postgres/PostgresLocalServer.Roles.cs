@@ -164,7 +164,9 @@ internal sealed partial class PostgresLocalServer
 
     /// <summary>
     /// Stops the server without waiting for anything (it may hang) and leaves a standby.signal,
-    /// so that whoever starts it finds a read-only standby rather than a second primary.
+    /// so that whoever starts it finds a read-only standby rather than a second primary. The dead
+    /// server's lock file goes too: a start by hand must not stumble over it and be tempted to
+    /// clear the way by other means.
     /// </summary>
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
@@ -176,6 +178,7 @@ internal sealed partial class PostgresLocalServer
 
         if (Directory.Exists(context.State.DataDir(node)))
         {
+            await ClearStaleLockAsync(node, cancellationToken);
             await WriteOwnedAsync(Path.Combine(context.State.DataDir(node), "standby.signal"), "", cancellationToken);
             await WriteConfigAsync(node, cancellationToken);
         }

@@ -5,8 +5,10 @@ namespace Orchestrator.Topology.RoleChanges;
 /// what was refused and why. <see cref="Refusal"/> is set when nothing was changed because
 /// the operation was unsafe or the request was wrong.
 /// </summary>
-public sealed record RoleChangeOutcome(string Operation, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
+public sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
 {
+    public string Operation => Kind.ToText();
+
     public string? OldPrimary { get; init; }
 
     public string? NewPrimary { get; init; }
@@ -18,13 +20,10 @@ public sealed record RoleChangeOutcome(string Operation, IReadOnlyList<NodeChang
     public string? PromotedAt { get; init; }
 
     /// <summary>Why nothing was changed; null when the operation went ahead.</summary>
-    public string? Refusal { get; init; }
-
-    /// <summary>The refusal comes from the request itself (an unknown node, the primary named as target), not the servers' state.</summary>
-    public bool RefusedAsBadInput { get; init; }
+    public Refusal? Refusal { get; init; }
 
     public bool Succeeded => Refusal is null && Changes.All(c => c.Result is ChangeResult.Done or ChangeResult.Skipped);
 
-    public static RoleChangeOutcome Refused(string operation, string reason, bool badInput, TimeSpan duration) =>
-        new(operation, [], duration) { Refusal = reason, RefusedAsBadInput = badInput };
+    public static RoleChangeOutcome Refused(RoleChangeKind kind, Refusal refusal, TimeSpan duration) =>
+        new(kind, [], duration) { Refusal = refusal };
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace Orchestrator.Topology.RoleChanges;
+
+/// <summary>An unplanned failover: the primary is gone, the most advanced replica takes over.</summary>
+internal sealed class FailoverOperation(LocalNodes nodes)
+{
+    /// <summary>
+    /// Records the failed primary as fenced, then fences it (killed if its process lingers, its
+    /// own files making any later start come up unable to take writes), lets every reachable
+    /// replica apply what it received, records and promotes the most advanced one (or
+    /// <paramref name="to"/>, unless another replica has more), and moves the other replicas
+    /// under it.
+    /// </summary>
+    public async Task<RoleChangeOutcome> RunAsync(string? to, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        RoleChangeOutcome Refused(Refusal refusal) => RoleChangeOutcome.Refused(RoleChangeKind.Failover, refusal, clock.Elapsed);
+        if (to is not null && RoleChangePlanner.UnknownNode(nodes.File, to) is { } unknown)
+        {
+            return Refused(unknown);
+        }
+
+        var (_, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
+        var observed = await nodes.ObserveAsync(credentials, cancellationToken);
+        var decision = RoleChangePlanner.Failover(nodes.File, nodes.CurrentShape, observed.Select(NodeView.Of).ToList(), to);
+        if (decision.Plan is not { } candidates)
+        {
+            return Refused(decision.Refusal!);
+        }
+
+        var oldPrimary = candidates.OldPrimary;
+        var current = nodes.CurrentShape;
+        var fenced = current.With(oldPrimary, current.Nodes[oldPrimary] with { Fenced = true }, $"{oldPrimary} fenced by a failover");
+        nodes.Record(fenced);
+        var server = await new RoleChangeSteps(nodes, credentials).ServerForAsync(fenced, withoutSynchronousStandbys: false, cancellationToken);
+        var changes = new List<NodeChange>();
+        var window = Stopwatch.StartNew();
+        await server.FenceAsync(fenced.Apply(nodes.File).Node(oldPrimary), cancellationToken);
+        changes.Add(new NodeChange(oldPrimary, NodeAction.Fence, ChangeResult.Done, "stopped for good; its own configuration starts it unable to take writes", window.Elapsed));
+        RoleChangeOutcome Stopped(Refusal refusal) => new(RoleChangeKind.Failover, changes, clock.Elapsed) { OldPrimary = oldPrimary, Refusal = refusal };
+
+        var timeout = nodes.Environment.Replication.ReplayTimeout;
+        var positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
+        {
+            var node = nodes.Environment.Node(name);
+            return new CandidatePosition(name, await server.DrainAsync(node, timeout, cancellationToken), node.Sync);
+        }));
+        var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions);
+        if (choice.Plan is not { } target)
+        {
+            return Stopped(choice.Refusal!);
+        }
+
+        if (RoleChangePlanner.Errant(target, await server.ErrantTransactionsAsync(nodes.Environment.Node(target), cancellationToken), RoleChangeKind.Failover) is { } errant)
+        {
+            return Stopped(errant);
+        }
+
+        var plan = RoleChangePlanner.FailoverTo(nodes.File, fenced, candidates, target);
+        var steps = new RoleChangeSteps(nodes, credentials);
+        nodes.Record(plan.Next);
+        var next = plan.Next.Apply(nodes.File);
+        var promoting = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: true, cancellationToken);
+        var position = positions.Single(p => p.Name == target).Position;
+        await promoting.PromoteAsync(next.Node(target), cancellationToken);
+        window.Stop();
+        changes.Add(new NodeChange(target, NodeAction.Promote, ChangeResult.Done, $"at {position}", window.Elapsed));
+
+        var reachable = observed.Where(o => candidates.Candidates.Contains(o.Node.Name)).ToList();
+        var movers = plan.Steps.Where(s => s.Action == NodeAction.ReplicateFrom).Select(s => reachable.Single(o => o.Node.Name == s.Node));
+        changes.AddRange(await steps.RepointAsync(promoting, next, movers, position: null, cancellationToken));
+        changes.AddRange(await steps.FinishAsync(next, reachable, changes, cancellationToken));
+        return new RoleChangeOutcome(RoleChangeKind.Failover, changes, clock.Elapsed)
+        {
+            OldPrimary = oldPrimary,
+            NewPrimary = target,
+            WriteRefusedWindow = window.Elapsed,
+            PromotedAt = position,
+        };
+    }
+}

@@ -1,0 +1,277 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Topology.RoleChanges;
+
+/// <summary>A node as a role change sees it: what its server reported (no role: unreachable).</summary>
+public sealed record NodeView(string Name, ObservedRole? Role, bool Replicating)
+{
+    public static NodeView Of(ObservedNode observed) =>
+        new(observed.Node.Name, observed.Observation?.Role, observed.Observation?.IsReplicating == true);
+}
+
+/// <summary>One planned step of a role change.</summary>
+public sealed record PlannedStep(string Node, NodeAction Action, string? Peer = null);
+
+/// <summary>A decision: the plan, or why nothing may be done.</summary>
+public sealed record Decision<T>(T? Plan, Refusal? Refusal)
+    where T : class
+{
+    public static implicit operator Decision<T>(Refusal refusal) => new(null, refusal);
+
+    public static Decision<T> Go(T plan) => new(plan, null);
+}
+
+/// <summary>A switchover: who hands over to whom, the steps in order, and the shape afterwards.</summary>
+public sealed record SwitchoverPlan(string Primary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>A failover's first phase: the failed primary to fence and the replicas that may take over.</summary>
+public sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string> Candidates, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>A failover's second phase: the replica to promote, the steps in order, and the shape afterwards.</summary>
+public sealed record FailoverPlan(string OldPrimary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
+
+/// <summary>A node to bring under the current primary (rejoin) or clone again (rebuild): its source and the shape afterwards.</summary>
+public sealed record FollowPlan(string Node, string Primary, string Source, LiveShape Next);
+
+/// <summary>A failover candidate after it applied what it received.</summary>
+public sealed record CandidatePosition(string Name, string Position, bool Sync);
+
+/// <summary>
+/// The decisions of switchover, failover, rejoin and rebuild, from what the servers report, the
+/// file's shape and the recorded live shape. Pure: no I/O; the operations carry the plans out.
+/// </summary>
+public static class RoleChangePlanner
+{
+    public static Decision<SwitchoverPlan> Switchover(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string to)
+    {
+        if (UnknownNode(file, to) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var primaries = nodes.Where(n => n.Role == ObservedRole.Primary).ToList();
+        if (primaries.Count != 1)
+        {
+            return new Refusal(RefusalReason.NotOnePrimary, $"a switchover needs exactly one primary; the servers report {Describe(nodes)}. Use 'failover' when the primary is gone.", false);
+        }
+
+        var primary = primaries[0].Name;
+        if (primary == to)
+        {
+            return new Refusal(RefusalReason.AlreadyPrimary, $"'{to}' is already the primary", true);
+        }
+
+        if (!nodes.Single(n => n.Name == to).Replicating)
+        {
+            return new Refusal(RefusalReason.TargetNotReplicating, $"'{to}' is not replicating ({Describe(nodes.Where(n => n.Name == to))}); fix or rebuild it first ('replica rebuild {to}')", false);
+        }
+
+        var next = ShapeAfterPromotion(file, current, primary, to, fenceOldPrimary: false, $"switchover from {primary} to {to}");
+        var movers = nodes.Select(n => n.Name).Where(n => n != primary && n != to && next.Nodes[n].Source != current.Nodes[n].Source).ToList();
+
+        // Replicas that will cascade from the old primary move once it replicates again; the old
+        // primary may itself cascade from one of the others, which must move first.
+        var late = movers.Where(n => next.Nodes[n].Source == primary).ToList();
+        var steps = new List<PlannedStep>
+        {
+            new(to, NodeAction.CatchUp, primary),
+            new(primary, NodeAction.StopWrites),
+            new(to, NodeAction.ApplyUpTo, primary),
+            new(to, NodeAction.Promote),
+        };
+        steps.AddRange(movers.Except(late).Select(n => new PlannedStep(n, NodeAction.ReplicateFrom, next.Nodes[n].Source)));
+        steps.Add(new PlannedStep(primary, NodeAction.Rejoin, next.Nodes[primary].Source));
+        steps.AddRange(late.Select(n => new PlannedStep(n, NodeAction.ReplicateFrom, primary)));
+        return Decision<SwitchoverPlan>.Go(new SwitchoverPlan(primary, to, next, steps));
+    }
+
+    /// <summary>Whether a failover may go ahead, and which replicas could take over; never a fenced node or the failed primary.</summary>
+    public static Decision<FailoverCandidates> Failover(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string? to)
+    {
+        if (to is not null && UnknownNode(file, to) is { } unknown)
+        {
+            return unknown;
+        }
+
+        if (nodes.FirstOrDefault(n => n.Role == ObservedRole.Primary) is { } alive)
+        {
+            return new Refusal(
+                RefusalReason.PrimaryStillWritable,
+                $"'{alive.Name}' is reachable and accepts writes; a failover would leave two primaries. Use 'switchover --to NODE', or stop it first.",
+                false);
+        }
+
+        var oldPrimary = current.Primary;
+        var fenced = current.FencedNodes.ToHashSet();
+        var candidates = nodes.Where(n => n.Role == ObservedRole.Replica && n.Name != oldPrimary && !fenced.Contains(n.Name)).Select(n => n.Name).ToList();
+        if (to is not null && !candidates.Contains(to))
+        {
+            var why = to == oldPrimary ? "it is the failed primary" : fenced.Contains(to) ? "it was fenced by a failover" : Describe(nodes.Where(n => n.Name == to));
+            return new Refusal(RefusalReason.TargetNotCandidate, $"'{to}' cannot take over: {why}", to == oldPrimary);
+        }
+
+        if (candidates.Count == 0)
+        {
+            return new Refusal(RefusalReason.NoCandidate, $"no reachable replica can take over ({Describe(nodes)})", false);
+        }
+
+        var steps = new List<PlannedStep> { new(oldPrimary, NodeAction.Fence) };
+        steps.AddRange(candidates.Select(c => new PlannedStep(c, NodeAction.Drain)));
+        return Decision<FailoverCandidates>.Go(new FailoverCandidates(oldPrimary, candidates, steps));
+    }
+
+    /// <summary>
+    /// The most advanced candidate, a synchronous one on a tie; the named one only when no other
+    /// has applied more. Positions neither of which contains the other need a name.
+    /// </summary>
+    public static Decision<string> ChooseFailoverTarget(IReadOnlyList<CandidatePosition> positions, string? to, Func<string, string, int?> compare)
+    {
+        var best = positions[0];
+        foreach (var candidate in positions.Skip(1))
+        {
+            var order = compare(candidate.Position, best.Position);
+            if (order is null)
+            {
+                return to is null
+                    ? new Refusal(
+                        RefusalReason.PositionsIncomparable,
+                        $"'{candidate.Name}' ({candidate.Position}) and '{best.Name}' ({best.Position}) each have transactions the other lacks; name the one to promote with --to",
+                        false)
+                    : Decision<string>.Go(to);
+            }
+
+            if (order > 0 || (order == 0 && candidate.Sync && !best.Sync))
+            {
+                best = candidate;
+            }
+        }
+
+        if (to is null)
+        {
+            return Decision<string>.Go(best.Name);
+        }
+
+        var named = positions.Single(p => p.Name == to);
+        return compare(best.Position, named.Position) > 0
+            ? new Refusal(
+                RefusalReason.TargetBehind,
+                $"'{best.Name}' has applied more ({best.Position}) than '{to}' ({named.Position}); promoting '{to}' would lose those transactions. Fail over to '{best.Name}' instead.",
+                false)
+            : Decision<string>.Go(to);
+    }
+
+    /// <summary>A failover's second phase: promote the target, move the other candidates whose source changes.</summary>
+    public static FailoverPlan FailoverTo(EnvironmentDefinition file, LiveShape current, FailoverCandidates candidates, string target)
+    {
+        var next = ShapeAfterPromotion(file, current, candidates.OldPrimary, target, fenceOldPrimary: true, $"failover from {candidates.OldPrimary} to {target}");
+        var steps = new List<PlannedStep> { new(target, NodeAction.Promote) };
+        steps.AddRange(candidates.Candidates
+            .Where(c => c != target && next.Nodes[c].Source != current.Nodes[c].Source)
+            .Select(c => new PlannedStep(c, NodeAction.ReplicateFrom, next.Nodes[c].Source)));
+        return new FailoverPlan(candidates.OldPrimary, target, next, steps);
+    }
+
+    /// <summary>A former primary (fenced or demoted) follows the node the servers report as primary.</summary>
+    public static Decision<FollowPlan> Rejoin(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name)
+    {
+        var primary = PrimaryToFollow(file, nodes, name, RoleChangeKind.Rejoin);
+        return primary.Refusal is { } refusal
+            ? refusal
+            : Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, primary.Plan!, current.With(name, new LiveNode(NodeRole.Replica, primary.Plan, Fenced: false), $"{name} rejoined as a replica of {primary.Plan}")));
+    }
+
+    /// <summary>
+    /// A replica cloned again, from its recorded source when that source replicates, else from
+    /// the primary (always for a fenced node).
+    /// </summary>
+    public static Decision<FollowPlan> Rebuild(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name)
+    {
+        var primary = PrimaryToFollow(file, nodes, name, RoleChangeKind.Rebuild);
+        if (primary.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        var live = current.Nodes[name];
+        var source = primary.Plan!;
+        if (!live.Fenced && live.Role == NodeRole.Replica && live.Source is { } recorded && recorded != source && nodes.Any(n => n.Name == recorded && n.Replicating))
+        {
+            source = recorded;
+        }
+
+        return Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, source, current.With(name, new LiveNode(NodeRole.Replica, source, Fenced: false), $"{name} rebuilt from {source}")));
+    }
+
+    public static Refusal? Errant(string node, IReadOnlyList<string> errant, RoleChangeKind kind) =>
+        errant.Count == 0
+            ? null
+            : new Refusal(
+                RefusalReason.ErrantTransactions,
+                $"'{node}' has transactions written on it directly, which no other node has (errant: {string.Join(", ", errant)}); promoting it would spread them. " +
+                (kind == RoleChangeKind.Failover ? "Name another replica with --to." : $"Rebuild it ('replica rebuild {node}') or remove them first."),
+                false);
+
+    /// <summary>
+    /// The shape after <paramref name="newPrimary"/> took over. A node whose chain of sources in
+    /// the file leads to the new primary gets its file source back (so switching back to the
+    /// file's primary restores the file's shape, cascades included); the old primary's other
+    /// replicas and the old primary itself (fenced after a failover) replicate from the new
+    /// primary; everything else stays where it is.
+    /// </summary>
+    public static LiveShape ShapeAfterPromotion(EnvironmentDefinition file, LiveShape current, string oldPrimary, string newPrimary, bool fenceOldPrimary, string reason)
+    {
+        var nodes = new Dictionary<string, LiveNode>();
+        foreach (var node in file.Nodes)
+        {
+            var live = current.Nodes.GetValueOrDefault(node.Name) ?? new LiveNode(node.Role, node.Source, false);
+            var fenced = node.Name == oldPrimary ? fenceOldPrimary : live.Fenced;
+            nodes[node.Name] = node.Name == newPrimary ? new LiveNode(NodeRole.Primary, null, false)
+                : FileSourceLeadsTo(file, node, newPrimary) ? new LiveNode(NodeRole.Replica, node.Source, fenced)
+                : node.Name == oldPrimary || live.Source == oldPrimary ? new LiveNode(NodeRole.Replica, newPrimary, fenced)
+                : live with { Fenced = fenced };
+        }
+
+        return new LiveShape(nodes, reason, DateTimeOffset.UtcNow);
+    }
+
+    private static Decision<string> PrimaryToFollow(EnvironmentDefinition file, IReadOnlyList<NodeView> nodes, string name, RoleChangeKind kind)
+    {
+        if (UnknownNode(file, name) is { } unknown)
+        {
+            return unknown;
+        }
+
+        var primaries = nodes.Where(n => n.Role == ObservedRole.Primary).ToList();
+        if (primaries.Count != 1)
+        {
+            return new Refusal(RefusalReason.NotOnePrimary, $"'{name}' needs one primary to follow; the servers report {Describe(nodes)}", false);
+        }
+
+        return primaries[0].Name == name
+            ? new Refusal(RefusalReason.AlreadyPrimary, $"'{name}' is the primary; switch over to another node first, then {kind.ToText()} it", true)
+            : Decision<string>.Go(primaries[0].Name);
+    }
+
+    /// <summary>Refuses a request that names a node the environment does not have (bad input), before anything is asked of the servers.</summary>
+    public static Refusal? UnknownNode(EnvironmentDefinition file, string name) =>
+        file.Nodes.Any(n => n.Name == name)
+            ? null
+            : new Refusal(RefusalReason.UnknownNode, $"environment '{file.Name}' has no node '{name}' (nodes: {string.Join(", ", file.Nodes.Select(n => n.Name))})", true);
+
+    private static bool FileSourceLeadsTo(EnvironmentDefinition file, NodeDefinition node, string newPrimary)
+    {
+        for (var source = node.Source; source is not null; source = file.Node(source).Source)
+        {
+            if (source == newPrimary)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string Describe(IEnumerable<NodeView> nodes) =>
+        string.Join(", ", nodes.Select(n => $"{n.Name}: {n.Role?.ToString().ToLowerInvariant() ?? "unreachable"}{(n.Role == ObservedRole.Replica && !n.Replicating ? " (not replicating)" : "")}"));
+}

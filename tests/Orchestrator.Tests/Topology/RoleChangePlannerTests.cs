@@ -1,0 +1,267 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
+
+namespace Orchestrator.Tests.Topology;
+
+/// <summary>
+/// The role-change decisions on their own: the file primary → replica-1 (synchronous) →
+/// replica-2 (cascading) plus replica-3 directly under the primary; positions are plain numbers.
+/// </summary>
+public sealed class RoleChangePlannerTests
+{
+    private static readonly EnvironmentDefinition File4 = TestEnvironments.FromYaml("""
+        name: plan
+        engine: postgres
+        provider: local
+        database: app
+        nodes:
+          - { name: primary,   role: primary, port: 26001 }
+          - { name: replica-1, role: replica, source: primary, port: 26002, sync: true }
+          - { name: replica-2, role: replica, source: replica-1, port: 26003 }
+          - { name: replica-3, role: replica, source: primary, port: 26004 }
+        """);
+
+    private static readonly LiveShape FileShape = LiveShape.FromFile(File4);
+
+    private static int? Numeric(string a, string b) => long.Parse(a).CompareTo(long.Parse(b));
+
+    /// <summary>Positions like "3:7" name a domain; two different domains cannot be ordered.</summary>
+    private static int? PerDomain(string a, string b) =>
+        a.Split(':')[0] == b.Split(':')[0] ? long.Parse(a.Split(':')[1]).CompareTo(long.Parse(b.Split(':')[1])) : null;
+
+    private static NodeView Primary(string name) => new(name, ObservedRole.Primary, false);
+
+    private static NodeView Replica(string name, bool replicating = true) => new(name, ObservedRole.Replica, replicating);
+
+    private static NodeView Unreachable(string name) => new(name, null, false);
+
+    private static readonly IReadOnlyList<NodeView> Healthy = [Primary("primary"), Replica("replica-1"), Replica("replica-2"), Replica("replica-3")];
+
+    private static readonly IReadOnlyList<NodeView> PrimaryGone = [Unreachable("primary"), Replica("replica-1"), Replica("replica-2"), Replica("replica-3")];
+
+    [Fact]
+    public void Switchover_to_a_direct_replica_keeps_its_cascade_and_moves_the_others_under_it()
+    {
+        var plan = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-1").Plan!;
+
+        Assert.Equal("primary", plan.Primary);
+        Assert.Equal(new LiveNode(NodeRole.Primary, null, false), plan.Next.Nodes["replica-1"]);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", false), plan.Next.Nodes["replica-2"]);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", false), plan.Next.Nodes["replica-3"]);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", false), plan.Next.Nodes["primary"]);
+        Assert.Equal(
+            [
+                new("replica-1", NodeAction.CatchUp, "primary"),
+                new("primary", NodeAction.StopWrites),
+                new("replica-1", NodeAction.ApplyUpTo, "primary"),
+                new("replica-1", NodeAction.Promote),
+                new("replica-3", NodeAction.ReplicateFrom, "replica-1"),
+                new("primary", NodeAction.Rejoin, "replica-1"),
+            ],
+            plan.Steps);
+    }
+
+    [Fact]
+    public void Switchover_to_a_cascading_replica_moves_its_source_under_it()
+    {
+        var plan = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-2").Plan!;
+
+        Assert.Equal(NodeRole.Primary, plan.Next.Nodes["replica-2"].Role);
+        Assert.Equal("replica-2", plan.Next.Nodes["replica-1"].Source);
+        Assert.Equal("replica-2", plan.Next.Nodes["primary"].Source);
+        Assert.Equal("replica-2", plan.Next.Nodes["replica-3"].Source);
+        var afterPromotion = plan.Steps.SkipWhile(s => s.Action != NodeAction.Promote).Skip(1).ToList();
+        Assert.Equal(NodeAction.Rejoin, afterPromotion.Last().Action);
+        Assert.All(afterPromotion.SkipLast(1), s => Assert.Equal(NodeAction.ReplicateFrom, s.Action));
+    }
+
+    [Fact]
+    public void Switching_back_to_the_files_primary_restores_the_files_shape()
+    {
+        var away = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-2").Plan!;
+        Assert.False(away.Next.MatchesFile(File4));
+        IReadOnlyList<NodeView> moved = [Replica("primary"), Replica("replica-1"), Primary("replica-2"), Replica("replica-3")];
+
+        var back = RoleChangePlanner.Switchover(File4, away.Next, moved, "primary").Plan!;
+
+        Assert.True(back.Next.MatchesFile(File4), string.Join(", ", back.Next.Nodes.Select(n => $"{n.Key}: {n.Value}")));
+        // replica-2 was the primary: it rejoins under its file source, once that source follows the primary again.
+        Assert.Equal(new PlannedStep("replica-2", NodeAction.Rejoin, "replica-1"), back.Steps.Last(s => s.Action == NodeAction.Rejoin));
+        Assert.True(
+            back.Steps.ToList().FindIndex(s => s.Node == "replica-1" && s.Action == NodeAction.ReplicateFrom) < back.Steps.ToList().FindIndex(s => s.Action == NodeAction.Rejoin),
+            "the old primary's new source moves first");
+    }
+
+    [Fact]
+    public void Switching_to_a_node_sends_the_nodes_whose_file_source_leads_to_it_home()
+    {
+        var away = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-3").Plan!;
+        IReadOnlyList<NodeView> moved = [Replica("primary"), Replica("replica-1"), Replica("replica-2"), Primary("replica-3")];
+        // Back to the file's shape from replica-3: nothing cascades from replica-3 in the file.
+        var back = RoleChangePlanner.Switchover(File4, away.Next, moved, "primary").Plan!;
+        Assert.True(back.Next.MatchesFile(File4));
+
+        // A shape in which replica-2 replicates from replica-3 while replica-3 is primary, and the
+        // file makes replica-2 cascade from replica-1: switching to replica-1 sends replica-2 home.
+        var odd = away.Next.With("replica-2", new LiveNode(NodeRole.Replica, "replica-3", false), "test");
+        var toOne = RoleChangePlanner.Switchover(File4, odd, moved, "replica-1").Plan!;
+        Assert.Equal("replica-1", toOne.Next.Nodes["replica-2"].Source);
+        Assert.Equal("replica-1", toOne.Next.Nodes["replica-3"].Source);
+    }
+
+    [Theory]
+    [InlineData("replica-9", RefusalReason.UnknownNode, true)]
+    [InlineData("primary", RefusalReason.AlreadyPrimary, true)]
+    public void Switchover_refuses_a_wrong_request_as_bad_input(string to, RefusalReason reason, bool badInput)
+    {
+        var refusal = RoleChangePlanner.Switchover(File4, FileShape, Healthy, to).Refusal!;
+        Assert.Equal(reason, refusal.Reason);
+        Assert.Equal(badInput, refusal.BadInput);
+    }
+
+    [Fact]
+    public void Switchover_refuses_a_target_that_is_not_replicating_and_a_topology_without_exactly_one_primary()
+    {
+        IReadOnlyList<NodeView> broken = [Primary("primary"), Replica("replica-1", replicating: false), Replica("replica-2"), Replica("replica-3")];
+        Assert.Equal(RefusalReason.TargetNotReplicating, RoleChangePlanner.Switchover(File4, FileShape, broken, "replica-1").Refusal!.Reason);
+        Assert.Equal(RefusalReason.NotOnePrimary, RoleChangePlanner.Switchover(File4, FileShape, PrimaryGone, "replica-1").Refusal!.Reason);
+        IReadOnlyList<NodeView> split = [Primary("primary"), Primary("replica-1"), Replica("replica-2"), Replica("replica-3")];
+        var refusal = RoleChangePlanner.Switchover(File4, FileShape, split, "replica-3").Refusal!;
+        Assert.Equal(RefusalReason.NotOnePrimary, refusal.Reason);
+        Assert.False(refusal.BadInput);
+    }
+
+    [Fact]
+    public void Failover_is_refused_while_a_node_accepts_writes()
+    {
+        var refusal = RoleChangePlanner.Failover(File4, FileShape, Healthy, null).Refusal!;
+        Assert.Equal(RefusalReason.PrimaryStillWritable, refusal.Reason);
+        Assert.Contains("'primary'", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failover_fences_the_failed_primary_first_then_drains_every_reachable_replica()
+    {
+        IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Replica("replica-1"), Unreachable("replica-2"), Replica("replica-3", replicating: false)];
+        var candidates = RoleChangePlanner.Failover(File4, FileShape, nodes, null).Plan!;
+
+        Assert.Equal("primary", candidates.OldPrimary);
+        Assert.Equal(["replica-1", "replica-3"], candidates.Candidates);
+        Assert.Equal(new PlannedStep("primary", NodeAction.Fence), candidates.Steps[0]);
+        Assert.Equal(["replica-1", "replica-3"], candidates.Steps.Skip(1).Where(s => s.Action == NodeAction.Drain).Select(s => s.Node));
+    }
+
+    [Fact]
+    public void Fenced_nodes_are_never_candidates_nor_accepted_by_name()
+    {
+        // replica-1 took over once and primary was fenced; now replica-1 is gone too.
+        var afterFirst = RoleChangePlanner.FailoverTo(File4, FileShape, RoleChangePlanner.Failover(File4, FileShape, PrimaryGone, null).Plan!, "replica-1");
+        Assert.True(afterFirst.Next.Nodes["primary"].Fenced);
+        IReadOnlyList<NodeView> nodes = [Replica("primary", replicating: false), Unreachable("replica-1"), Replica("replica-2"), Replica("replica-3")];
+
+        var candidates = RoleChangePlanner.Failover(File4, afterFirst.Next, nodes, null).Plan!;
+        Assert.Equal("replica-1", candidates.OldPrimary);
+        Assert.DoesNotContain("primary", candidates.Candidates);
+        var named = RoleChangePlanner.Failover(File4, afterFirst.Next, nodes, "primary").Refusal!;
+        Assert.Equal(RefusalReason.TargetNotCandidate, named.Reason);
+        Assert.Contains("fenced", named.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_reachable_replica_means_no_failover()
+    {
+        IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Unreachable("replica-1"), Replica("replica-2", replicating: false) with { Role = null }, Unreachable("replica-3")];
+        Assert.Equal(RefusalReason.NoCandidate, RoleChangePlanner.Failover(File4, FileShape, nodes, null).Refusal!.Reason);
+        var failedPrimary = RoleChangePlanner.Failover(File4, FileShape, PrimaryGone, "primary").Refusal!;
+        Assert.Equal(RefusalReason.TargetNotCandidate, failedPrimary.Reason);
+        Assert.True(failedPrimary.BadInput);
+    }
+
+    [Fact]
+    public void The_most_advanced_replica_wins()
+    {
+        var choice = RoleChangePlanner.ChooseFailoverTarget([new("replica-1", "5", true), new("replica-3", "7", false)], null, Numeric);
+        Assert.Equal("replica-3", choice.Plan);
+    }
+
+    [Fact]
+    public void On_a_tie_the_synchronous_replica_wins_whatever_the_order()
+    {
+        Assert.Equal("replica-1", RoleChangePlanner.ChooseFailoverTarget([new("replica-3", "7", false), new("replica-1", "7", true)], null, Numeric).Plan);
+        Assert.Equal("replica-1", RoleChangePlanner.ChooseFailoverTarget([new("replica-1", "7", true), new("replica-3", "7", false)], null, Numeric).Plan);
+    }
+
+    [Fact]
+    public void A_named_replica_that_is_behind_is_refused_and_the_message_names_the_better_one()
+    {
+        var refusal = RoleChangePlanner.ChooseFailoverTarget([new("replica-1", "5", true), new("replica-3", "7", false)], "replica-1", Numeric).Refusal!;
+        Assert.Equal(RefusalReason.TargetBehind, refusal.Reason);
+        Assert.Contains("Fail over to 'replica-3'", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal("replica-3", RoleChangePlanner.ChooseFailoverTarget([new("replica-1", "7", true), new("replica-3", "7", false)], "replica-3", Numeric).Plan);
+    }
+
+    [Fact]
+    public void Positions_neither_of_which_contains_the_other_need_a_name()
+    {
+        CandidatePosition[] positions = [new("replica-1", "0:9", false), new("replica-3", "1:4", false)];
+        Assert.Equal(RefusalReason.PositionsIncomparable, RoleChangePlanner.ChooseFailoverTarget(positions, null, PerDomain).Refusal!.Reason);
+        Assert.Equal("replica-3", RoleChangePlanner.ChooseFailoverTarget(positions, "replica-3", PerDomain).Plan);
+    }
+
+    [Fact]
+    public void Errant_transactions_are_refused_and_none_is_fine()
+    {
+        Assert.Null(RoleChangePlanner.Errant("replica-1", [], RoleChangeKind.Switchover));
+        var switchover = RoleChangePlanner.Errant("replica-1", ["0-2-17"], RoleChangeKind.Switchover)!;
+        Assert.Equal(RefusalReason.ErrantTransactions, switchover.Reason);
+        Assert.Contains("0-2-17", switchover.Message, StringComparison.Ordinal);
+        Assert.Contains("replica rebuild replica-1", switchover.Message, StringComparison.Ordinal);
+        Assert.Contains("--to", RoleChangePlanner.Errant("replica-1", ["0-2-17"], RoleChangeKind.Failover)!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failover_promotes_the_target_fences_the_old_primary_and_keeps_cascades()
+    {
+        var candidates = RoleChangePlanner.Failover(File4, FileShape, PrimaryGone, null).Plan!;
+        var plan = RoleChangePlanner.FailoverTo(File4, FileShape, candidates, "replica-1");
+
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", Fenced: true), plan.Next.Nodes["primary"]);
+        Assert.Equal(new LiveNode(NodeRole.Primary, null, false), plan.Next.Nodes["replica-1"]);
+        Assert.Equal("replica-1", plan.Next.Nodes["replica-2"].Source);
+        Assert.Equal(
+            [new("replica-1", NodeAction.Promote), new("replica-3", NodeAction.ReplicateFrom, "replica-1")],
+            plan.Steps);
+    }
+
+    [Fact]
+    public void Rejoin_follows_the_primary_the_servers_report_and_clears_the_fence()
+    {
+        var fenced = FileShape.With("primary", new LiveNode(NodeRole.Replica, "replica-1", true), "test")
+            .With("replica-1", new LiveNode(NodeRole.Primary, null, false), "test");
+        IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Primary("replica-1"), Replica("replica-2"), Replica("replica-3")];
+
+        var plan = RoleChangePlanner.Rejoin(File4, fenced, nodes, "primary").Plan!;
+
+        Assert.Equal("replica-1", plan.Source);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", false), plan.Next.Nodes["primary"]);
+        Assert.Equal(RefusalReason.AlreadyPrimary, RoleChangePlanner.Rejoin(File4, fenced, nodes, "replica-1").Refusal!.Reason);
+        Assert.Equal(RefusalReason.NotOnePrimary, RoleChangePlanner.Rejoin(File4, FileShape, PrimaryGone, "replica-2").Refusal!.Reason);
+    }
+
+    [Fact]
+    public void Rebuild_clones_from_the_recorded_source_when_it_replicates_else_from_the_primary()
+    {
+        Assert.Equal("replica-1", RoleChangePlanner.Rebuild(File4, FileShape, Healthy, "replica-2").Plan!.Source);
+        IReadOnlyList<NodeView> sourceDown = [Primary("primary"), Replica("replica-1", replicating: false), Replica("replica-2"), Replica("replica-3")];
+        var fromPrimary = RoleChangePlanner.Rebuild(File4, FileShape, sourceDown, "replica-2").Plan!;
+        Assert.Equal("primary", fromPrimary.Source);
+        Assert.Equal("primary", fromPrimary.Next.Nodes["replica-2"].Source);
+
+        var fenced = FileShape.With("replica-2", new LiveNode(NodeRole.Replica, "replica-1", true), "test");
+        Assert.Equal("primary", RoleChangePlanner.Rebuild(File4, fenced, Healthy, "replica-2").Plan!.Source);
+        Assert.Equal(RefusalReason.AlreadyPrimary, RoleChangePlanner.Rebuild(File4, FileShape, Healthy, "primary").Refusal!.Reason);
+        Assert.Equal(RefusalReason.UnknownNode, RoleChangePlanner.Rebuild(File4, FileShape, Healthy, "nope").Refusal!.Reason);
+    }
+}
