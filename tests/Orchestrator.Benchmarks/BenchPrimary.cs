@@ -49,7 +49,18 @@ internal sealed class BenchPrimary : IAsyncDisposable
             """) + replicaNodes + "\n");
         var environment = EnvironmentLoader.LoadOrThrow(file);
         var topology = new LocalTopology(environment, Path.Combine(directory, "state"), SilentProgress.Instance);
-        await topology.UpAsync(CancellationToken.None);
+        try
+        {
+            await topology.UpAsync(CancellationToken.None);
+        }
+        catch
+        {
+            // Leave no servers behind a failed start.
+            await topology.DiscardAsync(CancellationToken.None);
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+
         return new BenchPrimary(directory, environment, topology);
     }
 

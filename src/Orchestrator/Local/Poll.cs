@@ -3,10 +3,11 @@ namespace Orchestrator.Local;
 /// <summary>Polls a condition until it holds or a deadline passes.</summary>
 public static class Poll
 {
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describeFailure, CancellationToken cancellationToken)
+    /// <param name="interval">A fixed pause between attempts, for waits inside a write-refused window; by default the pause grows from 10 ms to 200 ms.</param>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describeFailure, CancellationToken cancellationToken, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var delay = TimeSpan.FromMilliseconds(10);
+        var delay = interval ?? TimeSpan.FromMilliseconds(10);
         while (true)
         {
             if (await condition())
@@ -20,7 +21,10 @@ public static class Poll
             }
 
             await Task.Delay(delay, cancellationToken);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
+            if (interval is null)
+            {
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
+            }
         }
     }
 }

@@ -41,8 +41,14 @@ public interface ILocalServer
     // Role changes (switchover, failover, rejoin). Configuration written here follows the
     // environment this server was created with: create it with the shape being moved to.
 
-    /// <summary>Makes the primary refuse writes and returns the position of everything it committed.</summary>
-    Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken);
+    /// <summary>
+    /// Readies a switchover from <paramref name="primary"/> to <paramref name="target"/>: writes the
+    /// target's configuration as the primary of this server's environment and opens the sessions
+    /// the write-refused window needs. An abandoned hand-over is undone with
+    /// <see cref="ResumeWritesAsync"/> and <see cref="ReloadConfigAsync"/> of the target, from a
+    /// server created with the shape before.
+    /// </summary>
+    Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken);
 
     /// <summary>Lets a primary whose writes were stopped accept them again (an abandoned switchover).</summary>
     Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken);

@@ -112,12 +112,17 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     }
 
     [Fact]
-    public async Task Commands_of_another_environment_refuse_this_state_directory_and_name_both()
+    public async Task Commands_of_an_environment_whose_nodes_are_elsewhere_refuse_this_state_directory_and_name_both()
     {
-        var lines = File.ReadAllLines(Topology.File);
-        lines[Array.FindIndex(lines, l => l.StartsWith("name:", StringComparison.Ordinal))] = "name: someone-else";
+        // The same node names, on other ports: another environment's servers.
+        var text = await File.ReadAllTextAsync(Topology.File);
+        foreach (var node in Topology.Environment.Nodes)
+        {
+            text = text.Replace($"port: {node.Port}", $"port: {node.Port + 7}", StringComparison.Ordinal);
+        }
+
         var other = Path.Combine(Topology.Directory, "someone-else.yaml");
-        await File.WriteAllLinesAsync(other, lines);
+        await File.WriteAllTextAsync(other, text.Replace($"name: {Topology.Environment.Name}", "name: someone-else", StringComparison.Ordinal));
         var ownName = Topology.Environment.Name;
 
         foreach (var command in new[] { new[] { "up" }, ["status"], ["switchover", "--to", "replica-1"], ["down"] })
@@ -126,11 +131,17 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
             Assert.True(exitCode == 2, $"{command[0]}: exit {exitCode}\n{output}");
             Assert.Contains($"belongs to environment '{ownName}'", output, StringComparison.Ordinal);
             Assert.Contains("not to 'someone-else'", output, StringComparison.Ordinal);
+            Assert.Contains($"its node 'primary' is {Topology.Environment.Primary.Endpoint}", output, StringComparison.Ordinal);
         }
 
         var status = await Topology.StatusAsync();
         Assert.All(status.Nodes, n => Assert.True(n.Reachable, $"{n.Name} was touched: {n.Error}"));
         Assert.Equal(ObservedRole.Primary, status.Node("primary").Role);
+
+        // Another file for the same servers (another database on them) shares the directory.
+        var sameServers = Topology.WriteMigrationEnvironment("shared_servers", "assembly", "unused.dll");
+        var (sharedExit, sharedOutput) = await CliRunner.RunAsync("up", "-e", sameServers, "--state-dir", Topology.StateDir);
+        Assert.True(sharedExit == 0, sharedOutput);
     }
 
     [Fact]

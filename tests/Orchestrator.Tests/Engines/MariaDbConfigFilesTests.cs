@@ -16,10 +16,23 @@ public sealed class MariaDbConfigFilesTests
         Assert.Contains("read_only = OFF", primary, StringComparison.Ordinal);
         Assert.Contains("server_id = 3", replica, StringComparison.Ordinal);
         Assert.Contains("read_only = ON", replica, StringComparison.Ordinal);
-        foreach (var setting in new[] { "binlog_format = ROW", "gtid_strict_mode = ON", "log_slave_updates = ON", "bind-address = 127.0.0.1", "port = 3308", "character-set-server = utf8mb4", "socket = \"/s/replica-2/mariadb.sock\"" })
+        Assert.DoesNotContain("skip-slave-start", primary + replica, StringComparison.Ordinal);
+        foreach (var setting in new[] { "tmpdir = \"/s/replica-2/tmp\"", "binlog_format = ROW", "gtid_strict_mode = ON", "log_slave_updates = ON", "bind-address = 127.0.0.1", "port = 3308", "character-set-server = utf8mb4", "socket = \"/s/replica-2/mariadb.sock\"" })
         {
             Assert.Contains(setting, replica, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_fenced_former_primary_starts_read_only_and_replicating_from_nobody()
+    {
+        var env = Load();
+        var fenced = MariaDbConfigFiles.ServerConf(env, env.Primary with { Fenced = true }, "/s/primary", "/s/primary/data", "/s/primary/server.log");
+
+        var lines = fenced.Split('\n');
+        Assert.Contains("read_only = ON", lines);
+        Assert.Contains("skip-slave-start", lines);
+        Assert.DoesNotContain("read_only = OFF", lines);
     }
 
     [Theory]

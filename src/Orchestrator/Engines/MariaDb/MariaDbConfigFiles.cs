@@ -20,6 +20,10 @@ public static class MariaDbConfigFiles
         Path(conf, "socket", SocketPath(nodeDir));
         Path(conf, "pid-file", PidFile(nodeDir));
         Path(conf, "log-error", logFile);
+
+        // Each node its own: a starting server deletes every #sql file in its tmpdir, including
+        // the temporary tables of another node's mariadb-install-db running beside it.
+        Path(conf, "tmpdir", TmpDir(nodeDir));
         conf.AppendLine(CultureInfo.InvariantCulture, $"port = {node.Port}");
         conf.AppendLine($"bind-address = {node.Host}");
         conf.AppendLine("skip-name-resolve");
@@ -43,6 +47,8 @@ public static class MariaDbConfigFiles
     }
 
     public static string SocketPath(string nodeDir) => System.IO.Path.Combine(nodeDir, "mariadb.sock");
+
+    public static string TmpDir(string nodeDir) => System.IO.Path.Combine(nodeDir, "tmp");
 
     public static string PidFile(string nodeDir) => System.IO.Path.Combine(nodeDir, "mariadbd.pid");
 

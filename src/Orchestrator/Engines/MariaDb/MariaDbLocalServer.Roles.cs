@@ -10,15 +10,22 @@ namespace Orchestrator.Engines.MariaDb;
 internal sealed partial class MariaDbLocalServer
 {
     /// <summary>
-    /// read_only refuses writes from every account but those with READ ONLY ADMIN (the tool's
-    /// own socket account); setting it waits for running commits. Returns the binary log's
-    /// GTID position, which nothing can extend afterwards.
+    /// Writes the target's configuration as the primary and opens the tool's socket sessions to
+    /// both nodes, so that the window is only SQL (see <see cref="MariaDbHandover"/>).
     /// </summary>
-    public async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
-        await using var session = await LocalRootSessionAsync(primary, cancellationToken);
-        await session.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
-        return (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+        await WriteConfigAsync(target, cancellationToken);
+        var primarySession = await LocalRootSessionAsync(primary, cancellationToken);
+        try
+        {
+            return new MariaDbHandover(this, engine, target, primarySession, await LocalRootSessionAsync(target, cancellationToken));
+        }
+        catch
+        {
+            await primarySession.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
@@ -70,14 +77,18 @@ internal sealed partial class MariaDbLocalServer
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await WriteConfigAsync(node, cancellationToken);
-        await context.Progress.StepAsync(node.Name, "promote", async () =>
+        await using var session = await LocalRootSessionAsync(node, cancellationToken);
+        await PromoteOnAsync(session, node, cancellationToken);
+    }
+
+    /// <summary>Stops replication for good and lifts read_only.</summary>
+    internal Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+        context.Progress.StepAsync(node.Name, "promote", async () =>
         {
-            await using var session = await LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
             await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
             await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
         });
-    }
 
     public async Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
     {

@@ -266,6 +266,12 @@ internal sealed partial class MariaDbLocalServer(MariaDbEngine engine, LocalCont
 
         // mariadbd ignores world-writable option files; 0644 keeps it readable by the service user.
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var tmp = MariaDbConfigFiles.TmpDir(context.State.NodeDir(node));
+        if (!Directory.Exists(tmp))
+        {
+            Directory.CreateDirectory(tmp);
+            await context.User.TakeOwnershipAsync(tmp, cancellationToken);
+        }
     }
 
     private string ConfigFile(NodeDefinition node) => Path.Combine(context.State.NodeDir(node), "my.cnf");

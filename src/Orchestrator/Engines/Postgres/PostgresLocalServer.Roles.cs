@@ -14,7 +14,7 @@ internal sealed partial class PostgresLocalServer
     /// standbys have received all WAL, its shutdown checkpoint included. Returns the position
     /// just past that checkpoint record, which a standby has replayed once it has everything.
     /// </summary>
-    public async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    internal async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
     {
         await StopAsync(primary, cancellationToken);
         var control = await ControlDataAsync(primary, cancellationToken);
@@ -52,23 +52,40 @@ internal sealed partial class PostgresLocalServer
         Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>
-    /// Writes the primary's configuration, then promotes and waits until the server accepts
-    /// writes. Promotion needs no checkpoint first, so this takes a fraction of a second.
+    /// Writes the target's configuration as the primary and opens the session that waits for it
+    /// to apply the old primary's last position and then promotes it.
     /// </summary>
+    public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
+    {
+        await WriteConfigAsync(target, cancellationToken);
+        return new PostgresHandover(this, engine, primary, target, await SetupSessionAsync(target, cancellationToken));
+    }
+
+    /// <summary>Writes the primary's configuration, then promotes (see <see cref="PromoteOnAsync"/>).</summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await WriteConfigAsync(node, cancellationToken);
-        await context.Progress.StepAsync(node.Name, "promote", async () =>
-        {
-            await using var session = await SetupSessionAsync(node, cancellationToken);
-            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
-            var promoted = (await session.QueryAsync("SELECT pg_promote(true, 60) AS promoted", cancellationToken: cancellationToken)).Single().GetBoolean("promoted");
-            if (promoted != true)
-            {
-                throw new LocalProviderException($"node '{node.Name}' did not finish promotion within 60 s; see {context.State.LogFile(node)}");
-            }
-        });
+        await using var session = await SetupSessionAsync(node, cancellationToken);
+        await PromoteOnAsync(session, node, cancellationToken);
     }
+
+    /// <summary>
+    /// Loads the configuration written for the primary, promotes, and waits until the server
+    /// accepts writes. Promotion needs no checkpoint first; polling every few milliseconds,
+    /// rather than pg_promote's own waiting in tenths of a second, ends the wait as soon as it is done.
+    /// </summary>
+    internal Task PromoteOnAsync(Data.IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+        context.Progress.StepAsync(node.Name, "promote", async () =>
+        {
+            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
+            await session.QueryAsync("SELECT pg_promote(false)", cancellationToken: cancellationToken);
+            await Poll.UntilAsync(
+                async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS recovering", cancellationToken: cancellationToken)).Single().GetBoolean("recovering") == false,
+                TimeSpan.FromSeconds(60),
+                () => $"node '{node.Name}' did not finish promotion within 60 s; see {context.State.LogFile(node)}",
+                cancellationToken,
+                interval: TimeSpan.FromMilliseconds(5));
+        });
 
     /// <summary>
     /// Creates the replica's slot on its new source, points primary_conninfo there and reloads;

@@ -21,8 +21,11 @@ internal sealed class MigrationLoadContext(string path) : AssemblyLoadContext($"
             return null;
         }
 
-        var resolved = _resolver.ResolveAssemblyToPath(assemblyName);
-        return resolved is null ? null : LoadFromAssemblyPath(resolved);
+        // What the tool does not ship comes from the migrations' own folder or nowhere: falling back
+        // to the host's resolvers could find a copy some other load left in the process.
+        return _resolver.ResolveAssemblyToPath(assemblyName) is { } resolved
+            ? LoadFromAssemblyPath(resolved)
+            : throw new FileNotFoundException($"'{assemblyName.Name}' is not beside {path}", assemblyName.FullName);
     }
 
     protected override nint LoadUnmanagedDll(string unmanagedDllName) =>

@@ -42,62 +42,115 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
         var steps = new RoleChangeSteps(nodes, credentials);
         var promoting = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: true, cancellationToken);
 
-        // Catch up while writes still flow, so that the wait with writes refused is short.
         var timeout = nodes.Environment.Replication.ReplayTimeout;
-        var primaryPosition = observed.Single(o => o.Node.Name == plan.Primary).Observation!.Position;
-        if (primaryPosition is not null && !await server.WaitAppliedAsync(target, primaryPosition, timeout, cancellationToken))
+        HandOver handedOver;
+        await using (var handover = await promoting.PrepareHandoverAsync(next.Node(plan.Primary), next.Node(to), cancellationToken))
         {
-            return Refused(new Refusal(
-                RefusalReason.TargetDidNotCatchUp,
-                $"'{to}' did not catch up with {primaryPosition} within {timeout.TotalSeconds:0} s; nothing was changed. Check 'status' for its lag.",
-                false));
+            if (!await CatchUpAsync(server, credentials, primary, target, cancellationToken))
+            {
+                await server.ReloadConfigAsync(target, cancellationToken);
+                return Refused(new Refusal(
+                    RefusalReason.TargetDidNotCatchUp,
+                    $"'{to}' did not catch up with '{plan.Primary}' within {timeout.TotalSeconds:0} s; nothing was changed. Check 'status' for its lag.",
+                    false));
+            }
+
+            // The record comes first: a crash from here on leaves the intended shape on disk, and
+            // the servers still say who is primary.
+            nodes.Record(plan.Next);
+            handedOver = await HandOverAsync(handover, plan, timeout, cancellationToken);
         }
 
-        // The record comes first: a crash from here on leaves the intended shape on disk, and the
-        // servers still say who is primary.
-        nodes.Record(plan.Next);
-        var changes = new List<NodeChange>();
-        var window = Stopwatch.StartNew();
-        var position = await server.StopWritesAsync(primary, cancellationToken);
-        changes.Add(new NodeChange(plan.Primary, NodeAction.StopWrites, ChangeResult.Done, $"last position {position}", window.Elapsed));
-        string? failure = null;
-        if (!await server.WaitAppliedAsync(target, position, timeout, cancellationToken))
-        {
-            failure = $"had not applied {position} within {timeout.TotalSeconds:0} s";
-            changes.Add(new NodeChange(to, NodeAction.ApplyUpTo, ChangeResult.Failed, failure, window.Elapsed) { Peer = plan.Primary });
-        }
-        else
-        {
-            try
-            {
-                await promoting.PromoteAsync(next.Node(to), cancellationToken);
-            }
-            catch (Exception e) when (RoleChangeSteps.IsStepFailure(e))
-            {
-                failure = Processes.Redactor.Redact(e.Message);
-                changes.Add(new NodeChange(to, NodeAction.Promote, ChangeResult.Failed, failure, window.Elapsed));
-            }
-        }
-
+        var (changes, position, failure, window) = handedOver;
         if (failure is not null)
         {
             await server.ResumeWritesAsync(primary, cancellationToken);
+            await server.ReloadConfigAsync(target, cancellationToken);
             nodes.Record(current);
-            changes.Add(new NodeChange(plan.Primary, NodeAction.ResumeWrites, ChangeResult.Done, $"'{to}' {failure}; '{plan.Primary}' accepts writes again and nothing else was changed", window.Elapsed));
-            return new RoleChangeOutcome(RoleChangeKind.Switchover, changes, clock.Elapsed) { OldPrimary = plan.Primary, WriteRefusedWindow = window.Elapsed };
+            changes.Add(new NodeChange(plan.Primary, NodeAction.ResumeWrites, ChangeResult.Done, $"'{to}' {failure}; '{plan.Primary}' accepts writes again and nothing else was changed"));
+            return new RoleChangeOutcome(RoleChangeKind.Switchover, changes, clock.Elapsed) { OldPrimary = plan.Primary, WriteRefusedWindow = window };
         }
 
-        window.Stop();
-        changes.Add(new NodeChange(to, NodeAction.Promote, ChangeResult.Done, $"applied {position}", window.Elapsed));
         changes.AddRange(await MoveOthersAsync(steps, promoting, next, plan, observed, position, cancellationToken));
         changes.AddRange(await steps.FinishAsync(next, observed, changes, cancellationToken));
         return new RoleChangeOutcome(RoleChangeKind.Switchover, changes, clock.Elapsed)
         {
             OldPrimary = plan.Primary,
             NewPrimary = to,
-            WriteRefusedWindow = window.Elapsed,
+            WriteRefusedWindow = window,
             PromotedAt = position,
         };
+    }
+
+    /// <summary>What the write-refused window did; <see cref="Failure"/> says why the target did not take over.</summary>
+    private sealed record HandOver(List<NodeChange> Changes, string Position, string? Failure, TimeSpan Window);
+
+    /// <summary>The write-refused window: stop writes, let the target apply the last position, promote it.</summary>
+    private static async Task<HandOver> HandOverAsync(IHandover handover, SwitchoverPlan plan, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var changes = new List<NodeChange>();
+        var window = Stopwatch.StartNew();
+        var position = await handover.StopWritesAsync(cancellationToken);
+        changes.Add(new NodeChange(plan.Primary, NodeAction.StopWrites, ChangeResult.Done, $"last position {position}", window.Elapsed));
+        if (!await handover.WaitAppliedAsync(position, timeout, cancellationToken))
+        {
+            var failure = $"had not applied {position} within {timeout.TotalSeconds:0} s";
+            changes.Add(new NodeChange(plan.Target, NodeAction.ApplyUpTo, ChangeResult.Failed, failure, window.Elapsed) { Peer = plan.Primary });
+            return new HandOver(changes, position, failure, window.Elapsed);
+        }
+
+        try
+        {
+            await handover.PromoteAsync(cancellationToken);
+        }
+        catch (Exception e) when (RoleChangeSteps.IsStepFailure(e))
+        {
+            var failure = Processes.Redactor.Redact(e.Message);
+            changes.Add(new NodeChange(plan.Target, NodeAction.Promote, ChangeResult.Failed, failure, window.Elapsed));
+            return new HandOver(changes, position, failure, window.Elapsed);
+        }
+
+        var elapsed = window.Elapsed;
+        changes.Add(new NodeChange(plan.Target, NodeAction.Promote, ChangeResult.Done, $"applied {position}", elapsed));
+        return new HandOver(changes, position, null, elapsed);
+    }
+
+    /// <summary>The catch-up wait that counts as caught up: what accumulates in that time is all the target has left to apply with writes refused.</summary>
+    private static readonly TimeSpan CaughtUp = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long to keep narrowing the gap before going ahead with whatever it is.</summary>
+    private static readonly TimeSpan NarrowingLimit = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Waits, while writes still flow, until the target applies the primary's position as of a
+    /// moment ago, again and again until one such wait is short: under load the target trails
+    /// by however long the previous wait took, and that trail is what it would apply with
+    /// writes refused. A target that never gets that close goes ahead after
+    /// <see cref="NarrowingLimit"/>, once its last wait succeeded. False when it does not reach a
+    /// position within the replay timeout.
+    /// </summary>
+    private async Task<bool> CatchUpAsync(ILocalServer server, Local.EnvironmentCredentials credentials, NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
+    {
+        var timeout = nodes.Environment.Replication.ReplayTimeout;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if ((await nodes.Engine.ObserveAsync(primary, credentials, cancellationToken)).Position is not { } position)
+            {
+                return true;
+            }
+
+            var wait = Stopwatch.StartNew();
+            if (!await server.WaitAppliedAsync(target, position, timeout, cancellationToken))
+            {
+                return false;
+            }
+
+            if (wait.Elapsed <= CaughtUp || clock.Elapsed >= NarrowingLimit)
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>

@@ -1,0 +1,31 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>A MariaDB switchover's window over sessions opened beforehand: read_only, MASTER_GTID_WAIT, promotion.</summary>
+internal sealed class MariaDbHandover(MariaDbLocalServer server, MariaDbEngine engine, NodeDefinition target, IDbSession primarySession, IDbSession targetSession) : IHandover
+{
+    /// <summary>
+    /// read_only refuses writes from every account but those with READ ONLY ADMIN (the tool's
+    /// own socket account); setting it waits for running commits. Returns the binary log's
+    /// GTID position, which nothing can extend afterwards.
+    /// </summary>
+    public async Task<string> StopWritesAsync(CancellationToken cancellationToken)
+    {
+        await primarySession.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
+        return (await primarySession.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+    }
+
+    public Task<bool> WaitAppliedAsync(string position, TimeSpan timeout, CancellationToken cancellationToken) =>
+        engine.Replay.WaitForReplayAsync(targetSession, position, timeout, cancellationToken);
+
+    public Task PromoteAsync(CancellationToken cancellationToken) => server.PromoteOnAsync(targetSession, target, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await primarySession.DisposeAsync();
+        await targetSession.DisposeAsync();
+    }
+}
