@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Orchestrator needs on a Debian machine, when missing, and builds it.
-#   Debian packages: postgresql-15, mariadb-server, mariadb-backup
+#   Debian packages: postgresql-15, mariadb-server, mariadb-backup, sqlite3 (the benchmarks' baseline)
 #   .NET: restores NuGet packages and builds the solution (Release).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in postgresql-15 mariadb-server mariadb-backup; do
+for package in postgresql-15 mariadb-server mariadb-backup sqlite3; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -2,7 +2,10 @@ using FluentMigrator;
 
 namespace Sample;
 
-/// <summary>JSON has a native type on each engine: jsonb on PostgreSQL, JSON on MariaDB.</summary>
+/// <summary>
+/// JSON has a native type on PostgreSQL (jsonb) and MariaDB (JSON); SQLite keeps JSON as text,
+/// and a column declared JSON says what it holds.
+/// </summary>
 [Migration(202401010003, "Add a JSON metadata column to orders")]
 public sealed class M202401010003_AddOrderMetadata : AutoReversingMigration
 {
@@ -10,5 +13,6 @@ public sealed class M202401010003_AddOrderMetadata : AutoReversingMigration
     {
         IfDatabase("Postgres").Alter.Table("orders").AddColumn("metadata").AsCustom("jsonb").Nullable();
         IfDatabase("MariaDB").Alter.Table("orders").AddColumn("metadata").AsCustom("JSON").Nullable();
+        IfDatabase("SQLite").Alter.Table("orders").AddColumn("metadata").AsCustom("JSON").Nullable();
     }
 }

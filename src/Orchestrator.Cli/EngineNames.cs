@@ -8,6 +8,7 @@ internal static class EngineNames
     {
         EngineKind.Postgres => "PostgreSQL",
         EngineKind.MariaDb => "MariaDB",
+        EngineKind.Sqlite => "SQLite",
         _ => engine.ToString(),
     };
 }

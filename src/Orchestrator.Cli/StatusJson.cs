@@ -42,6 +42,7 @@ internal static class StatusJson
                 schemaVersion = n.SchemaVersion,
                 pendingMigrations = n.PendingMigrations,
                 lastAppliedOn = n.LastAppliedOn,
+                file = n.File is { } f ? new { sizeBytes = f.SizeBytes, journalMode = f.JournalMode } : null,
             }),
             migrationsProblem = status.MigrationsProblem,
         },

@@ -4,7 +4,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|switchover|migrate|migrate10k|replay|backup] [--backup-mb M]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|switchover|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024).
 /// </summary>
 public static class BenchmarkProgram
@@ -112,6 +112,14 @@ public static class BenchmarkProgram
                     Print(scenario, "orchestrator migrate (process)", result.Tool, $"{client}, same SQL, one session", result.Client, target: 1.1);
                     Print(scenario, "orchestrator migrate (process)", result.Tool, "FluentMigrator's runner (process, MigrateUp)", result.FluentMigrator, target: 0.7);
                 }
+            }
+
+            if (only is null or "sqlite")
+            {
+                var result = await SqliteMigrationsBenchmark.RunAsync(root, assembly, rounds);
+                var scenario = $"migrate {Migrations} generated FluentMigrator migrations (table + index + row each), fresh SQLite file";
+                Print(scenario, "orchestrator migrate (process)", result.Tool, "sqlite3 shell, same SQL", result.Shell, target: 1.3);
+                Print(scenario, "orchestrator migrate (process)", result.Tool, "FluentMigrator's runner (process, MigrateUp)", result.FluentMigrator, target: double.PositiveInfinity);
             }
 
             foreach (var engine in only is null or "replay" ? new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb } : [])

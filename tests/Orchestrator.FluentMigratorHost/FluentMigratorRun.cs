@@ -18,7 +18,7 @@ public sealed record FluentMigratorRequest(string Engine, string ConnectionStrin
 
 /// <summary>
 /// FluentMigrator's MigrationRunner built from its own service registrations (Runner.Core with
-/// AddPostgres15_0() or AddMySql8()), as applications host it. Script paths resolve against the
+/// AddPostgres15_0(), AddMySql8() or AddSQLite()), as applications host it. Script paths resolve against the
 /// assembly's folder, as they would with that folder as the working directory.
 /// </summary>
 public static class FluentMigratorRun
@@ -48,6 +48,7 @@ public static class FluentMigratorRun
                 {
                     "postgres" => runner.AddPostgres15_0(),
                     "mariadb" => runner.AddMySql8(),
+                    "sqlite" => runner.AddSQLite(),
                     _ => throw new ArgumentException($"unknown engine '{request.Engine}'", nameof(request)),
                 };
                 runner.WithGlobalConnectionString(request.ConnectionString).ScanIn(assembly).For.All();

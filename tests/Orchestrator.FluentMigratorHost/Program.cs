@@ -3,7 +3,7 @@ using Orchestrator.FluentMigratorHost;
 // fluentmigrator-host ENGINE CONNECTION-STRING ASSEMBLY [--tag T]... [--to V]: FluentMigrator's own runner, as a process.
 if (args.Length < 3)
 {
-    Console.Error.WriteLine("usage: Orchestrator.FluentMigratorHost postgres|mariadb CONNECTION-STRING ASSEMBLY [--tag TAG]... [--to VERSION] [--allow-breaking-changes]");
+    Console.Error.WriteLine("usage: Orchestrator.FluentMigratorHost postgres|mariadb|sqlite CONNECTION-STRING ASSEMBLY [--tag TAG]... [--to VERSION] [--allow-breaking-changes]");
     return 2;
 }
 

@@ -92,7 +92,7 @@ internal static class PlanCommand
 
         foreach (var step in steps)
         {
-            console.WriteLine(step is SqlStep ? $"    {step.Text};" : $"    {step.Text}");
+            console.WriteLine(step is SqlStep && !step.Text.TrimEnd().EndsWith(';') ? $"    {step.Text};" : $"    {step.Text}");
         }
     }
 }

@@ -34,7 +34,7 @@ internal static class StatusCommand
                 }
                 else
                 {
-                    console.Write(Table(env, status));
+                    console.Write(env.Provider == ProviderKind.File ? FileTable(env, status) : Table(env, status));
                     if (status.MigrationsProblem is { } problem)
                     {
                         console.MarkupLineInterpolated($"[yellow]note:[/] pending migrations not counted: {problem}");
@@ -76,6 +76,28 @@ internal static class StatusCommand
                 Markup.Escape(node.ReplicationState ?? ""),
                 Markup.Escape(node.Position ?? ""),
                 Lag(node),
+                node.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                node.PendingMigrations is { } pending ? (pending == 0 ? "[green]0[/]" : $"[yellow]{pending}[/]") : "",
+                node.LastAppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        }
+
+        return table;
+    }
+
+    /// <summary>A database file (SQLite): where it is, its size and journal mode, its schema version and pending migrations.</summary>
+    private static Table FileTable(EnvironmentDefinition env, EnvironmentStatus status)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{env.Name} ({EngineNames.Display(env.Engine)} file)")
+            .AddColumns("file", "readable", "size", "journal mode", "version", "schema", "pending", "last migration (UTC)");
+        foreach (var node in status.Nodes)
+        {
+            table.AddRow(
+                Markup.Escape(node.Endpoint),
+                node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(node.Error ?? "")}[/]",
+                node.File is { } file ? Backups.BackupVerification.Size(file.SizeBytes) : "",
+                Markup.Escape(node.File?.JournalMode ?? ""),
+                Markup.Escape(node.ServerVersion ?? ""),
                 node.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
                 node.PendingMigrations is { } pending ? (pending == 0 ? "[green]0[/]" : $"[yellow]{pending}[/]") : "",
                 node.LastAppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "");

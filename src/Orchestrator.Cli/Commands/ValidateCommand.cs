@@ -24,8 +24,16 @@ internal static class ValidateCommand
             }
 
             var replicas = env.Replicas.Count();
-            console.MarkupLineInterpolated(
-                $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, 1 primary and {replicas} replica{(replicas == 1 ? "" : "s")}.");
+            if (env.Provider == ProviderKind.File)
+            {
+                console.MarkupLineInterpolated($"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)} database file {env.Primary.Host}.");
+            }
+            else
+            {
+                console.MarkupLineInterpolated(
+                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, 1 primary and {replicas} replica{(replicas == 1 ? "" : "s")}.");
+            }
+
             return ExitCodes.Ok;
         });
         return command;

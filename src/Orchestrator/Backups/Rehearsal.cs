@@ -52,11 +52,11 @@ public static class Rehearsal
             // An empty scratch server for a logical backup starts while the files are checked;
             // nothing is loaded into it before they pass.
             var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken));
-            var start = manifest.Kind == BackupKind.Logical ? Run("start a scratch node", () => scratch.Topology.UpAsync(cancellationToken)) : Task.CompletedTask;
+            var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
-            await Run("restore into a scratch node", () => scratch.Topology.RestoreAsync(directory, manifest, cancellationToken));
+            await Run("restore into a scratch node", () => scratch.RestoreAsync(directory, manifest, cancellationToken));
             var engine = EngineRegistry.For(environment.Engine);
-            var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
+            var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
             var (restoredVersion, mismatches) = await Step("verify restored data", async () =>
             {
@@ -92,7 +92,9 @@ public static class Rehearsal
         {
             if (scratch.Keep)
             {
-                progress.Report(new ProgressEvent("scratch", $"kept in {scratch.Directory}; remove it with: orchestrator down -e {Path.Combine(scratch.Directory, "scratch.yaml")} --state-dir {scratch.StateDir} --purge", ProgressKind.Info));
+                progress.Report(new ProgressEvent("scratch", scratch.State is null
+                    ? $"kept in {scratch.Directory}; delete that directory when done"
+                    : $"kept in {scratch.Directory}; remove it with: orchestrator down -e {Path.Combine(scratch.Directory, "scratch.yaml")} --state-dir {scratch.StateDir} --purge", ProgressKind.Info));
             }
             else
             {

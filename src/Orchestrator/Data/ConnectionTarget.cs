@@ -14,5 +14,8 @@ public sealed record ConnectionTarget(string Host, int Port, string User, Secret
     /// </summary>
     public bool ForUserCode { get; init; }
 
+    /// <summary>For a database file (SQLite): create it when missing. Readers leave a missing file missing.</summary>
+    public bool CreateIfMissing { get; init; }
+
     public override string ToString() => Socket is null ? $"{User}@{Host}:{Port}" : $"{User}@{Socket}";
 }

@@ -20,24 +20,28 @@ public static class DriftCheck
             throw new IncomparableEnvironmentsException("--against-migrations compares one environment with what its applied migrations produce; give one environment");
         }
 
-        if (environments.Select(e => e.Engine).Distinct().Count() > 1)
-        {
-            throw new IncomparableEnvironmentsException("drift compares environments of one engine; these mix PostgreSQL and MariaDB");
-        }
+        var crossEngine = environments.Select(e => e.Engine).Distinct().Count() > 1;
 
         var nodes = new List<NodeSchema>();
         var comparisons = new List<DriftComparison>();
         var primaries = new List<NodeSchema>();
+        var portable = new List<SchemaShape?>();
         foreach (var environment in environments)
         {
             var engine = EngineRegistry.For(environment.Engine);
             var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
             var credentials = CredentialStore.Resolve(environment, state, create: false);
-            var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, cancellationToken)));
+            var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, crossEngine, cancellationToken)));
             nodes.AddRange(read.Select(r => r.Schema));
             var primaryRead = read.FirstOrDefault(r => r.Role == ObservedRole.Primary);
-            var primary = primaryRead.Schema ?? read.First(r => r.Node.Role == NodeRole.Primary).Schema;
+            if (primaryRead.Schema is null)
+            {
+                primaryRead = read.First(r => r.Node.Role == NodeRole.Primary);
+            }
+
+            var primary = primaryRead.Schema;
             primaries.Add(primary);
+            portable.Add(primaryRead.Portable);
             if (againstMigrations && primary.Shape is not null)
             {
                 using var project = await MigrationProject.LoadAsync(environment, cancellationToken);
@@ -54,7 +58,13 @@ public static class DriftCheck
             }
         }
 
-        if (primaries.Count == 2 && primaries.All(p => p.Shape is not null))
+        if (crossEngine && portable.All(p => p is not null))
+        {
+            // Each engine on the terms they share; with SQLite, as SQLite can hold it.
+            var shapes = environments.Any(e => e.Engine == EngineKind.Sqlite) ? portable.Select(p => PortableSchema.AsSqliteHoldsIt(p!)).ToList() : portable.Select(p => p!).ToList();
+            comparisons.Add(new DriftComparison($"{primaries[0].Name} (across engines)", $"{primaries[1].Name} (across engines)", SchemaComparer.Compare(shapes[0], shapes[1])));
+        }
+        else if (primaries.Count == 2 && primaries.All(p => p.Shape is not null))
         {
             comparisons.Add(new DriftComparison(primaries[0].Name, primaries[1].Name, SchemaComparer.Compare(primaries[0].Shape!, primaries[1].Shape!)));
         }
@@ -62,8 +72,9 @@ public static class DriftCheck
         return new DriftReport(nodes, comparisons);
     }
 
-    private static async Task<(NodeDefinition Node, ObservedRole? Role, NodeSchema Schema)> ReadAsync(
-        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
+    /// <param name="portable">Also read the shape every engine shares, for a comparison across engines.</param>
+    private static async Task<(NodeDefinition Node, ObservedRole? Role, NodeSchema Schema, SchemaShape? Portable)> ReadAsync(
+        EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials, NodeDefinition node, bool portable, CancellationToken cancellationToken)
     {
         var name = $"{environment.Name}/{node.Name}";
         try
@@ -71,11 +82,12 @@ public static class DriftCheck
             var role = (await engine.ObserveAsync(node, credentials, cancellationToken)).Role;
             await using var session = await engine.ConnectAsync(engine.AdminTarget(node, credentials, environment.Database), cancellationToken);
             var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);
-            return (node, role, new NodeSchema(name, shape.Fingerprint(), shape, null));
+            var shared = portable && role == ObservedRole.Primary ? await engine.SchemaReader.ReadPortableApplicationAsync(session, cancellationToken) : null;
+            return (node, role, new NodeSchema(name, shape.Fingerprint(), shape, null), shared);
         }
         catch (DatabaseException e)
         {
-            return (node, null, new NodeSchema(name, null, null, Processes.Redactor.Redact(e.Message)));
+            return (node, null, new NodeSchema(name, null, null, Processes.Redactor.Redact(e.Message)), null);
         }
     }
 }

@@ -6,4 +6,7 @@ namespace Orchestrator.Drift;
 public interface ISchemaReader
 {
     Task<SchemaShape> ReadAsync(IDbSession session, CancellationToken cancellationToken);
+
+    /// <summary>The structure on terms every engine shares (see <see cref="PortableSchema"/>), for a comparison with another engine.</summary>
+    Task<SchemaShape> ReadPortableAsync(IDbSession session, CancellationToken cancellationToken);
 }

@@ -21,7 +21,7 @@ public static class MigrationsBaseline
         }
 
         await using var scratch = await ScratchEnvironment.CreateAsync(environment, SilentProgress.Instance);
-        await scratch.Topology.UpAsync(cancellationToken);
+        await scratch.StartAsync(cancellationToken);
         var applied = appliedVersions.ToHashSet();
         await using (var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, SilentProgress.Instance, cancellationToken))
         {
@@ -29,7 +29,7 @@ public static class MigrationsBaseline
         }
 
         var engine = EngineRegistry.For(scratch.Definition.Engine);
-        var credentials = CredentialStore.Resolve(scratch.Definition, scratch.Topology.State, create: false);
+        var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
         await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database), cancellationToken);
         var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);
         return new NodeSchema($"{environment.Name}/migrations (scratch)", shape.Fingerprint(), shape, null);

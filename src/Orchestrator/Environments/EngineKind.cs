@@ -4,4 +4,7 @@ public enum EngineKind
 {
     Postgres,
     MariaDb,
+
+    /// <summary>A single database file, for development: no servers, no replicas.</summary>
+    Sqlite,
 }

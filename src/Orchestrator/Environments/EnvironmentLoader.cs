@@ -11,7 +11,7 @@ namespace Orchestrator.Environments;
 public static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes"];
+        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes"];
 
     public static EnvironmentDefinition LoadOrThrow(string path, Func<string, string?>? environment = null)
     {
@@ -92,7 +92,17 @@ public static class EnvironmentLoader
             reader.Error(YamlReader.Get(root, "name")!, $"environment name '{name}' must start with a letter or digit and use only letters, digits, '_', '.' and '-' (at most 63)");
         }
 
-        var engine = ParseEnum(reader, root, "engine", required: true, ("postgres", EngineKind.Postgres), ("mariadb", EngineKind.MariaDb));
+        var engine = ParseEnum(reader, root, "engine", required: true, ("postgres", EngineKind.Postgres), ("mariadb", EngineKind.MariaDb), ("sqlite", EngineKind.Sqlite));
+        if (engine == EngineKind.Sqlite)
+        {
+            return SqliteEnvironment.Build(root, reader, name, baseDirectory, fullPath);
+        }
+
+        if (YamlReader.Get(root, "file") is { } file)
+        {
+            reader.Error(file, $"'file' applies only to engine sqlite; the servers of {(engine is { } kind ? $"engine {kind.ToText()}" : "this environment")} are described under 'nodes'");
+        }
+
         var provider = ParseEnum(reader, root, "provider", required: false, ("local", ProviderKind.Local), ("external", ProviderKind.External)) ?? ProviderKind.Local;
 
         var database = reader.String(root, "database", Top, required: true);

@@ -10,7 +10,8 @@ public sealed record NodeDefinition(
     bool Sync,
     SourceLocation Location)
 {
-    public string Endpoint => $"{Host}:{Port}";
+    /// <summary>host:port; for a database file (port 0), its path.</summary>
+    public string Endpoint => Port == 0 ? Host : $"{Host}:{Port}";
 
     /// <summary>How connections to this node use TLS (the environment's <c>tls</c>).</summary>
     public TlsMode Tls { get; init; }

@@ -7,4 +7,7 @@ public enum ProviderKind
 
     /// <summary>Servers exist already; the tool only connects to them.</summary>
     External,
+
+    /// <summary>The database is a file the tool opens itself (SQLite): no servers, no replicas.</summary>
+    File,
 }

@@ -5,26 +5,56 @@ using Orchestrator.Topology;
 namespace Orchestrator.Local;
 
 /// <summary>
-/// A one-node local environment of the same engine as another, in a private temporary
-/// directory, for work that must not touch real nodes (a restore rehearsal, the schema the
-/// migrations produce). Disposing it stops the node and deletes everything, unless kept.
+/// A one-node local environment of the same engine as another (for SQLite, a scratch file), in
+/// a private temporary directory, for work that must not touch real nodes (a restore rehearsal,
+/// the schema the migrations produce). Disposing it stops the node and deletes everything,
+/// unless kept.
 /// </summary>
 public sealed class ScratchEnvironment : IAsyncDisposable
 {
+    private readonly LocalTopology? _topology;
+    private readonly ITopologyProgress _progress;
+
     private ScratchEnvironment(string directory, EnvironmentDefinition definition, ITopologyProgress progress)
     {
         Directory = directory;
         Definition = definition;
-        Topology = new LocalTopology(definition, StateDir, progress);
+        _progress = progress;
+        _topology = definition.Provider == ProviderKind.Local ? new LocalTopology(definition, StateDir, progress) : null;
     }
 
     public string Directory { get; }
 
     public EnvironmentDefinition Definition { get; }
 
-    public LocalTopology Topology { get; }
-
     public string StateDir => Path.Combine(Directory, "state");
+
+    /// <summary>The scratch node's state directory; null for a scratch file.</summary>
+    public StateLayout? State => _topology?.State;
+
+    /// <summary>Brings the empty scratch node up (a scratch file needs nothing until written).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_topology is not null)
+        {
+            await _topology.UpAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Replaces the scratch node's data with a backup's (see <see cref="LocalTopology.RestoreAsync"/>; a scratch file becomes the backup's copy).</summary>
+    public async Task RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        if (_topology is not null)
+        {
+            await _topology.RestoreAsync(backupDirectory, manifest, cancellationToken);
+            return;
+        }
+
+        var engine = EngineRegistry.For(Definition.Engine);
+        var credentials = CredentialStore.Resolve(Definition, null, create: false);
+        await engine.Backups.RestoreLogicalAsync(
+            engine.AdminTarget(Definition.Primary, credentials), Definition.Database, backupDirectory, manifest, replicate: false, Definition.Local, _progress, cancellationToken);
+    }
 
     /// <summary>When true, disposing leaves the node running and its files in place.</summary>
     public bool Keep { get; set; }
@@ -40,7 +70,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         {
             "name: scratch",
             $"engine: {like.Engine.ToText()}",
-            $"database: {like.Database}",
+            like.Provider == ProviderKind.File ? "file: scratch.sqlite" : $"database: {like.Database}",
         };
         if (like.Migrations is { } migrations)
         {
@@ -49,13 +79,13 @@ public sealed class ScratchEnvironment : IAsyncDisposable
             lines.Add($"  tags: [{string.Join(", ", migrations.Tags)}]");
         }
 
-        if (adminUser is not null)
+        if (adminUser is not null && like.Provider != ProviderKind.File)
         {
             lines.Add("credentials:");
             lines.Add($"  admin: {{ user: {Quote(adminUser)} }}");
         }
 
-        if (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null)
+        if (like.Provider != ProviderKind.File && (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null))
         {
             lines.Add("local:");
             AddIfSet(lines, "postgres_bin_dir", like.Local.PostgresBinDir);
@@ -63,8 +93,12 @@ public sealed class ScratchEnvironment : IAsyncDisposable
             AddIfSet(lines, "os_user", like.Local.OsUser);
         }
 
-        lines.Add("nodes:");
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: primary, role: primary, port: {PortProbe.FreePort()} }}"));
+        if (like.Provider != ProviderKind.File)
+        {
+            lines.Add("nodes:");
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: primary, role: primary, port: {PortProbe.FreePort()} }}"));
+        }
+
         var file = Path.Combine(directory, "scratch.yaml");
         await File.WriteAllLinesAsync(file, lines);
         return new ScratchEnvironment(directory, EnvironmentLoader.LoadOrThrow(file), progress);
@@ -79,7 +113,10 @@ public sealed class ScratchEnvironment : IAsyncDisposable
 
         try
         {
-            await Topology.DiscardAsync(CancellationToken.None);
+            if (_topology is not null)
+            {
+                await _topology.DiscardAsync(CancellationToken.None);
+            }
         }
         finally
         {

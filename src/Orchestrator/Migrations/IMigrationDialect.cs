@@ -33,6 +33,12 @@ public interface IMigrationDialect
     /// <summary>Why the engine cannot take <paramref name="name"/> as an identifier (too long), or null.</summary>
     string? IdentifierProblem(string name);
 
+    /// <summary>
+    /// Why the engine cannot do what an expression asks although its generator writes SQL for it
+    /// (SQLite adding a primary-key column), or null; the migration is refused before anything runs.
+    /// </summary>
+    string? CannotRun(IMigrationExpression expression) => null;
+
     /// <summary>Why a statement cannot run inside a transaction (e.g. CREATE INDEX CONCURRENTLY), or null.</summary>
     string? NeedsNoTransaction(string statement);
 

@@ -44,8 +44,9 @@ public sealed class MigrationTarget : IAsyncDisposable
         try
         {
             credentials = CredentialStore.Resolve(environment, state, create: false);
-            primary = await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
-            session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database) with { ForUserCode = true }, cancellationToken);
+            // A database file is its own primary, and migrating creates it.
+            primary = environment.Provider == ProviderKind.File ? environment.Primary : await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
+            session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database) with { ForUserCode = true, CreateIfMissing = true }, cancellationToken);
         }
         catch
         {

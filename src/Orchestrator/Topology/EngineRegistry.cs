@@ -1,5 +1,6 @@
 using Orchestrator.Engines.MariaDb;
 using Orchestrator.Engines.Postgres;
+using Orchestrator.Engines.Sqlite;
 using Orchestrator.Environments;
 
 namespace Orchestrator.Topology;
@@ -11,6 +12,7 @@ public static class EngineRegistry
     {
         EngineKind.Postgres => new PostgresEngine(),
         EngineKind.MariaDb => new MariaDbEngine(),
+        EngineKind.Sqlite => new SqliteEngine(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown engine"),
     };
 }

@@ -16,4 +16,10 @@ public sealed record NodeObservation(
 {
     /// <summary>True on a replica whose replication is running (streaming WAL, or both GTID threads running).</summary>
     public bool IsReplicating { get; init; }
+
+    /// <summary>For a database file (SQLite): its size and journal mode; null for servers.</summary>
+    public DatabaseFileFacts? File { get; init; }
 }
+
+/// <summary>A database file as <c>status</c> shows it.</summary>
+public sealed record DatabaseFileFacts(long SizeBytes, string JournalMode);

@@ -29,4 +29,7 @@ public sealed record NodeStatus(
 
     /// <summary>When the newest applied migration was applied (UTC).</summary>
     public DateTime? LastAppliedOn { get; init; }
+
+    /// <summary>For a database file (SQLite): its size and journal mode.</summary>
+    public DatabaseFileFacts? File { get; init; }
 }

@@ -98,6 +98,7 @@ public static class StatusReader
             observation.ReplicationState, observation.Position, lag.Bytes, lag.Transactions, observation.LagSeconds)
         {
             ExpectedSource = node.Source,
+            File = observation.File,
         };
     }
 

@@ -58,4 +58,40 @@ internal sealed class MariaDbSchemaReader : ISchemaReader
 
         return shape;
     }
+
+    public async Task<SchemaShape> ReadPortableAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        var columns = await session.QueryAsync(
+            """
+            SELECT c.TABLE_NAME AS tbl, c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type, c.IS_NULLABLE AS nullable
+            FROM information_schema.COLUMNS c
+            JOIN information_schema.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME AND t.TABLE_TYPE = 'BASE TABLE'
+            WHERE c.TABLE_SCHEMA = DATABASE()
+            """,
+            cancellationToken: cancellationToken);
+        var indexes = await session.QueryAsync(
+            """
+            SELECT TABLE_NAME AS tbl, INDEX_NAME AS name, MAX(NON_UNIQUE) AS non_unique, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ',') AS cols
+            FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+            GROUP BY TABLE_NAME, INDEX_NAME
+            """,
+            cancellationToken: cancellationToken);
+        var foreignKeys = await session.QueryAsync(
+            """
+            SELECT TABLE_NAME AS tbl, REFERENCED_TABLE_NAME AS target,
+                   GROUP_CONCAT(COLUMN_NAME ORDER BY ORDINAL_POSITION SEPARATOR ',') AS cols,
+                   GROUP_CONCAT(REFERENCED_COLUMN_NAME ORDER BY ORDINAL_POSITION SEPARATOR ',') AS target_cols
+            FROM information_schema.KEY_COLUMN_USAGE
+            WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+            GROUP BY TABLE_NAME, CONSTRAINT_NAME, REFERENCED_TABLE_NAME
+            """,
+            cancellationToken: cancellationToken);
+        var primaryKeys = indexes
+            .Where(i => i.GetString("name") == "PRIMARY")
+            .Select(i => new PortableKey(i.GetString("tbl")!, i.GetString("cols")!.Split(',')));
+        return PortableSchema.Build(
+            columns.Select(c => new PortableColumn(c.GetString("tbl")!, c.GetString("name")!, c.GetString("type")!, c.GetString("nullable") == "YES")),
+            primaryKeys.Concat(foreignKeys.Select(k => new PortableKey(k.GetString("tbl")!, k.GetString("cols")!.Split(','), k.GetString("target"), k.GetString("target_cols")!.Split(',')))),
+            indexes.Select(i => new PortableIndex(i.GetString("tbl")!, i.GetString("cols")!.Split(','), i.GetInt64("non_unique") == 0)));
+    }
 }

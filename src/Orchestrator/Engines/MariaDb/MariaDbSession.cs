@@ -93,32 +93,11 @@ internal sealed class MariaDbSession : IDbSession
         }
     }
 
-    public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command(sql, parameters);
-        try
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (MySqlException e)
-        {
-            throw Translate(e, "statement failed");
-        }
-    }
+    public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        DriverCommands.ExecuteAsync<MySqlException>(Command(sql, parameters), e => Translate(e, "statement failed"), cancellationToken);
 
-    public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command(sql, parameters);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await DbRow.ReadAllAsync(reader, cancellationToken);
-        }
-        catch (MySqlException e)
-        {
-            throw Translate(e, "query failed");
-        }
-    }
+    public Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        DriverCommands.QueryAsync<MySqlException>(Command(sql, parameters), e => Translate(e, "query failed"), cancellationToken);
 
     /// <summary>
     /// One multi-statement query, one round trip. Each statement is preceded by setting a session

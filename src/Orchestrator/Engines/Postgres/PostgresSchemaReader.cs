@@ -49,4 +49,44 @@ internal sealed class PostgresSchemaReader : ISchemaReader
 
         return shape;
     }
+
+    /// <summary>Tables of schema public by their own names, others qualified; columns, keys and indexes by column names.</summary>
+    public async Task<SchemaShape> ReadPortableAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        const string Table = "CASE WHEN n.nspname = 'public' THEN t.relname ELSE n.nspname || '.' || t.relname END";
+        const string TargetTable = "CASE WHEN rn.nspname = 'public' THEN rt.relname ELSE rn.nspname || '.' || rt.relname END";
+        static string Names(string keys, string relation) =>
+            $"(SELECT string_agg(a.attname, ',' ORDER BY k.ord) FROM unnest({keys}) WITH ORDINALITY AS k(attnum, ord) JOIN pg_attribute a ON a.attrelid = {relation} AND a.attnum = k.attnum)";
+
+        var columns = await session.QueryAsync(
+            $"""
+            SELECT {Table} AS tbl, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable
+            FROM pg_attribute a JOIN pg_class t ON t.oid = a.attrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE t.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND {UserSchemas}
+            """,
+            cancellationToken: cancellationToken);
+        var keys = await session.QueryAsync(
+            $"""
+            SELECT {Table} AS tbl, co.contype::text AS kind, {Names("co.conkey", "co.conrelid")} AS cols,
+                   {TargetTable} AS target, {Names("co.confkey", "co.confrelid")} AS target_cols
+            FROM pg_constraint co JOIN pg_class t ON t.oid = co.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            LEFT JOIN pg_class rt ON rt.oid = co.confrelid LEFT JOIN pg_namespace rn ON rn.oid = rt.relnamespace
+            WHERE co.contype IN ('p', 'f') AND {UserSchemas}
+            """,
+            cancellationToken: cancellationToken);
+        var indexes = await session.QueryAsync(
+            $"""
+            SELECT {Table} AS tbl, x.indisunique AS is_unique, {Names("x.indkey::int2[]", "x.indrelid")} AS cols
+            FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE {UserSchemas}
+            """,
+            cancellationToken: cancellationToken);
+        static IReadOnlyList<string> Split(string? list) => list?.Split(',') ?? [];
+        return PortableSchema.Build(
+            columns.Select(c => new PortableColumn(c.GetString("tbl")!, c.GetString("name")!, c.GetString("type")!, c.GetBoolean("nullable") == true)),
+            keys.Select(k => k.GetString("kind") == "p"
+                ? new PortableKey(k.GetString("tbl")!, Split(k.GetString("cols")))
+                : new PortableKey(k.GetString("tbl")!, Split(k.GetString("cols")), k.GetString("target"), Split(k.GetString("target_cols")))),
+            indexes.Where(i => i.GetString("cols") is not null).Select(i => new PortableIndex(i.GetString("tbl")!, Split(i.GetString("cols")), i.GetBoolean("is_unique") == true)));
+    }
 }

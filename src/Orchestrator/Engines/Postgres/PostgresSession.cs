@@ -65,32 +65,11 @@ internal sealed class PostgresSession : IDbSession
         }
     }
 
-    public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command(sql, parameters);
-        try
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw Translate(e, "statement failed");
-        }
-    }
+    public Task<long> ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        DriverCommands.ExecuteAsync<NpgsqlException>(Command(sql, parameters), e => Translate(e, "statement failed"), cancellationToken);
 
-    public async Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
-    {
-        await using var command = Command(sql, parameters);
-        try
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await DbRow.ReadAllAsync(reader, cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw Translate(e, "query failed");
-        }
-    }
+    public Task<IReadOnlyList<DbRow>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) =>
+        DriverCommands.QueryAsync<NpgsqlException>(Command(sql, parameters), e => Translate(e, "query failed"), cancellationToken);
 
     public async Task<object?> ExecuteBatchAsync(IReadOnlyList<SqlStatement> statements, CancellationToken cancellationToken = default)
     {

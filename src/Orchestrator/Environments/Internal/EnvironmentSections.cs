@@ -15,6 +15,7 @@ internal static class EnvironmentSections
             ("postgres92", MigrationDialect.Postgres92), ("postgres", MigrationDialect.Postgres),
         ],
         [EngineKind.MariaDb] = [("mysql8", MigrationDialect.Default)],
+        [EngineKind.Sqlite] = [("sqlite", MigrationDialect.Default)],
     };
 
     public static MigrationsDefinition? ReadMigrations(YamlMappingNode root, YamlReader reader, string baseDirectory, EngineKind? engine)

@@ -47,6 +47,17 @@ public interface IMigrationStore
 
     Task UnlockAsync(IDbSession session, string database, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True when no lock spans the run (SQLite): each migration then claims its version inside
+    /// its own transaction (<see cref="Claim"/>), and a runner that finds it claimed skips it.
+    /// </summary>
+    bool ClaimsVersions => false;
+
+    /// <summary>Statements that claim a version right after its transaction began; they fail (<see cref="IsClaimConflict"/>) when it is recorded already.</summary>
+    IReadOnlyList<SqlStatement> Claim(long version) => [];
+
+    bool IsClaimConflict(DatabaseException error) => false;
+
     /// <summary>True when the version row is present (on a replica: replicated).</summary>
     Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken);
 }

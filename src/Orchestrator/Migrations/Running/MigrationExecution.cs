@@ -16,6 +16,9 @@ internal enum ExecutionEntryKind
     /// <summary>Record or remove the version row (and the history row).</summary>
     Bookkeeping,
 
+    /// <summary>Claim the version inside the transaction, failing when another runner recorded it (see <see cref="IMigrationStore.ClaimsVersions"/>).</summary>
+    Claim,
+
     Commit,
 }
 
@@ -30,13 +33,21 @@ internal sealed record ExecutionEntry(ExecutionEntryKind Kind, int Step = -1, Sq
 /// </summary>
 internal sealed class MigrationExecution
 {
-    public MigrationExecution(TranslatedMigration migration, IMigrationStore store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping)
+    /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
+    public MigrationExecution(TranslatedMigration migration, IMigrationStore store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement>? claim = null)
     {
         Migration = migration;
         Transactional = migration.Migration.TransactionBehavior == TransactionBehavior.Default;
         Controlled = Transactional && !atomic;
         var entries = new List<ExecutionEntry>();
         var open = !Controlled;
+        if (Controlled && claim is { Count: > 0 })
+        {
+            entries.Add(new ExecutionEntry(ExecutionEntryKind.Open));
+            entries.AddRange(claim.Select(s => new ExecutionEntry(ExecutionEntryKind.Claim, Sql: s)));
+            open = true;
+        }
+
         for (var i = 0; i < migration.Steps.Count; i++)
         {
             var isData = migration.Steps[i] is CodeStep || (migration.Steps[i] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));

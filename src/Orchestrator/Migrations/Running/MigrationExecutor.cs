@@ -15,14 +15,16 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
 {
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
     /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
-    public async Task<object?> RunAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, string? thenAsk, CancellationToken cancellationToken)
+    /// <param name="claim">Statements that claim the version inside its transaction (<see cref="IMigrationStore.ClaimsVersions"/>); a conflict throws <see cref="MigrationAlreadyAppliedException"/>.</param>
+    public async Task<object?> RunAsync(
+        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
     {
         if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.RunsCode)
         {
-            return await RunInOneBatchAsync(migration, up, bookkeeping(null), thenAsk, cancellationToken);
+            return await RunInOneBatchAsync(migration, up, bookkeeping(null), claim, thenAsk, cancellationToken);
         }
 
-        await RunStepByStepAsync(migration, up, bookkeeping, cancellationToken);
+        await RunStepByStepAsync(migration, up, bookkeeping, claim, cancellationToken);
         return thenAsk is null ? null : (await session.QueryAsync(thenAsk, cancellationToken: cancellationToken)).Single().Values.Values.Single();
     }
 
@@ -64,11 +66,12 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         completed(migrations.Count);
     }
 
-    private async Task<object?> RunInOneBatchAsync(TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, string? thenAsk, CancellationToken cancellationToken)
+    private async Task<object?> RunInOneBatchAsync(
+        TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
     {
         // A question asked in an atomic batch would be answered before its implicit commit; with
         // one, the migration commits explicitly first.
-        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic && thenAsk is null, bookkeeping);
+        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic && thenAsk is null, bookkeeping, claim);
         var entries = store.BatchPrologue.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s))
             .Concat(execution.Entries)
             .Concat(thenAsk is null ? [] : [new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: new SqlStatement(thenAsk))])
@@ -79,16 +82,22 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         }
         catch (DatabaseException e)
         {
-            var step = e.StatementIndex is { } failed && failed < entries.Count ? entries[failed].Step : -1;
-            throw await FailAsync(execution, null, step, e, up);
+            var failed = e.StatementIndex is { } index && index < entries.Count ? entries[index] : null;
+            if (failed?.Kind == ExecutionEntryKind.Claim && store.IsClaimConflict(e))
+            {
+                throw await AlreadyAppliedAsync(execution, null, e);
+            }
+
+            throw await FailAsync(execution, null, failed?.Step ?? -1, e, up);
         }
     }
 
-    private async Task RunStepByStepAsync(TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, CancellationToken cancellationToken)
+    private async Task RunStepByStepAsync(
+        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var recorded = bookkeeping(0).Count > 0;
-        var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : []);
+        var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : [], claim);
         DbTransaction? transaction = null;
         var step = -1;
         try
@@ -104,6 +113,17 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                     case ExecutionEntryKind.Open:
                         // Schema changes committed the transaction implicitly (MariaDB); start another under the same ADO.NET transaction.
                         await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+                        break;
+                    case ExecutionEntryKind.Claim:
+                        try
+                        {
+                            await session.ExecuteAsync(entry.Sql!.Sql, entry.Sql.Parameters, cancellationToken);
+                        }
+                        catch (DatabaseException e) when (store.IsClaimConflict(e))
+                        {
+                            throw await AlreadyAppliedAsync(execution, transaction, e);
+                        }
+
                         break;
                     case ExecutionEntryKind.Step when migration.Steps[entry.Step] is CodeStep code:
                         RunCode(code, transaction);
@@ -155,8 +175,26 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         }
     }
 
+    /// <summary>Another runner recorded the version first: its transaction is rolled back, having changed nothing.</summary>
+    private async Task<MigrationAlreadyAppliedException> AlreadyAppliedAsync(MigrationExecution execution, DbTransaction? transaction, DatabaseException conflict)
+    {
+        await RollBackAsync(execution, transaction);
+        return new MigrationAlreadyAppliedException(execution.Migration.Migration, conflict);
+    }
+
     /// <summary>Rolls back what the engine still can, and says what failed and what stayed applied.</summary>
     private async Task<MigrationFailedException> FailAsync(MigrationExecution execution, DbTransaction? transaction, int step, DatabaseException error, bool up)
+    {
+        await RollBackAsync(execution, transaction);
+        var migration = execution.Migration;
+        var recorded = migration.Migration.Kind == MigrationKind.Versioned;
+        return step < 0
+            ? new MigrationFailedException(
+                $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
+            : new MigrationFailedException(FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl), error);
+    }
+
+    private async Task RollBackAsync(MigrationExecution execution, DbTransaction? transaction)
     {
         try
         {
@@ -171,15 +209,8 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         }
         catch (Exception e) when (e is DbException or DatabaseException or InvalidOperationException)
         {
-            // The connection is gone or the transaction already ended; the report below still holds.
+            // The connection is gone or the transaction already ended; the report still holds.
         }
-
-        var migration = execution.Migration;
-        var recorded = migration.Migration.Kind == MigrationKind.Versioned;
-        return step < 0
-            ? new MigrationFailedException(
-                $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
-            : new MigrationFailedException(FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl), error);
     }
 
     private SqlStatement AsSql(ExecutionEntry entry, TranslatedMigration migration) => entry.Kind switch

@@ -11,4 +11,7 @@ public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, T
 
     /// <summary>Maintenance and profile migrations that ran (they run with every migrate).</summary>
     public IReadOnlyList<string> RecurringRan { get; init; } = [];
+
+    /// <summary>Migrations another runner applied while this one waited for them (SQLite, where no lock spans a run).</summary>
+    public IReadOnlyList<ProjectMigration> AppliedElsewhere { get; init; } = [];
 }

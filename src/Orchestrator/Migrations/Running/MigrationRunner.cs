@@ -63,6 +63,7 @@ public sealed class MigrationRunner(
             Check(plan, options);
             await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
+            var elsewhere = new List<ProjectMigration>();
             var recurring = new List<string>();
             IReadOnlyList<ReplicaReplay> replayed = [];
             var waits = new List<TimeSpan>();
@@ -81,8 +82,16 @@ public sealed class MigrationRunner(
                     // The replicas' target position comes back with the migration, unless AfterEach maintenance still runs after it.
                     var ask = waitNow && HasReplicas && project.Maintenance(MigrationStage.AfterEach).Count == 0;
                     await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
-                    var (elapsed, answer) = await RunAsync(group[0], up: true, ask ? replay.CommitPositionSql : null, cancellationToken);
-                    ran.Add((group[0], elapsed));
+                    var (elapsed, answer, skipped) = await RunAsync(group[0], up: true, ask ? replay.CommitPositionSql : null, cancellationToken);
+                    if (skipped)
+                    {
+                        elsewhere.Add(group[0].Migration);
+                    }
+                    else
+                    {
+                        ran.Add((group[0], elapsed));
+                    }
+
                     position = answer?.ToString();
                     await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
                 }
@@ -103,13 +112,16 @@ public sealed class MigrationRunner(
                 replayed = await AwaitReplicasAsync(null, up: true, ran.Count, null, cancellationToken);
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring };
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere };
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> RollbackAsync(MigrationProject project, long to, CancellationToken cancellationToken) =>
         UnderLockAsync(async () =>
         {
             var applied = await store.ReadAppliedAsync(session, cancellationToken);
+
+            // A database FluentMigrator's runner migrated has no history table to forget versions in yet.
+            await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
 
             // Every Down() is described before anything runs, so one that cannot be undone refuses the whole rollback.
             var steps = MigrationPlanner.SelectDown(project.Migrations, applied, to)
@@ -121,7 +133,7 @@ public sealed class MigrationRunner(
             foreach (var step in steps)
             {
                 var waitNow = Wait == ReplayWait.PerMigration || step == steps[^1];
-                var (elapsed, position) = await RunAsync(step, up: false, waitNow && HasReplicas ? replay.CommitPositionSql : null, cancellationToken);
+                var (elapsed, position, _) = await RunAsync(step, up: false, waitNow && HasReplicas ? replay.CommitPositionSql : null, cancellationToken);
                 ran.Add((step, elapsed));
                 if (waitNow)
                 {
@@ -223,7 +235,7 @@ public sealed class MigrationRunner(
     private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps, bool allowed)
     {
         const int MaxTogether = 100;
-        var together = allowed && (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
+        var together = allowed && !store.ClaimsVersions && (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
             && project.Maintenance(MigrationStage.BeforeEach).Count == 0 && project.Maintenance(MigrationStage.AfterEach).Count == 0;
         var group = new List<PlannedMigration>();
         foreach (var step in steps)
@@ -295,18 +307,29 @@ public sealed class MigrationRunner(
     /// Runs one migration; one whose SQL depended on the database when it was planned is translated
     /// again now, so its schema questions see what the migrations before it did.
     /// </summary>
-    private async Task<(TimeSpan Elapsed, object? Answer)> RunAsync(PlannedMigration step, bool up, string? thenAsk, CancellationToken cancellationToken)
+    /// <returns>Skipped: another runner applied the migration meanwhile (a store that claims versions).</returns>
+    private async Task<(TimeSpan Elapsed, object? Answer, bool Skipped)> RunAsync(PlannedMigration step, bool up, string? thenAsk, CancellationToken cancellationToken)
     {
         var migration = step.Migration;
         var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
         var clock = Stopwatch.StartNew();
         object? answer = null;
-        await progress.StepAsync(Subject, label, async () =>
+        var claim = up && store.ClaimsVersions && migration.Kind == MigrationKind.Versioned ? store.Claim(migration.Version) : [];
+        try
         {
-            var translated = step.Translated.ReadsDatabase ? translator.Translate(migration, up) : step.Translated;
-            answer = await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), thenAsk, cancellationToken);
-        });
-        return (clock.Elapsed, answer);
+            await progress.StepAsync(Subject, label, async () =>
+            {
+                var translated = step.Translated.ReadsDatabase ? translator.Translate(migration, up) : step.Translated;
+                answer = await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken);
+            });
+        }
+        catch (MigrationAlreadyAppliedException)
+        {
+            progress.Report(new ProgressEvent(Subject, $"{migration.Name} was applied by another runner meanwhile; skipped", ProgressKind.Info));
+            return (clock.Elapsed, null, true);
+        }
+
+        return (clock.Elapsed, answer, false);
     }
 
     private bool HasReplicas => Replicas is { Replicas.Count: > 0 };

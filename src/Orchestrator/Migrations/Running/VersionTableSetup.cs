@@ -16,6 +16,28 @@ internal static class VersionTableSetup
 {
     public static async Task EnsureAsync(IDbSession session, IMigrationStore store, MigrationTranslator translator, CancellationToken cancellationToken)
     {
+        if (!store.ClaimsVersions)
+        {
+            await CreateMissingAsync(session, store, translator, cancellationToken);
+            return;
+        }
+
+        // No lock spans the run: runners starting together take turns, and the later one finds the tables.
+        await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+        try
+        {
+            await CreateMissingAsync(session, store, translator, cancellationToken);
+            await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
+        }
+        catch
+        {
+            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static async Task CreateMissingAsync(IDbSession session, IMigrationStore store, MigrationTranslator translator, CancellationToken cancellationToken)
+    {
         var table = store.Table;
         var schema = translator.Syntax.Dialect.SchemaQuestions(session.Connection);
         var missing = new List<IMigration>();

@@ -44,6 +44,11 @@ public sealed class MigrationTranslator(MigrationProject project, MigrationSynta
                 }
             }
 
+            if (syntax.Dialect.CannotRun(expression) is { } limit)
+            {
+                throw new MigrationDefinitionException($"migration {migration.Name}: {expression}: {limit}");
+            }
+
             Capture(migration, expression, processor);
         }
 
