@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Orchestrator needs on a Debian machine, when missing, and builds it.
-#   Debian packages: postgresql-15, mariadb-server, mariadb-backup, sqlite3 (the benchmarks' baseline)
+#   Debian packages: postgresql-15, mariadb-server, mariadb-backup, prometheus (the monitoring tests),
+#   sqlite3 and prometheus-postgres-exporter (the benchmarks' baselines)
 #   .NET: restores NuGet packages and builds the solution (Release).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in postgresql-15 mariadb-server mariadb-backup sqlite3; do
+for package in postgresql-15 mariadb-server mariadb-backup sqlite3 prometheus prometheus-postgres-exporter; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

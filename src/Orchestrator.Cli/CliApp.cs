@@ -17,6 +17,8 @@ public static class CliApp
             UpCommand.Create(console),
             DownCommand.Create(console),
             StatusCommand.Create(console),
+            StatsCommand.Create(console),
+            MetricsCommand.Create(console),
             PlanCommand.Create(console),
             MigrateCommand.Create(console),
             RollbackCommand.Create(console),

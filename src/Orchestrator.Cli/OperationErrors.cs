@@ -17,7 +17,7 @@ internal static class OperationErrors
         {
             return await operation();
         }
-        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException or StateDirectoryConflictException)
+        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException or StateDirectoryConflictException or Monitoring.StatsRequestException)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             console.MarkupLine("Nothing was changed.");

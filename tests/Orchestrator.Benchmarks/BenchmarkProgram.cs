@@ -4,7 +4,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|switchover|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|metrics|switchover|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024).
 /// </summary>
 public static class BenchmarkProgram
@@ -68,6 +68,15 @@ public static class BenchmarkProgram
                     Console.WriteLine();
                 }
             }
+        }
+
+        if (only is null or "metrics")
+        {
+            var result = await MetricsMeasure(root, rounds);
+            Print("scrape of /metrics, PostgreSQL primary + 2 replicas, 200 tables (median of the scrapes)", "orchestrator metrics (all 3 nodes)", result.Tool.Latency, "prometheus-postgres-exporter (the primary)", result.PostgresExporter.Latency, target: 1.0);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  CPU per scrape: orchestrator {result.Tool.CpuPerScrape.TotalMilliseconds:0.0} ms ({result.Tool.Samples} samples), postgres_exporter {result.PostgresExporter.CpuPerScrape.TotalMilliseconds:0.0} ms ({result.PostgresExporter.Samples} samples)"));
+            Console.WriteLine();
         }
 
         if (only is null or "status")
@@ -172,4 +181,7 @@ public static class BenchmarkProgram
 
         throw new InvalidOperationException("run the benchmarks from inside the repository");
     }
+
+    /// <summary>At least 20 scrapes a side, more with more rounds.</summary>
+    private static Task<MetricsBenchmark.Result> MetricsMeasure(string root, int rounds) => MetricsBenchmark.RunAsync(root, Math.Max(20, rounds * 10));
 }

@@ -13,6 +13,8 @@ internal static class StatusCommand
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
         var json = CommonOptions.Json();
+        var watch = new Option<bool>("--watch") { Description = "Keep showing the environment, read again every --interval: roles, lag with its recent trend, schema versions and connections. Ctrl+C ends it. Without a terminal, one line per node per refresh." };
+        var interval = new Option<string>("--interval") { Description = $"How often --watch reads ({DurationText.Examples}).", DefaultValueFactory = _ => "2s" };
         var command = new Command(
             "status",
             "Show each node as its server reports it: role, reachability, version, where it replicates from, replication state and lag. " +
@@ -21,11 +23,30 @@ internal static class StatusCommand
             environment,
             stateDir,
             json,
+            watch,
+            interval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
+                if (parse.GetValue(watch))
+                {
+                    if (!DurationText.TryParse(parse.GetValue(interval)!, out var every))
+                    {
+                        console.MarkupLineInterpolated($"[red]error:[/] --interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
+                        return ExitCodes.BadInput;
+                    }
+
+                    if (parse.GetValue(json))
+                    {
+                        console.MarkupLine("[red]error:[/] --watch shows a live view; --json gives one snapshot. Choose one.");
+                        return ExitCodes.BadInput;
+                    }
+
+                    return await new StatusWatch(console, env, parse.GetValue(stateDir)?.FullName, every).RunAsync(cancellationToken);
+                }
+
                 var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, cancellationToken);
                 if (parse.GetValue(json))
                 {
@@ -117,31 +138,9 @@ internal static class StatusCommand
 
     private static string Lag(NodeStatus node)
     {
-        if (node.Role != ObservedRole.Replica)
-        {
-            return "";
-        }
-
-        var parts = new List<string>();
-        if (node.LagBytes is { } bytes)
-        {
-            parts.Add($"{bytes} B");
-        }
-
-        if (node.LagTransactions is { } transactions)
-        {
-            parts.Add($"{transactions} trx");
-        }
-
-        if (node.LagSeconds is { } seconds)
-        {
-            parts.Add($"{seconds:0} s");
-        }
-
+        var parts = LagText.Parts(node);
         var text = string.Join(", ", parts);
-        return parts.Count > 0 && node.LagBytes is null or 0 && node.LagTransactions is null or 0 && node.LagSeconds is null or 0
-            ? $"[green]{text}[/]"
-            : $"[yellow]{Markup.Escape(text)}[/]";
+        return parts.Count > 0 && LagText.CaughtUp(node) ? $"[green]{text}[/]" : $"[yellow]{Markup.Escape(text)}[/]";
     }
 
     /// <summary>"15.18 (Debian 15.18-0+deb12u1)" and "10.11.19-MariaDB-0+deb12u1" read as 15.18 and 10.11.19; --json keeps the full text.</summary>

@@ -5,6 +5,7 @@ namespace Orchestrator.Local;
 /// <summary>The few POSIX calls .NET does not expose.</summary>
 internal static partial class Libc
 {
+    public const int SigInt = 2;
     public const int SigTerm = 15;
     public const int SigKill = 9;
 

@@ -43,4 +43,7 @@ public interface IEngine
 
     /// <summary>Backups of this engine: taking, verifying and loading them.</summary>
     Backups.IBackupEngine Backups { get; }
+
+    /// <summary>Table, index and server statistics, for stats, the live view and the exporter.</summary>
+    Monitoring.IStatsReader Stats { get; }
 }

@@ -17,4 +17,7 @@ public interface IReplayPositions
 
     /// <summary>True when a replica's error means it has not yet replayed the database's creation (lag, not failure).</summary>
     bool IsNotYetReplicated(DatabaseException error);
+
+    /// <summary>A position as one number that grows as transactions are replayed, for a metric; null when there is none.</summary>
+    double? Numeric(string? position);
 }

@@ -19,6 +19,9 @@ public sealed record NodeObservation(
 
     /// <summary>For a database file (SQLite): its size and journal mode; null for servers.</summary>
     public DatabaseFileFacts? File { get; init; }
+
+    /// <summary>Client connections to the server, this one included; null for a file.</summary>
+    public long? Connections { get; init; }
 }
 
 /// <summary>A database file as <c>status</c> shows it.</summary>

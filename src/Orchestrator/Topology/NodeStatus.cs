@@ -32,4 +32,7 @@ public sealed record NodeStatus(
 
     /// <summary>For a database file (SQLite): its size and journal mode.</summary>
     public DatabaseFileFacts? File { get; init; }
+
+    /// <summary>Client connections to the server; null where the engine has none (SQLite).</summary>
+    public long? Connections { get; init; }
 }

@@ -14,15 +14,32 @@ public static class StatusReader
 {
     public static async Task<EnvironmentStatus> ReadAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
     {
+        // The migrations load (from a cached build) while the servers are asked.
+        var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
+        var status = await ReadAsync(environment, stateDir, loading, cancellationToken);
+        (await loading).Project?.Dispose();
+        return status;
+    }
+
+    /// <summary>The same with migrations loaded once by the caller (a live view refreshing), which keeps them.</summary>
+    /// <param name="perNode">How long one node may take to answer (default 15 s) before it counts as unreachable.</param>
+    /// <param name="sessions">Sessions kept between reads; by default each read connects and disconnects.</param>
+    public static async Task<EnvironmentStatus> ReadAsync(
+        EnvironmentDefinition environment,
+        string? stateDir,
+        Task<(MigrationProject? Project, string? Problem)> loading,
+        CancellationToken cancellationToken,
+        TimeSpan? perNode = null,
+        INodeSessions? sessions = null)
+    {
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
-
-        // The migrations load (from a cached build) while the servers are asked.
-        var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
-        var reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, cancellationToken)));
+        var limit = perNode ?? TimeSpan.FromSeconds(15);
+        var reads = await Task.WhenAll(environment.Nodes.Select(node => sessions is null
+            ? ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)
+            : ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         var (project, problem) = await loading;
-        using (project)
         {
             var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
             var rows = reads.Select(r => Row(environment, engine, r.Node, r.Observation, r.Error, primary) with
@@ -38,7 +55,7 @@ public static class StatusReader
     /// <summary>
     /// One session per node, to the application database where it exists (else the maintenance
     /// database): the server's view of itself, and its own version table. A node that does not
-    /// answer within 15 s is unreachable, never an exception.
+    /// answer within the limit is unreachable, never an exception.
     /// </summary>
     private static async Task<NodeRead> ReadNodeAsync(
         EnvironmentDefinition environment,
@@ -46,10 +63,11 @@ public static class StatusReader
         EnvironmentCredentials credentials,
         NodeDefinition node,
         Task<(MigrationProject? Project, string? Problem)> loading,
+        TimeSpan limit,
         CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        timeout.CancelAfter(limit);
         try
         {
             IDbSession session;
@@ -67,15 +85,38 @@ public static class StatusReader
 
             await using (session)
             {
-                var observation = await engine.ObserveAsync(session, timeout.Token);
-                var versionTable = (await loading).Project?.VersionTable ?? VersionTable.Default;
-                return new NodeRead(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, timeout.Token) : [], null);
+                return await ReadOnSessionAsync(engine, node, session, hasDatabase, loading, timeout.Token);
             }
         }
         catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return new NodeRead(node, null, null, Processes.Redactor.Redact(e.Message));
         }
+    }
+
+    /// <summary>The same over a kept session, which is discarded when the read fails.</summary>
+    private static async Task<NodeRead> ReadKeptNodeAsync(
+        IEngine engine, NodeDefinition node, INodeSessions sessions, Task<(MigrationProject? Project, string? Problem)> loading, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        try
+        {
+            return await ReadOnSessionAsync(engine, node, await sessions.OpenAsync(node, timeout.Token), hasDatabase: true, loading, timeout.Token);
+        }
+        catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            sessions.Discard(node);
+            return new NodeRead(node, null, null, Processes.Redactor.Redact(e.Message));
+        }
+    }
+
+    private static async Task<NodeRead> ReadOnSessionAsync(
+        IEngine engine, NodeDefinition node, IDbSession session, bool hasDatabase, Task<(MigrationProject? Project, string? Problem)> loading, CancellationToken cancellationToken)
+    {
+        var observation = await engine.ObserveAsync(session, cancellationToken);
+        var versionTable = (await loading).Project?.VersionTable ?? VersionTable.Default;
+        return new NodeRead(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, cancellationToken) : [], null);
     }
 
     private static NodeStatus Row(EnvironmentDefinition environment, IEngine engine, NodeDefinition node, NodeObservation? observation, string? error, NodeObservation? primary)
@@ -99,6 +140,7 @@ public static class StatusReader
         {
             ExpectedSource = node.Source,
             File = observation.File,
+            Connections = observation.Connections,
         };
     }
 

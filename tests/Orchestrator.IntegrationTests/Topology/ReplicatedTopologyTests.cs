@@ -145,6 +145,130 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Stats_reports_sizes_exact_rows_long_transactions_and_an_index_only_a_replica_uses()
+    {
+        var table = UniqueTable("stats");
+        var index = $"{table}_code";
+        var postgres = Topology.Engine == Environments.EngineKind.Postgres;
+        await using (var primary = await Topology.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, code int NOT NULL, note varchar(100))");
+            await primary.ExecuteAsync($"CREATE INDEX {index} ON {table} (code)");
+            await primary.ExecuteAsync(postgres
+                ? $"INSERT INTO {table} SELECT g, g, 'note ' || g FROM generate_series(1, 500) AS g"
+                : $"INSERT INTO {table} WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 500) SELECT n, n, CONCAT('note ', n) FROM s");
+        }
+
+        // Waiting through the primary key: reading the index on code would count as using it.
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(
+                async () =>
+                {
+                    await using var session = await Topology.ConnectAsync(replica);
+                    return (await session.QueryAsync($"SELECT MAX(id) AS m FROM {table}")).Single().GetInt64("m") == 500;
+                },
+                $"{replica} has the 500 rows");
+        }
+
+        // A transaction left open on the primary.
+        await using var idle = await Topology.ConnectAsync("primary");
+        await idle.ExecuteAsync(postgres ? "BEGIN" : "START TRANSACTION");
+        await idle.QueryAsync($"SELECT id FROM {table} WHERE id = 1 FOR UPDATE");
+        await Task.Delay(2000);
+
+        var stats = await StatsJsonAsync("--table", table, "--exact", "--long-after", "1s");
+        foreach (var node in stats.GetProperty("nodes").EnumerateArray())
+        {
+            var name = node.GetProperty("node").GetString();
+            Assert.True(node.GetProperty("reachable").GetBoolean(), $"{name}: {node.GetProperty("error")}");
+            var row = node.GetProperty("tables").EnumerateArray().Single();
+            Assert.Equal(table, row.GetProperty("table").GetString());
+            Assert.Equal(500, row.GetProperty("rowsExact").GetInt64());
+            Assert.True(row.GetProperty("totalBytes").GetInt64() >= row.GetProperty("tableBytes").GetInt64() + row.GetProperty("indexBytes").GetInt64() - 1, name);
+            Assert.True(row.GetProperty("tableBytes").GetInt64() > 0, name);
+            Assert.True(row.GetProperty("indexBytes").GetInt64() > 0, name);
+            var ix = node.GetProperty("indexes").EnumerateArray().Single(i => i.GetProperty("index").GetString() == index);
+            Assert.Equal(0, ix.GetProperty("scans").GetInt64());
+            Assert.False(ix.GetProperty("enforcesConstraint").GetBoolean());
+        }
+
+        var primaryStats = stats.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetString() == "primary");
+        Assert.NotEmpty(primaryStats.GetProperty("longTransactions").EnumerateArray());
+        if (postgres)
+        {
+            var slot = primaryStats.GetProperty("replicationSlots").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "replica_1");
+            Assert.True(slot.GetProperty("active").GetBoolean());
+            Assert.True(slot.GetProperty("retainedWalBytes").GetInt64() >= 0);
+        }
+        else
+        {
+            Assert.True(primaryStats.GetProperty("binlogBytes").GetInt64() > 0);
+        }
+
+        Assert.Contains(stats.GetProperty("unusedIndexes").EnumerateArray(), u => u.GetProperty("index").GetString() == index);
+        await idle.ExecuteAsync("ROLLBACK");
+
+        // Reads on a replica use the index: it is no longer unused, although the primary never used it.
+        await using (var replica = await Topology.ConnectAsync("replica-2"))
+        {
+            if (postgres)
+            {
+                await replica.ExecuteAsync("SET enable_seqscan = off");
+            }
+
+            await replica.QueryAsync(postgres ? $"SELECT note FROM {table} WHERE code = 42" : $"SELECT note FROM {table} FORCE INDEX ({index}) WHERE code = 42");
+        }
+
+        await TestTopology.EventuallyAsync(
+            async () => !(await StatsJsonAsync("--table", table)).GetProperty("unusedIndexes").EnumerateArray().Any(u => u.GetProperty("index").GetString() == index),
+            "the index counts as used once replica-2 used it");
+    }
+
+    [Fact]
+    public async Task Status_watch_shows_a_migrations_new_version_without_being_restarted()
+    {
+        var database = UniqueTable("watch");
+        await using (var primary = await Topology.ConnectAsync("primary", null))
+        {
+            await primary.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+
+        var env = Topology.WriteMigrationEnvironment(database, "assembly", BuiltArtifacts.TestMigrations, "basic");
+        var output = new StringWriter();
+        var writer = TextWriter.Synchronized(output);
+        using var stop = new CancellationTokenSource();
+        var watch = Task.Run(() => Orchestrator.Cli.CliApp.RunAsync(["status", "-e", env, "--state-dir", Topology.StateDir, "--watch", "--interval", "300ms"], Orchestrator.Cli.PlainConsole.Create(writer), stop.Token));
+        string Seen()
+        {
+            lock (writer)
+            {
+                return output.ToString();
+            }
+        }
+
+        await TestTopology.EventuallyAsync(() => Task.FromResult(Seen().Contains(" primary primary schema=- pending=4", StringComparison.Ordinal)), "the watch shows 4 pending migrations");
+        var (exit, migrate) = await CliRunner.RunAsync("migrate", "-e", env, "--state-dir", Topology.StateDir);
+        Assert.True(exit == 0, migrate);
+        foreach (var node in new[] { " primary primary", " replica-1 replica", " replica-2 replica" })
+        {
+            await TestTopology.EventuallyAsync(
+                () => Task.FromResult(Seen().Split('\n').Any(l => l.Contains(node, StringComparison.Ordinal) && l.Contains("schema=1004 pending=0", StringComparison.Ordinal))),
+                $"the watch shows{node} at 1004");
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await watch);
+    }
+
+    private async Task<JsonElement> StatsJsonAsync(params string[] options)
+    {
+        var (exit, output) = await CliRunner.RunAsync(["stats", "-e", Topology.File, "--state-dir", Topology.StateDir, "--json", .. options]);
+        Assert.True(exit == 0, output);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task No_password_appears_in_logs_status_json_or_error_messages()
     {
         var credentials = Topology.Credentials;

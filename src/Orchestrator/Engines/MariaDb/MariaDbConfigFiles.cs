@@ -43,6 +43,9 @@ public static class MariaDbConfigFiles
         conf.AppendLine("character-set-server = utf8mb4");
         conf.AppendLine("collation-server = utf8mb4_unicode_ci");
         conf.AppendLine("innodb_buffer_pool_size = 128M");
+
+        // Per-index read counters, so that stats can tell an index no node uses.
+        conf.AppendLine("userstat = ON");
         return conf.ToString();
     }
 

@@ -18,16 +18,18 @@ public sealed class MariaDbEngine : IEngine
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
         var variables = (await session.QueryAsync(
-            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only",
+            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS connections",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
             .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
+        var connections = variables.GetInt64("connections");
         if (replica is null)
         {
             // Without a source, read_only marks a demoted or fenced node, not a primary.
             return variables.GetInt64("read_only") == 1
-                ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null)
-                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null);
+                ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null) { Connections = connections }
+                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null) { Connections = connections };
         }
 
         return new NodeObservation(
@@ -40,6 +42,7 @@ public sealed class MariaDbEngine : IEngine
             replica.GetDouble("Seconds_Behind_Master"))
         {
             IsReplicating = replica.GetString("Slave_IO_Running") == "Yes" && replica.GetString("Slave_SQL_Running") == "Yes",
+            Connections = connections,
         };
     }
 
@@ -49,6 +52,8 @@ public sealed class MariaDbEngine : IEngine
     public Migrations.IMigrationDialect MigrationDialect { get; } = new MariaDbMigrationDialect();
 
     public IReplayPositions Replay { get; } = new MariaDbReplayPositions();
+
+    public Monitoring.IStatsReader Stats { get; } = new MariaDbStatsReader();
 
     public Drift.ISchemaReader SchemaReader { get; } = new MariaDbSchemaReader();
 

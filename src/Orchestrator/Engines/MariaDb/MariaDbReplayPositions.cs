@@ -14,4 +14,7 @@ internal sealed class MariaDbReplayPositions : IReplayPositions
 
     /// <summary>1049: ER_BAD_DB_ERROR, unknown database.</summary>
     public bool IsNotYetReplicated(DatabaseException error) => error.Code == "1049";
+
+    /// <summary>The sum of the GTID list's sequence numbers.</summary>
+    public double? Numeric(string? position) => string.IsNullOrEmpty(position) ? null : GtidPosition.Parse(position).Values.Sum(v => (double)v);
 }

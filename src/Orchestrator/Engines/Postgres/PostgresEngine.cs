@@ -11,7 +11,8 @@ public sealed class PostgresEngine : IEngine
         SELECT pg_is_in_recovery() AS in_recovery,
                current_setting('server_version') AS version,
                (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS position,
-               r.status AS receiver_status, r.sender_host, r.sender_port
+               r.status AS receiver_status, r.sender_host, r.sender_port,
+               (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS connections
         FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
         """;
 
@@ -37,6 +38,7 @@ public sealed class PostgresEngine : IEngine
             LagSeconds: null)
         {
             IsReplicating = inRecovery && row.GetString("receiver_status") == "streaming",
+            Connections = row.GetInt64("connections"),
         };
     }
 
@@ -54,6 +56,8 @@ public sealed class PostgresEngine : IEngine
     public Migrations.IMigrationDialect MigrationDialect { get; } = new PostgresMigrationDialect();
 
     public IReplayPositions Replay { get; } = new PostgresReplayPositions();
+
+    public Monitoring.IStatsReader Stats { get; } = new PostgresStatsReader();
 
     public Drift.ISchemaReader SchemaReader { get; } = new PostgresSchemaReader();
 

@@ -31,4 +31,7 @@ internal sealed class PostgresReplayPositions : IReplayPositions
 
     /// <summary>3D000: invalid_catalog_name, the database does not exist (yet).</summary>
     public bool IsNotYetReplicated(DatabaseException error) => error.Code == "3D000";
+
+    /// <summary>The LSN in bytes.</summary>
+    public double? Numeric(string? position) => string.IsNullOrEmpty(position) ? null : Lsn.Parse(position);
 }

@@ -38,6 +38,8 @@ public sealed class SqliteEngine : IEngine
 
     public IReplayPositions Replay { get; } = new SqliteReplayPositions();
 
+    public Monitoring.IStatsReader Stats { get; } = new SqliteStatsReader();
+
     public Drift.ISchemaReader SchemaReader { get; } = new SqliteSchemaReader();
 
     public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new SqliteMigrationStore(table);

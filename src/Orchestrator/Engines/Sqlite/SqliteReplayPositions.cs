@@ -15,4 +15,6 @@ internal sealed class SqliteReplayPositions : IReplayPositions
         throw new InvalidOperationException("a SQLite file has no replicas to wait for");
 
     public bool IsNotYetReplicated(DatabaseException error) => false;
+
+    public double? Numeric(string? position) => null;
 }

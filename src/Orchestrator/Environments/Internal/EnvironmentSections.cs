@@ -190,20 +190,13 @@ internal static class EnvironmentSections
         var timeout = ReplicationSettings.Default.ReplayTimeout;
         if (reader.String(map, "replay_timeout", Context, required: false) is { } text)
         {
-            var match = Names.Duration().Match(text);
-            if (match.Success && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+            if (DurationText.TryParse(text, out var parsed))
             {
-                timeout = match.Groups[2].Value switch
-                {
-                    "ms" => TimeSpan.FromMilliseconds(amount),
-                    "s" => TimeSpan.FromSeconds(amount),
-                    "m" => TimeSpan.FromMinutes(amount),
-                    _ => TimeSpan.FromHours(amount),
-                };
+                timeout = parsed;
             }
             else
             {
-                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' must be a positive duration such as 500ms, 30s, 5m or 1h");
+                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' must be a positive duration such as {DurationText.Examples}");
             }
         }
 

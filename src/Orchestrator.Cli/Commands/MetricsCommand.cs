@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Orchestrator.Environments;
+using Orchestrator.Monitoring;
+using Prometheus;
+using Spectre.Console;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator metrics -e FILE --listen 127.0.0.1:9187</c>: a Prometheus exporter for the whole topology.</summary>
+internal static class MetricsCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var environment = CommonOptions.Environment();
+        var stateDir = CommonOptions.StateDir();
+        var listen = new Option<string>("--listen") { Description = "Address and port to serve /metrics on, for example 127.0.0.1:9187.", DefaultValueFactory = _ => "127.0.0.1:9187" };
+        var tableInterval = new Option<string>("--table-interval")
+        {
+            Description = $"How often table, index and slot statistics are read, in the background ({DurationText.Examples}); everything else is read at each scrape.",
+            DefaultValueFactory = _ => "30s",
+        };
+        var command = new Command(
+            "metrics",
+            "Serve Prometheus metrics for every node of the environment on /metrics until Ctrl+C: up and role, replication lag and position, WAL kept by slots, " +
+            "schema version, pending migrations and time since the last migration, table and index sizes, estimated rows and dead tuples. " +
+            "Each scrape reads the nodes afresh, in parallel and within a time limit; an unreachable node is orchestrator_node_up 0. " +
+            "Table, index and slot statistics are read in the background every --table-interval.")
+        {
+            environment, stateDir, listen, tableInterval,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            {
+                if (!TryParseListen(parse.GetValue(listen)!, out var host, out var port))
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] --listen '{parse.GetValue(listen)}' must be ADDRESS:PORT, for example 127.0.0.1:9187 (port 1-65535)");
+                    return ExitCodes.BadInput;
+                }
+
+                if (!DurationText.TryParse(parse.GetValue(tableInterval)!, out var every))
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] --table-interval '{parse.GetValue(tableInterval)}' must be a duration such as {DurationText.Examples}");
+                    return ExitCodes.BadInput;
+                }
+
+                await using var metrics = new TopologyMetrics(env, parse.GetValue(stateDir)?.FullName, every);
+                using var server = new MetricServer(host, port, "metrics/", metrics.Registry);
+                try
+                {
+                    server.Start();
+                }
+                catch (HttpListenerException e)
+                {
+                    console.MarkupLineInterpolated($"[red]error:[/] cannot listen on {host}:{port}: {e.Message}. Choose another --listen address or port.");
+                    return ExitCodes.BadInput;
+                }
+
+                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({env.Nodes.Count} node{(env.Nodes.Count == 1 ? "" : "s")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Ctrl+C: the way an exporter stops.
+                }
+
+                await server.StopAsync();
+                return ExitCodes.Ok;
+            }));
+        return command;
+    }
+
+    private static bool TryParseListen(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        host = text[..colon].Trim('[', ']');
+        return host.Length > 0 && (IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns);
+    }
+}
