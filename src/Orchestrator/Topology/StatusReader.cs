@@ -33,12 +33,19 @@ public static class StatusReader
         INodeSessions? sessions = null)
     {
         var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
-        var credentials = CredentialStore.Resolve(environment, state, create: false);
         var limit = perNode ?? TimeSpan.FromSeconds(15);
-        var reads = await Task.WhenAll(environment.Nodes.Select(node => sessions is null
-            ? ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)
-            : ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
+        NodeRead[] reads;
+        if (sessions is null)
+        {
+            var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+            var credentials = CredentialStore.Resolve(environment, state, create: false);
+            reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
+        }
+        else
+        {
+            reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
+        }
+
         var (project, problem) = await loading;
         {
             var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
