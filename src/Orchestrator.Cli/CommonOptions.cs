@@ -26,4 +26,47 @@ internal static class CommonOptions
     {
         Description = "Print machine-readable JSON instead of a table.",
     };
+
+    /// <summary>For commands that act on one primary and its replicas: which shard of a sharded environment.</summary>
+    public static Option<string[]> OneShard() => new("--shard")
+    {
+        Description = "In a sharded environment: the shard to act on (this command works on one primary and its replicas).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>For commands that act on every shard: a selection, repeatable.</summary>
+    public static Option<string[]> Shards() => new("--shard")
+    {
+        Description = "In a sharded environment: act on this shard only; repeat for several (default: every shard).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public static Option<int?> Parallel() => new("--parallel")
+    {
+        Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
+    };
+
+    public static Option<Orchestrator.Shards.FailurePolicy> OnFailure() => new("--on-failure")
+    {
+        Description = "In a sharded environment, when a shard fails: stop (no other shard starts; running ones stop before their next migration) or continue (every shard runs).",
+        DefaultValueFactory = _ => Orchestrator.Shards.FailurePolicy.Stop,
+    };
+
+    public static Option<int> Canary() => new("--canary")
+    {
+        Description = "In a sharded environment: run on the first N shards first, and on the rest only if all N succeed.",
+    };
+
+    /// <summary>--canary, or null (the reason printed) when it is negative.</summary>
+    public static int? ReadCanary(ParseResult parse, Option<int> canary, Spectre.Console.IAnsiConsole console)
+    {
+        var value = parse.GetValue(canary);
+        if (value >= 0)
+        {
+            return value;
+        }
+
+        Spectre.Console.AnsiConsoleExtensions.MarkupLineInterpolated(console, $"[red]error:[/] --canary {value} must be 0 or more shards");
+        return null;
+    }
 }

@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
+using Orchestrator.Shards;
 using Spectre.Console;
 
 namespace Orchestrator.Cli;
@@ -23,10 +24,26 @@ internal static class EnvironmentArgument
     /// Loads the environment and runs <paramref name="action"/> on it: exit 2 when the file is
     /// invalid, and the failures of the action mapped to exit codes by <see cref="OperationErrors"/>.
     /// </summary>
-    public static async Task<int> RunAsync(FileInfo file, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action)
+    /// <param name="shard">The --shard values: in a sharded environment, the one shard to act on.</param>
+    public static async Task<int> RunAsync(FileInfo file, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action, string[]? shard = null)
     {
         var environment = Load(file, console);
-        return environment is null ? ExitCodes.BadInput : await OperationErrors.RunAsync(console, () => action(environment));
+        if (environment is null)
+        {
+            return ExitCodes.BadInput;
+        }
+
+        try
+        {
+            environment = ShardSelection.One(environment, shard ?? []);
+        }
+        catch (ShardSelectionException e)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        return await OperationErrors.RunAsync(console, () => action(environment));
     }
 
     /// <summary>
@@ -34,12 +51,16 @@ internal static class EnvironmentArgument
     /// checked, with a runner connected to the node that reports itself primary.
     /// </summary>
     public static Task<int> RunWithMigrationsAsync(
-        FileInfo file, DirectoryInfo? stateDir, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, MigrationTarget, Task<int>> action) =>
-        RunAsync(file, console, async environment =>
-        {
-            await using var target = await MigrationTarget.OpenAsync(environment, stateDir?.FullName, new ConsoleProgress(console), cancellationToken);
-            return await action(environment, target);
-        });
+        FileInfo file, DirectoryInfo? stateDir, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, MigrationTarget, Task<int>> action, string[]? shard = null) =>
+        RunAsync(
+            file,
+            console,
+            async environment =>
+            {
+                await using var target = await MigrationTarget.OpenAsync(environment, stateDir?.FullName, new ConsoleProgress(console), cancellationToken);
+                return await action(environment, target);
+            },
+            shard);
 
     public static void PrintDiagnostics(IReadOnlyList<Diagnostic> diagnostics, IAnsiConsole console)
     {

@@ -17,21 +17,25 @@ internal static class OperationErrors
         {
             return await operation();
         }
-        catch (Exception e) when (e is ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException or StateDirectoryConflictException or Monitoring.StatsRequestException)
+        catch (Exception e) when (Classify(e) is { } known)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-            console.MarkupLine("Nothing was changed.");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception e) when (e is MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {Redactor.Redact(e.Message)}");
-            return ExitCodes.Failed;
-        }
-        catch (Exception e) when (e is LocalProviderException or ProcessFailedException or DatabaseException)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] {Redactor.Redact(e.Message)}");
-            return ExitCodes.Failed;
+            console.MarkupLineInterpolated($"[red]error:[/] {known.Message}");
+            if (known.Code == ExitCodes.BadInput)
+            {
+                console.MarkupLine("Nothing was changed.");
+            }
+
+            return known.Code;
         }
     }
+
+    /// <summary>The exit code and message of a failure the tool anticipates; null for anything else (a defect).</summary>
+    public static (int Code, string Message)? Classify(Exception e) => e switch
+    {
+        ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException
+            or StateDirectoryConflictException or Monitoring.StatsRequestException or Shards.ShardSelectionException => (ExitCodes.BadInput, e.Message),
+        MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException
+            or LocalProviderException or ProcessFailedException or DatabaseException => (ExitCodes.Failed, Redactor.Redact(e.Message)),
+        _ => null,
+    };
 }

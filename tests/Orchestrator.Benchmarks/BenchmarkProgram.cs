@@ -4,8 +4,9 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|metrics|switchover|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M]
-/// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024).
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
+/// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
+/// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -105,6 +106,28 @@ public static class BenchmarkProgram
             }
 
             return 0;
+        }
+
+        if (only is null or "shards")
+        {
+            var hundred = Directory.CreateTempSubdirectory("orch-bench-migrations-100-").FullName;
+            try
+            {
+                var assembly = await GeneratedMigrations.BuildAsync(hundred, 100);
+                var result = await ShardsBenchmark.RunAsync(root, assembly, rounds, Option(args, "--parallel") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : null);
+                var scenario = $"migrate 100 generated migrations on {ShardsBenchmark.ShardCount} single-node PostgreSQL shards";
+                Print(scenario, $"orchestrator migrate (process, --parallel {result.Parallel})", result.FannedOut, "orchestrator migrate --parallel 1 (one after another)", result.OneAfterAnother, target: 0.5);
+                Print(scenario, $"orchestrator migrate (process, --parallel {result.Parallel})", result.FannedOut, "16 x psql -f, same SQL, 4 at a time", result.Psql, target: 1.3);
+            }
+            finally
+            {
+                Directory.Delete(hundred, recursive: true);
+            }
+
+            if (only is "shards")
+            {
+                return 0;
+            }
         }
 
         const int Migrations = 500;

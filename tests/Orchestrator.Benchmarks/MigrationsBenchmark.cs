@@ -60,13 +60,13 @@ internal static class MigrationsBenchmark
     }
 
     /// <summary>The command users run (./orchestrator): the published build, else the plain Release build.</summary>
-    private static string Built(string root, string folder, string project)
+    internal static string Built(string root, string folder, string project)
     {
         var published = Path.Combine(root, "artifacts", "cli", $"{project}.dll");
         return project == "Orchestrator.Cli" && File.Exists(published) ? published : Path.Combine(root, folder, project, "bin", "Release", "net10.0", $"{project}.dll");
     }
 
-    private static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
+    internal static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
     /// <summary>The very statements the migrations generate for this engine, one per line, for its client.</summary>
     private static async Task<string> ScriptAsync(BenchPrimary primary, string assembly)

@@ -11,6 +11,8 @@ internal static class BackupCommand
     {
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var node = new Option<string?>("--node")
         {
             Description = "The node to back up (default: the file's backup.node, else the primary; for --kind physical, a replica). A replica spares the primary.",
@@ -22,7 +24,7 @@ internal static class BackupCommand
         };
         var output = new Option<DirectoryInfo?>("--out")
         {
-            Description = "The backup's directory; it must not exist or be empty (default: ./backups/ENV-NODE-KIND-TIME).",
+            Description = "The backup's directory; it must not exist or be empty (default: ./backups/ENV-NODE-KIND-TIME). For several shards, each shard's backup goes to DIR/SHARD.",
         };
         var command = new Command(
             "backup",
@@ -31,15 +33,17 @@ internal static class BackupCommand
         {
             environment,
             stateDir,
+            shards,
+            parallel,
             node,
             kind,
             output,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var result = await BackupRunner.RunAsync(
-                    env, parse.GetValue(node), parse.GetValue(kind), parse.GetValue(output)?.FullName, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                    env, parse.GetValue(node), parse.GetValue(kind), OutputFor(env, parse.GetValue(output)), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var manifest = result.Manifest;
                 console.MarkupLineInterpolated(
                     $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {manifest.Files.Count} files) in {result.Duration.TotalSeconds:0.0}s");
@@ -50,4 +54,8 @@ internal static class BackupCommand
             }));
         return command;
     }
+
+    /// <summary>With several shards backed up at once, each shard's backup goes to its own folder in --out.</summary>
+    private static string? OutputFor(Orchestrator.Environments.EnvironmentDefinition environment, DirectoryInfo? output) =>
+        output is null ? null : environment.ShardName is { } shard ? Path.Combine(output.FullName, shard) : output.FullName;
 }

@@ -11,6 +11,8 @@ internal static class DownCommand
     {
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var purge = new Option<bool>("--purge")
         {
             Description = "Also delete the environment's data directories, logs and generated passwords (the whole state directory).",
@@ -19,11 +21,13 @@ internal static class DownCommand
         {
             environment,
             stateDir,
+            shards,
+            parallel,
             purge,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
                 var outcome = await topology.DownAsync(parse.GetValue(purge), cancellationToken);

@@ -23,6 +23,16 @@ internal static class DriftCommand
         {
             Description = "Also compare the primary with what its applied migrations produce, applied to a scratch local server of the same engine (deleted afterwards).",
         };
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
+        var acrossShards = new Option<bool>("--across-shards")
+        {
+            Description = "In a sharded environment: compare every shard primary's schema with the reference shard's, shard by shard.",
+        };
+        var reference = new Option<string?>("--reference")
+        {
+            Description = "With --across-shards: the shard the others are compared with (default: the first one).",
+        };
         var command = new Command(
             "drift",
             "Compare the application database's structure (tables, columns, types, nullability, defaults, indexes, constraints) on every node with its primary, " +
@@ -32,6 +42,10 @@ internal static class DriftCommand
             stateDir,
             json,
             againstMigrations,
+            shards,
+            parallel,
+            acrossShards,
+            reference,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,22 +67,66 @@ internal static class DriftCommand
                 loaded.Add(environment);
             }
 
-            return await OperationErrors.RunAsync(console, async () =>
+            async Task<int> CompareAsync(IReadOnlyList<EnvironmentDefinition> environments, IAnsiConsole output)
             {
-                var report = await DriftCheck.RunAsync(loaded, parse.GetValue(stateDir)?.FullName, cancellationToken, parse.GetValue(againstMigrations));
+                var report = await DriftCheck.RunAsync(environments, parse.GetValue(stateDir)?.FullName, cancellationToken, parse.GetValue(againstMigrations));
                 if (parse.GetValue(json))
                 {
-                    console.WriteLine(Json(report));
+                    output.WriteLine(Json(report));
                 }
                 else
                 {
-                    Print(console, report);
+                    Print(output, report);
                 }
 
                 return report.HasDrift ? ExitCodes.Failed : ExitCodes.Ok;
-            });
+            }
+
+            var sharded = loaded.Any(e => e.IsSharded);
+            if (parse.GetValue(acrossShards) || parse.GetValue(reference) is not null)
+            {
+                return AcrossShards(loaded, parse.GetValue(shards) ?? [], parse.GetValue(reference), console) is { } fleet
+                    ? await OperationErrors.RunAsync(console, () => CompareAsync(fleet, console))
+                    : ExitCodes.BadInput;
+            }
+
+            if (sharded && loaded.Count > 1)
+            {
+                console.MarkupLine("[red]error:[/] two environment files compare two primaries; a sharded environment has one per shard. Compare its shards with --across-shards.");
+                return ExitCodes.BadInput;
+            }
+
+            return sharded
+                ? await ShardFanOut.RunAsync(files[0], parse.GetValue(shards) ?? [], parse.GetValue(parallel), parse.GetValue(json), live: false, console, cancellationToken, (shard, output) => CompareAsync([shard], output))
+                : await OperationErrors.RunAsync(console, () => CompareAsync(loaded, console));
         });
         return command;
+    }
+
+    /// <summary>The shards to compare, the reference first; null (the reason printed) for bad input.</summary>
+    private static List<EnvironmentDefinition>? AcrossShards(IReadOnlyList<EnvironmentDefinition> loaded, string[] names, string? reference, IAnsiConsole console)
+    {
+        if (loaded.Count != 1 || !loaded[0].IsSharded)
+        {
+            console.MarkupLine("[red]error:[/] --across-shards and --reference compare the shards of one sharded environment; give one file that declares 'shards'.");
+            return null;
+        }
+
+        var environment = loaded[0];
+        if (ShardFanOut.Select(environment, reference is null || names.Length == 0 ? names : [.. names, reference], null, console) is not { } selected)
+        {
+            return null;
+        }
+
+        var first = reference ?? selected[0].ShardName;
+        var ordered = selected.Where(s => s.ShardName == first).Concat(selected.Where(s => s.ShardName != first)).ToList();
+        if (ordered.Count < 2)
+        {
+            console.MarkupLine("[red]error:[/] --across-shards needs at least two shards to compare; select more with --shard, or none for every shard.");
+            return null;
+        }
+
+        return ordered;
     }
 
     private static void Print(IAnsiConsole console, DriftReport report)

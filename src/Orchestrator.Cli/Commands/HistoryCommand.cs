@@ -11,10 +11,12 @@ internal static class HistoryCommand
     public static Command Create(IAnsiConsole console)
     {
         var environment = CommonOptions.Environment();
+        var shard = CommonOptions.OneShard();
         var stateDir = CommonOptions.StateDir();
         var command = new Command("history", "List the migrations applied on the primary (and those pending), with when, how long, from where, and whether their SQL changed since.")
         {
             environment,
+            shard,
             stateDir,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -48,7 +50,8 @@ internal static class HistoryCommand
 
                 console.Write(table);
                 return ExitCodes.Ok;
-            }));
+            },
+            parse.GetValue(shard)));
         return command;
     }
 }

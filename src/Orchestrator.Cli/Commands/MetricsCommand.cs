@@ -14,6 +14,7 @@ internal static class MetricsCommand
     public static Command Create(IAnsiConsole console)
     {
         var environment = CommonOptions.Environment();
+        var shard = CommonOptions.OneShard();
         var stateDir = CommonOptions.StateDir();
         var listen = new Option<string>("--listen") { Description = "Address and port to serve /metrics on, for example 127.0.0.1:9187.", DefaultValueFactory = _ => "127.0.0.1:9187" };
         var tableInterval = new Option<string>("--table-interval")
@@ -28,7 +29,7 @@ internal static class MetricsCommand
             "Each scrape reads the nodes afresh, in parallel and within a time limit; an unreachable node is orchestrator_node_up 0. " +
             "Table, index and slot statistics are read in the background every --table-interval.")
         {
-            environment, stateDir, listen, tableInterval,
+            environment, shard, stateDir, listen, tableInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
@@ -69,7 +70,8 @@ internal static class MetricsCommand
 
                 await server.StopAsync();
                 return ExitCodes.Ok;
-            }));
+            },
+            parse.GetValue(shard)));
         return command;
     }
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using Orchestrator.Migrations.Running;
+using Orchestrator.Shards;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
 
-/// <summary><c>orchestrator migrate -e FILE [--to V] [--strict]</c>: applies pending migrations on the primary.</summary>
+/// <summary><c>orchestrator migrate -e FILE [--to V] [--strict]</c>: applies pending migrations on the primary (on each shard's, for a sharded environment).</summary>
 internal static class MigrateCommand
 {
     public static Command Create(IAnsiConsole console)
@@ -16,6 +17,10 @@ internal static class MigrateCommand
         {
             Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied, or when a pending one is risky on a replicated primary (see 'plan').",
         };
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
+        var onFailure = CommonOptions.OnFailure();
+        var canary = CommonOptions.Canary();
         var allowBreaking = new Option<bool>("--allow-breaking-changes")
         {
             Description = "Apply migrations marked as breaking changes ([Migration(..., BreakingChange = true)]), which are refused otherwise, as FluentMigrator's runner does.",
@@ -23,18 +28,41 @@ internal static class MigrateCommand
         var command = new Command(
             "migrate",
             "Apply pending FluentMigrator migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows), " +
-            "with the maintenance and profile migrations at their stages, and wait until every replica has replayed each one. Concurrent runs wait for each other.")
+            "with the maintenance and profile migrations at their stages, and wait until every replica has replayed each one. Concurrent runs wait for each other. " +
+            "In a sharded environment, every shard (or each --shard) is migrated so, --parallel at a time, with a table of the version each reached; exit 1 when any failed.")
         {
             environment,
             stateDir,
             to,
             strict,
             allowBreaking,
+            shards,
+            parallel,
+            onFailure,
+            canary,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
+        MigrateOptions Options(ParseResult parse) => new() { To = parse.GetValue(to), Strict = parse.GetValue(strict), AllowBreakingChanges = parse.GetValue(allowBreaking) };
+        command.SetAction(async (parse, cancellationToken) => await FleetCommand.RunAsync(
+            parse.GetValue(environment)!,
+            parse.GetValue(shards) ?? [],
+            parse.GetValue(parallel),
+            parse.GetValue(stateDir),
+            console,
+            cancellationToken,
+            single: () => Single(parse, cancellationToken),
+            fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
+                parse,
+                canary,
+                onFailure,
+                bound,
+                console,
+                "applied",
+                (rollout, finished) => migrations.MigrateAsync(selected, Options(parse), rollout, finished, cancellationToken))));
+
+        Task<int> Single(ParseResult parse, CancellationToken cancellationToken) =>
+            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
-                var options = new MigrateOptions { To = parse.GetValue(to), Strict = parse.GetValue(strict), AllowBreakingChanges = parse.GetValue(allowBreaking) };
+                var options = Options(parse);
                 var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);
                 if (outcome.Ran.Count == 0)
                 {
@@ -50,7 +78,7 @@ internal static class MigrateCommand
                     $"[green]Applied {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name} in {total.TotalSeconds:0.00}s{elsewhere}; database '{env.Database}' is at version {version}.");
                 ReplicaReport.Print(console, outcome.Replicas, outcome.Ran[^1].Step.Migration.Version);
                 return ExitCodes.Ok;
-            }));
+            });
         return command;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using FluentMigrator;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Migrations.Translation;
+using Orchestrator.Shards;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -14,6 +15,8 @@ internal static class PlanCommand
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
         var to = CommonOptions.To("Plan only up to this version (inclusive).");
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var command = new Command(
             "plan",
             "Show the migrations that 'migrate' would apply on the primary, with their SQL as FluentMigrator's generator writes it for this database, " +
@@ -22,9 +25,23 @@ internal static class PlanCommand
             environment,
             stateDir,
             to,
+            shards,
+            parallel,
         };
-        command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
+        command.SetAction(async (parse, cancellationToken) => parse.GetValue(shards) is { Length: 1 } one
+            ? await Single(parse, one, cancellationToken) // one shard: its plan in full
+            : await FleetCommand.RunAsync(
+                parse.GetValue(environment)!,
+                parse.GetValue(shards) ?? [],
+                parse.GetValue(parallel),
+                parse.GetValue(stateDir),
+                console,
+                cancellationToken,
+                single: () => Single(parse, null, cancellationToken),
+                fleet: async (migrations, selected, bound) => PrintFleet(console, await migrations.PlanAsync(selected, parse.GetValue(to), bound, cancellationToken))));
+
+        Task<int> Single(ParseResult parse, string[]? shard, CancellationToken cancellationToken) =>
+            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
             {
                 var plan = await target.Runner.PlanAsync(target.Project, parse.GetValue(to), cancellationToken);
                 console.MarkupLineInterpolated(
@@ -79,8 +96,44 @@ internal static class PlanCommand
 
                 console.MarkupLine(plan.Steps.Count == 0 ? "\nThe database is up to date. Nothing was executed." : "\nNothing was executed.");
                 return ExitCodes.Ok;
-            }));
+            },
+            shard);
         return command;
+    }
+
+    /// <summary>Each shard's version and pending count, and a warning when the shards sit at different versions.</summary>
+    private static int PrintFleet(IAnsiConsole console, IReadOnlyList<ShardRun<ShardPlanResult>> runs)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("shard", "version", "pending", "warnings");
+        foreach (var run in runs)
+        {
+            var result = run.Result!;
+            table.AddRow(
+                Markup.Escape(run.Shard),
+                run.State == ShardRunState.Succeeded ? FleetCommand.VersionText(result.Version) : "[red]could not be read[/]",
+                run.State == ShardRunState.Succeeded ? result.Pending.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
+                result.Warnings > 0 ? $"[yellow]{result.Warnings}[/]" : "");
+        }
+
+        console.Write(table);
+        var groups = FleetMigrations.VersionGroups(runs);
+        if (groups.Count > 0)
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]warning:[/] the shards sit at different versions: {string.Join("; ", groups.Select(g => $"{FleetCommand.VersionText(g.Version)}: {string.Join(", ", g.Shards)}"))}. 'migrate' brings each to the same version.");
+        }
+
+        var codes = new List<int>();
+        foreach (var run in runs.Where(r => r.State != ShardRunState.Succeeded))
+        {
+            var failure = run.Result!.Failure!;
+            var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
+            codes.Add(code);
+            console.MarkupLineInterpolated($"[red]error:[/] shard {run.Shard}: {message}");
+        }
+
+        console.MarkupLine($"{runs.Sum(r => r.Result!.Pending)} migrations pending across {runs.Count} shards; nothing was executed. 'plan --shard NAME' shows a shard's SQL.");
+        return codes.Count == 0 ? ExitCodes.Ok : ShardFanOut.ExitCode(codes);
     }
 
     private static void PrintSteps(IAnsiConsole console, IReadOnlyList<MigrationStep> steps)

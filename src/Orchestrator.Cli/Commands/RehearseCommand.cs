@@ -13,6 +13,7 @@ internal static class RehearseCommand
     public static Command Create(IAnsiConsole console)
     {
         var environment = CommonOptions.Environment();
+        var shard = CommonOptions.OneShard();
         var backup = RestoreCommand.BackupOption();
         var migrate = new Option<bool>("--migrate")
         {
@@ -27,6 +28,7 @@ internal static class RehearseCommand
             "Exit 0 when everything matched, 1 when the backup is damaged or the data differs, 2 for bad input.")
         {
             environment,
+            shard,
             backup,
             migrate,
             keep,
@@ -48,7 +50,8 @@ internal static class RehearseCommand
                 }
 
                 return report.Passed ? ExitCodes.Ok : ExitCodes.Failed;
-            }));
+            },
+            parse.GetValue(shard)));
         return command;
     }
 

@@ -10,6 +10,7 @@ internal static class RestoreCommand
     public static Command Create(IAnsiConsole console)
     {
         var environment = CommonOptions.Environment();
+        var shard = CommonOptions.OneShard();
         var stateDir = CommonOptions.StateDir();
         var backup = BackupOption();
         var confirm = new Option<string?>("--i-understand-this-overwrites")
@@ -23,6 +24,7 @@ internal static class RestoreCommand
             "A local environment's primary is restored and its replicas rebuilt from it.")
         {
             environment,
+            shard,
             stateDir,
             backup,
             confirm,
@@ -36,7 +38,8 @@ internal static class RestoreCommand
                 console.MarkupLineInterpolated(
                     $"[green]Restored[/] {manifest.Environment}/{manifest.Node}'s backup of {manifest.TakenAt:u} into '{env.Database}' of {env.Name} in {clock.Elapsed.TotalSeconds:0.0}s (schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
                 return ExitCodes.Ok;
-            }));
+            },
+            parse.GetValue(shard)));
         return command;
     }
 

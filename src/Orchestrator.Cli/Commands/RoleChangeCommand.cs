@@ -14,9 +14,10 @@ internal static class RoleChangeCommand
         IAnsiConsole console, string name, string description, Symbol specific, Func<LocalTopology, ParseResult, CancellationToken, Task<RoleChangeOutcome>> run)
     {
         var environment = CommonOptions.Environment();
+        var shard = CommonOptions.OneShard();
         var stateDir = CommonOptions.StateDir();
         var json = CommonOptions.Json();
-        var command = new Command(name, description) { environment, stateDir, json };
+        var command = new Command(name, description) { environment, shard, stateDir, json };
         switch (specific)
         {
             case Option option:
@@ -33,7 +34,8 @@ internal static class RoleChangeCommand
                 var quiet = parse.GetValue(json);
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, quiet ? SilentProgress.Instance : new ConsoleProgress(console));
                 return RoleChangeReport.Print(console, await run(topology, parse, cancellationToken), quiet);
-            }));
+            },
+            parse.GetValue(shard)));
         return command;
     }
 }

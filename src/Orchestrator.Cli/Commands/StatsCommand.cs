@@ -22,6 +22,8 @@ internal static class StatsCommand
     {
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var json = CommonOptions.Json();
         var node = new Option<string[]>("--node") { Description = "Read only this node (repeatable); default: every node.", AllowMultipleArgumentsPerToken = false };
         var table = new Option<string?>("--table") { Description = "Only tables whose name matches this pattern (* and ? as in a shell), for example 'order*'." };
@@ -33,10 +35,10 @@ internal static class StatsCommand
             "dead tuples, vacuum and analyze times, scans and HOT updates (PostgreSQL), data_free (MariaDB); index sizes and scans, with the indexes no node has used; " +
             "long-running transactions, replication slots and the WAL they keep (PostgreSQL), binary log size (MariaDB). Exit 0 when every node was read, 1 otherwise.")
         {
-            environment, stateDir, node, table, exact, longAfter, json,
+            environment, stateDir, shards, parallel, node, table, exact, longAfter, json,
         };
         command.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), parse.GetValue(json), live: false, console, cancellationToken, async (env, console) =>
             {
                 if (!DurationText.TryParse(parse.GetValue(longAfter)!, out var threshold))
                 {

@@ -12,6 +12,8 @@ internal static class StatusCommand
     {
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var json = CommonOptions.Json();
         var watch = new Option<bool>("--watch") { Description = "Keep showing the environment, read again every --interval: roles, lag with its recent trend, schema versions and connections. Ctrl+C ends it. Without a terminal, one line per node per refresh." };
         var interval = new Option<string>("--interval") { Description = $"How often --watch reads ({DurationText.Examples}).", DefaultValueFactory = _ => "2s" };
@@ -22,31 +24,41 @@ internal static class StatusCommand
         {
             environment,
             stateDir,
+            shards,
+            parallel,
             json,
             watch,
             interval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            if (parse.GetValue(watch))
             {
-                if (parse.GetValue(watch))
-                {
-                    if (!DurationText.TryParse(parse.GetValue(interval)!, out var every))
+                // A live view follows one primary and its replicas: in a sharded environment, one shard.
+                return await EnvironmentArgument.RunAsync(
+                    parse.GetValue(environment)!,
+                    console,
+                    async env =>
                     {
-                        console.MarkupLineInterpolated($"[red]error:[/] --interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
-                        return ExitCodes.BadInput;
-                    }
+                        if (!DurationText.TryParse(parse.GetValue(interval)!, out var every))
+                        {
+                            console.MarkupLineInterpolated($"[red]error:[/] --interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
+                            return ExitCodes.BadInput;
+                        }
 
-                    if (parse.GetValue(json))
-                    {
-                        console.MarkupLine("[red]error:[/] --watch shows a live view; --json gives one snapshot. Choose one.");
-                        return ExitCodes.BadInput;
-                    }
+                        if (parse.GetValue(json))
+                        {
+                            console.MarkupLine("[red]error:[/] --watch shows a live view; --json gives one snapshot. Choose one.");
+                            return ExitCodes.BadInput;
+                        }
 
-                    return await new StatusWatch(console, env, parse.GetValue(stateDir)?.FullName, every).RunAsync(cancellationToken);
-                }
+                        return await new StatusWatch(console, env, parse.GetValue(stateDir)?.FullName, every).RunAsync(cancellationToken);
+                    },
+                    parse.GetValue(shards));
+            }
 
+            return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), parse.GetValue(json), live: false, console, cancellationToken, async (env, console) =>
+            {
                 var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, cancellationToken);
                 if (parse.GetValue(json))
                 {

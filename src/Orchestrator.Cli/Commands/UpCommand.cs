@@ -11,6 +11,8 @@ internal static class UpCommand
     {
         var environment = CommonOptions.Environment();
         var stateDir = CommonOptions.StateDir();
+        var shards = CommonOptions.Shards();
+        var parallel = CommonOptions.Parallel();
         var command = new Command(
             "up",
             "Initialise (first time) and start every node of a local environment: the primary first, then its replicas, cloned from their sources and " +
@@ -18,10 +20,12 @@ internal static class UpCommand
         {
             environment,
             stateDir,
+            shards,
+            parallel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+            return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
                 console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {env.Nodes.Count} nodes) in {topology.State.Root}");

@@ -24,7 +24,18 @@ internal static class ValidateCommand
             }
 
             var replicas = env.Replicas.Count();
-            if (env.Provider == ProviderKind.File)
+            if (env.IsSharded)
+            {
+                var nodes = env.Shards.Sum(s => s.Nodes.Count);
+                console.MarkupLineInterpolated(
+                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, {env.Shards.Count} shards ({nodes} nodes):");
+                foreach (var shard in env.Shards)
+                {
+                    var ports = string.Join(", ", shard.Nodes.Select(n => $"{n.Name} {n.Host}:{n.Port}"));
+                    console.MarkupLineInterpolated($"  {shard.Name,-12} database '{shard.Database}': {ports}");
+                }
+            }
+            else if (env.Provider == ProviderKind.File)
             {
                 console.MarkupLineInterpolated($"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)} database file {env.Primary.Host}.");
             }

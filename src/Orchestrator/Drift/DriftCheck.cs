@@ -8,8 +8,8 @@ namespace Orchestrator.Drift;
 
 /// <summary>
 /// Reads the application database's structure on every node and compares: each replica with
-/// its environment's primary (the node that reports itself primary), and, given two
-/// environments, one primary with the other.
+/// its environment's primary (the node that reports itself primary), and, given several
+/// environments (two files, or the shards of one), the first one's primary with each other's.
 /// </summary>
 public static class DriftCheck
 {
@@ -64,9 +64,13 @@ public static class DriftCheck
             var shapes = environments.Any(e => e.Engine == EngineKind.Sqlite) ? portable.Select(p => PortableSchema.AsSqliteHoldsIt(p!)).ToList() : portable.Select(p => p!).ToList();
             comparisons.Add(new DriftComparison($"{primaries[0].Name} (across engines)", $"{primaries[1].Name} (across engines)", SchemaComparer.Compare(shapes[0], shapes[1])));
         }
-        else if (primaries.Count == 2 && primaries.All(p => p.Shape is not null))
+        else if (primaries[0].Shape is { } reference)
         {
-            comparisons.Add(new DriftComparison(primaries[0].Name, primaries[1].Name, SchemaComparer.Compare(primaries[0].Shape!, primaries[1].Shape!)));
+            // Two environments, or the shards of one against its reference shard (the first).
+            foreach (var other in primaries.Skip(1).Where(p => p.Shape is not null))
+            {
+                comparisons.Add(new DriftComparison(primaries[0].Name, other.Name, SchemaComparer.Compare(reference, other.Shape!)));
+            }
         }
 
         return new DriftReport(nodes, comparisons);

@@ -18,6 +18,29 @@ public sealed record EnvironmentDefinition(
     /// <summary>The node backups are taken from unless a command names one (the file's <c>backup.node</c>).</summary>
     public string? BackupNode { get; init; }
 
+    /// <summary>
+    /// The shards of a sharded environment (then <see cref="Nodes"/> is empty: each shard has its
+    /// own, see <see cref="Shard"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<ShardDefinition> Shards { get; init; } = [];
+
+    public bool IsSharded => Shards.Count > 0;
+
+    /// <summary>For the environment of one shard: the shard's name; null otherwise.</summary>
+    public string? ShardName { get; init; }
+
+    /// <summary>
+    /// One shard as an environment of its own, which every single-environment operation takes:
+    /// named "environment.shard" (so its default state directory is its own), with the shard's
+    /// database and nodes.
+    /// </summary>
+    public EnvironmentDefinition Shard(string name)
+    {
+        var shard = Shards.FirstOrDefault(s => s.Name == name)
+            ?? throw new ArgumentException($"environment '{Name}' has no shard named '{name}'", nameof(name));
+        return this with { Name = $"{Name}.{shard.Name}", Database = shard.Database, Nodes = shard.Nodes, Shards = [], ShardName = shard.Name };
+    }
+
     public NodeDefinition Primary => Nodes.Single(n => n.Role == NodeRole.Primary);
 
     public IEnumerable<NodeDefinition> Replicas => Nodes.Where(n => n.Role == NodeRole.Replica);

@@ -11,7 +11,7 @@ namespace Orchestrator.Environments;
 public static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes"];
+        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards"];
 
     public static EnvironmentDefinition LoadOrThrow(string path, Func<string, string?>? environment = null)
     {
@@ -118,13 +118,23 @@ public static class EnvironmentLoader
         var allowEntries = EnvironmentSections.ReadAllow(root, reader);
         var replicationSettings = EnvironmentSections.ReadReplication(root, reader);
         var local = EnvironmentSections.ReadLocal(root, reader, baseDirectory);
-        var drafts = NodeListReader.Read(root, reader);
-        var backupNode = EnvironmentSections.ReadBackupNode(root, reader, drafts);
-
-        TopologyRules.Check(drafts, engine, provider, reader);
-        if (drafts.Count > 0 && !drafts.Any(n => n.Role == NodeRole.Primary))
+        var shardsNode = YamlReader.Get(root, "shards");
+        if (shardsNode is not null && YamlReader.Get(root, "nodes") is { } both)
         {
-            reader.Error(YamlReader.Get(root, "nodes")!, "no node has role: primary; an environment needs exactly one primary");
+            reader.Error(both, "'nodes' and 'shards' exclude each other: a sharded environment lists the nodes of each shard under 'shards'");
+        }
+
+        var shards = shardsNode is null ? [] : ShardsReader.Read(shardsNode, reader, provider, database ?? "app");
+        var drafts = shardsNode is null ? NodeListReader.Read(root, reader) : shards.SelectMany(s => s.Nodes).ToList();
+        var backupNode = EnvironmentSections.ReadBackupNode(root, reader, shardsNode is null ? drafts : shards.FirstOrDefault()?.Nodes ?? []);
+
+        if (shardsNode is null)
+        {
+            CheckOneTopology(drafts, YamlReader.Get(root, "nodes"), engine, provider, reader);
+        }
+        else
+        {
+            ShardRules.Check(shards, engine, provider, reader);
         }
 
         if (name is null || engine is null || database is null || admin is null || replication is null || drafts.Count == 0)
@@ -132,15 +142,30 @@ public static class EnvironmentLoader
             return null;
         }
 
-        var nodes = drafts
-            .Where(d => d.Name is not null && d.Role is not null && d.Port is not null)
-            .Select(d => new NodeDefinition(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At) { Tls = tls })
+        NodeDefinition Node(NodeDraft d) => new(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At) { Tls = tls };
+        static bool Complete(NodeDraft d) => d.Name is not null && d.Role is not null && d.Port is not null;
+        var nodes = shardsNode is null ? drafts.Where(Complete).Select(Node).ToList() : [];
+        var shardDefinitions = shards
+            .Where(s => s.Name is not null)
+            .Select(s => new ShardDefinition(s.Name!, s.Database ?? database, s.Nodes.Where(Complete).Select(Node).ToList(), s.At))
             .ToList();
-        var allow = allowEntries ?? nodes.Select(n => n.Host).Distinct().Select(HostCidr).OfType<Cidr>().ToList();
+        var hosts = shardsNode is null ? nodes.Select(n => n.Host) : shardDefinitions.SelectMany(s => s.Nodes).Select(n => n.Host);
+        var allow = allowEntries ?? hosts.Distinct().Select(HostCidr).OfType<Cidr>().ToList();
         return new EnvironmentDefinition(name, engine.Value, provider, database, migrations, admin, replication, allow, replicationSettings, local, nodes, fullPath)
         {
             BackupNode = backupNode,
+            Shards = shardDefinitions,
         };
+    }
+
+    /// <summary>The rules of one primary and its replicas (an environment's nodes, or one shard's).</summary>
+    internal static void CheckOneTopology(IReadOnlyList<NodeDraft> drafts, YamlNode? nodesNode, EngineKind? engine, ProviderKind provider, YamlReader reader)
+    {
+        TopologyRules.Check(drafts, engine, provider, reader);
+        if (drafts.Count > 0 && !drafts.Any(n => n.Role == NodeRole.Primary) && nodesNode is not null)
+        {
+            reader.Error(nodesNode, "no node has role: primary; an environment needs exactly one primary");
+        }
     }
 
     private static Cidr? HostCidr(string host)

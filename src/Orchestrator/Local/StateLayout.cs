@@ -14,8 +14,9 @@ public sealed class StateLayout(string root)
     public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>
-    /// The state directory: --state-dir when given, else $ORCHESTRATOR_STATE_DIR/NAME, else
-    /// .orchestrator/NAME under the current directory.
+    /// The state directory: --state-dir when given (for a shard, its folder there), else
+    /// $ORCHESTRATOR_STATE_DIR/NAME, else .orchestrator/NAME under the current directory (a shard's
+    /// NAME is environment.shard).
     /// </summary>
     /// <exception cref="StateDirectoryConflictException">The directory holds another environment's nodes.</exception>
     public static StateLayout For(EnvironmentDefinition environment, string? stateDir)
@@ -23,7 +24,8 @@ public sealed class StateLayout(string root)
         string root;
         if (stateDir is not null)
         {
-            root = stateDir;
+            // The shards of an environment share its state directory, each in a folder of its own.
+            root = environment.ShardName is { } shard ? Path.Combine(stateDir, shard) : stateDir;
         }
         else
         {

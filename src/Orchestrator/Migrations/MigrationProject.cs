@@ -59,6 +59,20 @@ public sealed class MigrationProject : IDisposable
 
     public MigrationValidator Validator => Services.GetRequiredService<MigrationValidator>();
 
+    /// <summary>
+    /// Held while a migration is described: the migration objects are shared by every database the
+    /// project migrates at once (shards), and FluentMigrator's Migration keeps the context of the
+    /// Up() or Down() it is describing in a field.
+    /// </summary>
+    internal Lock DescribeGate { get; } = new();
+
+    /// <summary>
+    /// Translations that depend on nothing but the migration and the generator (no schema
+    /// questions, no code run with the connection), kept for every other database this project
+    /// migrates in the same run: a fleet of shards translates each migration once.
+    /// </summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<(ProjectMigration Migration, bool Up, Type Generator), Translation.TranslatedMigration> Translations { get; } = new();
+
     public IReadOnlyList<ProjectMigration> Maintenance(MigrationStage stage) => _maintenance.TryGetValue(stage, out var list) ? list : [];
 
     public ProjectMigration? Find(long version) => Migrations.FirstOrDefault(m => m.Version == version);

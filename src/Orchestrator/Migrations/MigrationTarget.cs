@@ -15,9 +15,12 @@ public sealed class MigrationTarget : IAsyncDisposable
 {
     private readonly IDbSession _session;
     private readonly ReplicaWatch? _replicas;
+    private readonly IMigrationStore _store;
+    private bool _ownsProject = true;
 
-    private MigrationTarget(MigrationProject project, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node)
+    private MigrationTarget(MigrationProject project, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node, IMigrationStore store)
     {
+        _store = store;
         Project = project;
         Runner = runner;
         _session = session;
@@ -31,11 +34,18 @@ public sealed class MigrationTarget : IAsyncDisposable
 
     public NodeDefinition Node { get; }
 
-    public static async Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+    public static Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken) =>
+        OpenAsync(environment, Task.Run(() => MigrationProject.LoadAsync(environment, cancellationToken), cancellationToken), ownsProject: true, stateDir, progress, cancellationToken);
+
+    /// <summary>A target over migrations loaded once for several databases (the shards of an environment); the caller disposes the project.</summary>
+    public static Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, MigrationProject shared, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken) =>
+        OpenAsync(environment, Task.FromResult(shared), ownsProject: false, stateDir, progress, cancellationToken);
+
+    private static async Task<MigrationTarget> OpenAsync(
+        EnvironmentDefinition environment, Task<MigrationProject> loading, bool ownsProject, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
         // Loading the migrations (CPU) and finding the primary (network) overlap; nothing is
         // changed before both succeeded, and a definition error wins over a connection error.
-        var loading = Task.Run(() => MigrationProject.LoadAsync(environment, cancellationToken), cancellationToken);
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
         IDbSession session;
@@ -50,7 +60,11 @@ public sealed class MigrationTarget : IAsyncDisposable
         }
         catch
         {
-            (await loading).Dispose();
+            if (ownsProject)
+            {
+                (await loading).Dispose();
+            }
+
             throw;
         }
 
@@ -67,11 +81,17 @@ public sealed class MigrationTarget : IAsyncDisposable
 
         try
         {
-            return Open(environment, engine, state, credentials, project, session, primary, progress);
+            var target = Open(environment, engine, state, credentials, project, session, primary, progress);
+            target._ownsProject = ownsProject;
+            return target;
         }
         catch
         {
-            project.Dispose();
+            if (ownsProject)
+            {
+                project.Dispose();
+            }
+
             await session.DisposeAsync();
             throw;
         }
@@ -111,7 +131,7 @@ public sealed class MigrationTarget : IAsyncDisposable
             Replicas = replicas,
             Wait = environment.Replication.Wait,
         };
-        return new MigrationTarget(project, runner, session, replicas, primary);
+        return new MigrationTarget(project, runner, session, replicas, primary, store);
     }
 
     /// <summary>
@@ -134,6 +154,10 @@ public sealed class MigrationTarget : IAsyncDisposable
         };
     }
 
+    /// <summary>The newest applied version as the version table says now (null: none applied).</summary>
+    public async Task<long?> ReadVersionAsync(CancellationToken cancellationToken) =>
+        (await _store.ReadAppliedAsync(_session, cancellationToken)).Select(a => (long?)a.Version).Max();
+
     public async ValueTask DisposeAsync()
     {
         if (_replicas is not null)
@@ -142,6 +166,9 @@ public sealed class MigrationTarget : IAsyncDisposable
         }
 
         await _session.DisposeAsync();
-        Project.Dispose();
+        if (_ownsProject)
+        {
+            Project.Dispose();
+        }
     }
 }

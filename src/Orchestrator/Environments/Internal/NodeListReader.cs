@@ -9,14 +9,20 @@ internal static class NodeListReader
 
     public static List<NodeDraft> Read(YamlMappingNode root, YamlReader reader)
     {
-        var drafts = new List<NodeDraft>();
         var nodesNode = YamlReader.Get(root, "nodes");
         if (nodesNode is null)
         {
-            reader.Error(root, "missing required key 'nodes' (list the primary and its replicas)");
-            return drafts;
+            reader.Error(root, "missing required key 'nodes' (list the primary and its replicas, or the environment's 'shards')");
+            return [];
         }
 
+        return ReadList(nodesNode, reader, portRequired: true);
+    }
+
+    /// <param name="portRequired">False in a shard template, whose ports are derived: a port there is refused.</param>
+    public static List<NodeDraft> ReadList(YamlNode nodesNode, YamlReader reader, bool portRequired)
+    {
+        var drafts = new List<NodeDraft>();
         if (nodesNode is not YamlSequenceNode sequence || sequence.Children.Count == 0)
         {
             reader.Error(nodesNode, "'nodes' must be a non-empty list of nodes, each with name, role and port");
@@ -60,7 +66,16 @@ internal static class NodeListReader
                 reader.Error(YamlReader.Get(map, "host")!, $"host '{host}' is not an IP address or host name");
             }
 
-            var port = reader.Int(map, "port", context, required: true, 1, 65535);
+            int? port = null;
+            if (portRequired)
+            {
+                port = reader.Int(map, "port", context, required: true, 1, 65535);
+            }
+            else if (YamlReader.Get(map, "port") is { } given)
+            {
+                reader.Error(given, "a shard template's nodes take their ports from the template's 'port' (each shard the next block); remove 'port' here");
+            }
+
             var source = reader.String(map, "source", context, required: false);
             var sync = reader.Bool(map, "sync", context) ?? false;
             SourceLocation At(string key) => YamlReader.Get(map, key) is { } n ? reader.At(n) : reader.At(map);

@@ -23,6 +23,7 @@ internal static class SqliteEnvironment
         ("local", "there are no server programs or service users for SQLite"),
         ("backup", "there is one file to back up; 'backup.node' has nothing to choose from"),
         ("nodes", "a SQLite environment has no nodes; the database is the file named by 'file'"),
+        ("shards", "a database file has no primaries to shard; give each file an environment of its own"),
     ];
 
     public static EnvironmentDefinition? Build(YamlMappingNode root, YamlReader reader, string? name, string baseDirectory, string fullPath)

@@ -14,4 +14,7 @@ public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, T
 
     /// <summary>Migrations another runner applied while this one waited for them (SQLite, where no lock spans a run).</summary>
     public IReadOnlyList<ProjectMigration> AppliedElsewhere { get; init; } = [];
+
+    /// <summary>The run stopped before its pending migrations were all applied (<see cref="MigrateOptions.StopBefore"/>).</summary>
+    public bool Stopped { get; init; }
 }

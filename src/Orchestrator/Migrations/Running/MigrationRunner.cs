@@ -25,6 +25,12 @@ public sealed record MigrateOptions
 
     /// <summary>Let consecutive migrations share a round trip when nothing is due between them (off: one round trip each).</summary>
     public bool Together { get; init; } = true;
+
+    /// <summary>
+    /// Cancelled when the run should stop before its next migration (a fleet rollout stopping after
+    /// a failure elsewhere): what ran stays applied and waited for, and the outcome says Stopped.
+    /// </summary>
+    public CancellationToken StopBefore { get; init; }
 }
 
 /// <summary>
@@ -68,8 +74,19 @@ public sealed class MigrationRunner(
             IReadOnlyList<ReplicaReplay> replayed = [];
             var waits = new List<TimeSpan>();
             await RunStageAsync(project, MigrationStage.BeforeAll, recurring, cancellationToken);
+            var waited = true;
             foreach (var group in Groups(project, plan.Steps, options.Together))
             {
+                if (options.StopBefore.IsCancellationRequested)
+                {
+                    if (!waited && ran.Count > 0)
+                    {
+                        replayed = await AwaitReplicasAsync(ran[^1].Item1.Migration, up: true, ran.Count, null, cancellationToken);
+                    }
+
+                    return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, Stopped = true };
+                }
+
                 if (group.Count > 1)
                 {
                     await RunTogetherAsync(group, ran, cancellationToken);
@@ -96,6 +113,7 @@ public sealed class MigrationRunner(
                     await RunStageAsync(project, MigrationStage.AfterEach, recurring, cancellationToken);
                 }
 
+                waited = waitNow;
                 if (waitNow)
                 {
                     replayed = await AwaitReplicasAsync(group[^1].Migration, up: true, ran.Count, position, cancellationToken);

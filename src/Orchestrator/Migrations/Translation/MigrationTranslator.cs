@@ -21,16 +21,36 @@ public sealed class MigrationTranslator(MigrationProject project, MigrationSynta
 
     public TranslatedMigration Translate(ProjectMigration migration, bool up)
     {
+        var key = (migration, up, syntax.Generator.GetType());
+        if (project.Translations.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var translated = TranslateNow(migration, up);
+        if (!translated.ReadsDatabase && !translated.RunsCode)
+        {
+            project.Translations.TryAdd(key, translated);
+        }
+
+        return translated;
+    }
+
+    private TranslatedMigration TranslateNow(ProjectMigration migration, bool up)
+    {
         var processor = new CapturingProcessor(syntax, connection);
         var context = new MigrationContext(processor, project.Services, connection.ConnectionString);
-        Describe(migration, up, context);
-        try
+        lock (project.DescribeGate)
         {
-            project.Validator.ApplyConventionsToAndValidateExpressions(migration.Migration, context.Expressions);
-        }
-        catch (InvalidMigrationException e)
-        {
-            throw new MigrationDefinitionException($"migration {migration.Name}: {e.Message.Trim()}");
+            Describe(migration, up, context);
+            try
+            {
+                project.Validator.ApplyConventionsToAndValidateExpressions(migration.Migration, context.Expressions);
+            }
+            catch (InvalidMigrationException e)
+            {
+                throw new MigrationDefinitionException($"migration {migration.Name}: {e.Message.Trim()}");
+            }
         }
 
         var expressions = context.Expressions.ToList();

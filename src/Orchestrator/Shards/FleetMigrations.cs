@@ -1,0 +1,132 @@
+using Orchestrator.Environments;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Shards;
+
+/// <summary>One shard's migrate or rollback: the version it is at afterwards, how many migrations ran, its replicas' replay, and why it failed.</summary>
+public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
+{
+    /// <summary>Stopped before its pending migrations were all applied, because another shard failed.</summary>
+    public bool Stopped { get; init; }
+}
+
+/// <summary>One shard's plan: the version it is at and how many migrations are pending.</summary>
+public sealed record ShardPlanResult(long? Version, int Pending, int Warnings, Exception? Failure);
+
+/// <summary>
+/// Migrations across the shards of an environment: the migrations are loaded once, and each shard
+/// is migrated as a single environment is (its own lock, its primary found from the servers, every
+/// replica waited for), under a <see cref="ShardRollout"/>.
+/// </summary>
+public sealed class FleetMigrations(MigrationProject project, string? stateDir, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
+{
+    public Action<EnvironmentDefinition>? Started { get; init; }
+
+    public Task<IReadOnlyList<ShardRun<ShardMigrationResult>>> MigrateAsync(
+        IReadOnlyList<EnvironmentDefinition> shards, MigrateOptions options, RolloutOptions rollout, Action<ShardRun<ShardMigrationResult>>? finished, CancellationToken cancellationToken) =>
+        ShardRollout.RunAsync(
+            shards,
+            rollout,
+            (shard, stopBefore, token) => RunAsync(shard, target => target.Runner.MigrateAsync(project, options with { StopBefore = stopBefore }, token), token),
+            Started,
+            finished,
+            cancellationToken);
+
+    public Task<IReadOnlyList<ShardRun<ShardMigrationResult>>> RollbackAsync(
+        IReadOnlyList<EnvironmentDefinition> shards, long to, RolloutOptions rollout, Action<ShardRun<ShardMigrationResult>>? finished, CancellationToken cancellationToken) =>
+        ShardRollout.RunAsync(
+            shards,
+            rollout,
+            (shard, _, token) => RunAsync(shard, target => target.Runner.RollbackAsync(project, to, token), token),
+            Started,
+            finished,
+            cancellationToken);
+
+    public Task<IReadOnlyList<ShardRun<ShardPlanResult>>> PlanAsync(IReadOnlyList<EnvironmentDefinition> shards, long? to, int parallel, CancellationToken cancellationToken) =>
+        ShardRollout.RunAsync(
+            shards,
+            new RolloutOptions(parallel, FailurePolicy.Continue),
+            async (shard, _, token) =>
+            {
+                try
+                {
+                    await using var target = await MigrationTarget.OpenAsync(shard, project, stateDir, progressFor(shard), token);
+                    var plan = await target.Runner.PlanAsync(project, to, token);
+                    var version = plan.Applied.Select(a => (long?)a.Version).Max();
+                    return new ShardWorkResult<ShardPlanResult>(ShardRunState.Succeeded, new ShardPlanResult(version, plan.Steps.Count, plan.Warnings.Count, null));
+                }
+                catch (Exception e) when (!IsCancellation(e, token))
+                {
+                    return new ShardWorkResult<ShardPlanResult>(ShardRunState.Failed, new ShardPlanResult(null, 0, 0, e));
+                }
+            },
+            null,
+            null,
+            cancellationToken);
+
+    /// <summary>Shards that sit at different versions, as "version: shards" groups; empty when they agree (or none could be read).</summary>
+    public static IReadOnlyList<(long? Version, IReadOnlyList<string> Shards)> VersionGroups(IReadOnlyList<ShardRun<ShardPlanResult>> runs)
+    {
+        var groups = runs.Where(r => r.State == ShardRunState.Succeeded)
+            .GroupBy(r => r.Result!.Version)
+            .OrderBy(g => g.Key ?? -1)
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(r => r.Shard).ToList()))
+            .ToList();
+        return groups.Count > 1 ? groups : [];
+    }
+
+    private async Task<ShardWorkResult<ShardMigrationResult>> RunAsync(EnvironmentDefinition shard, Func<MigrationTarget, Task<MigrationRunOutcome>> run, CancellationToken cancellationToken)
+    {
+        MigrationTarget? target = null;
+        long? before = null;
+        try
+        {
+            target = await MigrationTarget.OpenAsync(shard, project, stateDir, progressFor(shard), cancellationToken);
+            before = await TryReadVersionAsync(target, cancellationToken);
+            var outcome = await run(target);
+            var version = await target.ReadVersionAsync(cancellationToken);
+            var result = new ShardMigrationResult(version, outcome.Ran.Count, outcome.Replicas, null) { Stopped = outcome.Stopped };
+            return new ShardWorkResult<ShardMigrationResult>(outcome.Stopped ? ShardRunState.Stopped : ShardRunState.Succeeded, result);
+        }
+        catch (Exception e) when (!IsCancellation(e, cancellationToken))
+        {
+            // Where it stopped, if the primary still answers.
+            var version = target is null ? null : await TryReadVersionAsync(target, cancellationToken);
+            return new ShardWorkResult<ShardMigrationResult>(ShardRunState.Failed, new ShardMigrationResult(version, RanBetween(before, version), [], e));
+        }
+        finally
+        {
+            if (target is not null)
+            {
+                await target.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The version before or after a run, outside the run's lock: null when it cannot be read, such
+    /// as while another runner is still creating the version table (MariaDB creates it in steps).
+    /// </summary>
+    private static async Task<long?> TryReadVersionAsync(MigrationTarget target, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await target.ReadVersionAsync(cancellationToken);
+        }
+        catch (Exception e) when (!IsCancellation(e, cancellationToken))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How many of the project's migrations lie between two versions: what a failed run still applied (or rolled back).</summary>
+    private int RanBetween(long? before, long? after)
+    {
+        var (low, high) = (Math.Min(before ?? -1, after ?? -1), Math.Max(before ?? -1, after ?? -1));
+        return project.Migrations.Count(m => m.Version > low && m.Version <= high);
+    }
+
+    private static bool IsCancellation(Exception e, CancellationToken cancellationToken) => e is OperationCanceledException && cancellationToken.IsCancellationRequested;
+}

@@ -1,0 +1,278 @@
+using System.Text.Json;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Topology;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Shards;
+
+/// <summary>
+/// Migrations fanned out across four shards of a primary and a replica each, through the command
+/// line: every shard's replicas replay them, a failing shard fails alone or stops the rollout,
+/// a rerun finishes the work, drift finds a shard that differs, and a failing canary stops the rest.
+/// </summary>
+public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
+{
+    private static readonly long[] Basic = [1001, 1002, 1003, 1004];
+
+    private static IReadOnlyList<string> Shards => ShardedTopologyFixture.Shards;
+
+    [Fact]
+    public async Task Migrate_reaches_every_shards_replica_and_status_groups_the_nodes_by_shard()
+    {
+        var (env, database) = await NewEnvironmentAsync("basic");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        foreach (var shard in Shards)
+        {
+            Assert.Equal(Basic, await VersionsAsync(shard, "primary", database));
+            Assert.Equal(Basic, await VersionsAsync(shard, "replica", database));
+            Assert.Matches($@"{shard}\s+│ done\s+│ 1004\s+│ 4\s+│ replica replayed", output);
+        }
+
+        var (statusExit, status) = await Cli("status", env);
+        Assert.True(statusExit == 0, status);
+        var blocks = Shards.Select(s => status.IndexOf($"shard {s}", StringComparison.Ordinal)).ToList();
+        Assert.All(blocks, index => Assert.True(index >= 0, status));
+        Assert.Equal(blocks.Order(), blocks);
+
+        var (again, rerun) = await Cli("migrate", env);
+        Assert.True(again == 0, rerun);
+        Assert.Equal(ShardedTopologyFixture.ShardCount, System.Text.RegularExpressions.Regex.Matches(rerun, "up to date").Count);
+    }
+
+    [Fact]
+    public async Task Backup_and_stats_act_on_every_shard_or_on_the_ones_named()
+    {
+        var (env, _) = await NewEnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        var output = Path.Combine(fixture.Directory, $"backups-{Guid.NewGuid():N}");
+
+        var (backupExit, backup) = await Cli("backup", env, "--out", output, "--shard", "shard-2", "--shard", "shard-4");
+        var (statsExit, stats) = await Cli("stats", env, "--json");
+
+        Assert.True(backupExit == 0, backup);
+        Assert.Equal(["shard-2", "shard-4"], Directory.GetDirectories(output).Select(Path.GetFileName).Order());
+        Assert.All(Directory.GetDirectories(output), d => Assert.True(File.Exists(Path.Combine(d, "manifest.json")), d));
+        Assert.True(statsExit == 0, stats);
+        using var json = JsonDocument.Parse(stats);
+        var shards = json.RootElement.GetProperty("shards").EnumerateArray().ToList();
+        Assert.Equal(Shards, shards.Select(s => s.GetProperty("shard").GetString()));
+        Assert.All(shards, s => Assert.Contains(
+            s.GetProperty("result").GetProperty("nodes").EnumerateArray().SelectMany(n => n.GetProperty("tables").EnumerateArray()),
+            t => t.GetProperty("table").GetString() == "widgets"));
+    }
+
+    [Fact]
+    public async Task Unknown_shards_and_commands_that_need_one_shard_are_refused_as_bad_input()
+    {
+        var (env, _) = await NewEnvironmentAsync("basic");
+
+        var (unknown, unknownOutput) = await Cli("migrate", env, "--shard", "shard-9");
+        var (history, historyOutput) = await Cli("history", env);
+        var (both, bothOutput) = await Cli("drift", env, "--across-shards", "--shard", "shard-1");
+
+        Assert.Equal(2, unknown);
+        Assert.Contains("no shard 'shard-9'", unknownOutput, StringComparison.Ordinal);
+        Assert.Equal(2, history);
+        Assert.Contains("--shard", historyOutput, StringComparison.Ordinal);
+        Assert.Equal(2, both);
+        Assert.Contains("at least two shards", bothOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_shard_whose_replica_is_down_fails_alone_under_continue_stops_the_rest_under_stop_and_a_rerun_after_up_completes()
+    {
+        var (continued, continuedDatabase) = await NewEnvironmentAsync("basic");
+        var (stopped, stoppedDatabase) = await NewEnvironmentAsync("basic");
+        fixture.Kill("shard-2", "replica");
+        try
+        {
+            var (continueExit, continueOutput) = await Cli("migrate", continued, "--on-failure", "continue", "--parallel", "1");
+            var (stopExit, stopOutput) = await Cli("migrate", stopped, "--on-failure", "stop", "--parallel", "1");
+
+            Assert.Equal(1, continueExit);
+            Assert.Contains("shard shard-2 (at version 1001)", continueOutput, StringComparison.Ordinal);
+            foreach (var shard in Shards.Where(s => s != "shard-2"))
+            {
+                Assert.Equal(Basic, await VersionsAsync(shard, "replica", continuedDatabase));
+            }
+
+            // The failed shard's primary keeps what it applied; its replica missed it.
+            Assert.Equal([1001], await VersionsAsync("shard-2", "primary", continuedDatabase));
+
+            Assert.Equal(1, stopExit);
+            Assert.Contains("shard shard-2 (at version 1001)", stopOutput, StringComparison.Ordinal);
+            Assert.Matches(@"shard-3\s+│ not started", stopOutput);
+            Assert.Matches(@"shard-4\s+│ not started", stopOutput);
+            Assert.Equal(Basic, await VersionsAsync("shard-1", "replica", stoppedDatabase));
+            Assert.Empty(await VersionsAsync("shard-3", "primary", stoppedDatabase));
+            Assert.Empty(await VersionsAsync("shard-4", "primary", stoppedDatabase));
+
+            var (planExit, plan) = await Cli("plan", stopped);
+            Assert.True(planExit == 0, plan);
+            Assert.Contains("the shards sit at different versions", plan, StringComparison.Ordinal);
+        }
+        finally
+        {
+            var (upExit, up) = await Cli("up", fixture.File);
+            Assert.True(upExit == 0, up);
+        }
+
+        var (rerunExit, rerun) = await Cli("migrate", stopped);
+        Assert.True(rerunExit == 0, rerun);
+        Assert.Matches(@"shard-1\s+│ up to date", rerun);
+        foreach (var shard in Shards)
+        {
+            Assert.Equal(Basic, await VersionsAsync(shard, "replica", stoppedDatabase));
+        }
+
+        Assert.Equal(0, (await Cli("migrate", continued)).ExitCode);
+        Assert.Equal(Basic, await VersionsAsync("shard-2", "replica", continuedDatabase));
+    }
+
+    [Fact]
+    public async Task Drift_across_shards_reports_a_column_added_by_hand_on_one_shard()
+    {
+        var (env, database) = await NewEnvironmentAsync("basic");
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        var (cleanExit, clean) = await Cli("drift", env, "--across-shards");
+        Assert.True(cleanExit == 0, clean);
+
+        await using (var session = await fixture.ConnectAsync("shard-3", "primary", database))
+        {
+            await session.ExecuteAsync("ALTER TABLE widgets ADD COLUMN hand_added int");
+        }
+
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                await using var replica = await fixture.ConnectAsync("shard-3", "replica", database);
+                await replica.QueryAsync("SELECT hand_added FROM widgets");
+                return true;
+            },
+            "shard-3's replica has the hand-added column");
+        var (exitCode, output) = await Cli("drift", env, "--across-shards", "--json");
+
+        Assert.Equal(1, exitCode);
+        using var json = JsonDocument.Parse(output);
+        var differing = json.RootElement.GetProperty("comparisons").EnumerateArray().Where(c => c.GetProperty("differences").GetArrayLength() > 0).ToList();
+        var comparison = Assert.Single(differing);
+        Assert.EndsWith("shard-1/primary", comparison.GetProperty("left").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith("shard-3/primary", comparison.GetProperty("right").GetString(), StringComparison.Ordinal);
+        var difference = Assert.Single(comparison.GetProperty("differences").EnumerateArray());
+        Assert.Equal("hand_added", difference.GetProperty("name").GetString());
+
+        // Against shard-3 as the reference, every other shard lacks the column.
+        var (referenceExit, reference) = await Cli("drift", env, "--across-shards", "--reference", "shard-3");
+        Assert.Equal(1, referenceExit);
+        Assert.Equal(ShardedTopologyFixture.ShardCount - 1, System.Text.RegularExpressions.Regex.Matches(reference, "column hand_added").Count);
+    }
+
+    [Fact]
+    public async Task A_failing_canary_stops_the_rollout_before_any_other_shard_starts()
+    {
+        var (env, database) = await NewEnvironmentAsync("basic");
+
+        // The canary's first migration creates widgets, which is already there.
+        await using (var session = await fixture.ConnectAsync("shard-1", "primary", database))
+        {
+            await session.ExecuteAsync("CREATE TABLE widgets (id int)");
+        }
+
+        var (exitCode, output) = await Cli("migrate", env, "--canary", "1", "--on-failure", "continue");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("shard shard-1", output, StringComparison.Ordinal);
+        Assert.Contains("a canary shard failed", output, StringComparison.Ordinal);
+        foreach (var shard in Shards.Skip(1))
+        {
+            Assert.Matches($@"{shard}\s+│ not started", output);
+            Assert.Empty(await VersionsAsync(shard, "primary", database));
+        }
+    }
+
+    [Fact]
+    public async Task Two_runners_over_the_same_fleet_apply_each_migration_once_on_every_shard()
+    {
+        var (env, database) = await NewEnvironmentAsync("basic");
+
+        var results = await Task.WhenAll(Cli("migrate", env), Cli("migrate", env));
+
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Output));
+        foreach (var shard in Shards)
+        {
+            Assert.Equal(Basic, await VersionsAsync(shard, "primary", database));
+        }
+    }
+
+    [Fact]
+    public async Task A_shard_asked_to_stop_finishes_the_migration_it_is_on_and_its_replica_replays_it()
+    {
+        var (env, database) = await NewEnvironmentAsync("basic");
+        var shard = EnvironmentLoader.LoadOrThrow(env).Shard("shard-1");
+        using var stop = new CancellationTokenSource();
+        using var project = await MigrationProject.LoadAsync(shard, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(shard, project, fixture.StateDir, new StopAfterFirstMigration(stop), CancellationToken.None);
+
+        var outcome = await target.Runner.MigrateAsync(project, new MigrateOptions { StopBefore = stop.Token }, CancellationToken.None);
+
+        Assert.True(outcome.Stopped);
+        Assert.Equal([1001L], outcome.Ran.Select(r => r.Step.Migration.Version));
+        Assert.True(Assert.Single(outcome.Replicas).Replayed);
+        Assert.Equal([1001], await VersionsAsync("shard-1", "primary", database));
+        Assert.Equal([1001], await VersionsAsync("shard-1", "replica", database));
+    }
+
+    /// <summary>A database of its own on every shard (as 'up' creates the file's database), and an environment file for it.</summary>
+    private async Task<(string File, string Database)> NewEnvironmentAsync(string tag)
+    {
+        var database = $"s_{Guid.NewGuid():N}"[..20];
+        foreach (var shard in Shards)
+        {
+            await using var session = await fixture.ConnectAsync(shard, "primary", null);
+            await session.ExecuteAsync($"CREATE DATABASE {database}");
+        }
+
+        return (fixture.WriteEnvironment(database, tag), database);
+    }
+
+    private Task<(int ExitCode, string Output)> Cli(string verb, string environment, params string[] more) =>
+        CliRunner.RunAsync([verb, "-e", environment, "--state-dir", fixture.StateDir, .. more]);
+
+    /// <summary>The versions in the shard node's VersionInfo; none when the database or the table is not there yet.</summary>
+    private async Task<IReadOnlyList<long>> VersionsAsync(string shard, string node, string database)
+    {
+        try
+        {
+            await using var session = await fixture.ConnectAsync(shard, node, database);
+            return (await session.QueryAsync(fixture.Dialect.VersionsSql)).Select(r => r.GetInt64("v")!.Value).ToList();
+        }
+        catch (DatabaseException e) when (e.Code == fixture.Dialect.NoSuchTableCode || e.Code is "3D000" or "1049")
+        {
+            return [];
+        }
+    }
+}
+
+[Collection(PostgresShardsCollection.Name)]
+public sealed class PostgresShardedMigrationTests(PostgresShardsFixture fixture) : ShardedMigrationTests(fixture);
+
+[Collection(MariaDbShardsCollection.Name)]
+public sealed class MariaDbShardedMigrationTests(MariaDbShardsFixture fixture) : ShardedMigrationTests(fixture);
+
+/// <summary>Asks the run to stop as soon as its first migration has been applied, as a failure on another shard would.</summary>
+internal sealed class StopAfterFirstMigration(CancellationTokenSource stop) : ITopologyProgress
+{
+    public void Report(ProgressEvent progressEvent)
+    {
+        if (progressEvent.Kind == ProgressKind.Finished && progressEvent.Message.StartsWith("apply ", StringComparison.Ordinal))
+        {
+            stop.Cancel();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Shards;
+
+namespace Orchestrator.Tests.Shards;
+
+public sealed class ShardedEnvironmentTests
+{
+    [Fact]
+    public void A_template_generates_count_shards_with_derived_names_databases_and_port_blocks()
+    {
+        var env = Load("""
+            name: fleet
+            engine: postgres
+            database: app
+            shards:
+              count: 3
+              name: eu-{n}
+              database: app_{n}
+              port: 56000
+              nodes:
+                - { name: primary, role: primary }
+                - { name: replica-1, role: replica, source: primary }
+                - { name: replica-2, role: replica, source: replica-1 }
+            """);
+
+        Assert.True(env.IsSharded);
+        Assert.Empty(env.Nodes);
+        Assert.Equal(["eu-1", "eu-2", "eu-3"], env.Shards.Select(s => s.Name));
+        Assert.Equal(["app_1", "app_2", "app_3"], env.Shards.Select(s => s.Database));
+        Assert.Equal([56000, 56001, 56002, 56003, 56004, 56005, 56006, 56007, 56008], env.Shards.SelectMany(s => s.Nodes).Select(n => n.Port));
+        Assert.Equal("replica-1", env.Shards[2].Nodes[2].Source);
+        Assert.Equal([new Cidr(System.Net.IPAddress.Loopback, 32)], env.Allow);
+    }
+
+    [Fact]
+    public void A_shard_is_an_environment_of_its_own_with_its_own_state_directory()
+    {
+        var env = Load("""
+            name: fleet
+            engine: mariadb
+            database: app
+            shards:
+              - name: eu
+                nodes:
+                  - { name: primary, role: primary, port: 56010 }
+                  - { name: replica, role: replica, source: primary, port: 56011 }
+              - name: us
+                database: app_us
+                nodes:
+                  - { name: primary, role: primary, port: 56012 }
+            """);
+
+        var us = env.Shard("us");
+
+        Assert.Equal("fleet.us", us.Name);
+        Assert.Equal("us", us.ShardName);
+        Assert.Equal("app_us", us.Database);
+        Assert.Equal("app", env.Shard("eu").Database);
+        Assert.False(us.IsSharded);
+        Assert.Equal(56012, us.Primary.Port);
+        var stateDir = Path.Combine(Path.GetTempPath(), $"orch-shards-{Guid.NewGuid():N}");
+        Assert.Equal(Path.Combine(stateDir, "us"), StateLayout.For(us, stateDir).Root);
+        Assert.False(Directory.Exists(stateDir));
+        Assert.Throws<ArgumentException>(() => env.Shard("asia"));
+    }
+
+    [Fact]
+    public void Selection_takes_every_shard_in_file_order_or_the_named_ones_and_refuses_unknown_names()
+    {
+        var env = Load("""
+            name: fleet
+            engine: postgres
+            database: app
+            shards: { count: 4, port: 56020, nodes: [ { name: primary, role: primary } ] }
+            """);
+
+        Assert.Equal(["shard-1", "shard-2", "shard-3", "shard-4"], ShardSelection.Select(env, []).Select(s => s.ShardName));
+        Assert.Equal(["shard-2", "shard-4"], ShardSelection.Select(env, ["shard-4", "shard-2"]).Select(s => s.ShardName));
+        var unknown = Assert.Throws<ShardSelectionException>(() => ShardSelection.Select(env, ["shard-5"]));
+        Assert.Contains("did you mean 'shard-1'", unknown.Message, StringComparison.Ordinal);
+        Assert.Equal("shard-3", ShardSelection.One(env, ["shard-3"]).ShardName);
+        Assert.Throws<ShardSelectionException>(() => ShardSelection.One(env, []));
+        Assert.Throws<ShardSelectionException>(() => ShardSelection.One(env, ["shard-1", "shard-2"]));
+    }
+
+    [Fact]
+    public void An_environment_without_shards_is_its_own_selection_and_refuses_a_shard_name()
+    {
+        var env = Load("""
+            name: single
+            engine: postgres
+            database: app
+            nodes: [ { name: primary, role: primary, port: 56030 } ]
+            """);
+
+        Assert.Same(env, Assert.Single(ShardSelection.Select(env, [])));
+        Assert.Same(env, ShardSelection.One(env, []));
+        Assert.Throws<ShardSelectionException>(() => ShardSelection.Select(env, ["shard-1"]));
+    }
+
+    private static EnvironmentDefinition Load(string yaml) => TestEnvironments.FromYaml(yaml);
+}
