@@ -62,6 +62,11 @@ public static class MariaDbConfigFiles
     public static readonly string[] ConsistentDumpOptions =
         ["--single-transaction", "--master-data=2", "--gtid", "--routines", "--events", "--triggers", "--hex-blob", "--default-character-set=utf8mb4"];
 
+    private static readonly System.Text.RegularExpressions.Regex GtidInDumpHeader = new(@"gtid_slave_pos\s*=\s*'(?<pos>[0-9,\-]*)'", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The GTID position a dump made with <see cref="ConsistentDumpOptions"/> names in its header; null when it names none.</summary>
+    public static string? DumpGtidPosition(string head) => GtidInDumpHeader.Match(head) is { Success: true } m ? m.Groups["pos"].Value : null;
+
     /// <summary>A [client] option file holding a password, so it never appears on a command line.</summary>
     public static string ClientConf(string user, string password) =>
         $"[client]\nuser = {Quote(user)}\npassword = {Quote(password)}\n";

@@ -61,7 +61,7 @@ public sealed class MariaDbEngine : IEngine
 
     public Backups.IBackupEngine Backups => new MariaDbBackups(this);
 
-    public ILocalServer CreateLocalServer(LocalContext context) => new MariaDbLocalServer(this, context);
+    public ILocalServer CreateLocalServer(LocalContext context) => MariaDbLocalServer.Create(this, context);
 
     private static string ReplicationState(DbRow status)
     {

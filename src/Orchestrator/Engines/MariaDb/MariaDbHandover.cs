@@ -5,7 +5,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>A MariaDB switchover's window over sessions opened beforehand: read_only, MASTER_GTID_WAIT, promotion.</summary>
-internal sealed class MariaDbHandover(MariaDbLocalServer server, MariaDbEngine engine, NodeDefinition target, IDbSession primarySession, IDbSession targetSession) : IHandover
+internal sealed class MariaDbHandover(MariaDbReplicationControl server, MariaDbEngine engine, NodeDefinition target, IDbSession primarySession, IDbSession targetSession) : IHandover
 {
     /// <summary>
     /// read_only refuses writes from every account but those with READ ONLY ADMIN (the tool's

@@ -65,5 +65,5 @@ public sealed class PostgresEngine : IEngine
 
     public Backups.IBackupEngine Backups => new PostgresBackups(this);
 
-    public ILocalServer CreateLocalServer(LocalContext context) => new PostgresLocalServer(this, context);
+    public ILocalServer CreateLocalServer(LocalContext context) => PostgresLocalServer.Create(this, context);
 }

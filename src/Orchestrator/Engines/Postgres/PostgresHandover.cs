@@ -5,7 +5,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Engines.Postgres;
 
 /// <summary>A PostgreSQL switchover's window, with the target's session open: fast shutdown, replay wait, promotion.</summary>
-internal sealed class PostgresHandover(PostgresLocalServer server, PostgresEngine engine, NodeDefinition primary, NodeDefinition target, IDbSession targetSession) : IHandover
+internal sealed class PostgresHandover(PostgresReplicationControl server, PostgresEngine engine, NodeDefinition primary, NodeDefinition target, IDbSession targetSession) : IHandover
 {
     public Task<string> StopWritesAsync(CancellationToken cancellationToken) => server.StopWritesAsync(primary, cancellationToken);
 

@@ -6,8 +6,8 @@ using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>Switchover, failover and rejoin of MariaDB nodes: read_only, GTID positions and CHANGE MASTER.</summary>
-internal sealed partial class MariaDbLocalServer
+/// <summary>Switchover, failover and rejoin of local MariaDB nodes: read_only, GTID positions and CHANGE MASTER.</summary>
+internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql, MariaDbProcess process) : IReplicationControl
 {
     /// <summary>
     /// Writes the target's configuration as the primary and opens the tool's socket sessions to
@@ -15,11 +15,11 @@ internal sealed partial class MariaDbLocalServer
     /// </summary>
     public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(target, cancellationToken);
-        var primarySession = await LocalRootSessionAsync(primary, cancellationToken);
+        await files.WriteConfigAsync(target, cancellationToken);
+        var primarySession = await sql.LocalRootSessionAsync(primary, cancellationToken);
         try
         {
-            return new MariaDbHandover(this, engine, target, primarySession, await LocalRootSessionAsync(target, cancellationToken));
+            return new MariaDbHandover(this, engine, target, primarySession, await sql.LocalRootSessionAsync(target, cancellationToken));
         }
         catch
         {
@@ -30,13 +30,13 @@ internal sealed partial class MariaDbLocalServer
 
     public async Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
     {
-        await using var session = await LocalRootSessionAsync(primary, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(primary, cancellationToken);
         await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
     }
 
     public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
         return await engine.Replay.WaitForReplayAsync(session, position, timeout, cancellationToken);
     }
 
@@ -47,7 +47,7 @@ internal sealed partial class MariaDbLocalServer
     /// </summary>
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
         await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
@@ -64,7 +64,7 @@ internal sealed partial class MariaDbLocalServer
     /// </summary>
     public async Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken)
     {
-        await using var session = await LocalRootSessionAsync(replica, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
         var row = (await session.QueryAsync("SELECT @@server_id AS id, @@gtid_binlog_state AS binlog, @@gtid_slave_pos AS applied", cancellationToken: cancellationToken)).Single();
         var own = row.GetInt64("id");
         var applied = GtidPosition.Parse(row.GetString("applied"));
@@ -76,13 +76,13 @@ internal sealed partial class MariaDbLocalServer
 
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(node, cancellationToken);
-        await using var session = await LocalRootSessionAsync(node, cancellationToken);
+        await files.WriteConfigAsync(node, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
         await PromoteOnAsync(session, node, cancellationToken);
     }
 
     /// <summary>Stops replication for good and lifts read_only.</summary>
-    internal Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+    public Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
         context.Progress.StepAsync(node.Name, "promote", async () =>
         {
             await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
@@ -92,13 +92,13 @@ internal sealed partial class MariaDbLocalServer
 
     public async Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(replica, cancellationToken);
+        await files.WriteConfigAsync(replica, cancellationToken);
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
-            await using var session = await LocalRootSessionAsync(replica, cancellationToken);
-            await DrainRelayLogAsync(session, replica, Environment.Replication.ReplayTimeout, cancellationToken);
+            await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
+            await DrainRelayLogAsync(session, replica, context.Environment.Replication.ReplayTimeout, cancellationToken);
             await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
-            await ChangeMasterAsync(session, source, demote: false, cancellationToken);
+            await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
         });
     }
 
@@ -110,19 +110,19 @@ internal sealed partial class MariaDbLocalServer
     /// </summary>
     public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
-        var state = await GetStateAsync(node, cancellationToken);
+        var state = process.GetState(node);
         if (state == LocalNodeState.NotInitialized)
         {
             throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
         }
 
-        await WriteConfigAsync(node, cancellationToken);
+        await files.WriteConfigAsync(node, cancellationToken);
         if (state != LocalNodeState.Running)
         {
-            await StartServerAsync(node, $"start read-only on {node.Endpoint}, replication stopped", ["--skip-slave-start"], cancellationToken);
+            await process.StartServerAsync(node, $"start read-only on {node.Endpoint}, replication stopped", ["--skip-slave-start"], cancellationToken);
         }
 
-        await using var session = await LocalRootSessionAsync(node, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
         await session.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
         string sourceState;
         await using (var sourceSession = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken))
@@ -148,25 +148,25 @@ internal sealed partial class MariaDbLocalServer
         // A gtid_slave_pos left from an earlier time as a replica can name a position the new
         // source never had (error 1236): start from exactly the node's own binary log.
         await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", cancellationToken: cancellationToken);
-        await ChangeMasterAsync(session, source, demote: true, cancellationToken);
+        await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
         return $"demoted at GTID {ownState}";
     }
 
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await DiscardAsync(node, cancellationToken);
-        if (Directory.Exists(context.State.NodeDir(node)))
+        await process.DiscardAsync(node, cancellationToken);
+        if (Directory.Exists(files.NodeDir(node)))
         {
-            await WriteConfigAsync(node, cancellationToken);
+            await files.WriteConfigAsync(node, cancellationToken);
         }
     }
 
     public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(node, cancellationToken);
-        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        await files.WriteConfigAsync(node, cancellationToken);
+        if (process.GetState(node) == LocalNodeState.Running)
         {
-            await using var session = await LocalRootSessionAsync(node, cancellationToken);
+            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
         }
     }
@@ -191,17 +191,7 @@ internal sealed partial class MariaDbLocalServer
 
         if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
         {
-            throw new LocalProviderException($"replica '{replica.Name}' did not apply its relay log (received up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
+            throw new LocalProviderException($"replica '{replica.Name}' did not apply its relay log (received up to {received}) within {timeout.TotalSeconds:0} s; see {files.LogFile(replica)}");
         }
-    }
-
-    private async Task ChangeMasterAsync(IDbSession session, NodeDefinition source, bool demote, CancellationToken cancellationToken)
-    {
-        await session.ExecuteAsync(
-            "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
-            (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
-            [source.Host, source.Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
-            cancellationToken);
-        await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
     }
 }

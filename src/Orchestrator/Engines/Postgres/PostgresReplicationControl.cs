@@ -6,23 +6,23 @@ using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Engines.Postgres;
 
-/// <summary>Switchover, failover and rejoin of PostgreSQL nodes: streaming replication, timelines and pg_rewind.</summary>
-internal sealed partial class PostgresLocalServer
+/// <summary>Switchover, failover and rejoin of local PostgreSQL nodes: streaming replication, timelines and pg_rewind.</summary>
+internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalContext context, PostgresNodeFiles files, PostgresSetupSql sql, PostgresProcess process) : IReplicationControl
 {
     /// <summary>
     /// A fast shutdown: clients are disconnected, and the primary waits until its connected
     /// standbys have received all WAL, its shutdown checkpoint included. Returns the position
     /// just past that checkpoint record, which a standby has replayed once it has everything.
     /// </summary>
-    internal async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    public async Task<string> StopWritesAsync(NodeDefinition primary, CancellationToken cancellationToken)
     {
-        await StopAsync(primary, cancellationToken);
-        var control = await ControlDataAsync(primary, cancellationToken);
+        await process.StopAsync(primary, cancellationToken);
+        var control = await files.ControlDataAsync(primary, cancellationToken);
         var checkpoint = Lsn.Parse(control["Latest checkpoint location"]);
         return Lsn.Format(checkpoint + 1);
     }
 
-    public Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken) => StartAsync(primary, cancellationToken);
+    public Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken) => process.StartAsync(primary, cancellationToken);
 
     public async Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ internal sealed partial class PostgresLocalServer
             cancellationToken: cancellationToken)).Single().GetString("lsn")!;
         if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
         {
-            throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}) within {timeout.TotalSeconds:0} s; see {context.State.LogFile(replica)}");
+            throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}) within {timeout.TotalSeconds:0} s; see {files.LogFile(replica)}");
         }
 
         return received;
@@ -57,15 +57,15 @@ internal sealed partial class PostgresLocalServer
     /// </summary>
     public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(target, cancellationToken);
-        return new PostgresHandover(this, engine, primary, target, await SetupSessionAsync(target, cancellationToken));
+        await files.WriteConfigAsync(target, cancellationToken);
+        return new PostgresHandover(this, engine, primary, target, await sql.SessionAsync(target, cancellationToken));
     }
 
     /// <summary>Writes the primary's configuration, then promotes (see <see cref="PromoteOnAsync"/>).</summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(node, cancellationToken);
-        await using var session = await SetupSessionAsync(node, cancellationToken);
+        await files.WriteConfigAsync(node, cancellationToken);
+        await using var session = await sql.SessionAsync(node, cancellationToken);
         await PromoteOnAsync(session, node, cancellationToken);
     }
 
@@ -74,7 +74,7 @@ internal sealed partial class PostgresLocalServer
     /// accepts writes. Promotion needs no checkpoint first; polling every few milliseconds,
     /// rather than pg_promote's own waiting in tenths of a second, ends the wait as soon as it is done.
     /// </summary>
-    internal Task PromoteOnAsync(Data.IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+    public Task PromoteOnAsync(Data.IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
         context.Progress.StepAsync(node.Name, "promote", async () =>
         {
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
@@ -82,7 +82,7 @@ internal sealed partial class PostgresLocalServer
             await Poll.UntilAsync(
                 async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS recovering", cancellationToken: cancellationToken)).Single().GetBoolean("recovering") == false,
                 TimeSpan.FromSeconds(60),
-                () => $"node '{node.Name}' did not finish promotion within 60 s; see {context.State.LogFile(node)}",
+                () => $"node '{node.Name}' did not finish promotion within 60 s; see {files.LogFile(node)}",
                 cancellationToken,
                 interval: TimeSpan.FromMilliseconds(5));
         });
@@ -95,8 +95,8 @@ internal sealed partial class PostgresLocalServer
     {
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
-            await WriteReplicationPassfileAsync(replica, source, cancellationToken);
-            await CreateSlotAsync(replica, source, cancellationToken);
+            await files.WriteReplicationPassfileAsync(replica, source, cancellationToken);
+            await sql.CreateSlotAsync(replica, source, cancellationToken);
             await ReloadConfigAsync(replica, cancellationToken);
         });
     }
@@ -108,22 +108,22 @@ internal sealed partial class PostgresLocalServer
     /// </summary>
     public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
-        var data = context.State.DataDir(node);
-        switch (await GetStateAsync(node, cancellationToken))
+        var data = files.DataDir(node);
+        switch (process.GetState(node))
         {
             case LocalNodeState.NotInitialized:
                 throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
             case LocalNodeState.Running:
-                await StopAsync(node, cancellationToken);
+                await process.StopAsync(node, cancellationToken);
                 break;
             case LocalNodeState.Crashed:
-                await ClearStaleLockAsync(node, cancellationToken);
+                await process.ClearStaleLockAsync(node, cancellationToken);
                 break;
         }
 
         // pg_rewind reads the source's timeline from its control file, which a just-promoted
         // server updates only at its first checkpoint.
-        await using (var session = await SetupSessionAsync(source, cancellationToken))
+        await using (var session = await sql.SessionAsync(source, cancellationToken))
         {
             await session.ExecuteAsync("CHECKPOINT", cancellationToken: cancellationToken);
         }
@@ -131,8 +131,8 @@ internal sealed partial class PostgresLocalServer
         // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
         // run as a standby; it accepts no connections either way.
         File.Delete(Path.Combine(data, "standby.signal"));
-        var passfile = Path.Combine(context.State.NodeDir(node), "rewind.pgpass");
-        await WriteOwnedAsync(passfile, PostgresConfigFiles.PassfileLine(source.Host, source.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
+        var passfile = Path.Combine(files.NodeDir(node), "rewind.pgpass");
+        await files.WriteOwnedAsync(passfile, PostgresConfigFiles.PassfileLine(source.Host, source.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
         ProcessResult rewind;
         try
         {
@@ -144,10 +144,10 @@ internal sealed partial class PostgresLocalServer
                 $"passfile={PostgresSql.ConninfoValue(passfile)}",
             ]);
             rewind = await ProcessRunner.RunAsync(
-                new ProcessSpec(Binaries.Path("pg_rewind"), ["--target-pgdata", data, "--source-server", conninfo])
+                new ProcessSpec(files.Binaries.Path("pg_rewind"), ["--target-pgdata", data, "--source-server", conninfo])
                 {
                     RunAs = context.User.RunAs,
-                    WorkingDirectory = context.State.NodeDir(node),
+                    WorkingDirectory = files.NodeDir(node),
                     Timeout = TimeSpan.FromHours(1),
                 },
                 cancellationToken);
@@ -170,12 +170,12 @@ internal sealed partial class PostgresLocalServer
         var what = output.Contains("no rewind required", StringComparison.OrdinalIgnoreCase)
             ? "pg_rewind: no rewind required"
             : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
-        await WriteReplicationPassfileAsync(node, source, cancellationToken);
-        await CreateSlotAsync(node, source, cancellationToken);
+        await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
+        await sql.CreateSlotAsync(node, source, cancellationToken);
         File.Delete(Path.Combine(data, "backup_label.old"));
 
         // The node is a replica in this server's shape: the start writes its standby.signal.
-        await StartAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
         return what;
     }
 
@@ -187,26 +187,21 @@ internal sealed partial class PostgresLocalServer
     /// </summary>
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running && PostmasterPid(node) is { } pid)
+        await process.KillAsync(node, cancellationToken);
+        if (Directory.Exists(files.DataDir(node)))
         {
-            Libc.Kill(pid, Libc.SigKill);
-            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
-        }
-
-        if (Directory.Exists(context.State.DataDir(node)))
-        {
-            await ClearStaleLockAsync(node, cancellationToken);
-            await WriteOwnedAsync(Path.Combine(context.State.DataDir(node), "standby.signal"), "", cancellationToken);
-            await WriteConfigAsync(node, cancellationToken);
+            await process.ClearStaleLockAsync(node, cancellationToken);
+            await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+            await files.WriteConfigAsync(node, cancellationToken);
         }
     }
 
     public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await WriteConfigAsync(node, cancellationToken);
-        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
+        await files.WriteConfigAsync(node, cancellationToken);
+        if (process.GetState(node) == LocalNodeState.Running)
         {
-            await using var session = await SetupSessionAsync(node, cancellationToken);
+            await using var session = await sql.SessionAsync(node, cancellationToken);
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
         }
     }
@@ -214,9 +209,9 @@ internal sealed partial class PostgresLocalServer
     /// <summary>Drops inactive slots of nodes that no longer replicate from this one, which would keep WAL forever.</summary>
     public async Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var wanted = Environment.ReplicasOf(node.Name).Select(r => r.SlotName).ToHashSet(StringComparer.Ordinal);
-        var known = Environment.Nodes.Select(n => n.SlotName).ToHashSet(StringComparer.Ordinal);
-        await using var session = await SetupSessionAsync(node, cancellationToken);
+        var wanted = context.Environment.ReplicasOf(node.Name).Select(r => r.SlotName).ToHashSet(StringComparer.Ordinal);
+        var known = context.Environment.Nodes.Select(n => n.SlotName).ToHashSet(StringComparer.Ordinal);
+        await using var session = await sql.SessionAsync(node, cancellationToken);
         foreach (var row in await session.QueryAsync("SELECT slot_name, active FROM pg_replication_slots WHERE slot_type = 'physical'", cancellationToken: cancellationToken))
         {
             var slot = row.GetString("slot_name")!;
@@ -226,15 +221,5 @@ internal sealed partial class PostgresLocalServer
                 context.Progress.Report(new ProgressEvent(node.Name, $"dropped slot '{slot}' (its node replicates from elsewhere now)", ProgressKind.Info));
             }
         }
-    }
-
-    private async Task<Dictionary<string, string>> ControlDataAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        var result = await ProcessRunner.RunCheckedAsync(new ProcessSpec(Binaries.Path("pg_controldata"), ["-D", context.State.DataDir(node)]) { RunAs = context.User.RunAs }, cancellationToken);
-        return result.StandardOutput.Split('\n')
-            .Select(line => line.Split(':', 2))
-            .Where(parts => parts.Length == 2)
-            .GroupBy(parts => parts[0].Trim(), StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First()[1].Trim(), StringComparer.Ordinal);
     }
 }

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Orchestrator.Backups;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>Creating local MariaDB nodes: an empty primary (mariadb-install-db), a replica seeded from a consistent dump of its source, a node from a physical backup.</summary>
+internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql, MariaDbProcess process) : INodeBootstrap
+{
+    private static readonly string[] SystemDatabases = ["mysql", "information_schema", "performance_schema", "sys"];
+
+    public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await InstallAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, "create accounts", async () =>
+        {
+            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+            await sql.CreateAccountsAsync(session, cancellationToken);
+        });
+        context.State.MarkInitialized(node);
+    }
+
+    public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        var database = context.Environment.Database;
+        await using var session = await engine.ConnectAsync(engine.AdminTarget(primary, context.Credentials), cancellationToken);
+        if ((await session.QueryAsync("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [database], cancellationToken)).Count == 0)
+        {
+            await context.Progress.StepAsync(primary.Name, $"create database '{database}'", () =>
+                session.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {MariaDbSql.Identifier(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await InstallAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        await using (var session = await sql.LocalRootSessionAsync(node, cancellationToken))
+        {
+            // Accounts are created on every node directly, kept out of the binary log so the
+            // replica's own GTID history stays empty.
+            await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
+            await sql.CreateAccountsAsync(session, cancellationToken);
+        }
+
+        var position = "";
+        await context.Progress.StepAsync(node.Name, $"seed from a consistent dump of {source.Name}", async () =>
+            position = await SeedFromDumpAsync(node, source, cancellationToken));
+        await context.Progress.StepAsync(node.Name, $"replicate from {source.Name} at GTID '{position}'", async () =>
+        {
+            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+            await session.ExecuteAsync("RESET MASTER", cancellationToken: cancellationToken);
+            if (position.Length > 0)
+            {
+                // The node's own binary log starts where the dump ended, so a cascading replica
+                // seeded from this node later can ask it for exactly that position.
+                await session.ExecuteAsync("SET GLOBAL gtid_binlog_state = ?", [position], cancellationToken);
+            }
+
+            await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ?", [position], cancellationToken);
+            await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
+        });
+        context.State.MarkInitialized(node);
+    }
+
+    /// <summary>
+    /// Copies the prepared data in and starts it once without grant tables or networking, to
+    /// give it this environment's accounts (the copy holds the source's), then normally.
+    /// </summary>
+    public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var nodeDir = files.RecreateNodeDir(node);
+        await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
+            ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", Path.Combine(backupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node)]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken));
+        await files.WriteConfigAsync(node, cancellationToken);
+        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
+        await process.StartServerAsync(node, "start without grant tables or networking", ["--skip-grant-tables", "--skip-networking", "--skip-slave-start"], cancellationToken);
+        await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
+        {
+            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+            // The copy's own history starts at the backup's position; this setup is not part of it.
+            await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("FLUSH PRIVILEGES", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("CREATE OR REPLACE USER ?@'localhost' IDENTIFIED VIA unix_socket", [System.Environment.UserName], cancellationToken);
+            await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@'localhost' WITH GRANT OPTION", [System.Environment.UserName], cancellationToken);
+            await sql.CreateAccountsAsync(session, cancellationToken);
+            await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("RESET MASTER", cancellationToken: cancellationToken);
+            await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''", cancellationToken: cancellationToken);
+            if (manifest.Position.Length > 0)
+            {
+                await session.ExecuteAsync("SET GLOBAL gtid_binlog_state = ?", [manifest.Position], cancellationToken);
+            }
+        });
+        await process.StopAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        context.State.MarkInitialized(node);
+    }
+
+    private async Task InstallAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var nodeDir = files.RecreateNodeDir(node);
+        await files.WriteConfigAsync(node, cancellationToken);
+        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
+        List<string> arguments = [
+            $"--defaults-file={files.ConfigFile(node)}",
+            $"--datadir={files.DataDir(node)}",
+            "--auth-root-authentication-method=socket",
+            $"--auth-root-socket-user={System.Environment.UserName}",
+            "--skip-test-db",
+        ];
+        if (context.User.SwitchUser)
+        {
+            arguments.Add($"--user={context.User.Name}");
+        }
+
+        await context.Progress.StepAsync(node.Name, "mariadb-install-db", () =>
+            ProcessRunner.RunCheckedAsync(new ProcessSpec(files.Binaries.Path("mariadb-install-db"), arguments) { WorkingDirectory = nodeDir }, cancellationToken));
+    }
+
+    /// <summary>Streams a single-transaction dump of the source's databases into the node; returns the dump's GTID position.</summary>
+    private async Task<string> SeedFromDumpAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        List<string> databases;
+        await using (var session = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken))
+        {
+            databases = (await session.QueryAsync("SHOW DATABASES", cancellationToken: cancellationToken))
+                .Select(r => r.Values.Values.Single() as string ?? "")
+                .Where(d => !SystemDatabases.Contains(d, StringComparer.OrdinalIgnoreCase))
+                .ToList();
+        }
+
+        using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
+        var dump = new ProcessSpec(files.Binaries.Path("mariadb-dump"), [
+            $"--defaults-extra-file={clientConf.Path}",
+            $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
+            .. MariaDbConfigFiles.ConsistentDumpOptions,
+            "--databases", .. databases,
+        ]);
+        var load = new ProcessSpec(files.Binaries.Path("mariadb"), [
+            "--no-defaults", $"--socket={files.SocketPath(node)}",
+            $"--user={System.Environment.UserName}", "--default-character-set=utf8mb4", "--binary-mode",
+            "--init-command=SET SESSION sql_log_bin = 0",
+        ]);
+        string? position = null;
+        await ProcessPipeline.PipeAsync(dump, load, 64 * 1024, head => position = MariaDbConfigFiles.DumpGtidPosition(head), cancellationToken);
+        return position ?? throw new LocalProviderException($"the dump of '{source.Name}' carried no GTID position (gtid_slave_pos); cannot start replication of '{node.Name}' safely");
+    }
+}

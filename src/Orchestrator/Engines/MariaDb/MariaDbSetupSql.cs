@@ -1,0 +1,52 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>
+/// What the tool itself does in a local MariaDB node's SQL: its accounts and where it replicates
+/// from. The tool's own setup work goes through each node's Unix socket as the OS user running
+/// the tool (unix_socket authentication); everything else uses the TCP admin account.
+/// </summary>
+internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files)
+{
+    public Task<IDbSession> LocalRootSessionAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        engine.ConnectAsync(new ConnectionTarget(node.Host, node.Port, System.Environment.UserName, null, null, files.SocketPath(node)), cancellationToken);
+
+    public async Task CreateAccountsAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        foreach (var anonymous in await session.QueryAsync("SELECT Host FROM mysql.user WHERE User = ''", cancellationToken: cancellationToken))
+        {
+            await session.ExecuteAsync("DROP USER ''@?", [anonymous.GetString("Host")], cancellationToken);
+        }
+
+        var adminHash = NativePasswordHash.Compute(context.Credentials.AdminPassword.Reveal());
+        foreach (var host in context.Environment.Allow.Select(MariaDbConfigFiles.HostPattern).Distinct())
+        {
+            await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.AdminUser, host, adminHash], cancellationToken);
+            await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION", [context.Credentials.AdminUser, host], cancellationToken);
+
+            // Without READ_ONLY ADMIN the admin account is refused writes on read-only replicas too.
+            await session.ExecuteAsync("REVOKE READ_ONLY ADMIN ON *.* FROM ?@?", [context.Credentials.AdminUser, host], cancellationToken);
+        }
+
+        var replicationHash = NativePasswordHash.Compute(context.Credentials.ReplicationPassword.Reveal());
+        foreach (var host in context.Environment.Replicas.Select(r => r.Host == "localhost" ? "127.0.0.1" : r.Host).Distinct())
+        {
+            await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.ReplicationUser, host, replicationHash], cancellationToken);
+            await session.ExecuteAsync("GRANT REPLICATION SLAVE ON *.* TO ?@?", [context.Credentials.ReplicationUser, host], cancellationToken);
+        }
+    }
+
+    /// <summary>Points the node at <paramref name="source"/> by GTID and starts replicating; <paramref name="demote"/> continues from its own binary log.</summary>
+    public async Task ChangeMasterAsync(IDbSession session, NodeDefinition source, bool demote, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(
+            "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
+            (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
+            [source.Host, source.Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
+            cancellationToken);
+        await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+    }
+}

@@ -1,0 +1,133 @@
+using Orchestrator.Backups;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>Creating local PostgreSQL nodes: an empty primary (initdb), a replica cloned from its source (pg_basebackup), a node from a physical backup.</summary>
+internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext context, PostgresNodeFiles files, PostgresSetupSql sql, PostgresProcess process) : INodeBootstrap
+{
+    public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
+        var pwfile = Path.Combine(nodeDir, "initdb.pw");
+        await files.WriteOwnedAsync(pwfile, context.Credentials.AdminPassword.Reveal() + "\n", cancellationToken);
+        try
+        {
+            await context.Progress.StepAsync(node.Name, "initdb", () => files.RunAsync(new ProcessSpec(files.Binaries.Path("initdb"), [
+                "-D", files.DataDir(node),
+                "-U", context.Credentials.AdminUser,
+                $"--pwfile={pwfile}",
+                "--auth-host=scram-sha-256",
+                "--auth-local=scram-sha-256",
+                "-E", "UTF8",
+                "--no-locale",
+            ]), cancellationToken));
+        }
+        finally
+        {
+            File.Delete(pwfile);
+        }
+
+        await files.WriteConfigAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        await context.Progress.StepAsync(node.Name, "create replication role", () => sql.CreateReplicationRoleAsync(node, cancellationToken));
+        context.State.MarkInitialized(node);
+    }
+
+    public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
+    {
+        var database = context.Environment.Database;
+        await using var session = await sql.SessionAsync(primary, cancellationToken);
+        if ((await session.QueryAsync("SELECT 1 FROM pg_database WHERE datname = $1", [database], cancellationToken)).Count == 0)
+        {
+            await context.Progress.StepAsync(primary.Name, $"create database '{database}'", () =>
+                session.ExecuteAsync($"CREATE DATABASE {PostgresSql.Identifier(database)}", cancellationToken: cancellationToken));
+        }
+    }
+
+    public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
+        await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
+        await sql.CreateSlotAsync(node, source, cancellationToken);
+        await context.Progress.StepAsync(node.Name, $"pg_basebackup from {source.Name}", () => files.RunAsync(
+            new ProcessSpec(files.Binaries.Path("pg_basebackup"), [
+                "-h", source.Host, "-p", source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-U", context.Credentials.ReplicationUser, "--no-password",
+                "-D", files.DataDir(node),
+                "-X", "stream", "-c", "fast", "-S", node.SlotName,
+            ])
+            {
+                Environment = new Dictionary<string, string> { ["PGPASSFILE"] = files.Passfile(node), ["PGAPPNAME"] = node.Name },
+                WorkingDirectory = nodeDir,
+            },
+            cancellationToken));
+        await files.WriteConfigAsync(node, cancellationToken);
+        await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        context.State.MarkInitialized(node);
+    }
+
+    /// <summary>
+    /// Recovers the copy to exactly the backup's recorded position and promotes it. Until this
+    /// environment's passwords are set, the server listens on no TCP address, only on a socket
+    /// in the node's directory that only the service user and root can enter.
+    /// </summary>
+    public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
+        var data = files.DataDir(node);
+        await context.Progress.StepAsync(node.Name, "copy the backup's data directory", () =>
+            ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", Path.Combine(backupDirectory, PostgresBackups.DataDirectory), data]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken));
+        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
+        File.SetUnixFileMode(nodeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        foreach (var stale in new[] { "standby.signal", "recovery.signal", "postmaster.pid", "backup_manifest" })
+        {
+            File.Delete(Path.Combine(data, stale));
+        }
+
+        await files.WriteConfigAsync(node, cancellationToken);
+        await files.WriteOwnedAsync(Path.Combine(data, "pg_hba.conf"), "# Restoring: only local socket connections, until the accounts are set.\nlocal all all trust\n", cancellationToken);
+        await files.WriteOwnedAsync(Path.Combine(data, "recovery.signal"), "", cancellationToken);
+        // The backup's position is the end of the last record the source had replayed. When
+        // more WAL follows it, recovery stops just before the next record; otherwise the WAL
+        // ends there and recovery ends with it.
+        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(files.Binaries, Path.Combine(data, "pg_wal"), manifest.Position, cancellationToken)
+            ? [("recovery_target_lsn", manifest.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
+            : [];
+        await process.StartServerAsync(node, $"recover to {manifest.Position} and promote", [
+            .. settings,
+
+            // Archive recovery insists on a restore_command; everything it needs is in pg_wal.
+            ("restore_command", "false"),
+            ("listen_addresses", ""),
+            ("unix_socket_directories", nodeDir),
+            ("unix_socket_permissions", "0700"),
+            ("synchronous_standby_names", ""),
+        ], cancellationToken);
+
+        var socket = new ConnectionTarget(nodeDir, node.Port, manifest.AdminUser ?? context.Credentials.AdminUser, null, "postgres");
+        await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
+        {
+            await using var session = await engine.ConnectAsync(socket, cancellationToken);
+            await Poll.UntilAsync(
+                async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS r", cancellationToken: cancellationToken)).Single().GetBoolean("r") == false,
+                TimeSpan.FromMinutes(30),
+                () => $"node '{node.Name}' did not finish recovering to {manifest.Position}; see {files.LogFile(node)}",
+                cancellationToken);
+            await PostgresSetupSql.UpsertRoleAsync(session, context.Credentials.AdminUser, "SUPERUSER LOGIN", context.Credentials.AdminPassword, cancellationToken);
+            await sql.CreateReplicationRoleAsync(session, cancellationToken);
+            foreach (var slot in await session.QueryAsync("SELECT slot_name FROM pg_replication_slots", cancellationToken: cancellationToken))
+            {
+                await session.ExecuteAsync("SELECT pg_drop_replication_slot($1)", [slot.GetString("slot_name")], cancellationToken);
+            }
+        });
+        await process.StopAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        context.State.MarkInitialized(node);
+    }
+}

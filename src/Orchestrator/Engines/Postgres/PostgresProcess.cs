@@ -1,0 +1,183 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>Supervision of a local PostgreSQL node's postmaster: whether it runs, starting it (waiting until it accepts connections), stopping and killing it.</summary>
+internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext context) : INodeSupervision
+{
+    public Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(GetState(node));
+
+    public LocalNodeState GetState(NodeDefinition node)
+    {
+        if (!context.State.IsInitialized(node))
+        {
+            return LocalNodeState.NotInitialized;
+        }
+
+        // Read postmaster.pid ourselves rather than ask pg_ctl: where PID 1 does not reap
+        // orphans (containers without an init), a killed postmaster lingers as a zombie that
+        // pg_ctl still counts as running.
+        if (PostmasterPid(node) is not { } pid)
+        {
+            return LocalNodeState.Stopped;
+        }
+
+        var running = Libc.ProcessExists(pid) && ProcessTable.WorkingIn(files.DataDir(node)).Contains(pid);
+        return running ? LocalNodeState.Running : LocalNodeState.Crashed;
+    }
+
+    /// <summary>Writes the node's configuration and starts it; a replica of the shape always starts as a standby.</summary>
+    public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await files.WriteConfigAsync(node, cancellationToken);
+        if (node.Role == NodeRole.Replica)
+        {
+            // A node the live shape makes a replica never starts as a primary, whatever happened to
+            // its data directory in between (an interrupted rejoin, a former primary).
+            await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+        }
+
+        await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
+    }
+
+    /// <summary>Starts the postmaster with the configuration on disk plus <paramref name="settings"/> (name, value) given on its command line.</summary>
+    public async Task StartServerAsync(NodeDefinition node, string step, IReadOnlyList<(string Name, string Value)> settings, CancellationToken cancellationToken)
+    {
+        await context.Progress.StepAsync(node.Name, step, async () =>
+        {
+            await ClearStaleLockAsync(node, cancellationToken);
+            // After a SIGKILL the old server's children can hold its shared memory for a moment;
+            // the new postmaster then exits at once, and a short retry succeeds once they are gone.
+            for (var attempt = 1; ; attempt++)
+            {
+                var options = string.Join(' ', settings.Select(o => $"-c {o.Name}={PostgresSql.Literal(o.Value)}"));
+                var spec = settings.Count == 0
+                    ? files.PgCtl(node, "start", "-W", "-l", files.LogFile(node))
+                    : files.PgCtl(node, "start", "-W", "-l", files.LogFile(node), "-o", options);
+                var result = await ProcessRunner.RunAsync(spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
+                if (result.ExitCode == 0 && await WaitUntilAcceptingAsync(node, cancellationToken))
+                {
+                    return;
+                }
+
+                if (attempt == 5)
+                {
+                    var log = File.Exists(files.LogFile(node)) ? string.Join('\n', File.ReadLines(files.LogFile(node)).TakeLast(10)) : "";
+                    throw new LocalProviderException($"node '{node.Name}' did not start; see {files.LogFile(node)}:\n{Redactor.Redact(log)}");
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
+            }
+        });
+    }
+
+    /// <summary>
+    /// A fast shutdown: clients are disconnected, and a primary waits until connected standbys
+    /// have received all WAL, so a primary stopped before its replicas leaves them complete.
+    /// </summary>
+    public Task StopAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => files.RunAsync(files.PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
+
+    public async Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (GetState(node) == LocalNodeState.Running)
+        {
+            // Immediate mode skips the shutdown checkpoint but still releases shared memory, which a SIGKILL would leak.
+            await files.RunAsync(files.PgCtl(node, "stop", "-m", "immediate", "-w", "-t", "60"), cancellationToken);
+        }
+    }
+
+    /// <summary>Kills a running postmaster outright (it may hang) and waits until it is gone.</summary>
+    public async Task KillAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (GetState(node) == LocalNodeState.Running && PostmasterPid(node) is { } pid)
+        {
+            Libc.Kill(pid, Libc.SigKill);
+            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// After an unclean stop, waits until no process of the old server still works in the data
+    /// directory (its children notice the postmaster's death within moments), then removes the
+    /// lock file the dead postmaster left, which PostgreSQL would otherwise refuse if its pid
+    /// lingers as a zombie.
+    /// </summary>
+    public async Task ClearStaleLockAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var data = files.DataDir(node);
+        if (PostmasterPid(node) is not { } pid || (Libc.ProcessExists(pid) && ProcessTable.WorkingIn(data).Contains(pid)))
+        {
+            return;
+        }
+
+        await Poll.UntilAsync(
+            () => Task.FromResult(ProcessTable.WorkingIn(data).Count == 0),
+            TimeSpan.FromSeconds(60),
+            () => $"processes of the previous server of '{node.Name}' still run in {data} (pids {string.Join(", ", ProcessTable.WorkingIn(data))}); stop them first",
+            cancellationToken);
+        File.Delete(Path.Combine(data, "postmaster.pid"));
+    }
+
+    /// <summary>
+    /// Waits for the status PostgreSQL writes on line 8 of postmaster.pid ("ready" on a primary,
+    /// "standby" on a hot standby), checking every few milliseconds rather than pg_ctl -w's
+    /// tenth of a second. False when the postmaster died first.
+    /// </summary>
+    private async Task<bool> WaitUntilAcceptingAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var lockFile = Path.Combine(files.DataDir(node), "postmaster.pid");
+        var started = DateTime.UtcNow;
+        var deadline = started + TimeSpan.FromSeconds(120);
+        int? postmaster = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            // PostgreSQL rewrites this file while starting, so a read may see it empty or partial:
+            // only the disappearance of the postmaster we saw means it stopped.
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(lockFile);
+            }
+            catch (IOException)
+            {
+                lines = [];
+            }
+
+            if (lines.Length > 0 && int.TryParse(lines[0], System.Globalization.CultureInfo.InvariantCulture, out var pid))
+            {
+                postmaster = pid;
+            }
+
+            if (lines.Length >= 8 && lines[7].Trim() is "ready" or "standby")
+            {
+                return true;
+            }
+
+            if (postmaster is { } seen ? !Libc.ProcessExists(seen) : DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+            {
+                return false;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken);
+        }
+
+        throw new LocalProviderException($"node '{node.Name}' did not accept connections within 120 s; see {files.LogFile(node)}");
+    }
+
+    private int? PostmasterPid(NodeDefinition node)
+    {
+        var lockFile = Path.Combine(files.DataDir(node), "postmaster.pid");
+        try
+        {
+            return int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+    }
+}
