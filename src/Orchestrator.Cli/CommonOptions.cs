@@ -16,11 +16,22 @@ internal static class CommonOptions
         Description = "Where a local environment keeps its data, logs and generated secrets (default: $ORCHESTRATOR_STATE_DIR/<name>/ when that variable is set, else .orchestrator/<name>/ under the current directory).",
     };
 
-    public static Option<long?> To(string description, bool required = false) => new("--to")
+    public static Option<long?> To(string description, bool required = false)
     {
-        Description = description,
-        Required = required,
-    };
+        var option = new Option<long?>("--to")
+        {
+            Description = description,
+            Required = required,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<long?>() is < 0)
+            {
+                result.AddError($"--to {result.GetValueOrDefault<long?>()} is not a migration version; versions are 0 or more");
+            }
+        });
+        return option;
+    }
 
     public static Option<bool> Json() => new("--json")
     {

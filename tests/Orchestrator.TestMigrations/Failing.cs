@@ -23,3 +23,30 @@ public sealed class BreakHalfway : Migration
 
     public override void Down() => Delete.Table("half_done");
 }
+
+[Migration(2101, "Create a probe table")]
+[Tags("failing-late")]
+public sealed class CreateProbe : AutoReversingMigration
+{
+    public override void Up() => Create.Table("late_probe").WithColumn("id").AsInt32().PrimaryKey();
+}
+
+/// <summary>Described fine while planning (no probe yet); refuses when described again at its turn, after 2101 created the probe.</summary>
+[Migration(2102, "Refuse once the probe exists")]
+[Tags("failing-late")]
+public sealed class RefuseOnceProbeExists : Migration
+{
+    public override void Up()
+    {
+        if (Schema.Table("late_probe").Exists())
+        {
+            throw new InvalidOperationException("late_probe already exists; refusing");
+        }
+
+        Execute.Sql("SELECT 1");
+    }
+
+    public override void Down()
+    {
+    }
+}

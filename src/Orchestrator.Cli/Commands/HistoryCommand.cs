@@ -24,6 +24,7 @@ internal static class HistoryCommand
             {
                 var plan = await target.Runner.PlanAsync(target.Project, null, cancellationToken);
                 var changed = plan.ChangedSinceApplied.Select(m => m.Version).ToHashSet();
+                var notComparable = plan.NotComparable.Select(m => m.Version).ToHashSet();
                 var known = target.Project.Migrations.ToDictionary(m => m.Version);
                 var table = new Table().Border(TableBorder.Rounded)
                     .Title($"{env.Name}: database '{env.Database}' on {target.Node.Name}")
@@ -33,6 +34,7 @@ internal static class HistoryCommand
                     var sql = applied.Checksum is null ? "[grey]not recorded[/]"
                         : !known.ContainsKey(applied.Version) ? "[yellow]migration not found[/]"
                         : changed.Contains(applied.Version) ? "[yellow]changed[/]"
+                        : notComparable.Contains(applied.Version) ? "[grey]not compared (asks the database)[/]"
                         : "[green]unchanged[/]";
                     table.AddRow(
                         applied.Version.ToString(CultureInfo.InvariantCulture),

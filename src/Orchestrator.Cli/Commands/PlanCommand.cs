@@ -59,6 +59,11 @@ internal static class PlanCommand
                         marks.Add("[red]breaking change: migrate needs --allow-breaking-changes[/]");
                     }
 
+                    if (step.Translated.ReadsDatabase)
+                    {
+                        marks.Add("[grey]asks the database (Schema...Exists()): described again when its turn comes, so its SQL can differ from this[/]");
+                    }
+
                     if (step.Migration.TransactionBehavior == TransactionBehavior.None)
                     {
                         marks.Add("[grey]no transaction[/]");

@@ -11,11 +11,13 @@ public static class PortProbe
     /// below Linux's ephemeral range (32768 and up): a port from that range could meanwhile be
     /// handed to some outgoing connection as its local port, and the server's bind would fail.
     /// </summary>
-    public static int FreePort(ISet<int>? exclude = null)
+    /// <param name="from">The lowest port to choose (scratch nodes: 20000).</param>
+    /// <param name="to">One past the highest port to choose.</param>
+    public static int FreePort(ISet<int>? exclude = null, int from = 20000, int to = 32000)
     {
         for (var attempt = 0; attempt < 500; attempt++)
         {
-            var port = Random.Shared.Next(20000, 32000);
+            var port = Random.Shared.Next(from, to);
             if (exclude?.Contains(port) == true)
             {
                 continue;
@@ -34,7 +36,7 @@ public static class PortProbe
             }
         }
 
-        throw new LocalProviderException("no free TCP port found on 127.0.0.1 between 20000 and 32000");
+        throw new LocalProviderException($"no free TCP port found on 127.0.0.1 between {from} and {to - 1}");
     }
 
     public static bool IsListening(string host, int port)

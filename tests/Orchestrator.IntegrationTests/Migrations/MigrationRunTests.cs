@@ -122,6 +122,35 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
     }
 
     [Fact]
+    public async Task A_migration_whose_definition_fails_only_at_its_turn_fails_the_run_and_keeps_those_before_it()
+    {
+        var (env, database) = await EnvironmentAsync("failing-late");
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.Equal(0, planExit);
+        Assert.Contains("asks the database", plan[plan.IndexOf("2102", StringComparison.Ordinal)..], StringComparison.Ordinal);
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("late_probe already exists; refusing", output, StringComparison.Ordinal);
+        Assert.Contains("stay applied", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Nothing was changed", output, StringComparison.Ordinal);
+        Assert.Equal([2101], await VersionsAsync(database));
+        Assert.Equal([2101], await VersionsAsync(database, "replica-2"));
+
+        // 2101 asks nothing; 2102 asks the database, so its SQL is never compared with a checksum.
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("DROP TABLE late_probe");
+        }
+
+        Assert.Equal(0, (await Cli("migrate", env)).ExitCode);
+        var (_, history) = await Cli("history", env);
+        Assert.Contains("not compared", history.Split('\n').Single(l => l.Contains("2102", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("unchanged", history.Split('\n').Single(l => l.Contains("2101", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eight_concurrent_migrate_processes_apply_each_migration_exactly_once()
     {
         var (env, database) = await EnvironmentAsync("concurrent");

@@ -15,6 +15,9 @@ public sealed record MigrationPlan(
     /// <summary>Maintenance and profile migrations that run with every migrate (never recorded), as they would run now.</summary>
     public IReadOnlyList<TranslatedMigration> Recurring { get; init; } = [];
 
+    /// <summary>Applied migrations whose SQL depends on what the database holds (they ask schema questions): their checksums cannot be compared.</summary>
+    public IReadOnlyList<ProjectMigration> NotComparable { get; init; } = [];
+
     /// <summary>Names given to IfDatabase that match no database FluentMigrator knows, per migration.</summary>
     public IReadOnlyList<(ProjectMigration Migration, string Name)> UnknownDatabaseNames { get; init; } = [];
 }

@@ -182,8 +182,10 @@ public sealed class MigrationRunner(
         var unknown = steps.Select(s => s.Migration).Concat(recurring.Select(r => r.Migration))
             .SelectMany(m => IfDatabaseNames.Of(m.Type).Where(name => !IfDatabaseNames.Known.Contains(name)).Select(name => (m, name)))
             .ToList();
-        return new MigrationPlan(steps, applied, ChangedSinceApplied(project, applied))
+        var (changed, notComparable) = CompareApplied(project, applied);
+        return new MigrationPlan(steps, applied, changed)
         {
+            NotComparable = notComparable,
             Warnings = ReplicationSafetyLint.Check(steps.Select(s => s.Translated).ToList(), translator.Syntax.Dialect),
             Recurring = recurring,
             UnknownDatabaseNames = unknown,
@@ -191,21 +193,32 @@ public sealed class MigrationRunner(
     }
 
     /// <summary>
-    /// Applied migrations whose SQL differs from what was recorded. One whose SQL depends on what
-    /// the database holds (it asks schema questions) cannot be compared, and is left out.
+    /// Applied migrations whose SQL differs from what was recorded, and those that cannot be
+    /// compared: their SQL depends on what the database holds (they ask schema questions).
     /// </summary>
-    private List<ProjectMigration> ChangedSinceApplied(MigrationProject project, IReadOnlyList<AppliedMigration> applied)
+    private (List<ProjectMigration> Changed, List<ProjectMigration> NotComparable) CompareApplied(MigrationProject project, IReadOnlyList<AppliedMigration> applied)
     {
         var changed = new List<ProjectMigration>();
+        var notComparable = new List<ProjectMigration>();
         foreach (var record in applied.Where(a => a.Checksum is not null))
         {
-            if (project.Find(record.Version) is { } migration && translator.Translate(migration, up: true) is { ReadsDatabase: false } now && now.Checksum != record.Checksum)
+            if (project.Find(record.Version) is not { } migration)
+            {
+                continue;
+            }
+
+            var now = translator.Translate(migration, up: true);
+            if (now.ReadsDatabase)
+            {
+                notComparable.Add(migration);
+            }
+            else if (now.Checksum != record.Checksum)
             {
                 changed.Add(migration);
             }
         }
 
-        return changed;
+        return (changed, notComparable);
     }
 
     private void Check(MigrationPlan plan, MigrateOptions options)
@@ -337,7 +350,7 @@ public sealed class MigrationRunner(
         {
             await progress.StepAsync(Subject, label, async () =>
             {
-                var translated = step.Translated.ReadsDatabase ? translator.Translate(migration, up) : step.Translated;
+                var translated = step.Translated.ReadsDatabase ? TranslateAgain(migration, up) : step.Translated;
                 answer = await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken);
             });
         }
@@ -348,6 +361,25 @@ public sealed class MigrationRunner(
         }
 
         return (clock.Elapsed, answer, false);
+    }
+
+    /// <summary>
+    /// A migration that asks schema questions, described again as its turn comes. Its definition
+    /// failing now is no longer bad input: the migrations before it in this run are applied.
+    /// </summary>
+    private TranslatedMigration TranslateAgain(ProjectMigration migration, bool up)
+    {
+        try
+        {
+            return translator.Translate(migration, up);
+        }
+        catch (MigrationDefinitionException e)
+        {
+            throw new MigrationFailedException(
+                $"{e.Message}\nIt failed when described again with the database as the migrations before it left it; nothing of it ran. " +
+                "The migrations before it in this run stay applied ('history' shows them). Fix the migration, then run the command again.",
+                e);
+        }
     }
 
     private bool HasReplicas => Replicas is { Replicas.Count: > 0 };
