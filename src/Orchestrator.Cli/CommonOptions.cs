@@ -52,32 +52,49 @@ internal static class CommonOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public static Option<int?> Parallel() => new("--parallel")
+    public static Option<int?> Parallel()
     {
-        Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
-    };
-
-    public static Option<Orchestrator.Shards.FailurePolicy> OnFailure() => new("--on-failure")
-    {
-        Description = "In a sharded environment, when a shard fails: stop (no other shard starts; running ones stop before their next migration) or continue (every shard runs).",
-        DefaultValueFactory = _ => Orchestrator.Shards.FailurePolicy.Stop,
-    };
-
-    public static Option<int> Canary() => new("--canary")
-    {
-        Description = "In a sharded environment: run on the first N shards first, and on the rest only if all N succeed.",
-    };
-
-    /// <summary>--canary, or null (the reason printed) when it is negative.</summary>
-    public static int? ReadCanary(ParseResult parse, Option<int> canary, Spectre.Console.IAnsiConsole console)
-    {
-        var value = parse.GetValue(canary);
-        if (value >= 0)
+        var option = new Option<int?>("--parallel")
         {
-            return value;
-        }
+            Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 1)
+            {
+                result.AddError($"--parallel {result.GetValueOrDefault<int?>()} must be at least 1");
+            }
+        });
+        return option;
+    }
 
-        Spectre.Console.AnsiConsoleExtensions.MarkupLineInterpolated(console, $"[red]error:[/] --canary {value} must be 0 or more shards");
-        return null;
+    public static Option<string> OnFailure()
+    {
+        var option = new Option<string>("--on-failure")
+        {
+            Description = "In a sharded environment, when a shard fails: stop (no other shard starts; running ones stop before their next migration) or continue (every shard runs).",
+            DefaultValueFactory = _ => "stop",
+        };
+        option.AcceptOnlyFromAmong("stop", "continue");
+        return option;
+    }
+
+    public static Orchestrator.Shards.FailurePolicy ReadOnFailure(ParseResult parse, Option<string> onFailure) =>
+        parse.GetValue(onFailure) == "continue" ? Orchestrator.Shards.FailurePolicy.Continue : Orchestrator.Shards.FailurePolicy.Stop;
+
+    public static Option<int> Canary()
+    {
+        var option = new Option<int>("--canary")
+        {
+            Description = "In a sharded environment: run on the first N shards first, and on the rest only if all N succeed.",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 0)
+            {
+                result.AddError($"--canary {result.GetValueOrDefault<int>()} must be 0 or more shards");
+            }
+        });
+        return option;
     }
 }

@@ -33,7 +33,7 @@ internal static class FleetCommand
             return await single();
         }
 
-        if (ShardFanOut.Select(environment, shardNames, parallel, console) is not { } shards)
+        if (ShardFanOut.Select(environment, shardNames, console) is not { } shards)
         {
             return ExitCodes.BadInput;
         }
@@ -58,18 +58,13 @@ internal static class FleetCommand
     public static async Task<int> RolloutAsync(
         ParseResult parse,
         Option<int> canary,
-        Option<FailurePolicy> onFailure,
+        Option<string> onFailure,
         int parallel,
         IAnsiConsole console,
         string ranHeader,
         Func<RolloutOptions, Action<ShardRun<ShardMigrationResult>>, Task<IReadOnlyList<ShardRun<ShardMigrationResult>>>> run)
     {
-        if (CommonOptions.ReadCanary(parse, canary, console) is not { } firstShards)
-        {
-            return ExitCodes.BadInput;
-        }
-
-        var runs = await run(new RolloutOptions(parallel, parse.GetValue(onFailure), firstShards), shard => Finished(console, shard));
+        var runs = await run(new RolloutOptions(parallel, CommonOptions.ReadOnFailure(parse, onFailure), parse.GetValue(canary)), shard => Finished(console, shard));
         return Report(console, runs, ranHeader);
     }
 
@@ -81,13 +76,13 @@ internal static class FleetCommand
         switch (run.State)
         {
             case ShardRunState.Succeeded:
-                console.MarkupLineInterpolated($"  [green]✓[/] {name} at version {VersionText(run.Result!.Version)} ({run.Result.Ran} ran) [grey]{seconds}[/]");
+                console.MarkupLineInterpolated($"  [green]✓[/] {name} at version {VersionOf(run.Result!)} ({run.Result!.Ran} ran) [grey]{seconds}[/]");
                 break;
             case ShardRunState.Stopped:
-                console.MarkupLineInterpolated($"  [yellow]■[/] {name} stopped at version {VersionText(run.Result!.Version)}: another shard failed [grey]{seconds}[/]");
+                console.MarkupLineInterpolated($"  [yellow]■[/] {name} stopped at version {VersionOf(run.Result!)}: another shard failed [grey]{seconds}[/]");
                 break;
             case ShardRunState.Failed:
-                console.MarkupLineInterpolated($"  [red]✗[/] {name} failed at version {VersionText(run.Result!.Version)} [grey]{seconds}[/]");
+                console.MarkupLineInterpolated($"  [red]✗[/] {name} failed at version {VersionOf(run.Result!)} [grey]{seconds}[/]");
                 break;
             default:
                 console.MarkupLineInterpolated($"  [grey]-[/] {name} not started: {run.NotStartedBecause}");
@@ -111,7 +106,7 @@ internal static class FleetCommand
                     ShardRunState.Stopped => "[yellow]stopped[/]",
                     _ => "[grey]not started[/]",
                 },
-                result is null ? "" : VersionText(result.Version),
+                result is null ? "" : VersionOf(result),
                 result is null ? "" : result.Ran.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(ReplicasText(run)),
                 run.State == ShardRunState.NotStarted ? "" : $"{run.Elapsed.TotalSeconds:0.00}s");
@@ -125,7 +120,7 @@ internal static class FleetCommand
             {
                 var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
                 codes.Add(code);
-                console.MarkupLineInterpolated($"[red]error:[/] shard {run.Shard} (at version {VersionText(run.Result.Version)}): {message}");
+                console.MarkupLineInterpolated($"[red]error:[/] shard {run.Shard} (at version {VersionOf(run.Result)}): {message}");
             }
             else
             {
@@ -145,6 +140,9 @@ internal static class FleetCommand
             : $"[red]{failed} of {runs.Count} shards failed[/], {notDone.Count} not finished.");
         return codes.Count == 0 ? ExitCodes.Ok : ShardFanOut.ExitCode(codes);
     }
+
+    /// <summary>The version a shard is at after its run; "unknown" when its primary did not answer.</summary>
+    private static string VersionOf(ShardMigrationResult result) => result.VersionKnown ? VersionText(result.Version) : "unknown";
 
     public static string VersionText(long? version) => version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
 

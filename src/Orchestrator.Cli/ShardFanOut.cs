@@ -18,7 +18,7 @@ internal static class ShardFanOut
     public static async Task<int> RunAsync(
         FileInfo file, string[] shardNames, int? parallel, bool json, bool live, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, IAnsiConsole, Task<int>> action)
     {
-        if (EnvironmentArgument.Load(file, console) is not { } environment || Select(environment, shardNames, parallel, console) is not { } shards)
+        if (EnvironmentArgument.Load(file, console) is not { } environment || Select(environment, shardNames, console) is not { } shards)
         {
             return ExitCodes.BadInput;
         }
@@ -71,15 +71,9 @@ internal static class ShardFanOut
         return ExitCode(runs.Select(r => r.Result.Code).ToList());
     }
 
-    /// <summary>The shards the command acts on, or null (and the reason printed) when the selection or --parallel is bad input.</summary>
-    public static IReadOnlyList<EnvironmentDefinition>? Select(EnvironmentDefinition environment, string[] shardNames, int? parallel, IAnsiConsole console)
+    /// <summary>The shards the command acts on, or null (and the reason printed) when the selection is bad input.</summary>
+    public static IReadOnlyList<EnvironmentDefinition>? Select(EnvironmentDefinition environment, string[] shardNames, IAnsiConsole console)
     {
-        if (parallel is < 1)
-        {
-            console.MarkupLineInterpolated($"[red]error:[/] --parallel {parallel} must be at least 1");
-            return null;
-        }
-
         try
         {
             return ShardSelection.Select(environment, shardNames);

@@ -27,7 +27,7 @@ internal static class DownCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
+            var exitCode = await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
                 var outcome = await topology.DownAsync(parse.GetValue(purge), cancellationToken);
@@ -41,6 +41,19 @@ internal static class DownCommand
 
                 return ExitCodes.Ok;
             });
+
+            // Purged shards leave the --state-dir that held their folders; with nothing else in it, it goes too.
+            if (exitCode == ExitCodes.Ok && parse.GetValue(purge) && parse.GetValue(stateDir) is { } given)
+            {
+                given.Refresh();
+                if (given.Exists && !given.EnumerateFileSystemInfos().Any())
+                {
+                    given.Delete();
+                    console.MarkupLineInterpolated($"Deleted {given.FullName}.");
+                }
+            }
+
+            return exitCode;
         });
         return command;
     }

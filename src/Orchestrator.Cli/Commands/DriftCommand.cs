@@ -83,7 +83,13 @@ internal static class DriftCommand
             }
 
             var sharded = loaded.Any(e => e.IsSharded);
-            if (parse.GetValue(acrossShards) || parse.GetValue(reference) is not null)
+            if (parse.GetValue(reference) is not null && !parse.GetValue(acrossShards))
+            {
+                console.MarkupLine("[red]error:[/] --reference names the shard --across-shards compares the others with; add --across-shards.");
+                return ExitCodes.BadInput;
+            }
+
+            if (parse.GetValue(acrossShards))
             {
                 return AcrossShards(loaded, parse.GetValue(shards) ?? [], parse.GetValue(reference), console) is { } fleet
                     ? await OperationErrors.RunAsync(console, () => CompareAsync(fleet, console))
@@ -113,9 +119,20 @@ internal static class DriftCommand
         }
 
         var environment = loaded[0];
-        if (ShardFanOut.Select(environment, reference is null || names.Length == 0 ? names : [.. names, reference], null, console) is not { } selected)
+        if (ShardFanOut.Select(environment, names, console) is not { } selected)
         {
             return null;
+        }
+
+        // The reference is validated as a shard name even when every shard is selected.
+        if (reference is not null && selected.All(s => s.ShardName != reference))
+        {
+            if (ShardFanOut.Select(environment, [reference], console) is not { } referenceShard)
+            {
+                return null;
+            }
+
+            selected = [.. selected, referenceShard[0]];
         }
 
         var first = reference ?? selected[0].ShardName;

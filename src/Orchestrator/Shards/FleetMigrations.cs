@@ -8,6 +8,9 @@ namespace Orchestrator.Shards;
 /// <summary>One shard's migrate or rollback: the version it is at afterwards, how many migrations ran, its replicas' replay, and why it failed.</summary>
 public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
 {
+    /// <summary>False when the version could not be read (the primary did not answer): then <see cref="Version"/> is unknown, not "none applied".</summary>
+    public bool VersionKnown { get; init; } = true;
+
     /// <summary>Stopped before its pending migrations were all applied, because another shard failed.</summary>
     public bool Stopped { get; init; }
 }
@@ -80,21 +83,22 @@ public sealed class FleetMigrations(MigrationProject project, string? stateDir, 
     private async Task<ShardWorkResult<ShardMigrationResult>> RunAsync(EnvironmentDefinition shard, Func<MigrationTarget, Task<MigrationRunOutcome>> run, CancellationToken cancellationToken)
     {
         MigrationTarget? target = null;
-        long? before = null;
+        (bool Known, long? Version) before = (false, null);
         try
         {
             target = await MigrationTarget.OpenAsync(shard, project, stateDir, progressFor(shard), cancellationToken);
             before = await TryReadVersionAsync(target, cancellationToken);
             var outcome = await run(target);
-            var version = await target.ReadVersionAsync(cancellationToken);
-            var result = new ShardMigrationResult(version, outcome.Ran.Count, outcome.Replicas, null) { Stopped = outcome.Stopped };
+            var (known, version) = await TryReadVersionAsync(target, cancellationToken);
+            var result = new ShardMigrationResult(version, outcome.Ran.Count, outcome.Replicas, null) { Stopped = outcome.Stopped, VersionKnown = known };
             return new ShardWorkResult<ShardMigrationResult>(outcome.Stopped ? ShardRunState.Stopped : ShardRunState.Succeeded, result);
         }
         catch (Exception e) when (!IsCancellation(e, cancellationToken))
         {
             // Where it stopped, if the primary still answers.
-            var version = target is null ? null : await TryReadVersionAsync(target, cancellationToken);
-            return new ShardWorkResult<ShardMigrationResult>(ShardRunState.Failed, new ShardMigrationResult(version, RanBetween(before, version), [], e));
+            var (known, version) = target is null ? (false, null) : await TryReadVersionAsync(target, cancellationToken);
+            var ran = known && before.Known ? RanBetween(before.Version, version) : 0;
+            return new ShardWorkResult<ShardMigrationResult>(ShardRunState.Failed, new ShardMigrationResult(version, ran, [], e) { VersionKnown = known });
         }
         finally
         {
@@ -106,18 +110,19 @@ public sealed class FleetMigrations(MigrationProject project, string? stateDir, 
     }
 
     /// <summary>
-    /// The version before or after a run, outside the run's lock: null when it cannot be read, such
-    /// as while another runner is still creating the version table (MariaDB creates it in steps).
+    /// The version before or after a run, outside the run's lock; not known when it cannot be read,
+    /// such as while another runner is still creating the version table (MariaDB creates it in
+    /// steps) or when the primary stopped answering.
     /// </summary>
-    private static async Task<long?> TryReadVersionAsync(MigrationTarget target, CancellationToken cancellationToken)
+    private static async Task<(bool Known, long? Version)> TryReadVersionAsync(MigrationTarget target, CancellationToken cancellationToken)
     {
         try
         {
-            return await target.ReadVersionAsync(cancellationToken);
+            return (true, await target.ReadVersionAsync(cancellationToken));
         }
         catch (Exception e) when (!IsCancellation(e, cancellationToken))
         {
-            return null;
+            return (false, null);
         }
     }
 

@@ -37,7 +37,13 @@ public static class ShardSelection
     /// <exception cref="ShardSelectionException">A sharded environment without exactly one --shard, or an unknown name.</exception>
     public static EnvironmentDefinition One(EnvironmentDefinition environment, IReadOnlyCollection<string> names)
     {
-        if (environment.IsSharded && names.Count != 1)
+        if (environment.IsSharded && names.Count > 1)
+        {
+            throw new ShardSelectionException(
+                $"this command acts on one primary and its replicas, so on one shard at a time; give --shard once (got {string.Join(", ", names)})");
+        }
+
+        if (environment.IsSharded && names.Count == 0)
         {
             throw new ShardSelectionException(
                 $"this command acts on one primary and its replicas, so on one shard of the sharded environment '{environment.Name}': name it with --shard (one of {string.Join(", ", environment.Shards.Select(s => s.Name))})");

@@ -102,9 +102,9 @@ public abstract class ShardedTopologyFixture(EngineKind engine) : IAsyncLifetime
         try
         {
             var (exitCode, output) = await CliRunner.RunAsync("down", "-e", File, "--state-dir", StateDir, "--purge");
-            if (exitCode != 0)
+            if (exitCode != 0 || System.IO.Directory.Exists(StateDir))
             {
-                throw new InvalidOperationException(output);
+                throw new InvalidOperationException($"down --purge of the shards exited {exitCode} and left {(System.IO.Directory.Exists(StateDir) ? StateDir : "nothing")}:\n{output}");
             }
         }
         catch (Exception e)

@@ -68,6 +68,25 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Down_with_purge_deletes_every_shards_folder_and_then_the_state_directory_they_were_in()
+    {
+        var stateDir = Path.Combine(fixture.Directory, $"purged-{Guid.NewGuid():N}");
+        var file = Path.Combine(fixture.Directory, $"purged-{Guid.NewGuid():N}.yaml");
+        var ports = FreePorts.Take(2);
+        await File.WriteAllTextAsync(file, $"name: purged\nengine: {fixture.Dialect.Engine}\ndatabase: app\nshards:\n" +
+            $"  - {{ name: one, nodes: [ {{ name: primary, role: primary, port: {ports[0]} }} ] }}\n" +
+            $"  - {{ name: two, nodes: [ {{ name: primary, role: primary, port: {ports[1]} }} ] }}\n");
+        var (upExit, up) = await CliRunner.RunAsync("up", "-e", file, "--state-dir", stateDir);
+        Assert.True(upExit == 0, up);
+        Assert.True(Directory.Exists(Path.Combine(stateDir, "one")) && Directory.Exists(Path.Combine(stateDir, "two")), up);
+
+        var (exitCode, output) = await CliRunner.RunAsync("down", "-e", file, "--state-dir", stateDir, "--purge");
+
+        Assert.True(exitCode == 0, output);
+        Assert.False(Directory.Exists(stateDir), output);
+    }
+
+    [Fact]
     public async Task Unknown_shards_and_commands_that_need_one_shard_are_refused_as_bad_input()
     {
         var (env, _) = await NewEnvironmentAsync("basic");
@@ -75,6 +94,9 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
         var (unknown, unknownOutput) = await Cli("migrate", env, "--shard", "shard-9");
         var (history, historyOutput) = await Cli("history", env);
         var (both, bothOutput) = await Cli("drift", env, "--across-shards", "--shard", "shard-1");
+        var (badReference, badReferenceOutput) = await Cli("drift", env, "--across-shards", "--reference", "shard-9");
+        var (referenceAlone, referenceAloneOutput) = await Cli("drift", env, "--reference", "shard-1");
+        var (badPolicy, badPolicyOutput) = await Cli("migrate", env, "--on-failure", "maybe");
 
         Assert.Equal(2, unknown);
         Assert.Contains("no shard 'shard-9'", unknownOutput, StringComparison.Ordinal);
@@ -82,6 +104,12 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
         Assert.Contains("--shard", historyOutput, StringComparison.Ordinal);
         Assert.Equal(2, both);
         Assert.Contains("at least two shards", bothOutput, StringComparison.Ordinal);
+        Assert.Equal(2, badReference);
+        Assert.Contains("no shard 'shard-9'", badReferenceOutput, StringComparison.Ordinal);
+        Assert.Equal(2, referenceAlone);
+        Assert.Contains("add --across-shards", referenceAloneOutput, StringComparison.Ordinal);
+        Assert.Equal(2, badPolicy);
+        Assert.Contains("'stop'", badPolicyOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -81,7 +81,8 @@ public sealed class ShardedEnvironmentTests
         Assert.Contains("did you mean 'shard-1'", unknown.Message, StringComparison.Ordinal);
         Assert.Equal("shard-3", ShardSelection.One(env, ["shard-3"]).ShardName);
         Assert.Throws<ShardSelectionException>(() => ShardSelection.One(env, []));
-        Assert.Throws<ShardSelectionException>(() => ShardSelection.One(env, ["shard-1", "shard-2"]));
+        var two = Assert.Throws<ShardSelectionException>(() => ShardSelection.One(env, ["shard-1", "shard-2"]));
+        Assert.Contains("give --shard once (got shard-1, shard-2)", two.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,9 +30,17 @@ internal static class ShardRules
         var seen = new Dictionary<string, (int Shard, SourceLocation At)>();
         for (var i = 0; i < shards.Count; i++)
         {
+            var inThisShard = new HashSet<string>();
             foreach (var node in shards[i].Nodes.Where(n => n.Port is not null))
             {
                 var address = $"{node.Host}:{node.Port}";
+
+                // A second use inside one shard is the shard's own rules' to report.
+                if (!inThisShard.Add(address))
+                {
+                    continue;
+                }
+
                 if (!seen.TryAdd(address, (i, node.PortAt)) && seen[address].Shard != i)
                 {
                     var first = seen[address];

@@ -85,7 +85,8 @@ internal static class ShardsReader
             return [];
         }
 
-        if (!named)
+        // Names differ only in their number: the longest stands for all (one message, not one per shard).
+        if (!named || ShardName(name.Replace(Placeholder, count.Value.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal), template, reader, reportAt: YamlReader.Get(template, "name")) is null)
         {
             return [];
         }
@@ -95,7 +96,7 @@ internal static class ShardsReader
         for (var n = 1; n <= count; n++)
         {
             string Expand(string text) => text.Replace(Placeholder, n.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-            var shardName = ShardName(Expand(name), template, reader, reportAt: YamlReader.Get(template, "name"));
+            var shardName = Expand(name);
             var shardDatabase = database is null ? environmentDatabase : Database(Expand(database), template, reader);
             var block = firstPort.Value + ((n - 1) * nodes.Count);
             var shardNodes = nodes.Select((node, i) => node with { Port = block + i, PortAt = portAt }).ToList();
