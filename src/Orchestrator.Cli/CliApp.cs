@@ -38,10 +38,10 @@ public static class CliApp
         {
             foreach (var error in parse.Errors)
             {
-                console.MarkupLineInterpolated($"[red]error:[/] {error.Message}");
+                console.Error($"{error.Message}");
             }
 
-            console.WriteLine("Run 'orchestrator --help' for usage.");
+            console.ErrorNote("Run 'orchestrator --help' for usage.");
             return ExitCodes.BadInput;
         }
 
@@ -56,7 +56,7 @@ public static class CliApp
         }
         catch (OperationCanceledException)
         {
-            console.MarkupLine("[yellow]cancelled[/]");
+            console.Errors().MarkupLine("[yellow]cancelled[/]");
             return ExitCodes.Failed;
         }
         catch (Exception e)
@@ -84,7 +84,7 @@ public static class CliApp
             where = $"the details could not be written ({writeFailure.Message})";
         }
 
-        console.MarkupLineInterpolated($"[red]error:[/] unexpected {e.GetType().Name}: {message} ({where})");
+        console.Error($"unexpected {e.GetType().Name}: {message} ({where})");
         return ExitCodes.Failed;
     }
 }

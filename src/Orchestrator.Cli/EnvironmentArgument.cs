@@ -39,7 +39,7 @@ internal static class EnvironmentArgument
         }
         catch (ShardSelectionException e)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.Error($"{e.Message}");
             return ExitCodes.BadInput;
         }
 
@@ -66,10 +66,10 @@ internal static class EnvironmentArgument
     {
         foreach (var diagnostic in diagnostics)
         {
-            console.MarkupLineInterpolated($"[bold]{diagnostic.Location}[/]: [red]error:[/] {diagnostic.Message}");
+            console.Errors().MarkupLineInterpolated($"[bold]{diagnostic.Location}[/]: [red]error:[/] {diagnostic.Message}");
         }
 
         var count = diagnostics.Count == 1 ? "1 problem" : $"{diagnostics.Count} problems";
-        console.MarkupLineInterpolated($"[red]{count}[/] in {diagnostics[0].Location.File}; nothing was done.");
+        console.Errors().MarkupLineInterpolated($"[red]{count}[/] in {diagnostics[0].Location.File}; nothing was done.");
     }
 }

@@ -120,7 +120,7 @@ internal static class FleetCommand
             {
                 var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
                 codes.Add(code);
-                console.MarkupLineInterpolated($"[red]error:[/] shard {run.Shard} (at version {VersionOf(run.Result)}): {message}");
+                console.Error($"shard {run.Shard} (at version {VersionOf(run.Result)}): {message}");
             }
             else
             {

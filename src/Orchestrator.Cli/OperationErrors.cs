@@ -19,10 +19,10 @@ internal static class OperationErrors
         }
         catch (Exception e) when (Classify(e) is { } known)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {known.Message}");
+            console.Error($"{known.Message}");
             if (known.Code == ExitCodes.BadInput)
             {
-                console.MarkupLine("Nothing was changed.");
+                console.ErrorNote("Nothing was changed.");
             }
 
             return known.Code;

@@ -2,7 +2,11 @@ using Orchestrator.Cli;
 using Spectre.Console;
 
 // Piped or redirected output (scripts, CI logs) gets plain text at a width that keeps tables on one line.
-var console = Console.IsOutputRedirected ? PlainConsole.Create(Console.Out) : AnsiConsole.Console;
+var output = Console.IsOutputRedirected ? PlainConsole.Create(Console.Out) : AnsiConsole.Console;
+var errors = Console.IsErrorRedirected
+    ? PlainConsole.Create(Console.Error)
+    : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+var console = new CliConsole(output, errors);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

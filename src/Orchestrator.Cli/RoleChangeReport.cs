@@ -64,10 +64,10 @@ internal static class RoleChangeReport
 
         if (outcome.Refusal is { } refusal)
         {
-            console.MarkupLineInterpolated($"[red]refused:[/] {refusal.Message}");
+            console.Errors().MarkupLineInterpolated($"[red]refused:[/] {refusal.Message}");
             if (outcome.Changes.Count == 0)
             {
-                console.MarkupLine("Nothing was changed.");
+                console.ErrorNote("Nothing was changed.");
             }
         }
         else if (outcome.Succeeded)

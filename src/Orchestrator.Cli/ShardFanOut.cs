@@ -80,7 +80,7 @@ internal static class ShardFanOut
         }
         catch (ShardSelectionException e)
         {
-            console.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            console.Error($"{e.Message}");
             return null;
         }
     }

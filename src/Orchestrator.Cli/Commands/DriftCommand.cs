@@ -52,7 +52,7 @@ internal static class DriftCommand
             var files = parse.GetValue(environments)!;
             if (files.Length > 2)
             {
-                console.MarkupLine("[red]error:[/] give one environment (its nodes are compared) or two (their primaries are compared).");
+                console.Error("give one environment (its nodes are compared) or two (their primaries are compared).");
                 return ExitCodes.BadInput;
             }
 
@@ -85,7 +85,7 @@ internal static class DriftCommand
             var sharded = loaded.Any(e => e.IsSharded);
             if (parse.GetValue(reference) is not null && !parse.GetValue(acrossShards))
             {
-                console.MarkupLine("[red]error:[/] --reference names the shard --across-shards compares the others with; add --across-shards.");
+                console.Error("--reference names the shard --across-shards compares the others with; add --across-shards.");
                 return ExitCodes.BadInput;
             }
 
@@ -98,7 +98,7 @@ internal static class DriftCommand
 
             if (sharded && loaded.Count > 1)
             {
-                console.MarkupLine("[red]error:[/] two environment files compare two primaries; a sharded environment has one per shard. Compare its shards with --across-shards.");
+                console.Error("two environment files compare two primaries; a sharded environment has one per shard. Compare its shards with --across-shards.");
                 return ExitCodes.BadInput;
             }
 
@@ -114,7 +114,7 @@ internal static class DriftCommand
     {
         if (loaded.Count != 1 || !loaded[0].IsSharded)
         {
-            console.MarkupLine("[red]error:[/] --across-shards and --reference compare the shards of one sharded environment; give one file that declares 'shards'.");
+            console.Error("--across-shards and --reference compare the shards of one sharded environment; give one file that declares 'shards'.");
             return null;
         }
 
@@ -139,7 +139,7 @@ internal static class DriftCommand
         var ordered = selected.Where(s => s.ShardName == first).Concat(selected.Where(s => s.ShardName != first)).ToList();
         if (ordered.Count < 2)
         {
-            console.MarkupLine("[red]error:[/] --across-shards needs at least two shards to compare; select more with --shard, or none for every shard.");
+            console.Error("--across-shards needs at least two shards to compare; select more with --shard, or none for every shard.");
             return null;
         }
 

@@ -36,13 +36,13 @@ internal static class MetricsCommand
             {
                 if (!TryParseListen(parse.GetValue(listen)!, out var host, out var port))
                 {
-                    console.MarkupLineInterpolated($"[red]error:[/] --listen '{parse.GetValue(listen)}' must be ADDRESS:PORT, for example 127.0.0.1:9187 (port 1-65535)");
+                    console.Error($"--listen '{parse.GetValue(listen)}' must be ADDRESS:PORT, for example 127.0.0.1:9187 (port 1-65535)");
                     return ExitCodes.BadInput;
                 }
 
                 if (!DurationText.TryParse(parse.GetValue(tableInterval)!, out var every))
                 {
-                    console.MarkupLineInterpolated($"[red]error:[/] --table-interval '{parse.GetValue(tableInterval)}' must be a duration such as {DurationText.Examples}");
+                    console.Error($"--table-interval '{parse.GetValue(tableInterval)}' must be a duration such as {DurationText.Examples}");
                     return ExitCodes.BadInput;
                 }
 
@@ -54,7 +54,7 @@ internal static class MetricsCommand
                 }
                 catch (HttpListenerException e)
                 {
-                    console.MarkupLineInterpolated($"[red]error:[/] cannot listen on {host}:{port}: {e.Message}. Choose another --listen address or port.");
+                    console.Error($"cannot listen on {host}:{port}: {e.Message}. Choose another --listen address or port.");
                     return ExitCodes.BadInput;
                 }
 

@@ -134,7 +134,7 @@ internal static class PlanCommand
             var failure = run.Result!.Failure!;
             var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
             codes.Add(code);
-            console.MarkupLineInterpolated($"[red]error:[/] shard {run.Shard}: {message}");
+            console.Error($"shard {run.Shard}: {message}");
         }
 
         console.MarkupLine($"{runs.Sum(r => r.Result!.Pending)} migrations pending across {runs.Count} shards; nothing was executed. 'plan --shard NAME' shows a shard's SQL.");

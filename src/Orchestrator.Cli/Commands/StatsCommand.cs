@@ -42,7 +42,7 @@ internal static class StatsCommand
             {
                 if (!DurationText.TryParse(parse.GetValue(longAfter)!, out var threshold))
                 {
-                    console.MarkupLineInterpolated($"[red]error:[/] --long-after '{parse.GetValue(longAfter)}' must be a duration such as {DurationText.Examples}");
+                    console.Error($"--long-after '{parse.GetValue(longAfter)}' must be a duration such as {DurationText.Examples}");
                     return ExitCodes.BadInput;
                 }
 

@@ -42,13 +42,13 @@ internal static class StatusCommand
                     {
                         if (!DurationText.TryParse(parse.GetValue(interval)!, out var every))
                         {
-                            console.MarkupLineInterpolated($"[red]error:[/] --interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
+                            console.Error($"--interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
                             return ExitCodes.BadInput;
                         }
 
                         if (parse.GetValue(json))
                         {
-                            console.MarkupLine("[red]error:[/] --watch shows a live view; --json gives one snapshot. Choose one.");
+                            console.Error("--watch shows a live view; --json gives one snapshot. Choose one.");
                             return ExitCodes.BadInput;
                         }
 
