@@ -16,7 +16,8 @@ internal static class RoleChangeReport
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static int Print(IAnsiConsole console, RoleChangeOutcome outcome, bool json)
+    /// <param name="shapeMatchesFile">The servers are back in the shape the environment file describes (no live shape is recorded).</param>
+    public static int Print(IAnsiConsole console, RoleChangeOutcome outcome, bool json, bool shapeMatchesFile)
     {
         if (json)
         {
@@ -25,7 +26,7 @@ internal static class RoleChangeReport
         }
         else
         {
-            PrintText(console, outcome);
+            PrintText(console, outcome, shapeMatchesFile);
         }
 
         return outcome.Refusal is { BadInput: true } ? ExitCodes.BadInput
@@ -33,7 +34,7 @@ internal static class RoleChangeReport
             : ExitCodes.Failed;
     }
 
-    private static void PrintText(IAnsiConsole console, RoleChangeOutcome outcome)
+    private static void PrintText(IAnsiConsole console, RoleChangeOutcome outcome, bool shapeMatchesFile)
     {
         if (outcome.Changes.Count > 0)
         {
@@ -57,9 +58,14 @@ internal static class RoleChangeReport
             console.Write(table);
         }
 
-        if (outcome.WriteRefusedWindow is { } window)
+        if (outcome.WriteRefusedWindow is { } window && outcome.Kind == RoleChangeKind.Failover)
         {
-            console.MarkupLineInterpolated($"Writes were refused for [bold]{window.TotalMilliseconds:0} ms[/] (from '{outcome.OldPrimary}' refusing writes until '{outcome.NewPrimary ?? outcome.OldPrimary}' accepted them).");
+            // The old primary failed before the command started: writes were refused since then, which the tool cannot know.
+            console.MarkupLineInterpolated($"'{outcome.NewPrimary}' accepted writes [bold]{window.TotalMilliseconds:0} ms[/] after the failover began (writes were refused since '{outcome.OldPrimary}' failed).");
+        }
+        else if (outcome.WriteRefusedWindow is { } refused)
+        {
+            console.MarkupLineInterpolated($"Writes were refused for [bold]{refused.TotalMilliseconds:0} ms[/] (from '{outcome.OldPrimary}' refusing writes until '{outcome.NewPrimary ?? outcome.OldPrimary}' accepted them).");
         }
 
         if (outcome.Refusal is { } refusal)
@@ -74,7 +80,9 @@ internal static class RoleChangeReport
         {
             var primary = outcome.NewPrimary is { } p ? $"; '{p}' is the primary" : "";
             console.MarkupLineInterpolated($"[green]{outcome.Operation} done[/] in {outcome.Duration.TotalSeconds:0.0}s{primary}.");
-            console.MarkupLine("[grey]The environment file still describes the intended shape; 'status' marks where the servers differ from it.[/]");
+            console.MarkupLine(shapeMatchesFile
+                ? "[grey]The servers are in the shape the environment file describes again.[/]"
+                : "[grey]The environment file still describes the intended shape; 'status' marks where the servers differ from it.[/]");
         }
         else
         {

@@ -17,11 +17,12 @@ internal static class BackupCommand
         {
             Description = "The node to back up (default: the file's backup.node, else the primary; for --kind physical, a replica). A replica spares the primary.",
         };
-        var kind = new Option<BackupKind>("--kind")
+        var kind = new Option<string>("--kind")
         {
             Description = "logical: pg_dump / mariadb-dump, restorable anywhere. physical: pg_basebackup / mariadb-backup, from a replica.",
-            DefaultValueFactory = _ => BackupKind.Logical,
+            DefaultValueFactory = _ => "logical",
         };
+        kind.AcceptOnlyFromAmong("logical", "physical");
         var output = new Option<DirectoryInfo?>("--out")
         {
             Description = "The backup's directory; it must not exist or be empty (default: ./backups/ENV-NODE-KIND-TIME). For several shards, each shard's backup goes to DIR/SHARD.",
@@ -43,10 +44,10 @@ internal static class BackupCommand
             await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var result = await BackupRunner.RunAsync(
-                    env, parse.GetValue(node), parse.GetValue(kind), OutputFor(env, parse.GetValue(output)), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                    env, parse.GetValue(node), (parse.GetValue(kind) == "physical" ? BackupKind.Physical : BackupKind.Logical), OutputFor(env, parse.GetValue(output)), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var manifest = result.Manifest;
                 console.MarkupLineInterpolated(
-                    $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {manifest.Files.Count} files) in {result.Duration.TotalSeconds:0.0}s");
+                    $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {manifest.Files.Count} file{(manifest.Files.Count == 1 ? "" : "s")}) in {result.Duration.TotalSeconds:0.0}s");
                 console.MarkupLineInterpolated(
                     $"  position {manifest.Position}, schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, {manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Rows)} rows");
                 console.MarkupLineInterpolated($"  {result.Directory}");

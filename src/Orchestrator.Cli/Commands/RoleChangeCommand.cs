@@ -33,7 +33,8 @@ internal static class RoleChangeCommand
             {
                 var quiet = parse.GetValue(json);
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, quiet ? SilentProgress.Instance : new ConsoleProgress(console));
-                return RoleChangeReport.Print(console, await run(topology, parse, cancellationToken), quiet);
+                var outcome = await run(topology, parse, cancellationToken);
+                return RoleChangeReport.Print(console, outcome, quiet, shapeMatchesFile: !File.Exists(topology.State.TopologyFile));
             },
             parse.GetValue(shard)));
         return command;

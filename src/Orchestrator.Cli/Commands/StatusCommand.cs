@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Environments;
+using Orchestrator.Local;
 using Orchestrator.Topology;
 using Spectre.Console;
 
@@ -74,10 +75,21 @@ internal static class StatusCommand
                     }
                 }
 
+                var fenced = env.Provider == ProviderKind.Local ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
+                if (fenced.Count > 0 && !parse.GetValue(json))
+                {
+                    foreach (var node in fenced)
+                    {
+                        console.MarkupLineInterpolated($"[yellow]note:[/] '{node}' was fenced by a failover and stays down: run 'rejoin {node}' to make it a replica of the new primary (or 'replica rebuild {node}' to clone it afresh).");
+                    }
+                }
+
                 var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole);
                 if (status.Nodes.Any(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))) && !parse.GetValue(json))
                 {
-                    console.MarkupLine("[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a switchover or failover. Switch back, or edit the file to the new shape.");
+                    console.MarkupLine(fenced.Count > 0
+                        ? "[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a failover. Once the fenced node has rejoined, switch back, or edit the file to the new shape."
+                        : "[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a switchover or failover. Switch back, or edit the file to the new shape.");
                 }
 
                 return healthy ? ExitCodes.Ok : ExitCodes.Failed;

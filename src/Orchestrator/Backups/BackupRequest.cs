@@ -15,6 +15,17 @@ public sealed record BackupRequest(
     StateLayout? State,
     ITopologyProgress Progress)
 {
+    /// <summary>
+    /// The replicas a physical backup can be taken from, as the environment is now: after a
+    /// switchover or failover the live shape, not the file, says which nodes replicate (fenced
+    /// nodes are none of them).
+    /// </summary>
+    public IReadOnlyList<string> Replicas =>
+        (State is null ? Environment : LiveShape.Of(Environment, State).Apply(Environment)).Replicas
+            .Where(r => !r.Fenced)
+            .Select(r => r.Name)
+            .ToList();
+
     /// <summary>Where the environment's migrations record versions, for the schema version in the manifest.</summary>
     public Migrations.VersionTable VersionTable { get; init; } = Migrations.VersionTable.Default;
 }

@@ -18,7 +18,7 @@ public static class BackupVerification
         }
 
         IReadOnlyList<string> problems = [];
-        await progress.StepAsync("backup", $"check {manifest.Files.Count} files ({Size(manifest.TotalBytes)}) against the manifest", async () =>
+        await progress.StepAsync("backup", $"check {manifest.Files.Count} file{(manifest.Files.Count == 1 ? "" : "s")} ({Size(manifest.TotalBytes)}) against the manifest", async () =>
             problems = await BackupFiles.VerifyAsync(directory, manifest, cancellationToken));
         if (problems.Count > 0)
         {

@@ -16,6 +16,13 @@ public static class RestoreRunner
     public static async Task<BackupManifest> RunAsync(
         EnvironmentDefinition environment, string backupDirectory, string? confirmedEnvironment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
+        // A confirmation is only needed for servers the tool did not create, but one that names another environment is a mistake wherever it is given.
+        if (confirmedEnvironment is not null && confirmedEnvironment != environment.Name)
+        {
+            throw new BackupRefusedException(
+                $"--i-understand-this-overwrites names '{confirmedEnvironment}', but this is environment '{environment.Name}'; nothing was restored. Name the environment being overwritten");
+        }
+
         if (environment.Provider == ProviderKind.External && confirmedEnvironment != environment.Name)
         {
             throw new BackupRefusedException(

@@ -107,6 +107,13 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.Contains(up.Nodes, n => n.Node == "primary" && n.Action == NodeUpAction.Fenced);
         Assert.False(Local.Libc.ProcessExists(pid));
 
+        // status says what to do about it; a physical backup is offered the replicas as they are now.
+        var (_, fencedStatus) = await CliRunner.RunAsync(["status", "-e", topology.File, "--state-dir", topology.StateDir]);
+        Assert.Contains("'primary' was fenced by a failover and stays down: run 'rejoin primary'", fencedStatus, StringComparison.Ordinal);
+        var (physicalExit, physical) = await CliRunner.RunAsync(["backup", "-e", topology.File, "--state-dir", topology.StateDir, "--kind", "physical", "--node", "replica-1", "--out", Path.Combine(topology.Directory, "refused-backup")]);
+        Assert.Equal(2, physicalExit);
+        Assert.Contains("Name a replica with --node (replica-2)", physical, StringComparison.Ordinal);
+
         // Started by hand from its own files, bypassing the tool, it still takes no writes.
         await using (await topology.StartBypassingToolAsync("primary"))
         {

@@ -167,7 +167,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
     {
         if (request.Role != ObservedRole.Replica || request.State is null)
         {
-            var replicas = string.Join(", ", request.Environment.Replicas.Select(r => r.Name));
+            var replicas = string.Join(", ", request.Replicas);
             throw new BackupRefusedException(
                 "a physical MariaDB backup is taken with mariadb-backup, which reads the data directory, from a replica of a local environment whose SQL thread is stopped while the checksums are read; " +
                 (request.State is null ? $"'{request.Environment.Name}' is external. " : $"'{request.Node.Name}' is the primary. ") +

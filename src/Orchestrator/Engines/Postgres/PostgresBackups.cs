@@ -128,7 +128,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
     {
         if (request.Role != ObservedRole.Replica)
         {
-            var replicas = string.Join(", ", request.Environment.Replicas.Select(r => r.Name));
+            var replicas = string.Join(", ", request.Replicas);
             throw new BackupRefusedException(
                 $"a physical PostgreSQL backup is taken from a replica, whose replay is paused while the checksums are read, so that they describe exactly the copied data; " +
                 $"'{request.Node.Name}' is the primary. " + (replicas.Length > 0 ? $"Name a replica with --node ({replicas}), or" : "Add a replica, or") + " take --kind logical.");
