@@ -76,6 +76,13 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.False(File.Exists(topology.State.TopologyFile), "back in the file's shape, nothing is recorded");
         sampler.AssertSampled(MinimumCompleteRounds);
         output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
+
+        // A replica that replicates has nothing to rejoin: it is left running as it is.
+        var replicaPid = topology.ServerPid("replica-2");
+        var (rejoinExit, rejoinOutput) = await CliRunner.RunAsync(["rejoin", "-e", topology.File, "--state-dir", topology.StateDir, "replica-2"]);
+        Assert.True(rejoinExit == 0, rejoinOutput);
+        Assert.Contains("nothing to do", rejoinOutput, StringComparison.Ordinal);
+        Assert.Equal(replicaPid, topology.ServerPid("replica-2"));
     }
 
     [Fact]

@@ -251,6 +251,19 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void Rejoin_leaves_a_replica_that_replicates_alone_but_rejoins_one_that_does_not()
+    {
+        var following = RoleChangePlanner.Rejoin(File4, FileShape, Healthy, "replica-2").Plan!;
+        var stopped = RoleChangePlanner.Rejoin(File4, FileShape, [Primary("primary"), Replica("replica-1"), Replica("replica-2", replicating: false), Replica("replica-3")], "replica-2").Plan!;
+
+        Assert.True(following.AlreadyFollowing);
+        Assert.Equal(File4.Node("replica-2").Source, following.Source);
+        Assert.Same(FileShape, following.Next);
+        Assert.False(stopped.AlreadyFollowing);
+        Assert.Equal("primary", stopped.Source);
+    }
+
+    [Fact]
     public void Rebuild_clones_from_the_recorded_source_when_it_replicates_else_from_the_primary()
     {
         Assert.Equal("replica-1", RoleChangePlanner.Rebuild(File4, FileShape, Healthy, "replica-2").Plan!.Source);

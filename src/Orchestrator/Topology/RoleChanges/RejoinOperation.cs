@@ -29,6 +29,12 @@ internal sealed class RejoinOperation(LocalNodes nodes)
             return RoleChangeOutcome.Refused(RoleChangeKind.Rejoin, decision.Refusal!, clock.Elapsed);
         }
 
+        if (plan.AlreadyFollowing)
+        {
+            var nothing = new NodeChange(name, NodeAction.Rejoin, ChangeResult.Skipped, $"already a replica, replicating from '{plan.Source}'; nothing to do") { Peer = plan.Source };
+            return new RoleChangeOutcome(RoleChangeKind.Rejoin, [nothing], clock.Elapsed) { NewPrimary = plan.Primary };
+        }
+
         var steps = new RoleChangeSteps(nodes, credentials);
         var next = plan.Next.Apply(nodes.File);
         var server = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: false, cancellationToken);

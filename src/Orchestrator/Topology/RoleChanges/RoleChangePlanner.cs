@@ -32,7 +32,11 @@ public sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string>
 public sealed record FailoverPlan(string OldPrimary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
 
 /// <summary>A node to bring under the current primary (rejoin) or clone again (rebuild): its source and the shape afterwards.</summary>
-public sealed record FollowPlan(string Node, string Primary, string Source, LiveShape Next);
+public sealed record FollowPlan(string Node, string Primary, string Source, LiveShape Next)
+{
+    /// <summary>The node already is an unfenced replica that replicates: there is nothing to do.</summary>
+    public bool AlreadyFollowing { get; init; }
+}
 
 /// <summary>A failover candidate after it applied what it received.</summary>
 public sealed record CandidatePosition(string Name, string Position, bool Sync);
@@ -172,13 +176,23 @@ public static class RoleChangePlanner
         return new FailoverPlan(candidates.OldPrimary, target, next, steps);
     }
 
-    /// <summary>A former primary (fenced or demoted) follows the node the servers report as primary.</summary>
+    /// <summary>A former primary (fenced or demoted) follows the node the servers report as primary; a replica that already replicates is left alone.</summary>
     public static Decision<FollowPlan> Rejoin(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name)
     {
         var primary = PrimaryToFollow(file, nodes, name, RoleChangeKind.Rejoin);
-        return primary.Refusal is { } refusal
-            ? refusal
-            : Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, primary.Plan!, current.With(name, new LiveNode(NodeRole.Replica, primary.Plan, Fenced: false), $"{name} rejoined as a replica of {primary.Plan}")));
+        if (primary.Refusal is { } refusal)
+        {
+            return refusal;
+        }
+
+        // A replica the record does not fence and the server reports replicating needs no rewind nor demotion.
+        var live = current.Nodes.GetValueOrDefault(name);
+        if (live is { Fenced: false, Role: NodeRole.Replica, Source: { } source } && nodes.Any(n => n.Name == name && n.Role == ObservedRole.Replica && n.Replicating))
+        {
+            return Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, source, current) { AlreadyFollowing = true });
+        }
+
+        return Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, primary.Plan!, current.With(name, new LiveNode(NodeRole.Replica, primary.Plan, Fenced: false), $"{name} rejoined as a replica of {primary.Plan}")));
     }
 
     /// <summary>
