@@ -79,9 +79,6 @@ internal static class CommonOptions
         return option;
     }
 
-    public static Orchestrator.Shards.FailurePolicy ReadOnFailure(ParseResult parse, Option<string> onFailure) =>
-        parse.GetValue(onFailure) == "continue" ? Orchestrator.Shards.FailurePolicy.Continue : Orchestrator.Shards.FailurePolicy.Stop;
-
     public static Option<int> Canary()
     {
         var option = new Option<int>("--canary")

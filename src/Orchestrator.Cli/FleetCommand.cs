@@ -14,16 +14,16 @@ namespace Orchestrator.Cli;
 internal static class FleetCommand
 {
     public static async Task<int> RunAsync(
-        FileInfo file,
-        string[] shardNames,
-        int? parallel,
-        DirectoryInfo? stateDir,
+        ParseResult parse,
+        FleetOptions options,
         IAnsiConsole console,
         CancellationToken cancellationToken,
         Func<Task<int>> single,
         Func<FleetMigrations, IReadOnlyList<EnvironmentDefinition>, int, Task<int>> fleet)
     {
-        if (EnvironmentArgument.Load(file, console) is not { } environment)
+        var shardNames = parse.GetValue(options.Shards) ?? [];
+        var stateDir = parse.GetValue(options.StateDir);
+        if (EnvironmentArgument.Load(parse.GetValue(options.Environment)!, console) is not { } environment)
         {
             return ExitCodes.BadInput;
         }
@@ -47,7 +47,7 @@ internal static class FleetCommand
                 Started = shard => console.MarkupLineInterpolated($"  [grey]…[/] {ShardRollout.NameOf(shard),-12} started"),
             };
             console.MarkupLineInterpolated($"[bold]{environment.Name}[/]: {shards.Count} shard{(shards.Count == 1 ? "" : "s")}, migrations {project.AssemblyName}");
-            return await fleet(migrations, shards, parallel ?? RolloutOptions.DefaultParallel);
+            return await fleet(migrations, shards, parse.GetValue(options.Parallel) ?? RolloutOptions.DefaultParallel);
         });
     }
 
@@ -57,14 +57,13 @@ internal static class FleetCommand
     /// </summary>
     public static async Task<int> RolloutAsync(
         ParseResult parse,
-        Option<int> canary,
-        Option<string> onFailure,
+        FleetOptions options,
         int parallel,
         IAnsiConsole console,
         string ranHeader,
         Func<RolloutOptions, Action<ShardRun<ShardMigrationResult>>, Task<IReadOnlyList<ShardRun<ShardMigrationResult>>>> run)
     {
-        var runs = await run(new RolloutOptions(parallel, CommonOptions.ReadOnFailure(parse, onFailure), parse.GetValue(canary)), shard => Finished(console, shard));
+        var runs = await run(options.Rollout(parse, parallel), shard => Finished(console, shard));
         return Report(console, runs, ranHeader);
     }
 

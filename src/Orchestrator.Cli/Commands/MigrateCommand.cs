@@ -10,17 +10,12 @@ internal static class MigrateCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
+        var fleetOptions = new FleetOptions(rollout: true);
         var to = CommonOptions.To("Apply only up to this version (inclusive).");
         var strict = new Option<bool>("--strict")
         {
             Description = "Fail, applying nothing, when an applied migration's SQL has changed since it was applied, or when a pending one is risky on a replicated primary (see 'plan').",
         };
-        var shards = CommonOptions.Shards();
-        var parallel = CommonOptions.Parallel();
-        var onFailure = CommonOptions.OnFailure();
-        var canary = CommonOptions.Canary();
         var allowBreaking = new Option<bool>("--allow-breaking-changes")
         {
             Description = "Apply migrations marked as breaking changes ([Migration(..., BreakingChange = true)]), which are refused otherwise, as FluentMigrator's runner does.",
@@ -31,36 +26,23 @@ internal static class MigrateCommand
             "with the maintenance and profile migrations at their stages, and wait until every replica has replayed each one. Concurrent runs wait for each other. " +
             "In a sharded environment, every shard (or each --shard) is migrated so, --parallel at a time, with a table of the version each reached; exit 1 when any failed.")
         {
-            environment,
-            stateDir,
             to,
             strict,
             allowBreaking,
-            shards,
-            parallel,
-            onFailure,
-            canary,
         };
+        fleetOptions.AddTo(command);
         MigrateOptions Options(ParseResult parse) => new() { To = parse.GetValue(to), Strict = parse.GetValue(strict), AllowBreakingChanges = parse.GetValue(allowBreaking) };
         command.SetAction(async (parse, cancellationToken) => await FleetCommand.RunAsync(
-            parse.GetValue(environment)!,
-            parse.GetValue(shards) ?? [],
-            parse.GetValue(parallel),
-            parse.GetValue(stateDir),
+            parse,
+            fleetOptions,
             console,
             cancellationToken,
             single: () => Single(parse, cancellationToken),
             fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
-                parse,
-                canary,
-                onFailure,
-                bound,
-                console,
-                "applied",
-                (rollout, finished) => migrations.MigrateAsync(selected, Options(parse), rollout, finished, cancellationToken))));
+                parse, fleetOptions, bound, console, "applied", (rollout, finished) => migrations.MigrateAsync(selected, Options(parse), rollout, finished, cancellationToken))));
 
         Task<int> Single(ParseResult parse, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
+            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
                 var options = Options(parse);
                 var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);

@@ -12,36 +12,28 @@ internal static class PlanCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
+        var fleetOptions = new FleetOptions(rollout: false);
         var to = CommonOptions.To("Plan only up to this version (inclusive).");
-        var shards = CommonOptions.Shards();
-        var parallel = CommonOptions.Parallel();
         var command = new Command(
             "plan",
             "Show the migrations that 'migrate' would apply on the primary, with their SQL as FluentMigrator's generator writes it for this database, " +
             "which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
         {
-            environment,
-            stateDir,
             to,
-            shards,
-            parallel,
         };
-        command.SetAction(async (parse, cancellationToken) => parse.GetValue(shards) is { Length: 1 } one
+        fleetOptions.AddTo(command);
+        command.SetAction(async (parse, cancellationToken) => parse.GetValue(fleetOptions.Shards) is { Length: 1 } one
             ? await Single(parse, one, cancellationToken) // one shard: its plan in full
             : await FleetCommand.RunAsync(
-                parse.GetValue(environment)!,
-                parse.GetValue(shards) ?? [],
-                parse.GetValue(parallel),
-                parse.GetValue(stateDir),
+                parse,
+                fleetOptions,
                 console,
                 cancellationToken,
                 single: () => Single(parse, null, cancellationToken),
                 fleet: async (migrations, selected, bound) => PrintFleet(console, await migrations.PlanAsync(selected, parse.GetValue(to), bound, cancellationToken))));
 
         Task<int> Single(ParseResult parse, string[]? shard, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
+            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
                 var plan = await target.Runner.PlanAsync(target.Project, parse.GetValue(to), cancellationToken);
                 console.MarkupLineInterpolated(

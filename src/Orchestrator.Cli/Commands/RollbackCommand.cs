@@ -10,45 +10,27 @@ internal static class RollbackCommand
 {
     public static Command Create(IAnsiConsole console)
     {
-        var environment = CommonOptions.Environment();
-        var stateDir = CommonOptions.StateDir();
+        var fleetOptions = new FleetOptions(rollout: true);
         var to = CommonOptions.To("Roll back every applied migration newer than this version (0: all of them).", required: true);
-        var shards = CommonOptions.Shards();
-        var parallel = CommonOptions.Parallel();
-        var onFailure = CommonOptions.OnFailure();
-        var canary = CommonOptions.Canary();
         var command = new Command(
             "rollback",
             "Undo applied migrations newer than --to on the primary, newest first, with their Down(). Refuses, changing nothing, when one of them cannot be undone. " +
             "In a sharded environment, on every shard (or each --shard), --parallel at a time.")
         {
-            environment,
-            stateDir,
             to,
-            shards,
-            parallel,
-            onFailure,
-            canary,
         };
+        fleetOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => await FleetCommand.RunAsync(
-            parse.GetValue(environment)!,
-            parse.GetValue(shards) ?? [],
-            parse.GetValue(parallel),
-            parse.GetValue(stateDir),
+            parse,
+            fleetOptions,
             console,
             cancellationToken,
             single: () => Single(parse, cancellationToken),
             fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
-                parse,
-                canary,
-                onFailure,
-                bound,
-                console,
-                "rolled back",
-                (rollout, finished) => migrations.RollbackAsync(selected, parse.GetValue(to)!.Value, rollout, finished, cancellationToken))));
+                parse, fleetOptions, bound, console, "rolled back", (rollout, finished) => migrations.RollbackAsync(selected, parse.GetValue(to)!.Value, rollout, finished, cancellationToken))));
 
         Task<int> Single(ParseResult parse, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(environment)!, parse.GetValue(stateDir), console, cancellationToken, async (env, target) =>
+            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
                 var version = parse.GetValue(to)!.Value;
                 var outcome = await target.Runner.RollbackAsync(target.Project, version, cancellationToken);
