@@ -96,7 +96,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         if (like.Provider != ProviderKind.File)
         {
             lines.Add("nodes:");
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: primary, role: primary, port: {PortProbe.FreePort()} }}"));
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: scratch, role: primary, port: {PortProbe.FreePort()} }}"));
         }
 
         var file = Path.Combine(directory, "scratch.yaml");
