@@ -174,6 +174,10 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         }
 
         Assert.Equal([1001L, 1002L, 1003L, 1004L], await VersionsAsync(database, "replica-2"));
+
+        // A physical backup right after the restore (the replicas idle where the restore left them).
+        var (physicalExit, physical) = await Cli("backup", env, "--kind", "physical", "--out", NewBackupDirectory());
+        Assert.True(physicalExit == 0, physical);
     }
 
     [Fact]
