@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Environments;
 using Orchestrator.Local;
+using Orchestrator.Migrations;
 using Orchestrator.Topology;
 using Spectre.Console;
 
@@ -58,9 +59,31 @@ internal static class StatusCommand
                     parse.GetValue(shards));
             }
 
-            return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), parse.GetValue(json), live: false, console, cancellationToken, async (env, console) =>
+            // The shards share the environment's migrations: they load once, while the first shard's servers are asked.
+            var gate = new Lock();
+            Task<(MigrationProject? Project, string? Problem)>? migrations = null;
+            try
             {
-                var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, cancellationToken);
+                return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), parse.GetValue(json), live: false, console, cancellationToken, async (env, console) =>
+                {
+                    lock (gate)
+                    {
+                        migrations ??= Task.Run(() => MigrationProject.TryLoadAsync(env, cancellationToken), cancellationToken);
+                    }
+
+                    return Print(env, console, await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken));
+                });
+            }
+            finally
+            {
+                if (migrations is { IsCompletedSuccessfully: true })
+                {
+                    (await migrations).Project?.Dispose();
+                }
+            }
+
+            int Print(EnvironmentDefinition env, IAnsiConsole console, EnvironmentStatus status)
+            {
                 if (parse.GetValue(json))
                 {
                     console.Profile.Width = int.MaxValue / 2;
@@ -93,7 +116,7 @@ internal static class StatusCommand
                 }
 
                 return healthy ? ExitCodes.Ok : ExitCodes.Failed;
-            });
+            }
         });
         return command;
     }
