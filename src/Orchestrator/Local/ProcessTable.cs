@@ -40,4 +40,66 @@ public static class ProcessTable
 
         return found;
     }
+
+    /// <summary>
+    /// The process that listens on TCP <paramref name="port"/> (any address), as "pid N (command
+    /// line)", or null when /proc does not tell: so that a refusal to start a node on a taken port
+    /// names what took it.
+    /// </summary>
+    public static string? ListenerOn(int port)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(table).Skip(1))
+                {
+                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+                    var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    const string Listen = "0A";
+                    if (fields.Length > 9 && fields[3] == Listen
+                        && int.TryParse(fields[1].AsSpan(fields[1].IndexOf(':') + 1), System.Globalization.NumberStyles.HexNumber, null, out var local) && local == port)
+                    {
+                        inodes.Add($"socket:[{fields[9]}]");
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // No such table (IPv6 disabled): nothing listens there.
+            }
+        }
+
+        return inodes.Count == 0 ? null : FindSocketOwner(inodes);
+    }
+
+    private static string? FindSocketOwner(HashSet<string> sockets)
+    {
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(entry, "fd")))
+                {
+                    if (new FileInfo(fd).LinkTarget is { } target && sockets.Contains(target))
+                    {
+                        var command = File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Trim();
+                        return $"pid {pid} ({command})";
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process exited while we looked, or belongs to someone we cannot inspect.
+            }
+        }
+
+        return null;
+    }
 }

@@ -140,7 +140,8 @@ public sealed class LocalTopology
         var state = await server.GetStateAsync(node, cancellationToken);
         if (state != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
         {
-            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}. Stop it, or give the node another port.");
+            var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
+            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
         }
 
         NodeUpAction action;

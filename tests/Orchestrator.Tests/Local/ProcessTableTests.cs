@@ -25,4 +25,25 @@ public sealed class ProcessTableTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void The_process_listening_on_a_port_is_named_by_its_pid()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+            var holder = ProcessTable.ListenerOn(port);
+            Assert.NotNull(holder);
+            Assert.StartsWith($"pid {Environment.ProcessId} (", holder, StringComparison.Ordinal);
+
+            listener.Stop();
+            Assert.Null(ProcessTable.ListenerOn(port));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
 }
