@@ -39,17 +39,19 @@ public static class PortProbe
         throw new LocalProviderException($"no free TCP port found on 127.0.0.1 between {from} and {to - 1}");
     }
 
+    /// <summary>
+    /// Whether a server accepts TCP connections on the port. The connect is synchronous: on an
+    /// address of this machine it is answered at once, and an asynchronous one with a timeout
+    /// reported a listener as absent when the thread pool was busy.
+    /// </summary>
     public static bool IsListening(string host, int port)
     {
         try
         {
-            using var client = new TcpClient();
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
             var address = host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(host);
-            return client.ConnectAsync(address, port).Wait(TimeSpan.FromMilliseconds(500)) && client.Connected;
-        }
-        catch (AggregateException)
-        {
-            return false;
+            socket.Connect(address, port);
+            return true;
         }
         catch (SocketException)
         {
