@@ -1,12 +1,14 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Local;
 
-/// <summary>Everything a local server implementation needs about the environment it provisions.</summary>
+/// <summary>Everything a server implementation needs about the environment it provisions, and the host its nodes run on.</summary>
 public sealed record LocalContext(
     EnvironmentDefinition Environment,
     StateLayout State,
     ServiceUser User,
     EnvironmentCredentials Credentials,
-    ITopologyProgress Progress);
+    ITopologyProgress Progress,
+    INodeHost Host);

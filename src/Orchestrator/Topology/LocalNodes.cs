@@ -55,7 +55,7 @@ public sealed class LocalNodes
         }
 
         await user.EnsureCanEnterAsync(State.Root, cancellationToken);
-        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress));
+        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, new Hosts.LocalNodeHost(State, user)));
         await server.CheckPrerequisitesAsync(cancellationToken);
         return (server, credentials);
     }

@@ -12,12 +12,12 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
 {
     public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
-        var pwfile = Path.Combine(nodeDir, "initdb.pw");
-        await files.WriteOwnedAsync(pwfile, context.Credentials.AdminPassword.Reveal() + "\n", cancellationToken);
+        await files.PrepareNodeDirAsync(node, cancellationToken);
+        var pwfile = files.Host.Paths(node).InNode("initdb.pw");
+        await files.WriteOwnedAsync(node, pwfile, context.Credentials.AdminPassword.Reveal() + "\n", cancellationToken);
         try
         {
-            await context.Progress.StepAsync(node.Name, "initdb", () => files.RunAsync(new ProcessSpec(files.Binaries.Path("initdb"), [
+            await context.Progress.StepAsync(node.Name, "initdb", () => files.RunAsync(node, new ProcessSpec(files.Binaries.Path("initdb"), [
                 "-D", files.DataDir(node),
                 "-U", context.Credentials.AdminUser,
                 $"--pwfile={pwfile}",
@@ -29,13 +29,13 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         }
         finally
         {
-            File.Delete(pwfile);
+            await files.Host.DeleteFileAsync(node, pwfile, CancellationToken.None);
         }
 
         await files.WriteConfigAsync(node, cancellationToken);
         await process.StartAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "create replication role", () => sql.CreateReplicationRoleAsync(node, cancellationToken));
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
     public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
@@ -54,9 +54,11 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
         await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
         await sql.CreateSlotAsync(node, source, cancellationToken);
+        var from = files.Addressed(source);
         await context.Progress.StepAsync(node.Name, $"pg_basebackup from {source.Name}", () => files.RunAsync(
+            node,
             new ProcessSpec(files.Binaries.Path("pg_basebackup"), [
-                "-h", source.Host, "-p", source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "-h", from.Host, "-p", from.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "-U", context.Credentials.ReplicationUser, "--no-password",
                 "-D", files.DataDir(node),
                 "-X", "stream", "-c", "fast", "-S", node.SlotName,
@@ -67,9 +69,9 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
             },
             cancellationToken));
         await files.WriteConfigAsync(node, cancellationToken);
-        await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+        await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
         await process.StartAsync(node, cancellationToken);
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
     /// <summary>
@@ -91,8 +93,8 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         }
 
         await files.WriteConfigAsync(node, cancellationToken);
-        await files.WriteOwnedAsync(Path.Combine(data, "pg_hba.conf"), "# Restoring: only local socket connections, until the accounts are set.\nlocal all all trust\n", cancellationToken);
-        await files.WriteOwnedAsync(Path.Combine(data, "recovery.signal"), "", cancellationToken);
+        await files.WriteOwnedAsync(node, Path.Combine(data, "pg_hba.conf"), "# Restoring: only local socket connections, until the accounts are set.\nlocal all all trust\n", cancellationToken);
+        await files.WriteOwnedAsync(node, Path.Combine(data, "recovery.signal"), "", cancellationToken);
         // The backup's position is the end of the last record the source had replayed. When
         // more WAL follows it, recovery stops just before the next record; otherwise the WAL
         // ends there and recovery ends with it.
@@ -128,6 +130,6 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         });
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, cancellationToken);
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 }

@@ -1,16 +1,18 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
 using Orchestrator.Local;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.Postgres;
 
 /// <summary>
-/// A local PostgreSQL node's files and programs: its directories, configuration and password
-/// files (owned by the service user, private to it), and the server programs run as that user.
+/// A PostgreSQL node's files and programs on its host: its directories, configuration and
+/// password files (private to the service user), and the server programs run as that user.
 /// </summary>
 internal sealed class PostgresNodeFiles(LocalContext context)
 {
     private PostgresBinaries? _binaries;
+    private EnvironmentDefinition? _serverView;
 
     public PostgresBinaries Binaries
     {
@@ -18,79 +20,74 @@ internal sealed class PostgresNodeFiles(LocalContext context)
         set => _binaries = value;
     }
 
-    public string DataDir(NodeDefinition node) => context.State.DataDir(node);
+    public INodeHost Host => context.Host;
 
-    public string NodeDir(NodeDefinition node) => context.State.NodeDir(node);
+    public string DataDir(NodeDefinition node) => Host.Paths(node).DataDir;
 
-    public string LogFile(NodeDefinition node) => context.State.LogFile(node);
+    public string NodeDir(NodeDefinition node) => Host.Paths(node).NodeDir;
+
+    public string LogFile(NodeDefinition node) => Host.DescribeLog(node);
+
+    public string InData(NodeDefinition node, string name) => Host.Paths(node).InData(name);
 
     /// <summary>The pgpass file the node's walreceiver reads to log in to its source.</summary>
-    public string Passfile(NodeDefinition node) => Path.Combine(NodeDir(node), "pgpass");
+    public string Passfile(NodeDefinition node) => Host.Paths(node).InNode("pgpass");
+
+    /// <summary>The environment as the servers address each other (see <see cref="INodeHost.ServerView"/>).</summary>
+    public EnvironmentDefinition ServerView => _serverView ??= Host.ServerView(context.Environment);
+
+    /// <summary>How <paramref name="node"/>'s peers reach it.</summary>
+    public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
 
     public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var data = DataDir(node);
-        await WriteOwnedAsync(Path.Combine(data, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(context.Environment, node, Passfile(node)), cancellationToken);
-        await WriteOwnedAsync(Path.Combine(data, "pg_hba.conf"), PostgresConfigFiles.HbaConf(context.Environment), cancellationToken);
-        var main = Path.Combine(data, "postgresql.conf");
+        await WriteOwnedAsync(node, InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Passfile(node)), cancellationToken);
+        await WriteOwnedAsync(node, InData(node, "pg_hba.conf"), PostgresConfigFiles.HbaConf(ServerView), cancellationToken);
+        var main = InData(node, "postgresql.conf");
         var include = $"include '{PostgresConfigFiles.ConfFileName}'";
-        var text = await File.ReadAllTextAsync(main, cancellationToken);
+        var text = await Host.ReadFileAsync(node, main, cancellationToken) ?? "";
         if (!text.Contains(include, StringComparison.Ordinal))
         {
-            await File.AppendAllTextAsync(main, $"\n# Settings managed by orchestrator:\n{include}\n", cancellationToken);
+            await WriteOwnedAsync(node, main, $"{text}\n# Settings managed by orchestrator:\n{include}\n", cancellationToken);
         }
     }
 
     public Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>
-        WriteOwnedAsync(Passfile(node), PostgresConfigFiles.PassfileLine(source, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        WriteOwnedAsync(node, Passfile(node), PostgresConfigFiles.PassfileLine(Addressed(source), context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
 
     /// <summary>An empty node directory owned by the service user; a previous, never completed setup is deleted.</summary>
     public async Task<string> PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var nodeDir = NodeDir(node);
-        if (Directory.Exists(nodeDir))
-        {
-            // Setup never completed here (no marker), so nothing in it is worth keeping.
-            Directory.Delete(nodeDir, recursive: true);
-        }
-
-        Directory.CreateDirectory(nodeDir);
-        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
-        return nodeDir;
+        // Setup never completed here (no marker), so nothing in it is worth keeping.
+        await Host.ResetNodeDirAsync(node, cancellationToken);
+        return NodeDir(node);
     }
 
-    public async Task WriteOwnedAsync(string path, string content, CancellationToken cancellationToken)
-    {
-        await using (var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        await using (var writer = new StreamWriter(stream))
-        {
-            await writer.WriteAsync(content);
-        }
-
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await context.User.TakeOwnershipAsync(path, cancellationToken);
-    }
+    public Task WriteOwnedAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken) =>
+        Host.WriteFileAsync(node, path, content, cancellationToken);
 
     public ProcessSpec PgCtl(NodeDefinition node, string action, params string[] options) =>
         new(Binaries.Path("pg_ctl"), [action, "-D", DataDir(node), .. options])
         {
-            RunAs = context.User.RunAs,
             WorkingDirectory = NodeDir(node),
         };
 
     /// <summary>Runs a server program as the service user; a non-zero exit is an error.</summary>
-    public Task RunAsync(ProcessSpec spec, CancellationToken cancellationToken) =>
-        ProcessRunner.RunCheckedAsync(spec with { RunAs = context.User.RunAs }, cancellationToken);
+    public async Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await Host.RunAsync(node, spec, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(spec, result));
+        }
+
+        return result;
+    }
 
     /// <summary>pg_controldata's fields of a stopped node.</summary>
     public async Task<Dictionary<string, string>> ControlDataAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var result = await ProcessRunner.RunCheckedAsync(new ProcessSpec(Binaries.Path("pg_controldata"), ["-D", DataDir(node)]) { RunAs = context.User.RunAs }, cancellationToken);
+        var result = await RunAsync(node, new ProcessSpec(Binaries.Path("pg_controldata"), ["-D", DataDir(node)]), cancellationToken);
         return result.StandardOutput.Split('\n')
             .Select(line => line.Split(':', 2))
             .Where(parts => parts.Length == 2)

@@ -5,14 +5,12 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.Postgres;
 
-/// <summary>Supervision of a local PostgreSQL node's postmaster: whether it runs, starting it (waiting until it accepts connections), stopping and killing it.</summary>
+/// <summary>Supervision of a PostgreSQL node's postmaster on its host: whether it runs, starting it (waiting until it accepts connections), stopping and killing it.</summary>
 internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext context) : INodeSupervision
 {
-    public Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(GetState(node));
-
-    public LocalNodeState GetState(NodeDefinition node)
+    public async Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (!context.State.IsInitialized(node))
+        if (!await files.Host.IsInitializedAsync(node, cancellationToken))
         {
             return LocalNodeState.NotInitialized;
         }
@@ -20,13 +18,12 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
         // Read postmaster.pid ourselves rather than ask pg_ctl: where PID 1 does not reap
         // orphans (containers without an init), a killed postmaster lingers as a zombie that
         // pg_ctl still counts as running.
-        if (PostmasterPid(node) is not { } pid)
+        if (await PostmasterPidAsync(node, cancellationToken) is not { } pid)
         {
             return LocalNodeState.Stopped;
         }
 
-        var running = Libc.ProcessExists(pid) && ProcessTable.WorkingIn(files.DataDir(node)).Contains(pid);
-        return running ? LocalNodeState.Running : LocalNodeState.Crashed;
+        return await IsServerAsync(node, pid, cancellationToken) ? LocalNodeState.Running : LocalNodeState.Crashed;
     }
 
     /// <summary>Writes the node's configuration and starts it; a replica of the shape always starts as a standby.</summary>
@@ -37,7 +34,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
         {
             // A node the live shape makes a replica never starts as a primary, whatever happened to
             // its data directory in between (an interrupted rejoin, a former primary).
-            await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+            await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
         }
 
         await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
@@ -49,15 +46,16 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
         await context.Progress.StepAsync(node.Name, step, async () =>
         {
             await ClearStaleLockAsync(node, cancellationToken);
+            var log = files.Host.Paths(node).LogFile;
             // After a SIGKILL the old server's children can hold its shared memory for a moment;
             // the new postmaster then exits at once, and a short retry succeeds once they are gone.
             for (var attempt = 1; ; attempt++)
             {
                 var options = string.Join(' ', settings.Select(o => $"-c {o.Name}={PostgresSql.Literal(o.Value)}"));
                 var spec = settings.Count == 0
-                    ? files.PgCtl(node, "start", "-W", "-l", files.LogFile(node))
-                    : files.PgCtl(node, "start", "-W", "-l", files.LogFile(node), "-o", options);
-                var result = await ProcessRunner.RunAsync(spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
+                    ? files.PgCtl(node, "start", "-W", "-l", log)
+                    : files.PgCtl(node, "start", "-W", "-l", log, "-o", options);
+                var result = await files.Host.RunAsync(node, spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
                 if (result.ExitCode == 0 && await WaitUntilAcceptingAsync(node, cancellationToken))
                 {
                     return;
@@ -65,8 +63,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
 
                 if (attempt == 5)
                 {
-                    var log = File.Exists(files.LogFile(node)) ? string.Join('\n', File.ReadLines(files.LogFile(node)).TakeLast(10)) : "";
-                    throw new LocalProviderException($"node '{node.Name}' did not start; see {files.LogFile(node)}:\n{Redactor.Redact(log)}");
+                    throw new LocalProviderException($"node '{node.Name}' did not start; see {files.LogFile(node)}:\n{await files.Host.LogTailAsync(node, 10, cancellationToken)}");
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), cancellationToken);
@@ -79,24 +76,24 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     /// have received all WAL, so a primary stopped before its replicas leaves them complete.
     /// </summary>
     public Task StopAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => files.RunAsync(files.PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
+        context.Progress.StepAsync(node.Name, "stop (fast shutdown)", () => files.RunAsync(node, files.PgCtl(node, "stop", "-m", "fast", "-w", "-t", "120"), cancellationToken));
 
     public async Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (GetState(node) == LocalNodeState.Running)
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
         {
             // Immediate mode skips the shutdown checkpoint but still releases shared memory, which a SIGKILL would leak.
-            await files.RunAsync(files.PgCtl(node, "stop", "-m", "immediate", "-w", "-t", "60"), cancellationToken);
+            await files.RunAsync(node, files.PgCtl(node, "stop", "-m", "immediate", "-w", "-t", "60"), cancellationToken);
         }
     }
 
     /// <summary>Kills a running postmaster outright (it may hang) and waits until it is gone.</summary>
     public async Task KillAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (GetState(node) == LocalNodeState.Running && PostmasterPid(node) is { } pid)
+        if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running && await PostmasterPidAsync(node, cancellationToken) is { } pid)
         {
-            Libc.Kill(pid, Libc.SigKill);
-            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+            await files.Host.SignalAsync(node, pid, Libc.SigKill, cancellationToken);
+            await Poll.UntilAsync(async () => !await IsServerAsync(node, pid, cancellationToken), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
         }
     }
 
@@ -109,17 +106,17 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     public async Task ClearStaleLockAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         var data = files.DataDir(node);
-        if (PostmasterPid(node) is not { } pid || (Libc.ProcessExists(pid) && ProcessTable.WorkingIn(data).Contains(pid)))
+        if (await PostmasterPidAsync(node, cancellationToken) is not { } pid || await IsServerAsync(node, pid, cancellationToken))
         {
             return;
         }
 
         await Poll.UntilAsync(
-            () => Task.FromResult(ProcessTable.WorkingIn(data).Count == 0),
+            async () => (await files.Host.ServerProcessesAsync(node, data, cancellationToken)).Count == 0,
             TimeSpan.FromSeconds(60),
-            () => $"processes of the previous server of '{node.Name}' still run in {data} (pids {string.Join(", ", ProcessTable.WorkingIn(data))}); stop them first",
+            () => $"processes of the previous server of '{node.Name}' still run in {data}; stop them first",
             cancellationToken);
-        File.Delete(Path.Combine(data, "postmaster.pid"));
+        await files.Host.DeleteFileAsync(node, files.InData(node, "postmaster.pid"), cancellationToken);
     }
 
     /// <summary>
@@ -129,7 +126,6 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     /// </summary>
     private async Task<bool> WaitUntilAcceptingAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var lockFile = Path.Combine(files.DataDir(node), "postmaster.pid");
         var started = DateTime.UtcNow;
         var deadline = started + TimeSpan.FromSeconds(120);
         int? postmaster = null;
@@ -140,7 +136,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
             string[] lines;
             try
             {
-                lines = File.ReadAllLines(lockFile);
+                lines = (await files.Host.ReadFileAsync(node, files.InData(node, "postmaster.pid"), cancellationToken))?.Split('\n') ?? [];
             }
             catch (IOException)
             {
@@ -157,7 +153,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
                 return true;
             }
 
-            if (postmaster is { } seen ? !Libc.ProcessExists(seen) : DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+            if (postmaster is { } seen ? !await files.Host.ProcessExistsAsync(node, seen, cancellationToken) : DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
             {
                 return false;
             }
@@ -168,16 +164,13 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
         throw new LocalProviderException($"node '{node.Name}' did not accept connections within 120 s; see {files.LogFile(node)}");
     }
 
-    private int? PostmasterPid(NodeDefinition node)
+    private async Task<bool> IsServerAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) =>
+        (await files.Host.ServerProcessesAsync(node, files.DataDir(node), cancellationToken)).Contains(pid);
+
+    private async Task<int?> PostmasterPidAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var lockFile = Path.Combine(files.DataDir(node), "postmaster.pid");
-        try
-        {
-            return int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
+        var text = await files.Host.ReadFileAsync(node, files.InData(node, "postmaster.pid"), cancellationToken);
+        var first = text?.Split('\n')[0];
+        return int.TryParse(first, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 }

@@ -109,7 +109,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
         var data = files.DataDir(node);
-        switch (process.GetState(node))
+        switch (await process.GetStateAsync(node, cancellationToken))
         {
             case LocalNodeState.NotInitialized:
                 throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
@@ -130,23 +130,24 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
 
         // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
         // run as a standby; it accepts no connections either way.
-        File.Delete(Path.Combine(data, "standby.signal"));
-        var passfile = Path.Combine(files.NodeDir(node), "rewind.pgpass");
-        await files.WriteOwnedAsync(passfile, PostgresConfigFiles.PassfileLine(source.Host, source.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
+        await files.Host.DeleteFileAsync(node, files.InData(node, "standby.signal"), cancellationToken);
+        var passfile = files.Host.Paths(node).InNode("rewind.pgpass");
+        var from = files.Addressed(source);
+        await files.WriteOwnedAsync(node, passfile, PostgresConfigFiles.PassfileLine(from.Host, from.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
         ProcessResult rewind;
         try
         {
             var conninfo = string.Join(' ', [
-                $"host={PostgresSql.ConninfoValue(source.Host)}",
-                $"port={source.Port}",
+                $"host={PostgresSql.ConninfoValue(from.Host)}",
+                $"port={from.Port}",
                 $"user={PostgresSql.ConninfoValue(context.Credentials.AdminUser)}",
                 "dbname=postgres",
                 $"passfile={PostgresSql.ConninfoValue(passfile)}",
             ]);
-            rewind = await ProcessRunner.RunAsync(
+            rewind = await files.Host.RunAsync(
+                node,
                 new ProcessSpec(files.Binaries.Path("pg_rewind"), ["--target-pgdata", data, "--source-server", conninfo])
                 {
-                    RunAs = context.User.RunAs,
                     WorkingDirectory = files.NodeDir(node),
                     Timeout = TimeSpan.FromHours(1),
                 },
@@ -154,7 +155,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         }
         finally
         {
-            File.Delete(passfile);
+            await files.Host.DeleteFileAsync(node, passfile, CancellationToken.None);
         }
 
         if (rewind.ExitCode != 0)
@@ -172,7 +173,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
             : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
         await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
         await sql.CreateSlotAsync(node, source, cancellationToken);
-        File.Delete(Path.Combine(data, "backup_label.old"));
+        await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
 
         // The node is a replica in this server's shape: the start writes its standby.signal.
         await process.StartAsync(node, cancellationToken);
@@ -188,10 +189,10 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await process.KillAsync(node, cancellationToken);
-        if (Directory.Exists(files.DataDir(node)))
+        if (await files.Host.HasDataAsync(node, cancellationToken))
         {
             await process.ClearStaleLockAsync(node, cancellationToken);
-            await files.WriteOwnedAsync(Path.Combine(files.DataDir(node), "standby.signal"), "", cancellationToken);
+            await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
             await files.WriteConfigAsync(node, cancellationToken);
         }
     }
@@ -199,7 +200,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await files.WriteConfigAsync(node, cancellationToken);
-        if (process.GetState(node) == LocalNodeState.Running)
+        if (await process.GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
         {
             await using var session = await sql.SessionAsync(node, cancellationToken);
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);

@@ -1,0 +1,59 @@
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Hosts;
+
+/// <summary>
+/// Where a node's server programs run and its files live: this machine (programs run as the
+/// service user) or the node's container (through exec and the archive API). The engines'
+/// steps (initdb, pg_ctl, pg_basebackup, configuration files) are written once against it.
+/// Paths are the host's own; every method acts on one node and may run concurrently for others.
+/// </summary>
+public interface INodeHost
+{
+    /// <summary>The node's directories and log file on this host.</summary>
+    NodePaths Paths(NodeDefinition node);
+
+    /// <summary>
+    /// The environment as its servers see each other: node addresses they listen on and reach
+    /// their sources at, and the addresses admitted besides <c>access.allow</c> (the tool's own).
+    /// </summary>
+    EnvironmentDefinition ServerView(EnvironmentDefinition environment);
+
+    /// <summary>Runs a program as the service user; <see cref="ProcessSpec.RunAs"/> is ignored.</summary>
+    Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Writes a file readable and writable by the service user only.</summary>
+    Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken);
+
+    /// <summary>The file's text, or null when it does not exist.</summary>
+    Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
+
+    Task DeleteFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
+
+    /// <summary>Whether the node's data directory exists.</summary>
+    Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>An empty node directory owned by the service user; whatever was there is deleted.</summary>
+    Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>Live server processes (the engine's programs) working in <paramref name="directory"/> or below it.</summary>
+    Task<IReadOnlyList<int>> ServerProcessesAsync(NodeDefinition node, string directory, CancellationToken cancellationToken);
+
+    /// <summary>Whether a process with this id exists on the host (a cheap check, for polling).</summary>
+    Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken);
+
+    /// <summary>Sends a signal to a process on the host; nothing when it is gone.</summary>
+    Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken);
+
+    /// <summary>Whether the node's setup completed (a marker written by <see cref="MarkInitializedAsync"/> beside its data).</summary>
+    Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    Task MarkInitializedAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>The last lines of the node's server log, for an error message.</summary>
+    Task<string> LogTailAsync(NodeDefinition node, int lines, CancellationToken cancellationToken);
+
+    /// <summary>Where to read the node's log, for a message ("see ...").</summary>
+    string DescribeLog(NodeDefinition node);
+}
