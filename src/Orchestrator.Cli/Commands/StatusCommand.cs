@@ -98,7 +98,7 @@ internal static class StatusCommand
                     }
                 }
 
-                var fenced = env.Provider == ProviderKind.Local ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
+                var fenced = env.Provider.RunsServers() ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
                 if (fenced.Count > 0 && !parse.GetValue(json))
                 {
                     foreach (var node in fenced)

@@ -17,7 +17,7 @@ public static class BackupRunner
         EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
         var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
         var (node, role) = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
         var directory = Path.GetFullPath(outDir ?? Path.Combine("backups", $"{environment.Name}-{node.Name}-{kind.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}"));

@@ -33,7 +33,7 @@ public static class RestoreRunner
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
         await BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken);
-        if (environment.Provider == ProviderKind.Local)
+        if (environment.Provider.RunsServers())
         {
             await new LocalTopology(environment, stateDir, progress).RestoreAsync(directory, manifest, cancellationToken);
             return manifest;

@@ -29,7 +29,7 @@ public static class DriftCheck
         foreach (var environment in environments)
         {
             var engine = EngineRegistry.For(environment.Engine);
-            var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+            var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
             var credentials = CredentialStore.Resolve(environment, state, create: false);
             var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, crossEngine, cancellationToken)));
             nodes.AddRange(read.Select(r => r.Schema));

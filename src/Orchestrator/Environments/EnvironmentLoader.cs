@@ -11,7 +11,7 @@ namespace Orchestrator.Environments;
 public static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards"];
+        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards", "image"];
 
     public static EnvironmentDefinition LoadOrThrow(string path, Func<string, string?>? environment = null)
     {
@@ -103,7 +103,13 @@ public static class EnvironmentLoader
             reader.Error(file, $"'file' applies only to engine sqlite; the servers of {(engine is { } kind ? $"engine {kind.ToText()}" : "this environment")} are described under 'nodes'");
         }
 
-        var provider = ParseEnum(reader, root, "provider", required: false, ("local", ProviderKind.Local), ("external", ProviderKind.External)) ?? ProviderKind.Local;
+        var provider = ParseEnum(reader, root, "provider", required: false, ("local", ProviderKind.Local), ("docker", ProviderKind.Docker), ("external", ProviderKind.External)) ?? ProviderKind.Local;
+        if (provider == ProviderKind.Docker && engine == EngineKind.MariaDb)
+        {
+            reader.Error(YamlReader.Get(root, "provider")!, "provider 'docker' runs engine postgres so far; use provider: local for mariadb");
+        }
+
+        var image = ReadImage(root, reader, provider);
 
         var database = reader.String(root, "database", Top, required: true);
         if (database is not null && !Names.Identifier().IsMatch(database))
@@ -112,7 +118,7 @@ public static class EnvironmentLoader
         }
 
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
-            ?? (provider == ProviderKind.Local ? TlsMode.Disable : TlsMode.Prefer);
+            ?? (provider.RunsServers() ? TlsMode.Disable : TlsMode.Prefer);
         var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
         var allowEntries = EnvironmentSections.ReadAllow(root, reader);
@@ -142,7 +148,11 @@ public static class EnvironmentLoader
             return null;
         }
 
-        NodeDefinition Node(NodeDraft d) => new(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At) { Tls = tls };
+        NodeDefinition Node(NodeDraft d) => new(d.Name!, d.Role!.Value, d.Host, d.Port!.Value, d.Source, d.Sync, d.At)
+        {
+            Tls = tls,
+            Image = provider == ProviderKind.Docker ? d.Image ?? image ?? DefaultImage(engine.Value) : null,
+        };
         static bool Complete(NodeDraft d) => d.Name is not null && d.Role is not null && d.Port is not null;
         var nodes = shardsNode is null ? drafts.Where(Complete).Select(Node).ToList() : [];
         var shardDefinitions = shards
@@ -166,6 +176,29 @@ public static class EnvironmentLoader
         {
             reader.Error(nodesNode, "no node has role: primary; an environment needs exactly one primary");
         }
+    }
+
+    /// <summary>The official image of the engine's version this tool runs.</summary>
+    public static string DefaultImage(EngineKind engine) => engine == EngineKind.MariaDb ? "mariadb:10.11" : "postgres:15";
+
+    private static string? ReadImage(YamlMappingNode root, YamlReader reader, ProviderKind provider)
+    {
+        if (YamlReader.Get(root, "image") is not { } node)
+        {
+            return null;
+        }
+
+        var image = reader.String(root, "image", "the environment", required: false);
+        if (provider != ProviderKind.Docker)
+        {
+            reader.Error(node, "'image' applies only to provider docker, whose nodes run in containers");
+        }
+        else if (image is not null && !Names.Image().IsMatch(image))
+        {
+            reader.Error(node, $"image '{image}' is not a Docker image reference (such as postgres:15 or registry.example.com/team/postgres:15)");
+        }
+
+        return image;
     }
 
     private static Cidr? HostCidr(string host)

@@ -22,6 +22,9 @@ public sealed record NodeDefinition(
     /// </summary>
     public bool Fenced { get; init; }
 
+    /// <summary>The Docker image the node's container runs (provider docker); null otherwise.</summary>
+    public string? Image { get; init; }
+
     /// <summary>The PostgreSQL physical slot this node streams from; node names are a-z, 0-9 and '-'.</summary>
     public string SlotName => Name.Replace('-', '_');
 }

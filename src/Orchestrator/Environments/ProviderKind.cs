@@ -10,4 +10,16 @@ public enum ProviderKind
 
     /// <summary>The database is a file the tool opens itself (SQLite): no servers, no replicas.</summary>
     File,
+
+    /// <summary>
+    /// Servers run by the tool in Docker containers, one per node, on a network of the
+    /// environment's own; their ports are published on this machine.
+    /// </summary>
+    Docker,
+}
+
+public static class ProviderKindExtensions
+{
+    /// <summary>The tool creates, starts and stops the servers, and keeps their state (generated passwords, live shape) in a state directory.</summary>
+    public static bool RunsServers(this ProviderKind provider) => provider is ProviderKind.Local or ProviderKind.Docker;
 }

@@ -19,7 +19,7 @@ public static class CredentialStore
         {
             if (state is null)
             {
-                throw new LocalProviderException($"environment '{environment.Name}' gives no passwords, which only a local environment may do");
+                throw new LocalProviderException($"environment '{environment.Name}' gives no passwords, which only a local or docker environment may do");
             }
 
             stored = Load(state, create, environment);

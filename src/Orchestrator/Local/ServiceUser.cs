@@ -22,6 +22,9 @@ public sealed class ServiceUser
 
     public string? RunAs => SwitchUser ? Name : null;
 
+    /// <summary>The account servers run as inside a container (its image has it); nothing is switched on this machine.</summary>
+    public static ServiceUser InContainer(string name) => new(name, switchUser: false);
+
     public static async Task<ServiceUser> ResolveAsync(string preferredName, CancellationToken cancellationToken)
     {
         if (!Libc.IsRoot)

@@ -47,7 +47,7 @@ public sealed class MigrationTarget : IAsyncDisposable
         // Loading the migrations (CPU) and finding the primary (network) overlap; nothing is
         // changed before both succeeded, and a definition error wins over a connection error.
         var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         IDbSession session;
         NodeDefinition primary;
         EnvironmentCredentials credentials;

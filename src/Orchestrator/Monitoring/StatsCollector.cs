@@ -18,7 +18,7 @@ public static class StatsCollector
         }
 
         var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
         var selected = environment.Nodes.Where(n => nodes.Count == 0 || nodes.Contains(n.Name));
         var read = await Task.WhenAll(selected.Select(node => ReadNodeAsync(environment, engine, credentials, node, request, perNode, sessions, cancellationToken)));

@@ -44,7 +44,7 @@ public sealed class TopologyMetrics : IAsyncDisposable
         var engine = EngineRegistry.For(environment.Engine);
         _replay = engine.Replay;
         _stateDir = stateDir;
-        var state = environment.Provider == ProviderKind.Local ? Local.StateLayout.For(environment, stateDir) : null;
+        var state = environment.Provider.RunsServers() ? Local.StateLayout.For(environment, stateDir) : null;
         var credentials = Local.CredentialStore.Resolve(environment, state, create: false);
         _sessions = new KeptSessions(environment, engine, credentials);
         _statsSessions = new KeptSessions(environment, engine, credentials);

@@ -10,6 +10,9 @@ public interface IEngine
     /// <summary>The Debian system user that runs this engine's servers when the tool runs as root.</summary>
     string DefaultServiceUser { get; }
 
+    /// <summary>The port the server listens on inside a container (the official images' default).</summary>
+    int ContainerPort { get; }
+
     Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken);
 
     /// <summary>An admin connection to <paramref name="node"/>; a null database means the engine's maintenance database.</summary>

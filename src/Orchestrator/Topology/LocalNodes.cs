@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
 using Orchestrator.Local;
 
 namespace Orchestrator.Topology;
@@ -10,9 +11,11 @@ namespace Orchestrator.Topology;
 /// </summary>
 public sealed class LocalNodes
 {
+    private INodeHosting? _hosting;
+
     public LocalNodes(EnvironmentDefinition file, string? stateDir, ITopologyProgress progress)
     {
-        if (file.Provider != ProviderKind.Local)
+        if (!file.Provider.RunsServers())
         {
             throw new ExternalEnvironmentException(file);
         }
@@ -47,17 +50,43 @@ public sealed class LocalNodes
     public async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken, EnvironmentDefinition? shape = null)
     {
         var credentials = CredentialStore.Resolve(Environment, State, create);
-        var user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Engine.DefaultServiceUser, cancellationToken);
         Directory.CreateDirectory(State.Root);
         if (create)
         {
             StateOwner.Claim(State, File);
         }
 
-        await user.EnsureCanEnterAsync(State.Root, cancellationToken);
-        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, new Hosts.LocalNodeHost(State, user)));
+        ServiceUser user;
+        if (File.Provider == ProviderKind.Docker)
+        {
+            user = ServiceUser.InContainer(Engine.DefaultServiceUser);
+            _hosting ??= new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
+        }
+        else
+        {
+            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Engine.DefaultServiceUser, cancellationToken);
+            await user.EnsureCanEnterAsync(State.Root, cancellationToken);
+            _hosting ??= new LocalNodeHosting(State, user);
+        }
+
+        var host = await _hosting.OpenAsync(create, cancellationToken);
+        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, host));
         await server.CheckPrerequisitesAsync(cancellationToken);
         return (server, credentials);
+    }
+
+    /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
+    public INodeHosting Hosting => _hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
+
+    /// <summary>Refuses an operation the docker provider does not offer yet, before anything is touched.</summary>
+    public void RequireLocal(string operation)
+    {
+        if (File.Provider == ProviderKind.Docker)
+        {
+            throw new ProviderLimitationException(
+                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): up, down, status, plan, migrate, rollback, history, drift, stats and logical backups are. " +
+                "Use a local environment for it.");
+        }
     }
 
     public async Task<IReadOnlyList<ObservedNode>> ObserveAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken) =>
@@ -71,7 +100,7 @@ public sealed class LocalNodes
                 try
                 {
                     var observed = await Engine.ObserveAsync(node, credentials, cancellationToken);
-                    return observed.IsReplicating && observed.SourcePort == Environment.Node(node.Source!).Port;
+                    return observed.IsReplicating && observed.SourcePort == ServerViews.Of(Environment, State).Node(node.Source!).Port;
                 }
                 catch (Data.DatabaseException)
                 {

@@ -24,17 +24,29 @@ public sealed class LocalTopology
 
     private EnvironmentDefinition Environment => _nodes.Environment;
 
-    public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken) =>
-        new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken);
+    public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken)
+    {
+        _nodes.RequireLocal("switchover");
+        return new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken);
+    }
 
-    public Task<RoleChangeOutcome> FailoverAsync(string? to, CancellationToken cancellationToken) =>
-        new FailoverOperation(_nodes).RunAsync(to, cancellationToken);
+    public Task<RoleChangeOutcome> FailoverAsync(string? to, CancellationToken cancellationToken)
+    {
+        _nodes.RequireLocal("failover");
+        return new FailoverOperation(_nodes).RunAsync(to, cancellationToken);
+    }
 
-    public Task<RoleChangeOutcome> RejoinAsync(string node, CancellationToken cancellationToken) =>
-        new RejoinOperation(_nodes).RunAsync(node, cancellationToken);
+    public Task<RoleChangeOutcome> RejoinAsync(string node, CancellationToken cancellationToken)
+    {
+        _nodes.RequireLocal("rejoin");
+        return new RejoinOperation(_nodes).RunAsync(node, cancellationToken);
+    }
 
-    public Task<RoleChangeOutcome> RebuildAsync(string node, CancellationToken cancellationToken) =>
-        new RebuildOperation(_nodes).RunAsync(node, cancellationToken);
+    public Task<RoleChangeOutcome> RebuildAsync(string node, CancellationToken cancellationToken)
+    {
+        _nodes.RequireLocal("replica rebuild");
+        return new RebuildOperation(_nodes).RunAsync(node, cancellationToken);
+    }
 
     public async Task<UpOutcome> UpAsync(CancellationToken cancellationToken)
     {
@@ -73,6 +85,7 @@ public sealed class LocalTopology
             await _nodes.StopStrayProcessesAsync(cancellationToken);
             if (purge)
             {
+                await _nodes.Hosting.RemoveAsync(cancellationToken);
                 Directory.Delete(root, recursive: true);
             }
         }
@@ -106,6 +119,7 @@ public sealed class LocalTopology
     /// </summary>
     public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
+        _nodes.RequireLocal("restore");
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
         {
@@ -138,7 +152,8 @@ public sealed class LocalTopology
         }
 
         var state = await server.GetStateAsync(node, cancellationToken);
-        if (state != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
+        // A container's published port is held by the engine whether or not its server runs; the engine refuses a taken one itself.
+        if (state != LocalNodeState.Running && Environment.Provider == ProviderKind.Local && PortProbe.IsListening(node.Host, node.Port))
         {
             var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
             throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
@@ -177,19 +192,24 @@ public sealed class LocalTopology
         return new NodeOutcome<NodeUpAction>(node.Name, action, clock.Elapsed);
     }
 
-    private static async Task<NodeOutcome<NodeDownAction>> DownNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
+    private async Task<NodeOutcome<NodeDownAction>> DownNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        var state = await server.GetStateAsync(node, cancellationToken);
-        switch (state)
+        if (!await _nodes.Hosting.IsUpAsync(node, cancellationToken))
         {
-            case LocalNodeState.NotInitialized:
-                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.NeverInitialized, clock.Elapsed);
-            case LocalNodeState.Running:
-                await server.StopAsync(node, cancellationToken);
-                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.Stopped, clock.Elapsed);
-            default:
-                return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.WasNotRunning, clock.Elapsed);
+            return new NodeOutcome<NodeDownAction>(node.Name, NodeDownAction.WasNotRunning, clock.Elapsed);
         }
+
+        var state = await server.GetStateAsync(node, cancellationToken);
+        if (state == LocalNodeState.Running)
+        {
+            await server.StopAsync(node, cancellationToken);
+        }
+
+        await _nodes.Hosting.StopAsync(node, cancellationToken);
+        return new NodeOutcome<NodeDownAction>(
+            node.Name,
+            state switch { LocalNodeState.NotInitialized => NodeDownAction.NeverInitialized, LocalNodeState.Running => NodeDownAction.Stopped, _ => NodeDownAction.WasNotRunning },
+            clock.Elapsed);
     }
 }

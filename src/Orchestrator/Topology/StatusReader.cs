@@ -37,7 +37,7 @@ public static class StatusReader
         NodeRead[] reads;
         if (sessions is null)
         {
-            var state = environment.Provider == ProviderKind.Local ? StateLayout.For(environment, stateDir) : null;
+            var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
             var credentials = CredentialStore.Resolve(environment, state, create: false);
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
         }
@@ -49,7 +49,8 @@ public static class StatusReader
         var (project, problem) = await loading;
         {
             var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-            var rows = reads.Select(r => Row(environment, engine, r.Node, r.Observation, r.Error, primary) with
+            var peers = environment.Provider == ProviderKind.Docker ? Hosts.ServerViews.Of(environment, StateLayout.For(environment, stateDir)) : environment;
+            var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
             {
                 SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
                 LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
@@ -126,7 +127,8 @@ public static class StatusReader
         return new NodeRead(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, cancellationToken) : [], null);
     }
 
-    private static NodeStatus Row(EnvironmentDefinition environment, IEngine engine, NodeDefinition node, NodeObservation? observation, string? error, NodeObservation? primary)
+    /// <param name="peers">The environment as its servers address each other: a replica reports its source that way.</param>
+    private static NodeStatus Row(EnvironmentDefinition peers, IEngine engine, NodeDefinition node, NodeObservation? observation, string? error, NodeObservation? primary)
     {
         if (observation is null)
         {
@@ -137,7 +139,7 @@ public static class StatusReader
         string? from = null;
         if (observation.SourceHost is not null)
         {
-            var source = environment.Nodes.FirstOrDefault(n => n.Port == observation.SourcePort && SameHost(n.Host, observation.SourceHost));
+            var source = peers.Nodes.FirstOrDefault(n => n.Port == observation.SourcePort && SameHost(n.Host, observation.SourceHost));
             from = source?.Name ?? $"{observation.SourceHost}:{observation.SourcePort}";
         }
 

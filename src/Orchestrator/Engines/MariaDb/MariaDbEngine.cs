@@ -9,6 +9,8 @@ public sealed class MariaDbEngine : IEngine
 {
     public string DefaultServiceUser => "mysql";
 
+    public int ContainerPort => 3306;
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await MariaDbSession.OpenAsync(target, cancellationToken);
 

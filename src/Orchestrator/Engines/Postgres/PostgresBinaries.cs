@@ -12,6 +12,9 @@ internal sealed class PostgresBinaries(string directory)
 {
     private static readonly string[] Required = ["initdb", "pg_ctl", "pg_basebackup", "postgres"];
 
+    /// <summary>Where Debian-based images keep them (the official postgres:15 image and those built from postgresql-15).</summary>
+    public static PostgresBinaries InImage { get; } = new("/usr/lib/postgresql/15/bin");
+
     public string Directory { get; } = directory;
 
     public string Path(string program) => System.IO.Path.Combine(Directory, program);

@@ -18,6 +18,8 @@ public sealed class PostgresEngine : IEngine
 
     public string DefaultServiceUser => "postgres";
 
+    public int ContainerPort => 5432;
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await PostgresSession.OpenAsync(target, cancellationToken);
 

@@ -3,7 +3,7 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.Postgres;
 
-/// <summary>PostgreSQL 15 servers under the state directory: the node's files and programs, the postmaster's supervision, bootstrap and replication control.</summary>
+/// <summary>PostgreSQL 15 servers on the environment's host (this machine, or containers): the node's files and programs, the postmaster's supervision, bootstrap and replication control.</summary>
 internal static class PostgresLocalServer
 {
     public static ILocalServer Create(PostgresEngine engine, LocalContext context)
@@ -12,7 +12,9 @@ internal static class PostgresLocalServer
         var sql = new PostgresSetupSql(engine, context);
         var process = new PostgresProcess(files, context);
         return new LocalServer(
-            async cancellationToken => files.Binaries = await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken),
+            async cancellationToken => files.Binaries = context.Environment.Provider == Environments.ProviderKind.Docker
+                ? PostgresBinaries.InImage
+                : await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken),
             process,
             new PostgresBootstrap(engine, context, files, sql, process),
             new PostgresReplicationControl(engine, context, files, sql, process));

@@ -55,7 +55,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
                 var spec = settings.Count == 0
                     ? files.PgCtl(node, "start", "-W", "-l", log)
                     : files.PgCtl(node, "start", "-W", "-l", log, "-o", options);
-                var result = await files.Host.RunAsync(node, spec with { FileName = "setsid", Arguments = [spec.FileName, .. spec.Arguments] }, cancellationToken);
+                var result = await files.Host.RunAsync(node, spec with { FileName = "setsid", Arguments = ["-w", spec.FileName, .. spec.Arguments] }, cancellationToken);
                 if (result.ExitCode == 0 && await WaitUntilAcceptingAsync(node, cancellationToken))
                 {
                     return;

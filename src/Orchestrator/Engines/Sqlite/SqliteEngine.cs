@@ -13,6 +13,8 @@ public sealed class SqliteEngine : IEngine
 {
     public string DefaultServiceUser => "";
 
+    public int ContainerPort => 0;
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await SqliteSession.OpenAsync(target, cancellationToken);
 

@@ -21,6 +21,10 @@ internal static partial class Names
     [GeneratedRegex("^(-1|[0-9]+(kB|MB|GB|TB))$")]
     public static partial Regex PostgresSize();
 
+    /// <summary>A Docker image reference: [registry/]repository[:tag][@digest], lowercase repository.</summary>
+    [GeneratedRegex(@"^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
+    public static partial Regex Image();
+
     [GeneratedRegex("^([0-9]+)(ms|s|m|h)$")]
     public static partial Regex Duration();
 

@@ -14,4 +14,8 @@ internal sealed record NodeDraft(
     SourceLocation SourceAt,
     bool Sync,
     SourceLocation SyncAt,
-    SourceLocation At);
+    SourceLocation At)
+{
+    /// <summary>The node's own <c>image</c> (provider docker), or null.</summary>
+    public string? Image { get; init; }
+}

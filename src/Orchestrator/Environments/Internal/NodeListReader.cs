@@ -5,7 +5,7 @@ namespace Orchestrator.Environments.Internal;
 /// <summary>Reads the <c>nodes</c> list into drafts that keep each field's position for the cross-node rules.</summary>
 internal static class NodeListReader
 {
-    private static readonly string[] NodeKeys = ["name", "role", "host", "port", "source", "sync"];
+    private static readonly string[] NodeKeys = ["name", "role", "host", "port", "source", "sync", "image"];
 
     public static List<NodeDraft> Read(YamlMappingNode root, YamlReader reader)
     {
@@ -79,7 +79,13 @@ internal static class NodeListReader
             var source = reader.String(map, "source", context, required: false);
             var sync = reader.Bool(map, "sync", context) ?? false;
             SourceLocation At(string key) => YamlReader.Get(map, key) is { } n ? reader.At(n) : reader.At(map);
-            drafts.Add(new NodeDraft(name, At("name"), role, At("role"), host, At("host"), port, At("port"), source, At("source"), sync, At("sync"), reader.At(map)));
+            var image = reader.String(map, "image", context, required: false);
+            if (image is not null && !Names.Image().IsMatch(image))
+            {
+                reader.Error(YamlReader.Get(map, "image")!, $"image '{image}' is not a Docker image reference (such as postgres:15 or registry.example.com/team/postgres:15)");
+            }
+
+            drafts.Add(new NodeDraft(name, At("name"), role, At("role"), host, At("host"), port, At("port"), source, At("source"), sync, At("sync"), reader.At(map)) { Image = image });
         }
 
         return drafts;

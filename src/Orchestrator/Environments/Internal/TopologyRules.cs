@@ -28,6 +28,16 @@ internal static class TopologyRules
             {
                 reader.Error(node.HostAt, $"node '{node.Name}' has host '{node.Host}', but a local environment only listens on loopback addresses (127.0.0.0/8 or ::1)");
             }
+
+            if (provider == ProviderKind.Docker && !IsLoopback(node.Host))
+            {
+                reader.Error(node.HostAt, $"node '{node.Name}' has host '{node.Host}', but a docker environment publishes its nodes' ports on loopback addresses only (127.0.0.0/8 or ::1)");
+            }
+
+            if (provider != ProviderKind.Docker && node.Image is not null)
+            {
+                reader.Error(node.At, $"node '{node.Name}' has an 'image', which applies only to provider docker, whose nodes run in containers");
+            }
         }
 
         CheckCycles(nodes, byName, reader);

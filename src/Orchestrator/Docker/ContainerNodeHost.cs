@@ -1,0 +1,232 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Orchestrator.Environments;
+using Orchestrator.Hosts;
+using Orchestrator.Local;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Docker;
+
+/// <summary>
+/// A node's container: its files live on the node's volume (mounted at
+/// <see cref="DockerNames.MountPoint"/>), written and read through the archive API, and its
+/// programs run through exec as the engine's service user. Servers see each other at their
+/// fixed addresses on the environment's network; the tool's own connections arrive from the
+/// network's gateway (the published ports).
+/// </summary>
+public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, DockerAddresses addresses, string serviceUser, int containerPort) : INodeHost
+{
+    private const string Root = "root";
+    private readonly Dictionary<string, (int Uid, int Gid)> _owners = new(StringComparer.Ordinal);
+    private readonly Lock _ownersGate = new();
+
+    public NodePaths Paths(NodeDefinition node) =>
+        new($"{DockerNames.MountPoint}/node", $"{DockerNames.MountPoint}/node/data", $"{DockerNames.MountPoint}/node/server.log");
+
+    public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, containerPort);
+
+    public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
+        ExecAsync(node, serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
+
+    public async Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken)
+    {
+        var (uid, gid) = await OwnerAsync(node, cancellationToken);
+        var tar = new MemoryStream();
+        await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            await writer.WriteEntryAsync(
+                new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
+                {
+                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    Uid = uid,
+                    Gid = gid,
+                    ModificationTime = DateTimeOffset.UtcNow,
+                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                },
+                cancellationToken);
+        }
+
+        tar.Position = 0;
+        await docker.Containers.ExtractArchiveToContainerAsync(Container(node), new CopyToContainerParameters { Path = Path.GetDirectoryName(path)! }, tar, cancellationToken);
+    }
+
+    public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
+    {
+        ContainerArchiveResponse archive;
+        try
+        {
+            archive = await docker.Containers.GetArchiveFromContainerAsync(Container(node), new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // The API answers 404 for a missing path as for a missing container; the container was checked when the host was made.
+            return null;
+        }
+
+        if (archive.Stream is not { } stream)
+        {
+            return null;
+        }
+
+        // The engine's chunked stream ends before the tar's final padding, which TarReader reads
+        // to: take what arrives, then read the archive from memory.
+        var copy = new MemoryStream();
+        using (stream)
+        {
+            try
+            {
+                await stream.CopyToAsync(copy, cancellationToken);
+            }
+            catch (EndOfStreamException)
+            {
+                // The end of the chunked stream; the file's content arrived before it.
+            }
+        }
+
+        copy.Position = 0;
+        {
+            using var reader = new TarReader(copy);
+            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+            {
+                if (entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile && entry.DataStream is not null)
+                {
+                    using var text = new StreamReader(entry.DataStream, Encoding.UTF8);
+                    return await text.ReadToEndAsync(cancellationToken);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    public Task DeleteFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken) =>
+        ExecCheckedAsync(node, Root, ["rm", "-f", "--", path], cancellationToken);
+
+    public async Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        (await ExecAsync(node, Root, ["test", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
+
+    public Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        ExecCheckedAsync(node, Root, ["sh", "-c", "rm -rf -- \"$1\" && mkdir -p -- \"$1\" && chown \"$2:\" \"$1\" && chmod 700 \"$1\"", "sh", Paths(node).NodeDir, serviceUser], cancellationToken);
+
+    public async Task<IReadOnlyList<int>> ServerProcessesAsync(NodeDefinition node, string directory, CancellationToken cancellationToken)
+    {
+        // Every process working in the directory whose program is a database server, as ProcessTable
+        // does on this machine. Run as the service user: a container's root lacks CAP_SYS_PTRACE,
+        // without which another user's /proc/PID/cwd cannot be read.
+        const string Script = """
+            for p in /proc/[0-9]*; do
+              cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
+              case "$cwd" in "$1"|"$1"/*) ;; *) continue ;; esac
+              exe=$(readlink "$p/exe" 2>/dev/null) || continue
+              case "${exe##*/}" in postgres|mariadbd) echo "${p#/proc/}" ;; esac
+            done
+            """;
+        var result = await ExecCheckedAsync(node, serviceUser, ["sh", "-c", Script, "sh", directory], cancellationToken);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
+            .ToList();
+    }
+
+    public async Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) =>
+        (await ExecAsync(node, Root, ["kill", "-0", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken)).ExitCode == 0;
+
+    public Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken) =>
+        ExecAsync(node, Root, ["kill", $"-{signal.ToString(CultureInfo.InvariantCulture)}", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+
+    public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
+
+    public Task MarkInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        WriteFileAsync(node, Paths(node).InNode("initialized"), $"initialised {DateTimeOffset.UtcNow:O}\n", cancellationToken);
+
+    public async Task<string> LogTailAsync(NodeDefinition node, int lines, CancellationToken cancellationToken)
+    {
+        var result = await ExecAsync(node, Root, ["tail", "-n", lines.ToString(CultureInfo.InvariantCulture), Paths(node).LogFile], cancellationToken);
+        return result.ExitCode == 0 ? Redactor.Redact(result.StandardOutput.TrimEnd()) : "(no log file)";
+    }
+
+    public string DescribeLog(NodeDefinition node) => $"{Paths(node).LogFile} in container {Container(node)}";
+
+    private string Container(NodeDefinition node) => DockerNames.Container(environment, node);
+
+    private async Task<(int Uid, int Gid)> OwnerAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        lock (_ownersGate)
+        {
+            if (_owners.TryGetValue(node.Name, out var known))
+            {
+                return known;
+            }
+        }
+
+        var ids = await ExecCheckedAsync(node, Root, ["sh", "-c", "id -u \"$1\" && id -g \"$1\"", "sh", serviceUser], cancellationToken);
+        var parts = ids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var owner = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        lock (_ownersGate)
+        {
+            _owners[node.Name] = owner;
+        }
+
+        return owner;
+    }
+
+    private async Task<ProcessResult> ExecCheckedAsync(NodeDefinition node, string user, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var result = await ExecAsync(node, user, command, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(new ProcessSpec(command[0], command.Skip(1).ToList()), result));
+        }
+
+        return result;
+    }
+
+    private async Task<ProcessResult> ExecAsync(
+        NodeDefinition node,
+        string user,
+        IReadOnlyList<string> command,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? variables = null,
+        string? workingDirectory = null,
+        TimeSpan? timeout = null)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromMinutes(10));
+        try
+        {
+            var parameters = new ContainerExecCreateParameters
+            {
+                Cmd = command.ToList(),
+                User = user,
+                Env = variables?.Select(v => $"{v.Key}={v.Value}").ToList() ?? [],
+                AttachStdout = true,
+                AttachStderr = true,
+            };
+            if (workingDirectory is not null)
+            {
+                parameters.WorkingDir = workingDirectory;
+            }
+
+            var exec = await docker.Exec.CreateContainerExecAsync(Container(node), parameters, limit.Token);
+            string stdout, stderr;
+            using (var stream = await docker.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters { Detach = false }, limit.Token))
+            {
+                (stdout, stderr) = await stream.ReadOutputToEndAsync(limit.Token);
+            }
+
+            var inspected = await docker.Exec.InspectContainerExecAsync(exec.ID, limit.Token);
+            return new ProcessResult((int)(inspected.ExitCode ?? -1), stdout, stderr);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ProcessFailedException($"{command[0]} in container {Container(node)} did not finish within {(timeout ?? TimeSpan.FromMinutes(10)).TotalSeconds:0} s");
+        }
+        catch (DockerApiException e)
+        {
+            throw new LocalProviderException($"cannot run {command[0]} in container {Container(node)} of node '{node.Name}': {DockerErrors.Message(e)}");
+        }
+    }
+}

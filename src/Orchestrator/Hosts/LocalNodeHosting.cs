@@ -1,0 +1,20 @@
+using Orchestrator.Environments;
+using Orchestrator.Local;
+
+namespace Orchestrator.Hosts;
+
+/// <summary>The local provider: the nodes run on this machine, and the state directory holds everything.</summary>
+public sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INodeHosting
+{
+    public Task<INodeHost> OpenAsync(bool create, CancellationToken cancellationToken) => Task.FromResult<INodeHost>(new LocalNodeHost(state, user));
+
+    public Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public Task StopAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task RemoveAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void Dispose()
+    {
+    }
+}

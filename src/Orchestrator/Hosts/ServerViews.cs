@@ -1,0 +1,15 @@
+using Orchestrator.Docker;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.Hosts;
+
+/// <summary>The environment as its servers address each other (see <see cref="INodeHost.ServerView"/>), for code that only connects to them.</summary>
+public static class ServerViews
+{
+    public static EnvironmentDefinition Of(EnvironmentDefinition environment, StateLayout? state) =>
+        environment.Provider == ProviderKind.Docker && state is not null && DockerNetworkRecord.Load(state) is { } subnet
+            ? DockerAddresses.For(environment, subnet).ServerView(environment, EngineRegistry.For(environment.Engine).ContainerPort)
+            : environment;
+}

@@ -1,0 +1,67 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Docker;
+
+/// <summary>A docker environment of its own: down stops the containers and keeps the volumes, up brings the data back, down --purge removes everything the tool created.</summary>
+public sealed class DockerLifecycleTests
+{
+    [Fact]
+    public async Task Down_keeps_the_data_on_its_volumes_up_brings_it_back_and_purge_removes_containers_volumes_and_network()
+    {
+        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-life", nodes: 2);
+        var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
+        await using (var primary = await docker.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync("CREATE TABLE kept (id int PRIMARY KEY)");
+            await primary.ExecuteAsync("INSERT INTO kept VALUES (1)");
+        }
+
+        var (downExit, downOutput) = await CliRunner.RunAsync(["down", .. args]);
+        Assert.True(downExit == 0, downOutput);
+        Assert.Contains("is down (2 nodes stopped)", downOutput, StringComparison.Ordinal);
+        var (stopped, keptVolumes, _) = await docker.OwnedAsync();
+        Assert.Equal(2, stopped.Count);
+        Assert.All(stopped, c => Assert.Equal("exited", c.State));
+        Assert.Equal(2, keptVolumes.Count);
+
+        var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
+        Assert.True(upExit == 0, upOutput);
+        Assert.Contains("started 2", upOutput, StringComparison.Ordinal);
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                await using var replica = await docker.ConnectAsync("replica-1");
+                return (await replica.QueryAsync("SELECT count(*) AS n FROM kept")).Single().GetInt64("n") == 1;
+            },
+            "the replica has the row written before down");
+        var status = await docker.StatusAsync();
+        Assert.Equal("primary", status.Node("replica-1").ReplicatingFrom);
+
+        var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
+        Assert.True(purgeExit == 0, purgeOutput);
+        var (containers, volumes, networks) = await docker.OwnedAsync();
+        Assert.Empty(containers);
+        Assert.Empty(volumes);
+        Assert.Empty(networks);
+        Assert.False(Directory.Exists(docker.StateDir));
+    }
+
+    [Fact]
+    public async Task Role_changes_on_a_docker_environment_are_refused_as_not_yet_available()
+    {
+        var directory = Directory.CreateTempSubdirectory("orch-it-docker-refuse-").FullName;
+        try
+        {
+            var file = Path.Combine(directory, "d.yaml");
+            await File.WriteAllTextAsync(file, "name: d\nengine: postgres\nprovider: docker\ndatabase: app\nnodes:\n  - { name: primary, role: primary, port: 1 }\n  - { name: replica-1, role: replica, source: primary, port: 2 }\n");
+            var (exitCode, output) = await CliRunner.RunAsync("switchover", "--to", "replica-1", "-e", file, "--state-dir", Path.Combine(directory, "state"));
+            Assert.True(exitCode == 2, output);
+            Assert.Contains("'switchover' is not available for docker environments yet", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

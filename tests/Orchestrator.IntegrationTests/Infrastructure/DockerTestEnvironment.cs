@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Orchestrator.Docker;
+using Orchestrator.Environments;
+using Orchestrator.Local;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A docker environment of PostgreSQL containers (a primary, replica-1, and replica-2 cascading
+/// from it) on a network of its own, brought up by the tool from a file written here, with the
+/// test migrations (tag basic). Disposing purges it: containers, volumes, network, state.
+/// </summary>
+public sealed class DockerTestEnvironment : IAsyncDisposable
+{
+    public const string Image = "orchestrator/postgres:15";
+
+    private DockerTestEnvironment(string directory, string file, DockerClient docker)
+    {
+        Directory = directory;
+        File = file;
+        Docker = docker;
+    }
+
+    public string Directory { get; }
+
+    public string File { get; }
+
+    public string StateDir => Path.Combine(Directory, "state");
+
+    public DockerClient Docker { get; }
+
+    public EnvironmentDefinition Environment => EnvironmentLoader.LoadOrThrow(File);
+
+    public string Network => DockerNames.Network(Environment);
+
+    public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
+
+    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3)
+    {
+        var docker = await ConnectOrFailAsync();
+        var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
+        var ports = FreePorts.Take(nodes);
+        var yaml = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"name: {name}-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}")
+            .AppendLine("engine: postgres")
+            .AppendLine("provider: docker")
+            .AppendLine(CultureInfo.InvariantCulture, $"image: {Image}")
+            .AppendLine("database: app")
+            .AppendLine("migrations:")
+            .AppendLine(CultureInfo.InvariantCulture, $"  assembly: {BuiltArtifacts.TestMigrations}")
+            .AppendLine("  tags: [basic]")
+            .AppendLine("access:")
+            .AppendLine("  allow: [127.0.0.1/32]")
+            .AppendLine("replication:")
+            .AppendLine("  replay_timeout: 15s")
+            .AppendLine("nodes:")
+            .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: primary,   role: primary, port: {ports[0]} }}");
+        for (var i = 1; i < nodes; i++)
+        {
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-{i}, role: replica, source: {(i == 1 ? "primary" : $"replica-{i - 1}")}, port: {ports[i]} }}");
+        }
+
+        var file = Path.Combine(directory, $"{name}.yaml");
+        await System.IO.File.WriteAllTextAsync(file, yaml.ToString());
+        var environment = new DockerTestEnvironment(directory, file, docker);
+        try
+        {
+            await environment.UpAsync();
+        }
+        catch
+        {
+            await environment.DisposeAsync();
+            throw;
+        }
+
+        return environment;
+    }
+
+    public Task<UpOutcome> UpAsync() => new LocalTopology(Environment, StateDir, SilentProgress.Instance).UpAsync(CancellationToken.None);
+
+    public Task<DownOutcome> DownAsync(bool purge = false) => new LocalTopology(Environment, StateDir, SilentProgress.Instance).DownAsync(purge, CancellationToken.None);
+
+    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(Environment, StateDir, CancellationToken.None);
+
+    public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, StateLayout.For(Environment, StateDir), create: false);
+
+    public Task<Data.IDbSession> ConnectAsync(string node, string? database = "app")
+    {
+        var engine = EngineRegistry.For(EngineKind.Postgres);
+        return engine.ConnectAsync(engine.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);
+    }
+
+    /// <summary>What the tool created for this environment, by its labels.</summary>
+    public async Task<(IList<ContainerListResponse> Containers, IList<VolumeResponse> Volumes, IList<NetworkResponse> Networks)> OwnedAsync()
+    {
+        var owned = DockerNames.Owned(Environment);
+        var containers = await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned });
+        var volumes = (await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = owned })).Volumes ?? [];
+        var networks = await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = owned });
+        return (containers, volumes, networks);
+    }
+
+    /// <summary>Cuts the node's container off its network (and so from its published port), or puts it back with its address and alias.</summary>
+    public async Task SetConnectedAsync(string node, bool connected)
+    {
+        if (connected)
+        {
+            var address = DockerAddresses.For(Environment, DockerNetworkRecord.Load(StateLayout.For(Environment, StateDir))!).Nodes[node];
+            await Docker.Networks.ConnectNetworkAsync(Network, new NetworkConnectParameters
+            {
+                Container = Container(node),
+                EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address }, Aliases = [node] },
+            });
+        }
+        else
+        {
+            await Docker.Networks.DisconnectNetworkAsync(Network, new NetworkDisconnectParameters { Container = Container(node), Force = true });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await DownAsync(purge: true);
+        }
+        finally
+        {
+            // Whatever the purge left (it failed, or up never finished): removed by the labels.
+            var (containers, volumes, networks) = await OwnedAsync();
+            foreach (var container in containers)
+            {
+                await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+            }
+
+            foreach (var volume in volumes)
+            {
+                await Docker.Volumes.RemoveAsync(volume.Name, force: true);
+            }
+
+            foreach (var network in networks)
+            {
+                await Docker.Networks.DeleteNetworkAsync(network.ID);
+            }
+
+            Docker.Dispose();
+            if (System.IO.Directory.Exists(Directory))
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Readies Testcontainers for this engine: it speaks the engine's API version (its own default,
+    /// 1.44, is newer than Debian 12's engine), and no reaper, whose image no registry here serves.
+    /// </summary>
+    public async Task ConfigureTestcontainersAsync()
+    {
+        var version = await Docker.System.GetVersionAsync();
+        System.Environment.SetEnvironmentVariable("DOCKER_API_VERSION", version.APIVersion);
+        System.Environment.SetEnvironmentVariable("TESTCONTAINERS_RYUK_DISABLED", "true");
+    }
+
+    /// <summary>The engine, or a failure that says how to get one: these tests never skip.</summary>
+    private static async Task<DockerClient> ConnectOrFailAsync()
+    {
+        try
+        {
+            return await DockerEngine.ConnectAsync(CancellationToken.None);
+        }
+        catch (LocalProviderException e)
+        {
+            throw new InvalidOperationException($"{e.Message} The docker provider's tests need it: run scripts/setup.sh (as root) first.", e);
+        }
+    }
+}
