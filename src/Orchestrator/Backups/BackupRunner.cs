@@ -16,6 +16,12 @@ public static class BackupRunner
     public static async Task<BackupResult> RunAsync(
         EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
+        if (environment.Provider == ProviderKind.Docker && kind == BackupKind.Physical)
+        {
+            throw new ProviderLimitationException(
+                $"a physical backup is not available for docker environments yet (environment '{environment.Name}'): its nodes admit replication connections only from each other. Take a logical backup (--kind logical).");
+        }
+
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);

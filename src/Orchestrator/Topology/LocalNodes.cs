@@ -84,7 +84,7 @@ public sealed class LocalNodes
         if (File.Provider == ProviderKind.Docker)
         {
             throw new ProviderLimitationException(
-                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): up, down, status, plan, migrate, rollback, history, drift, stats and logical backups are. " +
+                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): up, down, status, plan, migrate, rollback, history, drift, stats, metrics, logical backups and rehearse are. " +
                 "Use a local environment for it.");
         }
     }
