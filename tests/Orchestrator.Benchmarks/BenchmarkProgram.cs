@@ -4,7 +4,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -22,6 +22,12 @@ public static class BenchmarkProgram
         {
             var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
             Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+        }
+
+        if (only is null or "docker-up")
+        {
+            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds);
+            Print("up of a docker environment (primary + replica + cascading replica in containers, until streaming)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec initdb/pg_ctl/pg_basebackup)", script, target: 1.0);
         }
 
         if (only is "backup" || (only is null && Option(args, "--backup-mb") is not null))

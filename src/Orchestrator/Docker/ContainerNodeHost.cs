@@ -31,26 +31,35 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ExecAsync(node, serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
 
-    public async Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken)
+    public Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken) =>
+        WriteFilesAsync(node, [(path, content)], cancellationToken);
+
+    public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
     {
         var (uid, gid) = await OwnerAsync(node, cancellationToken);
-        var tar = new MemoryStream();
-        await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        foreach (var directory in files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal))
         {
-            await writer.WriteEntryAsync(
-                new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
+            var tar = new MemoryStream();
+            await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+            {
+                foreach (var (path, content) in directory)
                 {
-                    Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                    Uid = uid,
-                    Gid = gid,
-                    ModificationTime = DateTimeOffset.UtcNow,
-                    DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
-                },
-                cancellationToken);
-        }
+                    await writer.WriteEntryAsync(
+                        new PaxTarEntry(TarEntryType.RegularFile, Path.GetFileName(path))
+                        {
+                            Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                            Uid = uid,
+                            Gid = gid,
+                            ModificationTime = DateTimeOffset.UtcNow,
+                            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+                        },
+                        cancellationToken);
+                }
+            }
 
-        tar.Position = 0;
-        await docker.Containers.ExtractArchiveToContainerAsync(Container(node), new CopyToContainerParameters { Path = Path.GetDirectoryName(path)! }, tar, cancellationToken);
+            tar.Position = 0;
+            await docker.Containers.ExtractArchiveToContainerAsync(Container(node), new CopyToContainerParameters { Path = directory.Key }, tar, cancellationToken);
+        }
     }
 
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
@@ -108,8 +117,13 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     public async Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         (await ExecAsync(node, Root, ["test", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
 
-    public Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        ExecCheckedAsync(node, Root, ["sh", "-c", "rm -rf -- \"$1\" && mkdir -p -- \"$1\" && chown \"$2:\" \"$1\" && chmod 700 \"$1\"", "sh", Paths(node).NodeDir, serviceUser], cancellationToken);
+    public async Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        // The service user's ids come back with it, for the files written next: one exec fewer.
+        var result = await ExecCheckedAsync(
+            node, Root, ["sh", "-c", "rm -rf -- \"$1\" && mkdir -p -- \"$1\" && chown \"$2:\" \"$1\" && chmod 700 \"$1\" && id -u \"$2\" && id -g \"$2\"", "sh", Paths(node).NodeDir, serviceUser], cancellationToken);
+        RememberOwner(node, result.StandardOutput);
+    }
 
     public async Task<IReadOnlyList<int>> ServerProcessesAsync(NodeDefinition node, string directory, CancellationToken cancellationToken)
     {
@@ -163,8 +177,14 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
         }
 
         var ids = await ExecCheckedAsync(node, Root, ["sh", "-c", "id -u \"$1\" && id -g \"$1\"", "sh", serviceUser], cancellationToken);
-        var parts = ids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var owner = (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        return RememberOwner(node, ids.StandardOutput);
+    }
+
+    /// <summary>Keeps the uid and gid printed on the last two lines of <paramref name="output"/>.</summary>
+    private (int Uid, int Gid) RememberOwner(NodeDefinition node, string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var owner = (int.Parse(lines[^2], CultureInfo.InvariantCulture), int.Parse(lines[^1], CultureInfo.InvariantCulture));
         lock (_ownersGate)
         {
             _owners[node.Name] = owner;

@@ -26,6 +26,9 @@ public interface INodeHost
     /// <summary>Writes a file readable and writable by the service user only.</summary>
     Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken);
 
+    /// <summary>Writes several such files at once (in a container, one archive per directory instead of a round trip per file).</summary>
+    Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken);
+
     /// <summary>The file's text, or null when it does not exist.</summary>
     Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
 

@@ -35,6 +35,14 @@ public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHo
         await user.TakeOwnershipAsync(path, cancellationToken);
     }
 
+    public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
+    {
+        foreach (var (path, content) in files)
+        {
+            await WriteFileAsync(node, path, content, cancellationToken);
+        }
+    }
+
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         try

@@ -48,7 +48,7 @@ public sealed class DockerLifecycleTests
     }
 
     [Fact]
-    public async Task Role_changes_on_a_docker_environment_are_refused_as_not_yet_available()
+    public async Task Role_changes_and_physical_backups_of_a_docker_environment_are_refused_as_not_yet_available()
     {
         var directory = Directory.CreateTempSubdirectory("orch-it-docker-refuse-").FullName;
         try
@@ -58,6 +58,11 @@ public sealed class DockerLifecycleTests
             var (exitCode, output) = await CliRunner.RunAsync("switchover", "--to", "replica-1", "-e", file, "--state-dir", Path.Combine(directory, "state"));
             Assert.True(exitCode == 2, output);
             Assert.Contains("'switchover' is not available for docker environments yet", output, StringComparison.Ordinal);
+
+            var (backupExit, backupOutput) = await CliRunner.RunAsync("backup", "--kind", "physical", "-e", file, "--state-dir", Path.Combine(directory, "state"), "--out", Path.Combine(directory, "backup"));
+            Assert.True(backupExit == 2, backupOutput);
+            Assert.Contains("a physical backup is not available for docker environments yet", backupOutput, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(directory, "backup")));
         }
         finally
         {

@@ -32,7 +32,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
             await files.Host.DeleteFileAsync(node, pwfile, CancellationToken.None);
         }
 
-        await files.WriteConfigAsync(node, cancellationToken);
+        // The start writes the node's configuration.
         await process.StartAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "create replication role", () => sql.CreateReplicationRoleAsync(node, cancellationToken));
         await files.Host.MarkInitializedAsync(node, cancellationToken);
@@ -68,8 +68,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
                 WorkingDirectory = nodeDir,
             },
             cancellationToken));
-        await files.WriteConfigAsync(node, cancellationToken);
-        await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
+        // The start writes the node's configuration and its standby.signal.
         await process.StartAsync(node, cancellationToken);
         await files.Host.MarkInitializedAsync(node, cancellationToken);
     }

@@ -39,17 +39,28 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     /// <summary>How <paramref name="node"/>'s peers reach it.</summary>
     public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
 
-    public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    /// <summary>Writes the node's settings and pg_hba.conf (and, with <paramref name="standby"/>, its standby.signal) in one go.</summary>
+    public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken, bool standby = false)
     {
-        await WriteOwnedAsync(node, InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Passfile(node)), cancellationToken);
-        await WriteOwnedAsync(node, InData(node, "pg_hba.conf"), PostgresConfigFiles.HbaConf(ServerView), cancellationToken);
+        List<(string, string)> written =
+        [
+            (InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Passfile(node))),
+            (InData(node, "pg_hba.conf"), PostgresConfigFiles.HbaConf(ServerView)),
+        ];
+        if (standby)
+        {
+            written.Add((InData(node, "standby.signal"), ""));
+        }
+
         var main = InData(node, "postgresql.conf");
         var include = $"include '{PostgresConfigFiles.ConfFileName}'";
         var text = await Host.ReadFileAsync(node, main, cancellationToken) ?? "";
         if (!text.Contains(include, StringComparison.Ordinal))
         {
-            await WriteOwnedAsync(node, main, $"{text}\n# Settings managed by orchestrator:\n{include}\n", cancellationToken);
+            written.Add((main, $"{text}\n# Settings managed by orchestrator:\n{include}\n"));
         }
+
+        await Host.WriteFilesAsync(node, written, cancellationToken);
     }
 
     public Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>

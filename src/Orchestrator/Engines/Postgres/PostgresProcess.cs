@@ -29,13 +29,9 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     /// <summary>Writes the node's configuration and starts it; a replica of the shape always starts as a standby.</summary>
     public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await files.WriteConfigAsync(node, cancellationToken);
-        if (node.Role == NodeRole.Replica)
-        {
-            // A node the live shape makes a replica never starts as a primary, whatever happened to
-            // its data directory in between (an interrupted rejoin, a former primary).
-            await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
-        }
+        // A node the live shape makes a replica never starts as a primary, whatever happened to
+        // its data directory in between (an interrupted rejoin, a former primary).
+        await files.WriteConfigAsync(node, cancellationToken, standby: node.Role == NodeRole.Replica);
 
         await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
     }
@@ -128,6 +124,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     {
         var started = DateTime.UtcNow;
         var deadline = started + TimeSpan.FromSeconds(120);
+        var lastAliveCheck = started;
         int? postmaster = null;
         while (DateTime.UtcNow < deadline)
         {
@@ -153,7 +150,17 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
                 return true;
             }
 
-            if (postmaster is { } seen ? !await files.Host.ProcessExistsAsync(node, seen, cancellationToken) : DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
+            // Whether the postmaster died is asked less often than the file is read: in a container
+            // each question is an exec, which costs as much as the whole start of a standby.
+            if (postmaster is { } seen && DateTime.UtcNow - lastAliveCheck > TimeSpan.FromMilliseconds(200))
+            {
+                lastAliveCheck = DateTime.UtcNow;
+                if (!await files.Host.ProcessExistsAsync(node, seen, cancellationToken))
+                {
+                    return false;
+                }
+            }
+            else if (postmaster is null && DateTime.UtcNow - started > TimeSpan.FromSeconds(15))
             {
                 return false;
             }
