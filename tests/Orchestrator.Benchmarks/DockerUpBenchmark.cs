@@ -16,26 +16,8 @@ internal static class DockerUpBenchmark
 {
     private const string Image = "orchestrator/postgres:15";
 
-    public static async Task<(TimeSpan Tool, TimeSpan Script)> RunAsync(int rounds)
-    {
-        var tool = new List<TimeSpan>();
-        var script = new List<TimeSpan>();
-        for (var round = 0; round < rounds; round++)
-        {
-            if (round % 2 == 0)
-            {
-                tool.Add(await TimeToolAsync(round));
-                script.Add(await TimeScriptAsync(round));
-            }
-            else
-            {
-                script.Add(await TimeScriptAsync(round));
-                tool.Add(await TimeToolAsync(round));
-            }
-        }
-
-        return (tool.Order().ElementAt(rounds / 2), script.Order().ElementAt(rounds / 2));
-    }
+    public static Task<(TimeSpan Tool, TimeSpan Baseline)> RunAsync(int rounds) =>
+        AlternatingRounds.MedianAsync(rounds, TimeToolAsync, TimeScriptAsync);
 
     private static async Task<TimeSpan> TimeToolAsync(int round)
     {
@@ -53,18 +35,7 @@ internal static class DockerUpBenchmark
               - { name: replica-1, role: replica, source: primary,   port: {{ports[1]}} }
               - { name: replica-2, role: replica, source: replica-1, port: {{ports[2]}} }
             """));
-        var topology = new LocalTopology(EnvironmentLoader.LoadOrThrow(file), Path.Combine(work, "state"), SilentProgress.Instance);
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            await topology.UpAsync(CancellationToken.None);
-            return clock.Elapsed;
-        }
-        finally
-        {
-            await topology.DownAsync(purge: true, CancellationToken.None);
-            Directory.Delete(work, recursive: true);
-        }
+        return await AlternatingRounds.TimeUpAsync(file, work);
     }
 
     private static async Task<TimeSpan> TimeScriptAsync(int round)

@@ -13,44 +13,13 @@ namespace Orchestrator.Benchmarks;
 /// </summary>
 internal static class UpBenchmark
 {
-    public static async Task<(TimeSpan Tool, TimeSpan Script)> RunAsync(string repositoryRoot, int rounds)
-    {
-        var tool = new List<TimeSpan>();
-        var script = new List<TimeSpan>();
-        for (var round = 0; round < rounds; round++)
-        {
-            // Alternate which side goes first, so neither always inherits the other's disk flushing.
-            if (round % 2 == 0)
-            {
-                tool.Add(await TimeToolAsync(repositoryRoot));
-                script.Add(await TimeScriptAsync());
-            }
-            else
-            {
-                script.Add(await TimeScriptAsync());
-                tool.Add(await TimeToolAsync(repositoryRoot));
-            }
-        }
+    public static Task<(TimeSpan Tool, TimeSpan Baseline)> RunAsync(string repositoryRoot, int rounds) =>
+        AlternatingRounds.MedianAsync(rounds, _ => TimeToolAsync(repositoryRoot), _ => TimeScriptAsync());
 
-        return (Median(tool), Median(script));
-    }
-
-    private static async Task<TimeSpan> TimeToolAsync(string repositoryRoot)
+    private static Task<TimeSpan> TimeToolAsync(string repositoryRoot)
     {
         var (work, file) = LocalYamlCopy.Write(repositoryRoot, "orch-bench-up-");
-        var environment = EnvironmentLoader.LoadOrThrow(file);
-        var topology = new LocalTopology(environment, Path.Combine(work, "state"), SilentProgress.Instance);
-        try
-        {
-            var clock = Stopwatch.StartNew();
-            await topology.UpAsync(CancellationToken.None);
-            return clock.Elapsed;
-        }
-        finally
-        {
-            await topology.DownAsync(purge: true, CancellationToken.None);
-            Directory.Delete(work, recursive: true);
-        }
+        return AlternatingRounds.TimeUpAsync(file, work);
     }
 
     private static async Task<TimeSpan> TimeScriptAsync()
@@ -79,6 +48,4 @@ internal static class UpBenchmark
             Directory.Delete(work, recursive: true);
         }
     }
-
-    private static TimeSpan Median(List<TimeSpan> values) => values.Order().ElementAt(values.Count / 2);
 }
