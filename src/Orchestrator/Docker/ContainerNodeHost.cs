@@ -117,6 +117,9 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     public async Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         (await ExecAsync(node, Root, ["test", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
 
+    public async Task<bool> DeleteNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        (await ExecCheckedAsync(node, Root, ["sh", "-c", "test -d \"$1\" || exit 0; rm -rf -- \"$1\" && echo deleted", "sh", Paths(node).NodeDir], cancellationToken)).StandardOutput.Contains("deleted", StringComparison.Ordinal);
+
     public async Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         // The service user's ids come back with it, for the files written next: one exec fewer.

@@ -28,14 +28,15 @@ public sealed record DockerAddresses(string Subnet, string Gateway, IReadOnlyDic
 
     /// <summary>
     /// The environment as its servers see each other: every node at its fixed address and the
-    /// engine's port inside the container, and the gateway admitted besides <c>access.allow</c>,
-    /// since the tool's connections through the published ports arrive from it.
+    /// engine's port inside the container. Admitted besides <c>access.allow</c>: the gateway, since
+    /// the tool's connections through the published ports arrive from it, and the nodes'
+    /// addresses, from which the tool's programs in one node reach another (pg_rewind).
     /// </summary>
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment, int containerPort)
     {
         var nodes = environment.Nodes.Select(n => n with { Host = Nodes[n.Name], Port = containerPort }).ToList();
-        Cidr.TryParse($"{Gateway}/32", out var gateway, out _);
-        return environment with { Nodes = nodes, Allow = [.. environment.Allow, gateway!] };
+        var tool = new[] { Gateway }.Concat(Nodes.Values).Select(address => Cidr.TryParse($"{address}/32", out var cidr, out _) ? cidr! : throw new FormatException(address));
+        return environment with { Nodes = nodes, Allow = [.. environment.Allow, .. tool] };
     }
 
     /// <summary>

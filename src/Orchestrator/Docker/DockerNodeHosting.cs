@@ -16,6 +16,7 @@ namespace Orchestrator.Docker;
 public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, IEngine engine, ITopologyProgress progress) : INodeHosting
 {
     private DockerClient? _docker;
+    private DockerAddresses? _addresses;
 
     private DockerClient Docker => _docker ?? throw new InvalidOperationException("OpenAsync must run first");
 
@@ -27,12 +28,33 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
         {
             subnet ??= await CreateNetworkAsync(cancellationToken);
             DockerNetworkRecord.Save(state, subnet);
-            var addresses = DockerAddresses.For(environment, subnet);
-            await Task.WhenAll(environment.Nodes.Select(node => EnsureRunningAsync(node, addresses, cancellationToken)));
-            return new ContainerNodeHost(Docker, environment, addresses, engine.DefaultServiceUser, engine.ContainerPort);
+            _addresses = DockerAddresses.For(environment, subnet);
+
+            // A fenced node's container stays stopped until it is rejoined or rebuilt.
+            await Task.WhenAll(environment.Nodes.Where(n => !n.Fenced).Select(node => EnsureRunningAsync(node, _addresses, cancellationToken)));
+            return new ContainerNodeHost(Docker, environment, _addresses, engine.DefaultServiceUser, engine.ContainerPort);
         }
 
-        return new ContainerNodeHost(Docker, environment, DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First()), engine.DefaultServiceUser, engine.ContainerPort);
+        _addresses = DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First());
+        return new ContainerNodeHost(Docker, environment, _addresses, engine.DefaultServiceUser, engine.ContainerPort);
+    }
+
+    public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        EnsureRunningAsync(node, _addresses ?? throw new InvalidOperationException("OpenAsync must run first"), cancellationToken);
+
+    public async Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken)
+    {
+        var name = DockerNames.Container(environment, node);
+        if (await InspectAsync(node, cancellationToken) is { State.Running: true })
+        {
+            // SIGKILL reaches a paused container too: nothing of the old primary runs on, frozen or not.
+            await Docker.Containers.KillContainerAsync(name, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken);
+            await Poll.UntilAsync(
+                async () => await InspectAsync(node, cancellationToken) is not { State.Running: true },
+                TimeSpan.FromSeconds(30),
+                () => $"container {name} of node '{node.Name}' did not stop after SIGKILL",
+                cancellationToken);
+        }
     }
 
     public async Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) =>

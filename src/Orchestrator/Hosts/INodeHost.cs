@@ -37,6 +37,9 @@ public interface INodeHost
     /// <summary>Whether the node's data directory exists.</summary>
     Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the node's directory, data included; false when there was none.</summary>
+    Task<bool> DeleteNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken);
+
     /// <summary>An empty node directory owned by the service user; whatever was there is deleted.</summary>
     Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken);
 

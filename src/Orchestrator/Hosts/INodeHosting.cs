@@ -18,6 +18,16 @@ public interface INodeHosting : IDisposable
     /// <summary>Whether the node's host runs, so that its server can (a stopped or paused container cannot).</summary>
     Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken);
 
+    /// <summary>Makes sure the node's host runs, a stopped or fenced container included (its server is not started).</summary>
+    Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Fences a failed primary so that it cannot come back writable: on this machine the engine's
+    /// <paramref name="engineFence"/> (kill the server, leave files that start it read-only); a
+    /// container, frozen or not, is killed instead, and its server starts only when the tool starts it.
+    /// </summary>
+    Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken);
+
     /// <summary>Stops the node's host after its server stopped (nothing on this machine).</summary>
     Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);
 

@@ -63,6 +63,18 @@ public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHo
 
     public Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(Directory.Exists(state.DataDir(node)));
 
+    public Task<bool> DeleteNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var nodeDir = state.NodeDir(node);
+        if (!Directory.Exists(nodeDir))
+        {
+            return Task.FromResult(false);
+        }
+
+        Directory.Delete(nodeDir, recursive: true);
+        return Task.FromResult(true);
+    }
+
     public async Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         var nodeDir = state.NodeDir(node);

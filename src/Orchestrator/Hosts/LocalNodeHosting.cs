@@ -10,6 +10,10 @@ public sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INod
 
     public Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(true);
 
+    public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken) => engineFence();
+
     public Task StopAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task RemoveAsync(CancellationToken cancellationToken) => Task.CompletedTask;

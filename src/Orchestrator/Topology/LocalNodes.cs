@@ -12,6 +12,7 @@ namespace Orchestrator.Topology;
 public sealed class LocalNodes
 {
     private INodeHosting? _hosting;
+    private INodeHost? _host;
 
     public LocalNodes(EnvironmentDefinition file, string? stateDir, ITopologyProgress progress)
     {
@@ -69,7 +70,7 @@ public sealed class LocalNodes
             _hosting ??= new LocalNodeHosting(State, user);
         }
 
-        var host = await _hosting.OpenAsync(create, cancellationToken);
+        var host = _host = await _hosting.OpenAsync(create, cancellationToken);
         var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, host));
         await server.CheckPrerequisitesAsync(cancellationToken);
         return (server, credentials);
@@ -84,7 +85,7 @@ public sealed class LocalNodes
         if (File.Provider == ProviderKind.Docker)
         {
             throw new ProviderLimitationException(
-                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): up, down, status, plan, migrate, rollback, history, drift, stats, metrics, logical backups and rehearse are. " +
+                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): every other command is. " +
                 "Use a local environment for it.");
         }
     }
@@ -119,10 +120,10 @@ public sealed class LocalNodes
             await server.StopAsync(node, cancellationToken);
         }
 
-        if (Directory.Exists(State.NodeDir(node)))
+        var host = _host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        if (await host.DeleteNodeDirAsync(node, cancellationToken))
         {
-            Progress.Report(new ProgressEvent(node.Name, $"removed its data ({State.NodeDir(node)})", ProgressKind.Info));
-            Directory.Delete(State.NodeDir(node), recursive: true);
+            Progress.Report(new ProgressEvent(node.Name, $"removed its data ({host.Paths(node).NodeDir}{(File.Provider == ProviderKind.Docker ? $" in its container" : "")})", ProgressKind.Info));
         }
     }
 

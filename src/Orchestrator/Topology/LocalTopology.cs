@@ -26,25 +26,21 @@ public sealed class LocalTopology
 
     public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken)
     {
-        _nodes.RequireLocal("switchover");
         return new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken);
     }
 
     public Task<RoleChangeOutcome> FailoverAsync(string? to, CancellationToken cancellationToken)
     {
-        _nodes.RequireLocal("failover");
         return new FailoverOperation(_nodes).RunAsync(to, cancellationToken);
     }
 
     public Task<RoleChangeOutcome> RejoinAsync(string node, CancellationToken cancellationToken)
     {
-        _nodes.RequireLocal("rejoin");
         return new RejoinOperation(_nodes).RunAsync(node, cancellationToken);
     }
 
     public Task<RoleChangeOutcome> RebuildAsync(string node, CancellationToken cancellationToken)
     {
-        _nodes.RequireLocal("replica rebuild");
         return new RebuildOperation(_nodes).RunAsync(node, cancellationToken);
     }
 
@@ -119,7 +115,11 @@ public sealed class LocalTopology
     /// </summary>
     public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
-        _nodes.RequireLocal("restore");
+        if (manifest.Kind == Backups.BackupKind.Physical)
+        {
+            _nodes.RequireLocal("restore of a physical backup");
+        }
+
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
         {

@@ -13,19 +13,19 @@ public sealed class BackgroundWriter : IAsyncDisposable
 {
     public const string Table = "writes";
 
-    private readonly TestTopology _topology;
+    private readonly ITestNodes _topology;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<long> _acknowledged = [];
     private readonly Task _loop;
     private long _next = 1;
 
-    private BackgroundWriter(TestTopology topology)
+    private BackgroundWriter(ITestNodes topology)
     {
         _topology = topology;
         _loop = Task.Run(RunAsync);
     }
 
-    public static async Task<BackgroundWriter> StartAsync(TestTopology topology)
+    public static async Task<BackgroundWriter> StartAsync(ITestNodes topology)
     {
         await using (var session = await topology.ConnectAsync("primary"))
         {

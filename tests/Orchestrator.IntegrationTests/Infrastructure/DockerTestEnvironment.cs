@@ -14,7 +14,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// from it) on a network of its own, brought up by the tool from a file written here, with the
 /// test migrations (tag basic). Disposing purges it: containers, volumes, network, state.
 /// </summary>
-public sealed class DockerTestEnvironment : IAsyncDisposable
+public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 {
     public const string Image = "orchestrator/postgres:15";
 
@@ -23,6 +23,7 @@ public sealed class DockerTestEnvironment : IAsyncDisposable
         Directory = directory;
         File = file;
         Docker = docker;
+        Environment = EnvironmentLoader.LoadOrThrow(file);
     }
 
     public string Directory { get; }
@@ -33,13 +34,16 @@ public sealed class DockerTestEnvironment : IAsyncDisposable
 
     public DockerClient Docker { get; }
 
-    public EnvironmentDefinition Environment => EnvironmentLoader.LoadOrThrow(File);
+    public EngineKind Engine => EngineKind.Postgres;
+
+    public EnvironmentDefinition Environment { get; }
 
     public string Network => DockerNames.Network(Environment);
 
     public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
 
-    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3)
+    /// <param name="syncReplica">Whether replica-1 is synchronous.</param>
+    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false)
     {
         var docker = await ConnectOrFailAsync();
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
@@ -61,7 +65,7 @@ public sealed class DockerTestEnvironment : IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: primary,   role: primary, port: {ports[0]} }}");
         for (var i = 1; i < nodes; i++)
         {
-            yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-{i}, role: replica, source: {(i == 1 ? "primary" : $"replica-{i - 1}")}, port: {ports[i]} }}");
+            yaml.AppendLine(CultureInfo.InvariantCulture, $"  - {{ name: replica-{i}, role: replica, source: {(i == 1 ? "primary" : $"replica-{i - 1}")}, port: {ports[i]}{(i == 1 && syncReplica ? ", sync: true" : "")} }}");
         }
 
         var file = Path.Combine(directory, $"{name}.yaml");
@@ -79,6 +83,9 @@ public sealed class DockerTestEnvironment : IAsyncDisposable
 
         return environment;
     }
+
+    /// <summary>The topology operations (switchover, failover, rejoin, rebuild) on this environment, reading its live shape afresh.</summary>
+    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
 
     public Task<UpOutcome> UpAsync() => new LocalTopology(Environment, StateDir, SilentProgress.Instance).UpAsync(CancellationToken.None);
 

@@ -12,7 +12,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// run, in a temporary directory. Disposal stops the servers and deletes everything, after
 /// copying the server logs to the test output folder for whoever reads a failure.
 /// </summary>
-public sealed class TestTopology : IAsyncDisposable
+public sealed class TestTopology : ITestNodes, IAsyncDisposable
 {
     private TestTopology(EngineKind engine, string directory, string file)
     {

@@ -10,7 +10,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class WritableSampler : IAsyncDisposable
 {
-    private readonly TestTopology _topology;
+    private readonly ITestNodes _topology;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _splitRounds = [];
     private readonly Task _loop;
@@ -18,7 +18,7 @@ public sealed class WritableSampler : IAsyncDisposable
     private int _completeRounds;
     private int _connectionErrors;
 
-    public WritableSampler(TestTopology topology)
+    public WritableSampler(ITestNodes topology)
     {
         _topology = topology;
         _loop = Task.Run(RunAsync);

@@ -36,7 +36,8 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         var server = await new RoleChangeSteps(nodes, credentials).ServerForAsync(fenced, withoutSynchronousStandbys: false, cancellationToken);
         var changes = new List<NodeChange>();
         var window = Stopwatch.StartNew();
-        await server.FenceAsync(fenced.Apply(nodes.File).Node(oldPrimary), cancellationToken);
+        var fencing = fenced.Apply(nodes.File).Node(oldPrimary);
+        await nodes.Hosting.FenceAsync(fencing, () => server.FenceAsync(fencing, cancellationToken), cancellationToken);
         changes.Add(new NodeChange(oldPrimary, NodeAction.Fence, ChangeResult.Done, "stopped for good; its own configuration starts it unable to take writes", window.Elapsed));
         RoleChangeOutcome Stopped(Refusal refusal) => new(RoleChangeKind.Failover, changes, clock.Elapsed) { OldPrimary = oldPrimary, Refusal = refusal };
 

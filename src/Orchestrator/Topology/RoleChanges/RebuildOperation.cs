@@ -33,6 +33,7 @@ internal sealed class RebuildOperation(LocalNodes nodes)
             new(name, NodeAction.Clone, result, detail, step.Elapsed) { Peer = plan.Source };
         try
         {
+            await nodes.Hosting.StartAsync(node, cancellationToken);
             await server.DiscardAsync(node, cancellationToken);
             // A server whose data directory was deleted under it keeps running (and holding its
             // port) with nothing a pid file could tell; it still works in the deleted directory.

@@ -38,6 +38,7 @@ internal sealed class RejoinOperation(LocalNodes nodes)
         var steps = new RoleChangeSteps(nodes, credentials);
         var next = plan.Next.Apply(nodes.File);
         var server = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: false, cancellationToken);
+        await nodes.Hosting.StartAsync(next.Node(name), cancellationToken);
         var change = await steps.RejoinAsync(server, next, name, cancellationToken);
         if (change.Result == ChangeResult.Done)
         {

@@ -1,0 +1,91 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
+using Xunit.Abstractions;
+
+namespace Orchestrator.IntegrationTests.Docker;
+
+/// <summary>
+/// Role changes of docker environments of their own (primary, replica-1 synchronous, replica-2
+/// cascading), with a client writing throughout that records every acknowledged commit and a
+/// sampler checking that no two nodes ever accept writes at once.
+/// </summary>
+public sealed class DockerRoleChangeTests(ITestOutputHelper output)
+{
+    private const int MinimumCompleteRounds = 20;
+
+    [Fact]
+    public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write()
+    {
+        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-sw", syncReplica: true);
+        await using var writer = await BackgroundWriter.StartAsync(docker);
+        await using var sampler = new WritableSampler(docker);
+        await writer.WaitForMoreAsync(200, "primary");
+
+        var away = await docker.Local().SwitchoverAsync("replica-2", CancellationToken.None);
+        Assert.True(away.Succeeded, Describe(away));
+        await writer.WaitForMoreAsync(200, "replica-2");
+        var moved = await docker.StatusAsync();
+        Assert.Equal(ObservedRole.Primary, moved.Node("replica-2").Role);
+        Assert.Equal("replica-2", moved.Node("primary").ReplicatingFrom);
+        Assert.Equal("replica-2", moved.Node("replica-1").ReplicatingFrom);
+
+        var back = await docker.Local().SwitchoverAsync("primary", CancellationToken.None);
+        Assert.True(back.Succeeded, Describe(back));
+        await writer.WaitForMoreAsync(200, "primary");
+        var acknowledged = await writer.StopAsync();
+
+        Assert.Empty(await writer.MissingOnAsync("primary"));
+        foreach (var replica in new[] { "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(replica)).Count == 0, $"{replica} has every acknowledged write");
+        }
+
+        var restored = await docker.StatusAsync();
+        Assert.All(restored.Nodes, n => Assert.Equal((int)n.ExpectedRole, (int?)n.Role));
+        Assert.Equal("replica-1", restored.Node("replica-2").ReplicatingFrom);
+        sampler.AssertSampled(MinimumCompleteRounds);
+        output.WriteLine($"switchover windows {away.WriteRefusedWindow?.TotalMilliseconds:0} ms and {back.WriteRefusedWindow?.TotalMilliseconds:0} ms; {acknowledged.Count} acknowledged writes; {sampler.Summary}");
+    }
+
+    [Fact]
+    public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica()
+    {
+        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-fo", syncReplica: true);
+        await using var writer = await BackgroundWriter.StartAsync(docker);
+        await using var sampler = new WritableSampler(docker);
+        await writer.WaitForMoreAsync(300, "primary");
+
+        await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
+        var outcome = await docker.Local().FailoverAsync(null, CancellationToken.None);
+        Assert.True(outcome.Succeeded, Describe(outcome));
+        Assert.Equal("replica-1", outcome.NewPrimary);
+        Assert.Contains(outcome.Changes, c => c.Node == "primary" && c.Action == NodeAction.Fence && c.Result == ChangeResult.Done);
+
+        // The frozen container was killed: it never thaws into a second writable primary.
+        var fenced = await docker.Docker.Containers.InspectContainerAsync(docker.Container("primary"));
+        Assert.False(fenced.State?.Running);
+        await writer.WaitForMoreAsync(200, "replica-1");
+        Assert.Empty(await writer.MissingOnAsync("replica-1"));
+
+        // up leaves the fenced node's container stopped.
+        var up = await docker.UpAsync();
+        Assert.Contains(up.Nodes, n => n.Node == "primary" && n.Action == NodeUpAction.Fenced);
+        Assert.False((await docker.Docker.Containers.InspectContainerAsync(docker.Container("primary"))).State?.Running);
+
+        var rejoin = await docker.Local().RejoinAsync("primary", CancellationToken.None);
+        Assert.True(rejoin.Succeeded, Describe(rejoin));
+        await writer.WaitForMoreAsync(200, "replica-1");
+        await writer.StopAsync();
+        var status = await docker.StatusAsync();
+        Assert.Equal(ObservedRole.Replica, status.Node("primary").Role);
+        Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
+        await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("primary")).Count == 0, "the rejoined primary has every acknowledged write");
+        await TestTopology.EventuallyAsync(() => Task.FromResult(sampler.CompleteRounds >= MinimumCompleteRounds), "the sampler heard every node again");
+        sampler.AssertSampled(MinimumCompleteRounds);
+        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
+    }
+
+    private static string Describe(RoleChangeOutcome outcome) =>
+        $"{outcome.Refusal?.Message} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}";
+}
