@@ -87,6 +87,14 @@ public sealed class LocalTopology
         }
         else
         {
+            if (purge && Environment.Provider == ProviderKind.Docker)
+            {
+                // The state directory is gone (deleted by hand), but the engine may still hold the
+                // environment's containers and volumes: the purge finds them by their labels.
+                using var hosting = new Docker.DockerNodeHosting(Environment, _nodes.State, _nodes.Engine, _nodes.Progress);
+                await hosting.RemoveAsync(cancellationToken);
+            }
+
             outcomes.AddRange(Environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));
         }
 

@@ -58,8 +58,11 @@ public sealed class DockerLifecycleTests
             },
             "the replica has the restored table");
 
+        // Even with its state directory deleted by hand, a purge finds what the tool created by its labels.
+        Directory.Delete(docker.StateDir, recursive: true);
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
         Assert.True(purgeExit == 0, purgeOutput);
+        Assert.Contains("removed container", purgeOutput, StringComparison.Ordinal);
         var (containers, volumes, networks) = await docker.OwnedAsync();
         Assert.Empty(containers);
         Assert.Empty(volumes);
