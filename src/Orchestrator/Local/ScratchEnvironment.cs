@@ -5,8 +5,9 @@ using Orchestrator.Topology;
 namespace Orchestrator.Local;
 
 /// <summary>
-/// A one-node local environment of the same engine as another (for SQLite, a scratch file), in
-/// a private temporary directory, for work that must not touch real nodes (a restore rehearsal,
+/// A one-node environment of the same engine and provider as another (a local server, or a
+/// container of the same image; for SQLite, a scratch file), with its state in a private
+/// temporary directory, for work that must not touch real nodes (a restore rehearsal,
 /// the schema the migrations produce). Disposing it stops the node and deletes everything,
 /// unless kept.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         Directory = directory;
         Definition = definition;
         _progress = progress;
-        _topology = definition.Provider == ProviderKind.Local ? new LocalTopology(definition, StateDir, progress) : null;
+        _topology = definition.Provider.RunsServers() ? new LocalTopology(definition, StateDir, progress) : null;
     }
 
     public string Directory { get; }
@@ -68,10 +69,16 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
         var lines = new List<string>
         {
-            "name: scratch",
+            // A container's name comes from the environment's: each scratch environment needs its own.
+            like.Provider == ProviderKind.Docker ? $"name: scratch-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}" : "name: scratch",
             $"engine: {like.Engine.ToText()}",
             like.Provider == ProviderKind.File ? "file: scratch.sqlite" : $"database: {like.Database}",
         };
+        if (like.Provider == ProviderKind.Docker)
+        {
+            lines.Add("provider: docker");
+            lines.Add($"image: {Quote(like.Primary.Image!)}");
+        }
         if (like.Migrations is { } migrations)
         {
             lines.Add("migrations:");

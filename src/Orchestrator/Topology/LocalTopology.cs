@@ -101,7 +101,7 @@ public sealed class LocalTopology
         return new DownOutcome(outcomes, purge, root);
     }
 
-    /// <summary>Stops every node without saving anything and deletes the state directory (scratch environments).</summary>
+    /// <summary>Stops every node without saving anything and deletes the state directory, and the containers, volumes and network of a docker one (scratch environments).</summary>
     public async Task DiscardAsync(CancellationToken cancellationToken)
     {
         if (!Directory.Exists(_nodes.State.Root))
@@ -112,6 +112,7 @@ public sealed class LocalTopology
         var (server, _) = await _nodes.CreateServerAsync(create: false, cancellationToken);
         await Task.WhenAll(Environment.Nodes.Select(node => server.DiscardAsync(node, cancellationToken)));
         await _nodes.StopStrayProcessesAsync(cancellationToken);
+        await _nodes.Hosting.RemoveAsync(cancellationToken);
         Directory.Delete(_nodes.State.Root, recursive: true);
     }
 

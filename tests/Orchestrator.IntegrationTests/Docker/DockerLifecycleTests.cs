@@ -28,13 +28,7 @@ public sealed class DockerLifecycleTests
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
         Assert.True(upExit == 0, upOutput);
         Assert.Contains("started 2", upOutput, StringComparison.Ordinal);
-        await TestTopology.EventuallyAsync(
-            async () =>
-            {
-                await using var replica = await docker.ConnectAsync("replica-1");
-                return (await replica.QueryAsync("SELECT count(*) AS n FROM kept")).Single().GetInt64("n") == 1;
-            },
-            "the replica has the row written before down");
+        await TestTopology.EventuallyAsync(async () => await KeptRowsAsync(docker, "replica-1") == 1, "the replica has the row written before down");
         var status = await docker.StatusAsync();
         Assert.Equal("primary", status.Node("replica-1").ReplicatingFrom);
 
@@ -47,16 +41,18 @@ public sealed class DockerLifecycleTests
             await primary.ExecuteAsync("INSERT INTO kept VALUES (2)");
         }
 
+        // The rehearsal restores it into a scratch node in a container of the same image, removed afterwards.
+        var (rehearseExit, rehearseOutput) = await CliRunner.RunAsync("rehearse", "-e", docker.File, "--backup", backup);
+        Assert.True(rehearseExit == 0, rehearseOutput);
+        Assert.Contains($"create container orch-scratch-", rehearseOutput, StringComparison.Ordinal);
+        Assert.Contains($"({DockerTestEnvironment.Image}, ", rehearseOutput, StringComparison.Ordinal);
+        var left = await docker.Docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true });
+        Assert.DoesNotContain(left, c => c.Names.Any(n => n.StartsWith("/orch-scratch-", StringComparison.Ordinal)));
+
         var (restoreExit, restoreOutput) = await CliRunner.RunAsync(["restore", .. args, "--backup", backup]);
         Assert.True(restoreExit == 0, restoreOutput);
         Assert.Contains("replica-1    removed its data", restoreOutput, StringComparison.Ordinal);
-        await TestTopology.EventuallyAsync(
-            async () =>
-            {
-                await using var replica = await docker.ConnectAsync("replica-1");
-                return (await replica.QueryAsync("SELECT count(*) AS n FROM kept")).Single().GetInt64("n") == 1;
-            },
-            "the replica has the restored table");
+        await TestTopology.EventuallyAsync(async () => await KeptRowsAsync(docker, "replica-1") == 1, "the replica has the restored table");
 
         // Even with its state directory deleted by hand, a purge finds what the tool created by its labels.
         Directory.Delete(docker.StateDir, recursive: true);
@@ -87,5 +83,11 @@ public sealed class DockerLifecycleTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    private static async Task<long?> KeptRowsAsync(DockerTestEnvironment docker, string node)
+    {
+        await using var session = await docker.ConnectAsync(node);
+        return (await session.QueryAsync("SELECT count(*) AS n FROM kept")).Single().GetInt64("n");
     }
 }
