@@ -22,12 +22,13 @@ internal static class CommonOptions
         {
             Description = description,
             Required = required,
+            CustomParser = result => WholeNumber(result, "--to", "a migration version, such as 202401010003", long.MaxValue),
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<long?>() is < 0)
+            if (Given(result) is < 0 and var version)
             {
-                result.AddError($"--to {result.GetValueOrDefault<long?>()} is not a migration version; versions are 0 or more");
+                result.AddError($"--to {version} is not a migration version; versions are 0 or more");
             }
         });
         return option;
@@ -56,13 +57,14 @@ internal static class CommonOptions
     {
         var option = new Option<int?>("--parallel")
         {
+            CustomParser = result => (int?)WholeNumber(result, "--parallel", "a number of shards"),
             Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is < 1)
+            if (Given(result) is < 1 and var bound)
             {
-                result.AddError($"--parallel {result.GetValueOrDefault<int?>()} must be at least 1");
+                result.AddError($"--parallel {bound} must be at least 1");
             }
         });
         return option;
@@ -83,15 +85,36 @@ internal static class CommonOptions
     {
         var option = new Option<int>("--canary")
         {
+            CustomParser = result => (int)(WholeNumber(result, "--canary", "a number of shards") ?? 0),
             Description = "In a sharded environment: run on the first N shards first, and on the rest only if all N succeed.",
         };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 0)
+            if (Given(result) is < 0 and var canaries)
             {
-                result.AddError($"--canary {result.GetValueOrDefault<int>()} must be 0 or more shards");
+                result.AddError($"--canary {canaries} must be 0 or more shards");
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// The whole number the option was given, or null when it was not given or is not a number:
+    /// the parser reports that itself, and asking it for the value would throw.
+    /// </summary>
+    private static long? Given(System.CommandLine.Parsing.OptionResult result) =>
+        result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>The option's whole number; a plain error (not the parser's, which names .NET types) for anything else.</summary>
+    private static long? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string name, string what, long max = int.MaxValue)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= max)
+        {
+            return value;
+        }
+
+        result.AddError($"{name} '{text}' is not a whole number; it takes {what}");
+        return null;
     }
 }

@@ -17,15 +17,17 @@ public static class BackupVerification
             throw new BackupInvalidException($"{directory} is a {manifest.Engine} backup; environment '{environment.Name}' runs {environment.Engine.ToText()}");
         }
 
-        IReadOnlyList<string> problems = [];
+        // The step fails with the problems, so its line says so (✗) rather than passing first.
         await progress.StepAsync("backup", $"check {manifest.Files.Count} file{(manifest.Files.Count == 1 ? "" : "s")} ({Size(manifest.TotalBytes)}) against the manifest", async () =>
-            problems = await BackupFiles.VerifyAsync(directory, manifest, cancellationToken));
-        if (problems.Count > 0)
         {
-            throw new BackupInvalidException(
-                $"the backup in {directory} is damaged or incomplete; nothing was restored:\n  " + string.Join("\n  ", problems.Take(20)) +
-                (problems.Count > 20 ? $"\n  ... and {problems.Count - 20} more" : ""));
-        }
+            var problems = await BackupFiles.VerifyAsync(directory, manifest, cancellationToken);
+            if (problems.Count > 0)
+            {
+                throw new BackupInvalidException(
+                    $"the backup in {directory} is damaged or incomplete; nothing was restored:\n  " + string.Join("\n  ", problems.Take(20)) +
+                    (problems.Count > 20 ? $"\n  ... and {problems.Count - 20} more" : ""));
+            }
+        });
 
         if (manifest.Kind == BackupKind.Physical)
         {

@@ -11,31 +11,37 @@ namespace Orchestrator.Docker;
 /// The docker provider: one container per node (kept running after the command exits, idle
 /// until the tool starts the server in it), its data on a named volume that outlives the
 /// container, all on a network of the environment's own, with each node's port published on
-/// the address of the environment file. Only what carries the tool's labels is touched.
+/// the address of the environment file. Only what carries this environment's labels is touched.
 /// </summary>
 public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, IEngine engine, ITopologyProgress progress) : INodeHosting
 {
     private DockerClient? _docker;
+    private DockerResources? _resources;
     private DockerAddresses? _addresses;
 
     private DockerClient Docker => _docker ?? throw new InvalidOperationException("OpenAsync must run first");
 
+    private DockerResources Resources => _resources ?? throw new InvalidOperationException("OpenAsync must run first");
+
     public async Task<INodeHost> OpenAsync(bool create, CancellationToken cancellationToken)
     {
-        _docker ??= await DockerEngine.ConnectAsync(cancellationToken);
-        var subnet = await ExistingSubnetAsync(cancellationToken);
+        await ConnectAsync(cancellationToken);
+        var subnet = await Resources.ExistingSubnetAsync(cancellationToken);
         if (create)
         {
-            subnet ??= await CreateNetworkAsync(cancellationToken);
+            // A fenced node's container stays stopped until it is rejoined or rebuilt.
+            var running = environment.Nodes.Where(n => !n.Fenced).ToList();
+            await CheckBeforeCreatingAsync(running, cancellationToken);
+            subnet ??= await Resources.CreateNetworkAsync(cancellationToken);
             DockerNetworkRecord.Save(state, subnet);
             _addresses = DockerAddresses.For(environment, subnet);
-
-            // A fenced node's container stays stopped until it is rejoined or rebuilt.
-            await Task.WhenAll(environment.Nodes.Where(n => !n.Fenced).Select(node => EnsureRunningAsync(node, _addresses, cancellationToken)));
-            return new ContainerNodeHost(Docker, environment, _addresses, engine.DefaultServiceUser, engine.ContainerPort);
+            await Task.WhenAll(running.Select(node => EnsureRunningAsync(node, _addresses, cancellationToken)));
+        }
+        else
+        {
+            _addresses = DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First());
         }
 
-        _addresses = DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First());
         return new ContainerNodeHost(Docker, environment, _addresses, engine.DefaultServiceUser, engine.ContainerPort);
     }
 
@@ -45,12 +51,12 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     public async Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken)
     {
         var name = DockerNames.Container(environment, node);
-        if (await InspectAsync(node, cancellationToken) is { State.Running: true })
+        if (await Resources.ContainerAsync(node, cancellationToken) is { State.Running: true })
         {
             // SIGKILL reaches a paused container too: nothing of the old primary runs on, frozen or not.
             await Docker.Containers.KillContainerAsync(name, new ContainerKillParameters { Signal = "SIGKILL" }, cancellationToken);
             await Poll.UntilAsync(
-                async () => await InspectAsync(node, cancellationToken) is not { State.Running: true },
+                async () => await Resources.ContainerAsync(node, cancellationToken) is not { State.Running: true },
                 TimeSpan.FromSeconds(30),
                 () => $"container {name} of node '{node.Name}' did not stop after SIGKILL",
                 cancellationToken);
@@ -58,11 +64,11 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     }
 
     public async Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        await InspectAsync(node, cancellationToken) is { State: { Running: true, Paused: false } };
+        await OursOrNoneAsync(node, cancellationToken) is { State: { Running: true, Paused: false } };
 
     public async Task StopAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (await InspectAsync(node, cancellationToken) is { State.Running: true })
+        if (await OursOrNoneAsync(node, cancellationToken) is { State.Running: true })
         {
             await progress.StepAsync(node.Name, $"stop container {DockerNames.Container(environment, node)}", () =>
                 Docker.Containers.StopContainerAsync(DockerNames.Container(environment, node), new ContainerStopParameters { WaitBeforeKillSeconds = 30 }, cancellationToken));
@@ -71,8 +77,8 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
 
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
-        _docker ??= await DockerEngine.ConnectAsync(cancellationToken);
-        var owned = DockerNames.Owned(environment);
+        await ConnectAsync(cancellationToken);
+        var owned = DockerNames.Owned(environment, state.Root);
         foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned }, cancellationToken))
         {
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
@@ -93,54 +99,63 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
 
     public void Dispose() => _docker?.Dispose();
 
-    private async Task<string?> ExistingSubnetAsync(CancellationToken cancellationToken)
+    private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var networks = await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = DockerNames.Owned(environment) }, cancellationToken);
-        return networks.FirstOrDefault(n => n.Name == DockerNames.Network(environment))?.IPAM?.Config?.FirstOrDefault()?.Subnet;
+        _docker ??= await DockerEngine.ConnectAsync(cancellationToken);
+        _resources ??= new DockerResources(_docker, environment, state.Root, engine, progress);
     }
 
-    private async Task<string> CreateNetworkAsync(CancellationToken cancellationToken)
+    /// <summary>Someone else's container of the same name is none of ours: left alone, and said so.</summary>
+    private async Task<ContainerInspectResponse?> OursOrNoneAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var name = DockerNames.Network(environment);
-        foreach (var subnet in DockerAddresses.Candidates(environment.Name))
+        try
         {
-            try
+            return await Resources.ContainerAsync(node, cancellationToken);
+        }
+        catch (LocalProviderException e)
+        {
+            progress.Report(new ProgressEvent(node.Name, $"{e.Message}; left as it is", ProgressKind.Info));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Before anything is created: every existing container and volume is this environment's,
+    /// the new containers' ports are free and their images are here (pulled one at a time).
+    /// </summary>
+    private async Task CheckBeforeCreatingAsync(IReadOnlyList<NodeDefinition> nodes, CancellationToken cancellationToken)
+    {
+        var missing = new List<NodeDefinition>();
+        foreach (var node in nodes)
+        {
+            if (await Resources.ContainerAsync(node, cancellationToken) is { } existing)
             {
-                var addresses = DockerAddresses.For(environment, subnet);
-                await Docker.Networks.CreateNetworkAsync(
-                    new NetworksCreateParameters
-                    {
-                        Name = name,
-                        Driver = "bridge",
-                        Labels = DockerNames.Labels(environment),
-                        IPAM = new IPAM { Driver = "default", Config = [new IPAMConfig { Subnet = subnet, Gateway = addresses.Gateway, IPRange = addresses.DynamicRange }] },
-                    },
-                    cancellationToken);
-                progress.Report(new ProgressEvent(environment.Name, $"created network {name} ({subnet})", ProgressKind.Info));
-                return subnet;
+                if (existing.Config?.Image is { } image && image != node.Image)
+                {
+                    progress.Report(new ProgressEvent(node.Name, $"its container runs image {image}, not {node.Image} as the file says; the container is kept (its data is on volume {DockerNames.Volume(environment, node)})", ProgressKind.Info));
+                }
+
+                continue;
             }
-            catch (DockerApiException e) when (DockerErrors.Message(e).Contains("overlap", StringComparison.OrdinalIgnoreCase))
+
+            missing.Add(node);
+            if (PortProbe.IsListening(DockerResources.PublishedAddress(node), node.Port))
             {
-                // Another network has this range: try the next one.
-            }
-            catch (DockerApiException e) when (DockerErrors.Message(e).Contains("already exists", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new LocalProviderException($"a Docker network named {name} exists but was not created by this tool (it lacks the label {DockerNames.ManagedLabel}); remove or rename it");
+                var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
+                throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
             }
         }
 
-        throw new LocalProviderException($"no free /24 left in 10.213.0.0/16 for network {name}; remove unused Docker networks (docker network prune)");
+        foreach (var group in missing.GroupBy(n => n.Image!, StringComparer.Ordinal))
+        {
+            await Resources.EnsureImageAsync(group.Key, group.First().Name, cancellationToken);
+        }
     }
 
     private async Task EnsureRunningAsync(NodeDefinition node, DockerAddresses addresses, CancellationToken cancellationToken)
     {
         var name = DockerNames.Container(environment, node);
-        var existing = await InspectAsync(node, cancellationToken);
-        if (existing is not null && (existing.Config?.Labels is not { } labels || !labels.TryGetValue(DockerNames.ManagedLabel, out var managed) || managed != "true"))
-        {
-            throw new LocalProviderException($"a container named {name} exists but was not created by this tool (it lacks the label {DockerNames.ManagedLabel}); remove or rename it");
-        }
-
+        var existing = await Resources.ContainerAsync(node, cancellationToken);
         if (existing is { State.Paused: true })
         {
             throw new LocalProviderException($"container {name} of node '{node.Name}' is paused; run 'docker unpause {name}' first");
@@ -155,13 +170,17 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
         {
             if (existing is null)
             {
-                await EnsureImageAsync(node, cancellationToken);
-                await EnsureVolumeAsync(node, cancellationToken);
+                await Resources.EnsureImageAsync(node.Image!, node.Name, cancellationToken);
+                await Resources.EnsureVolumeAsync(node, cancellationToken);
                 await progress.StepAsync(node.Name, $"create container {name} ({node.Image}, {addresses.Nodes[node.Name]}, published on {node.Endpoint})", () =>
-                    Docker.Containers.CreateContainerAsync(Definition(node, addresses), cancellationToken));
+                    Docker.Containers.CreateContainerAsync(Resources.Definition(node, addresses), cancellationToken));
             }
 
             await progress.StepAsync(node.Name, $"start container {name}", () => Docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken));
+            if (existing is null)
+            {
+                await Resources.CheckImageAsync(node, cancellationToken);
+            }
         }
         catch (DockerApiException e)
         {
@@ -170,100 +189,6 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
                 ? $" Another program holds {node.Endpoint}: stop it, or give the node another port."
                 : "";
             throw new LocalProviderException($"cannot start container {name} of node '{node.Name}': {message}.{hint}");
-        }
-    }
-
-    private CreateContainerParameters Definition(NodeDefinition node, DockerAddresses addresses)
-    {
-        var port = $"{engine.ContainerPort}/tcp";
-        var network = DockerNames.Network(environment);
-        return new CreateContainerParameters
-        {
-            Name = DockerNames.Container(environment, node),
-            Hostname = node.Name,
-            Image = Image(node),
-            Labels = DockerNames.Labels(environment, node),
-
-            // Idle until the tool starts the server in it; the init reaps what the server leaves.
-            Entrypoint = ["sleep"],
-            Cmd = ["infinity"],
-            ExposedPorts = new Dictionary<string, EmptyStruct> { [port] = default },
-            HostConfig = new HostConfig
-            {
-                Init = true,
-                NetworkMode = network,
-                Mounts = [new Mount { Type = "volume", Source = DockerNames.Volume(environment, node), Target = DockerNames.MountPoint }],
-                PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostIP = node.Host, HostPort = node.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }] },
-            },
-            NetworkingConfig = new NetworkingConfig
-            {
-                EndpointsConfig = new Dictionary<string, EndpointSettings>
-                {
-                    [network] = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = addresses.Nodes[node.Name] }, Aliases = [node.Name] },
-                },
-            },
-        };
-    }
-
-    /// <summary>The node's volume, labelled (one the engine made on its own for the mount would not be, and a purge would leave it).</summary>
-    private async Task EnsureVolumeAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        var name = DockerNames.Volume(environment, node);
-        VolumeResponse volume;
-        try
-        {
-            volume = await Docker.Volumes.InspectAsync(name, cancellationToken);
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            await Docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Driver = "local", Labels = DockerNames.Labels(environment, node) }, cancellationToken);
-            return;
-        }
-
-        if (volume.Labels is null || !volume.Labels.TryGetValue(DockerNames.ManagedLabel, out var managed) || managed != "true")
-        {
-            throw new LocalProviderException($"a Docker volume named {name} exists but was not created by this tool (it lacks the label {DockerNames.ManagedLabel}); remove or rename it");
-        }
-    }
-
-    private async Task EnsureImageAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Docker.Images.InspectImageAsync(Image(node), cancellationToken);
-            return;
-        }
-        catch (DockerImageNotFoundException)
-        {
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-        }
-
-        try
-        {
-            await progress.StepAsync(node.Name, $"pull image {node.Image}", () =>
-                Docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = node.Image }, null, new Progress<JSONMessage>(), cancellationToken));
-        }
-        catch (DockerApiException e)
-        {
-            throw new LocalProviderException(
-                $"image {node.Image} of node '{node.Name}' is not on this machine and could not be pulled: {DockerErrors.Message(e)}. " +
-                "Pull or build it (scripts/setup.sh builds orchestrator/postgres:15), or set 'image' in the environment file.");
-        }
-    }
-
-    private static string Image(NodeDefinition node) => node.Image ?? throw new InvalidOperationException($"node '{node.Name}' of a docker environment has no image");
-
-    private async Task<ContainerInspectResponse?> InspectAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await Docker.Containers.InspectContainerAsync(DockerNames.Container(environment, node), cancellationToken);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return null;
         }
     }
 }

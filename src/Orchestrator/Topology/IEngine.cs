@@ -13,6 +13,9 @@ public interface IEngine
     /// <summary>The port the server listens on inside a container (the official images' default).</summary>
     int ContainerPort { get; }
 
+    /// <summary>The server program in a container image of the engine (its standard layout), checked when a container is made.</summary>
+    string ContainerServerProgram { get; }
+
     Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken);
 
     /// <summary>An admin connection to <paramref name="node"/>; a null database means the engine's maintenance database.</summary>

@@ -50,6 +50,47 @@ public sealed class LocalNodes
     /// <summary>The engine's local server for <paramref name="shape"/> (configuration follows it), with the environment's credentials.</summary>
     public async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken, EnvironmentDefinition? shape = null)
     {
+        INodeHost host;
+        ServiceUser user;
+        EnvironmentCredentials credentials;
+        if (File.Provider == ProviderKind.Docker)
+        {
+            // The engine's objects are checked (someone else's of the same name, another state
+            // directory's) before this state directory gets passwords that could never log in.
+            user = ServiceUser.InContainer(Engine.DefaultServiceUser);
+            _hosting ??= new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
+            var fresh = !Directory.Exists(State.Root);
+            Directory.CreateDirectory(State.Root);
+            try
+            {
+                host = await _hosting.OpenAsync(create, cancellationToken);
+            }
+            catch (LocalProviderException) when (fresh && !Directory.EnumerateFileSystemEntries(State.Root).Any())
+            {
+                Directory.Delete(State.Root);
+                throw;
+            }
+
+            credentials = ClaimState(create);
+        }
+        else
+        {
+            credentials = ClaimState(create);
+            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Engine.DefaultServiceUser, cancellationToken);
+            await user.EnsureCanEnterAsync(State.Root, cancellationToken);
+            _hosting ??= new LocalNodeHosting(State, user);
+            host = await _hosting.OpenAsync(create, cancellationToken);
+        }
+
+        _host = host;
+        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, host));
+        await server.CheckPrerequisitesAsync(cancellationToken);
+        return (server, credentials);
+    }
+
+    /// <summary>The environment's passwords (generated on the first up) and, on up, this environment's claim on the state directory.</summary>
+    private EnvironmentCredentials ClaimState(bool create)
+    {
         var credentials = CredentialStore.Resolve(Environment, State, create);
         Directory.CreateDirectory(State.Root);
         if (create)
@@ -57,23 +98,7 @@ public sealed class LocalNodes
             StateOwner.Claim(State, File);
         }
 
-        ServiceUser user;
-        if (File.Provider == ProviderKind.Docker)
-        {
-            user = ServiceUser.InContainer(Engine.DefaultServiceUser);
-            _hosting ??= new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
-        }
-        else
-        {
-            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Engine.DefaultServiceUser, cancellationToken);
-            await user.EnsureCanEnterAsync(State.Root, cancellationToken);
-            _hosting ??= new LocalNodeHosting(State, user);
-        }
-
-        var host = _host = await _hosting.OpenAsync(create, cancellationToken);
-        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, host));
-        await server.CheckPrerequisitesAsync(cancellationToken);
-        return (server, credentials);
+        return credentials;
     }
 
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>

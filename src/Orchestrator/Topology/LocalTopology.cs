@@ -87,12 +87,17 @@ public sealed class LocalTopology
         }
         else
         {
-            if (purge && Environment.Provider == ProviderKind.Docker)
+            if (Environment.Provider == ProviderKind.Docker)
             {
-                // The state directory is gone (deleted by hand), but the engine may still hold the
-                // environment's containers and volumes: the purge finds them by their labels.
+                // No state directory here, but the engine may hold the environment's containers:
+                // made with another state directory (refused, naming it), or with this one, deleted
+                // by hand since (a purge finds them by their labels).
                 using var hosting = new Docker.DockerNodeHosting(Environment, _nodes.State, _nodes.Engine, _nodes.Progress);
-                await hosting.RemoveAsync(cancellationToken);
+                await hosting.OpenAsync(create: false, cancellationToken);
+                if (purge)
+                {
+                    await hosting.RemoveAsync(cancellationToken);
+                }
             }
 
             outcomes.AddRange(Environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));

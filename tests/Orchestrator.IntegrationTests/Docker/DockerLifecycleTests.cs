@@ -85,6 +85,68 @@ public sealed class DockerLifecycleTests
         }
     }
 
+    [Fact]
+    public async Task Only_what_carries_this_environments_labels_is_used_and_a_bad_image_is_named()
+    {
+        var directory = Directory.CreateTempSubdirectory("orch-it-docker-owned-").FullName;
+        var suffix = Path.GetFileName(directory)[^6..].ToLowerInvariant();
+        using var docker = await global::Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
+        var ports = FreePorts.Take(3);
+        string File(string name, string node, int port, string image = DockerTestEnvironment.Image)
+        {
+            var path = Path.Combine(directory, $"{name}.yaml");
+            System.IO.File.WriteAllText(path, $"name: {name}\nengine: postgres\nprovider: docker\nimage: {image}\ndatabase: app\nnodes:\n  - {{ name: {node}, role: primary, port: {port} }}\n");
+            return path;
+        }
+
+        var squatted = File($"sq-{suffix}", "primary", ports[0]);
+        var pair = File($"pq-{suffix}-r", "primary", ports[1]);
+        var clashing = File($"pq-{suffix}", "r-primary", ports[2]);
+        var bare = File($"bare-{suffix}", "primary", ports[0], "orchestrator/debian:bookworm");
+        var squatter = $"orch-sq-{suffix}-primary";
+        await docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Name = squatter, Image = DockerTestEnvironment.Image, Entrypoint = ["sleep"], Cmd = ["infinity"] });
+        await docker.Containers.StartContainerAsync(squatter, new global::Docker.DotNet.Models.ContainerStartParameters());
+        try
+        {
+            // A container of the same name made by hand: refused by up, left running by down.
+            var (upExit, upOutput) = await CliRunner.RunAsync("up", "-e", squatted, "--state-dir", Path.Combine(directory, "sq"));
+            Assert.True(upExit == 1, upOutput);
+            Assert.Contains($"a Docker container named {squatter} exists but was not created by this tool", upOutput, StringComparison.Ordinal);
+            var (downExit, downOutput) = await CliRunner.RunAsync("down", "-e", squatted, "--state-dir", Path.Combine(directory, "sq"), "--purge");
+            Assert.True(downExit == 0, downOutput);
+            Assert.True((await docker.Containers.InspectContainerAsync(squatter)).State?.Running, "the hand-made container still runs");
+
+            // Two environments whose container names meet: the second is refused, the first untouched.
+            var (pairExit, pairOutput) = await CliRunner.RunAsync("up", "-e", pair, "--state-dir", Path.Combine(directory, "pair"));
+            Assert.True(pairExit == 0, pairOutput);
+            var (clashExit, clashOutput) = await CliRunner.RunAsync("up", "-e", clashing, "--state-dir", Path.Combine(directory, "clash"));
+            Assert.True(clashExit == 1, clashOutput);
+            Assert.Contains($"belongs to environment 'pq-{suffix}-r'", clashOutput, StringComparison.Ordinal);
+
+            // The same environment from another state directory (its passwords are not there): refused, naming the right one.
+            var (otherExit, otherOutput) = await CliRunner.RunAsync("down", "-e", pair, "--state-dir", Path.Combine(directory, "elsewhere"), "--purge");
+            Assert.True(otherExit == 1, otherOutput);
+            Assert.Contains($"run the command with --state-dir {Path.Combine(directory, "pair")}", otherOutput, StringComparison.Ordinal);
+            var (statusExit, statusOutput) = await CliRunner.RunAsync("status", "-e", pair, "--state-dir", Path.Combine(directory, "pair"));
+            Assert.True(statusExit == 0, statusOutput);
+
+            // An image without PostgreSQL is named as such.
+            var (bareExit, bareOutput) = await CliRunner.RunAsync("up", "-e", bare, "--state-dir", Path.Combine(directory, "bare"));
+            Assert.True(bareExit == 1, bareOutput);
+            Assert.Contains("image orchestrator/debian:bookworm of node 'primary' has no 'postgres' account or no /usr/lib/postgresql/15/bin/postgres", bareOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await docker.Containers.RemoveContainerAsync(squatter, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
+            foreach (var (file, state) in new[] { (pair, "pair"), (clashing, "clash"), (bare, "bare") })
+            {
+                await CliRunner.RunAsync("down", "-e", file, "--state-dir", Path.Combine(directory, state), "--purge");
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static async Task<long?> KeptRowsAsync(DockerTestEnvironment docker, string node)
     {
         await using var session = await docker.ConnectAsync(node);

@@ -13,4 +13,18 @@ public sealed class VersionOptionTests
         Assert.Equal(2, exitCode);
         Assert.Contains("--to -5 is not a migration version", output, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("rollback", "--to", "abc", "--to 'abc' is not a whole number; it takes a migration version")]
+    [InlineData("plan", "--to", "12x", "--to '12x' is not a whole number")]
+    [InlineData("migrate", "--parallel", "x", "--parallel 'x' is not a whole number; it takes a number of shards")]
+    [InlineData("migrate", "--canary", "one", "--canary 'one' is not a whole number")]
+    public async Task A_number_option_given_something_else_is_bad_input_with_a_plain_message(string verb, string option, string value, string expected)
+    {
+        var (exitCode, output) = await CliRunner.RunAsync(verb, "-e", "no-such-file.yaml", option, value);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", output, StringComparison.Ordinal);
+    }
 }

@@ -55,6 +55,8 @@ public sealed class MigrationPlannerTests
 
         Assert.Equal([3L, 2L], MigrationPlanner.SelectDown(migrations, [Applied(1), Applied(2), Applied(3)], to: 1).Select(m => m.Version));
         var error = Assert.Throws<MigrationDefinitionException>(() => MigrationPlanner.SelectDown(migrations, [Applied(1), Applied(7)], 0));
+        var typo = Assert.Throws<MigrationDefinitionException>(() => MigrationPlanner.SelectDown(migrations, [Applied(1), Applied(2), Applied(3)], to: 20));
+        Assert.StartsWith("--to 20 is not the version of any migration", typo.Message, StringComparison.Ordinal);
         Assert.Contains("version 7 is applied, but no selected migration has that version", error.Message, StringComparison.Ordinal);
     }
 

@@ -11,6 +11,8 @@ public sealed class MariaDbEngine : IEngine
 
     public int ContainerPort => 3306;
 
+    public string ContainerServerProgram => "/usr/sbin/mariadbd";
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await MariaDbSession.OpenAsync(target, cancellationToken);
 

@@ -20,6 +20,8 @@ public sealed class PostgresEngine : IEngine
 
     public int ContainerPort => 5432;
 
+    public string ContainerServerProgram => PostgresBinaries.InImage.Path("postgres");
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await PostgresSession.OpenAsync(target, cancellationToken);
 

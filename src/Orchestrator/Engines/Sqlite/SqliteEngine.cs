@@ -15,6 +15,8 @@ public sealed class SqliteEngine : IEngine
 
     public int ContainerPort => 0;
 
+    public string ContainerServerProgram => "";
+
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await SqliteSession.OpenAsync(target, cancellationToken);
 

@@ -30,8 +30,20 @@ public static class MigrationPlanner
             .ToList();
     }
 
+    /// <summary>
+    /// The applied migrations above <paramref name="to"/>, newest first. A <paramref name="to"/>
+    /// that is no migration's version (a typo, a digit dropped) is refused rather than taken as a
+    /// bound: it would undo far more than meant.
+    /// </summary>
     public static IReadOnlyList<ProjectMigration> SelectDown(IReadOnlyList<ProjectMigration> migrations, IReadOnlyList<AppliedMigration> applied, long to)
     {
+        if (to != 0 && !migrations.Any(m => m.Version == to) && !applied.Any(a => a.Version == to))
+        {
+            throw new MigrationDefinitionException(
+                $"--to {to} is not the version of any migration, selected or applied; a rollback keeps every migration up to and including --to: " +
+                "give one of their versions ('history' lists them), or 0 to roll back every migration");
+        }
+
         var steps = new List<ProjectMigration>();
         foreach (var record in applied.Where(a => a.Version > to).OrderByDescending(a => a.Version))
         {

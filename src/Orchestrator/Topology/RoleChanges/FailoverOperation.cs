@@ -22,7 +22,11 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         }
 
         var (_, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
-        var observed = await nodes.ObserveAsync(credentials, cancellationToken);
+
+        // A frozen or cut-off primary answers nothing until the time limit: say what is waited for.
+        IReadOnlyList<ObservedNode> observed = [];
+        await nodes.Progress.StepAsync(nodes.File.Name, "ask every node for its role and position (up to 15 s each)", async () =>
+            observed = await nodes.ObserveAsync(credentials, cancellationToken));
         var decision = RoleChangePlanner.Failover(nodes.File, nodes.CurrentShape, observed.Select(NodeView.Of).ToList(), to);
         if (decision.Plan is not { } candidates)
         {
