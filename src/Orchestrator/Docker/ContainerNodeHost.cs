@@ -7,6 +7,7 @@ using Orchestrator.Environments;
 using Orchestrator.Hosts;
 using Orchestrator.Local;
 using Orchestrator.Processes;
+using Orchestrator.Topology;
 
 namespace Orchestrator.Docker;
 
@@ -17,19 +18,24 @@ namespace Orchestrator.Docker;
 /// fixed addresses on the environment's network; the tool's own connections arrive from the
 /// network's gateway (the published ports).
 /// </summary>
-public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, DockerAddresses addresses, string serviceUser, int containerPort) : INodeHost
+/// <param name="freshNodes">Nodes whose empty volume was created by this run, removed once initialised.</param>
+public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, DockerAddresses addresses, IEngine engine, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
 {
     private const string Root = "root";
+
+    /// <summary>The reset's exit code when the image lacks the engine's account or server program.</summary>
+    private const int ImageMismatch = 3;
+    private readonly string _serviceUser = engine.DefaultServiceUser;
     private readonly Dictionary<string, (int Uid, int Gid)> _owners = new(StringComparer.Ordinal);
     private readonly Lock _ownersGate = new();
 
     public NodePaths Paths(NodeDefinition node) =>
         new($"{DockerNames.MountPoint}/node", $"{DockerNames.MountPoint}/node/data", $"{DockerNames.MountPoint}/node/server.log");
 
-    public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, containerPort);
+    public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, engine.ContainerPort);
 
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
-        ExecAsync(node, serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
+        ExecAsync(node, _serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
 
     public Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken) =>
         WriteFilesAsync(node, [(path, content)], cancellationToken);
@@ -122,9 +128,25 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
 
     public async Task ResetNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        // The service user's ids come back with it, for the files written next: one exec fewer.
-        var result = await ExecCheckedAsync(
-            node, Root, ["sh", "-c", "rm -rf -- \"$1\" && mkdir -p -- \"$1\" && chown \"$2:\" \"$1\" && chmod 700 \"$1\" && id -u \"$2\" && id -g \"$2\"", "sh", Paths(node).NodeDir, serviceUser], cancellationToken);
+        // The first step on a new node, so it also checks the image (the engine's account and
+        // server program); the service user's ids come back with it, for the files written next.
+        const string Script = """
+            id -u "$2" >/dev/null 2>&1 && test -x "$3" || exit 3
+            rm -rf -- "$1" && mkdir -p -- "$1" && chown "$2:" "$1" && chmod 700 "$1" && id -u "$2" && id -g "$2"
+            """;
+        var result = await ExecAsync(node, Root, ["sh", "-c", Script, "sh", Paths(node).NodeDir, _serviceUser, engine.ContainerServerProgram], cancellationToken);
+        if (result.ExitCode == ImageMismatch)
+        {
+            throw new LocalProviderException(
+                $"image {node.Image} of node '{node.Name}' has no '{_serviceUser}' account or no {engine.ContainerServerProgram}; " +
+                "use an image of the engine's version with its standard layout (postgres:15, or orchestrator/postgres:15 from scripts/setup.sh), then 'down --purge' and 'up'");
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new ProcessFailedException(ProcessRunner.Describe(new ProcessSpec("sh", ["-c", Script]), result));
+        }
+
         RememberOwner(node, result.StandardOutput);
     }
 
@@ -141,7 +163,7 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
               case "${exe##*/}" in postgres|mariadbd) echo "${p#/proc/}" ;; esac
             done
             """;
-        var result = await ExecCheckedAsync(node, serviceUser, ["sh", "-c", Script, "sh", directory], cancellationToken);
+        var result = await ExecCheckedAsync(node, _serviceUser, ["sh", "-c", Script, "sh", directory], cancellationToken);
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
             .ToList();
@@ -154,10 +176,13 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
         ExecAsync(node, Root, ["kill", $"-{signal.ToString(CultureInfo.InvariantCulture)}", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
 
     public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
+        !freshNodes.ContainsKey(node.Name) && (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
 
-    public Task MarkInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        WriteFileAsync(node, Paths(node).InNode("initialized"), $"initialised {DateTimeOffset.UtcNow:O}\n", cancellationToken);
+    public async Task MarkInitializedAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await WriteFileAsync(node, Paths(node).InNode("initialized"), $"initialised {DateTimeOffset.UtcNow:O}\n", cancellationToken);
+        freshNodes.TryRemove(node.Name, out _);
+    }
 
     public async Task<string> LogTailAsync(NodeDefinition node, int lines, CancellationToken cancellationToken)
     {
@@ -179,7 +204,7 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
             }
         }
 
-        var ids = await ExecCheckedAsync(node, Root, ["sh", "-c", "id -u \"$1\" && id -g \"$1\"", "sh", serviceUser], cancellationToken);
+        var ids = await ExecCheckedAsync(node, Root, ["sh", "-c", "id -u \"$1\" && id -g \"$1\"", "sh", _serviceUser], cancellationToken);
         return RememberOwner(node, ids.StandardOutput);
     }
 

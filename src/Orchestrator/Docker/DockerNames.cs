@@ -39,15 +39,14 @@ public static class DockerNames
         return labels;
     }
 
-    /// <summary>A label filter matching what the tool created for <paramref name="environment"/> with this state directory.</summary>
-    public static IDictionary<string, IDictionary<string, bool>> Owned(EnvironmentDefinition environment, string stateRoot) =>
+    /// <summary>A label filter matching what the tool created for <paramref name="environment"/> (with any state directory: see <see cref="NotOurs"/>).</summary>
+    public static IDictionary<string, IDictionary<string, bool>> Owned(EnvironmentDefinition environment) =>
         new Dictionary<string, IDictionary<string, bool>>
         {
             ["label"] = new Dictionary<string, bool>
             {
                 [$"{ManagedLabel}=true"] = true,
                 [$"{EnvironmentLabel}={environment.Name}"] = true,
-                [$"{StateLabel}={stateRoot}"] = true,
             },
         };
 

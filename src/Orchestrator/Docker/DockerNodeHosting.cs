@@ -19,6 +19,9 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     private DockerResources? _resources;
     private DockerAddresses? _addresses;
 
+    /// <summary>Nodes whose volume this run created: nothing is initialised on them, and no exec needs to ask.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _freshNodes = new(StringComparer.Ordinal);
+
     private DockerClient Docker => _docker ?? throw new InvalidOperationException("OpenAsync must run first");
 
     private DockerResources Resources => _resources ?? throw new InvalidOperationException("OpenAsync must run first");
@@ -42,7 +45,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             _addresses = DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First());
         }
 
-        return new ContainerNodeHost(Docker, environment, _addresses, engine.DefaultServiceUser, engine.ContainerPort);
+        return new ContainerNodeHost(Docker, environment, _addresses, engine, _freshNodes);
     }
 
     public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) =>
@@ -78,20 +81,21 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     public async Task RemoveAsync(CancellationToken cancellationToken)
     {
         await ConnectAsync(cancellationToken);
-        var owned = DockerNames.Owned(environment, state.Root);
-        foreach (var container in await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned }, cancellationToken))
+        var owned = DockerNames.Owned(environment);
+        bool Ours(IDictionary<string, string>? labels) => DockerNames.NotOurs(labels, environment, state.Root, "object", "") is null;
+        foreach (var container in (await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned }, cancellationToken)).Where(c => Ours(c.Labels)))
         {
             await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true }, cancellationToken);
             progress.Report(new ProgressEvent(container.Labels.TryGetValue(DockerNames.NodeLabel, out var node) ? node : environment.Name, $"removed container {container.Names.FirstOrDefault()?.TrimStart('/')}", ProgressKind.Info));
         }
 
-        foreach (var volume in (await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = owned }, cancellationToken)).Volumes ?? [])
+        foreach (var volume in ((await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = owned }, cancellationToken)).Volumes ?? []).Where(v => Ours(v.Labels)))
         {
             await Docker.Volumes.RemoveAsync(volume.Name, force: false, cancellationToken);
             progress.Report(new ProgressEvent(volume.Labels.TryGetValue(DockerNames.NodeLabel, out var node) ? node : environment.Name, $"removed its data (volume {volume.Name})", ProgressKind.Info));
         }
 
-        foreach (var network in await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = owned }, cancellationToken))
+        foreach (var network in (await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = owned }, cancellationToken)).Where(n => Ours(n.Labels)))
         {
             await Docker.Networks.DeleteNetworkAsync(network.ID, cancellationToken);
         }
@@ -171,16 +175,16 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             if (existing is null)
             {
                 await Resources.EnsureImageAsync(node.Image!, node.Name, cancellationToken);
-                await Resources.EnsureVolumeAsync(node, cancellationToken);
+                if (await Resources.EnsureVolumeAsync(node, cancellationToken))
+                {
+                    _freshNodes[node.Name] = true;
+                }
+
                 await progress.StepAsync(node.Name, $"create container {name} ({node.Image}, {addresses.Nodes[node.Name]}, published on {node.Endpoint})", () =>
                     Docker.Containers.CreateContainerAsync(Resources.Definition(node, addresses), cancellationToken));
             }
 
             await progress.StepAsync(node.Name, $"start container {name}", () => Docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken));
-            if (existing is null)
-            {
-                await Resources.CheckImageAsync(node, cancellationToken);
-            }
         }
         catch (DockerApiException e)
         {

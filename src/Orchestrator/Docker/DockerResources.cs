@@ -80,8 +80,8 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
             : container;
     }
 
-    /// <summary>The node's volume, labelled (one the engine made on its own for the mount would not be, and a purge would leave it).</summary>
-    public async Task EnsureVolumeAsync(NodeDefinition node, CancellationToken cancellationToken)
+    /// <summary>The node's volume, labelled (one the engine made on its own for the mount would not be, and a purge would leave it); true when it was created now.</summary>
+    public async Task<bool> EnsureVolumeAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         var name = DockerNames.Volume(environment, node);
         VolumeResponse volume;
@@ -92,13 +92,12 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
             await docker.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Driver = "local", Labels = DockerNames.Labels(environment, stateRoot, node) }, cancellationToken);
-            return;
+            return true;
         }
 
-        if (DockerNames.NotOurs(volume.Labels, environment, stateRoot, "volume", name) is { } refusal)
-        {
-            throw new LocalProviderException(refusal);
-        }
+        return DockerNames.NotOurs(volume.Labels, environment, stateRoot, "volume", name) is { } refusal
+            ? throw new LocalProviderException(refusal)
+            : false;
     }
 
     /// <summary>The image on this machine, pulled when missing.</summary>
@@ -124,30 +123,6 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
             throw new LocalProviderException(
                 $"image {image} of node '{nodeName}' is not on this machine and could not be pulled: {DockerErrors.Message(e)}. " +
                 "Pull or build it (scripts/setup.sh builds orchestrator/postgres:15), or set 'image' in the environment file.");
-        }
-    }
-
-    /// <summary>Fails clearly when a new container's image lacks the engine's server program or its account.</summary>
-    public async Task CheckImageAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        var name = DockerNames.Container(environment, node);
-        var exec = await docker.Exec.CreateContainerExecAsync(name, new ContainerExecCreateParameters
-        {
-            Cmd = ["sh", "-c", "id -u \"$1\" >/dev/null 2>&1 && test -x \"$2\"", "sh", engine.DefaultServiceUser, engine.ContainerServerProgram],
-            User = "root",
-            AttachStdout = true,
-            AttachStderr = true,
-        }, cancellationToken);
-        using (var stream = await docker.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters { Detach = false }, cancellationToken))
-        {
-            await stream.ReadOutputToEndAsync(cancellationToken);
-        }
-
-        if ((await docker.Exec.InspectContainerExecAsync(exec.ID, cancellationToken)).ExitCode != 0)
-        {
-            throw new LocalProviderException(
-                $"image {node.Image} of node '{node.Name}' has no '{engine.DefaultServiceUser}' account or no {engine.ContainerServerProgram}; " +
-                "use an image of the engine's version with its standard layout (postgres:15, or orchestrator/postgres:15 from scripts/setup.sh), then 'down --purge' and 'up'");
         }
     }
 

@@ -70,6 +70,13 @@ public sealed class LocalNodes
                 Directory.Delete(State.Root);
                 throw;
             }
+            catch (LocalProviderException) when (create)
+            {
+                // Something was created (the network, a container): the directory becomes this
+                // environment's, with its passwords, so that a later up or down --purge can use it.
+                ClaimState(create);
+                throw;
+            }
 
             credentials = ClaimState(create);
         }

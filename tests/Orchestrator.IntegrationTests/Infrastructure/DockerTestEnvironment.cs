@@ -104,7 +104,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
     /// <summary>What the tool created for this environment, by its labels.</summary>
     public async Task<(IList<ContainerListResponse> Containers, IList<VolumeResponse> Volumes, IList<NetworkResponse> Networks)> OwnedAsync()
     {
-        var owned = DockerNames.Owned(Environment, Path.GetFullPath(StateDir));
+        var owned = DockerNames.Owned(Environment);
         var containers = await Docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned });
         var volumes = (await Docker.Volumes.ListAsync(new VolumesListParameters { Filters = owned })).Volumes ?? [];
         var networks = await Docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = owned });
