@@ -26,4 +26,24 @@ internal static class FreePorts
             return ports;
         }
     }
+
+    /// <summary>A block of <paramref name="count"/> consecutive free ports (a shard template takes its ports that way); returns the first.</summary>
+    public static int TakeBlock(int count)
+    {
+        lock (Gate)
+        {
+            for (var attempt = 0; attempt < 200; attempt++)
+            {
+                var first = PortProbe.FreePort(Handed, from: 10000, to: 20000 - count);
+                var block = Enumerable.Range(first, count).ToList();
+                if (block.All(p => !Handed.Contains(p) && !PortProbe.IsListening("127.0.0.1", p)))
+                {
+                    Handed.UnionWith(block);
+                    return first;
+                }
+            }
+
+            throw new InvalidOperationException($"no {count} consecutive free ports between 10000 and 19999");
+        }
+    }
 }

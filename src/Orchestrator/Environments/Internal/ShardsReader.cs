@@ -58,9 +58,9 @@ internal static class ShardsReader
     {
         const string Context = "'shards'";
         reader.RejectUnknownKeys(template, Context, "count", "name", "database", "port", "nodes");
-        if (provider != ProviderKind.Local)
+        if (!provider.RunsServers())
         {
-            reader.Error(template, "a shard template generates local shards on derived ports; list the shards of a provider: external environment one by one");
+            reader.Error(template, "a shard template generates the tool's own shards (local or docker) on derived ports; list the shards of a provider: external environment one by one");
         }
 
         var count = reader.Int(template, "count", Context, required: true, 1, 256);
