@@ -71,7 +71,11 @@ internal static class StatusCommand
                         migrations ??= Task.Run(() => MigrationProject.TryLoadAsync(env, cancellationToken), cancellationToken);
                     }
 
-                    return Print(env, console, await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken));
+                    var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken);
+                    var fenced = env.Provider.RunsServers() ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
+                    var containers = parse.GetValue(json) ? [] : await Orchestrator.Docker.ContainerReport.ExplainAsync(
+                        env, status.Nodes.Where(n => !n.Reachable && !fenced.Contains(n.Name)).Select(n => n.Name), cancellationToken);
+                    return Print(env, console, status, fenced, containers);
                 });
             }
             finally
@@ -82,7 +86,7 @@ internal static class StatusCommand
                 }
             }
 
-            int Print(EnvironmentDefinition env, IAnsiConsole console, EnvironmentStatus status)
+            int Print(EnvironmentDefinition env, IAnsiConsole console, EnvironmentStatus status, List<string> fenced, IReadOnlyList<string> containers)
             {
                 if (parse.GetValue(json))
                 {
@@ -98,7 +102,11 @@ internal static class StatusCommand
                     }
                 }
 
-                var fenced = env.Provider.RunsServers() ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
+                foreach (var note in containers)
+                {
+                    console.MarkupLineInterpolated($"[yellow]note:[/] {note}");
+                }
+
                 if (fenced.Count > 0 && !parse.GetValue(json))
                 {
                     foreach (var node in fenced)

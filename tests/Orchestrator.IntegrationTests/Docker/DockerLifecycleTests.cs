@@ -24,6 +24,9 @@ public sealed class DockerLifecycleTests
         Assert.Equal(2, stopped.Count);
         Assert.All(stopped, c => Assert.Equal("exited", c.State));
         Assert.Equal(2, keptVolumes.Count);
+        var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
+        Assert.True(statusExit == 1, statusOutput);
+        Assert.Contains($"'primary': its container {docker.Container("primary")} is stopped; 'up' starts it", statusOutput, StringComparison.Ordinal);
 
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
         Assert.True(upExit == 0, upOutput);
