@@ -17,10 +17,12 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
     [Fact]
     public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write()
     {
-        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-sw", syncReplica: true);
+        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-sw", syncReplica: true, admitClientContainers: true);
         await using var writer = await BackgroundWriter.StartAsync(docker);
+        await using var containerWriter = await ContainerWriter.StartAsync(docker);
         await using var sampler = new WritableSampler(docker);
         await writer.WaitForMoreAsync(200, "primary");
+        await containerWriter.WaitForMoreAsync(20);
 
         var away = await docker.Local().SwitchoverAsync("replica-2", CancellationToken.None);
         Assert.True(away.Succeeded, Describe(away));
@@ -33,9 +35,12 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         var back = await docker.Local().SwitchoverAsync("primary", CancellationToken.None);
         Assert.True(back.Succeeded, Describe(back));
         await writer.WaitForMoreAsync(200, "primary");
+        await containerWriter.WaitForMoreAsync(20);
         var acknowledged = await writer.StopAsync();
+        var fromContainer = await containerWriter.StopAsync();
 
         Assert.Empty(await writer.MissingOnAsync("primary"));
+        Assert.Empty(await ContainerWriter.MissingOnAsync(docker, "primary", fromContainer));
         foreach (var replica in new[] { "replica-1", "replica-2" })
         {
             await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(replica)).Count == 0, $"{replica} has every acknowledged write");
@@ -45,16 +50,18 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         Assert.All(restored.Nodes, n => Assert.Equal((int)n.ExpectedRole, (int?)n.Role));
         Assert.Equal("replica-1", restored.Node("replica-2").ReplicatingFrom);
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"switchover windows {away.WriteRefusedWindow?.TotalMilliseconds:0} ms and {back.WriteRefusedWindow?.TotalMilliseconds:0} ms; {acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        output.WriteLine($"switchover windows {away.WriteRefusedWindow?.TotalMilliseconds:0} ms and {back.WriteRefusedWindow?.TotalMilliseconds:0} ms; {acknowledged.Count} acknowledged writes, {fromContainer.Count} from the writer container; {sampler.Summary}");
     }
 
     [Fact]
     public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica()
     {
-        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-fo", syncReplica: true);
+        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-fo", syncReplica: true, admitClientContainers: true);
         await using var writer = await BackgroundWriter.StartAsync(docker);
+        await using var containerWriter = await ContainerWriter.StartAsync(docker);
         await using var sampler = new WritableSampler(docker);
         await writer.WaitForMoreAsync(300, "primary");
+        await containerWriter.WaitForMoreAsync(20);
 
         await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
         var outcome = await docker.Local().FailoverAsync(null, CancellationToken.None);
@@ -66,7 +73,10 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         var fenced = await docker.Docker.Containers.InspectContainerAsync(docker.Container("primary"));
         Assert.False(fenced.State?.Running);
         await writer.WaitForMoreAsync(200, "replica-1");
+        await containerWriter.WaitForMoreAsync(20);
         Assert.Empty(await writer.MissingOnAsync("replica-1"));
+        var fromContainer = await containerWriter.StopAsync();
+        Assert.Empty(await ContainerWriter.MissingOnAsync(docker, "replica-1", fromContainer));
 
         // up leaves the fenced node's container stopped.
         var up = await docker.UpAsync();
@@ -83,7 +93,7 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("primary")).Count == 0, "the rejoined primary has every acknowledged write");
         await TestTopology.EventuallyAsync(() => Task.FromResult(sampler.CompleteRounds >= MinimumCompleteRounds), "the sampler heard every node again");
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes, {fromContainer.Count} from the writer container; {sampler.Summary}");
     }
 
     private static string Describe(RoleChangeOutcome outcome) =>

@@ -43,7 +43,8 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
     public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
 
     /// <param name="syncReplica">Whether replica-1 is synchronous.</param>
-    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false)
+    /// <param name="admitClientContainers">Whether client containers on the network (a writer) are admitted: access.allow then covers the engine's addresses.</param>
+    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false)
     {
         var docker = await ConnectOrFailAsync();
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
@@ -58,7 +59,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"  assembly: {BuiltArtifacts.TestMigrations}")
             .AppendLine("  tags: [basic]")
             .AppendLine("access:")
-            .AppendLine("  allow: [127.0.0.1/32]")
+            .AppendLine(admitClientContainers ? "  allow: [127.0.0.1/32, 10.213.0.0/16]" : "  allow: [127.0.0.1/32]")
             .AppendLine("replication:")
             .AppendLine("  replay_timeout: 15s")
             .AppendLine("nodes:")
