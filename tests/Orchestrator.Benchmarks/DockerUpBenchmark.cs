@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orchestrator.Environments;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
 
 namespace Orchestrator.Benchmarks;
 
