@@ -108,6 +108,27 @@ public sealed class LocalNodes
         return credentials;
     }
 
+    /// <summary>
+    /// <c>down</c> where the state directory is missing. On this machine there is nothing to
+    /// stop; a docker engine may still hold the environment's objects: made with another state
+    /// directory (refused, naming it), or with this one, deleted by hand since (a purge finds
+    /// them by their labels).
+    /// </summary>
+    public async Task DownWithoutStateAsync(bool purge, CancellationToken cancellationToken)
+    {
+        if (File.Provider != ProviderKind.Docker)
+        {
+            return;
+        }
+
+        using var hosting = new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
+        await hosting.OpenAsync(create: false, cancellationToken);
+        if (purge)
+        {
+            await hosting.RemoveAsync(cancellationToken);
+        }
+    }
+
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
     public INodeHosting Hosting => _hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
 
@@ -126,14 +147,18 @@ public sealed class LocalNodes
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken);
 
     /// <summary>Waits until the replica streams from its source (<paramref name="node"/> as the shape being moved to has it).</summary>
-    public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken) =>
-        Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
+    public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
+    {
+        // The replica reports its source as the servers address each other (a container's port, not the published one).
+        var host = _host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        var sourcePort = host.ServerView(Environment).Node(node.Source!).Port;
+        return Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
             async () =>
             {
                 try
                 {
                     var observed = await Engine.ObserveAsync(node, credentials, cancellationToken);
-                    return observed.IsReplicating && observed.SourcePort == ServerViews.Of(Environment, State).Node(node.Source!).Port;
+                    return observed.IsReplicating && observed.SourcePort == sourcePort;
                 }
                 catch (Data.DatabaseException)
                 {
@@ -141,8 +166,9 @@ public sealed class LocalNodes
                 }
             },
             Environment.Replication.ReplayTimeout,
-            () => $"replica '{node.Name}' is not replicating from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {State.LogFile(node)}",
+            () => $"replica '{node.Name}' is not replicating from '{node.Source}' after {Environment.Replication.ReplayTimeout.TotalSeconds:0} s; see {host.DescribeLog(node)}",
             cancellationToken));
+    }
 
     /// <summary>Stops the node if it runs and deletes its directory.</summary>
     public async Task RemoveNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)

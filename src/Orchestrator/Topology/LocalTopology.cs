@@ -87,18 +87,7 @@ public sealed class LocalTopology
         }
         else
         {
-            if (Environment.Provider == ProviderKind.Docker)
-            {
-                // No state directory here, but the engine may hold the environment's containers:
-                // made with another state directory (refused, naming it), or with this one, deleted
-                // by hand since (a purge finds them by their labels).
-                using var hosting = new Docker.DockerNodeHosting(Environment, _nodes.State, _nodes.Engine, _nodes.Progress);
-                await hosting.OpenAsync(create: false, cancellationToken);
-                if (purge)
-                {
-                    await hosting.RemoveAsync(cancellationToken);
-                }
-            }
+            await _nodes.DownWithoutStateAsync(purge, cancellationToken);
 
             outcomes.AddRange(Environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));
         }

@@ -34,10 +34,10 @@ public static class StatusReader
     {
         var engine = EngineRegistry.For(environment.Engine);
         var limit = perNode ?? TimeSpan.FromSeconds(15);
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         NodeRead[] reads;
         if (sessions is null)
         {
-            var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
             var credentials = CredentialStore.Resolve(environment, state, create: false);
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
         }
@@ -49,7 +49,7 @@ public static class StatusReader
         var (project, problem) = await loading;
         {
             var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-            var peers = environment.Provider == ProviderKind.Docker ? Hosts.ServerViews.Of(environment, StateLayout.For(environment, stateDir)) : environment;
+            var peers = Hosts.ServerViews.Of(environment, state);
             var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
             {
                 SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
