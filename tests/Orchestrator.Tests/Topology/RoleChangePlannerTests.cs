@@ -236,6 +236,21 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void Failing_over_from_a_cascades_file_source_moves_the_cascade_to_the_new_primary_not_to_the_fenced_node()
+    {
+        // replica-1 took over by switchover; then it failed, and the file's primary takes over again.
+        var away = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-1").Plan!;
+        IReadOnlyList<NodeView> nodes = [Replica("primary"), Unreachable("replica-1"), Replica("replica-2", replicating: false), Replica("replica-3")];
+        var candidates = RoleChangePlanner.Failover(File4, away.Next, nodes, "primary").Plan!;
+
+        var plan = RoleChangePlanner.FailoverTo(File4, away.Next, candidates, "primary");
+
+        Assert.Equal(new LiveNode(NodeRole.Replica, "primary", Fenced: true), plan.Next.Nodes["replica-1"]);
+        Assert.Equal("primary", plan.Next.Nodes["replica-2"].Source);
+        Assert.Contains(new PlannedStep("replica-2", NodeAction.ReplicateFrom, "primary"), plan.Steps);
+    }
+
+    [Fact]
     public void Rejoin_follows_the_primary_the_servers_report_and_clears_the_fence()
     {
         var fenced = FileShape.With("primary", new LiveNode(NodeRole.Replica, "replica-1", true), "test")

@@ -231,17 +231,21 @@ public static class RoleChangePlanner
     /// the file leads to the new primary gets its file source back (so switching back to the
     /// file's primary restores the file's shape, cascades included); the old primary's other
     /// replicas and the old primary itself (fenced after a failover) replicate from the new
-    /// primary; everything else stays where it is.
+    /// primary; everything else stays where it is. A chain through a fenced node leads nowhere:
+    /// a fenced node runs for nobody.
     /// </summary>
     public static LiveShape ShapeAfterPromotion(EnvironmentDefinition file, LiveShape current, string oldPrimary, string newPrimary, bool fenceOldPrimary, string reason)
     {
         var nodes = new Dictionary<string, LiveNode>();
+        LiveNode Live(NodeDefinition node) => current.Nodes.GetValueOrDefault(node.Name) ?? new LiveNode(node.Role, node.Source, false);
+        bool Fenced(NodeDefinition node) => node.Name == oldPrimary ? fenceOldPrimary : Live(node).Fenced;
+        var fencedNodes = file.Nodes.Where(Fenced).Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var node in file.Nodes)
         {
-            var live = current.Nodes.GetValueOrDefault(node.Name) ?? new LiveNode(node.Role, node.Source, false);
-            var fenced = node.Name == oldPrimary ? fenceOldPrimary : live.Fenced;
+            var live = Live(node);
+            var fenced = Fenced(node);
             nodes[node.Name] = node.Name == newPrimary ? new LiveNode(NodeRole.Primary, null, false)
-                : FileSourceLeadsTo(file, node, newPrimary) ? new LiveNode(NodeRole.Replica, node.Source, fenced)
+                : FileSourceLeadsTo(file, node, newPrimary, fencedNodes) ? new LiveNode(NodeRole.Replica, node.Source, fenced)
                 : node.Name == oldPrimary || live.Source == oldPrimary ? new LiveNode(NodeRole.Replica, newPrimary, fenced)
                 : live with { Fenced = fenced };
         }
@@ -273,9 +277,9 @@ public static class RoleChangePlanner
             ? null
             : new Refusal(RefusalReason.UnknownNode, $"environment '{file.Name}' has no node '{name}' (nodes: {string.Join(", ", file.Nodes.Select(n => n.Name))})", true);
 
-    private static bool FileSourceLeadsTo(EnvironmentDefinition file, NodeDefinition node, string newPrimary)
+    private static bool FileSourceLeadsTo(EnvironmentDefinition file, NodeDefinition node, string newPrimary, IReadOnlySet<string> fenced)
     {
-        for (var source = node.Source; source is not null; source = file.Node(source).Source)
+        for (var source = node.Source; source is not null && !fenced.Contains(source); source = file.Node(source).Source)
         {
             if (source == newPrimary)
             {
