@@ -2,6 +2,7 @@
 # Builds the images the docker environments and their tests use, when missing:
 #   orchestrator/debian:bookworm  a Debian base made with debootstrap from the machine's package mirror
 #   orchestrator/postgres:15      PostgreSQL 15 on it (docker/postgres/Dockerfile)
+#   orchestrator/mariadb:10.11    MariaDB 10.11 on it (docker/mariadb/Dockerfile)
 # Needs a running Docker engine, debootstrap, and root. Safe to run again: existing tags are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +22,15 @@ if ! has_image orchestrator/debian:bookworm; then
   trap - EXIT
 fi
 
-if ! has_image orchestrator/postgres:15; then
-  echo "setup: building image orchestrator/postgres:15"
+build() { # TAG DIRECTORY
+  has_image "$1" && return 0
+  echo "setup: building image $1"
+  local log
   log=$(mktemp)
   # The classic builder: Debian's engine has no BuildKit plugin; its deprecation notice is noise here.
-  DOCKER_BUILDKIT=0 docker build -t orchestrator/postgres:15 docker/postgres >"$log" 2>&1 || { tail -30 "$log" >&2; rm -f "$log"; exit 1; }
+  DOCKER_BUILDKIT=0 docker build -t "$1" "$2" >"$log" 2>&1 || { tail -30 "$log" >&2; rm -f "$log"; exit 1; }
   rm -f "$log"
-fi
+}
+
+build orchestrator/postgres:15 docker/postgres
+build orchestrator/mariadb:10.11 docker/mariadb

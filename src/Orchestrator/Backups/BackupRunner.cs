@@ -19,7 +19,9 @@ public static class BackupRunner
         if (environment.Provider == ProviderKind.Docker && kind == BackupKind.Physical)
         {
             throw new ProviderLimitationException(
-                $"a physical backup is not available for docker environments yet (environment '{environment.Name}'): its nodes admit replication connections only from each other. Take a logical backup (--kind logical).");
+                $"a physical backup is not available for docker environments yet (environment '{environment.Name}'): " +
+                (environment.Engine == EngineKind.MariaDb ? "mariadb-backup reads the data directory, which is inside the node's container" : "its nodes admit replication connections only from each other") +
+                ". Take a logical backup (--kind logical).");
         }
 
         var engine = EngineRegistry.For(environment.Engine);

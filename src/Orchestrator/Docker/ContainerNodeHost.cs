@@ -18,8 +18,9 @@ namespace Orchestrator.Docker;
 /// fixed addresses on the environment's network; the tool's own connections arrive from the
 /// network's gateway (the published ports).
 /// </summary>
+/// <param name="stateRoot">The state directory, which holds each node's socket directory (bind-mounted at <see cref="DockerNames.SocketMountPoint"/>).</param>
 /// <param name="freshNodes">Nodes whose empty volume was created by this run, removed once initialised.</param>
-public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, DockerAddresses addresses, IEngine engine, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
+public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, string stateRoot, DockerAddresses addresses, IEngine engine, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
 {
     private const string Root = "root";
 
@@ -30,12 +31,17 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     private readonly Lock _ownersGate = new();
 
     public NodePaths Paths(NodeDefinition node) =>
-        new($"{DockerNames.MountPoint}/node", $"{DockerNames.MountPoint}/node/data", $"{DockerNames.MountPoint}/node/server.log");
+        new($"{DockerNames.MountPoint}/node", $"{DockerNames.MountPoint}/node/data", $"{DockerNames.MountPoint}/node/server.log", DockerNames.SocketMountPoint);
+
+    public string SocketForTool(NodeDefinition node, string name) => Path.Combine(DockerNames.SocketDirOnHost(stateRoot, node), name);
 
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, engine.ContainerPort);
 
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ExecAsync(node, _serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
+
+    public Task StartDetachedAsync(NodeDefinition node, ProcessSpec spec, string logFile, CancellationToken cancellationToken) =>
+        ExecCheckedAsync(node, _serviceUser, ProcessRunner.DetachedCommand([spec.FileName, .. spec.Arguments], logFile), cancellationToken, spec.WorkingDirectory);
 
     public Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken) =>
         WriteFilesAsync(node, [(path, content)], cancellationToken);
@@ -130,16 +136,18 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     {
         // The first step on a new node, so it also checks the image (the engine's account and
         // server program); the service user's ids come back with it, for the files written next.
+        // The socket directory is the service user's too (mkdir: a container made before it was mounted).
         const string Script = """
             id -u "$2" >/dev/null 2>&1 && test -x "$3" || exit 3
-            rm -rf -- "$1" && mkdir -p -- "$1" && chown "$2:" "$1" && chmod 700 "$1" && id -u "$2" && id -g "$2"
+            rm -rf -- "$1" && mkdir -p -- "$1" "$4" && chown "$2:" "$1" "$4" && chmod 700 "$1" "$4" && id -u "$2" && id -g "$2"
             """;
-        var result = await ExecAsync(node, Root, ["sh", "-c", Script, "sh", Paths(node).NodeDir, _serviceUser, engine.ContainerServerProgram], cancellationToken);
+        var result = await ExecAsync(node, Root, ["sh", "-c", Script, "sh", Paths(node).NodeDir, _serviceUser, engine.ContainerServerProgram, Paths(node).SocketDir], cancellationToken);
         if (result.ExitCode == ImageMismatch)
         {
+            var image = EnvironmentLoader.DefaultImage(environment.Engine);
             throw new LocalProviderException(
                 $"image {node.Image} of node '{node.Name}' has no '{_serviceUser}' account or no {engine.ContainerServerProgram}; " +
-                "use an image of the engine's version with its standard layout (postgres:15, or orchestrator/postgres:15 from scripts/setup.sh), then 'down --purge' and 'up'");
+                $"use an image of the engine's version with its standard layout ({image}, or orchestrator/{image} from scripts/setup.sh), then 'down --purge' and 'up'");
         }
 
         if (result.ExitCode != 0)
@@ -149,6 +157,13 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
 
         RememberOwner(node, result.StandardOutput);
     }
+
+    /// <summary>
+    /// Gives the node's socket directory to the service user, when a new container mounts a new
+    /// directory over a node set up before (its volume kept; <see cref="ResetNodeDirAsync"/> does it for new nodes).
+    /// </summary>
+    public Task OwnSocketDirAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        ExecCheckedAsync(node, Root, ["sh", "-c", "mkdir -p \"$2\" && chown \"$1:\" \"$2\" && chmod 700 \"$2\"", "sh", _serviceUser, Paths(node).SocketDir], cancellationToken);
 
     public async Task<IReadOnlyList<int>> ServerProcessesAsync(NodeDefinition node, string directory, CancellationToken cancellationToken)
     {
@@ -170,10 +185,10 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     }
 
     public async Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) =>
-        (await ExecAsync(node, Root, ["kill", "-0", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken)).ExitCode == 0;
+        (await ExecAsync(node, Root, ["sh", "-c", "kill -0 \"$1\"", "sh", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken)).ExitCode == 0;
 
     public Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken) =>
-        ExecAsync(node, Root, ["kill", $"-{signal.ToString(CultureInfo.InvariantCulture)}", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+        ExecAsync(node, Root, ["sh", "-c", "kill -\"$1\" \"$2\"", "sh", signal.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
 
     public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         !freshNodes.ContainsKey(node.Name) && (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
@@ -221,9 +236,9 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
         return owner;
     }
 
-    private async Task<ProcessResult> ExecCheckedAsync(NodeDefinition node, string user, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    private async Task<ProcessResult> ExecCheckedAsync(NodeDefinition node, string user, IReadOnlyList<string> command, CancellationToken cancellationToken, string? workingDirectory = null)
     {
-        var result = await ExecAsync(node, user, command, cancellationToken);
+        var result = await ExecAsync(node, user, command, cancellationToken, workingDirectory: workingDirectory);
         if (result.ExitCode != 0)
         {
             throw new ProcessFailedException(ProcessRunner.Describe(new ProcessSpec(command[0], command.Skip(1).ToList()), result));

@@ -17,6 +17,15 @@ public static class DockerNames
     /// <summary>Where a node's volume is mounted in its container.</summary>
     public const string MountPoint = "/var/lib/orchestrator";
 
+    /// <summary>Where a node's socket directory is bind-mounted in its container (see <see cref="SocketDirOnHost"/>).</summary>
+    public const string SocketMountPoint = "/run/orchestrator";
+
+    /// <summary>
+    /// The directory of the state directory bind-mounted at <see cref="SocketMountPoint"/>: the
+    /// tool reaches the server's Unix socket there, for the setup work only the socket admits.
+    /// </summary>
+    public static string SocketDirOnHost(string stateRoot, NodeDefinition node) => Path.Combine(stateRoot, node.Name, "run");
+
     public static string Network(EnvironmentDefinition environment) => $"orch-{environment.Name}";
 
     public static string Container(EnvironmentDefinition environment, NodeDefinition node) => $"orch-{environment.Name}-{node.Name}";

@@ -18,6 +18,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     private DockerClient? _docker;
     private DockerResources? _resources;
     private DockerAddresses? _addresses;
+    private ContainerNodeHost? _host;
 
     /// <summary>Nodes whose volume this run created: nothing is initialised on them, and no exec needs to ask.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _freshNodes = new(StringComparer.Ordinal);
@@ -37,19 +38,18 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             await CheckBeforeCreatingAsync(running, cancellationToken);
             subnet ??= await Resources.CreateNetworkAsync(cancellationToken);
             DockerNetworkRecord.Save(state, subnet);
-            _addresses = DockerAddresses.For(environment, subnet);
-            await Task.WhenAll(running.Select(node => EnsureRunningAsync(node, _addresses, cancellationToken)));
+            Open(subnet);
+            await Task.WhenAll(running.Select(node => EnsureRunningAsync(node, cancellationToken)));
         }
         else
         {
-            _addresses = DockerAddresses.For(environment, subnet ?? DockerAddresses.Candidates(environment.Name).First());
+            Open(subnet ?? DockerAddresses.Candidates(environment.Name).First());
         }
 
-        return new ContainerNodeHost(Docker, environment, _addresses, engine, _freshNodes);
+        return _host!;
     }
 
-    public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        EnsureRunningAsync(node, _addresses ?? throw new InvalidOperationException("OpenAsync must run first"), cancellationToken);
+    public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => EnsureRunningAsync(node, cancellationToken);
 
     public async Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken)
     {
@@ -156,8 +156,36 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
         }
     }
 
-    private async Task EnsureRunningAsync(NodeDefinition node, DockerAddresses addresses, CancellationToken cancellationToken)
+    private void Open(string subnet)
     {
+        _addresses = DockerAddresses.For(environment, subnet);
+        _host = new ContainerNodeHost(Docker, environment, state.Root, _addresses, engine, _freshNodes);
+    }
+
+    /// <summary>
+    /// The node's socket directory on this machine, for the container's bind mount; true when it
+    /// was made now. Its parent is root's alone: the directory itself belongs to the image's
+    /// service user id, which on this machine may be some other account.
+    /// </summary>
+    private bool EnsureSocketDir(NodeDefinition node)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var directory = DockerNames.SocketDirOnHost(state.Root, node);
+        var parent = Path.GetDirectoryName(directory)!;
+        Directory.CreateDirectory(parent, OwnerOnly);
+        File.SetUnixFileMode(parent, OwnerOnly);
+        if (Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        Directory.CreateDirectory(directory, OwnerOnly);
+        return true;
+    }
+
+    private async Task EnsureRunningAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var addresses = _addresses ?? throw new InvalidOperationException("OpenAsync must run first");
         var name = DockerNames.Container(environment, node);
         var existing = await Resources.ContainerAsync(node, cancellationToken);
         if (existing is { State.Paused: true })
@@ -172,6 +200,8 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
 
         try
         {
+            // Before the container is made: the engine refuses a bind mount of a missing directory.
+            var newSocketDir = EnsureSocketDir(node);
             if (existing is null)
             {
                 await Resources.EnsureImageAsync(node.Image!, node.Name, cancellationToken);
@@ -185,6 +215,10 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             }
 
             await progress.StepAsync(node.Name, $"start container {name}", () => Docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken));
+            if (newSocketDir && !_freshNodes.ContainsKey(node.Name))
+            {
+                await _host!.OwnSocketDirAsync(node, cancellationToken);
+            }
         }
         catch (DockerApiException e)
         {

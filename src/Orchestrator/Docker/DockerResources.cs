@@ -145,7 +145,11 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
             {
                 Init = true,
                 NetworkMode = network,
-                Mounts = [new Mount { Type = "volume", Source = DockerNames.Volume(environment, node), Target = DockerNames.MountPoint }],
+                Mounts =
+                [
+                    new Mount { Type = "volume", Source = DockerNames.Volume(environment, node), Target = DockerNames.MountPoint },
+                    new Mount { Type = "bind", Source = DockerNames.SocketDirOnHost(stateRoot, node), Target = DockerNames.SocketMountPoint },
+                ],
 
                 // An address, never a name: "localhost" would publish on every interface.
                 PortBindings = new Dictionary<string, IList<PortBinding>> { [port] = [new PortBinding { HostIP = PublishedAddress(node), HostPort = node.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }] },

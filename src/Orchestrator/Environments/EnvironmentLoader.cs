@@ -104,11 +104,6 @@ public static class EnvironmentLoader
         }
 
         var provider = ParseEnum(reader, root, "provider", required: false, ("local", ProviderKind.Local), ("docker", ProviderKind.Docker), ("external", ProviderKind.External)) ?? ProviderKind.Local;
-        if (provider == ProviderKind.Docker && engine == EngineKind.MariaDb)
-        {
-            reader.Error(YamlReader.Get(root, "provider")!, "provider 'docker' runs engine postgres so far; use provider: local for mariadb");
-        }
-
         var image = ReadImage(root, reader, provider);
 
         var database = reader.String(root, "database", Top, required: true);

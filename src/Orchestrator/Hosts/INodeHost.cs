@@ -20,8 +20,21 @@ public interface INodeHost
     /// </summary>
     EnvironmentDefinition ServerView(EnvironmentDefinition environment);
 
+    /// <summary>
+    /// Where this process connects to the Unix socket <paramref name="name"/> the node's server
+    /// creates in <see cref="NodePaths.SocketDir"/>: the same path on this machine; in a container,
+    /// the directory of the state directory that is bind-mounted there.
+    /// </summary>
+    string SocketForTool(NodeDefinition node, string name);
+
     /// <summary>Runs a program as the service user; <see cref="ProcessSpec.RunAs"/> is ignored.</summary>
     Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a server program as the service user and returns at once; it runs on after this
+    /// process exits, its output appended to <paramref name="logFile"/>.
+    /// </summary>
+    Task StartDetachedAsync(NodeDefinition node, ProcessSpec spec, string logFile, CancellationToken cancellationToken);
 
     /// <summary>Writes a file readable and writable by the service user only.</summary>
     Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken);

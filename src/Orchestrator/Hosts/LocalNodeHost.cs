@@ -11,12 +11,17 @@ namespace Orchestrator.Hosts;
 /// </summary>
 public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHost
 {
-    public NodePaths Paths(NodeDefinition node) => new(state.NodeDir(node), state.DataDir(node), state.LogFile(node));
+    public NodePaths Paths(NodeDefinition node) => new(state.NodeDir(node), state.DataDir(node), state.LogFile(node), state.NodeDir(node));
+
+    public string SocketForTool(NodeDefinition node, string name) => Paths(node).InSocketDir(name);
 
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => environment;
 
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync(spec with { RunAs = user.RunAs }, cancellationToken);
+
+    public Task StartDetachedAsync(NodeDefinition node, ProcessSpec spec, string logFile, CancellationToken cancellationToken) =>
+        ProcessRunner.StartDetachedAsync(spec with { RunAs = user.RunAs }, logFile, cancellationToken);
 
     public async Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken)
     {

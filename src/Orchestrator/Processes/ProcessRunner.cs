@@ -72,12 +72,17 @@ public static class ProcessRunner
     /// <summary>Starts a long-lived server so that it outlives this process: own session, stdio to a log file.</summary>
     public static async Task StartDetachedAsync(ProcessSpec spec, string logFile, CancellationToken cancellationToken)
     {
-        // The shell only redirects and backgrounds; the program and its arguments arrive as "$@",
-        // so none of them is parsed by the shell.
-        var arguments = new List<string> { "/bin/sh", "-c", "log=\"$1\"; shift; \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", logFile };
-        arguments.AddRange(Command(spec));
-        await RunCheckedAsync(spec with { FileName = "setsid", Arguments = arguments, RunAs = null }, cancellationToken);
+        var command = DetachedCommand(Command(spec), logFile);
+        await RunCheckedAsync(spec with { FileName = command[0], Arguments = command.Skip(1).ToList(), RunAs = null }, cancellationToken);
     }
+
+    /// <summary>
+    /// A command line that starts <paramref name="command"/> in a session of its own, its output
+    /// appended to <paramref name="logFile"/>, and returns at once. The shell only redirects and
+    /// backgrounds; the program and its arguments arrive as "$@", so none of them is parsed by it.
+    /// </summary>
+    public static IReadOnlyList<string> DetachedCommand(IReadOnlyList<string> command, string logFile) =>
+        ["setsid", "/bin/sh", "-c", "log=\"$1\"; shift; \"$@\" </dev/null >>\"$log\" 2>&1 &", "sh", logFile, .. command];
 
     internal static ProcessStartInfo StartInfo(ProcessSpec spec, bool redirectInput)
     {

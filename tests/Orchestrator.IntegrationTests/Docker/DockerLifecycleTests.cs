@@ -1,3 +1,4 @@
+using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Topology;
 
@@ -6,10 +7,12 @@ namespace Orchestrator.IntegrationTests.Docker;
 /// <summary>A docker environment of its own: down stops the containers and keeps the volumes, up brings the data back, down --purge removes everything the tool created.</summary>
 public sealed class DockerLifecycleTests
 {
-    [Fact]
-    public async Task Down_keeps_the_data_on_its_volumes_up_brings_it_back_and_purge_removes_containers_volumes_and_network()
+    [Theory]
+    [InlineData(EngineKind.Postgres)]
+    [InlineData(EngineKind.MariaDb)]
+    public async Task Down_keeps_the_data_on_its_volumes_up_brings_it_back_and_purge_removes_containers_volumes_and_network(EngineKind engine)
     {
-        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-life", nodes: 2);
+        await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-life-{engine.ToText()}", nodes: 2, engine: engine);
         var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
         await using (var primary = await docker.ConnectAsync("primary"))
         {
@@ -48,7 +51,7 @@ public sealed class DockerLifecycleTests
         var (rehearseExit, rehearseOutput) = await CliRunner.RunAsync("rehearse", "-e", docker.File, "--backup", backup);
         Assert.True(rehearseExit == 0, rehearseOutput);
         Assert.Contains($"create container orch-scratch-", rehearseOutput, StringComparison.Ordinal);
-        Assert.Contains($"({DockerTestEnvironment.Image}, ", rehearseOutput, StringComparison.Ordinal);
+        Assert.Contains($"({docker.Image}, ", rehearseOutput, StringComparison.Ordinal);
         var left = await docker.Docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true });
         Assert.DoesNotContain(left, c => c.Names.Any(n => n.StartsWith("/orch-scratch-", StringComparison.Ordinal)));
 
@@ -94,11 +97,11 @@ public sealed class DockerLifecycleTests
         var directory = Directory.CreateTempSubdirectory("orch-it-docker-owned-").FullName;
         var suffix = Path.GetFileName(directory)[^6..].ToLowerInvariant();
         using var docker = await global::Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
-        var ports = FreePorts.Take(3);
-        string File(string name, string node, int port, string image = DockerTestEnvironment.Image)
+        var ports = FreePorts.Take(4);
+        string File(string name, string node, int port, string image = DockerTestEnvironment.PostgresImage, string engine = "postgres")
         {
             var path = Path.Combine(directory, $"{name}.yaml");
-            System.IO.File.WriteAllText(path, $"name: {name}\nengine: postgres\nprovider: docker\nimage: {image}\ndatabase: app\nnodes:\n  - {{ name: {node}, role: primary, port: {port} }}\n");
+            System.IO.File.WriteAllText(path, $"name: {name}\nengine: {engine}\nprovider: docker\nimage: {image}\ndatabase: app\nnodes:\n  - {{ name: {node}, role: primary, port: {port} }}\n");
             return path;
         }
 
@@ -106,8 +109,9 @@ public sealed class DockerLifecycleTests
         var pair = File($"pq-{suffix}-r", "primary", ports[1]);
         var clashing = File($"pq-{suffix}", "r-primary", ports[2]);
         var bare = File($"bare-{suffix}", "primary", ports[0], "orchestrator/debian:bookworm");
+        var bareMariaDb = File($"bm-{suffix}", "primary", ports[3], "orchestrator/debian:bookworm", "mariadb");
         var squatter = $"orch-sq-{suffix}-primary";
-        await docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Name = squatter, Image = DockerTestEnvironment.Image, Entrypoint = ["sleep"], Cmd = ["infinity"] });
+        await docker.Containers.CreateContainerAsync(new global::Docker.DotNet.Models.CreateContainerParameters { Name = squatter, Image = DockerTestEnvironment.PostgresImage, Entrypoint = ["sleep"], Cmd = ["infinity"] });
         await docker.Containers.StartContainerAsync(squatter, new global::Docker.DotNet.Models.ContainerStartParameters());
         try
         {
@@ -137,11 +141,14 @@ public sealed class DockerLifecycleTests
             var (bareExit, bareOutput) = await CliRunner.RunAsync("up", "-e", bare, "--state-dir", Path.Combine(directory, "bare"));
             Assert.True(bareExit == 1, bareOutput);
             Assert.Contains("image orchestrator/debian:bookworm of node 'primary' has no 'postgres' account or no /usr/lib/postgresql/15/bin/postgres", bareOutput, StringComparison.Ordinal);
+            var (bareMariaDbExit, bareMariaDbOutput) = await CliRunner.RunAsync("up", "-e", bareMariaDb, "--state-dir", Path.Combine(directory, "bare-maria"));
+            Assert.True(bareMariaDbExit == 1, bareMariaDbOutput);
+            Assert.Contains("has no 'mysql' account or no /usr/sbin/mariadbd; use an image of the engine's version with its standard layout (mariadb:10.11, or orchestrator/mariadb:10.11", bareMariaDbOutput, StringComparison.Ordinal);
         }
         finally
         {
             await docker.Containers.RemoveContainerAsync(squatter, new global::Docker.DotNet.Models.ContainerRemoveParameters { Force = true });
-            foreach (var (file, state) in new[] { (pair, "pair"), (clashing, "clash"), (bare, "bare") })
+            foreach (var (file, state) in new[] { (pair, "pair"), (clashing, "clash"), (bare, "bare"), (bareMariaDb, "bare-maria") })
             {
                 await CliRunner.RunAsync("down", "-e", file, "--state-dir", Path.Combine(directory, state), "--purge");
             }

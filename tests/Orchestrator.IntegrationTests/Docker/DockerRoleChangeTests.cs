@@ -1,3 +1,4 @@
+using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
@@ -6,18 +7,22 @@ using Xunit.Abstractions;
 namespace Orchestrator.IntegrationTests.Docker;
 
 /// <summary>
-/// Role changes of docker environments of their own (primary, replica-1 synchronous, replica-2
-/// cascading), with a client writing throughout that records every acknowledged commit and a
-/// sampler checking that no two nodes ever accept writes at once.
+/// Role changes of docker environments of their own (primary, replica-1 synchronous with
+/// PostgreSQL, replica-2 cascading), for each engine, with a client and a client container
+/// writing throughout that record every acknowledged commit, and a sampler checking that no two
+/// nodes ever accept writes at once. MariaDB's replicas are asynchronous here: what a failover
+/// loses is measured, and must all be on the fenced node.
 /// </summary>
 public sealed class DockerRoleChangeTests(ITestOutputHelper output)
 {
     private const int MinimumCompleteRounds = 20;
 
-    [Fact]
-    public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write()
+    [Theory]
+    [InlineData(EngineKind.Postgres)]
+    [InlineData(EngineKind.MariaDb)]
+    public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write(EngineKind engine)
     {
-        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-sw", syncReplica: true, admitClientContainers: true);
+        await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-sw-{engine.ToText()}", syncReplica: engine == EngineKind.Postgres, admitClientContainers: true, engine: engine);
         await using var writer = await BackgroundWriter.StartAsync(docker);
         await using var containerWriter = await ContainerWriter.StartAsync(docker);
         await using var sampler = new WritableSampler(docker);
@@ -53,10 +58,13 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         output.WriteLine($"switchover windows {away.WriteRefusedWindow?.TotalMilliseconds:0} ms and {back.WriteRefusedWindow?.TotalMilliseconds:0} ms; {acknowledged.Count} acknowledged writes, {fromContainer.Count} from the writer container; {sampler.Summary}");
     }
 
-    [Fact]
-    public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica()
+    [Theory]
+    [InlineData(EngineKind.Postgres)]
+    [InlineData(EngineKind.MariaDb)]
+    public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica(EngineKind engine)
     {
-        await using var docker = await DockerTestEnvironment.StartAsync("it-docker-fo", syncReplica: true, admitClientContainers: true);
+        var synchronous = engine == EngineKind.Postgres;
+        await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-fo-{engine.ToText()}", syncReplica: synchronous, admitClientContainers: true, engine: engine);
         await using var writer = await BackgroundWriter.StartAsync(docker);
         await using var containerWriter = await ContainerWriter.StartAsync(docker);
         await using var sampler = new WritableSampler(docker);
@@ -74,9 +82,15 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         Assert.False(fenced.State?.Running);
         await writer.WaitForMoreAsync(200, "replica-1");
         await containerWriter.WaitForMoreAsync(20);
-        Assert.Empty(await writer.MissingOnAsync("replica-1"));
+        var lost = await writer.MissingOnAsync("replica-1");
         var fromContainer = await containerWriter.StopAsync();
-        Assert.Empty(await ContainerWriter.MissingOnAsync(docker, "replica-1", fromContainer));
+        var lostFromContainer = await ContainerWriter.MissingOnAsync(docker, "replica-1", fromContainer);
+        output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes and {lostFromContainer.Count} of {fromContainer.Count} from the writer container ({(synchronous ? "synchronous" : "asynchronous")} replica)");
+        if (synchronous)
+        {
+            Assert.Empty(lost);
+            Assert.Empty(lostFromContainer);
+        }
 
         // up leaves the fenced node's container stopped.
         var up = await docker.UpAsync();
@@ -84,13 +98,26 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         Assert.False((await docker.Docker.Containers.InspectContainerAsync(docker.Container("primary"))).State?.Running);
 
         var rejoin = await docker.Local().RejoinAsync("primary", CancellationToken.None);
-        Assert.True(rejoin.Succeeded, Describe(rejoin));
+        if (!synchronous && rejoin.Changes.Single().Result == ChangeResult.Refused)
+        {
+            // Refused only when the frozen primary holds commits the new one never received (the
+            // lost acknowledged writes among them); a rebuild discards them.
+            Assert.Contains("never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+            output.WriteLine($"rejoin refused: {rejoin.Changes.Single().Detail}");
+            var rebuild = await docker.Local().RebuildAsync("primary", CancellationToken.None);
+            Assert.True(rebuild.Succeeded, Describe(rebuild));
+        }
+        else
+        {
+            Assert.True(rejoin.Succeeded, Describe(rejoin));
+        }
+
         await writer.WaitForMoreAsync(200, "replica-1");
         await writer.StopAsync();
         var status = await docker.StatusAsync();
         Assert.Equal(ObservedRole.Replica, status.Node("primary").Role);
         Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
-        await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("primary")).Count == 0, "the rejoined primary has every acknowledged write");
+        await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("primary")).Count == lost.Count, "the rejoined primary has what replica-1 has");
         await TestTopology.EventuallyAsync(() => Task.FromResult(sampler.CompleteRounds >= MinimumCompleteRounds), "the sampler heard every node again");
         sampler.AssertSampled(MinimumCompleteRounds);
         output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes, {fromContainer.Count} from the writer container; {sampler.Summary}");

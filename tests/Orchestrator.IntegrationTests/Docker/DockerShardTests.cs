@@ -18,7 +18,7 @@ public sealed class DockerShardTests
             name: {name}
             engine: postgres
             provider: docker
-            image: {DockerTestEnvironment.Image}
+            image: {DockerTestEnvironment.PostgresImage}
             database: app
             migrations:
               assembly: {BuiltArtifacts.TestMigrations}

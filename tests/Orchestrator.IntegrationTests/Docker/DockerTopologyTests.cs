@@ -6,15 +6,16 @@ using Orchestrator.Topology;
 namespace Orchestrator.IntegrationTests.Docker;
 
 /// <summary>
-/// provider: docker with PostgreSQL: every node in its own container on the environment's
+/// provider: docker, for each engine: every node in its own container on the environment's
 /// network, replication crossing that network, the tool reaching the nodes through ports
 /// published on 127.0.0.1; migrations wait for replicas there too, and a replica cut off the
 /// network fails a run that a rerun completes once it is back.
 /// </summary>
-[Collection(DockerCollection.Name)]
-public sealed class DockerTopologyTests(DockerTopologyFixture fixture)
+public abstract class DockerTopologyTests(DockerTopologyFixture fixture)
 {
     private DockerTestEnvironment Docker => fixture.Environment;
+
+    private bool Postgres => Docker.Engine == Environments.EngineKind.Postgres;
 
     [Fact]
     public async Task Up_runs_each_node_in_a_labelled_container_on_the_environments_network_and_replication_crosses_it()
@@ -33,10 +34,11 @@ public sealed class DockerTopologyTests(DockerTopologyFixture fixture)
 
         // replica-1 streams from the primary's container over the network, from its own address there.
         var replicaAddress = (await Docker.Docker.Containers.InspectContainerAsync(Docker.Container("replica-1"))).NetworkSettings?.Networks?[network.Name]?.IPAddress;
-        await using var primary = await Docker.ConnectAsync("primary", "postgres");
-        var clients = await primary.QueryAsync("SELECT host(client_addr) AS address, application_name FROM pg_stat_replication");
+        await using var primary = await Docker.ConnectAsync("primary", Postgres ? "postgres" : null);
+        var clients = await primary.QueryAsync(Postgres
+            ? "SELECT host(client_addr) AS address FROM pg_stat_replication WHERE application_name = 'replica-1'"
+            : "SELECT SUBSTRING_INDEX(HOST, ':', 1) AS address FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
         var row = Assert.Single(clients);
-        Assert.Equal("replica-1", row.GetString("application_name"));
         Assert.NotNull(replicaAddress);
         Assert.Equal(replicaAddress, row.GetString("address"));
 
@@ -50,19 +52,22 @@ public sealed class DockerTopologyTests(DockerTopologyFixture fixture)
     {
         await Docker.ConfigureTestcontainersAsync();
         var credentials = Docker.Credentials;
-        await using var client = new ContainerBuilder(DockerTestEnvironment.Image)
+        await using var client = new ContainerBuilder(Docker.Image)
             .WithNetwork(Docker.Network)
             .WithEntrypoint("sleep")
             .WithCommand("infinity")
             .WithEnvironment("PGPASSWORD", credentials.AdminPassword.Reveal())
+            .WithEnvironment("MYSQL_PWD", credentials.AdminPassword.Reveal())
             .WithLabel(Orchestrator.Docker.DockerNames.EnvironmentLabel, Docker.Environment.Name)
             .Build();
         await client.StartAsync();
 
-        var attempt = await client.ExecAsync(["psql", "-h", "primary", "-U", credentials.AdminUser, "-d", "app", "-c", "SELECT 1"]);
+        var attempt = await client.ExecAsync(Postgres
+            ? ["psql", "-h", "primary", "-U", credentials.AdminUser, "-d", "app", "-c", "SELECT 1"]
+            : ["mariadb", "-h", "primary", "-u", credentials.AdminUser, "app", "-e", "SELECT 1"]);
 
         Assert.NotEqual(0, attempt.ExitCode);
-        Assert.Contains("no pg_hba.conf entry for host", attempt.Stderr, StringComparison.Ordinal);
+        Assert.Contains(Postgres ? "no pg_hba.conf entry for host" : "is not allowed to connect to this MariaDB server", attempt.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -85,7 +90,7 @@ public sealed class DockerTopologyTests(DockerTopologyFixture fixture)
         Assert.Contains("replica-2", output, StringComparison.Ordinal);
         await using (var primary = await Docker.ConnectAsync("primary"))
         {
-            var applied = await primary.QueryAsync("SELECT count(*) AS n FROM \"VersionInfo\"");
+            var applied = await primary.QueryAsync($"SELECT count(*) AS n FROM {Docker.Dialect.Quote("VersionInfo")}");
             Assert.True(applied.Single().GetInt64("n") >= 1, "the primary kept what it applied");
         }
 
@@ -93,6 +98,12 @@ public sealed class DockerTopologyTests(DockerTopologyFixture fixture)
         Assert.True(exitCode == 0, output);
         Assert.Contains("replica-2    replayed version 1004", output, StringComparison.Ordinal);
         await using var replica = await Docker.ConnectAsync("replica-2");
-        Assert.Equal(1004, (await replica.QueryAsync("SELECT max(\"Version\") AS v FROM \"VersionInfo\"")).Single().GetInt64("v"));
+        Assert.Equal(1004, (await replica.QueryAsync($"SELECT max({Docker.Dialect.Quote("Version")}) AS v FROM {Docker.Dialect.Quote("VersionInfo")}")).Single().GetInt64("v"));
     }
 }
+
+[Collection(DockerPostgresCollection.Name)]
+public sealed class DockerPostgresTopologyTests(DockerPostgresTopologyFixture fixture) : DockerTopologyTests(fixture);
+
+[Collection(DockerMariaDbCollection.Name)]
+public sealed class DockerMariaDbTopologyTests(DockerMariaDbTopologyFixture fixture) : DockerTopologyTests(fixture);

@@ -5,18 +5,29 @@ using DotNet.Testcontainers.Containers;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A client container on a docker environment's network, inserting one row per psql call into
-/// whichever node accepts writes (libpq's target_session_attrs=read-write over every node's name)
-/// and printing each id the server acknowledged: after any fault, those ids must not be lost.
+/// A client container on a docker environment's network, inserting one row per client call into
+/// whichever node accepts writes (psql: libpq's target_session_attrs=read-write over every node's
+/// name; mariadb: each node's name in turn, the read-only ones refusing) and printing each id the
+/// server acknowledged: after any fault, those ids must not be lost.
 /// </summary>
 public sealed class ContainerWriter : IAsyncDisposable
 {
     public const string Table = "container_writes";
 
-    private const string Loop = """
+    private const string PostgresLoop = """
         i=1
         while :; do
           if psql -qAtX -c "INSERT INTO container_writes (id) VALUES ($i)" >/dev/null 2>&1; then echo "$i"; fi
+          i=$((i+1))
+        done
+        """;
+
+    private const string MariaDbLoop = """
+        i=1
+        while :; do
+          for h in $NODES; do
+            if mariadb -h "$h" -u "$DBUSER" --connect-timeout=2 -e "INSERT INTO container_writes (id) VALUES ($i)" app >/dev/null 2>&1; then echo "$i"; break; fi
+          done
           i=$((i+1))
         done
         """;
@@ -34,17 +45,25 @@ public sealed class ContainerWriter : IAsyncDisposable
 
         await docker.ConfigureTestcontainersAsync();
         var credentials = docker.Credentials;
-        var container = new ContainerBuilder(DockerTestEnvironment.Image)
+        var nodes = string.Join(docker.Engine == Environments.EngineKind.Postgres ? ',' : ' ', docker.Environment.Nodes.Select(n => n.Name));
+        var builder = new ContainerBuilder(docker.Image)
             .WithNetwork(docker.Network)
             .WithEntrypoint("sh")
-            .WithCommand("-c", Loop)
-            .WithEnvironment("PGHOST", string.Join(',', docker.Environment.Nodes.Select(n => n.Name)))
-            .WithEnvironment("PGUSER", credentials.AdminUser)
-            .WithEnvironment("PGPASSWORD", credentials.AdminPassword.Reveal())
-            .WithEnvironment("PGDATABASE", "app")
-            .WithEnvironment("PGTARGETSESSIONATTRS", "read-write")
-            .WithEnvironment("PGCONNECT_TIMEOUT", "2")
-            .WithLabel(Orchestrator.Docker.DockerNames.EnvironmentLabel, docker.Environment.Name)
+            .WithLabel(Orchestrator.Docker.DockerNames.EnvironmentLabel, docker.Environment.Name);
+        var container = (docker.Engine == Environments.EngineKind.Postgres
+            ? builder
+                .WithCommand("-c", PostgresLoop)
+                .WithEnvironment("PGHOST", nodes)
+                .WithEnvironment("PGUSER", credentials.AdminUser)
+                .WithEnvironment("PGPASSWORD", credentials.AdminPassword.Reveal())
+                .WithEnvironment("PGDATABASE", "app")
+                .WithEnvironment("PGTARGETSESSIONATTRS", "read-write")
+                .WithEnvironment("PGCONNECT_TIMEOUT", "2")
+            : builder
+                .WithCommand("-c", MariaDbLoop)
+                .WithEnvironment("NODES", nodes)
+                .WithEnvironment("DBUSER", credentials.AdminUser)
+                .WithEnvironment("MYSQL_PWD", credentials.AdminPassword.Reveal()))
             .Build();
         await container.StartAsync();
         return new ContainerWriter(container);

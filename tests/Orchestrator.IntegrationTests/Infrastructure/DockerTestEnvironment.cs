@@ -10,13 +10,15 @@ using Orchestrator.Topology;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A docker environment of PostgreSQL containers (a primary, replica-1, and replica-2 cascading
-/// from it) on a network of its own, brought up by the tool from a file written here, with the
-/// test migrations (tag basic). Disposing purges it: containers, volumes, network, state.
+/// A docker environment of PostgreSQL or MariaDB containers (a primary, replica-1, and replica-2
+/// cascading from it) on a network of its own, brought up by the tool from a file written here,
+/// with the test migrations (tag basic). Disposing purges it: containers, volumes, network, state.
 /// </summary>
 public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 {
-    public const string Image = "orchestrator/postgres:15";
+    public const string PostgresImage = "orchestrator/postgres:15";
+
+    public const string MariaDbImage = "orchestrator/mariadb:10.11";
 
     private DockerTestEnvironment(string directory, string file, DockerClient docker)
     {
@@ -26,6 +28,13 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
         Environment = EnvironmentLoader.LoadOrThrow(file);
     }
 
+    public static string ImageOf(EngineKind engine) => engine == EngineKind.MariaDb ? MariaDbImage : PostgresImage;
+
+    /// <summary>The image the nodes run, which also has the engine's client programs (for client containers).</summary>
+    public string Image => ImageOf(Engine);
+
+    public TestDialect Dialect => Engine == EngineKind.Postgres ? TestDialect.Postgres : TestDialect.MariaDb;
+
     public string Directory { get; }
 
     public string File { get; }
@@ -34,7 +43,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public DockerClient Docker { get; }
 
-    public EngineKind Engine => EngineKind.Postgres;
+    public EngineKind Engine => Environment.Engine;
 
     public EnvironmentDefinition Environment { get; }
 
@@ -42,18 +51,18 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
 
-    /// <param name="syncReplica">Whether replica-1 is synchronous.</param>
+    /// <param name="syncReplica">Whether replica-1 is synchronous (PostgreSQL only).</param>
     /// <param name="admitClientContainers">Whether client containers on the network (a writer) are admitted: access.allow then covers the engine's addresses.</param>
-    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false)
+    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false, EngineKind engine = EngineKind.Postgres)
     {
         var docker = await ConnectOrFailAsync();
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
         var ports = FreePorts.Take(nodes);
         var yaml = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"name: {name}-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}")
-            .AppendLine("engine: postgres")
+            .AppendLine(CultureInfo.InvariantCulture, $"engine: {engine.ToText()}")
             .AppendLine("provider: docker")
-            .AppendLine(CultureInfo.InvariantCulture, $"image: {Image}")
+            .AppendLine(CultureInfo.InvariantCulture, $"image: {ImageOf(engine)}")
             .AppendLine("database: app")
             .AppendLine("migrations:")
             .AppendLine(CultureInfo.InvariantCulture, $"  assembly: {BuiltArtifacts.TestMigrations}")
@@ -98,7 +107,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public Task<Data.IDbSession> ConnectAsync(string node, string? database = "app")
     {
-        var engine = EngineRegistry.For(EngineKind.Postgres);
+        var engine = EngineRegistry.For(Engine);
         return engine.ConnectAsync(engine.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);
     }
 
@@ -139,27 +148,38 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
         finally
         {
             // Whatever the purge left (it failed, or up never finished): removed by the labels.
-            var (containers, volumes, networks) = await OwnedAsync();
-            foreach (var container in containers)
-            {
-                await Docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
-            }
-
-            foreach (var volume in volumes)
-            {
-                await Docker.Volumes.RemoveAsync(volume.Name, force: true);
-            }
-
-            foreach (var network in networks)
-            {
-                await Docker.Networks.DeleteNetworkAsync(network.ID);
-            }
-
+            await RemoveOwnedAsync(Docker, Environment);
             Docker.Dispose();
             if (System.IO.Directory.Exists(Directory))
             {
                 System.IO.Directory.Delete(Directory, recursive: true);
             }
+        }
+    }
+
+    /// <summary>Removes whatever carries the environment's labels: what a purge left (it failed, or up never finished).</summary>
+    public static async Task RemoveOwnedAsync(EnvironmentDefinition environment)
+    {
+        using var docker = await ConnectOrFailAsync();
+        await RemoveOwnedAsync(docker, environment);
+    }
+
+    private static async Task RemoveOwnedAsync(DockerClient docker, EnvironmentDefinition environment)
+    {
+        var owned = DockerNames.Owned(environment);
+        foreach (var container in await docker.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = owned }))
+        {
+            await docker.Containers.RemoveContainerAsync(container.ID, new ContainerRemoveParameters { Force = true });
+        }
+
+        foreach (var volume in (await docker.Volumes.ListAsync(new VolumesListParameters { Filters = owned })).Volumes ?? [])
+        {
+            await docker.Volumes.RemoveAsync(volume.Name, force: true);
+        }
+
+        foreach (var network in await docker.Networks.ListNetworksAsync(new NetworksListParameters { Filters = owned }))
+        {
+            await docker.Networks.DeleteNetworkAsync(network.ID);
         }
     }
 

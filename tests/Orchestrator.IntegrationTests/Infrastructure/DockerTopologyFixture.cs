@@ -1,13 +1,15 @@
+using Orchestrator.Environments;
+
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
-/// <summary>One docker environment (primary, replica-1, replica-2 cascading) shared by the tests of the docker collection.</summary>
-public sealed class DockerTopologyFixture : IAsyncLifetime
+/// <summary>One docker environment (primary, replica-1, replica-2 cascading) shared by the tests of a docker collection.</summary>
+public abstract class DockerTopologyFixture(EngineKind engine, string name) : IAsyncLifetime
 {
     private DockerTestEnvironment? _environment;
 
     public DockerTestEnvironment Environment => _environment ?? throw new InvalidOperationException("not started");
 
-    public async Task InitializeAsync() => _environment = await DockerTestEnvironment.StartAsync("it-docker");
+    public async Task InitializeAsync() => _environment = await DockerTestEnvironment.StartAsync(name, engine: engine);
 
     public async Task DisposeAsync()
     {
@@ -18,8 +20,18 @@ public sealed class DockerTopologyFixture : IAsyncLifetime
     }
 }
 
+public sealed class DockerPostgresTopologyFixture() : DockerTopologyFixture(EngineKind.Postgres, "it-docker");
+
+public sealed class DockerMariaDbTopologyFixture() : DockerTopologyFixture(EngineKind.MariaDb, "it-docker-maria");
+
 [CollectionDefinition(Name)]
-public sealed class DockerCollection : ICollectionFixture<DockerTopologyFixture>
+public sealed class DockerPostgresCollection : ICollectionFixture<DockerPostgresTopologyFixture>
 {
-    public const string Name = "docker topology";
+    public const string Name = "docker postgres topology";
+}
+
+[CollectionDefinition(Name)]
+public sealed class DockerMariaDbCollection : ICollectionFixture<DockerMariaDbTopologyFixture>
+{
+    public const string Name = "docker mariadb topology";
 }

@@ -9,8 +9,8 @@ public sealed class MariaDbConfigFilesTests
     public void Replicas_are_read_only_and_every_node_has_its_own_server_id()
     {
         var env = Load();
-        var primary = MariaDbConfigFiles.ServerConf(env, env.Primary, "/s/primary", "/s/primary/data", "/s/primary/server.log");
-        var replica = MariaDbConfigFiles.ServerConf(env, env.Node("replica-2"), "/s/replica-2", "/s/replica-2/data", "/s/replica-2/server.log");
+        var primary = MariaDbConfigFiles.ServerConf(env, env.Primary, Paths("primary"));
+        var replica = MariaDbConfigFiles.ServerConf(env, env.Node("replica-2"), Paths("replica-2"));
 
         Assert.Contains("server_id = 1", primary, StringComparison.Ordinal);
         Assert.Contains("read_only = OFF", primary, StringComparison.Ordinal);
@@ -27,12 +27,25 @@ public sealed class MariaDbConfigFilesTests
     public void A_fenced_former_primary_starts_read_only_and_replicating_from_nobody()
     {
         var env = Load();
-        var fenced = MariaDbConfigFiles.ServerConf(env, env.Primary with { Fenced = true }, "/s/primary", "/s/primary/data", "/s/primary/server.log");
+        var fenced = MariaDbConfigFiles.ServerConf(env, env.Primary with { Fenced = true }, Paths("primary"));
 
         var lines = fenced.Split('\n');
         Assert.Contains("read_only = ON", lines);
         Assert.Contains("skip-slave-start", lines);
         Assert.DoesNotContain("read_only = OFF", lines);
+    }
+
+    [Fact]
+    public void In_a_container_the_socket_is_in_the_mounted_socket_directory_and_the_server_listens_on_its_network_address()
+    {
+        var env = Load();
+        var view = env with { Nodes = env.Nodes.Select((n, i) => n with { Host = $"10.213.7.{10 + i}", Port = 3306 }).ToList() };
+        var conf = MariaDbConfigFiles.ServerConf(view, view.Node("replica-1"), new Orchestrator.Hosts.NodePaths("/var/lib/orchestrator/node", "/var/lib/orchestrator/node/data", "/var/lib/orchestrator/node/server.log", "/run/orchestrator"));
+
+        foreach (var setting in new[] { "socket = \"/run/orchestrator/mariadb.sock\"", "datadir = \"/var/lib/orchestrator/node/data\"", "bind-address = 10.213.7.11", "port = 3306", "server_id = 2" })
+        {
+            Assert.Contains(setting, conf, StringComparison.Ordinal);
+        }
     }
 
     [Theory]
@@ -81,4 +94,6 @@ public sealed class MariaDbConfigFilesTests
           - { name: replica-1, role: replica, source: primary,   port: 3307 }
           - { name: replica-2, role: replica, source: replica-1, port: 3308 }
         """);
+
+    private static Orchestrator.Hosts.NodePaths Paths(string node) => new($"/s/{node}", $"/s/{node}/data", $"/s/{node}/server.log", $"/s/{node}");
 }

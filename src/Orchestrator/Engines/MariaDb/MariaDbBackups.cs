@@ -40,7 +40,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
 
     public async Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var binaries = MariaDbBinaries.Locate(local);
+        var binaries = MariaDbBinaries.LocateClients(local);
         var where = $"{admin.Host}:{admin.Port}";
         await progress.StepAsync(where, $"recreate database '{database}'", async () =>
         {
@@ -78,7 +78,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
     /// </summary>
     private async Task<TakenBackup> TakeLogicalAsync(BackupRequest request, CancellationToken cancellationToken)
     {
-        var binaries = MariaDbBinaries.Locate(request.Environment.Local);
+        var binaries = MariaDbBinaries.LocateClients(request.Environment.Local);
         var target = engine.AdminTarget(request.Node, request.Credentials, request.Environment.Database);
         await using var lockSession = await engine.ConnectAsync(target with { Database = null }, cancellationToken);
         await using var session = await engine.ConnectAsync(target, cancellationToken);

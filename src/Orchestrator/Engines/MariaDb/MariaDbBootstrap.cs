@@ -8,7 +8,7 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>Creating local MariaDB nodes: an empty primary (mariadb-install-db), a replica seeded from a consistent dump of its source, a node from a physical backup.</summary>
+/// <summary>Creating MariaDB nodes on their host: an empty primary (mariadb-install-db), a replica seeded from a consistent dump of its source, a node from a physical backup (on this machine).</summary>
 internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql, MariaDbProcess process) : INodeBootstrap
 {
     private static readonly string[] SystemDatabases = ["mysql", "information_schema", "performance_schema", "sys"];
@@ -22,7 +22,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await sql.CreateAccountsAsync(session, cancellationToken);
         });
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
     public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ?", [position], cancellationToken);
             await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
         });
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
     /// <summary>
@@ -74,11 +74,12 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
     /// </summary>
     public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        var nodeDir = files.RecreateNodeDir(node);
+        // The copy comes from this machine's backup directory: the command refuses docker environments before this.
+        await files.PrepareNodeDirAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
             ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", Path.Combine(backupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node)]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken));
         await files.WriteConfigAsync(node, cancellationToken);
-        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
+        await context.User.TakeOwnershipAsync(files.Paths(node).NodeDir, cancellationToken);
         await process.StartServerAsync(node, "start without grant tables or networking", ["--skip-grant-tables", "--skip-networking", "--skip-slave-start"], cancellationToken);
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
@@ -86,8 +87,8 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             // The copy's own history starts at the backup's position; this setup is not part of it.
             await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
             await session.ExecuteAsync("FLUSH PRIVILEGES", cancellationToken: cancellationToken);
-            await session.ExecuteAsync("CREATE OR REPLACE USER ?@'localhost' IDENTIFIED VIA unix_socket", [System.Environment.UserName], cancellationToken);
-            await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@'localhost' WITH GRANT OPTION", [System.Environment.UserName], cancellationToken);
+            await session.ExecuteAsync("CREATE OR REPLACE USER ?@'localhost' IDENTIFIED VIA unix_socket", [MariaDbSetupSql.SocketUser], cancellationToken);
+            await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@'localhost' WITH GRANT OPTION", [MariaDbSetupSql.SocketUser], cancellationToken);
             await sql.CreateAccountsAsync(session, cancellationToken);
             await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
             await session.ExecuteAsync("RESET MASTER", cancellationToken: cancellationToken);
@@ -99,28 +100,26 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         });
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, cancellationToken);
-        context.State.MarkInitialized(node);
+        await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
     private async Task InstallAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var nodeDir = files.RecreateNodeDir(node);
+        await files.PrepareNodeDirAsync(node, cancellationToken);
         await files.WriteConfigAsync(node, cancellationToken);
-        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
-        List<string> arguments = [
-            $"--defaults-file={files.ConfigFile(node)}",
-            $"--datadir={files.DataDir(node)}",
-            "--auth-root-authentication-method=socket",
-            $"--auth-root-socket-user={System.Environment.UserName}",
-            "--skip-test-db",
-        ];
-        if (context.User.SwitchUser)
-        {
-            arguments.Add($"--user={context.User.Name}");
-        }
-
-        await context.Progress.StepAsync(node.Name, "mariadb-install-db", () =>
-            ProcessRunner.RunCheckedAsync(new ProcessSpec(files.Binaries.Path("mariadb-install-db"), arguments) { WorkingDirectory = nodeDir }, cancellationToken));
+        await context.Progress.StepAsync(node.Name, "mariadb-install-db", () => files.RunAsync(
+            node,
+            new ProcessSpec(files.Server.Path("mariadb-install-db"), [
+                $"--defaults-file={files.ConfigFile(node)}",
+                $"--datadir={files.DataDir(node)}",
+                "--auth-root-authentication-method=socket",
+                $"--auth-root-socket-user={MariaDbSetupSql.SocketUser}",
+                "--skip-test-db",
+            ])
+            {
+                WorkingDirectory = files.Paths(node).NodeDir,
+            },
+            cancellationToken));
     }
 
     /// <summary>Streams a single-transaction dump of the source's databases into the node; returns the dump's GTID position.</summary>
@@ -136,15 +135,15 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         }
 
         using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
-        var dump = new ProcessSpec(files.Binaries.Path("mariadb-dump"), [
+        var dump = new ProcessSpec(files.Clients.Path("mariadb-dump"), [
             $"--defaults-extra-file={clientConf.Path}",
             $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
             .. MariaDbConfigFiles.ConsistentDumpOptions,
             "--databases", .. databases,
         ]);
-        var load = new ProcessSpec(files.Binaries.Path("mariadb"), [
-            "--no-defaults", $"--socket={files.SocketPath(node)}",
-            $"--user={System.Environment.UserName}", "--default-character-set=utf8mb4", "--binary-mode",
+        var load = new ProcessSpec(files.Clients.Path("mariadb"), [
+            "--no-defaults", $"--socket={files.SocketForTool(node)}",
+            $"--user={MariaDbSetupSql.SocketUser}", "--default-character-set=utf8mb4", "--binary-mode",
             "--init-command=SET SESSION sql_log_bin = 0",
         ]);
         string? position = null;

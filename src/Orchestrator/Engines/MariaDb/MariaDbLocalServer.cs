@@ -1,11 +1,15 @@
+using Orchestrator.Environments;
 using Orchestrator.Local;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>MariaDB 10.11 servers under the state directory: the node's files, mariadbd's supervision, bootstrap and replication control.</summary>
+/// <summary>MariaDB 10.11 servers on the environment's host (this machine, or containers): the node's files, mariadbd's supervision, bootstrap and replication control.</summary>
 internal static class MariaDbLocalServer
 {
+    /// <summary>The longest Unix socket path this tool uses (the kernel's limit is 107 bytes).</summary>
+    private const int SocketPathLimit = 100;
+
     public static ILocalServer Create(MariaDbEngine engine, LocalContext context)
     {
         var files = new MariaDbNodeFiles(context);
@@ -20,11 +24,19 @@ internal static class MariaDbLocalServer
 
     private static Task CheckPrerequisites(LocalContext context, MariaDbNodeFiles files)
     {
-        files.Binaries = MariaDbBinaries.Locate(context.Environment.Local);
-        var socket = files.SocketPath(context.Environment.Nodes.OrderByDescending(n => n.Name.Length).First());
-        if (socket.Length > 100)
+        var inContainers = context.Environment.Provider == ProviderKind.Docker;
+        if (inContainers && !Libc.IsRoot)
         {
-            throw new LocalProviderException($"the state directory {context.State.Root} is too deep for a Unix socket path ({socket.Length} characters, the limit is 107); use a shorter --state-dir");
+            // The socket admits the account of the connecting user id, and only root has the same name in every image.
+            throw new LocalProviderException($"MariaDB nodes of docker environment '{context.Environment.Name}' are set up through their server's socket as root; run the tool as root");
+        }
+
+        files.Server = inContainers ? MariaDbBinaries.InImage : MariaDbBinaries.Locate(context.Environment.Local);
+        files.Clients = inContainers ? MariaDbBinaries.LocateClients(context.Environment.Local) : files.Server;
+        var socket = files.SocketForTool(context.Environment.Nodes.OrderByDescending(n => n.Name.Length).First());
+        if (socket.Length > SocketPathLimit)
+        {
+            throw new LocalProviderException($"the state directory {context.State.Root} is too deep for a Unix socket path ({socket.Length} characters, the limit is {SocketPathLimit}); use a shorter --state-dir");
         }
 
         return Task.CompletedTask;

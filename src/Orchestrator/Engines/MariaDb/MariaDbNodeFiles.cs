@@ -1,72 +1,84 @@
 using System.Globalization;
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
 using Orchestrator.Local;
+using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>A local MariaDB node's files and programs: its option file, temporary directory, pid file and log.</summary>
+/// <summary>
+/// A MariaDB node's files and programs on its host: its option file, temporary directory, pid
+/// file, log and socket; the server's programs run there as the service user, the clients here.
+/// </summary>
 internal sealed class MariaDbNodeFiles(LocalContext context)
 {
-    private MariaDbBinaries? _binaries;
+    private MariaDbBinaries? _server;
+    private MariaDbBinaries? _clients;
+    private EnvironmentDefinition? _serverView;
 
-    public MariaDbBinaries Binaries
+    /// <summary>mariadbd and mariadb-install-db on the nodes' host.</summary>
+    public MariaDbBinaries Server
     {
-        get => _binaries ?? throw new InvalidOperationException("CheckPrerequisitesAsync must run first");
-        set => _binaries = value;
+        get => _server ?? throw new InvalidOperationException("CheckPrerequisitesAsync must run first");
+        set => _server = value;
     }
 
-    public string NodeDir(NodeDefinition node) => context.State.NodeDir(node);
-
-    public string DataDir(NodeDefinition node) => context.State.DataDir(node);
-
-    public string LogFile(NodeDefinition node) => context.State.LogFile(node);
-
-    public string ConfigFile(NodeDefinition node) => Path.Combine(NodeDir(node), "my.cnf");
-
-    public string SocketPath(NodeDefinition node) => MariaDbConfigFiles.SocketPath(NodeDir(node));
-
-    /// <summary>Writes the node's option file from the environment's shape, and its own tmpdir.</summary>
-    public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    /// <summary>mariadb-dump and the mariadb client on this machine.</summary>
+    public MariaDbBinaries Clients
     {
-        var path = ConfigFile(node);
-        await File.WriteAllTextAsync(
-            path,
-            MariaDbConfigFiles.ServerConf(context.Environment, node, NodeDir(node), DataDir(node), LogFile(node)),
-            cancellationToken);
+        get => _clients ?? throw new InvalidOperationException("CheckPrerequisitesAsync must run first");
+        set => _clients = value;
+    }
 
-        // mariadbd ignores world-writable option files; 0644 keeps it readable by the service user.
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        var tmp = MariaDbConfigFiles.TmpDir(NodeDir(node));
-        if (!Directory.Exists(tmp))
+    public INodeHost Host => context.Host;
+
+    public NodePaths Paths(NodeDefinition node) => Host.Paths(node);
+
+    public string DataDir(NodeDefinition node) => Paths(node).DataDir;
+
+    public string ConfigFile(NodeDefinition node) => Paths(node).InNode(MariaDbConfigFiles.ConfigFileName);
+
+    /// <summary>Where to read the node's log, for a message.</summary>
+    public string LogFile(NodeDefinition node) => Host.DescribeLog(node);
+
+    /// <summary>The node's socket, as this process reaches it.</summary>
+    public string SocketForTool(NodeDefinition node) => Host.SocketForTool(node, MariaDbConfigFiles.SocketName);
+
+    /// <summary>The environment as the servers address each other (see <see cref="INodeHost.ServerView"/>).</summary>
+    public EnvironmentDefinition ServerView => _serverView ??= Host.ServerView(context.Environment);
+
+    /// <summary>How <paramref name="node"/>'s peers reach it.</summary>
+    public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
+
+    /// <summary>Writes the node's option file from the environment's shape.</summary>
+    public Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        Host.WriteFileAsync(node, ConfigFile(node), MariaDbConfigFiles.ServerConf(ServerView, node with { Host = Addressed(node).Host, Port = Addressed(node).Port }, Paths(node)), cancellationToken);
+
+    /// <summary>An empty node directory with its own tmpdir, owned by the service user; a previous, never completed setup is deleted.</summary>
+    public async Task PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        // Setup never completed here (no marker), so nothing in it is worth keeping.
+        await Host.ResetNodeDirAsync(node, cancellationToken);
+        await RunAsync(node, new ProcessSpec("mkdir", ["-m", "700", "--", Paths(node).InNode(MariaDbConfigFiles.TmpDirName)]), cancellationToken);
+    }
+
+    /// <summary>Runs a server program as the service user; a non-zero exit is an error.</summary>
+    public async Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        var result = await Host.RunAsync(node, spec, cancellationToken);
+        if (result.ExitCode != 0)
         {
-            Directory.CreateDirectory(tmp);
-            await context.User.TakeOwnershipAsync(tmp, cancellationToken);
-        }
-    }
-
-    /// <summary>An empty node directory; a previous, never completed setup is deleted.</summary>
-    public string RecreateNodeDir(NodeDefinition node)
-    {
-        var nodeDir = NodeDir(node);
-        if (Directory.Exists(nodeDir))
-        {
-            // Setup never completed here (no marker), so nothing in it is worth keeping.
-            Directory.Delete(nodeDir, recursive: true);
+            throw new ProcessFailedException(ProcessRunner.Describe(spec, result));
         }
 
-        Directory.CreateDirectory(nodeDir);
-        return nodeDir;
+        return result;
     }
 
-    public int? ReadPid(NodeDefinition node)
+    public async Task<int?> ReadPidAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        var pidFile = MariaDbConfigFiles.PidFile(NodeDir(node));
-        return File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        var text = await Host.ReadFileAsync(node, Paths(node).InNode(MariaDbConfigFiles.PidFileName), cancellationToken);
+        return int.TryParse(text?.Trim(), CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
-    public string LogTail(NodeDefinition node)
-    {
-        var log = LogFile(node);
-        return File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(15)) : "(no log file)";
-    }
+    public Task<string> LogTailAsync(NodeDefinition node, CancellationToken cancellationToken) => Host.LogTailAsync(node, 15, cancellationToken);
 }

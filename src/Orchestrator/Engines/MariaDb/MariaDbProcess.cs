@@ -6,20 +6,18 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>Supervision of a local node's mariadbd: whether it runs, starting it (until its socket admits the tool), stopping and killing it.</summary>
+/// <summary>Supervision of a node's mariadbd on its host: whether it runs, starting it (until its socket admits the tool), stopping and killing it.</summary>
 internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql) : INodeSupervision
 {
-    public Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(GetState(node));
-
-    public LocalNodeState GetState(NodeDefinition node)
+    public async Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (!context.State.IsInitialized(node))
+        if (!await files.Host.IsInitializedAsync(node, cancellationToken))
         {
             return LocalNodeState.NotInitialized;
         }
 
-        return files.ReadPid(node) is not { } pid ? LocalNodeState.Stopped
-            : IsServerProcess(pid) ? LocalNodeState.Running
+        return await files.ReadPidAsync(node, cancellationToken) is not { } pid ? LocalNodeState.Stopped
+            : await IsServerAsync(node, pid, cancellationToken) ? LocalNodeState.Running
             : LocalNodeState.Crashed;
     }
 
@@ -34,11 +32,14 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
     {
         await context.Progress.StepAsync(node.Name, step, async () =>
         {
-            File.Delete(MariaDbConfigFiles.PidFile(files.NodeDir(node)));
-            await ProcessRunner.StartDetachedAsync(
-                new ProcessSpec(files.Binaries.Path("mariadbd"), [$"--defaults-file={files.ConfigFile(node)}", .. options]) { RunAs = context.User.RunAs },
-                files.LogFile(node),
+            var paths = files.Paths(node);
+            await files.Host.DeleteFileAsync(node, paths.InNode(MariaDbConfigFiles.PidFileName), cancellationToken);
+            await files.Host.StartDetachedAsync(
+                node,
+                new ProcessSpec(files.Server.Path("mariadbd"), [$"--defaults-file={files.ConfigFile(node)}", .. options]),
+                paths.LogFile,
                 cancellationToken);
+            var attempts = 0;
             await Poll.UntilAsync(
                 async () =>
                 {
@@ -49,11 +50,17 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
                     }
                     catch (DatabaseException)
                     {
+                        // A server that died at start (a bad option, a taken port) is reported at once, not after the timeout.
+                        if (++attempts % 20 == 0 && await files.ReadPidAsync(node, cancellationToken) is null && (await files.Host.ServerProcessesAsync(node, paths.DataDir, cancellationToken)).Count == 0)
+                        {
+                            throw new LocalProviderException($"node '{node.Name}' stopped while starting; see {files.LogFile(node)}:\n{await files.LogTailAsync(node, cancellationToken)}");
+                        }
+
                         return false;
                     }
                 },
                 TimeSpan.FromSeconds(120),
-                () => $"node '{node.Name}' did not accept connections within 120 s; see {files.LogFile(node)}:\n{files.LogTail(node)}",
+                () => $"node '{node.Name}' did not accept connections within 120 s; see {files.LogFile(node)}",
                 cancellationToken);
         });
     }
@@ -62,14 +69,14 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
     {
         await context.Progress.StepAsync(node.Name, "stop (clean shutdown)", async () =>
         {
-            if (files.ReadPid(node) is not { } pid || !IsServerProcess(pid))
+            if (await files.ReadPidAsync(node, cancellationToken) is not { } pid || !await IsServerAsync(node, pid, cancellationToken))
             {
                 return;
             }
 
-            Libc.Kill(pid, Libc.SigTerm);
+            await files.Host.SignalAsync(node, pid, Libc.SigTerm, cancellationToken);
             await Poll.UntilAsync(
-                () => Task.FromResult(!Libc.ProcessExists(pid)),
+                async () => !await files.Host.ProcessExistsAsync(node, pid, cancellationToken),
                 TimeSpan.FromSeconds(120),
                 () => $"node '{node.Name}' (pid {pid}) did not stop within 120 s; see {files.LogFile(node)}",
                 cancellationToken);
@@ -79,16 +86,14 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
     /// <summary>Kills the server outright, if it runs: its data is about to be deleted, or it is being fenced.</summary>
     public async Task DiscardAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (files.ReadPid(node) is { } pid && IsServerProcess(pid))
+        if (await files.ReadPidAsync(node, cancellationToken) is { } pid && await IsServerAsync(node, pid, cancellationToken))
         {
-            Libc.Kill(pid, Libc.SigKill);
-            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+            await files.Host.SignalAsync(node, pid, Libc.SigKill, cancellationToken);
+            await Poll.UntilAsync(async () => !await files.Host.ProcessExistsAsync(node, pid, cancellationToken), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
         }
     }
 
-    private static bool IsServerProcess(int pid)
-    {
-        var cmdline = $"/proc/{pid}/cmdline";
-        return Libc.ProcessExists(pid) && File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("mariadbd", StringComparison.Ordinal);
-    }
+    /// <summary>A mariadbd working in the node's data directory (a pid file can outlive its server, and pids are reused).</summary>
+    private async Task<bool> IsServerAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) =>
+        (await files.Host.ServerProcessesAsync(node, files.DataDir(node), cancellationToken)).Contains(pid);
 }

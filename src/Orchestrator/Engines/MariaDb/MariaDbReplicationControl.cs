@@ -6,7 +6,7 @@ using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>Switchover, failover and rejoin of local MariaDB nodes: read_only, GTID positions and CHANGE MASTER.</summary>
+/// <summary>Switchover, failover and rejoin of MariaDB nodes on their host: read_only, GTID positions and CHANGE MASTER.</summary>
 internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql, MariaDbProcess process) : IReplicationControl
 {
     /// <summary>
@@ -110,7 +110,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// </summary>
     public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
-        var state = process.GetState(node);
+        var state = await process.GetStateAsync(node, cancellationToken);
         if (state == LocalNodeState.NotInitialized)
         {
             throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
@@ -155,7 +155,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await process.DiscardAsync(node, cancellationToken);
-        if (Directory.Exists(files.NodeDir(node)))
+        if (await files.Host.HasDataAsync(node, cancellationToken))
         {
             await files.WriteConfigAsync(node, cancellationToken);
         }
@@ -164,7 +164,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     public async Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await files.WriteConfigAsync(node, cancellationToken);
-        if (process.GetState(node) == LocalNodeState.Running)
+        if (await process.GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
         {
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);

@@ -5,15 +5,27 @@ using Orchestrator.Local;
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>
-/// What the tool itself does in a local MariaDB node's SQL: its accounts and where it replicates
+/// What the tool itself does in a MariaDB node's SQL: its accounts and where it replicates
 /// from. The tool's own setup work goes through each node's Unix socket as the OS user running
-/// the tool (unix_socket authentication); everything else uses the TCP admin account.
+/// the tool (unix_socket authentication; a container's socket directory is bind-mounted from the
+/// state directory); everything else uses the TCP admin account.
 /// </summary>
 internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files)
 {
     public Task<IDbSession> LocalRootSessionAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        engine.ConnectAsync(new ConnectionTarget(node.Host, node.Port, System.Environment.UserName, null, null, files.SocketPath(node)), cancellationToken);
+        engine.ConnectAsync(new ConnectionTarget(node.Host, node.Port, SocketUser, null, null, files.SocketForTool(node)), cancellationToken);
 
+    /// <summary>
+    /// The account the socket admits: the server names its peer by the peer's user id, and this
+    /// process's user is root in a container as on this machine (other ids have no name there).
+    /// </summary>
+    public static string SocketUser => System.Environment.UserName;
+
+    /// <summary>
+    /// The admin account from every address of <c>access.allow</c> (and, in containers, the
+    /// network's gateway and the nodes); the replication account from each node's address, since
+    /// any node may become a replica.
+    /// </summary>
     public async Task CreateAccountsAsync(IDbSession session, CancellationToken cancellationToken)
     {
         foreach (var anonymous in await session.QueryAsync("SELECT Host FROM mysql.user WHERE User = ''", cancellationToken: cancellationToken))
@@ -22,7 +34,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         }
 
         var adminHash = NativePasswordHash.Compute(context.Credentials.AdminPassword.Reveal());
-        foreach (var host in context.Environment.Allow.Select(MariaDbConfigFiles.HostPattern).Distinct())
+        foreach (var host in files.ServerView.Allow.Select(MariaDbConfigFiles.HostPattern).Distinct())
         {
             await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.AdminUser, host, adminHash], cancellationToken);
             await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION", [context.Credentials.AdminUser, host], cancellationToken);
@@ -32,7 +44,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         }
 
         var replicationHash = NativePasswordHash.Compute(context.Credentials.ReplicationPassword.Reveal());
-        foreach (var host in context.Environment.Replicas.Select(r => r.Host == "localhost" ? "127.0.0.1" : r.Host).Distinct())
+        foreach (var host in files.ServerView.Nodes.Select(r => r.Host == "localhost" ? "127.0.0.1" : r.Host).Distinct())
         {
             await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.ReplicationUser, host, replicationHash], cancellationToken);
             await session.ExecuteAsync("GRANT REPLICATION SLAVE ON *.* TO ?@?", [context.Credentials.ReplicationUser, host], cancellationToken);
@@ -45,7 +57,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         await session.ExecuteAsync(
             "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
             (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
-            [source.Host, source.Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
+            [files.Addressed(source).Host, files.Addressed(source).Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
             cancellationToken);
         await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
     }
