@@ -9,8 +9,9 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A primary, a replica and a cascading replica of one engine, on ports picked for this test
-/// run, in a temporary directory. Disposal stops the servers and deletes everything, after
-/// copying the server logs to the test output folder for whoever reads a failure.
+/// run, in a temporary directory: on this machine, or in containers (provider docker). Disposal
+/// stops the servers and deletes everything, after copying a local topology's server logs to the
+/// test output folder for whoever reads a failure.
 /// </summary>
 public sealed class TestTopology : ITestNodes, IAsyncDisposable
 {
@@ -23,6 +24,8 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     }
 
     public EngineKind Engine { get; }
+
+    public ProviderKind Provider => Environment.Provider;
 
     public string Directory { get; }
 
@@ -40,9 +43,15 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, State, create: false);
 
     /// <summary>Writes the environment file and brings it up.</summary>
-    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false)
+    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false, ProviderKind provider = ProviderKind.Local)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
+        var docker = provider == ProviderKind.Docker;
+        if (docker)
+        {
+            // Container names are the environment's: another run's leftovers must not meet them.
+            name = $"{name}-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}";
+        }
 
         // The servers run as an unprivileged user who must be able to enter this directory.
         System.IO.File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -50,7 +59,7 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
         var yaml = new StringBuilder()
             .AppendLine(CultureInfo.InvariantCulture, $"name: {name}")
             .AppendLine(CultureInfo.InvariantCulture, $"engine: {(engine == EngineKind.Postgres ? "postgres" : "mariadb")}")
-            .AppendLine("provider: local")
+            .AppendLine(docker ? $"provider: docker\nimage: {DockerTestEnvironment.ImageOf(engine)}" : "provider: local")
             .AppendLine("database: app")
             .AppendLine("access:")
             .AppendLine("  allow: [127.0.0.1/32]")
@@ -155,7 +164,7 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
             : $"Server={definition.Host};Port={definition.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=None";
     }
 
-    /// <summary>The operating-system process id of a node's running server, read from its pid file.</summary>
+    /// <summary>The operating-system process id of a node's running server on this machine, read from its pid file.</summary>
     public int ServerPid(string node)
     {
         var definition = Environment.Node(node);
@@ -163,6 +172,30 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
             ? Path.Combine(State.DataDir(definition), "postmaster.pid")
             : Path.Combine(State.NodeDir(definition), "mariadbd.pid");
         return int.Parse(System.IO.File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The nodes' host as the tool sees it (this machine, or the containers), for what a test does to a server behind the tool's back.</summary>
+    public async Task<(Hosts.INodeHost Host, IDisposable Hosting)> HostAsync()
+    {
+        Hosts.INodeHosting hosting = Provider == ProviderKind.Docker
+            ? new Orchestrator.Docker.DockerNodeHosting(Environment, State, EngineImpl, SilentProgress.Instance)
+            : new Hosts.LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None));
+        return (await hosting.OpenAsync(create: false, CancellationToken.None), hosting);
+    }
+
+    /// <summary>Kills a node's server with SIGKILL on its host (this machine, or its container), and waits until it is gone.</summary>
+    public async Task KillServerAsync(string node)
+    {
+        var (host, hosting) = await HostAsync();
+        using (hosting)
+        {
+            var definition = Environment.Node(node);
+            var paths = host.Paths(definition);
+            var pidFile = Engine == EngineKind.Postgres ? paths.InData("postmaster.pid") : paths.InNode("mariadbd.pid");
+            var pid = int.Parse((await host.ReadFileAsync(definition, pidFile, CancellationToken.None))!.Split('\n')[0].Trim(), CultureInfo.InvariantCulture);
+            await host.SignalAsync(definition, pid, Libc.SigKill, CancellationToken.None);
+            await EventuallyAsync(async () => !await host.ProcessExistsAsync(definition, pid, CancellationToken.None), $"the killed server of '{node}' is gone");
+        }
     }
 
     /// <summary>
@@ -239,9 +272,14 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
         try
         {
             KeepLogs();
-            if (System.IO.Directory.Exists(StateDir))
+            if (System.IO.Directory.Exists(StateDir) || Provider == ProviderKind.Docker)
             {
                 await DownAsync(purge: true);
+            }
+
+            if (Provider == ProviderKind.Docker)
+            {
+                await DockerTestEnvironment.RemoveOwnedAsync(Environment);
             }
         }
         catch (Exception e)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Topology;
@@ -6,15 +5,16 @@ using Orchestrator.Topology;
 namespace Orchestrator.IntegrationTests.Topology;
 
 /// <summary>
-/// Stops, restarts, kills and purges a topology of its own (the shared ones stay untouched):
-/// down/up keeps data, a SIGKILLed replica is recovered by up and catches up, --purge deletes.
+/// Stops, restarts, kills and purges a topology of its own (the shared ones stay untouched), for
+/// each engine and provider: down/up keeps data, a SIGKILLed replica (on this machine, or in its
+/// container) is recovered by up and catches up, --purge deletes.
 /// </summary>
-public abstract class LifecycleTests(EngineKind engine, string name)
+public abstract class LifecycleTests(EngineKind engine, string name, ProviderKind provider = ProviderKind.Local)
 {
     [Fact]
     public async Task Down_up_keeps_data_a_killed_replica_recovers_and_purge_deletes_everything()
     {
-        var topology = await TestTopology.StartAsync(engine, name);
+        var topology = await TestTopology.StartAsync(engine, name, provider: provider);
         await using var cleanup = topology;
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
 
@@ -35,9 +35,7 @@ public abstract class LifecycleTests(EngineKind engine, string name)
         await WaitForRowsAsync(topology, "kept", 1);
 
         // A replica with a cascading replica behind it dies without any chance to clean up.
-        var pid = topology.ServerPid("replica-1");
-        Process.GetProcessById(pid).Kill();
-        await TestTopology.EventuallyAsync(() => Task.FromResult(!Local.Libc.ProcessExists(pid)), "the killed server is gone");
+        await topology.KillServerAsync("replica-1");
         await ExecuteAsync(topology, "primary", "INSERT INTO kept VALUES (2)");
 
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
@@ -48,12 +46,19 @@ public abstract class LifecycleTests(EngineKind engine, string name)
         Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
         Assert.Equal("replica-1", status.Node("replica-2").ReplicatingFrom);
 
-        var pids = topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList();
+        var pids = provider == ProviderKind.Local ? topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList() : [];
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
         Assert.True(purgeExit == 0, purgeOutput);
         Assert.Contains("is down (3 nodes stopped)", purgeOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(topology.StateDir));
         Assert.All(pids, p => Assert.False(Local.Libc.ProcessExists(p)));
+        if (provider == ProviderKind.Docker)
+        {
+            using var docker = await Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
+            var owned = Orchestrator.Docker.DockerNames.Owned(topology.Environment);
+            Assert.Empty(await docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = owned }));
+            Assert.Empty((await docker.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = owned })).Volumes ?? []);
+        }
     }
 
     private static string Describe<T>(IEnumerable<NodeOutcome<T>> nodes) => string.Join(", ", nodes.Select(n => $"{n.Node}: {n.Action}"));
