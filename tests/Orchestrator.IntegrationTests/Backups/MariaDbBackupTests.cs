@@ -4,3 +4,6 @@ namespace Orchestrator.IntegrationTests.Backups;
 
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbBackupTests(MariaDbTopologyFixture fixture) : BackupTests(fixture);
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerBackupTests(MariaDbOnDockerFixture fixture) : BackupTests(fixture);

@@ -111,7 +111,12 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, IReadOnlyList<string> tags, IReadOnlyList<string> settings)
     {
         var lines = System.IO.File.ReadAllLines(File).ToList();
-        lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
+        if (Provider == ProviderKind.Local)
+        {
+            // A docker environment's name is its containers' (the same servers keep it).
+            lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
+        }
+
         lines[lines.FindIndex(l => l.StartsWith("database:", StringComparison.Ordinal))] = $"database: {database}";
         lines.Insert(4, "migrations:");
         lines.Insert(5, $"  {migrationsKey}: {migrationsPath}");
@@ -181,6 +186,17 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
             ? new Orchestrator.Docker.DockerNodeHosting(Environment, State, EngineImpl, SilentProgress.Instance)
             : new Hosts.LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None));
         return (await hosting.OpenAsync(create: false, CancellationToken.None), hosting);
+    }
+
+    /// <summary>A node's whole server log, from its host.</summary>
+    public async Task<string> ServerLogAsync(string node)
+    {
+        var (host, hosting) = await HostAsync();
+        using (hosting)
+        {
+            var definition = Environment.Node(node);
+            return await host.ReadFileAsync(definition, host.Paths(definition).LogFile, CancellationToken.None) ?? "";
+        }
     }
 
     /// <summary>Kills a node's server with SIGKILL on its host (this machine, or its container), and waits until it is gone.</summary>

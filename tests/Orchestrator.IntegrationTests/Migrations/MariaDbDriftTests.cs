@@ -4,3 +4,6 @@ namespace Orchestrator.IntegrationTests.Migrations;
 
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbDriftTests(MariaDbTopologyFixture fixture) : DriftTests(fixture);
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerDriftTests(MariaDbOnDockerFixture fixture) : DriftTests(fixture);

@@ -4,3 +4,6 @@ namespace Orchestrator.IntegrationTests.Migrations;
 
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbMigrationRunTests(MariaDbTopologyFixture fixture) : MigrationRunTests(fixture);
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerMigrationRunTests(MariaDbOnDockerFixture fixture) : MigrationRunTests(fixture);

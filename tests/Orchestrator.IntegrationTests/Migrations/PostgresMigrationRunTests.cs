@@ -17,3 +17,6 @@ public sealed class PostgresMigrationRunTests(PostgresTopologyFixture fixture) :
         Assert.False(await TableExistsAsync(database, "VersionInfo"));
     }
 }
+
+[Collection(PostgresOnDockerCollection.Name)]
+public sealed class PostgresOnDockerMigrationRunTests(PostgresOnDockerFixture fixture) : MigrationRunTests(fixture);

@@ -4,3 +4,6 @@ namespace Orchestrator.IntegrationTests.Migrations;
 
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresReplicationAwareMigrationTests(PostgresTopologyFixture fixture) : ReplicationAwareMigrationTests(fixture);
+
+[Collection(PostgresOnDockerCollection.Name)]
+public sealed class PostgresOnDockerReplicationAwareMigrationTests(PostgresOnDockerFixture fixture) : ReplicationAwareMigrationTests(fixture);

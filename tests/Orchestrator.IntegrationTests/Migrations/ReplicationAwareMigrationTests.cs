@@ -28,12 +28,9 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     public async Task A_dead_replica_makes_migrate_exit_1_naming_it_and_keeps_the_primarys_work()
     {
         var (env, database) = await EnvironmentAsync("basic");
-        var pid = Topology.ServerPid("replica-2");
-        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        await Topology.KillServerAsync("replica-2");
         try
         {
-            await TestTopology.EventuallyAsync(() => Task.FromResult(!Local.Libc.ProcessExists(pid)), "replica-2 is gone");
-
             var (exitCode, output) = await Cli("migrate", env);
 
             Assert.Equal(1, exitCode);

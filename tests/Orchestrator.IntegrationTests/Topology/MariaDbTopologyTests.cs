@@ -61,3 +61,11 @@ public sealed class MariaDbTopologyTests(MariaDbTopologyFixture fixture) : Repli
         Assert.Equal(3, ids.Distinct().Count());
     }
 }
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerTopologyTests(MariaDbOnDockerFixture fixture) : ReplicatedTopologyTests(fixture)
+{
+    protected override string ReadOnlyErrorCode => "1290";
+
+    protected override string P(int n) => "?";
+}

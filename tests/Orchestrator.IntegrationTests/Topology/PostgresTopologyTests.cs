@@ -56,3 +56,11 @@ public sealed class PostgresTopologyTests(PostgresTopologyFixture fixture) : Rep
             settings.Select(r => $"{r.GetString("name")}={r.GetString("setting")}"));
     }
 }
+
+[Collection(PostgresOnDockerCollection.Name)]
+public sealed class PostgresOnDockerTopologyTests(PostgresOnDockerFixture fixture) : ReplicatedTopologyTests(fixture)
+{
+    protected override string ReadOnlyErrorCode => "25006";
+
+    protected override string P(int n) => $"${n}";
+}

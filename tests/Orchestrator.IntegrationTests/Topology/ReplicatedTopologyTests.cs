@@ -291,7 +291,9 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         texts.Add(credentials.ToString());
         foreach (var node in Topology.Environment.Nodes)
         {
-            texts.Add(await File.ReadAllTextAsync(Topology.State.LogFile(node)));
+            var log = await Topology.ServerLogAsync(node.Name);
+            Assert.False(string.IsNullOrWhiteSpace(log), $"{node.Name}'s server log was read");
+            texts.Add(log);
         }
 
         Assert.All(texts, text => Assert.All(secrets, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal)));
