@@ -3,7 +3,8 @@
 #   orchestrator/debian:bookworm  a Debian base made with debootstrap from the machine's package mirror
 #   orchestrator/postgres:15      PostgreSQL 15 on it (docker/postgres/Dockerfile)
 #   orchestrator/mariadb:10.11    MariaDB 10.11 on it (docker/mariadb/Dockerfile)
-# Needs a running Docker engine, debootstrap, and root. Safe to run again: existing tags are kept.
+# Needs a running Docker engine, debootstrap, and root. Safe to run again: an image is rebuilt only
+# when its Dockerfile changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,13 +23,15 @@ if ! has_image orchestrator/debian:bookworm; then
   trap - EXIT
 fi
 
+# An image is rebuilt when its Dockerfile changed since it was built (the label records the recipe).
 build() { # TAG DIRECTORY
-  has_image "$1" && return 0
+  local recipe log
+  recipe=$(sha256sum "$2/Dockerfile" | cut -c1-16)
+  [ "$(docker image inspect -f '{{index .Config.Labels "dev.orchestrator.recipe"}}' "$1" 2>/dev/null)" = "$recipe" ] && return 0
   echo "setup: building image $1"
-  local log
   log=$(mktemp)
   # The classic builder: Debian's engine has no BuildKit plugin; its deprecation notice is noise here.
-  DOCKER_BUILDKIT=0 docker build -t "$1" "$2" >"$log" 2>&1 || { tail -30 "$log" >&2; rm -f "$log"; exit 1; }
+  DOCKER_BUILDKIT=0 docker build --label "dev.orchestrator.recipe=$recipe" -t "$1" "$2" >"$log" 2>&1 || { tail -30 "$log" >&2; rm -f "$log"; exit 1; }
   rm -f "$log"
 }
 

@@ -13,7 +13,7 @@ internal static class CommonOptions
 
     public static Option<DirectoryInfo?> StateDir() => new("--state-dir")
     {
-        Description = "Where a local environment keeps its data, logs and generated secrets (default: $ORCHESTRATOR_STATE_DIR/<name>/ when that variable is set, else .orchestrator/<name>/ under the current directory).",
+        Description = "Where a local environment keeps its data, logs and generated secrets (a docker environment its secrets and sockets) (default: $ORCHESTRATOR_STATE_DIR/<name>/ when that variable is set, else .orchestrator/<name>/ under the current directory).",
     };
 
     public static Option<long?> To(string description, bool required = false)

@@ -17,7 +17,7 @@ internal static class DownCommand
         {
             Description = "Also delete the environment's data directories, logs and generated passwords (the whole state directory).",
         };
-        var command = new Command("down", "Stop every node of a local environment cleanly. Data is kept unless --purge is given.")
+        var command = new Command("down", "Stop every node of a local or docker environment cleanly (a docker environment's containers too). Data is kept unless --purge is given (which also removes its containers, volumes and network).")
         {
             environment,
             stateDir,

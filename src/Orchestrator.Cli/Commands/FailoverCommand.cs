@@ -14,7 +14,7 @@ internal static class FailoverCommand
             "failover",
             "The primary is gone: fence it (killed if it lingers; it can only start read-only until 'rejoin' or 'replica rebuild'), let every replica " +
             "apply what it received, promote the most advanced one, and move the others under it. Refused while a primary is reachable. " +
-            "Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
+            "Local and docker environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
             to,
             (topology, parse, cancellationToken) => topology.FailoverAsync(parse.GetValue(to), cancellationToken));
     }

@@ -14,7 +14,7 @@ internal static class RejoinCommand
             "rejoin",
             "Bring a former primary back as a replica of the node the servers report as primary, keeping its data: pg_rewind on PostgreSQL, " +
             "GTID demotion on MariaDB. Refused, with nothing changed, when it holds transactions the primary never received and cannot be " +
-            "rewound; 'replica rebuild' then clones it afresh. Local environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
+            "rewound; 'replica rebuild' then clones it afresh. Local and docker environments only. Exit 0 done, 1 refused or failed, 2 bad input.",
             node,
             (topology, parse, cancellationToken) => topology.RejoinAsync(parse.GetValue(node)!, cancellationToken));
     }

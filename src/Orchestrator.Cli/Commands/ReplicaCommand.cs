@@ -13,7 +13,7 @@ internal static class ReplicaCommand
             console,
             "rebuild",
             "Delete a broken or diverged replica's data (a running server included) and clone it again from its source, or from the primary " +
-            "when that source is not replicating or the node was fenced. Anything only it had is gone. Local environments only. " +
+            "when that source is not replicating or the node was fenced. Anything only it had is gone. Local and docker environments only. " +
             "Exit 0 done, 1 failed, 2 bad input (an unknown node, the primary).",
             node,
             (topology, parse, cancellationToken) => topology.RebuildAsync(parse.GetValue(node)!, cancellationToken));

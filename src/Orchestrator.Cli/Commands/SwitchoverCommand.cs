@@ -14,7 +14,7 @@ internal static class SwitchoverCommand
             "switchover",
             "Planned change of primary without data loss: the target catches up, the primary stops taking writes, the target applies its last " +
             "position and is promoted, then the old primary (pg_rewind if needed / GTID demotion) and its other replicas replicate from it. " +
-            "Prints how long writes were refused. Local environments only. Exit 0 done, 1 refused or failed (the old primary takes writes again " +
+            "Prints how long writes were refused. Local and docker environments only. Exit 0 done, 1 refused or failed (the old primary takes writes again " +
             "when the target did not catch up), 2 bad input.",
             to,
             (topology, parse, cancellationToken) => topology.SwitchoverAsync(parse.GetValue(to)!, cancellationToken));

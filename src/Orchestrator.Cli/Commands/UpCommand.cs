@@ -15,7 +15,7 @@ internal static class UpCommand
         var parallel = CommonOptions.Parallel();
         var command = new Command(
             "up",
-            "Initialise (first time) and start every node of a local environment: the primary first, then its replicas, cloned from their sources and " +
+            "Initialise (first time) and start every node of a local or docker environment: the primary first, then its replicas, cloned from their sources and " +
             "replicating. Nodes already running are left alone; nodes that crashed are restarted. Servers keep running after the command exits.")
         {
             environment,

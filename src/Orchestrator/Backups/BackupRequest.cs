@@ -26,6 +26,12 @@ public sealed record BackupRequest(
             .Select(r => r.Name)
             .ToList();
 
+    /// <summary>
+    /// The nodes' host when the backup's files are read where the node runs (a physical backup
+    /// of a docker environment: its data directory is in the node's container); null otherwise.
+    /// </summary>
+    public Hosts.INodeHost? Host { get; init; }
+
     /// <summary>Where the environment's migrations record versions, for the schema version in the manifest.</summary>
     public Migrations.VersionTable VersionTable { get; init; } = Migrations.VersionTable.Default;
 }

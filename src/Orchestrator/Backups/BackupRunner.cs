@@ -16,14 +16,6 @@ public static class BackupRunner
     public static async Task<BackupResult> RunAsync(
         EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        if (environment.Provider == ProviderKind.Docker && kind == BackupKind.Physical)
-        {
-            throw new ProviderLimitationException(
-                $"a physical backup is not available for docker environments yet (environment '{environment.Name}'): " +
-                (environment.Engine == EngineKind.MariaDb ? "mariadb-backup reads the data directory, which is inside the node's container" : "its nodes admit replication connections only from each other") +
-                ". Take a logical backup (--kind logical).");
-        }
-
         var engine = EngineRegistry.For(environment.Engine);
         var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
@@ -41,7 +33,12 @@ public static class BackupRunner
         try
         {
             var versionTable = await Migrations.MigrationProject.VersionTableOfAsync(environment, cancellationToken);
-            var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable }, cancellationToken);
+            // A docker node's data directory is in its container: a physical backup reads it there.
+            using var hosting = kind == BackupKind.Physical && environment.Provider == ProviderKind.Docker && state is not null
+                ? new Docker.DockerNodeHosting(environment, state, engine, progress)
+                : null;
+            var host = hosting is null ? null : await hosting.OpenAsync(create: false, cancellationToken);
+            var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable, Host = host }, cancellationToken);
             IReadOnlyList<BackupFileEntry> files = [];
             await progress.StepAsync(node.Name, "SHA-256 of every backup file", async () => files = await BackupFiles.DescribeAsync(directory, cancellationToken));
             var manifest = new BackupManifest

@@ -74,6 +74,56 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
         }
     }
 
+    public async Task CopyDirectoryInAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken)
+    {
+        var (uid, gid) = await OwnerAsync(node, cancellationToken);
+        var pipe = new System.IO.Pipelines.Pipe();
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await using var output = pipe.Writer.AsStream();
+                    await ContainerArchives.WriteDirectoryAsync(source, Path.GetFileName(target.TrimEnd('/')), uid, gid, output, cancellationToken);
+                }
+                catch (Exception e)
+                {
+                    await pipe.Writer.CompleteAsync(e);
+                    throw;
+                }
+            },
+            cancellationToken);
+        try
+        {
+            await using var input = pipe.Reader.AsStream();
+            await docker.Containers.ExtractArchiveToContainerAsync(Container(node), new CopyToContainerParameters { Path = Path.GetDirectoryName(target.TrimEnd('/'))! }, input, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new LocalProviderException($"cannot copy {source} into container {Container(node)} of node '{node.Name}': {DockerErrors.Message(e)}");
+        }
+        finally
+        {
+            await producer;
+        }
+    }
+
+    public async Task CopyDirectoryOutAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken)
+    {
+        ContainerArchiveResponse archive;
+        try
+        {
+            archive = await docker.Containers.GetArchiveFromContainerAsync(Container(node), new ContainerPathStatParameters { Path = source }, statOnly: false, cancellationToken);
+        }
+        catch (DockerApiException e)
+        {
+            throw new LocalProviderException($"cannot copy {source} out of container {Container(node)} of node '{node.Name}': {DockerErrors.Message(e)}");
+        }
+
+        using var stream = archive.Stream ?? throw new LocalProviderException($"container {Container(node)} sent no archive of {source}");
+        await ContainerArchives.ExtractDirectoryAsync(stream, target, cancellationToken);
+    }
+
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         ContainerArchiveResponse archive;

@@ -30,13 +30,15 @@ public sealed record DockerAddresses(string Subnet, string Gateway, IReadOnlyDic
     /// The environment as its servers see each other: every node at its fixed address and the
     /// engine's port inside the container. Admitted besides <c>access.allow</c>: the gateway, since
     /// the tool's connections through the published ports arrive from it, and the nodes'
-    /// addresses, from which the tool's programs in one node reach another (pg_rewind).
+    /// addresses, from which the tool's programs in one node reach another (pg_rewind). The
+    /// gateway is also where the tool's physical backups replicate from.
     /// </summary>
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment, int containerPort)
     {
         var nodes = environment.Nodes.Select(n => n with { Host = Nodes[n.Name], Port = containerPort }).ToList();
-        var tool = new[] { Gateway }.Concat(Nodes.Values).Select(address => Cidr.TryParse($"{address}/32", out var cidr, out _) ? cidr! : throw new FormatException(address));
-        return environment with { Nodes = nodes, Allow = [.. environment.Allow, .. tool] };
+        static Cidr Single(string address) => Cidr.TryParse($"{address}/32", out var cidr, out _) ? cidr! : throw new FormatException(address);
+        var tool = new[] { Gateway }.Concat(Nodes.Values).Select(Single);
+        return environment with { Nodes = nodes, Allow = [.. environment.Allow, .. tool], ToolAddresses = [Single(Gateway)] };
     }
 
     /// <summary>

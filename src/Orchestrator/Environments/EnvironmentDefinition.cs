@@ -26,6 +26,13 @@ public sealed record EnvironmentDefinition(
 
     public bool IsSharded => Shards.Count > 0;
 
+    /// <summary>
+    /// In the servers' view of an environment (see <see cref="Hosts.INodeHost.ServerView"/>):
+    /// where the tool's own connections arrive from when that is no node's address (a docker
+    /// network's gateway), which its physical backups replicate from. Empty in a file.
+    /// </summary>
+    public IReadOnlyList<Cidr> ToolAddresses { get; init; } = [];
+
     /// <summary>For the environment of one shard: the shard's name; null otherwise.</summary>
     public string? ShardName { get; init; }
 

@@ -42,6 +42,12 @@ public interface INodeHost
     /// <summary>Writes several such files at once (in a container, one archive per directory instead of a round trip per file).</summary>
     Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken);
 
+    /// <summary>Copies a directory of this machine to <paramref name="target"/> on the host (not there yet, its parent is), owned by the service user.</summary>
+    Task CopyDirectoryInAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken);
+
+    /// <summary>Copies the host's directory <paramref name="source"/> to <paramref name="target"/> on this machine (not there yet).</summary>
+    Task CopyDirectoryOutAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken);
+
     /// <summary>The file's text, or null when it does not exist.</summary>
     Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
 

@@ -48,6 +48,15 @@ public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHo
         }
     }
 
+    public async Task CopyDirectoryInAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken)
+    {
+        await ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", source, target]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken);
+        await user.TakeOwnershipAsync(target, cancellationToken);
+    }
+
+    public Task CopyDirectoryOutAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken) =>
+        ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", source, target]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken);
+
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         try
@@ -88,7 +97,7 @@ public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHo
             Directory.Delete(nodeDir, recursive: true);
         }
 
-        Directory.CreateDirectory(nodeDir);
+        Directory.CreateDirectory(nodeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         await user.TakeOwnershipAsync(nodeDir, cancellationToken);
     }
 

@@ -5,11 +5,12 @@ namespace Orchestrator.Processes;
 
 /// <summary>
 /// Streams one program's output into another's input (a dump into a client) without a
-/// temporary file, letting the caller see the head of the stream on the way.
+/// temporary file, letting the caller see the head (and, when piping, the tail) of the stream.
 /// </summary>
 public static class ProcessPipeline
 {
-    public static async Task PipeAsync(ProcessSpec producer, ProcessSpec consumer, int headBytes, Action<string> onHead, CancellationToken cancellationToken)
+    /// <param name="onEdges">Shown the first and the last <paramref name="edgeBytes"/> of the stream once it ended (they overlap when it is short).</param>
+    public static async Task PipeAsync(ProcessSpec producer, ProcessSpec consumer, int edgeBytes, Action<string, string> onEdges, CancellationToken cancellationToken)
     {
         using var source = new Process { StartInfo = ProcessRunner.StartInfo(producer, redirectInput: false) };
         using var sink = new Process { StartInfo = ProcessRunner.StartInfo(consumer, redirectInput: true) };
@@ -27,27 +28,31 @@ public static class ProcessPipeline
         {
             var buffer = new byte[1 << 16];
             var head = new MemoryStream();
+            var tail = new Queue<byte[]>();
+            var tailLength = 0;
             var input = source.StandardOutput.BaseStream;
             var output = sink.StandardInput.BaseStream;
             int read;
             while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
             {
-                if (head.Length < headBytes)
+                if (head.Length < edgeBytes)
                 {
-                    head.Write(buffer, 0, Math.Min(read, headBytes - (int)head.Length));
-                    if (head.Length >= headBytes)
-                    {
-                        onHead(Encoding.UTF8.GetString(head.ToArray()));
-                    }
+                    head.Write(buffer, 0, Math.Min(read, edgeBytes - (int)head.Length));
+                }
+
+                // The last chunks, as many as cover edgeBytes.
+                tail.Enqueue(buffer[..read]);
+                tailLength += read;
+                while (tailLength - tail.Peek().Length >= edgeBytes)
+                {
+                    tailLength -= tail.Dequeue().Length;
                 }
 
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
 
-            if (head.Length < headBytes)
-            {
-                onHead(Encoding.UTF8.GetString(head.ToArray()));
-            }
+            var last = tail.SelectMany(chunk => chunk).ToArray();
+            onEdges(Encoding.UTF8.GetString(head.ToArray()), Encoding.UTF8.GetString(last, Math.Max(0, last.Length - edgeBytes), Math.Min(last.Length, edgeBytes)));
 
             sink.StandardInput.Close();
             await Task.WhenAll(source.WaitForExitAsync(cancellationToken), sink.WaitForExitAsync(cancellationToken));

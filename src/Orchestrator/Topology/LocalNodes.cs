@@ -132,17 +132,6 @@ public sealed class LocalNodes
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
     public INodeHosting Hosting => _hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
 
-    /// <summary>Refuses an operation the docker provider does not offer yet, before anything is touched.</summary>
-    public void RequireLocal(string operation)
-    {
-        if (File.Provider == ProviderKind.Docker)
-        {
-            throw new ProviderLimitationException(
-                $"'{operation}' is not available for docker environments yet (environment '{File.Name}'): every other command is. " +
-                "Use a local environment for it.");
-        }
-    }
-
     public async Task<IReadOnlyList<ObservedNode>> ObserveAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken) =>
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken);
 

@@ -118,11 +118,6 @@ public sealed class LocalTopology
     /// </summary>
     public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
-        if (manifest.Kind == Backups.BackupKind.Physical)
-        {
-            _nodes.RequireLocal("restore of a physical backup");
-        }
-
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
         {

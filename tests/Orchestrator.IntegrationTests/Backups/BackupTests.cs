@@ -55,13 +55,6 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
 
         var (backupExit, backupOutput) = await Cli("backup", env, "--kind", "physical", "--out", backup);
 
-        if (Topology.Provider == Environments.ProviderKind.Docker)
-        {
-            Assert.True(backupExit == 2, backupOutput);
-            Assert.Contains("a physical backup is not available for docker environments yet", backupOutput, StringComparison.Ordinal);
-            return;
-        }
-
         Assert.True(backupExit == 0, backupOutput);
         var manifest = await ManifestAsync(backup);
         Assert.Equal("replica-1", manifest.GetProperty("node").GetString());
@@ -81,7 +74,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         var (exitCode, output) = await Cli("backup", env, "--kind", "physical", "--node", "primary", "--out", backup);
 
         Assert.True(exitCode == 2, output);
-        Assert.Contains(Topology.Provider == Environments.ProviderKind.Docker ? "not available for docker environments" : "--node", output, StringComparison.Ordinal);
+        Assert.Contains("--node", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(backup) && Directory.EnumerateFileSystemEntries(backup).Any());
     }
 
@@ -184,7 +177,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
 
         // A physical backup right after the restore (the replicas idle where the restore left them).
         var (physicalExit, physical) = await Cli("backup", env, "--kind", "physical", "--out", NewBackupDirectory());
-        Assert.True(physicalExit == (Topology.Provider == Environments.ProviderKind.Docker ? 2 : 0), physical);
+        Assert.True(physicalExit == 0, physical);
     }
 
     [Fact]

@@ -60,6 +60,23 @@ public sealed class DockerLifecycleTests
         Assert.Contains("replica-1    removed its data", restoreOutput, StringComparison.Ordinal);
         await TestTopology.EventuallyAsync(async () => await KeptRowsAsync(docker, "replica-1") == 1, "the replica has the restored table");
 
+        // A physical backup, read in replica-1's container, restored over a later change: the primary
+        // recovers from the copy (copied into its container), and the replica is cloned from it.
+        var physical = Path.Combine(docker.Directory, "physical");
+        var (physicalExit, physicalOutput) = await CliRunner.RunAsync(["backup", .. args, "--kind", "physical", "--out", physical]);
+        Assert.True(physicalExit == 0, physicalOutput);
+        Assert.True(Directory.EnumerateFiles(Path.Combine(physical, "data"), "*", SearchOption.AllDirectories).Count() > 10, "the data directory was copied out of the container");
+        await using (var primary = await docker.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync("INSERT INTO kept VALUES (3)");
+        }
+
+        var (physicalRestoreExit, physicalRestoreOutput) = await CliRunner.RunAsync(["restore", .. args, "--backup", physical]);
+        Assert.True(physicalRestoreExit == 0, physicalRestoreOutput);
+        Assert.Equal(1, await KeptRowsAsync(docker, "primary"));
+        await TestTopology.EventuallyAsync(async () => await KeptRowsAsync(docker, "replica-1") == 1, "the replica has the physical backup's table");
+        Assert.Equal("primary", (await docker.StatusAsync()).Node("replica-1").ReplicatingFrom);
+
         // Even with its state directory deleted by hand, a purge finds what the tool created by its labels.
         Directory.Delete(docker.StateDir, recursive: true);
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
@@ -70,25 +87,6 @@ public sealed class DockerLifecycleTests
         Assert.Empty(volumes);
         Assert.Empty(networks);
         Assert.False(Directory.Exists(docker.StateDir));
-    }
-
-    [Fact]
-    public async Task A_physical_backup_of_a_docker_environment_is_refused_before_anything_is_taken()
-    {
-        var directory = Directory.CreateTempSubdirectory("orch-it-docker-refuse-").FullName;
-        try
-        {
-            var file = Path.Combine(directory, "d.yaml");
-            await File.WriteAllTextAsync(file, "name: d\nengine: postgres\nprovider: docker\ndatabase: app\nnodes:\n  - { name: primary, role: primary, port: 1 }\n  - { name: replica-1, role: replica, source: primary, port: 2 }\n");
-            var (exitCode, output) = await CliRunner.RunAsync("backup", "--kind", "physical", "-e", file, "--state-dir", Path.Combine(directory, "state"), "--out", Path.Combine(directory, "backup"));
-            Assert.True(exitCode == 2, output);
-            Assert.Contains("a physical backup is not available for docker environments yet", output, StringComparison.Ordinal);
-            Assert.False(Directory.Exists(Path.Combine(directory, "backup")));
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
     }
 
     [Fact]

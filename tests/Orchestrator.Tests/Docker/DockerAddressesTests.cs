@@ -42,6 +42,10 @@ public sealed class DockerAddressesTests
         Assert.Equal(
             ["127.0.0.1/32", "10.213.7.1/32", "10.213.7.10/32", "10.213.7.11/32", "10.213.7.12/32"],
             view.Allow.Select(c => c.ToString()));
+        Assert.Equal(["10.213.7.1/32"], view.ToolAddresses.Select(c => c.ToString()));
+        var hba = Orchestrator.Engines.Postgres.PostgresConfigFiles.HbaConf(view);
+        Assert.Contains(hba.Split('\n'), l => l.StartsWith("host    replication", StringComparison.Ordinal) && l.Contains("10.213.7.1/32", StringComparison.Ordinal));
+        Assert.Empty(file.ToolAddresses);
 
         // The file itself is untouched: the tool still reaches the nodes through the published ports.
         Assert.Equal(26433, file.Node("replica-1").Port);

@@ -48,6 +48,19 @@ public sealed class MariaDbConfigFilesTests
         }
     }
 
+    [Fact]
+    public void A_dumps_gtid_position_is_read_from_its_header_or_else_from_its_end()
+    {
+        const string OldHeader = "-- CHANGE MASTER TO MASTER_LOG_FILE='binlog.000002', MASTER_LOG_POS=344;\n-- SET GLOBAL gtid_slave_pos='0-1-5';\nCREATE TABLE t (note text);\n";
+        Assert.Equal("0-1-5", MariaDbConfigFiles.DumpGtidPosition(OldHeader, "UNLOCK TABLES;\n"));
+
+        // mariadb-dump 10.11.19 defers it past the data, where a row may mention the same words.
+        const string NewHeader = "-- CHANGE MASTER TO MASTER_USE_GTID=slave_pos;\n-- A corresponding to the above master-data CHANGE-MASTER settings to the slave gtid state is printed later in the file.\n";
+        const string NewTail = "INSERT INTO t VALUES ('SET GLOBAL gtid_slave_pos=''9-9-9''');\n-- Preferably use GTID to start replication from GTID position:\n\n-- SET GLOBAL gtid_slave_pos='0-1-22,1-2-3';\n/*!40103 SET TIME_ZONE=@OLD_TIME_ZONE */;\n";
+        Assert.Equal("0-1-22,1-2-3", MariaDbConfigFiles.DumpGtidPosition(NewHeader, NewTail));
+        Assert.Null(MariaDbConfigFiles.DumpGtidPosition(NewHeader, "UNLOCK TABLES;\n"));
+    }
+
     [Theory]
     [InlineData("127.0.0.1/32", "127.0.0.1")]
     [InlineData("10.20.0.0/16", "10.20.0.0/255.255.0.0")]

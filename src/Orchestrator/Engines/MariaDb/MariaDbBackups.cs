@@ -12,14 +12,14 @@ namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>
 /// Logical backups with mariadb-dump in a snapshot the checksums share (both taken under one
-/// brief global read lock); physical backups with mariadb-backup from a local replica whose
-/// SQL thread is stopped meanwhile.
+/// brief global read lock); physical backups with mariadb-backup, beside a replica's data (on
+/// this machine or in its container, see <see cref="IDataCopy"/>), whose SQL thread is stopped meanwhile.
 /// </summary>
 internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngine
 {
     public const string DumpFile = "dump.sql";
     public const string DataDirectory = "data";
-    private static readonly TimeSpan LongRunning = TimeSpan.FromHours(24);
+    internal static readonly TimeSpan LongRunning = TimeSpan.FromHours(24);
 
     [GeneratedRegex(@"MASTER_LOG_FILE='(?<file>[^']*)', MASTER_LOG_POS=(?<pos>[0-9]+)")]
     private static partial Regex DumpBinlogPosition();
@@ -169,20 +169,20 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         {
             var replicas = string.Join(", ", request.Replicas);
             throw new BackupRefusedException(
-                "a physical MariaDB backup is taken with mariadb-backup, which reads the data directory, from a replica of a local environment whose SQL thread is stopped while the checksums are read; " +
+                "a physical MariaDB backup is taken with mariadb-backup, which reads the data directory, from a replica of an environment this tool runs (local or docker) whose SQL thread is stopped while the checksums are read; " +
                 (request.State is null ? $"'{request.Environment.Name}' is external. " : $"'{request.Node.Name}' is the primary. ") +
                 (replicas.Length > 0 && request.State is not null ? $"Name a replica with --node ({replicas}), or" : "Take") + " --kind logical.");
         }
 
-        var binaries = MariaDbBinaries.Locate(request.Environment.Local);
-        var mariadbBackup = binaries.Optional("mariadb-backup", "mariadb-backup");
         var target = engine.AdminTarget(request.Node, request.Credentials, request.Environment.Database);
+        var copy = request.Host is { } host
+            ? new InContainerCopy(host, request, engine.AdminTarget(request.Host.ServerView(request.Environment).Node(request.Node.Name), request.Credentials))
+            : (IDataCopy)new LocalCopy(request, target);
         await using var session = await engine.ConnectAsync(target, cancellationToken);
-        using var options = ClientOptions(target);
-        var data = Path.Combine(request.Directory, DataDirectory);
         string position;
         IReadOnlyList<TableChecksum> checksums = [];
         long? schemaVersion = null;
+        await copy.CheckAsync(cancellationToken);
         await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
         try
         {
@@ -194,35 +194,25 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
                 schemaVersion = await engine.MigrationStore(request.VersionTable).SchemaVersionAsync(session, cancellationToken);
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
-            await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --backup", () => ProcessRunner.RunCheckedAsync(
-                new ProcessSpec(mariadbBackup, [
-                    $"--defaults-extra-file={options.Path}", "--backup", $"--target-dir={data}",
-                    $"--datadir={request.State.DataDir(request.Node)}", .. ConnectionArguments(target),
-                ])
-                {
-                    Timeout = LongRunning,
-                },
-                cancellationToken));
+            await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --backup", () => copy.BackupAsync(cancellationToken));
         }
         finally
         {
             await session.ExecuteAsync("START SLAVE SQL_THREAD", cancellationToken: CancellationToken.None);
         }
 
-        await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --prepare", () => ProcessRunner.RunCheckedAsync(
-            new ProcessSpec(mariadbBackup, ["--prepare", $"--target-dir={data}"]) { Timeout = LongRunning },
-            cancellationToken));
+        await request.Progress.StepAsync(request.Node.Name, "mariadb-backup --prepare", () => copy.PrepareAsync(cancellationToken));
         return new TakenBackup(
             session.ServerVersion,
             "mariadb-backup prepared data directory (data/); restore by copying it back",
             position,
             schemaVersion,
             checksums,
-            await ToolVersions.ReadAsync(mariadbBackup),
+            await copy.ToolVersionsAsync(cancellationToken),
             request.Credentials.AdminUser);
     }
 
-    private static string[] ConnectionArguments(ConnectionTarget target)
+    internal static string[] ConnectionArguments(ConnectionTarget target)
     {
         List<string> arguments = [$"--host={target.Host}", $"--port={target.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP"];
         if (target.Tls is TlsMode.Require or TlsMode.VerifyFull)
@@ -238,6 +228,6 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         return [.. arguments];
     }
 
-    private static SecretFile ClientOptions(ConnectionTarget target) =>
+    internal static SecretFile ClientOptions(ConnectionTarget target) =>
         SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(target.User, target.Password?.Reveal() ?? ""));
 }

@@ -8,7 +8,7 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>Creating MariaDB nodes on their host: an empty primary (mariadb-install-db), a replica seeded from a consistent dump of its source, a node from a physical backup (on this machine).</summary>
+/// <summary>Creating MariaDB nodes on their host: an empty primary (mariadb-install-db), a replica seeded from a consistent dump of its source, a node from a physical backup.</summary>
 internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files, MariaDbSetupSql sql, MariaDbProcess process) : INodeBootstrap
 {
     private static readonly string[] SystemDatabases = ["mysql", "information_schema", "performance_schema", "sys"];
@@ -74,12 +74,10 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
     /// </summary>
     public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        // The copy comes from this machine's backup directory: the command refuses docker environments before this.
         await files.PrepareNodeDirAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
-            ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", Path.Combine(backupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node)]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken));
+            files.Host.CopyDirectoryInAsync(node, Path.Combine(backupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node), cancellationToken));
         await files.WriteConfigAsync(node, cancellationToken);
-        await context.User.TakeOwnershipAsync(files.Paths(node).NodeDir, cancellationToken);
         await process.StartServerAsync(node, "start without grant tables or networking", ["--skip-grant-tables", "--skip-networking", "--skip-slave-start"], cancellationToken);
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
@@ -147,7 +145,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             "--init-command=SET SESSION sql_log_bin = 0",
         ]);
         string? position = null;
-        await ProcessPipeline.PipeAsync(dump, load, 64 * 1024, head => position = MariaDbConfigFiles.DumpGtidPosition(head), cancellationToken);
+        await ProcessPipeline.PipeAsync(dump, load, 64 * 1024, (head, tail) => position = MariaDbConfigFiles.DumpGtidPosition(head, tail), cancellationToken);
         return position ?? throw new LocalProviderException($"the dump of '{source.Name}' carried no GTID position (gtid_slave_pos); cannot start replication of '{node.Name}' safely");
     }
 }

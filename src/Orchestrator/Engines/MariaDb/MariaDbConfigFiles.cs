@@ -67,8 +67,15 @@ public static class MariaDbConfigFiles
 
     private static readonly System.Text.RegularExpressions.Regex GtidInDumpHeader = new(@"gtid_slave_pos\s*=\s*'(?<pos>[0-9,\-]*)'", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
-    /// <summary>The GTID position a dump made with <see cref="ConsistentDumpOptions"/> names in its header; null when it names none.</summary>
-    public static string? DumpGtidPosition(string head) => GtidInDumpHeader.Match(head) is { Success: true } m ? m.Groups["pos"].Value : null;
+    /// <summary>
+    /// The GTID position a dump made with <see cref="ConsistentDumpOptions"/> names: in its header
+    /// (mariadb-dump before 10.11.19), else at its end, after the data ("the deferred gtid
+    /// setting", where the last mention is the dump's own); null when it names none.
+    /// </summary>
+    public static string? DumpGtidPosition(string head, string tail) =>
+        GtidInDumpHeader.Match(head) is { Success: true } first ? first.Groups["pos"].Value
+        : GtidInDumpHeader.Matches(tail).LastOrDefault() is { } last ? last.Groups["pos"].Value
+        : null;
 
     /// <summary>A [client] option file holding a password, so it never appears on a command line.</summary>
     public static string ClientConf(string user, string password) =>

@@ -76,42 +76,45 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
     /// <summary>
     /// Recovers the copy to exactly the backup's recorded position and promotes it. Until this
     /// environment's passwords are set, the server listens on no TCP address, only on a socket
-    /// in the node's directory that only the service user and root can enter.
+    /// in the node's socket directory that only the service user and root can enter (in a
+    /// container, the directory of the state directory mounted there).
     /// </summary>
     public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
+        await files.PrepareNodeDirAsync(node, cancellationToken);
         var data = files.DataDir(node);
-        await context.Progress.StepAsync(node.Name, "copy the backup's data directory", () =>
-            ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", Path.Combine(backupDirectory, PostgresBackups.DataDirectory), data]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken));
-        await context.User.TakeOwnershipAsync(nodeDir, cancellationToken);
-        File.SetUnixFileMode(nodeDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var copy = Path.Combine(backupDirectory, PostgresBackups.DataDirectory);
+        await context.Progress.StepAsync(node.Name, "copy the backup's data directory", () => files.Host.CopyDirectoryInAsync(node, copy, data, cancellationToken));
         foreach (var stale in new[] { "standby.signal", "recovery.signal", "postmaster.pid", "backup_manifest" })
         {
-            File.Delete(Path.Combine(data, stale));
+            await files.Host.DeleteFileAsync(node, files.InData(node, stale), cancellationToken);
         }
 
         await files.WriteConfigAsync(node, cancellationToken);
-        await files.WriteOwnedAsync(node, Path.Combine(data, "pg_hba.conf"), "# Restoring: only local socket connections, until the accounts are set.\nlocal all all trust\n", cancellationToken);
-        await files.WriteOwnedAsync(node, Path.Combine(data, "recovery.signal"), "", cancellationToken);
+        await files.WriteOwnedAsync(node, files.InData(node, "pg_hba.conf"), "# Restoring: only local socket connections, until the accounts are set.\nlocal all all trust\n", cancellationToken);
+        await files.WriteOwnedAsync(node, files.InData(node, "recovery.signal"), "", cancellationToken);
+
         // The backup's position is the end of the last record the source had replayed. When
         // more WAL follows it, recovery stops just before the next record; otherwise the WAL
-        // ends there and recovery ends with it.
-        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(files.Binaries, Path.Combine(data, "pg_wal"), manifest.Position, cancellationToken)
+        // ends there and recovery ends with it. The copy's WAL is read here, by this machine's pg_waldump.
+        var waldump = context.Environment.Provider == ProviderKind.Docker ? await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken) : files.Binaries;
+        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copy, "pg_wal"), manifest.Position, cancellationToken)
             ? [("recovery_target_lsn", manifest.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
             : [];
+        var socketDir = files.Host.Paths(node).SocketDir;
         await process.StartServerAsync(node, $"recover to {manifest.Position} and promote", [
             .. settings,
 
             // Archive recovery insists on a restore_command; everything it needs is in pg_wal.
             ("restore_command", "false"),
             ("listen_addresses", ""),
-            ("unix_socket_directories", nodeDir),
+            ("unix_socket_directories", socketDir),
             ("unix_socket_permissions", "0700"),
             ("synchronous_standby_names", ""),
         ], cancellationToken);
 
-        var socket = new ConnectionTarget(nodeDir, node.Port, manifest.AdminUser ?? context.Credentials.AdminUser, null, "postgres");
+        var addressed = files.Addressed(node);
+        var socket = new ConnectionTarget(Path.GetDirectoryName(files.Host.SocketForTool(node, $".s.PGSQL.{addressed.Port}"))!, addressed.Port, manifest.AdminUser ?? context.Credentials.AdminUser, null, "postgres");
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
             await using var session = await engine.ConnectAsync(socket, cancellationToken);

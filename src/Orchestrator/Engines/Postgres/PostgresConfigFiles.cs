@@ -63,6 +63,11 @@ public static class PostgresConfigFiles
             hba.AppendLine(CultureInfo.InvariantCulture, $"host    replication  {user,-20} {group.Key,-20} scram-sha-256   # {string.Join(", ", group.Select(r => r.Name))}");
         }
 
+        foreach (var cidr in environment.ToolAddresses)
+        {
+            hba.AppendLine(CultureInfo.InvariantCulture, $"host    replication  {user,-20} {cidr,-20} scram-sha-256   # the tool's physical backups");
+        }
+
         hba.AppendLine(CultureInfo.InvariantCulture, $"host    all          {user,-20} {"all",-20} reject");
         foreach (var cidr in environment.Allow)
         {
