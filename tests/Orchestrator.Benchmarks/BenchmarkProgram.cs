@@ -4,7 +4,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -28,6 +28,12 @@ public static class BenchmarkProgram
         {
             var (tool, script) = await DockerUpBenchmark.RunAsync(rounds);
             Print("up of a docker environment (primary + replica + cascading replica in containers, until streaming)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec initdb/pg_ctl/pg_basebackup)", script, target: 1.0);
+        }
+
+        if (only is null or "docker-up-mariadb")
+        {
+            var (tool, script) = await DockerMariaDbUpBenchmark.RunAsync(rounds);
+            Print("up of a MariaDB docker environment (primary + replica + cascading replica in containers, until replicating)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec mariadb-install-db/mariadbd, dump into each replica, CHANGE MASTER)", script, target: 1.0);
         }
 
         if (only is "backup" || (only is null && Option(args, "--backup-mb") is not null))
