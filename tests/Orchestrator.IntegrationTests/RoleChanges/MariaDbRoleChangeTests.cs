@@ -1,4 +1,6 @@
 using Orchestrator.Environments;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
@@ -7,4 +9,28 @@ namespace Orchestrator.IntegrationTests.RoleChanges;
 public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChangeTests(EngineKind.MariaDb, "it-mdb-rc", output)
 {
     protected override bool SynchronousReplica => false;
+
+    [Fact]
+    public async Task A_node_rebuilt_from_a_dump_takes_over_and_the_old_primary_follows_it_though_their_binlog_states_differ()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "it-mdb-rebuilt");
+
+        // replica-1 writes as primary once (its server id enters every binary log state), then the file's primary again.
+        Assert.True((await topology.Local().SwitchoverAsync("replica-1", CancellationToken.None)).Succeeded);
+        await using (var session = await topology.ConnectAsync("replica-1"))
+        {
+            await session.ExecuteAsync("CREATE TABLE written_by_replica_1 (id int PRIMARY KEY)");
+        }
+
+        Assert.True((await topology.Local().SwitchoverAsync("primary", CancellationToken.None)).Succeeded);
+
+        // Cloned from a dump, replica-1's binary log state restarts at one GTID per domain.
+        Assert.True((await topology.Local().RebuildAsync("replica-1", CancellationToken.None)).Succeeded);
+        var away = await topology.Local().SwitchoverAsync("replica-1", CancellationToken.None);
+
+        Assert.True(away.Succeeded, string.Join("; ", away.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}")));
+        var status = await topology.StatusAsync();
+        Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
+        Assert.Equal("replicating", status.Node("primary").ReplicationState);
+    }
 }

@@ -24,4 +24,19 @@ public sealed class GtidPositionTests
         Assert.Equal([new Gtid(0, 1, 10), new Gtid(0, 2, 12)], entries);
         Assert.Equal("0-2-12", entries[1].ToString());
     }
+
+    [Fact]
+    public void What_a_node_committed_beyond_its_new_source_is_judged_by_its_last_gtid_per_domain()
+    {
+        // A former primary that wrote 0-1-60 after its replica took over at 0-1-52 (then wrote as server 2).
+        Assert.Equal([new Gtid(0, 1, 60)], GtidPosition.NotReachedBy("0-1-60", "0-1-52,0-2-70"));
+
+        // A node whose binary log once held server 3's 0-3-46, now at 0-1-52 like its source
+        // (rebuilt from a dump, which keeps one GTID per domain): nothing is lost.
+        Assert.Empty(GtidPosition.NotReachedBy("0-1-52", "0-1-52"));
+        Assert.Empty(GtidPosition.NotReachedBy("0-1-52", "0-1-57,0-2-3"));
+
+        // Its last GTID from a server the source never heard of: refused, to be safe.
+        Assert.Equal([new Gtid(0, 3, 46)], GtidPosition.NotReachedBy("0-3-46", "0-1-52"));
+    }
 }

@@ -37,6 +37,19 @@ internal static class GtidPosition
                 : throw new FormatException($"'{gtid}' is not a GTID (domain-server-sequence)"))
             .ToList();
 
+    /// <summary>
+    /// The last GTIDs of a node's binary log (<c>@@gtid_binlog_pos</c>, one per domain) that a
+    /// source's binary log state has not reached: what the node committed that the source never
+    /// received. Only the last one per domain counts: with gtid_strict_mode everything before it is
+    /// its history, and a source holding it (by its server's sequence) holds that history too;
+    /// older entries of the node's own state (a former primary's server id) say nothing.
+    /// </summary>
+    public static IReadOnlyList<Gtid> NotReachedBy(string? latest, string? sourceState)
+    {
+        var known = Entries(sourceState).ToDictionary(g => (g.Domain, g.Server), g => g.Sequence);
+        return Entries(latest).Where(g => !known.TryGetValue((g.Domain, g.Server), out var seen) || seen < g.Sequence).ToList();
+    }
+
     /// <summary>Positive when <paramref name="a"/> is ahead in some domain and behind in none; null when each is ahead somewhere.</summary>
     public static int? Compare(string? a, string? b)
     {

@@ -130,16 +130,13 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             sourceState = (await sourceSession.QueryAsync("SELECT @@gtid_binlog_state AS state", cancellationToken: cancellationToken)).Single().GetString("state") ?? "";
         }
 
-        var ownState = (await session.QueryAsync("SELECT @@gtid_binlog_state AS state", cancellationToken: cancellationToken)).Single().GetString("state") ?? "";
-        var known = GtidPosition.Entries(sourceState).ToDictionary(g => (g.Domain, g.Server), g => g.Sequence);
-        var missing = GtidPosition.Entries(ownState)
-            .Where(g => !known.TryGetValue((g.Domain, g.Server), out var seen) || seen < g.Sequence)
-            .ToList();
+        var ownLatest = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+        var missing = GtidPosition.NotReachedBy(ownLatest, sourceState);
         if (missing.Count > 0)
         {
             throw new RejoinRefusedException(
                 $"node '{node.Name}' committed transactions that '{source.Name}' never received (up to {string.Join(", ", missing)}): " +
-                $"they were lost to the rest of the environment when it failed over. Following '{source.Name}' now would mix two histories. " +
+                $"they are lost to the rest of the environment (it failed over without them). Following '{source.Name}' now would mix two histories. " +
                 $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to discard them and clone it from '{source.Name}'.");
         }
 
@@ -149,7 +146,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         // source never had (error 1236): start from exactly the node's own binary log.
         await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", cancellationToken: cancellationToken);
         await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
-        return $"demoted at GTID {ownState}";
+        return $"demoted at GTID {ownLatest}";
     }
 
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
