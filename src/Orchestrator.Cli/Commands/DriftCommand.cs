@@ -21,7 +21,7 @@ internal static class DriftCommand
         var json = CommonOptions.Json();
         var againstMigrations = new Option<bool>("--against-migrations")
         {
-            Description = "Also compare the primary with what its applied migrations produce, applied to a scratch local server of the same engine (deleted afterwards).",
+            Description = "Also compare the primary with what its applied migrations produce, applied to a scratch server of the same engine (on this machine, or a container of the same image for a docker environment; deleted afterwards).",
         };
         var shards = CommonOptions.Shards();
         var parallel = CommonOptions.Parallel();

@@ -23,7 +23,7 @@ internal static class RehearseCommand
         var json = CommonOptions.Json();
         var command = new Command(
             "rehearse",
-            "Prove that a backup restores: check its files, restore it into a scratch local node of the same engine, compare every table's row count and checksum " +
+            "Prove that a backup restores: check its files, restore it into a scratch node of the same engine (a container of the same image for a docker environment), compare every table's row count and checksum " +
             "with the manifest, optionally migrate, and report each step's duration; their sum estimates the recovery time. " +
             "Exit 0 when everything matched, 1 when the backup is damaged or the data differs, 2 for bad input.")
         {

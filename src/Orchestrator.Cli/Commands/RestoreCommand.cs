@@ -21,7 +21,7 @@ internal static class RestoreCommand
         var command = new Command(
             "restore",
             "Replace the environment's database with a backup's, after checking every file against the manifest (a damaged backup is refused before anything changes). " +
-            "A local environment's primary is restored and its replicas rebuilt from it.")
+            "A local or docker environment's primary is restored and its replicas rebuilt from it.")
         {
             environment,
             shard,

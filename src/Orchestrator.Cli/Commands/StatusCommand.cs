@@ -115,7 +115,16 @@ internal static class StatusCommand
                     }
                 }
 
-                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole);
+                var adrift = status.Nodes.Where(ReplicatesFromNobody).ToList();
+                if (adrift.Count > 0 && !parse.GetValue(json))
+                {
+                    foreach (var node in adrift)
+                    {
+                        console.MarkupLineInterpolated($"[yellow]note:[/] replica '{node.Name}' follows no source at the moment ({node.ReplicationState}); if that lasts, 'rejoin {node.Name}' makes it follow the primary again (or 'replica rebuild {node.Name}' clones it afresh).");
+                    }
+                }
+
+                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && adrift.Count == 0;
                 if (status.Nodes.Any(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))) && !parse.GetValue(json))
                 {
                     console.MarkupLine(fenced.Count > 0
@@ -185,11 +194,20 @@ internal static class StatusCommand
     /// <summary>Where the node replicates from, marked when the servers' shape differs from the file's (after a switchover or failover).</summary>
     private static string From(NodeStatus node)
     {
+        if (ReplicatesFromNobody(node))
+        {
+            return $"[yellow]nobody[/] [grey](file: {Markup.Escape(node.ExpectedSource!)})[/]";
+        }
+
         var from = Markup.Escape(node.ReplicatingFrom ?? "");
         return node.Role == ObservedRole.Replica && node.ExpectedSource is { } expected && node.ReplicatingFrom is not null && node.ReplicatingFrom != expected
             ? $"[yellow]{from}[/] [grey](file: {Markup.Escape(expected)})[/]"
             : from;
     }
+
+    /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
+    private static bool ReplicatesFromNobody(NodeStatus node) =>
+        node.Reachable && node.Role == ObservedRole.Replica && node.ExpectedSource is not null && node.ReplicatingFrom is null;
 
     private static string Lag(NodeStatus node)
     {

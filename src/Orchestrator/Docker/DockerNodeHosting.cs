@@ -69,6 +69,9 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     public async Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         await OursOrNoneAsync(node, cancellationToken) is { State: { Running: true, Paused: false } };
 
+    public async Task<bool> IsFrozenAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        await OursOrNoneAsync(node, cancellationToken) is { State.Paused: true };
+
     public async Task StopAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         if (await OursOrNoneAsync(node, cancellationToken) is { State.Running: true })

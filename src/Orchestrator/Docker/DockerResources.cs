@@ -122,7 +122,7 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
         {
             throw new LocalProviderException(
                 $"image {image} of node '{nodeName}' is not on this machine and could not be pulled: {DockerErrors.Message(e)}. " +
-                "Pull or build it (scripts/setup.sh builds orchestrator/postgres:15), or set 'image' in the environment file.");
+                $"Pull or build it (scripts/setup.sh builds orchestrator/{EnvironmentLoader.DefaultImage(environment.Engine)}), or set 'image' in the environment file.");
         }
     }
 

@@ -190,7 +190,7 @@ public static class EnvironmentLoader
         }
         else if (image is not null && !Names.Image().IsMatch(image))
         {
-            reader.Error(node, $"image '{image}' is not a Docker image reference (such as postgres:15 or registry.example.com/team/postgres:15)");
+            reader.Error(node, Names.NotAnImage(image));
         }
 
         return image;

@@ -18,6 +18,9 @@ public interface INodeHosting : IDisposable
     /// <summary>Whether the node's host runs, so that its server can (a stopped or paused container cannot).</summary>
     Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken);
 
+    /// <summary>Whether the node's host is frozen (a paused container): its server can neither answer nor be stopped.</summary>
+    Task<bool> IsFrozenAsync(NodeDefinition node, CancellationToken cancellationToken);
+
     /// <summary>Makes sure the node's host runs, a stopped or fenced container included (its server is not started).</summary>
     Task StartAsync(NodeDefinition node, CancellationToken cancellationToken);
 

@@ -10,6 +10,8 @@ public sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INod
 
     public Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(true);
 
+    public Task<bool> IsFrozenAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.FromResult(false);
+
     public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken) => engineFence();

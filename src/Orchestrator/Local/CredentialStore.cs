@@ -42,7 +42,8 @@ public static class CredentialStore
 
         if (!create)
         {
-            throw new LocalProviderException($"environment '{environment.Name}' has not been brought up in {state.Root} (no secrets.json); run 'orchestrator up -e {Path.GetFileName(environment.FilePath)}' first");
+            var stateDir = state.Root == StateLayout.For(environment, null).Root ? "" : $" --state-dir {state.Root}";
+            throw new LocalProviderException($"environment '{environment.Name}' has not been brought up in {state.Root} (no secrets.json); run 'orchestrator up -e {Path.GetFileName(environment.FilePath)}{stateDir}' first");
         }
 
         var secrets = new Dictionary<string, string> { ["admin"] = Generate(), ["replication"] = Generate() };

@@ -58,6 +58,12 @@ public sealed class LocalNodes
             // The engine's objects are checked (someone else's of the same name, another state
             // directory's) before this state directory gets passwords that could never log in.
             user = ServiceUser.InContainer(Engine.DefaultServiceUser);
+            if (!System.IO.File.Exists(State.SecretsFile) && await Docker.DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
+            {
+                // New passwords would lock everyone out of the servers that exist.
+                throw new StateDirectoryConflictException(lost);
+            }
+
             _hosting ??= new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
             var fresh = !Directory.Exists(State.Root);
             Directory.CreateDirectory(State.Root);
@@ -126,6 +132,10 @@ public sealed class LocalNodes
         if (purge)
         {
             await hosting.RemoveAsync(cancellationToken);
+        }
+        else if (await Docker.DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
+        {
+            throw new StateDirectoryConflictException(lost);
         }
     }
 

@@ -73,6 +73,17 @@ public sealed class LocalTopology
         if (Directory.Exists(root))
         {
             var (server, _) = await _nodes.CreateServerAsync(create: false, cancellationToken);
+            foreach (var node in Environment.Nodes)
+            {
+                // A purge removes a frozen container with the rest; a plain down would leave it behind, saying it stopped.
+                if (!purge && await _nodes.Hosting.IsFrozenAsync(node, cancellationToken))
+                {
+                    throw new LocalProviderException(
+                        $"node '{node.Name}' is frozen (its container is paused), so its server can be neither stopped cleanly nor left running unsaid: " +
+                        "unpause it ('docker unpause' its container) and run 'down' again, or 'down --purge' to remove everything.");
+                }
+            }
+
             foreach (var level in Environment.Levels())
             {
                 outcomes.AddRange(await Task.WhenAll(level.Select(node => DownNodeAsync(server, node, cancellationToken))));

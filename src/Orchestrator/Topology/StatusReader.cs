@@ -38,6 +38,12 @@ public static class StatusReader
         NodeRead[] reads;
         if (sessions is null)
         {
+            if (environment.Provider == ProviderKind.Docker && state is not null && !File.Exists(state.SecretsFile)
+                && await ContainersWithoutPasswordsAsync(environment, state, cancellationToken) is { } lost)
+            {
+                throw new StateDirectoryConflictException(lost);
+            }
+
             var credentials = CredentialStore.Resolve(environment, state, create: false);
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
         }
@@ -172,4 +178,17 @@ public static class StatusReader
         a == b || (IsLocalhost(a) && IsLocalhost(b));
 
     private static bool IsLocalhost(string host) => host is "localhost" or "127.0.0.1";
+
+    /// <summary>Containers that outlived the state directory's passwords, for a better word than "not brought up"; null without them, or without an engine to ask.</summary>
+    private static async Task<string?> ContainersWithoutPasswordsAsync(EnvironmentDefinition environment, StateLayout state, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Docker.DockerStateCheck.WithoutPasswordsAsync(environment, state, cancellationToken);
+        }
+        catch (LocalProviderException)
+        {
+            return null;
+        }
+    }
 }

@@ -79,6 +79,15 @@ public sealed class DockerLifecycleTests
 
         // Even with its state directory deleted by hand, a purge finds what the tool created by its labels.
         Directory.Delete(docker.StateDir, recursive: true);
+        foreach (var command in new[] { "up", "status", "down" })
+        {
+            // New passwords would lock everyone out of the running servers: refused, saying what to do.
+            var (lostExit, lostOutput) = await CliRunner.RunAsync([command, .. args]);
+            Assert.True(lostExit == 2, $"{command}: {lostOutput}");
+            Assert.Contains("has no passwords for them (secrets.json is gone", lostOutput, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(docker.StateDir, "secrets.json")), $"{command} wrote new passwords");
+        }
+
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
         Assert.True(purgeExit == 0, purgeOutput);
         Assert.Contains("removed container", purgeOutput, StringComparison.Ordinal);

@@ -21,6 +21,10 @@ internal static partial class Names
     [GeneratedRegex("^(-1|[0-9]+(kB|MB|GB|TB))$")]
     public static partial Regex PostgresSize();
 
+    /// <summary>The error for a value that is not an image reference.</summary>
+    public static string NotAnImage(string image) =>
+        $"image '{image}' is not a Docker image reference (such as postgres:15, mariadb:10.11 or registry.example.com/team/postgres:15)";
+
     /// <summary>A Docker image reference: [registry/]repository[:tag][@digest], lowercase repository.</summary>
     [GeneratedRegex(@"^[a-z0-9]+([._/:-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$")]
     public static partial Regex Image();

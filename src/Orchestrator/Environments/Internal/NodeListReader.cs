@@ -43,8 +43,8 @@ internal static class NodeListReader
             var name = reader.String(map, "name", context, required: true);
             if (name is not null && !Names.Node().IsMatch(name))
             {
+                // The name stays, so that later messages about this node can say which one it is.
                 reader.Error(YamlReader.Get(map, "name")!, $"node name '{name}' must start with a lowercase letter and use only lowercase letters, digits and '-' (at most 40)");
-                name = null;
             }
 
             var roleText = reader.String(map, "role", context, required: true);
@@ -82,7 +82,7 @@ internal static class NodeListReader
             var image = reader.String(map, "image", context, required: false);
             if (image is not null && !Names.Image().IsMatch(image))
             {
-                reader.Error(YamlReader.Get(map, "image")!, $"image '{image}' is not a Docker image reference (such as postgres:15 or registry.example.com/team/postgres:15)");
+                reader.Error(YamlReader.Get(map, "image")!, Names.NotAnImage(image));
             }
 
             drafts.Add(new NodeDraft(name, At("name"), role, At("role"), host, At("host"), port, At("port"), source, At("source"), sync, At("sync"), reader.At(map)) { Image = image });
