@@ -20,6 +20,14 @@ public sealed class DockerLifecycleTests
             await primary.ExecuteAsync("INSERT INTO kept VALUES (1)");
         }
 
+        // A frozen node cannot be stopped cleanly: down refuses, stopping nothing, until it is thawed.
+        await docker.Docker.Containers.PauseContainerAsync(docker.Container("replica-1"));
+        var (frozenExit, frozenOutput) = await CliRunner.RunAsync(["down", .. args]);
+        await docker.Docker.Containers.UnpauseContainerAsync(docker.Container("replica-1"));
+        Assert.True(frozenExit == 1, frozenOutput);
+        Assert.Contains("node 'replica-1' is frozen (its container is paused)", frozenOutput, StringComparison.Ordinal);
+        Assert.All((await docker.OwnedAsync()).Containers, c => Assert.Equal("running", c.State));
+
         var (downExit, downOutput) = await CliRunner.RunAsync(["down", .. args]);
         Assert.True(downExit == 0, downOutput);
         Assert.Contains("is down (2 nodes stopped)", downOutput, StringComparison.Ordinal);

@@ -32,5 +32,21 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
         var status = await topology.StatusAsync();
         Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
         Assert.Equal("replicating", status.Node("primary").ReplicationState);
+
+        // Back in the file's shape, a replica made to follow nobody is marked, and status fails until it follows again.
+        Assert.True((await topology.Local().SwitchoverAsync("primary", CancellationToken.None)).Succeeded);
+        await using (var session = await topology.ConnectAsync("replica-2"))
+        {
+            await session.ExecuteAsync("STOP SLAVE");
+            await session.ExecuteAsync("RESET SLAVE ALL");
+        }
+
+        var (adriftExit, adrift) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
+        Assert.True(adriftExit == 1, adrift);
+        Assert.Contains("replica 'replica-2' follows no source at the moment", adrift, StringComparison.Ordinal);
+        Assert.True((await topology.Local().RejoinAsync("replica-2", CancellationToken.None)).Succeeded);
+        var (backExit, back) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
+        Assert.True(backExit == 0, back);
+        Assert.DoesNotContain("follows no source", back, StringComparison.Ordinal);
     }
 }
