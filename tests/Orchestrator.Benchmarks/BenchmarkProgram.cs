@@ -26,13 +26,13 @@ public static class BenchmarkProgram
 
         if (only is null or "docker-up")
         {
-            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds);
+            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, Environments.EngineKind.Postgres);
             Print("up of a docker environment (primary + replica + cascading replica in containers, until streaming)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec initdb/pg_ctl/pg_basebackup)", script, target: 1.0);
         }
 
         if (only is null or "docker-up-mariadb")
         {
-            var (tool, script) = await DockerMariaDbUpBenchmark.RunAsync(rounds);
+            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, Environments.EngineKind.MariaDb);
             Print("up of a MariaDB docker environment (primary + replica + cascading replica in containers, until replicating)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec mariadb-install-db/mariadbd, dump into each replica, CHANGE MASTER)", script, target: 1.0);
         }
 
