@@ -13,16 +13,40 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
 {
     private static readonly string[] SystemDatabases = ["mysql", "information_schema", "performance_schema", "sys"];
 
+    /// <summary>Replicas whose own server is being installed while the primary is set up (see <see cref="InitializePrimaryAsync"/>).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> _preparing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A new primary means a new environment: its new replicas' own servers are installed,
+    /// started and given their accounts meanwhile, since only their seeding needs a source.
+    /// </summary>
     public async Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await InstallAsync(node, cancellationToken);
-        await process.StartAsync(node, cancellationToken);
-        await context.Progress.StepAsync(node.Name, "create accounts", async () =>
+        foreach (var replica in context.Environment.Replicas.Where(r => !r.Fenced))
         {
-            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
-            await sql.CreateAccountsAsync(session, cancellationToken);
-        });
-        await files.Host.MarkInitializedAsync(node, cancellationToken);
+            if (!await files.Host.IsInitializedAsync(replica, cancellationToken))
+            {
+                _preparing[replica.Name] = PrepareReplicaAsync(replica, cancellationToken);
+            }
+        }
+
+        try
+        {
+            await InstallAsync(node, cancellationToken);
+            await process.StartAsync(node, cancellationToken);
+            await context.Progress.StepAsync(node.Name, "create accounts", async () =>
+            {
+                await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+                await sql.CreateAccountsAsync(session, cancellationToken);
+            });
+            await files.Host.MarkInitializedAsync(node, cancellationToken);
+        }
+        catch
+        {
+            // Nothing of this run keeps working on the replicas behind the failure's back.
+            await Task.WhenAll(_preparing.Values).ContinueWith(_ => { }, TaskScheduler.Default);
+            throw;
+        }
     }
 
     public async Task EnsureDatabaseAsync(NodeDefinition primary, CancellationToken cancellationToken)
@@ -38,15 +62,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
 
     public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
-        await InstallAsync(node, cancellationToken);
-        await process.StartAsync(node, cancellationToken);
-        await using (var session = await sql.LocalRootSessionAsync(node, cancellationToken))
-        {
-            // Accounts are created on every node directly, kept out of the binary log so the
-            // replica's own GTID history stays empty.
-            await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
-            await sql.CreateAccountsAsync(session, cancellationToken);
-        }
+        await (_preparing.TryRemove(node.Name, out var prepared) ? prepared : PrepareReplicaAsync(node, cancellationToken));
 
         var position = "";
         await context.Progress.StepAsync(node.Name, $"seed from a consistent dump of {source.Name}", async () =>
@@ -101,6 +117,19 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
+    /// <summary>A replica's own server, up with its accounts, before anything is copied into it.</summary>
+    private async Task PrepareReplicaAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        await InstallAsync(node, cancellationToken);
+        await process.StartAsync(node, cancellationToken);
+        await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+
+        // Accounts are created on every node directly, kept out of the binary log so the
+        // replica's own GTID history stays empty.
+        await session.ExecuteAsync("SET SESSION sql_log_bin = 0", cancellationToken: cancellationToken);
+        await sql.CreateAccountsAsync(session, cancellationToken);
+    }
+
     private async Task InstallAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await files.PrepareNodeDirAsync(node, cancellationToken);
@@ -126,10 +155,18 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         List<string> databases;
         await using (var session = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken))
         {
+            // Read before the list: when the list is empty, nothing the replica needs came before this position.
+            var current = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
             databases = (await session.QueryAsync("SHOW DATABASES", cancellationToken: cancellationToken))
                 .Select(r => r.Values.Values.Single() as string ?? "")
                 .Where(d => !SystemDatabases.Contains(d, StringComparer.OrdinalIgnoreCase))
                 .ToList();
+            if (databases.Count == 0)
+            {
+                // Nothing to copy yet (the environment's database may still be on its way from the
+                // primary): the replica starts where the source is, and receives it by replication.
+                return current;
+            }
         }
 
         using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
