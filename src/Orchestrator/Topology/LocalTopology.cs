@@ -48,6 +48,7 @@ public sealed class LocalTopology
     {
         var clock = Stopwatch.StartNew();
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
+        await CheckPortsAsync(server, cancellationToken);
         var outcomes = new List<NodeOutcome<NodeUpAction>>();
         Task? database = null;
         foreach (var level in Environment.Levels())
@@ -151,6 +152,29 @@ public sealed class LocalTopology
         return await UpAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Before any node starts, each one that is to start finds its port free: checked after, a
+    /// port could be held by another node of this run already starting (an engine may start a
+    /// replica's own server while its source is set up). A container's published port is held by
+    /// the engine whether or not its server runs; the engine refuses a taken one itself.
+    /// </summary>
+    private async Task CheckPortsAsync(ILocalServer server, CancellationToken cancellationToken)
+    {
+        if (Environment.Provider != ProviderKind.Local)
+        {
+            return;
+        }
+
+        foreach (var node in Environment.Nodes.Where(n => !n.Fenced))
+        {
+            if (await server.GetStateAsync(node, cancellationToken) != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
+            {
+                var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
+                throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
+            }
+        }
+    }
+
     private async Task<NodeOutcome<NodeUpAction>> UpNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -161,13 +185,6 @@ public sealed class LocalTopology
         }
 
         var state = await server.GetStateAsync(node, cancellationToken);
-        // A container's published port is held by the engine whether or not its server runs; the engine refuses a taken one itself.
-        if (state != LocalNodeState.Running && Environment.Provider == ProviderKind.Local && PortProbe.IsListening(node.Host, node.Port))
-        {
-            var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
-            throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
-        }
-
         NodeUpAction action;
         switch (state)
         {
