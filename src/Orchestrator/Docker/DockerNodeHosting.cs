@@ -146,10 +146,9 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             }
 
             missing.Add(node);
-            if (PortProbe.IsListening(DockerResources.PublishedAddress(node), node.Port))
+            if (PortProbe.Taken(DockerResources.PublishedAddress(node), node.Port) is { } taken)
             {
-                var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
-                throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
+                throw new LocalProviderException($"cannot start node '{node.Name}': {taken}. Stop it, or give the node another port.");
             }
         }
 

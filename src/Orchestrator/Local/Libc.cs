@@ -17,7 +17,7 @@ internal static partial class Libc
 
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
-    /// <summary>True when a live process has this id; a zombie (exited, not yet reaped) counts as gone.</summary>
+    /// <summary>True when a live process has this id; a zombie (exited, not yet reaped) counts as gone once all its threads have exited.</summary>
     public static bool ProcessExists(int pid)
     {
         if (pid <= 0 || (Kill(pid, 0) != 0 && Marshal.GetLastPInvokeError() != 1))
@@ -29,9 +29,17 @@ internal static partial class Libc
         {
             // /proc/PID/stat is "pid (comm) state ...": the state follows the last ')'.
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z';
+            if (stat[(stat.LastIndexOf(')') + 2)..].FirstOrDefault() != 'Z')
+            {
+                return true;
+            }
+
+            // A zombie leader of a multi-threaded process (mariadbd) is not gone yet while its other
+            // threads still exit: until the last one has, its files stay open, its listening
+            // sockets among them, and a server started next on its port would find the port taken.
+            return Directory.EnumerateDirectories($"/proc/{pid}/task").Skip(1).Any();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }

@@ -40,6 +40,32 @@ public static class PortProbe
     }
 
     /// <summary>
+    /// Why a node cannot take the port: something listens there and stays. A listener no
+    /// process owns (a server's last threads still exiting) is given two seconds to go. Null when
+    /// the port is free.
+    /// </summary>
+    public static string? Taken(string host, int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        while (IsListening(host, port))
+        {
+            if (ProcessTable.ListenerOn(port) is { } holder)
+            {
+                return $"something else already listens on {host}:{port} ({holder})";
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return $"something else already listens on {host}:{port}";
+            }
+
+            Thread.Sleep(50);
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Whether a server accepts TCP connections on the port. The connect is synchronous: on an
     /// address of this machine it is answered at once, and an asynchronous one with a timeout
     /// reported a listener as absent when the thread pool was busy.

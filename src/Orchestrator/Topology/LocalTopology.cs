@@ -167,10 +167,9 @@ public sealed class LocalTopology
 
         foreach (var node in Environment.Nodes.Where(n => !n.Fenced))
         {
-            if (await server.GetStateAsync(node, cancellationToken) != LocalNodeState.Running && PortProbe.IsListening(node.Host, node.Port))
+            if (await server.GetStateAsync(node, cancellationToken) != LocalNodeState.Running && PortProbe.Taken(node.Host, node.Port) is { } taken)
             {
-                var holder = ProcessTable.ListenerOn(node.Port) is { } listener ? $" ({listener})" : "";
-                throw new LocalProviderException($"cannot start node '{node.Name}': something else already listens on {node.Endpoint}{holder}. Stop it, or give the node another port.");
+                throw new LocalProviderException($"cannot start node '{node.Name}': {taken}. Stop it, or give the node another port.");
             }
         }
     }
