@@ -51,8 +51,12 @@ internal sealed class MariaDbNodeFiles(LocalContext context)
     public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
 
     /// <summary>Writes the node's option file from the environment's shape.</summary>
-    public Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        Host.WriteFileAsync(node, ConfigFile(node), MariaDbConfigFiles.ServerConf(ServerView, node with { Host = Addressed(node).Host, Port = Addressed(node).Port }, Paths(node)), cancellationToken);
+    public Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        // The node as its host sees it, with the role and fence of the shape being written.
+        var addressed = Addressed(node);
+        return Host.WriteFileAsync(node, ConfigFile(node), MariaDbConfigFiles.ServerConf(ServerView, node with { Host = addressed.Host, Port = addressed.Port }, Paths(node)), cancellationToken);
+    }
 
     /// <summary>An empty node directory with its own tmpdir, owned by the service user; a previous, never completed setup is deleted.</summary>
     public async Task PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)
@@ -63,16 +67,8 @@ internal sealed class MariaDbNodeFiles(LocalContext context)
     }
 
     /// <summary>Runs a server program as the service user; a non-zero exit is an error.</summary>
-    public async Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken)
-    {
-        var result = await Host.RunAsync(node, spec, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new ProcessFailedException(ProcessRunner.Describe(spec, result));
-        }
-
-        return result;
-    }
+    public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
+        Host.RunCheckedAsync(node, spec, cancellationToken);
 
     public async Task<int?> ReadPidAsync(NodeDefinition node, CancellationToken cancellationToken)
     {

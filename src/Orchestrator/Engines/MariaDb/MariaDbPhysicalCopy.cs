@@ -124,9 +124,5 @@ internal sealed class InContainerCopy(INodeHost host, BackupRequest request, Con
         return new Dictionary<string, string> { ["mariadb-backup"] = (result.StandardOutput + result.StandardError).Trim() };
     }
 
-    private async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken)
-    {
-        var result = await host.RunAsync(request.Node, spec, cancellationToken);
-        return result.ExitCode == 0 ? result : throw new ProcessFailedException(ProcessRunner.Describe(spec, result));
-    }
+    private Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken) => host.RunCheckedAsync(request.Node, spec, cancellationToken);
 }

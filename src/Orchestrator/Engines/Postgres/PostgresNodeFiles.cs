@@ -84,16 +84,8 @@ internal sealed class PostgresNodeFiles(LocalContext context)
         };
 
     /// <summary>Runs a server program as the service user; a non-zero exit is an error.</summary>
-    public async Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken)
-    {
-        var result = await Host.RunAsync(node, spec, cancellationToken);
-        if (result.ExitCode != 0)
-        {
-            throw new ProcessFailedException(ProcessRunner.Describe(spec, result));
-        }
-
-        return result;
-    }
+    public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
+        Host.RunCheckedAsync(node, spec, cancellationToken);
 
     /// <summary>pg_controldata's fields of a stopped node.</summary>
     public async Task<Dictionary<string, string>> ControlDataAsync(NodeDefinition node, CancellationToken cancellationToken)
