@@ -128,7 +128,11 @@ public sealed class LocalTopology
     /// rebuilds every replica from it. The replicas are removed first, so they do not replay
     /// the load only to be rebuilt.
     /// </summary>
-    public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes the replicas and replaces the primary's data with a backup's; the caller verifies
+    /// the returned database before <see cref="UpAsync"/> clones the replicas from it.
+    /// </summary>
+    public async Task<Data.ConnectionTarget> RestorePrimaryAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
@@ -149,7 +153,7 @@ public sealed class LocalTopology
                 _nodes.Engine.AdminTarget(primary, credentials), Environment.Database, backupDirectory, manifest, replicate: false, Environment.Local, _nodes.Progress, cancellationToken);
         }
 
-        return await UpAsync(cancellationToken);
+        return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);
     }
 
     /// <summary>
