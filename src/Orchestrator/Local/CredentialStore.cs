@@ -12,10 +12,14 @@ namespace Orchestrator.Local;
 /// </summary>
 public static class CredentialStore
 {
+    /// <summary>Whether the file gives both passwords, so that no state directory keeps any.</summary>
+    public static bool GivesAllPasswords(EnvironmentDefinition environment) =>
+        environment.Admin.Password is not null && environment.Replicator.Password is not null;
+
     public static EnvironmentCredentials Resolve(EnvironmentDefinition environment, StateLayout? state, bool create)
     {
         Dictionary<string, string> stored = [];
-        if (environment.Admin.Password is null || environment.Replicator.Password is null)
+        if (!GivesAllPasswords(environment))
         {
             if (state is null)
             {
