@@ -183,6 +183,9 @@ public sealed class LocalTopology
         var clock = Stopwatch.StartNew();
         if (node.Fenced)
         {
+            // Again, for a fence whose files could not be written when it was made (the Docker
+            // engine unreachable then): nothing starts this node before they say read-only.
+            await server.WriteFenceAsync(node, cancellationToken);
             _nodes.Progress.Report(new ProgressEvent(node.Name, $"fenced by a failover; not started. Run 'rejoin {node.Name}' or 'replica rebuild {node.Name}'", ProgressKind.Info));
             return new NodeOutcome<NodeUpAction>(node.Name, NodeUpAction.Fenced, clock.Elapsed);
         }
