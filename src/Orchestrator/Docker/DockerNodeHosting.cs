@@ -202,6 +202,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
 
         if (existing is { State.Running: true })
         {
+            await EnsureAttachedAsync(node, existing, addresses, cancellationToken);
             return;
         }
 
@@ -222,6 +223,10 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
             }
 
             await progress.StepAsync(node.Name, $"start container {name}", () => Docker.Containers.StartContainerAsync(name, new ContainerStartParameters(), cancellationToken));
+            if (existing is not null && await Resources.ContainerAsync(node, cancellationToken) is { } started)
+            {
+                await EnsureAttachedAsync(node, started, addresses, cancellationToken);
+            }
             if (newSocketDir && !_freshNodes.ContainsKey(node.Name))
             {
                 await _host!.OwnSocketDirAsync(node, cancellationToken);
@@ -235,5 +240,36 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
                 : "";
             throw new LocalProviderException($"cannot start container {name} of node '{node.Name}': {message}.{hint}");
         }
+    }
+
+    /// <summary>
+    /// A container cut off the environment's network (disconnected by hand, or given another
+    /// address) runs but answers nobody: it is connected again at its own address, under its
+    /// node name, before the node counts as up.
+    /// </summary>
+    private async Task EnsureAttachedAsync(NodeDefinition node, ContainerInspectResponse container, DockerAddresses addresses, CancellationToken cancellationToken)
+    {
+        var network = DockerNames.Network(environment);
+        var address = addresses.Nodes[node.Name];
+        var endpoints = container.NetworkSettings?.Networks;
+        if (endpoints is not null && endpoints.TryGetValue(network, out var endpoint) && endpoint.IPAddress == address)
+        {
+            return;
+        }
+
+        var name = DockerNames.Container(environment, node);
+        await progress.StepAsync(node.Name, $"reattach container {name} to network {network} at {address}", async () =>
+        {
+            if (endpoints is not null && endpoints.ContainsKey(network))
+            {
+                await Docker.Networks.DisconnectNetworkAsync(network, new NetworkDisconnectParameters { Container = name, Force = true }, cancellationToken);
+            }
+
+            await Docker.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
+            {
+                Container = name,
+                EndpointConfig = new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = address }, Aliases = [node.Name] },
+            }, cancellationToken);
+        });
     }
 }
