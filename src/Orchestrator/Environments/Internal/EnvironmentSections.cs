@@ -182,21 +182,21 @@ internal static class EnvironmentSections
         const string Context = "'replication'";
         reader.RejectUnknownKeys(map, Context, "max_slot_wal_keep_size", "replay_timeout", "wait");
         var keep = reader.String(map, "max_slot_wal_keep_size", Context, required: false) ?? ReplicationSettings.Default.MaxSlotWalKeepSize;
-        if (!Names.PostgresSize().IsMatch(keep))
+        if (WalKeepSize.Problem(keep) is { } sizeProblem)
         {
-            reader.Error(YamlReader.Get(map, "max_slot_wal_keep_size")!, $"max_slot_wal_keep_size '{keep}' must be a size such as 512MB or 2GB (units kB, MB, GB, TB), or -1 for no limit");
+            reader.Error(YamlReader.Get(map, "max_slot_wal_keep_size")!, $"max_slot_wal_keep_size '{keep}' {sizeProblem}");
         }
 
         var timeout = ReplicationSettings.Default.ReplayTimeout;
         if (reader.String(map, "replay_timeout", Context, required: false) is { } text)
         {
-            if (DurationText.TryParse(text, out var parsed))
+            if (DurationText.Problem(text, ReplicationSettings.MinReplayTimeout, ReplicationSettings.MaxReplayTimeout, out var parsed) is { } problem)
             {
-                timeout = parsed;
+                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' {problem}");
             }
             else
             {
-                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' must be a positive duration such as {DurationText.Examples}");
+                timeout = parsed;
             }
         }
 
