@@ -114,6 +114,13 @@ public static class EnvironmentLoader
 
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
             ?? (provider.RunsServers() ? TlsMode.Disable : TlsMode.Prefer);
+        if (provider.RunsServers() && tls is TlsMode.Require or TlsMode.VerifyFull)
+        {
+            // The servers the tool starts have no certificates yet: every connection would fail.
+            var text = tls == TlsMode.Require ? "require" : "verify-full";
+            reader.Error(YamlReader.Get(root, "tls")!, $"tls: {text} cannot work with provider {(provider == ProviderKind.Local ? "local" : "docker")}: local and docker servers run without TLS yet; use tls: disable or prefer");
+        }
+
         var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
         var allowEntries = EnvironmentSections.ReadAllow(root, reader);
