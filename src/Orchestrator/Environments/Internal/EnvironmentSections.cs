@@ -130,8 +130,11 @@ internal static class EnvironmentSections
             valid = false;
         }
 
+        // An external environment must say how to log in as admin; the replication password only the
+        // commands that connect as that account need (they say so when it is missing).
+        var passwordRequired = provider == ProviderKind.External && key == "admin";
         Secret? password = null;
-        if (reader.String(map, "password", context, required: provider == ProviderKind.External) is { } text)
+        if (reader.String(map, "password", context, required: passwordRequired) is { } text)
         {
             password = SecretResolver.Resolve(text, baseDirectory, environment, out var error);
             if (password is null)
@@ -140,7 +143,7 @@ internal static class EnvironmentSections
                 valid = false;
             }
         }
-        else if (provider == ProviderKind.External)
+        else if (passwordRequired)
         {
             valid = false;
         }
