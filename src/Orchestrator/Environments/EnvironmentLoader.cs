@@ -54,14 +54,15 @@ public static class EnvironmentLoader
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            reader.Error(new SourceLocation(reader.File, (int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {TrimPosition(message)}");
+            var (line, column, message) = YamlSyntaxErrors.Locate(e, text);
+            reader.Error(new SourceLocation(reader.File, line, column), message);
             return null;
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner reports some malformed flow collections without a position.
-            reader.Error(new SourceLocation(reader.File, 1, 1), "invalid YAML: an unterminated [ ] or { } collection");
+            // YamlDotNet's scanner fails on some unclosed flow collections without a position.
+            var (line, column, message) = YamlSyntaxErrors.UnclosedCollection(text);
+            reader.Error(new SourceLocation(reader.File, line, column), message);
             return null;
         }
 
@@ -71,14 +72,13 @@ public static class EnvironmentLoader
             return null;
         }
 
-        return reader.Mapping(stream.Documents[0].RootNode, "the environment file");
-    }
+        if (stream.Documents.Count > 1)
+        {
+            // A second document (after ---) would otherwise be ignored without a word.
+            reader.Error(stream.Documents[1].RootNode, "the environment file holds more than one YAML document (separated by ---); keep one environment per file");
+        }
 
-    private static string TrimPosition(string message)
-    {
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we print our own position.
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
+        return reader.Mapping(stream.Documents[0].RootNode, "the environment file");
     }
 
     private static EnvironmentDefinition? Build(YamlMappingNode root, YamlReader reader, string baseDirectory, Func<string, string?> environment, string fullPath)
