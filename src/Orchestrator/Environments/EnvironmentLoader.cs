@@ -27,6 +27,11 @@ public static class EnvironmentLoader
             display = Path.GetFullPath(path);
         }
 
+        if (Directory.Exists(path))
+        {
+            return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), NotAFile(path, display))]);
+        }
+
         if (!File.Exists(path))
         {
             return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), "environment file does not exist")]);
@@ -43,6 +48,16 @@ public static class EnvironmentLoader
         var definition = Build(root, reader, Path.GetDirectoryName(Path.GetFullPath(path))!, environment ?? System.Environment.GetEnvironmentVariable, Path.GetFullPath(path));
         var sorted = diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
         return sorted.Count == 0 ? new(definition, sorted) : new(null, sorted);
+    }
+
+    /// <summary>What to say when -e names a directory: which environment files it holds, if any.</summary>
+    private static string NotAFile(string path, string display)
+    {
+        var files = Directory.EnumerateFiles(path, "*.y*ml").Select(Path.GetFileName).Order(StringComparer.Ordinal).Take(10).ToList();
+        var example = Path.Combine(display, files.FirstOrDefault() ?? "local.yaml");
+        return files.Count == 0
+            ? $"this is a directory, not an environment file; give the YAML file itself, such as {example}"
+            : $"this is a directory, not an environment file; give one of its environment files, such as {example} (it holds {string.Join(", ", files)})";
     }
 
     private static YamlMappingNode? Parse(string text, YamlReader reader)

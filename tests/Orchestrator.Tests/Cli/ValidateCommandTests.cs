@@ -47,6 +47,17 @@ public sealed class ValidateCommandTests
         Assert.Equal(2, (await CliRunner.RunAsync("frobnicate")).ExitCode);
     }
 
+    [Fact]
+    public async Task A_directory_is_bad_input_that_names_its_environment_files()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("validate", "-e", RepositoryPaths.Environments);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("this is a directory, not an environment file; give one of its environment files, such as ", output, StringComparison.Ordinal);
+        Assert.Contains("local.yaml", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("up")]
     [InlineData("down")]
