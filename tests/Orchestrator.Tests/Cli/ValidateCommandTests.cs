@@ -75,9 +75,24 @@ public sealed class ValidateCommandTests
         var (exitCode, output) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(0, exitCode);
+        Assert.Contains("orchestrator [command] [options]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Orchestrator.Cli", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("testhost", output, StringComparison.Ordinal);
         foreach (var verb in new[] { "validate", "up", "down", "status" })
         {
             Assert.Contains(verb, output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_backup_manifests_record()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(Orchestrator.ToolVersion.Text, output.Trim());
+        Assert.StartsWith("0.1.0", output.Trim(), StringComparison.Ordinal);
+        var cli = typeof(Orchestrator.Cli.CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
+        Assert.Equal(Orchestrator.ToolVersion.Text, Assert.IsType<System.Reflection.AssemblyInformationalVersionAttribute>(Assert.Single(cli)).InformationalVersion);
     }
 }
