@@ -58,7 +58,7 @@ internal static class MetricsCommand
                     return ExitCodes.BadInput;
                 }
 
-                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({env.Nodes.Count} node{(env.Nodes.Count == 1 ? "" : "s")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
+                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({Counted.Of(env.Nodes.Count, "node")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
