@@ -30,6 +30,13 @@ internal static class FleetCommand
 
         if (!environment.IsSharded && shardNames.Length == 0)
         {
+            // Ignoring them would run the whole command at once on the one primary a canary was meant to protect.
+            if (options.ShardOnlyGiven(parse) is { Count: > 0 } given)
+            {
+                console.Error($"{string.Join(" and ", given)} {(given.Count == 1 ? "applies" : "apply")} only to a sharded environment, and '{environment.Name}' has no shards; leave {(given.Count == 1 ? "it" : "them")} out");
+                return ExitCodes.BadInput;
+            }
+
             return await single();
         }
 
