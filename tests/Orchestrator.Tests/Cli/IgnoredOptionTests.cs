@@ -1,6 +1,6 @@
 namespace Orchestrator.Tests.Cli;
 
-/// <summary>An option that would have no effect is bad input, not silently dropped.</summary>
+/// <summary>An option that would have no effect, or a duration no timer can wait, is bad input, not silently dropped or a crash.</summary>
 public sealed class IgnoredOptionTests
 {
     private static readonly string Unsharded = Path.Combine(RepositoryPaths.Environments, "local.yaml");
@@ -21,6 +21,15 @@ public sealed class IgnoredOptionTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("--interval '100000000h' is out of range: it must be from 100ms to 1h", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_table_interval_out_of_range_names_the_range()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("metrics", "-e", Unsharded, "--table-interval", "100000000h");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--table-interval '100000000h' is out of range: it must be from 1s to 24h", output, StringComparison.Ordinal);
     }
 
     [Theory]
