@@ -1,5 +1,9 @@
 using Orchestrator.Cli;
+using Orchestrator.Processes;
 using Spectre.Console;
+
+// The caller's PGPASSWORD, PGOPTIONS, MYSQL_PWD and the like must not reach the tool's sessions.
+ClientEnvironment.IsolateThisProcess();
 
 // Piped or redirected output (scripts, CI logs) gets plain text at a width that keeps tables on one line.
 var output = Console.IsOutputRedirected ? PlainConsole.Create(Console.Out) : AnsiConsole.Console;

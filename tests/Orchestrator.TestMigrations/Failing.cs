@@ -50,3 +50,19 @@ public sealed class RefuseOnceProbeExists : Migration
     {
     }
 }
+
+/// <summary>A migration that runs for half a minute, so a test can cut its connection while it runs.</summary>
+[Migration(9801)]
+[Tags("slow")]
+public sealed class SlowStatement : Migration
+{
+    public override void Up()
+    {
+        IfDatabase("PostgreSQL").Execute.Sql("SELECT pg_sleep(30)");
+        IfDatabase("MySql", "MariaDB").Execute.Sql("DO SLEEP(30)");
+    }
+
+    public override void Down()
+    {
+    }
+}

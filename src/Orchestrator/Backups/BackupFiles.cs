@@ -9,7 +9,7 @@ public static class BackupFiles
     {
         var files = Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f))
-            .Where(f => f != BackupManifest.FileName)
+            .Where(f => !IsManifest(f))
             .Order(StringComparer.Ordinal)
             .ToList();
         var entries = new BackupFileEntry[files.Count];
@@ -47,7 +47,7 @@ public static class BackupFiles
 
         foreach (var extra in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(directory, f))
-            .Where(f => f != BackupManifest.FileName && !listed.Contains(f)))
+            .Where(f => !IsManifest(f) && !listed.Contains(f)))
         {
             problems.Add($"{extra}: not in the manifest");
         }
@@ -70,6 +70,35 @@ public static class BackupFiles
             });
         return mismatches.Order(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// Makes every folder of a backup 0700 and every file 0600: a backup holds the database's
+    /// data, whatever mode the program that wrote it chose.
+    /// </summary>
+    public static void Restrict(string directory)
+    {
+        File.SetUnixFileMode(directory, PrivateFolder);
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        {
+            if (entry.LinkTarget is null)
+            {
+                entry.UnixFileMode = entry is DirectoryInfo ? PrivateFolder : PrivateFile;
+            }
+        }
+    }
+
+    /// <summary>Creates <paramref name="path"/> readable by its owner only, from the first byte on.</summary>
+    public static async Task WritePrivateAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = PrivateFile });
+        await stream.WriteAsync(content, cancellationToken);
+    }
+
+    public const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public const UnixFileMode PrivateFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    private static bool IsManifest(string relativePath) => relativePath is BackupManifest.FileName or BackupManifest.DigestFileName;
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ namespace Orchestrator.Backups;
 public sealed record BackupManifest
 {
     public const string FileName = "manifest.json";
+
+    /// <summary>The manifest's SHA-256 in sha256sum's format, so that <c>sha256sum -c</c> checks it too.</summary>
+    public const string DigestFileName = "manifest.json.sha256";
     public const string CurrentFormat = "orchestrator-backup/1";
 
     private static readonly JsonSerializerOptions Options = new()
@@ -60,14 +63,14 @@ public sealed record BackupManifest
 
     public long TotalBytes => Files.Sum(f => f.Bytes);
 
+    /// <summary>Writes the manifest, then its digest (both readable by their owner only).</summary>
     public async Task WriteAsync(string directory, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(directory, FileName);
-        await using var stream = File.Create(path);
-        await JsonSerializer.SerializeAsync(stream, this, Options, cancellationToken);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(this, Options);
+        await BackupFiles.WritePrivateAsync(Path.Combine(directory, FileName), bytes, cancellationToken);
+        await BackupFiles.WritePrivateAsync(Path.Combine(directory, DigestFileName), System.Text.Encoding.ASCII.GetBytes($"{Digest(bytes)}  {FileName}\n"), cancellationToken);
     }
 
-    /// <summary>Reads a backup directory's manifest; a missing or unreadable one makes the backup unusable.</summary>
     public static async Task<BackupManifest> ReadAsync(string directory, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(directory))
@@ -81,11 +84,12 @@ public sealed record BackupManifest
             throw new BackupInvalidException($"{directory} has no {FileName}: it is not a complete orchestrator backup (the manifest is written last, so the backup may have been interrupted)");
         }
 
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken);
+        CheckDigest(directory, bytes);
         BackupManifest? manifest;
         try
         {
-            await using var stream = File.OpenRead(path);
-            manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, Options, cancellationToken);
+            manifest = JsonSerializer.Deserialize<BackupManifest>(bytes, Options);
         }
         catch (JsonException e)
         {
@@ -99,4 +103,28 @@ public sealed record BackupManifest
 
         return manifest;
     }
+
+    /// <summary>
+    /// The manifest is what every later check trusts (row counts, checksums, file digests), so it
+    /// is checked against its own digest before anything is read from it.
+    /// </summary>
+    private static void CheckDigest(string directory, byte[] manifest)
+    {
+        var path = Path.Combine(directory, DigestFileName);
+        if (!File.Exists(path))
+        {
+            throw new BackupInvalidException(
+                $"{directory} has no {DigestFileName}, so its manifest cannot be trusted; nothing was restored. " +
+                $"If you know the manifest is intact (a backup taken before manifests had digests), write one: cd {directory} && sha256sum {FileName} > {DigestFileName}");
+        }
+
+        var recorded = File.ReadAllText(path).Split(' ', 2)[0].Trim();
+        if (!string.Equals(recorded, Digest(manifest), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BackupInvalidException(
+                $"{Path.Combine(directory, FileName)} does not match its digest in {DigestFileName}: the manifest was edited or damaged after the backup was taken; nothing was restored");
+        }
+    }
+
+    private static string Digest(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }

@@ -26,7 +26,7 @@ public static class BackupRunner
             throw new BackupRefusedException($"{directory} already exists and is not empty; choose another --out (a backup never overwrites files)");
         }
 
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory, BackupFiles.PrivateFolder);
         var clock = Stopwatch.StartNew();
         var takenAt = DateTimeOffset.UtcNow;
         var completed = false;
@@ -39,6 +39,7 @@ public static class BackupRunner
                 : null;
             var host = hosting is null ? null : await hosting.OpenAsync(create: false, cancellationToken);
             var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable, Host = host }, cancellationToken);
+            BackupFiles.Restrict(directory);
             IReadOnlyList<BackupFileEntry> files = [];
             await progress.StepAsync(node.Name, "SHA-256 of every backup file", async () => files = await BackupFiles.DescribeAsync(directory, cancellationToken));
             var manifest = new BackupManifest

@@ -68,7 +68,7 @@ public static class Rehearsal
                     await using var session = await engine.ConnectAsync(database, cancellationToken);
                     version = await engine.MigrationStore(await MigrationProject.VersionTableOfAsync(environment, cancellationToken)).SchemaVersionAsync(session, cancellationToken);
                 });
-                return (version, Compare(manifest.Tables, restored));
+                return (version, RestoredData.Compare(manifest.Tables, restored));
             });
 
             IReadOnlyList<long> applied = [];
@@ -101,23 +101,5 @@ public static class Rehearsal
                 await progress.StepAsync("scratch", passed ? "tear down the scratch node" : "tear down the scratch node (use --keep to inspect it)", async () => await scratch.DisposeAsync());
             }
         }
-    }
-
-    private static List<TableMismatch> Compare(IReadOnlyList<TableChecksum> expected, IReadOnlyList<TableChecksum> restored)
-    {
-        var byName = restored.ToDictionary(t => t.Table, StringComparer.Ordinal);
-        var mismatches = new List<TableMismatch>();
-        foreach (var table in expected)
-        {
-            byName.TryGetValue(table.Table, out var actual);
-            if (actual is null || actual.Rows != table.Rows || actual.Checksum != table.Checksum)
-            {
-                mismatches.Add(new TableMismatch(table.Table, table, actual));
-            }
-        }
-
-        var known = expected.Select(t => t.Table).ToHashSet(StringComparer.Ordinal);
-        mismatches.AddRange(restored.Where(t => !known.Contains(t.Table)).Select(t => new TableMismatch(t.Table, null, t)));
-        return mismatches;
     }
 }

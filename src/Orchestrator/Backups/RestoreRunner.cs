@@ -35,7 +35,14 @@ public static class RestoreRunner
         await BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken);
         if (environment.Provider.RunsServers())
         {
-            await new LocalTopology(environment, stateDir, progress).RestoreAsync(directory, manifest, cancellationToken);
+            var topology = new LocalTopology(environment, stateDir, progress);
+            var restored = await topology.RestorePrimaryAsync(directory, manifest, cancellationToken);
+
+            // The replicas are cloned from what the primary now holds, so it is proven first.
+            await RestoredData.VerifyAsync(
+                EngineRegistry.For(environment.Engine), restored, manifest, environment.Primary.Name,
+                $"the replicas were not cloned from it. Restore another backup, or run 'up' to clone them from '{environment.Primary.Name}' as it is", progress, cancellationToken);
+            await topology.UpAsync(cancellationToken);
             return manifest;
         }
 
@@ -48,6 +55,9 @@ public static class RestoreRunner
         var credentials = CredentialStore.Resolve(environment, null, create: false);
         var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         await engine.Backups.RestoreLogicalAsync(engine.AdminTarget(primary, credentials), environment.Database, directory, manifest, replicate: true, environment.Local, progress, cancellationToken);
+        await RestoredData.VerifyAsync(
+            engine, engine.AdminTarget(primary, credentials, environment.Database), manifest, primary.Name,
+            "its replicas replay what the primary holds; restore another backup", progress, cancellationToken);
         return manifest;
     }
 }

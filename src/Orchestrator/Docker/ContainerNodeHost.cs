@@ -269,8 +269,12 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
             }
         }
 
-        var ids = await ExecCheckedAsync(node, Root, ["sh", "-c", "id -u \"$1\" && id -g \"$1\"", "sh", _serviceUser], cancellationToken);
-        return RememberOwner(node, ids.StandardOutput);
+        // Read from the image's account list rather than asked of a program: a killed container
+        // (a fenced node) runs none, and its files are still written.
+        var accounts = await ReadFileAsync(node, "/etc/passwd", cancellationToken) ?? "";
+        var fields = accounts.Split('\n').Select(line => line.Split(':')).FirstOrDefault(f => f.Length > 3 && f[0] == _serviceUser)
+            ?? throw new LocalProviderException($"the image of node '{node.Name}' has no '{_serviceUser}' account in /etc/passwd");
+        return RememberOwner(node, $"{fields[2]}\n{fields[3]}");
     }
 
     /// <summary>Keeps the uid and gid printed on the last two lines of <paramref name="output"/>.</summary>

@@ -51,7 +51,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
 
     public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => EnsureRunningAsync(node, cancellationToken);
 
-    public async Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken)
+    public async Task FenceAsync(NodeDefinition node, Func<Task> engineFence, Func<Task> writeFence, CancellationToken cancellationToken)
     {
         var name = DockerNames.Container(environment, node);
         if (await Resources.ContainerAsync(node, cancellationToken) is { State.Running: true })
@@ -64,6 +64,11 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
                 () => $"container {name} of node '{node.Name}' did not stop after SIGKILL",
                 cancellationToken);
         }
+
+        // The killed container's volume keeps the node's files: a start by hand (docker start,
+        // then the server) must find them refusing writes, as a local node's do. The archive
+        // API writes into a stopped container.
+        await writeFence();
     }
 
     public async Task<bool> IsUpAsync(NodeDefinition node, CancellationToken cancellationToken) =>

@@ -14,7 +14,8 @@ internal static class DockerStateCheck
     /// <summary>
     /// Why the environment's containers and volumes cannot be used with <paramref name="state"/>,
     /// which holds no passwords: they were made with another state directory, or this one lost
-    /// them. Null when Docker holds none of the environment's objects.
+    /// them. Null when Docker holds none of the environment's objects, or when the file gives
+    /// every password and they were made with this state directory.
     /// </summary>
     public static async Task<string?> WithoutPasswordsAsync(EnvironmentDefinition environment, StateLayout state, CancellationToken cancellationToken)
     {
@@ -32,8 +33,14 @@ internal static class DockerStateCheck
         }
 
         var file = Path.GetFileName(environment.FilePath);
-        return states.FirstOrDefault(root => root != state.Root) is { } elsewhere
-            ? $"the containers and volumes of environment '{environment.Name}' were made with the state directory {elsewhere}, which holds their passwords; run the command with --state-dir {elsewhere}"
+        if (states.FirstOrDefault(root => root != state.Root) is { } elsewhere)
+        {
+            return $"the containers and volumes of environment '{environment.Name}' were made with the state directory {elsewhere}, which holds their passwords and recorded shape; run the command with --state-dir {elsewhere}";
+        }
+
+        // Passwords the file gives are the environment's: this state directory never had any.
+        return CredentialStore.GivesAllPasswords(environment)
+            ? null
             : $"environment '{environment.Name}' has {containers.Count} container(s) and {volumes.Count} volume(s) in Docker, but its state directory {state.Root} " +
               "has no passwords for them (secrets.json is gone: was the directory deleted?), so nothing can log in to their servers. " +
               $"Remove them with 'orchestrator down -e {file} --state-dir {state.Root} --purge' (their data is deleted), then run 'up'.";

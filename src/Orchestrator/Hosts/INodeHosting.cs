@@ -27,9 +27,10 @@ public interface INodeHosting : IDisposable
     /// <summary>
     /// Fences a failed primary so that it cannot come back writable: on this machine the engine's
     /// <paramref name="engineFence"/> (kill the server, leave files that start it read-only); a
-    /// container, frozen or not, is killed instead, and its server starts only when the tool starts it.
+    /// container, frozen or not, is killed instead, then <paramref name="writeFence"/> leaves the
+    /// same files in its volume, so that a start by hand comes up read-only too.
     /// </summary>
-    Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken);
+    Task FenceAsync(NodeDefinition node, Func<Task> engineFence, Func<Task> writeFence, CancellationToken cancellationToken);
 
     /// <summary>Stops the node's host after its server stopped (nothing on this machine).</summary>
     Task StopAsync(NodeDefinition node, CancellationToken cancellationToken);

@@ -14,7 +14,7 @@ public sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INod
 
     public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task FenceAsync(NodeDefinition node, Func<Task> engineFence, CancellationToken cancellationToken) => engineFence();
+    public Task FenceAsync(NodeDefinition node, Func<Task> engineFence, Func<Task> writeFence, CancellationToken cancellationToken) => engineFence();
 
     public Task StopAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 

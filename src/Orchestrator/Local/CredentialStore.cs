@@ -13,12 +13,14 @@ namespace Orchestrator.Local;
 /// </summary>
 public static class CredentialStore
 {
+    /// <summary>Whether the file gives both passwords, so that no state directory keeps any.</summary>
+    public static bool GivesAllPasswords(EnvironmentDefinition environment) =>
+        environment.Admin.Password is not null && environment.Replicator.Password is not null;
+
     public static EnvironmentCredentials Resolve(EnvironmentDefinition environment, StateLayout? state, bool create)
     {
         // Only an environment the tool runs has a state directory, and so generated passwords.
-        var stored = state is not null && (environment.Admin.Password is null || environment.Replicator.Password is null)
-            ? Load(state, create, environment)
-            : null;
+        var stored = state is not null && !GivesAllPasswords(environment) ? Load(state, create, environment) : null;
         Secret? Generated(string account) => stored is null ? null : new Secret(stored[account], $"generated, in {state!.SecretsFile}");
 
         var admin = environment.Admin.Password ?? Generated("admin")

@@ -42,12 +42,13 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Replaces the scratch node's data with a backup's (see <see cref="LocalTopology.RestoreAsync"/>; a scratch file becomes the backup's copy).</summary>
+    /// <summary>Replaces the scratch node's data with a backup's (see <see cref="LocalTopology.RestorePrimaryAsync"/>; a scratch file becomes the backup's copy).</summary>
     public async Task RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
         if (_topology is not null)
         {
-            await _topology.RestoreAsync(backupDirectory, manifest, cancellationToken);
+            await _topology.RestorePrimaryAsync(backupDirectory, manifest, cancellationToken);
+            await _topology.UpAsync(cancellationToken);
             return;
         }
 

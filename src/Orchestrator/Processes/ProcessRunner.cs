@@ -100,6 +100,7 @@ public static class ProcessRunner
             info.ArgumentList.Add(argument);
         }
 
+        ClientEnvironment.Isolate(info.Environment);
         foreach (var (key, value) in spec.Environment)
         {
             info.Environment[key] = value;

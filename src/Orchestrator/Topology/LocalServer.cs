@@ -47,6 +47,8 @@ public sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites
 
     public Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.FenceAsync(node, cancellationToken);
 
+    public Task WriteFenceAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.WriteFenceAsync(node, cancellationToken);
+
     public Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.ReloadConfigAsync(node, cancellationToken);
 
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.DropStaleReplicationStateAsync(node, cancellationToken);

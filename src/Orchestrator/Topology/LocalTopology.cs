@@ -13,10 +13,14 @@ namespace Orchestrator.Topology;
 /// </summary>
 public sealed class LocalTopology
 {
-    private readonly LocalNodes _nodes;
+    private readonly EnvironmentDefinition _file;
+    private readonly string? _stateDir;
+    private readonly ITopologyProgress _progress;
+    private LocalNodes _nodes;
 
     public LocalTopology(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress)
     {
+        (_file, _stateDir, _progress) = (environment, stateDir, progress);
         _nodes = new LocalNodes(environment, stateDir, progress);
     }
 
@@ -24,27 +28,36 @@ public sealed class LocalTopology
 
     private EnvironmentDefinition Environment => _nodes.Environment;
 
-    public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken)
+    public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken) =>
+        ExclusiveAsync("switchover", () => new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken), cancellationToken);
+
+    public Task<RoleChangeOutcome> FailoverAsync(string? to, CancellationToken cancellationToken) =>
+        ExclusiveAsync("failover", () => new FailoverOperation(_nodes).RunAsync(to, cancellationToken), cancellationToken);
+
+    public Task<RoleChangeOutcome> RejoinAsync(string node, CancellationToken cancellationToken) =>
+        ExclusiveAsync("rejoin", () => new RejoinOperation(_nodes).RunAsync(node, cancellationToken), cancellationToken);
+
+    public Task<RoleChangeOutcome> RebuildAsync(string node, CancellationToken cancellationToken) =>
+        ExclusiveAsync("replica rebuild", () => new RebuildOperation(_nodes).RunAsync(node, cancellationToken), cancellationToken);
+
+    public Task<UpOutcome> UpAsync(CancellationToken cancellationToken) => ExclusiveAsync("up", () => BringUpAsync(cancellationToken), cancellationToken);
+
+    public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
+        ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs one command that changes the state directory while no other does, on the live shape
+    /// and files as that other command left them (read again once the lock is held).
+    /// </summary>
+    private async Task<T> ExclusiveAsync<T>(string command, Func<Task<T>> operation, CancellationToken cancellationToken)
     {
-        return new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken);
+        using var held = await StateLock.AcquireAsync(
+            _nodes.State, command, message => _progress.Report(new ProgressEvent(_file.Name, message, ProgressKind.Info)), StateLock.DefaultWait, cancellationToken);
+        _nodes = new LocalNodes(_file, _stateDir, _progress);
+        return await operation();
     }
 
-    public Task<RoleChangeOutcome> FailoverAsync(string? to, CancellationToken cancellationToken)
-    {
-        return new FailoverOperation(_nodes).RunAsync(to, cancellationToken);
-    }
-
-    public Task<RoleChangeOutcome> RejoinAsync(string node, CancellationToken cancellationToken)
-    {
-        return new RejoinOperation(_nodes).RunAsync(node, cancellationToken);
-    }
-
-    public Task<RoleChangeOutcome> RebuildAsync(string node, CancellationToken cancellationToken)
-    {
-        return new RebuildOperation(_nodes).RunAsync(node, cancellationToken);
-    }
-
-    public async Task<UpOutcome> UpAsync(CancellationToken cancellationToken)
+    private async Task<UpOutcome> BringUpAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
@@ -67,7 +80,7 @@ public sealed class LocalTopology
         return new UpOutcome(outcomes, clock.Elapsed);
     }
 
-    public async Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken)
+    private async Task<DownOutcome> BringDownAsync(bool purge, CancellationToken cancellationToken)
     {
         var outcomes = new List<NodeOutcome<NodeDownAction>>();
         var root = _nodes.State.Root;
@@ -108,11 +121,11 @@ public sealed class LocalTopology
     }
 
     /// <summary>Stops every node without saving anything and deletes the state directory, and the containers, volumes and network of a docker one (scratch environments).</summary>
-    public async Task DiscardAsync(CancellationToken cancellationToken)
+    public Task DiscardAsync(CancellationToken cancellationToken) => ExclusiveAsync("discard", async () =>
     {
         if (!Directory.Exists(_nodes.State.Root))
         {
-            return;
+            return false;
         }
 
         var (server, _) = await _nodes.CreateServerAsync(create: false, cancellationToken);
@@ -120,15 +133,19 @@ public sealed class LocalTopology
         await _nodes.StopStrayProcessesAsync(cancellationToken);
         await _nodes.Hosting.RemoveAsync(cancellationToken);
         Directory.Delete(_nodes.State.Root, recursive: true);
-    }
+        return true;
+    }, cancellationToken);
 
     /// <summary>
-    /// Replaces the primary's data with a backup's (a logical backup is loaded into the
-    /// running primary's database; a physical one becomes the primary's data directory), then
-    /// rebuilds every replica from it. The replicas are removed first, so they do not replay
-    /// the load only to be rebuilt.
+    /// Replaces the primary's data with a backup's (a logical backup is loaded into the running
+    /// primary's database; a physical one becomes the primary's data directory). The replicas
+    /// are removed first, so they do not replay the load only to be rebuilt: the caller verifies
+    /// the returned database before <see cref="UpAsync"/> clones them from it.
     /// </summary>
-    public async Task<UpOutcome> RestoreAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
+    public Task<Data.ConnectionTarget> RestorePrimaryAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken) =>
+        ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(backupDirectory, manifest, cancellationToken), cancellationToken);
+
+    private async Task<Data.ConnectionTarget> ReplacePrimaryDataAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
@@ -149,7 +166,7 @@ public sealed class LocalTopology
                 _nodes.Engine.AdminTarget(primary, credentials), Environment.Database, backupDirectory, manifest, replicate: false, Environment.Local, _nodes.Progress, cancellationToken);
         }
 
-        return await UpAsync(cancellationToken);
+        return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);
     }
 
     /// <summary>
@@ -179,6 +196,9 @@ public sealed class LocalTopology
         var clock = Stopwatch.StartNew();
         if (node.Fenced)
         {
+            // Again, for a fence whose files could not be written when it was made (the Docker
+            // engine unreachable then): nothing starts this node before they say read-only.
+            await server.WriteFenceAsync(node, cancellationToken);
             _nodes.Progress.Report(new ProgressEvent(node.Name, $"fenced by a failover; not started. Run 'rejoin {node.Name}' or 'replica rebuild {node.Name}'", ProgressKind.Info));
             return new NodeOutcome<NodeUpAction>(node.Name, NodeUpAction.Fenced, clock.Elapsed);
         }

@@ -26,6 +26,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         Assert.Equal(1004, manifest.GetProperty("schemaVersion").GetInt64());
         Assert.Equal("primary", manifest.GetProperty("node").GetString());
         Assert.All(manifest.GetProperty("files").EnumerateArray(), f => Assert.Equal(64, f.GetProperty("sha256").GetString()!.Length));
+        AssertPrivate(backup);
 
         // After the backup: new rows, a changed row, a new table. The rehearsal compares with the backup's snapshot.
         await using (var session = await Topology.ConnectAsync("primary", database))
@@ -59,6 +60,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         var manifest = await ManifestAsync(backup);
         Assert.Equal("replica-1", manifest.GetProperty("node").GetString());
         Assert.Equal("physical", manifest.GetProperty("kind").GetString());
+        AssertPrivate(backup);
         var (exitCode, output) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", backup);
         Assert.True(exitCode == 0, output);
         Assert.Contains("counts and checksums match the manifest", output, StringComparison.Ordinal);
@@ -123,8 +125,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
 
         var other = Topology.Engine == Environments.EngineKind.Postgres ? "mariadb" : "postgres";
         var wrongEngine = CopyBackup(backup);
-        var manifestFile = Path.Combine(wrongEngine, "manifest.json");
-        await File.WriteAllTextAsync(manifestFile, (await File.ReadAllTextAsync(manifestFile)).Replace($"\"engine\": \"{(other == "mariadb" ? "postgres" : "mariadb")}\"", $"\"engine\": \"{other}\"", StringComparison.Ordinal));
+        await RewriteManifestAsync(wrongEngine, text => text.Replace($"\"engine\": \"{(other == "mariadb" ? "postgres" : "mariadb")}\"", $"\"engine\": \"{other}\"", StringComparison.Ordinal));
         var (engineExit, engineOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", wrongEngine);
         Assert.True(engineExit == 1, engineOutput);
         Assert.Contains($"is a {other} backup", engineOutput, StringComparison.Ordinal);
@@ -181,6 +182,45 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
     }
 
     [Fact]
+    public async Task Restore_refuses_an_edited_manifest_first_and_data_that_differs_from_it_before_cloning_replicas()
+    {
+        var (env, database) = await EnvironmentWithItemsAsync(rows: 40);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--out", backup)).ExitCode);
+        string EditItemsCount(string text) => text.Replace("\"rows\": 40,", "\"rows\": 41,", StringComparison.Ordinal);
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("DELETE FROM items WHERE id > 30");
+        }
+
+        // Edited by hand, its digest no longer matches: refused before anything is restored.
+        var edited = CopyBackup(backup);
+        var manifestFile = Path.Combine(edited, "manifest.json");
+        await File.WriteAllTextAsync(manifestFile, EditItemsCount(await File.ReadAllTextAsync(manifestFile)));
+        var (editedExit, editedOutput) = await Cli("restore", env, "--backup", edited);
+        Assert.True(editedExit == 1, editedOutput);
+        Assert.Contains("does not match its digest", editedOutput, StringComparison.Ordinal);
+        Assert.Equal(30, await CountAsync(database, "primary"));
+
+        // A manifest that disagrees with its own dump (the digest rewritten too): the restored
+        // primary is checked against it, and no replica is cloned from an unproven copy.
+        var disagreeing = CopyBackup(backup);
+        await RewriteManifestAsync(disagreeing, EditItemsCount);
+        var (exitCode, output) = await Cli("restore", env, "--backup", disagreeing);
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("items: 40 rows restored, the manifest says 41", output, StringComparison.Ordinal);
+        Assert.Contains("the replicas were not cloned", output, StringComparison.Ordinal);
+
+        // As the message says, up clones them from the primary as it is.
+        var (upExit, upOutput) = await Cli("up", env);
+        Assert.True(upExit == 0, upOutput);
+        foreach (var node in new[] { "primary", "replica-1", "replica-2" })
+        {
+            await TestTopology.EventuallyAsync(async () => await CountAsync(database, node) == 40, $"{node} holds the restored 40 rows");
+        }
+    }
+
+    [Fact]
     public async Task Restore_into_an_external_environment_needs_its_name_confirmed()
     {
         var (env, database) = await EnvironmentWithItemsAsync(rows: 10);
@@ -230,6 +270,27 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         }
 
         return copy;
+    }
+
+    /// <summary>Edits a copy's manifest as someone who also rewrote its digest would.</summary>
+    private static async Task RewriteManifestAsync(string backup, Func<string, string> edit)
+    {
+        var file = Path.Combine(backup, "manifest.json");
+        var text = edit(await File.ReadAllTextAsync(file));
+        await File.WriteAllTextAsync(file, text);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+        await File.WriteAllTextAsync(Path.Combine(backup, "manifest.json.sha256"), $"{digest}  manifest.json\n");
+    }
+
+    /// <summary>A backup holds the database's data: nobody but its owner may read it.</summary>
+    private static void AssertPrivate(string backup)
+    {
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(backup));
+        var entries = new DirectoryInfo(backup).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).ToList();
+        Assert.Contains(entries, e => e.Name == "manifest.json");
+        Assert.All(entries, e => Assert.True(
+            e.UnixFileMode == (e is DirectoryInfo ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute : UnixFileMode.UserRead | UnixFileMode.UserWrite),
+            $"{e.FullName} is {e.UnixFileMode}"));
     }
 
     private static void FlipOneByte(string file)

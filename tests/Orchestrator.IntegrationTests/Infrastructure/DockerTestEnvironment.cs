@@ -28,6 +28,17 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
         Environment = EnvironmentLoader.LoadOrThrow(file);
     }
 
+    /// <summary>A credentials section whose passwords are environment variables of this process, set to fresh values.</summary>
+    private static string PasswordsByReference()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        System.Environment.SetEnvironmentVariable($"ORCH_IT_ADMIN_{suffix}", $"admin-{Guid.NewGuid():N}");
+        System.Environment.SetEnvironmentVariable($"ORCH_IT_REPL_{suffix}", $"repl-{Guid.NewGuid():N}");
+        return "credentials:\n" +
+            $"  admin:       {{ user: orchestrator, password: \"${{env:ORCH_IT_ADMIN_{suffix}}}\" }}\n" +
+            $"  replication: {{ user: replicator,   password: \"${{env:ORCH_IT_REPL_{suffix}}}\" }}\n";
+    }
+
     public static string ImageOf(EngineKind engine) => engine == EngineKind.MariaDb ? MariaDbImage : PostgresImage;
 
     /// <summary>The image the nodes run, which also has the engine's client programs (for client containers).</summary>
@@ -53,7 +64,8 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     /// <param name="syncReplica">Whether replica-1 is synchronous (PostgreSQL only).</param>
     /// <param name="admitClientContainers">Whether client containers on the network (a writer) are admitted: access.allow then covers the engine's addresses.</param>
-    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false, EngineKind engine = EngineKind.Postgres)
+    /// <param name="passwordsByReference">Whether the file gives both passwords by ${env:...} (set here), as a team sharing the file would; otherwise they are generated.</param>
+    public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false, EngineKind engine = EngineKind.Postgres, bool passwordsByReference = false)
     {
         var docker = await ConnectOrFailAsync();
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
@@ -67,6 +79,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
             .AppendLine("migrations:")
             .AppendLine(CultureInfo.InvariantCulture, $"  assembly: {BuiltArtifacts.TestMigrations}")
             .AppendLine("  tags: [basic]")
+            .Append(passwordsByReference ? PasswordsByReference() : "")
             .AppendLine("access:")
             .AppendLine(admitClientContainers ? "  allow: [127.0.0.1/32, 10.213.0.0/16]" : "  allow: [127.0.0.1/32]")
             .AppendLine("replication:")

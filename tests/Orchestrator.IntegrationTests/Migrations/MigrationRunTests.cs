@@ -98,6 +98,29 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
     }
 
     [Fact]
+    public async Task A_connection_cut_while_a_migration_runs_is_reported_with_the_migration_not_as_an_unexpected_error()
+    {
+        var (env, database) = await EnvironmentAsync("slow");
+        var postgres = Dialect.Engine == "postgres";
+        var migrate = Cli("migrate", env);
+
+        await using var killer = await Topology.ConnectAsync("primary", null);
+        var running = postgres
+            ? $"SELECT pid AS id FROM pg_stat_activity WHERE datname = '{database}' AND query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()"
+            : $"SELECT ID AS id FROM information_schema.PROCESSLIST WHERE DB = '{database}' AND INFO LIKE 'DO SLEEP(30)%'";
+        long? session = null;
+        await TestTopology.EventuallyAsync(async () => (session = (await killer.QueryAsync(running)).FirstOrDefault()?.GetInt64("id")) is not null, "the migration's statement runs");
+        await killer.ExecuteAsync(postgres ? $"SELECT pg_terminate_backend({session})" : $"KILL CONNECTION {session}");
+        var (exitCode, output) = await migrate;
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("9801", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Connection is not open", output, StringComparison.Ordinal);
+        Assert.Equal([], await VersionsAsync(database));
+    }
+
+    [Fact]
     public async Task Waiting_once_per_run_migrations_run_together_and_a_failure_keeps_those_before_it()
     {
         var (failingEnv, failingDatabase) = await EnvironmentAsync("failing");

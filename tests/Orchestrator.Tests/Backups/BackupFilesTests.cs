@@ -48,6 +48,53 @@ public sealed class BackupFilesTests : IDisposable
         await Assert.ThrowsAsync<BackupInvalidException>(() => BackupManifest.ReadAsync(_directory, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_manifest_edited_after_the_backup_or_without_its_digest_is_refused_before_it_is_read()
+    {
+        await WriteBackupAsync();
+        var path = Path.Combine(_directory, BackupManifest.FileName);
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(path)).Replace("\"rows\": 3", "\"rows\": 4", StringComparison.Ordinal));
+
+        var edited = await Assert.ThrowsAsync<BackupInvalidException>(() => BackupManifest.ReadAsync(_directory, CancellationToken.None));
+        Assert.Contains("does not match its digest in manifest.json.sha256", edited.Message, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(_directory, BackupManifest.DigestFileName));
+        var missing = await Assert.ThrowsAsync<BackupInvalidException>(() => BackupManifest.ReadAsync(_directory, CancellationToken.None));
+        Assert.Contains("sha256sum manifest.json > manifest.json.sha256", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_backups_folders_become_0700_and_its_files_0600_the_manifest_and_digest_included()
+    {
+        await WriteBackupAsync();
+        File.SetUnixFileMode(Path.Combine(_directory, "dump", "a.dat"), (UnixFileMode)Convert.ToInt32("644", 8));
+        File.SetUnixFileMode(Path.Combine(_directory, "dump"), (UnixFileMode)Convert.ToInt32("755", 8));
+
+        BackupFiles.Restrict(_directory);
+
+        var entries = new DirectoryInfo(_directory).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).ToList();
+        Assert.Equal(5, entries.Count);
+        Assert.All(entries, e => Assert.Equal(e is DirectoryInfo ? BackupFiles.PrivateFolder : BackupFiles.PrivateFile, e.UnixFileMode));
+        Assert.Equal(BackupFiles.PrivateFolder, File.GetUnixFileMode(_directory));
+    }
+
+    [Fact]
+    public void Each_table_that_differs_from_the_manifest_is_described_by_what_differs()
+    {
+        var mismatches = RestoredData.Compare(
+            [new TableChecksum("public.a", 3, "1"), new TableChecksum("public.b", 2, "2"), new TableChecksum("public.c", 1, "3")],
+            [new TableChecksum("public.a", 3, "9"), new TableChecksum("public.b", 5, "2"), new TableChecksum("public.d", 7, "4")]);
+
+        Assert.Equal(
+            [
+                "public.a: same row count, different content checksum",
+                "public.b: 5 rows restored, the manifest says 2",
+                "public.c: in the manifest (1 row), missing after the restore",
+                "public.d: restored with 7 rows, not in the manifest",
+            ],
+            mismatches.Select(RestoredData.Describe));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private async Task<BackupManifest> WriteBackupAsync()

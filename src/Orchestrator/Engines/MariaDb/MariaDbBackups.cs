@@ -55,7 +55,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         });
         using var options = ClientOptions(admin);
         List<string> arguments = [
-            $"--defaults-extra-file={options.Path}", .. ConnectionArguments(admin),
+            $"--defaults-file={options.Path}", .. ConnectionArguments(admin),
             "--default-character-set=utf8mb4", "--binary-mode",
         ];
         if (!replicate)
@@ -104,7 +104,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
 
             dump = request.Progress.StepAsync(request.Node.Name, $"mariadb-dump of '{request.Environment.Database}' at GTID '{position}'", () => ProcessPipeline.CaptureToFileAsync(
                 new ProcessSpec(binaries.Path("mariadb-dump"), [
-                    $"--defaults-extra-file={options.Path}", .. ConnectionArguments(target),
+                    $"--defaults-file={options.Path}", .. ConnectionArguments(target),
                     .. MariaDbConfigFiles.ConsistentDumpOptions,
                     request.Environment.Database,
                 ])

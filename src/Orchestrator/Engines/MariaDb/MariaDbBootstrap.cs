@@ -171,7 +171,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
 
         using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
         var dump = new ProcessSpec(files.Clients.Path("mariadb-dump"), [
-            $"--defaults-extra-file={clientConf.Path}",
+            $"--defaults-file={clientConf.Path}",
             $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
             .. MariaDbConfigFiles.ConsistentDumpOptions,
             "--databases", .. databases,

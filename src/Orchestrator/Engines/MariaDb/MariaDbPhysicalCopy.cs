@@ -40,7 +40,7 @@ internal sealed class LocalCopy(BackupRequest request, ConnectionTarget target) 
         using var options = MariaDbBackups.ClientOptions(target);
         await ProcessRunner.RunCheckedAsync(
             new ProcessSpec(Program, [
-                $"--defaults-extra-file={options.Path}", "--backup", $"--target-dir={Data}",
+                $"--defaults-file={options.Path}", "--backup", $"--target-dir={Data}",
                 $"--datadir={request.State!.DataDir(request.Node)}", .. MariaDbBackups.ConnectionArguments(target),
             ])
             {
@@ -50,7 +50,7 @@ internal sealed class LocalCopy(BackupRequest request, ConnectionTarget target) 
     }
 
     public Task PrepareAsync(CancellationToken cancellationToken) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec(Program, ["--prepare", $"--target-dir={Data}"]) { Timeout = MariaDbBackups.LongRunning }, cancellationToken);
+        ProcessRunner.RunCheckedAsync(new ProcessSpec(Program, ["--no-defaults", "--prepare", $"--target-dir={Data}"]) { Timeout = MariaDbBackups.LongRunning }, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, string>> ToolVersionsAsync(CancellationToken cancellationToken) => ToolVersions.ReadAsync(Program);
 }
@@ -91,7 +91,7 @@ internal sealed class InContainerCopy(INodeHost host, BackupRequest request, Con
         {
             await RunAsync(
                 new ProcessSpec(Program, [
-                    $"--defaults-extra-file={Options}", "--backup", $"--target-dir={Work}", $"--datadir={Paths.DataDir}",
+                    $"--defaults-file={Options}", "--backup", $"--target-dir={Work}", $"--datadir={Paths.DataDir}",
                     .. MariaDbBackups.ConnectionArguments(self),
                 ])
                 {
@@ -109,7 +109,7 @@ internal sealed class InContainerCopy(INodeHost host, BackupRequest request, Con
     {
         try
         {
-            await RunAsync(new ProcessSpec(Program, ["--prepare", $"--target-dir={Work}"]) { Timeout = MariaDbBackups.LongRunning }, cancellationToken);
+            await RunAsync(new ProcessSpec(Program, ["--no-defaults", "--prepare", $"--target-dir={Work}"]) { Timeout = MariaDbBackups.LongRunning }, cancellationToken);
             await host.CopyDirectoryOutAsync(request.Node, Work, Path.Combine(request.Directory, MariaDbBackups.DataDirectory), cancellationToken);
         }
         finally

@@ -154,6 +154,15 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await process.DiscardAsync(node, cancellationToken);
         if (await files.Host.HasDataAsync(node, cancellationToken))
         {
+            await WriteFenceAsync(node, cancellationToken);
+        }
+    }
+
+    /// <summary>The option file of a fenced node: read_only (the tool's accounts lack READ_ONLY ADMIN), no replication started.</summary>
+    public async Task WriteFenceAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (await files.Host.ReadFileAsync(node, files.ConfigFile(node), cancellationToken) is not null)
+        {
             await files.WriteConfigAsync(node, cancellationToken);
         }
     }

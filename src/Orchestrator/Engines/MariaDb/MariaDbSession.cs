@@ -145,12 +145,18 @@ internal sealed class MariaDbSession : IDbSession
 
     private async Task<int?> FailedStatementAsync()
     {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            // The failure broke the connection (killed, the server gone): nobody is left to ask.
+            return null;
+        }
+
         try
         {
             await using var command = new MySqlCommand($"SELECT {StatementMarker}", _connection);
             return await command.ExecuteScalarAsync() is { } value and not DBNull ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
         }
-        catch (MySqlException)
+        catch (Exception e) when (e is MySqlException or InvalidOperationException)
         {
             return null;
         }

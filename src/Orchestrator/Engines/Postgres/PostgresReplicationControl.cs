@@ -192,8 +192,16 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         if (await files.Host.HasDataAsync(node, cancellationToken))
         {
             await process.ClearStaleLockAsync(node, cancellationToken);
-            await files.WriteOwnedAsync(node, files.InData(node, "standby.signal"), "", cancellationToken);
-            await files.WriteConfigAsync(node, cancellationToken);
+            await WriteFenceAsync(node, cancellationToken);
+        }
+    }
+
+    /// <summary>standby.signal: started by any means, the server recovers as a standby and refuses writes.</summary>
+    public async Task WriteFenceAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (await files.Host.ReadFileAsync(node, files.InData(node, "PG_VERSION"), cancellationToken) is not null)
+        {
+            await files.WriteConfigAsync(node, cancellationToken, standby: true);
         }
     }
 

@@ -452,13 +452,28 @@ public sealed class MigrationRunner(
             await Task.Delay(TimeSpan.FromMilliseconds(50 + Random.Shared.Next(100)), cancellationToken);
         }
 
+        T result;
         try
         {
-            return await work();
+            result = await work();
         }
-        finally
+        catch
         {
-            await store.UnlockAsync(session, database, CancellationToken.None);
+            // The failure is what the user needs to see. When it broke the session (the server
+            // went down, the connection was cut), releasing the lock fails too, and the lock
+            // went with the session anyway.
+            try
+            {
+                await store.UnlockAsync(session, database, CancellationToken.None);
+            }
+            catch (Exception e) when (e is Data.DatabaseException or InvalidOperationException or IOException)
+            {
+            }
+
+            throw;
         }
+
+        await store.UnlockAsync(session, database, CancellationToken.None);
+        return result;
     }
 }

@@ -41,7 +41,7 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         var changes = new List<NodeChange>();
         var window = Stopwatch.StartNew();
         var fencing = fenced.Apply(nodes.File).Node(oldPrimary);
-        await nodes.Hosting.FenceAsync(fencing, () => server.FenceAsync(fencing, cancellationToken), cancellationToken);
+        await nodes.Hosting.FenceAsync(fencing, () => server.FenceAsync(fencing, cancellationToken), () => server.WriteFenceAsync(fencing, cancellationToken), cancellationToken);
         changes.Add(new NodeChange(oldPrimary, NodeAction.Fence, ChangeResult.Done, "stopped for good; its own configuration starts it unable to take writes", window.Elapsed));
         RoleChangeOutcome Stopped(Refusal refusal) => new(RoleChangeKind.Failover, changes, clock.Elapsed) { OldPrimary = oldPrimary, Refusal = refusal };
 

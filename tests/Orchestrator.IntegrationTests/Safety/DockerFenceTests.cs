@@ -1,0 +1,59 @@
+using Docker.DotNet.Models;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Processes;
+using Orchestrator.Topology;
+
+namespace Orchestrator.IntegrationTests.Safety;
+
+/// <summary>
+/// A docker fence is more than a killed container: someone who starts the old primary's container
+/// and its server by hand after a failover finds a server that refuses the tool's accounts'
+/// writes, as a local fenced node does.
+/// </summary>
+public sealed class DockerFenceTests
+{
+    [Theory]
+    [InlineData(EngineKind.Postgres)]
+    [InlineData(EngineKind.MariaDb)]
+    public async Task A_fenced_primary_started_by_hand_in_its_container_refuses_writes(EngineKind engine)
+    {
+        await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-fence-{engine.ToText()}", nodes: 2, engine: engine);
+        await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
+        var outcome = await docker.Local().FailoverAsync(null, CancellationToken.None);
+        Assert.True(outcome.Succeeded, string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}")));
+
+        // By hand: the container, then its server, as the image's account.
+        await docker.Docker.Containers.StartContainerAsync(docker.Container("primary"), new ContainerStartParameters());
+        var node = docker.Environment.Node("primary");
+        using var hosting = new Orchestrator.Docker.DockerNodeHosting(docker.Environment, new Local.StateLayout(docker.StateDir), EngineRegistry.For(engine), SilentProgress.Instance);
+        var host = await hosting.OpenAsync(create: false, CancellationToken.None);
+        var paths = host.Paths(node);
+        var server = engine == EngineKind.Postgres
+            ? new ProcessSpec("/usr/lib/postgresql/15/bin/postgres", ["-D", paths.DataDir])
+            : new ProcessSpec("/usr/sbin/mariadbd", [$"--defaults-file={paths.InNode("my.cnf")}"]);
+        await host.StartDetachedAsync(node, server, paths.InNode("by-hand.log"), CancellationToken.None);
+
+        IDbSession? session = null;
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                try
+                {
+                    session = await docker.ConnectAsync("primary");
+                    return true;
+                }
+                catch (DatabaseException)
+                {
+                    return false;
+                }
+            },
+            "the old primary, started by hand, answers");
+        await using (session)
+        {
+            var refused = await Assert.ThrowsAsync<DatabaseException>(() => session!.ExecuteAsync("CREATE TABLE written_after_the_fence (id int)"));
+            Assert.Contains(engine == EngineKind.Postgres ? "read-only transaction" : "read-only", refused.Message, StringComparison.Ordinal);
+        }
+    }
+}
