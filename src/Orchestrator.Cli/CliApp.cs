@@ -9,7 +9,10 @@ public static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, IAnsiConsole console, CancellationToken cancellationToken)
     {
-        var root = new RootCommand(
+        // Named, not a RootCommand: that takes its name from the running executable (Orchestrator.Cli,
+        // or dotnet's test host), while the command users type, and help shows, is orchestrator.
+        var root = new Command(
+            "orchestrator",
             "Orchestrator: bring up PostgreSQL and MariaDB primary/replica topologies from YAML environment files, " +
             "see their health, apply versioned C# migrations, back up and rehearse restores, and move the primary role (switchover, failover, rejoin).\n\nExit codes: 0 ok, 1 operation failed, 2 bad input.")
         {
@@ -32,6 +35,8 @@ public static class CliApp
             RejoinCommand.Create(console),
             ReplicaCommand.Create(console),
         };
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption { Action = new VersionAction() });
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

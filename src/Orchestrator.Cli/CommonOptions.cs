@@ -22,7 +22,7 @@ internal static class CommonOptions
         {
             Description = description,
             Required = required,
-            CustomParser = result => WholeNumber(result, "--to", "a migration version, such as 202401010003", long.MaxValue),
+            CustomParser = result => WholeNumber(result, "--to", "a migration version, such as 202401010003", 0, long.MaxValue),
         };
         option.Validators.Add(result =>
         {
@@ -57,7 +57,7 @@ internal static class CommonOptions
     {
         var option = new Option<int?>("--parallel")
         {
-            CustomParser = result => (int?)WholeNumber(result, "--parallel", "a number of shards"),
+            CustomParser = result => (int?)WholeNumber(result, "--parallel", "a number of shards", 1),
             Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
         };
         option.Validators.Add(result =>
@@ -85,7 +85,7 @@ internal static class CommonOptions
     {
         var option = new Option<int>("--canary")
         {
-            CustomParser = result => (int)(WholeNumber(result, "--canary", "a number of shards") ?? 0),
+            CustomParser = result => (int)(WholeNumber(result, "--canary", "a number of shards", 0) ?? 0),
             Description = "In a sharded environment: run on the first N shards first, and on the rest only if all N succeed.",
         };
         option.Validators.Add(result =>
@@ -105,8 +105,11 @@ internal static class CommonOptions
     private static long? Given(System.CommandLine.Parsing.OptionResult result) =>
         result.Tokens.Count == 1 && long.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
 
-    /// <summary>The option's whole number; a plain error (not the parser's, which names .NET types) for anything else.</summary>
-    private static long? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string name, string what, long max = int.MaxValue)
+    /// <summary>
+    /// The option's whole number; a plain error (not the parser's, which names .NET types) for anything
+    /// else, and the accepted range for a number too large to hold (a negative one its validator refuses).
+    /// </summary>
+    private static long? WholeNumber(System.CommandLine.Parsing.ArgumentResult result, string name, string what, long min, long max = int.MaxValue)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         if (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= max)
@@ -114,7 +117,10 @@ internal static class CommonOptions
             return value;
         }
 
-        result.AddError($"{name} '{text}' is not a whole number; it takes {what}");
+        var digits = text.StartsWith('-') || text.StartsWith('+') ? text[1..] : text;
+        result.AddError(digits.Length > 0 && digits.All(char.IsAsciiDigit)
+            ? $"{name} {text} is out of range ({min} to {max}); it takes {what}"
+            : $"{name} '{text}' is not a whole number; it takes {what}");
         return null;
     }
 }

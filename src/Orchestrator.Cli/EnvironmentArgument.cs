@@ -69,7 +69,7 @@ internal static class EnvironmentArgument
             console.Errors().MarkupLineInterpolated($"[bold]{diagnostic.Location}[/]: [red]error:[/] {diagnostic.Message}");
         }
 
-        var count = diagnostics.Count == 1 ? "1 problem" : $"{diagnostics.Count} problems";
+        var count = Counted.Of(diagnostics.Count, "problem");
         console.Errors().MarkupLineInterpolated($"[red]{count}[/] in {diagnostics[0].Location.File}; nothing was done.");
     }
 }

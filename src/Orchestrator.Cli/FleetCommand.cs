@@ -30,6 +30,13 @@ internal static class FleetCommand
 
         if (!environment.IsSharded && shardNames.Length == 0)
         {
+            // Ignoring them would run the whole command at once on the one primary a canary was meant to protect.
+            if (options.ShardOnlyGiven(parse) is { Count: > 0 } given)
+            {
+                console.Error($"{string.Join(" and ", given)} {(given.Count == 1 ? "applies" : "apply")} only to a sharded environment, and '{environment.Name}' has no shards; leave {(given.Count == 1 ? "it" : "them")} out");
+                return ExitCodes.BadInput;
+            }
+
             return await single();
         }
 
@@ -46,7 +53,7 @@ internal static class FleetCommand
             {
                 Started = shard => console.MarkupLineInterpolated($"  [grey]…[/] {ShardRollout.NameOf(shard),-12} started"),
             };
-            console.MarkupLineInterpolated($"[bold]{environment.Name}[/]: {shards.Count} shard{(shards.Count == 1 ? "" : "s")}, migrations {project.AssemblyName}");
+            console.MarkupLineInterpolated($"[bold]{environment.Name}[/]: {Counted.Of(shards.Count, "shard")}, migrations {project.AssemblyName}");
             return await fleet(migrations, shards, parse.GetValue(options.Parallel) ?? RolloutOptions.DefaultParallel);
         });
     }
@@ -135,8 +142,8 @@ internal static class FleetCommand
 
         var failed = runs.Count(r => r.State == ShardRunState.Failed);
         console.MarkupLineInterpolated(failed == 0 && notDone.Count == 0
-            ? (FormattableString)$"[green]{runs.Count} of {runs.Count} shards done.[/]"
-            : $"[red]{failed} of {runs.Count} shards failed[/], {notDone.Count} not finished.");
+            ? (FormattableString)$"[green]{runs.Count} of {Counted.Of(runs.Count, "shard")} done.[/]"
+            : $"[red]{failed} of {Counted.Of(runs.Count, "shard")} failed[/], {notDone.Count} not finished.");
         return codes.Count == 0 ? ExitCodes.Ok : ShardFanOut.ExitCode(codes);
     }
 

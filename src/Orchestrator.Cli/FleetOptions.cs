@@ -38,6 +38,13 @@ internal sealed class FleetOptions
         }
     }
 
+    /// <summary>The options given on the command line that only a sharded environment uses (--parallel, --on-failure, --canary).</summary>
+    public IReadOnlyList<string> ShardOnlyGiven(ParseResult parse) =>
+        new Option?[] { Parallel, OnFailure, Canary }.OfType<Option>()
+            .Where(option => parse.GetResult(option) is { Implicit: false })
+            .Select(option => option.Name)
+            .ToList();
+
     public RolloutOptions Rollout(ParseResult parse, int parallel) => new(
         parallel,
         OnFailure is not null && parse.GetValue(OnFailure) == "continue" ? FailurePolicy.Continue : FailurePolicy.Stop,

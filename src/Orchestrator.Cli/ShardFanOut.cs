@@ -60,11 +60,11 @@ internal static class ShardFanOut
         {
             if (failed.Count == 0)
             {
-                console.MarkupLineInterpolated($"[green]{runs.Count} of {runs.Count} shards ok[/]");
+                console.MarkupLineInterpolated($"[green]{runs.Count} of {Counted.Of(runs.Count, "shard")} ok[/]");
             }
             else
             {
-                console.MarkupLineInterpolated($"[red]{failed.Count} of {runs.Count} shards failed[/]: {string.Join(", ", failed.Select(r => $"{r.Shard} (exit {r.Result.Code})"))}");
+                console.MarkupLineInterpolated($"[red]{failed.Count} of {Counted.Of(runs.Count, "shard")} failed[/]: {string.Join(", ", failed.Select(r => $"{r.Shard} (exit {r.Result.Code})"))}");
             }
         }
 

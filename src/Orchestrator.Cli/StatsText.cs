@@ -21,7 +21,7 @@ internal static class StatsText
             }
 
             var total = node.Tables.Sum(t => t.TotalBytes);
-            console.MarkupLineInterpolated($"[bold]{node.Node}[/]: {node.Tables.Count} tables, {BackupVerification.Size(total)}{(node.Connections is { } c ? $", {c} client connections" : "")}");
+            console.MarkupLineInterpolated($"[bold]{node.Node}[/]: {Counted.Of(node.Tables.Count, "table")}, {BackupVerification.Size(total)}{(node.Connections is { } c ? $", {Counted.Of(c, "client connection")}" : "")}");
             console.Write(Tables(env.Engine, node.Tables, request.Exact));
             if (node.Indexes.Count > 0)
             {
@@ -67,7 +67,7 @@ internal static class StatsText
         }
         else
         {
-            console.MarkupLineInterpolated($"[yellow]{stats.UnusedIndexes.Count} index(es) no node has used since its statistics began[/] (unique and primary-key indexes excluded):");
+            console.MarkupLineInterpolated($"[yellow]{Counted.Of(stats.UnusedIndexes.Count, "index", "indexes")} no node has used since its statistics began[/] (unique and primary-key indexes excluded):");
             foreach (var index in stats.UnusedIndexes)
             {
                 console.MarkupLineInterpolated($"  {index.Table}.{index.Index} ({(index.Bytes is { } b ? BackupVerification.Size(b) : "size unknown")})");

@@ -47,9 +47,9 @@ internal static class BackupCommand
                     env, parse.GetValue(node), (parse.GetValue(kind) == "physical" ? BackupKind.Physical : BackupKind.Logical), OutputFor(env, parse.GetValue(output)), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
                 var manifest = result.Manifest;
                 console.MarkupLineInterpolated(
-                    $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {manifest.Files.Count} file{(manifest.Files.Count == 1 ? "" : "s")}) in {result.Duration.TotalSeconds:0.0}s");
+                    $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {Counted.Of(manifest.Files.Count, "file")}) in {result.Duration.TotalSeconds:0.0}s");
                 console.MarkupLineInterpolated(
-                    $"  position {manifest.Position}, schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, {manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Rows)} rows");
+                    $"  position {manifest.Position}, schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, {Counted.Of(manifest.Tables.Count, "table")}, {Counted.Of(manifest.Tables.Sum(t => t.Rows), "row")}");
                 console.MarkupLineInterpolated($"  {result.Directory}");
                 return ExitCodes.Ok;
             }));

@@ -168,7 +168,7 @@ internal static class DriftCommand
                 continue;
             }
 
-            console.MarkupLineInterpolated($"[yellow]drift[/]: {comparison.Right} differs from {comparison.Left} in {comparison.Differences.Count} place{(comparison.Differences.Count == 1 ? "" : "s")}:");
+            console.MarkupLineInterpolated($"[yellow]drift[/]: {comparison.Right} differs from {comparison.Left} in {Counted.Of(comparison.Differences.Count, "place")}:");
             foreach (var group in comparison.Differences.GroupBy(d => d.Table))
             {
                 console.MarkupLineInterpolated($"  table {group.Key}:");

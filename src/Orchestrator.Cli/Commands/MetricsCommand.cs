@@ -40,9 +40,10 @@ internal static class MetricsCommand
                     return ExitCodes.BadInput;
                 }
 
-                if (!DurationText.TryParse(parse.GetValue(tableInterval)!, out var every))
+                // A timer takes at most about 24 days; a day between statistics reads is already rare.
+                if (DurationText.Problem(parse.GetValue(tableInterval)!, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), out var every) is { } problem)
                 {
-                    console.Error($"--table-interval '{parse.GetValue(tableInterval)}' must be a duration such as {DurationText.Examples}");
+                    console.Error($"--table-interval '{parse.GetValue(tableInterval)}' {problem}");
                     return ExitCodes.BadInput;
                 }
 
@@ -58,7 +59,7 @@ internal static class MetricsCommand
                     return ExitCodes.BadInput;
                 }
 
-                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({env.Nodes.Count} node{(env.Nodes.Count == 1 ? "" : "s")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
+                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({Counted.Of(env.Nodes.Count, "node")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -48,7 +48,7 @@ internal static class MigrateCommand
                 var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);
                 if (outcome.Ran.Count == 0)
                 {
-                    var meanwhile = outcome.AppliedElsewhere.Count > 0 ? $" ({outcome.AppliedElsewhere.Count} pending migrations were applied by another runner meanwhile)" : "";
+                    var meanwhile = outcome.AppliedElsewhere.Count > 0 ? $" ({Counted.Of(outcome.AppliedElsewhere.Count, "pending migration")} {(outcome.AppliedElsewhere.Count == 1 ? "was" : "were")} applied by another runner meanwhile)" : "";
                     console.MarkupLineInterpolated($"[green]Database '{env.Database}' on {target.Node.Name} is up to date; nothing was applied{meanwhile}.[/]");
                     return ExitCodes.Ok;
                 }
@@ -57,7 +57,7 @@ internal static class MigrateCommand
                 var version = outcome.Ran.Select(r => r.Step.Migration.Version).Concat(outcome.AppliedElsewhere.Select(m => m.Version)).Max();
                 var elsewhere = outcome.AppliedElsewhere.Count > 0 ? $" ({outcome.AppliedElsewhere.Count} more applied by another runner meanwhile)" : "";
                 console.MarkupLineInterpolated(
-                    $"[green]Applied {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name} in {total.TotalSeconds:0.00}s{elsewhere}; database '{env.Database}' is at version {version}.");
+                    $"[green]Applied {Counted.Of(outcome.Ran.Count, "migration")}[/] on {target.Node.Name} in {total.TotalSeconds:0.00}s{elsewhere}; database '{env.Database}' is at version {version}.");
                 ReplicaReport.Print(console, outcome.Replicas, outcome.Ran[^1].Step.Migration.Version);
                 return ExitCodes.Ok;
             });

@@ -129,7 +129,7 @@ internal static class PlanCommand
             console.Error($"shard {run.Shard}: {message}");
         }
 
-        console.MarkupLine($"{runs.Sum(r => r.Result!.Pending)} migrations pending across {runs.Count} shards; nothing was executed. 'plan --shard NAME' shows a shard's SQL.");
+        console.MarkupLine($"{Counted.Of(runs.Sum(r => r.Result!.Pending), "migration")} pending across {Counted.Of(runs.Count, "shard")}; nothing was executed. 'plan --shard NAME' shows a shard's SQL.");
         return codes.Count == 0 ? ExitCodes.Ok : ShardFanOut.ExitCode(codes);
     }
 

@@ -77,11 +77,11 @@ internal static class RehearseCommand
 
         if (report.Mismatches.Count == 0)
         {
-            console.MarkupLineInterpolated($"[green]{manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Rows)} rows: counts and checksums match the manifest[/]");
+            console.MarkupLineInterpolated($"[green]{Counted.Of(manifest.Tables.Count, "table")}, {Counted.Of(manifest.Tables.Sum(t => t.Rows), "row")}: counts and checksums match the manifest[/]");
         }
         else
         {
-            console.MarkupLineInterpolated($"[red]{report.Mismatches.Count} table(s) differ from the manifest:[/]");
+            console.MarkupLineInterpolated($"[red]{Counted.Of(report.Mismatches.Count, "table")} {(report.Mismatches.Count == 1 ? "differs" : "differ")} from the manifest:[/]");
             foreach (var m in report.Mismatches)
             {
                 console.MarkupLineInterpolated($"  {m.Table}: expected {Describe(m.Expected)}, restored {Describe(m.Restored)}");
@@ -90,7 +90,7 @@ internal static class RehearseCommand
 
         if (report.MigrationsApplied.Count > 0)
         {
-            console.MarkupLineInterpolated($"[green]applied {report.MigrationsApplied.Count} pending migration(s)[/]; the copy is at version {Version(report.FinalSchemaVersion)}");
+            console.MarkupLineInterpolated($"[green]applied {Counted.Of(report.MigrationsApplied.Count, "pending migration")}[/]; the copy is at version {Version(report.FinalSchemaVersion)}");
         }
         else if (report.Steps.Any(s => s.Name == "apply pending migrations"))
         {
@@ -105,7 +105,7 @@ internal static class RehearseCommand
 
     private static string Version(long? version) => version?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
-    private static string Describe(TableChecksum? table) => table is null ? "(absent)" : $"{table.Rows} rows, checksum {table.Checksum}";
+    private static string Describe(TableChecksum? table) => table is null ? "(absent)" : $"{Counted.Of(table.Rows, "row")}, checksum {table.Checksum}";
 
     /// <summary>Stable for scripts: keys are only ever added.</summary>
     private static string Json(RehearsalReport report) => JsonSerializer.Serialize(

@@ -40,7 +40,7 @@ internal static class RollbackCommand
                 }
                 else
                 {
-                    console.MarkupLineInterpolated($"[green]Rolled back {outcome.Ran.Count} migration{(outcome.Ran.Count == 1 ? "" : "s")}[/] on {target.Node.Name}; database '{env.Database}' is at version {version}.");
+                    console.MarkupLineInterpolated($"[green]Rolled back {Counted.Of(outcome.Ran.Count, "migration")}[/] on {target.Node.Name}; database '{env.Database}' is at version {version}.");
                     ReplicaReport.Print(console, outcome.Replicas, version);
                 }
 

@@ -34,6 +34,12 @@ internal static class StatusCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (!parse.GetValue(watch) && parse.GetResult(interval) is { Implicit: false })
+            {
+                console.Error("--interval sets how often --watch reads; add --watch, or leave --interval out");
+                return ExitCodes.BadInput;
+            }
+
             if (parse.GetValue(watch))
             {
                 // A live view follows one primary and its replicas: in a sharded environment, one shard.
@@ -42,9 +48,9 @@ internal static class StatusCommand
                     console,
                     async env =>
                     {
-                        if (!DurationText.TryParse(parse.GetValue(interval)!, out var every))
+                        if (DurationText.Problem(parse.GetValue(interval)!, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), out var every) is { } problem)
                         {
-                            console.Error($"--interval '{parse.GetValue(interval)}' must be a duration such as {DurationText.Examples}");
+                            console.Error($"--interval '{parse.GetValue(interval)}' {problem}");
                             return ExitCodes.BadInput;
                         }
 

@@ -28,11 +28,11 @@ internal static class UpCommand
             return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
-                console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {env.Nodes.Count} node{(env.Nodes.Count == 1 ? "" : "s")}) in {topology.State.Root}");
+                console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {Counted.Of(env.Nodes.Count, "node")}) in {topology.State.Root}");
                 var outcome = await topology.UpAsync(cancellationToken);
                 if (outcome.ChangedNothing)
                 {
-                    console.MarkupLineInterpolated($"[green]Environment '{env.Name}' is already up: all {outcome.Nodes.Count} nodes are running; nothing changed.[/]");
+                    console.MarkupLineInterpolated($"[green]Environment '{env.Name}' is already up: {(outcome.Nodes.Count == 1 ? "its node is" : $"all {outcome.Nodes.Count} nodes are")} running; nothing changed.[/]");
                     return ExitCodes.Ok;
                 }
 

@@ -28,7 +28,7 @@ internal static class ValidateCommand
             {
                 var nodes = env.Shards.Sum(s => s.Nodes.Count);
                 console.MarkupLineInterpolated(
-                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, {env.Shards.Count} shards ({nodes} nodes):");
+                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, {Counted.Of(env.Shards.Count, "shard")} ({Counted.Of(nodes, "node")}):");
                 foreach (var shard in env.Shards)
                 {
                     var ports = string.Join(", ", shard.Nodes.Select(n => $"{n.Name} {n.Host}:{n.Port}"));
@@ -42,7 +42,7 @@ internal static class ValidateCommand
             else
             {
                 console.MarkupLineInterpolated(
-                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, 1 primary and {replicas} replica{(replicas == 1 ? "" : "s")}.");
+                    $"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)}, provider {env.Provider.ToString().ToLowerInvariant()}, 1 primary and {Counted.Of(replicas, "replica")}.");
             }
 
             return ExitCodes.Ok;

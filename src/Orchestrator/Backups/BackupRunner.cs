@@ -56,7 +56,7 @@ public static class BackupRunner
                 DurationSeconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
                 Position = taken.Position,
                 AdminUser = taken.AdminUser,
-                Tools = new Dictionary<string, string>(taken.Tools) { ["orchestrator"] = ToolVersion() },
+                Tools = new Dictionary<string, string>(taken.Tools) { ["orchestrator"] = ToolVersion.Text },
                 Tables = taken.Tables,
                 Files = files,
             };
@@ -108,8 +108,4 @@ public static class BackupRunner
 
         return await Observed(environment.Primary);
     }
-
-    private static string ToolVersion() =>
-        typeof(BackupRunner).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
-            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 }

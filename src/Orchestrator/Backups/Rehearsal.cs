@@ -62,7 +62,7 @@ public static class Rehearsal
             {
                 IReadOnlyList<TableChecksum> restored = [];
                 long? version = null;
-                await progress.StepAsync(scratch.Definition.Primary.Name, $"row counts and checksums of {manifest.Tables.Count} tables", async () =>
+                await progress.StepAsync(scratch.Definition.Primary.Name, $"row counts and checksums of {Counted.Of(manifest.Tables.Count, "table")}", async () =>
                 {
                     restored = await engine.Backups.ChecksumAsync(database, cancellationToken);
                     await using var session = await engine.ConnectAsync(database, cancellationToken);

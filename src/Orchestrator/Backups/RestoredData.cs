@@ -44,7 +44,7 @@ public static class RestoredData
     /// </summary>
     public static async Task VerifyAsync(IEngine engine, ConnectionTarget database, BackupManifest manifest, string where, string whatIsLeft, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        await progress.StepAsync(where, $"row counts and checksums of {manifest.Tables.Count} tables against the manifest", async () =>
+        await progress.StepAsync(where, $"row counts and checksums of {Counted.Of(manifest.Tables.Count, "table")} against the manifest", async () =>
         {
             var mismatches = Compare(manifest.Tables, await engine.Backups.ChecksumAsync(database, cancellationToken));
             if (mismatches.Count > 0)

@@ -41,7 +41,7 @@ internal static class DockerStateCheck
         // Passwords the file gives are the environment's: this state directory never had any.
         return CredentialStore.GivesAllPasswords(environment)
             ? null
-            : $"environment '{environment.Name}' has {containers.Count} container(s) and {volumes.Count} volume(s) in Docker, but its state directory {state.Root} " +
+            : $"environment '{environment.Name}' has {Counted.Of(containers.Count, "container")} and {Counted.Of(volumes.Count, "volume")} in Docker, but its state directory {state.Root} " +
               "has no passwords for them (secrets.json is gone: was the directory deleted?), so nothing can log in to their servers. " +
               $"Remove them with 'orchestrator down -e {file} --state-dir {state.Root} --purge' (their data is deleted), then run 'up'.";
     }

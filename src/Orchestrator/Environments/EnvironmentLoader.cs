@@ -27,6 +27,11 @@ public static class EnvironmentLoader
             display = Path.GetFullPath(path);
         }
 
+        if (Directory.Exists(path))
+        {
+            return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), NotAFile(path, display))]);
+        }
+
         if (!File.Exists(path))
         {
             return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), "environment file does not exist")]);
@@ -45,6 +50,16 @@ public static class EnvironmentLoader
         return sorted.Count == 0 ? new(definition, sorted) : new(null, sorted);
     }
 
+    /// <summary>What to say when -e names a directory: which environment files it holds, if any.</summary>
+    private static string NotAFile(string path, string display)
+    {
+        var files = Directory.EnumerateFiles(path, "*.y*ml").Select(Path.GetFileName).Order(StringComparer.Ordinal).Take(10).ToList();
+        var example = Path.Combine(display, files.FirstOrDefault() ?? "local.yaml");
+        return files.Count == 0
+            ? $"this is a directory, not an environment file; give the YAML file itself, such as {example}"
+            : $"this is a directory, not an environment file; give one of its environment files, such as {example} (it holds {string.Join(", ", files)})";
+    }
+
     private static YamlMappingNode? Parse(string text, YamlReader reader)
     {
         var stream = new YamlStream();
@@ -54,14 +69,15 @@ public static class EnvironmentLoader
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            reader.Error(new SourceLocation(reader.File, (int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {TrimPosition(message)}");
+            var (line, column, message) = YamlSyntaxErrors.Locate(e, text);
+            reader.Error(new SourceLocation(reader.File, line, column), message);
             return null;
         }
         catch (InvalidOperationException)
         {
-            // YamlDotNet's scanner reports some malformed flow collections without a position.
-            reader.Error(new SourceLocation(reader.File, 1, 1), "invalid YAML: an unterminated [ ] or { } collection");
+            // YamlDotNet's scanner fails on some unclosed flow collections without a position.
+            var (line, column, message) = YamlSyntaxErrors.UnclosedCollection(text);
+            reader.Error(new SourceLocation(reader.File, line, column), message);
             return null;
         }
 
@@ -71,14 +87,13 @@ public static class EnvironmentLoader
             return null;
         }
 
-        return reader.Mapping(stream.Documents[0].RootNode, "the environment file");
-    }
+        if (stream.Documents.Count > 1)
+        {
+            // A second document (after ---) would otherwise be ignored without a word.
+            reader.Error(stream.Documents[1].RootNode, "the environment file holds more than one YAML document (separated by ---); keep one environment per file");
+        }
 
-    private static string TrimPosition(string message)
-    {
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; we print our own position.
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message;
+        return reader.Mapping(stream.Documents[0].RootNode, "the environment file");
     }
 
     private static EnvironmentDefinition? Build(YamlMappingNode root, YamlReader reader, string baseDirectory, Func<string, string?> environment, string fullPath)
@@ -114,6 +129,13 @@ public static class EnvironmentLoader
 
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
             ?? (provider.RunsServers() ? TlsMode.Disable : TlsMode.Prefer);
+        if (provider.RunsServers() && tls is TlsMode.Require or TlsMode.VerifyFull)
+        {
+            // The servers the tool starts have no certificates yet: every connection would fail.
+            var text = tls == TlsMode.Require ? "require" : "verify-full";
+            reader.Error(YamlReader.Get(root, "tls")!, $"tls: {text} cannot work with provider {(provider == ProviderKind.Local ? "local" : "docker")}: local and docker servers run without TLS yet; use tls: disable or prefer");
+        }
+
         var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
         var allowEntries = EnvironmentSections.ReadAllow(root, reader);

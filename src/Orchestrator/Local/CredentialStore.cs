@@ -6,9 +6,10 @@ using Orchestrator.Processes;
 namespace Orchestrator.Local;
 
 /// <summary>
-/// Resolves the passwords an environment uses. External environments always give them by
-/// reference. A local environment may omit them: they are generated once and kept in the
-/// state directory's secrets.json, readable only by its owner (0600).
+/// Resolves the passwords an environment uses. External environments give them by reference (the
+/// admin password always, the replication password when a command needs it). A local or docker
+/// environment may omit them: they are generated once and kept in the state directory's
+/// secrets.json, readable only by its owner (0600).
 /// </summary>
 public static class CredentialStore
 {
@@ -18,19 +19,15 @@ public static class CredentialStore
 
     public static EnvironmentCredentials Resolve(EnvironmentDefinition environment, StateLayout? state, bool create)
     {
-        Dictionary<string, string> stored = [];
-        if (!GivesAllPasswords(environment))
-        {
-            if (state is null)
-            {
-                throw new LocalProviderException($"environment '{environment.Name}' gives no passwords, which only a local or docker environment may do");
-            }
+        // Only an environment the tool runs has a state directory, and so generated passwords.
+        var stored = state is not null && !GivesAllPasswords(environment) ? Load(state, create, environment) : null;
+        Secret? Generated(string account) => stored is null ? null : new Secret(stored[account], $"generated, in {state!.SecretsFile}");
 
-            stored = Load(state, create, environment);
-        }
+        var admin = environment.Admin.Password ?? Generated("admin")
+            ?? throw new MissingPasswordException($"environment '{environment.Name}' gives no admin password, which only a local or docker environment may leave out: add credentials.admin.password, as \"${{env:NAME}}\" or \"${{file:PATH}}\"");
 
-        var admin = environment.Admin.Password ?? new Secret(stored["admin"], $"generated, in {state!.SecretsFile}");
-        var replication = environment.Replicator.Password ?? new Secret(stored["replication"], $"generated, in {state!.SecretsFile}");
+        // Null for an external environment that gives none: what needs it asks RequiredReplicationPassword.
+        var replication = environment.Replicator.Password ?? Generated("replication");
         Redactor.Register(admin);
         Redactor.Register(replication);
         return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication);

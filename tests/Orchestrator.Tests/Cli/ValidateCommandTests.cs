@@ -47,6 +47,17 @@ public sealed class ValidateCommandTests
         Assert.Equal(2, (await CliRunner.RunAsync("frobnicate")).ExitCode);
     }
 
+    [Fact]
+    public async Task A_directory_is_bad_input_that_names_its_environment_files()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("validate", "-e", RepositoryPaths.Environments);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("this is a directory, not an environment file; give one of its environment files, such as ", output, StringComparison.Ordinal);
+        Assert.Contains("local.yaml", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not exist", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("up")]
     [InlineData("down")]
@@ -64,9 +75,24 @@ public sealed class ValidateCommandTests
         var (exitCode, output) = await CliRunner.RunAsync("--help");
 
         Assert.Equal(0, exitCode);
+        Assert.Contains("orchestrator [command] [options]", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Orchestrator.Cli", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("testhost", output, StringComparison.Ordinal);
         foreach (var verb in new[] { "validate", "up", "down", "status" })
         {
             Assert.Contains(verb, output, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_backup_manifests_record()
+    {
+        var (exitCode, output) = await CliRunner.RunAsync("--version");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(Orchestrator.ToolVersion.Text, output.Trim());
+        Assert.StartsWith("0.1.0", output.Trim(), StringComparison.Ordinal);
+        var cli = typeof(Orchestrator.Cli.CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
+        Assert.Equal(Orchestrator.ToolVersion.Text, Assert.IsType<System.Reflection.AssemblyInformationalVersionAttribute>(Assert.Single(cli)).InformationalVersion);
     }
 }

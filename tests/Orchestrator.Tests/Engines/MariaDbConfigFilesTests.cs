@@ -76,6 +76,62 @@ public sealed class MariaDbConfigFilesTests
         Assert.Equal("[client]\nuser = \"admin\"\npassword = \"a\\\"b\\\\c\"\n", MariaDbConfigFiles.ClientConf("admin", "a\"b\\c"));
     }
 
+    [Theory]
+    [InlineData("plain", "\"plain\"")]
+    [InlineData("with \"quotes\"", "\"with \\\"quotes\\\"\"")]
+    [InlineData(@"back\slash\", @"""back\\slash\\""")]
+    [InlineData("# not a comment; nor this", "\"# not a comment; nor this\"")]
+    [InlineData("  spaces kept  ", "\"  spaces kept  \"")]
+    [InlineData("it's", "\"it's\"")]
+    public void Option_file_values_are_quoted_with_mariadbs_escapes(string value, string quoted)
+    {
+        Assert.Equal(quoted, MariaDbConfigFiles.Quote(value));
+        Assert.Equal(value, ReadBackLikeMariaDb(quoted));
+    }
+
+    [Fact]
+    public void A_line_break_in_a_value_cannot_start_another_option()
+    {
+        var conf = MariaDbConfigFiles.ClientConf("admin", "pw\n--f$(id)\r\tx\b");
+
+        Assert.Equal("[client]\nuser = \"admin\"\npassword = \"pw\\n--f$(id)\\r\\tx\\b\"\n", conf);
+        Assert.Equal(4, conf.Split('\n').Length);
+        Assert.Equal("pw\n--f$(id)\r\tx\b", ReadBackLikeMariaDb(conf.Split('\n')[2]["password = ".Length..]));
+    }
+
+    [Theory]
+    [InlineData("nul\0")]
+    [InlineData("escape\u001b[0m")]
+    public void Control_characters_without_an_escape_are_refused(string value) =>
+        Assert.Throws<ArgumentException>(() => MariaDbConfigFiles.ClientConf("admin", value));
+
+    [Fact]
+    public void A_value_longer_than_mariadbs_line_buffer_is_refused() =>
+        Assert.Throws<ArgumentException>(() => MariaDbConfigFiles.Quote(new string('x', MariaDbConfigFiles.MaxQuotedBytes)));
+
+    /// <summary>What MariaDB's option-file reader (mysys my_default.c) makes of a quoted value.</summary>
+    private static string ReadBackLikeMariaDb(string quoted)
+    {
+        Assert.True(quoted.Length >= 2 && quoted[0] == '"' && quoted[^1] == '"', quoted);
+        var inner = quoted[1..^1];
+        var value = new System.Text.StringBuilder();
+        for (var i = 0; i < inner.Length; i++)
+        {
+            if (inner[i] == '\\' && i != inner.Length - 1)
+            {
+                i++;
+                value.Append(inner[i] switch { 'n' => "\n", 't' => "\t", 'r' => "\r", 'b' => "\b", 's' => " ", '"' => "\"", '\'' => "'", '\\' => "\\", var other => "\\" + other });
+            }
+            else
+            {
+                Assert.NotEqual('"', inner[i]);
+                value.Append(inner[i]);
+            }
+        }
+
+        return value.ToString();
+    }
+
     [Fact]
     public void Native_password_hash_matches_an_independent_computation()
     {

@@ -89,6 +89,42 @@ public static class MariaDbConfigFiles
 
     private static void Path(StringBuilder conf, string name, string value) => conf.AppendLine($"{name} = {Quote(value)}");
 
-    private static string Quote(string value) =>
-        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// The longest quoted value written: MariaDB reads an option file a line at a time into a 4096-byte
+    /// buffer, and the rest of a longer line would be read as a line of its own.
+    /// </summary>
+    internal const int MaxQuotedBytes = 4000;
+
+    /// <summary>
+    /// <paramref name="value"/> in double quotes, as MariaDB's option-file reader (mysys my_default.c)
+    /// takes it back: inside quotes '#' starts no comment and spaces are kept, and it reads the escapes
+    /// \", \\, \n, \r, \t and \b. A line break written as it is would end the line, and the rest of
+    /// the value would become an option of its own; other control characters have no escape and are refused.
+    /// </summary>
+    internal static string Quote(string value)
+    {
+        var quoted = new StringBuilder("\"", value.Length + 2);
+        foreach (var c in value)
+        {
+            quoted.Append(c switch
+            {
+                '\\' => "\\\\",
+                '"' => "\\\"",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\b' => "\\b",
+                _ when char.IsControl(c) => throw new ArgumentException($"an option file value cannot hold the control character U+{(int)c:X4}", nameof(value)),
+                _ => c.ToString(),
+            });
+        }
+
+        quoted.Append('"');
+        if (Encoding.UTF8.GetByteCount(quoted.ToString()) > MaxQuotedBytes)
+        {
+            throw new ArgumentException($"an option file value is limited to {MaxQuotedBytes} bytes", nameof(value));
+        }
+
+        return quoted.ToString();
+    }
 }

@@ -43,7 +43,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
             await session.ExecuteAsync("REVOKE READ_ONLY ADMIN ON *.* FROM ?@?", [context.Credentials.AdminUser, host], cancellationToken);
         }
 
-        var replicationHash = NativePasswordHash.Compute(context.Credentials.ReplicationPassword.Reveal());
+        var replicationHash = NativePasswordHash.Compute(context.Credentials.RequiredReplicationPassword().Reveal());
         foreach (var host in files.ServerView.Nodes.Select(r => r.Host == "localhost" ? "127.0.0.1" : r.Host).Distinct())
         {
             await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.ReplicationUser, host, replicationHash], cancellationToken);
@@ -57,7 +57,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         await session.ExecuteAsync(
             "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
             (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
-            [files.Addressed(source).Host, files.Addressed(source).Port, context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()],
+            [files.Addressed(source).Host, files.Addressed(source).Port, context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal()],
             cancellationToken);
         await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
     }

@@ -157,7 +157,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
 
-            var replication = new ConnectionTarget(request.Node.Host, request.Node.Port, request.Credentials.ReplicationUser, request.Credentials.ReplicationPassword, null) { Tls = request.Node.Tls };
+            var replication = new ConnectionTarget(request.Node.Host, request.Node.Port, request.Credentials.ReplicationUser, request.Credentials.RequiredReplicationPassword(), null) { Tls = request.Node.Tls };
             using var passfile = Passfile(replication, "replication");
             await request.Progress.StepAsync(request.Node.Name, "pg_basebackup with the WAL it needs", () => ProcessRunner.RunCheckedAsync(
                 new ProcessSpec(binaries.Path("pg_basebackup"), [

@@ -64,7 +64,7 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     }
 
     public Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>
-        WriteOwnedAsync(node, Passfile(node), PostgresConfigFiles.PassfileLine(Addressed(source), context.Credentials.ReplicationUser, context.Credentials.ReplicationPassword.Reveal()), cancellationToken);
+        WriteOwnedAsync(node, Passfile(node), PostgresConfigFiles.PassfileLine(Addressed(source), context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal()), cancellationToken);
 
     /// <summary>An empty node directory owned by the service user; a previous, never completed setup is deleted.</summary>
     public async Task<string> PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)

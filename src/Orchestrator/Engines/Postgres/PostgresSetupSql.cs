@@ -26,7 +26,7 @@ internal sealed class PostgresSetupSql(PostgresEngine engine, LocalContext conte
     }
 
     public Task CreateReplicationRoleAsync(IDbSession session, CancellationToken cancellationToken) =>
-        UpsertRoleAsync(session, context.Credentials.ReplicationUser, "REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT", context.Credentials.ReplicationPassword, cancellationToken);
+        UpsertRoleAsync(session, context.Credentials.ReplicationUser, "REPLICATION LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT", context.Credentials.RequiredReplicationPassword(), cancellationToken);
 
     /// <summary>Creates the role, or brings an existing one to these attributes and password, sent as a SCRAM verifier computed here.</summary>
     public static async Task UpsertRoleAsync(IDbSession session, string role, string attributes, Secret password, CancellationToken cancellationToken)

@@ -130,8 +130,11 @@ internal static class EnvironmentSections
             valid = false;
         }
 
+        // An external environment must say how to log in as admin; the replication password only the
+        // commands that connect as that account need (they say so when it is missing).
+        var passwordRequired = provider == ProviderKind.External && key == "admin";
         Secret? password = null;
-        if (reader.String(map, "password", context, required: provider == ProviderKind.External) is { } text)
+        if (reader.String(map, "password", context, required: passwordRequired) is { } text)
         {
             password = SecretResolver.Resolve(text, baseDirectory, environment, out var error);
             if (password is null)
@@ -140,7 +143,7 @@ internal static class EnvironmentSections
                 valid = false;
             }
         }
-        else if (provider == ProviderKind.External)
+        else if (passwordRequired)
         {
             valid = false;
         }
@@ -182,21 +185,21 @@ internal static class EnvironmentSections
         const string Context = "'replication'";
         reader.RejectUnknownKeys(map, Context, "max_slot_wal_keep_size", "replay_timeout", "wait");
         var keep = reader.String(map, "max_slot_wal_keep_size", Context, required: false) ?? ReplicationSettings.Default.MaxSlotWalKeepSize;
-        if (!Names.PostgresSize().IsMatch(keep))
+        if (WalKeepSize.Problem(keep) is { } sizeProblem)
         {
-            reader.Error(YamlReader.Get(map, "max_slot_wal_keep_size")!, $"max_slot_wal_keep_size '{keep}' must be a size such as 512MB or 2GB (units kB, MB, GB, TB), or -1 for no limit");
+            reader.Error(YamlReader.Get(map, "max_slot_wal_keep_size")!, $"max_slot_wal_keep_size '{keep}' {sizeProblem}");
         }
 
         var timeout = ReplicationSettings.Default.ReplayTimeout;
         if (reader.String(map, "replay_timeout", Context, required: false) is { } text)
         {
-            if (DurationText.TryParse(text, out var parsed))
+            if (DurationText.Problem(text, ReplicationSettings.MinReplayTimeout, ReplicationSettings.MaxReplayTimeout, out var parsed) is { } problem)
             {
-                timeout = parsed;
+                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' {problem}");
             }
             else
             {
-                reader.Error(YamlReader.Get(map, "replay_timeout")!, $"replay_timeout '{text}' must be a positive duration such as {DurationText.Examples}");
+                timeout = parsed;
             }
         }
 

@@ -81,7 +81,7 @@ internal static class ShardsReader
 
         if (firstPort + (count.Value * nodes.Count) - 1 > 65535)
         {
-            reader.Error(YamlReader.Get(template, "port")!, $"{count} shards of {nodes.Count} nodes from port {firstPort} run past port 65535; choose a lower port");
+            reader.Error(YamlReader.Get(template, "port")!, $"{Counted.Of(count.Value, "shard")} of {Counted.Of(nodes.Count, "node")} from port {firstPort} run past port 65535; choose a lower port");
             return [];
         }
 
