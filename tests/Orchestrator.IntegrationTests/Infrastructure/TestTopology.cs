@@ -137,7 +137,7 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
         var secrets = Path.Combine(Directory, $"secrets-{database}");
         System.IO.Directory.CreateDirectory(secrets);
         System.IO.File.WriteAllText(Path.Combine(secrets, "admin"), credentials.AdminPassword.Reveal());
-        System.IO.File.WriteAllText(Path.Combine(secrets, "replication"), credentials.ReplicationPassword.Reveal());
+        System.IO.File.WriteAllText(Path.Combine(secrets, "replication"), credentials.RequiredReplicationPassword().Reveal());
         var nodes = string.Join("\n", Environment.Nodes.Select(n =>
             $"  - {{ name: {n.Name}, role: {(n.Role == NodeRole.Primary ? "primary" : "replica")}, host: {n.Host}, port: {n.Port}{(n.Source is null ? "" : $", source: {n.Source}")} }}"));
         var path = Path.Combine(Directory, $"external-{database}-{tls}.yaml");

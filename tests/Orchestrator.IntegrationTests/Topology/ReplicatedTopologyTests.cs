@@ -272,7 +272,7 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     public async Task No_password_appears_in_logs_status_json_or_error_messages()
     {
         var credentials = Topology.Credentials;
-        var secrets = new[] { credentials.AdminPassword.Reveal(), credentials.ReplicationPassword.Reveal() };
+        var secrets = new[] { credentials.AdminPassword.Reveal(), credentials.RequiredReplicationPassword().Reveal() };
         var texts = new List<string>();
         texts.Add((await CliRunner.RunAsync("status", "-e", Topology.File, "--state-dir", Topology.StateDir)).Output);
         texts.Add((await CliRunner.RunAsync("status", "-e", Topology.File, "--state-dir", Topology.StateDir, "--json")).Output);
