@@ -15,11 +15,13 @@ public sealed class StateLock : IDisposable
 
     private readonly FileStream _lock;
     private readonly string _holderFile;
+    private readonly string _root;
 
-    private StateLock(FileStream held, string holderFile)
+    private StateLock(FileStream held, string holderFile, string root)
     {
         _lock = held;
         _holderFile = holderFile;
+        _root = root;
     }
 
     /// <summary>The default wait for another command to finish before refusing.</summary>
@@ -49,7 +51,7 @@ public sealed class StateLock : IDisposable
                     UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
                 });
                 await File.WriteAllTextAsync(holderFile, string.Create(CultureInfo.InvariantCulture, $"'{command}' (pid {System.Environment.ProcessId}, since {DateTime.UtcNow:HH:mm:ss} UTC)"), cancellationToken);
-                return new StateLock(held, holderFile);
+                return new StateLock(held, holderFile, state.Root);
             }
             catch (IOException) when (File.Exists(lockFile))
             {
@@ -76,6 +78,14 @@ public sealed class StateLock : IDisposable
         try
         {
             File.Delete(_holderFile);
+
+            // A purge took the state directory: its lock goes too, while still held, so that
+            // nothing of the environment is left beside it. A command waiting meanwhile opens
+            // the name again and locks a new file, with nobody left working on the old one.
+            if (!Directory.Exists(_root))
+            {
+                File.Delete(_lock.Name);
+            }
         }
         catch (IOException)
         {
