@@ -23,6 +23,8 @@ internal static class StatusJson
             environment = status.Environment,
             engine = status.Engine.ToString().ToLowerInvariant(),
             provider = status.Provider.ToString().ToLowerInvariant(),
+            splitBrain = status.SplitBrain,
+            writableNodes = status.WritableNodes,
             nodes = status.Nodes.Select(n => new
             {
                 name = n.Name,

@@ -35,6 +35,7 @@ public sealed class TopologyMetrics : IAsyncDisposable
     private readonly Series _up, _role, _lagBytes, _lagSeconds, _lagTransactions, _position, _connections;
     private readonly Series _schemaVersion, _pending, _sinceMigration;
     private readonly Series _slotRetained, _tableBytes, _indexBytes, _rows, _dead, _statsAge;
+    private readonly Gauge _writable;
 
     /// <param name="tableInterval">How often table, index and slot statistics are read (default 30 s).</param>
     public TopologyMetrics(EnvironmentDefinition environment, string? stateDir, TimeSpan? tableInterval = null)
@@ -56,6 +57,8 @@ public sealed class TopologyMetrics : IAsyncDisposable
             _series.Add(series);
             return series;
         }
+
+        _writable = factory.CreateGauge("orchestrator_writable_nodes", "Nodes that answered as a primary, accepting writes; more than 1 is a split brain.", "environment", "engine");
 
         // Set once per statistics read rather than at every scrape.
         Series TableGauge(string name, string help, params string[] extra)
@@ -117,6 +120,7 @@ public sealed class TopologyMetrics : IAsyncDisposable
         }
 
         var engine = _environment.Engine.ToText();
+        _writable.WithLabels(_environment.Name, engine).Set(status.WritableNodes.Count);
         foreach (var node in status.Nodes)
         {
             string[] labels = [_environment.Name, node.Name, engine];

@@ -9,4 +9,13 @@ public sealed record EnvironmentStatus(string Environment, EngineKind Engine, Pr
     public string? MigrationsProblem { get; init; }
 
     public NodeStatus Node(string name) => Nodes.Single(n => n.Name == name);
+
+    /// <summary>The nodes that answered as a primary: they accept writes.</summary>
+    public IReadOnlyList<string> WritableNodes => Nodes.Where(n => n.Reachable && n.Role == ObservedRole.Primary).Select(n => n.Name).ToList();
+
+    /// <summary>
+    /// More than one node accepts writes (a fenced node promoted by hand, a replica detached and
+    /// made writable): what one commits, the other never sees.
+    /// </summary>
+    public bool SplitBrain => WritableNodes.Count > 1;
 }

@@ -47,7 +47,8 @@ public interface IReplicationControl
     /// returns what was done. Throws <see cref="RoleChanges.RejoinRefusedException"/> when it
     /// cannot follow <paramref name="source"/> without losing or mixing data.
     /// </summary>
-    Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken);
+    /// <param name="fenced">The record fences the node (a failover's old primary): it followed nobody since, so a history of its own after that was started by hand.</param>
+    Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken);
 
     /// <summary>Stops a failed primary for good (killing it if it still runs) and makes a later start come up read-only.</summary>
     Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken);

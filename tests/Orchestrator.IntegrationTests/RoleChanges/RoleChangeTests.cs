@@ -197,6 +197,72 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     }
 
     [Fact]
+    public async Task A_fenced_primary_promoted_by_hand_is_a_split_brain_that_rejoin_refuses_and_rebuild_ends()
+    {
+        await using var topology = await TestTopology.StartAsync(engine, $"{name}-sb", SynchronousReplica);
+        var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
+        Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
+        var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
+        Assert.True(failover.Succeeded, Describe(failover));
+
+        // Someone starts the fenced node by hand, lifts its fence and writes to it.
+        await topology.StartBypassingToolAsync("primary");
+        await MakeWritableByHandAsync(topology, "primary");
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            // Its configuration still names the synchronous replica it had, which follows another primary now.
+            if (engine == EngineKind.Postgres)
+            {
+                await session.ExecuteAsync("SET synchronous_commit = local");
+            }
+
+            await session.ExecuteAsync("CREATE TABLE split_only (id int)");
+        }
+
+        var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
+        Assert.Equal(1, statusExit);
+        Assert.Contains("split brain: 'primary' and 'replica-1' all accept writes", statusOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("'primary' was fenced by a failover and stays down", statusOutput, StringComparison.Ordinal);
+        var (_, json) = await CliRunner.RunAsync(["status", .. args, "--json"]);
+        using (var document = System.Text.Json.JsonDocument.Parse(json))
+        {
+            Assert.True(document.RootElement.GetProperty("splitBrain").GetBoolean());
+            Assert.Equal(["primary", "replica-1"], document.RootElement.GetProperty("writableNodes").EnumerateArray().Select(e => e.GetString()!).Order());
+        }
+
+        await using (var metrics = new Orchestrator.Monitoring.TopologyMetrics(topology.Environment, topology.StateDir))
+        {
+            using var exported = new MemoryStream();
+            await metrics.Registry.CollectAndExportAsTextAsync(exported);
+            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",engine=\"{engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
+        }
+
+        // Its own writes cannot be rewound onto the new primary's history (PostgreSQL: one
+        // timeline number, two histories; MariaDB: GTIDs the new primary never received).
+        var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
+        Report(rejoin);
+        Assert.Equal(ChangeResult.Refused, rejoin.Changes.Single().Result);
+        Assert.Contains(engine == EngineKind.Postgres ? "were promoted separately onto timeline" : "never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+
+        // Writable again (rejoin stopped it, or left it read-only), it is rebuilt under the
+        // primary the failover chose, from the recorded fence.
+        if (engine == EngineKind.Postgres)
+        {
+            await topology.StartBypassingToolAsync("primary");
+        }
+
+        await MakeWritableByHandAsync(topology, "primary");
+        Assert.True((await topology.StatusAsync()).SplitBrain, "two writable nodes before the rebuild");
+        var rebuild = await topology.Local().RebuildAsync("primary", CancellationToken.None);
+        Report(rebuild);
+        Assert.True(rebuild.Succeeded, Describe(rebuild));
+        var status = await topology.StatusAsync();
+        Assert.False(status.SplitBrain);
+        Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
+        Assert.False(await TableExistsAsync(topology, "primary", "split_only"), "the fenced node's own writes are gone");
+    }
+
+    [Fact]
     public async Task Replica_whose_data_directory_was_deleted_is_rebuilt_and_catches_up()
     {
         await using var topology = await TestTopology.StartAsync(engine, $"{name}-rb", SynchronousReplica);
@@ -248,6 +314,47 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     /// <summary>Enough rounds that heard every node to have seen two writable nodes had there been any (one round takes tens of milliseconds).</summary>
     private const int MinimumCompleteRounds = 20;
+
+    /// <summary>What a person lifting a fence does: pg_promote(), or read_only off as root over the server's socket.</summary>
+    private static async Task MakeWritableByHandAsync(TestTopology topology, string node)
+    {
+        if (topology.Engine == EngineKind.Postgres)
+        {
+            await using var session = await topology.ConnectAsync(node);
+            if ((await session.QueryAsync("SELECT pg_is_in_recovery() AS r")).Single().GetBoolean("r") == true)
+            {
+                await session.ExecuteAsync("SELECT pg_promote()");
+            }
+        }
+        else
+        {
+            var (host, hosting) = await topology.HostAsync();
+            using (hosting)
+            {
+                var definition = topology.Environment.Node(node);
+                var root = new Data.ConnectionTarget(definition.Host, definition.Port, System.Environment.UserName, null, null, host.SocketForTool(definition, "mariadb.sock"));
+                await using var session = await topology.EngineImpl.ConnectAsync(root, CancellationToken.None);
+                await session.ExecuteAsync("STOP ALL SLAVES");
+                await session.ExecuteAsync("SET GLOBAL read_only = OFF");
+            }
+        }
+
+        await TestTopology.EventuallyAsync(async () => (await topology.StatusAsync()).Node(node).Role == ObservedRole.Primary, $"'{node}' accepts writes");
+    }
+
+    private static async Task<bool> TableExistsAsync(TestTopology topology, string node, string table)
+    {
+        await using var session = await topology.ConnectAsync(node);
+        try
+        {
+            await session.QueryAsync($"SELECT 1 FROM {table} WHERE 1 = 0");
+            return true;
+        }
+        catch (Data.DatabaseException)
+        {
+            return false;
+        }
+    }
 
     private static async Task AssertRefusesWritesAsync(TestTopology topology, string node)
     {

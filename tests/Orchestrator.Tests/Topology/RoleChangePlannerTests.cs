@@ -266,6 +266,22 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void A_fenced_node_promoted_by_hand_is_rejoined_or_rebuilt_under_the_primary_the_failover_chose()
+    {
+        var fenced = FileShape.With("primary", new LiveNode(NodeRole.Primary, null, true), "test")
+            .With("replica-1", new LiveNode(NodeRole.Primary, null, false), "test");
+        IReadOnlyList<NodeView> splitBrain = [Primary("primary"), Primary("replica-1"), Replica("replica-2"), Replica("replica-3")];
+
+        Assert.Equal("replica-1", RoleChangePlanner.Rejoin(File4, fenced, splitBrain, "primary").Plan!.Source);
+        var rebuild = RoleChangePlanner.Rebuild(File4, fenced, splitBrain, "primary").Plan!;
+        Assert.Equal("replica-1", rebuild.Source);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-1", false), rebuild.Next.Nodes["primary"]);
+
+        // Without a fence on record nobody can tell which of two primaries to follow.
+        Assert.Equal(RefusalReason.NotOnePrimary, RoleChangePlanner.Rebuild(File4, FileShape, splitBrain, "replica-2").Refusal!.Reason);
+    }
+
+    [Fact]
     public void Rejoin_leaves_a_replica_that_replicates_alone_but_rejoins_one_that_does_not()
     {
         var following = RoleChangePlanner.Rejoin(File4, FileShape, Healthy, "replica-2").Plan!;

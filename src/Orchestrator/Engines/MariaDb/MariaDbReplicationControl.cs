@@ -108,7 +108,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// then demotes it: gtid_slave_pos cleaned to its binary log position and CHANGE MASTER ... MASTER_DEMOTE_TO_SLAVE = 1,
     /// which makes its own binary log position the point to continue from.
     /// </summary>
-    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
     {
         var state = await process.GetStateAsync(node, cancellationToken);
         if (state == LocalNodeState.NotInitialized)

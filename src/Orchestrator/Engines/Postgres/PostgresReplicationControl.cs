@@ -65,8 +65,19 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         await files.WriteConfigAsync(node, cancellationToken);
-        await using var session = await sql.SessionAsync(node, cancellationToken);
-        await PromoteOnAsync(session, node, cancellationToken);
+        await using (var session = await sql.SessionAsync(node, cancellationToken))
+        {
+            await PromoteOnAsync(session, node, cancellationToken);
+        }
+
+        // A failed primary fenced by this failover will rejoin from here: its slot, made as the
+        // new history begins, keeps the WAL its rewind and replay start from (the checkpoint
+        // that ends the promotion), however much is written before the rejoin, up to
+        // max_slot_wal_keep_size.
+        foreach (var fenced in context.Environment.Nodes.Where(n => n.Fenced && n.Name != node.Name))
+        {
+            await sql.CreateSlotAsync(fenced, node, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -106,7 +117,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// which finds nothing to do when the node stopped cleanly before the source was promoted),
     /// and starts it as a standby of the source.
     /// </summary>
-    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
     {
         var data = files.DataDir(node);
         switch (await process.GetStateAsync(node, cancellationToken))
@@ -126,6 +137,8 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         await using (var session = await sql.SessionAsync(source, cancellationToken))
         {
             await session.ExecuteAsync("CHECKPOINT", cancellationToken: cancellationToken);
+            await RefuseSeparatePromotionAsync(node, source, fenced, session, cancellationToken);
+            await RefuseLostWalAsync(node, source, session, cancellationToken);
         }
 
         // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
@@ -172,7 +185,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
             ? "pg_rewind: no rewind required"
             : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
         await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
-        await sql.CreateSlotAsync(node, source, cancellationToken);
+        await sql.CreateSlotAsync(node, source, cancellationToken, keepInactive: true);
         await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
 
         // The node is a replica in this server's shape: the start writes its standby.signal.
@@ -202,6 +215,56 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         if (await files.Host.ReadFileAsync(node, files.InData(node, "PG_VERSION"), cancellationToken) is not null)
         {
             await files.WriteConfigAsync(node, cancellationToken, standby: true);
+        }
+    }
+
+    /// <summary>
+    /// The slot the failover made for this node on its new source was invalidated (more WAL
+    /// was written than max_slot_wal_keep_size lets it keep): the WAL the node would replay from
+    /// is gone, and streaming would wait for it forever.
+    /// </summary>
+    private static async Task RefuseLostWalAsync(NodeDefinition node, NodeDefinition source, Data.IDbSession sourceSession, CancellationToken cancellationToken)
+    {
+        var slot = (await sourceSession.QueryAsync("SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken)).SingleOrDefault();
+        if (slot?.GetString("wal_status") == "lost")
+        {
+            throw new RejoinRefusedException(
+                $"'{source.Name}' no longer has the WAL '{node.Name}' would rejoin from: its slot '{node.SlotName}' kept at most max_slot_wal_keep_size, and more was written since the failover. " +
+                $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
+        }
+    }
+
+    /// <summary>
+    /// A fenced node promoted by hand picks the next timeline number it knows of, which is the
+    /// one the failover's promotion took: two histories under one number. pg_rewind compares
+    /// only the numbers ("no rewind required") and the node would then replay the other's WAL
+    /// over its own writes. Their history files may even read the same (both promoted at the
+    /// position where the synchronous replica stood). A fenced node followed nobody since its
+    /// fence, so on the source's timeline it can only be by a promotion of its own; any other
+    /// node on the same timeline must have the same history file.
+    /// </summary>
+    private async Task RefuseSeparatePromotionAsync(NodeDefinition node, NodeDefinition source, bool fenced, Data.IDbSession sourceSession, CancellationToken cancellationToken)
+    {
+        var control = await files.ControlDataAsync(node, cancellationToken);
+        if (!control.TryGetValue("Latest checkpoint's TimeLineID", out var text) || !long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var timeline) || timeline <= 1)
+        {
+            return;
+        }
+
+        var sourceTimeline = (await sourceSession.QueryAsync("SELECT timeline_id FROM pg_control_checkpoint()", cancellationToken: cancellationToken)).Single().GetInt64("timeline_id");
+        if (sourceTimeline != timeline)
+        {
+            return;
+        }
+
+        var history = $"pg_wal/{timeline:X8}.history";
+        var mine = await files.Host.ReadFileAsync(node, files.InData(node, history), cancellationToken);
+        var theirs = (await sourceSession.QueryAsync("SELECT pg_read_file($1) AS history", [history], cancellationToken)).Single().GetString("history");
+        if (fenced || mine != theirs)
+        {
+            throw new RejoinRefusedException(
+                $"'{node.Name}' and '{source.Name}' were promoted separately onto timeline {timeline}{(fenced ? $" ('{node.Name}' after its fence, by hand)" : $" (their {history} differ)")}: '{node.Name}' has a history of its own, " +
+                $"which cannot be rewound onto '{source.Name}''s history. Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' (its own writes are discarded).");
         }
     }
 

@@ -43,15 +43,21 @@ internal sealed class PostgresSetupSql(PostgresEngine engine, LocalContext conte
     /// The replica's slot on its source, created before a copy starts, so the source keeps every
     /// WAL segment the new replica will ask for between the end of the copy and its first connection.
     /// </summary>
-    public async Task CreateSlotAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    /// <param name="keepInactive">Keep an unused slot of that name as it is, with the WAL it holds (a rejoin's, made by the failover); otherwise it is made afresh.</param>
+    public async Task CreateSlotAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken, bool keepInactive = false)
     {
         await using var session = await SessionAsync(source, cancellationToken);
-        var existing = await session.QueryAsync("SELECT active FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken);
+        var existing = await session.QueryAsync("SELECT active, wal_status FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken);
         if (existing.Count == 1)
         {
             if (existing[0].GetBoolean("active") == true)
             {
                 throw new LocalProviderException($"slot '{node.SlotName}' on '{source.Name}' is in use by another process; is another copy of '{node.Name}' running?");
+            }
+
+            if (keepInactive && existing[0].GetString("wal_status") != "lost")
+            {
+                return;
             }
 
             await session.ExecuteAsync("SELECT pg_drop_replication_slot($1)", [node.SlotName], cancellationToken);

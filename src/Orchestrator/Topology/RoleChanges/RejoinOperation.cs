@@ -39,7 +39,7 @@ internal sealed class RejoinOperation(LocalNodes nodes)
         var next = plan.Next.Apply(nodes.File);
         var server = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: false, cancellationToken);
         await nodes.Hosting.StartAsync(next.Node(name), cancellationToken);
-        var change = await steps.RejoinAsync(server, next, name, cancellationToken);
+        var change = await steps.RejoinAsync(server, next, name, cancellationToken, fenced: nodes.CurrentShape.Nodes.TryGetValue(name, out var live) && live.Fenced);
         if (change.Result == ChangeResult.Done)
         {
             nodes.Record(plan.Next);

@@ -179,7 +179,7 @@ public static class RoleChangePlanner
     /// <summary>A former primary (fenced or demoted) follows the node the servers report as primary; a replica that already replicates is left alone.</summary>
     public static Decision<FollowPlan> Rejoin(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name)
     {
-        var primary = PrimaryToFollow(file, nodes, name, RoleChangeKind.Rejoin);
+        var primary = PrimaryToFollow(file, current, nodes, name, RoleChangeKind.Rejoin);
         if (primary.Refusal is { } refusal)
         {
             return refusal;
@@ -201,7 +201,7 @@ public static class RoleChangePlanner
     /// </summary>
     public static Decision<FollowPlan> Rebuild(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name)
     {
-        var primary = PrimaryToFollow(file, nodes, name, RoleChangeKind.Rebuild);
+        var primary = PrimaryToFollow(file, current, nodes, name, RoleChangeKind.Rebuild);
         if (primary.Refusal is { } refusal)
         {
             return refusal;
@@ -253,14 +253,20 @@ public static class RoleChangePlanner
         return new LiveShape(nodes, reason, DateTimeOffset.UtcNow);
     }
 
-    private static Decision<string> PrimaryToFollow(EnvironmentDefinition file, IReadOnlyList<NodeView> nodes, string name, RoleChangeKind kind)
+    /// <summary>
+    /// The one primary a node follows. A node the record fences never counts, whatever its server
+    /// says: one promoted by hand after the failover is a split brain that this rejoin or rebuild
+    /// ends, following the primary the failover chose.
+    /// </summary>
+    private static Decision<string> PrimaryToFollow(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string name, RoleChangeKind kind)
     {
         if (UnknownNode(file, name) is { } unknown)
         {
             return unknown;
         }
 
-        var primaries = nodes.Where(n => n.Role == ObservedRole.Primary).ToList();
+        var fenced = current.FencedNodes.ToHashSet();
+        var primaries = nodes.Where(n => n.Role == ObservedRole.Primary && !fenced.Contains(n.Name)).ToList();
         if (primaries.Count != 1)
         {
             return new Refusal(RefusalReason.NotOnePrimary, $"'{name}' needs one primary to follow; the servers report {Describe(nodes)}", false);

@@ -68,7 +68,8 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
         }));
 
     /// <summary>Turns a former primary into a replica of its source in <paramref name="next"/> and waits until it replicates.</summary>
-    public async Task<NodeChange> RejoinAsync(ILocalServer server, EnvironmentDefinition next, string name, CancellationToken cancellationToken)
+    /// <param name="fenced">The record fenced the node (see <see cref="IReplicationControl.RejoinAsync"/>).</param>
+    public async Task<NodeChange> RejoinAsync(ILocalServer server, EnvironmentDefinition next, string name, CancellationToken cancellationToken, bool fenced = false)
     {
         var node = next.Node(name);
         var clock = Stopwatch.StartNew();
@@ -76,7 +77,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
             new(name, NodeAction.Rejoin, result, detail, clock.Elapsed) { Peer = node.Source };
         try
         {
-            var what = await server.RejoinAsync(node, next.Node(node.Source!), cancellationToken);
+            var what = await server.RejoinAsync(node, next.Node(node.Source!), fenced, cancellationToken);
             await nodes.WaitUntilReplicatingAsync(credentials, node, cancellationToken);
             return Change(ChangeResult.Done, what);
         }
