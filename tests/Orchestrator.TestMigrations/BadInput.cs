@@ -41,11 +41,25 @@ public sealed class AutoAlterColumn : AutoReversingMigration
     }
 }
 
-[Migration(7002, "An identifier longer than any engine allows")]
+[Migration(7002, "An identifier longer than any engine keeps")]
 [Tags("long-identifier")]
 public sealed class LongIdentifier : AutoReversingMigration
 {
     public override void Up() => Create.Table(new string('t', 70)).WithColumn("id").AsInt32();
+}
+
+/// <summary>A real project's foreign key: FluentMigrator names it FK_hours_of_operation_days_hours_of_operation_id_hours_of_operations_id (71 bytes).</summary>
+[Migration(7003, "A foreign key whose generated name is too long")]
+[Tags("long-identifier")]
+public sealed class LongForeignKeyName : AutoReversingMigration
+{
+    public override void Up()
+    {
+        Create.Table("hours_of_operations").WithColumn("id").AsInt32().PrimaryKey();
+        Create.Table("hours_of_operation_days")
+            .WithColumn("id").AsInt32().PrimaryKey()
+            .WithColumn("hours_of_operation_id").AsInt32().ForeignKey("hours_of_operations", "id");
+    }
 }
 
 [Migration(7101, "Up() throws")]

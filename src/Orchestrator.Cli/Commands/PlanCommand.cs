@@ -51,7 +51,11 @@ internal static class PlanCommand
                         marks.Add("[red]breaking change: migrate needs --allow-breaking-changes[/]");
                     }
 
-                    if (step.Translated.ReadsDatabase)
+                    if (step.Translated.PreparedAtItsTurnBecause is { } because)
+                    {
+                        marks.Add($"[grey]prepared at its turn: it reads the database, which the migrations before it in this run change (read now: {Markup.Escape(because)})[/]");
+                    }
+                    else if (step.Translated.ReadsDatabase)
                     {
                         marks.Add("[grey]asks the database (Schema...Exists()): described again when its turn comes, so its SQL can differ from this[/]");
                     }
@@ -67,7 +71,10 @@ internal static class PlanCommand
                         console.MarkupLine("  " + string.Join("; ", marks));
                     }
 
-                    PrintSteps(console, step.Steps);
+                    if (step.Translated.PreparedAtItsTurnBecause is null)
+                    {
+                        PrintSteps(console, step.Steps);
+                    }
                 }
 
                 foreach (var recurring in plan.Recurring)

@@ -34,6 +34,15 @@ public interface IMigrationDialect
     string? IdentifierProblem(string name);
 
     /// <summary>
+    /// The name the engine keeps when it silently shortens <paramref name="name"/> (PostgreSQL
+    /// cuts identifiers to 63 bytes), or null when it keeps it whole.
+    /// </summary>
+    string? KeptName(string name) => null;
+
+    /// <summary>How long a name the engine keeps whole, for messages ("63 bytes").</summary>
+    string NameLimit => "";
+
+    /// <summary>
     /// Why the engine cannot do what an expression asks although its generator writes SQL for it
     /// (SQLite adding a primary-key column), or null; the migration is refused before anything runs.
     /// </summary>

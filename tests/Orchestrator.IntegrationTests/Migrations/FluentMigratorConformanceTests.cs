@@ -162,6 +162,29 @@ public abstract class FluentMigratorConformanceTests(TopologyFixture fixture) : 
         Assert.Equal(fluentMigratorShape.Fingerprint(), orchestratorShape.Fingerprint());
     }
 
+    [Fact]
+    public async Task A_custom_expression_reading_what_an_earlier_migration_of_the_run_created_is_prepared_at_its_turn()
+    {
+        var (env, database) = await EnvironmentAsync("reads-database");
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Contains("prepared at its turn: it reads the database, which the migrations before it in this run change", plan, StringComparison.Ordinal);
+
+        var (exitCode, output) = await Cli("migrate", env);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([12001, 12002], await VersionsAsync(database, "replica-2"));
+
+        // FluentMigrator's own runner, on a database of its own, gives the same rows.
+        var byFluentMigrator = await NewDatabaseAsync();
+        FluentMigratorRun.MigrateUp(Oracle(byFluentMigrator) with { Tags = ["reads-database"] });
+        foreach (var (name, node) in new[] { (database, "replica-2"), (byFluentMigrator, "primary") })
+        {
+            await using var session = await Topology.ConnectAsync(node, name);
+            Assert.Equal(["1/renamed", "2/added"], (await session.QueryAsync("SELECT id, name FROM upsert_targets ORDER BY id")).Select(r => $"{r.GetInt64("id")}/{r.GetString("name")}"));
+        }
+    }
+
     private FluentMigratorRequest Oracle(string database) =>
         new(Dialect.Engine, Topology.ConnectionString("primary", database), BuiltArtifacts.TestMigrations) { Tags = ["conformance"], AllowBreakingChanges = true };
 

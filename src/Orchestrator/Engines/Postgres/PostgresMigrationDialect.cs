@@ -53,9 +53,39 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
 
     public ISchemaQuestions SchemaQuestions(DbConnection connection) => new PostgresSchemaQuestions(connection);
 
-    /// <summary>NAMEDATALEN is 64: longer names are cut to 63 bytes without an error, so two of them can collide.</summary>
-    public string? IdentifierProblem(string name) =>
-        System.Text.Encoding.UTF8.GetByteCount(name) is var bytes and > 63 ? $"is {bytes} bytes long; PostgreSQL keeps only 63 and would silently cut it" : null;
+    /// <summary>
+    /// PostgreSQL takes any name: a longer one is cut (NAMEDATALEN is 64), which FluentMigrator's
+    /// own runner lets happen, so existing projects run unchanged (see <see cref="KeptName"/>).
+    /// </summary>
+    public string? IdentifierProblem(string name) => null;
+
+    /// <summary>The first 63 bytes, ending on a whole character, as the server cuts a longer name (with only a NOTICE).</summary>
+    public string? KeptName(string name)
+    {
+        if (System.Text.Encoding.UTF8.GetByteCount(name) <= MaxNameBytes)
+        {
+            return null;
+        }
+
+        var length = 0;
+        var bytes = 0;
+        foreach (var rune in name.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > MaxNameBytes)
+            {
+                break;
+            }
+
+            bytes += rune.Utf8SequenceLength;
+            length += rune.Utf16SequenceLength;
+        }
+
+        return name[..length];
+    }
+
+    public string NameLimit => $"{MaxNameBytes} bytes";
+
+    private const int MaxNameBytes = 63;
 
     public string? NeedsNoTransaction(string statement) =>
         NoTransactionStatement().Match(statement) is { Success: true } match

@@ -173,7 +173,7 @@ public sealed class MigrationRunner(
     private MigrationPlan Prepare(MigrationProject project, IReadOnlyList<AppliedMigration> applied, MigrateOptions options)
     {
         var steps = MigrationPlanner.SelectUp(project.Migrations, applied, options.To, options.Only)
-            .Select(s => new PlannedMigration(translator.Translate(s.Migration, up: true), s.OutOfOrder))
+            .Select((s, i) => new PlannedMigration(TranslateInAdvance(s.Migration, first: i == 0), s.OutOfOrder))
             .ToList();
         var recurring = Stages.Where(s => s != MigrationStage.BeforeProfiles && s != MigrationStage.AfterAll).SelectMany(project.Maintenance)
             .Concat(project.Maintenance(MigrationStage.BeforeProfiles)).Concat(project.Profiles).Concat(project.Maintenance(MigrationStage.AfterAll))
@@ -186,10 +186,32 @@ public sealed class MigrationRunner(
         return new MigrationPlan(steps, applied, changed)
         {
             NotComparable = notComparable,
-            Warnings = ReplicationSafetyLint.Check(steps.Select(s => s.Translated).ToList(), translator.Syntax.Dialect),
+            Warnings = [
+                .. ReplicationSafetyLint.Check(steps.Select(s => s.Translated).ToList(), translator.Syntax.Dialect),
+                .. IdentifierLint.Check(steps.Select(s => s.Translated).ToList(), translator.Syntax.Dialect),
+            ],
             Recurring = recurring,
             UnknownDatabaseNames = unknown,
         };
+    }
+
+    /// <summary>
+    /// A migration is described before the run, so that definition errors stop it before the
+    /// database is touched. One that reads the database while it is described (a custom
+    /// expression's ReadTableData or Exists) may read what earlier migrations of the same run
+    /// create: when that read fails, it is described at its turn instead, as FluentMigrator's
+    /// runner does. The first pending migration has nothing ahead of it, so its failure stands.
+    /// </summary>
+    private TranslatedMigration TranslateInAdvance(ProjectMigration migration, bool first)
+    {
+        try
+        {
+            return translator.Translate(migration, up: true);
+        }
+        catch (Data.DatabaseException e) when (!first)
+        {
+            return TranslatedMigration.AtItsTurn(migration, e.Message);
+        }
     }
 
     /// <summary>
@@ -373,7 +395,7 @@ public sealed class MigrationRunner(
         {
             return translator.Translate(migration, up);
         }
-        catch (MigrationDefinitionException e)
+        catch (Exception e) when (e is MigrationDefinitionException or Data.DatabaseException)
         {
             throw new MigrationFailedException(
                 $"{e.Message}\nIt failed when described again with the database as the migrations before it left it; nothing of it ran. " +

@@ -5,6 +5,19 @@ namespace Orchestrator.Migrations.Translation;
 /// <summary>The names a migration's expressions create, so the engine can refuse one it would cut short or reject. Pure.</summary>
 internal static class ExpressionIdentifiers
 {
+    /// <summary>
+    /// Where a name must be unique: a column within its table; anything else (tables, indexes,
+    /// constraints, sequences, schemas) within the database, which is stricter than some engines
+    /// need and never looser.
+    /// </summary>
+    public static string ScopeOf(IMigrationExpression expression, string kind) => (kind, expression) switch
+    {
+        ("column name", CreateTableExpression e) => $"columns of {e.TableName}",
+        ("column name", CreateColumnExpression e) => $"columns of {e.TableName}",
+        ("column name", RenameColumnExpression e) => $"columns of {e.TableName}",
+        _ => "relations",
+    };
+
     public static IEnumerable<(string Kind, string Name)> Of(IMigrationExpression expression)
     {
         var names = expression switch

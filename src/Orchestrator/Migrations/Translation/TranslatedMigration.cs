@@ -21,6 +21,17 @@ public sealed record TranslatedMigration(
 
     public bool RunsCode => Steps.Any(s => s is CodeStep);
 
+    /// <summary>
+    /// Why the migration is prepared only at its turn: describing it read the database, and the
+    /// read failed before the migrations ahead of it in the run had made what it reads. Null
+    /// for a migration prepared in advance. Such a migration has no steps until its turn.
+    /// </summary>
+    public string? PreparedAtItsTurnBecause { get; init; }
+
+    /// <summary>A migration whose description needs the database as the migrations before it leave it.</summary>
+    public static TranslatedMigration AtItsTurn(ProjectMigration migration, string because) =>
+        new(migration, [], [], ReadsDatabase: true) { PreparedAtItsTurnBecause = because };
+
     public static string ChecksumOf(IReadOnlyList<MigrationStep> steps) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n;\n", steps.Select(s => s.Text)))));
 }
