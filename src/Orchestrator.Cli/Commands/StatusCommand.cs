@@ -101,7 +101,7 @@ internal static class StatusCommand
                 }
                 else
                 {
-                    console.Write(env.Provider == ProviderKind.File ? FileTable(env, status) : Table(env, status));
+                    console.Write(env.Provider == ProviderKind.File ? FileTable(env, status) : StatusTable.Render(env, status, console.Profile.Width));
                     if (status.MigrationsProblem is { } problem)
                     {
                         console.MarkupLineInterpolated($"[yellow]note:[/] pending migrations not counted: {problem}");
@@ -113,15 +113,20 @@ internal static class StatusCommand
                     console.MarkupLineInterpolated($"[yellow]note:[/] {note}");
                 }
 
+                if (status.SplitBrain && !parse.GetValue(json))
+                {
+                    console.MarkupLineInterpolated($"[red]split brain:[/] {string.Join(" and ", status.WritableNodes.Select(n => $"'{n}'"))} all accept writes, and what one commits the others never see. Stop writing to all but one (the one your clients should use), then 'rejoin' or 'replica rebuild' the others; a node fenced by a failover that was promoted by hand keeps its fence, so 'rejoin' or 'replica rebuild' it.");
+                }
+
                 if (fenced.Count > 0 && !parse.GetValue(json))
                 {
-                    foreach (var node in fenced)
+                    foreach (var node in fenced.Where(f => !status.WritableNodes.Contains(f)))
                     {
                         console.MarkupLineInterpolated($"[yellow]note:[/] '{node}' was fenced by a failover and stays down: run 'rejoin {node}' to make it a replica of the new primary (or 'replica rebuild {node}' to clone it afresh).");
                     }
                 }
 
-                var adrift = status.Nodes.Where(ReplicatesFromNobody).ToList();
+                var adrift = status.Nodes.Where(StatusTable.ReplicatesFromNobody).ToList();
                 if (adrift.Count > 0 && !parse.GetValue(json))
                 {
                     foreach (var node in adrift)
@@ -130,7 +135,7 @@ internal static class StatusCommand
                     }
                 }
 
-                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && adrift.Count == 0;
+                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && adrift.Count == 0 && !status.SplitBrain;
                 if (status.Nodes.Any(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))) && !parse.GetValue(json))
                 {
                     console.MarkupLine(fenced.Count > 0
@@ -142,37 +147,6 @@ internal static class StatusCommand
             }
         });
         return command;
-    }
-
-    private static Table Table(EnvironmentDefinition env, EnvironmentStatus status)
-    {
-        var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{env.Name} ({EngineNames.Display(env.Engine)}, {env.Provider.ToString().ToLowerInvariant()})")
-            .AddColumns("node", "endpoint", "role", "reachable", "version", "replicating from", "state", "position", "lag", "schema", "pending", "last migration (UTC)");
-        foreach (var node in status.Nodes)
-        {
-            var role = node.Role is null ? "[grey]?[/]" : node.Role.Value.ToString().ToLowerInvariant();
-            if (node.Role is { } observed && (int)observed != (int)node.ExpectedRole)
-            {
-                role = $"[yellow]{role}[/] [grey](file: {node.ExpectedRole.ToString().ToLowerInvariant()})[/]";
-            }
-
-            table.AddRow(
-                Markup.Escape(node.Name),
-                Markup.Escape(node.Endpoint),
-                role,
-                node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(Shorten(node.Error ?? ""))}[/]",
-                Markup.Escape(ShortVersion(node.ServerVersion)),
-                From(node),
-                Markup.Escape(node.ReplicationState ?? ""),
-                Markup.Escape(node.Position ?? ""),
-                Lag(node),
-                node.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                node.PendingMigrations is { } pending ? (pending == 0 ? "[green]0[/]" : $"[yellow]{pending}[/]") : "",
-                node.LastAppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "");
-        }
-
-        return table;
     }
 
     /// <summary>A database file (SQLite): where it is, its size and journal mode, its schema version and pending migrations.</summary>
@@ -196,34 +170,4 @@ internal static class StatusCommand
 
         return table;
     }
-
-    /// <summary>Where the node replicates from, marked when the servers' shape differs from the file's (after a switchover or failover).</summary>
-    private static string From(NodeStatus node)
-    {
-        if (ReplicatesFromNobody(node))
-        {
-            return $"[yellow]nobody[/] [grey](file: {Markup.Escape(node.ExpectedSource!)})[/]";
-        }
-
-        var from = Markup.Escape(node.ReplicatingFrom ?? "");
-        return node.Role == ObservedRole.Replica && node.ExpectedSource is { } expected && node.ReplicatingFrom is not null && node.ReplicatingFrom != expected
-            ? $"[yellow]{from}[/] [grey](file: {Markup.Escape(expected)})[/]"
-            : from;
-    }
-
-    /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
-    private static bool ReplicatesFromNobody(NodeStatus node) =>
-        node.Reachable && node.Role == ObservedRole.Replica && node.ExpectedSource is not null && node.ReplicatingFrom is null;
-
-    private static string Lag(NodeStatus node)
-    {
-        var parts = LagText.Parts(node);
-        var text = string.Join(", ", parts);
-        return parts.Count > 0 && LagText.CaughtUp(node) ? $"[green]{text}[/]" : $"[yellow]{Markup.Escape(text)}[/]";
-    }
-
-    /// <summary>"15.18 (Debian 15.18-0+deb12u1)" and "10.11.19-MariaDB-0+deb12u1" read as 15.18 and 10.11.19; --json keeps the full text.</summary>
-    private static string ShortVersion(string? version) => version?.Split(' ', '-')[0] ?? "";
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }
