@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Orchestrator.Environments;
+using Orchestrator.Local;
 using Orchestrator.Migrations;
 using Orchestrator.Topology;
 using Spectre.Console;
@@ -18,20 +20,31 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
     private static readonly char[] Bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     private readonly Dictionary<string, Queue<double>> _lag = [];
 
+    /// <summary>How long one read of a node may take before it counts as unanswered.</summary>
+    private static readonly TimeSpan PerNode = TimeSpan.FromSeconds(15);
+
+    private readonly ConcurrentDictionary<string, (StatusReader.NodeReading Reading, DateTime At)> _latest = new();
+
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readers = new List<Task>();
         try
         {
+            // Each node is read on its own, every interval: one that hangs (a stopped server, a
+            // cut link) goes stale while the others refresh.
+            var credentials = await StatusReader.CredentialsAsync(environment, stateDir, cancellationToken);
+            readers.AddRange(environment.Nodes.Select(node => ReadEveryIntervalAsync(node, credentials, loading, stop.Token)));
             if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
             {
                 await console.Live(new Markup("[grey]reading...[/]")).StartAsync(async live =>
                 {
                     while (!cancellationToken.IsCancellationRequested)
                     {
-                        live.UpdateTarget(Render(await ReadAsync(loading, cancellationToken)));
-                        live.Refresh();
                         await Task.Delay(interval, cancellationToken);
+                        live.UpdateTarget(Render(Snapshot(loading)));
+                        live.Refresh();
                     }
                 });
             }
@@ -39,14 +52,13 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
             {
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    var status = await ReadAsync(loading, cancellationToken);
+                    await Task.Delay(interval, cancellationToken);
+                    var status = Snapshot(loading);
                     var at = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
                     foreach (var node in status.Nodes)
                     {
-                        console.WriteLine($"{at} {environment.Name} {Line(node)}");
+                        console.WriteLine($"{at} {environment.Name} {Line(node)} {Freshness(node.Name)}");
                     }
-
-                    await Task.Delay(interval, cancellationToken);
                 }
             }
         }
@@ -56,6 +68,8 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         }
         finally
         {
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
             if (loading.IsCompletedSuccessfully && loading.Result.Project is { } project)
             {
                 project.Dispose();
@@ -65,9 +79,30 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         return ExitCodes.Ok;
     }
 
-    private async Task<EnvironmentStatus> ReadAsync(Task<(MigrationProject? Project, string? Problem)> loading, CancellationToken cancellationToken)
+    private async Task ReadEveryIntervalAsync(NodeDefinition node, EnvironmentCredentials credentials, Task<(MigrationProject? Project, string? Problem)> loading, CancellationToken cancellationToken)
     {
-        var status = await StatusReader.ReadAsync(environment, stateDir, loading, cancellationToken);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var reading = await StatusReader.ReadNodeAsync(environment, credentials, node, loading, PerNode, cancellationToken);
+                _latest[node.Name] = (reading, DateTime.UtcNow);
+                await Task.Delay(interval, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The watch ended.
+        }
+    }
+
+    /// <summary>The environment from each node's latest reading; a node not read yet is waiting for its first answer.</summary>
+    private EnvironmentStatus Snapshot(Task<(MigrationProject? Project, string? Problem)> loading)
+    {
+        var readings = environment.Nodes
+            .Select(node => _latest.TryGetValue(node.Name, out var latest) ? latest.Reading : new StatusReader.NodeReading(node, null, null, "waiting for its first answer"))
+            .ToList();
+        var status = StatusReader.Compose(environment, stateDir, readings, loading.IsCompletedSuccessfully ? loading.Result : (null, null));
         foreach (var node in status.Nodes.Where(n => n.Role == ObservedRole.Replica))
         {
             var trend = _lag.TryGetValue(node.Name, out var seen) ? seen : _lag[node.Name] = new Queue<double>();
@@ -81,11 +116,23 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         return status;
     }
 
+    /// <summary>When the node last answered; stale when that is more than two intervals ago (its row is that reading).</summary>
+    private string Freshness(string node)
+    {
+        if (!_latest.TryGetValue(node, out var latest))
+        {
+            return "read=never stale";
+        }
+
+        var read = $"read={latest.At:HH:mm:ss}Z";
+        return DateTime.UtcNow - latest.At > (interval * 2) + TimeSpan.FromSeconds(1) ? $"{read} stale" : read;
+    }
+
     private IRenderable Render(EnvironmentStatus status)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{environment.Name} ({EngineNames.Display(environment.Engine)}), every {interval.TotalSeconds:0.#} s; Ctrl+C ends")
-            .AddColumns("node", "role", "from", "lag", "trend", "schema", "pending", "connections");
+            .AddColumns("node", "role", "from", "lag", "trend", "schema", "pending", "connections", "read (UTC)");
         foreach (var node in status.Nodes)
         {
             table.AddRow(
@@ -96,10 +143,11 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
                 _lag.TryGetValue(node.Name, out var trend) ? Sparkline(trend) : "",
                 node.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "",
                 node.PendingMigrations?.ToString(CultureInfo.InvariantCulture) ?? "",
-                node.Connections?.ToString(CultureInfo.InvariantCulture) ?? "");
+                node.Connections?.ToString(CultureInfo.InvariantCulture) ?? "",
+                Freshness(node.Name) is var fresh && fresh.EndsWith("stale", StringComparison.Ordinal) ? $"[yellow]{Markup.Escape(fresh[5..])}[/]" : Markup.Escape(fresh[5..]));
         }
 
-        return new Rows(table, new Markup($"[grey]read at {DateTime.UtcNow:HH:mm:ss} UTC[/]"));
+        return new Rows(table, new Markup($"[grey]shown at {DateTime.UtcNow:HH:mm:ss} UTC; a stale row is a node's last answer[/]"));
     }
 
     private static string Line(NodeStatus node) =>

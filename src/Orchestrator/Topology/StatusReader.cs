@@ -34,17 +34,10 @@ public static class StatusReader
     {
         var engine = EngineRegistry.For(environment.Engine);
         var limit = perNode ?? TimeSpan.FromSeconds(15);
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
-        NodeRead[] reads;
+        NodeReading[] reads;
         if (sessions is null)
         {
-            if (environment.Provider == ProviderKind.Docker && state is not null && !File.Exists(state.SecretsFile)
-                && await ContainersWithoutPasswordsAsync(environment, state, cancellationToken) is { } lost)
-            {
-                throw new StateDirectoryConflictException(lost);
-            }
-
-            var credentials = CredentialStore.Resolve(environment, state, create: false);
+            var credentials = await CredentialsAsync(environment, stateDir, cancellationToken);
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
         }
         else
@@ -52,18 +45,42 @@ public static class StatusReader
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         }
 
-        var (project, problem) = await loading;
+        return Compose(environment, stateDir, reads, await loading);
+    }
+
+    /// <summary>The passwords the reads log in with; a docker environment's containers that outlived them are named.</summary>
+    public static async Task<EnvironmentCredentials> CredentialsAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
+    {
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+        if (environment.Provider == ProviderKind.Docker && state is not null && !File.Exists(state.SecretsFile)
+            && await ContainersWithoutPasswordsAsync(environment, state, cancellationToken) is { } lost)
         {
-            var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-            var peers = Hosts.ServerViews.Of(environment, state);
-            var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
-            {
-                SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
-                LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
-                PendingMigrations = project is null || r.Observation is null ? null : MigrationPlanner.SelectUp(project.Migrations, r.Applied ?? [], null).Count,
-            });
-            return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows.ToList()) { MigrationsProblem = problem };
+            throw new StateDirectoryConflictException(lost);
         }
+
+        return CredentialStore.Resolve(environment, state, create: false);
+    }
+
+    /// <summary>One node read on its own (a live view refreshes each node at its own pace), within <paramref name="limit"/>.</summary>
+    public static Task<NodeReading> ReadNodeAsync(
+        EnvironmentDefinition environment, EnvironmentCredentials credentials, NodeDefinition node, Task<(MigrationProject? Project, string? Problem)> loading, TimeSpan limit, CancellationToken cancellationToken) =>
+        ReadNodeAsync(environment, EngineRegistry.For(environment.Engine), credentials, node, loading, limit, cancellationToken);
+
+    /// <summary>The rows of the environment from each node's latest reading (lag against the primary's).</summary>
+    public static EnvironmentStatus Compose(EnvironmentDefinition environment, string? stateDir, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
+    {
+        var engine = EngineRegistry.For(environment.Engine);
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+        var (project, problem) = migrations;
+        var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
+        var peers = Hosts.ServerViews.Of(environment, state);
+        var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
+        {
+            SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
+            LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
+            PendingMigrations = project is null || r.Observation is null ? null : MigrationPlanner.SelectUp(project.Migrations, r.Applied ?? [], null).Count,
+        });
+        return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows.ToList()) { MigrationsProblem = problem };
     }
 
     /// <summary>
@@ -71,7 +88,7 @@ public static class StatusReader
     /// database): the server's view of itself, and its own version table. A node that does not
     /// answer within the limit is unreachable, never an exception.
     /// </summary>
-    private static async Task<NodeRead> ReadNodeAsync(
+    private static async Task<NodeReading> ReadNodeAsync(
         EnvironmentDefinition environment,
         IEngine engine,
         EnvironmentCredentials credentials,
@@ -104,12 +121,12 @@ public static class StatusReader
         }
         catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new NodeRead(node, null, null, Processes.Redactor.Redact(e.Message));
+            return new NodeReading(node, null, null, Processes.Redactor.Redact(e.Message));
         }
     }
 
     /// <summary>The same over a kept session, which is discarded when the read fails.</summary>
-    private static async Task<NodeRead> ReadKeptNodeAsync(
+    private static async Task<NodeReading> ReadKeptNodeAsync(
         IEngine engine, NodeDefinition node, INodeSessions sessions, Task<(MigrationProject? Project, string? Problem)> loading, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -121,16 +138,16 @@ public static class StatusReader
         catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             sessions.Discard(node);
-            return new NodeRead(node, null, null, Processes.Redactor.Redact(e.Message));
+            return new NodeReading(node, null, null, Processes.Redactor.Redact(e.Message));
         }
     }
 
-    private static async Task<NodeRead> ReadOnSessionAsync(
+    private static async Task<NodeReading> ReadOnSessionAsync(
         IEngine engine, NodeDefinition node, IDbSession session, bool hasDatabase, Task<(MigrationProject? Project, string? Problem)> loading, CancellationToken cancellationToken)
     {
         var observation = await engine.ObserveAsync(session, cancellationToken);
         var versionTable = (await loading).Project?.VersionTable ?? VersionTable.Default;
-        return new NodeRead(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, cancellationToken) : [], null);
+        return new NodeReading(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, cancellationToken) : [], null);
     }
 
     /// <param name="peers">The environment as its servers address each other: a replica reports its source that way.</param>
@@ -172,7 +189,8 @@ public static class StatusReader
         }
     }
 
-    private sealed record NodeRead(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
+    /// <summary>What one node said about itself (or why it said nothing).</summary>
+    public sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
 
     private static bool SameHost(string a, string b) =>
         a == b || (IsLocalhost(a) && IsLocalhost(b));
