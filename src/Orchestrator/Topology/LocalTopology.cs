@@ -61,6 +61,7 @@ public sealed class LocalTopology
     {
         var clock = Stopwatch.StartNew();
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
+        await StopInterruptedSetupsAsync(cancellationToken);
         await CheckPortsAsync(server, cancellationToken);
         var outcomes = new List<NodeOutcome<NodeUpAction>>();
         Task? database = null;
@@ -167,6 +168,30 @@ public sealed class LocalTopology
         }
 
         return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);
+    }
+
+    /// <summary>
+    /// An up interrupted part-way (killed, the machine restarted) can leave a node's server
+    /// running before the node's setup completed. That node is set up afresh, so the server is
+    /// the environment's own, working in the node's directory: it is stopped, rather than taken
+    /// for a stranger on the node's port.
+    /// </summary>
+    private async Task StopInterruptedSetupsAsync(CancellationToken cancellationToken)
+    {
+        if (Environment.Provider != ProviderKind.Local)
+        {
+            return;
+        }
+
+        foreach (var node in Environment.Nodes.Where(n => !n.Fenced && !_nodes.State.IsInitialized(n)))
+        {
+            var directory = _nodes.State.NodeDir(node);
+            if (Directory.Exists(directory) && ProcessTable.WorkingIn(directory).Count > 0)
+            {
+                await _nodes.Progress.StepAsync(node.Name, $"stop the server an interrupted 'up' left running in {directory} (the node is set up afresh)", () =>
+                    LocalNodes.StopServersInAsync(directory, Libc.SigTerm, cancellationToken));
+            }
+        }
     }
 
     /// <summary>
