@@ -87,7 +87,8 @@ public sealed class LocalTopology
         var root = _nodes.State.Root;
         if (Directory.Exists(root))
         {
-            var (server, _) = await _nodes.CreateServerAsync(create: false, cancellationToken);
+            var (server, credentials) = await _nodes.CreateServerAsync(create: false, cancellationToken);
+            await WarnOfRunningMigrationAsync(credentials, cancellationToken);
             foreach (var node in Environment.Nodes)
             {
                 // A purge removes a frozen container with the rest; a plain down would leave it behind, saying it stopped.
@@ -168,6 +169,32 @@ public sealed class LocalTopology
         }
 
         return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);
+    }
+
+    /// <summary>
+    /// Says so when a migration holds the migration lock of the environment's database: stopping
+    /// the servers interrupts it (migrate then reports it failed; what it committed stays). A
+    /// primary that does not answer within a few seconds has nothing to say.
+    /// </summary>
+    private async Task WarnOfRunningMigrationAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var primary = Environment.Primary;
+            await using var session = await _nodes.Engine.ConnectAsync(_nodes.Engine.AdminTarget(primary, credentials, Environment.Database), limit.Token);
+            if (await _nodes.Engine.MigrationStore(Migrations.VersionTable.Default).LockHolderAsync(session, Environment.Database, limit.Token) is { } holder)
+            {
+                _progress.Report(new ProgressEvent(primary.Name,
+                    $"a migration is running on '{Environment.Database}' (its lock is held by {holder}): stopping the servers interrupts it; migrate will report it failed, and what it committed stays applied",
+                    ProgressKind.Info));
+            }
+        }
+        catch (Exception e) when (e is Data.DatabaseException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Not running, or no database yet: no migration to interrupt.
+        }
     }
 
     /// <summary>
