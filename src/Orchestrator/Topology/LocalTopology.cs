@@ -60,6 +60,7 @@ public sealed class LocalTopology
     private async Task<UpOutcome> BringUpAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        RefuseTakenPortsOfNewEnvironment();
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         await StopInterruptedSetupsAsync(cancellationToken);
         await CheckPortsAsync(server, cancellationToken);
@@ -194,6 +195,28 @@ public sealed class LocalTopology
         catch (Exception e) when (e is Data.DatabaseException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Not running, or no database yet: no migration to interrupt.
+        }
+    }
+
+    /// <summary>
+    /// A new environment (no state directory yet) whose port another program holds (another
+    /// environment's server, say) is bad input: refused before anything is created, so no
+    /// passwords or claim are left behind for a topology that never existed.
+    /// </summary>
+    private void RefuseTakenPortsOfNewEnvironment()
+    {
+        if (Environment.Provider != ProviderKind.Local || Directory.Exists(_nodes.State.Root))
+        {
+            return;
+        }
+
+        foreach (var node in Environment.Nodes)
+        {
+            if (PortProbe.Taken(node.Host, node.Port) is { } taken)
+            {
+                throw new StateDirectoryConflictException(
+                    $"cannot bring up '{Environment.Name}': node '{node.Name}' is to listen on {node.Endpoint}, but {taken}. Give the node another port in {Path.GetFileName(Environment.FilePath)}, or stop that program; nothing was created");
+            }
         }
     }
 

@@ -32,9 +32,11 @@ public sealed class TakenPortTests : IDisposable
 
             var (exitCode, output) = await CliRunner.RunAsync("up", "-e", file, "--state-dir", Path.Combine(_directory, "state"));
 
-            Assert.True(exitCode == 1, output);
+            // A new environment: bad input, and nothing (passwords, the claim) left behind.
+            Assert.True(exitCode == 2, output);
+            Assert.False(Directory.Exists(Path.Combine(_directory, "state")), "no state directory was created");
             Assert.True(output.Contains("(PostgreSQL, 1 node)", StringComparison.Ordinal), output);
-            Assert.True(output.Contains($"cannot start node 'primary': something else already listens on 127.0.0.1:{port} (pid {Environment.ProcessId} (", StringComparison.Ordinal), output);
+            Assert.True(output.Contains($"node 'primary' is to listen on 127.0.0.1:{port}, but something else already listens on 127.0.0.1:{port} (pid {Environment.ProcessId} (", StringComparison.Ordinal), output);
         }
         finally
         {
