@@ -159,6 +159,28 @@ public sealed class SqliteTests : IDisposable
     }
 
     [Fact]
+    public async Task Strict_migrate_refuses_applied_migrations_whose_sql_changed_with_exit_2_applying_nothing()
+    {
+        var env = Environment("changed", "sqlite");
+        Assert.Equal(0, (await CliRunner.RunAsync("migrate", "-e", env, "--to", "16002")).ExitCode);
+        var file = Path.Combine(_directory, "changed.db");
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE orchestrator_history SET checksum = 'edited since' WHERE version = 16001";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("migrate", "-e", env, "--strict");
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("applied migrations changed since they were applied: 16001", output, StringComparison.Ordinal);
+        Assert.Contains("run migrate without --strict", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("16003|", Describe(file), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Commands_that_need_servers_or_replicas_refuse_naming_the_engine()
     {
         var env = Environment("servers", "sqlite");

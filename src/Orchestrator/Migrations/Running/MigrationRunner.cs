@@ -235,7 +235,9 @@ public sealed class MigrationRunner(
             var names = string.Join(", ", plan.ChangedSinceApplied.Select(m => m.Name));
             if (options.Strict)
             {
-                throw new ChecksumMismatchException($"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict)");
+                throw new ChecksumMismatchException(
+                    $"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict). " +
+                    "Restore their original code (a change belongs in a new migration), or run migrate without --strict to go on with a warning");
             }
 
             progress.Report(new ProgressEvent(Subject, $"warning: applied migrations changed since they were applied: {names}", ProgressKind.Info));
