@@ -61,8 +61,7 @@ public sealed class SqliteTests : IDisposable
             Assert.Contains(why, output, StringComparison.Ordinal);
         }
 
-        var file = Path.Combine(_directory, "limits.db");
-        Assert.True(!File.Exists(file) || !Describe(file).Contains("CREATE TABLE", StringComparison.Ordinal), "nothing was created");
+        Assert.False(File.Exists(Path.Combine(_directory, "limits.db")), "a refused plan or migrate creates no file");
     }
 
     [Fact]
@@ -156,6 +155,30 @@ public sealed class SqliteTests : IDisposable
         Assert.Equal(2, node.GetProperty("pendingMigrations").GetInt32());
         Assert.Equal(new FileInfo(Path.Combine(_directory, "status.db")).Length, node.GetProperty("file").GetProperty("sizeBytes").GetInt64());
         Assert.Equal("delete", node.GetProperty("file").GetProperty("journalMode").GetString());
+    }
+
+    [Fact]
+    public async Task Reading_commands_never_create_the_file_and_migrate_creates_it_readable_by_its_owner_only()
+    {
+        var env = Environment("fresh", "sqlite");
+        var file = Path.Combine(_directory, "data", "fresh.db");
+        File.WriteAllText(env, File.ReadAllText(env).Replace("file: fresh.db", "file: data/fresh.db", StringComparison.Ordinal));
+
+        var (planExit, plan) = await CliRunner.RunAsync("plan", "-e", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Contains("16003", plan, StringComparison.Ordinal);
+        var (historyExit, history) = await CliRunner.RunAsync("history", "-e", env);
+        Assert.True(historyExit == 0, history);
+        Assert.Contains("16001", history, StringComparison.Ordinal);
+        await CliRunner.RunAsync("status", "-e", env);
+        await CliRunner.RunAsync("drift", "-e", env);
+        Assert.False(File.Exists(file), "plan, history, status and drift create no file");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(file)), "nor its directory");
+
+        var (exit, output) = await CliRunner.RunAsync("migrate", "-e", env);
+        Assert.True(exit == 0, output);
+        Assert.Contains("16003|Rename and drop columns", Describe(file), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 
     [Fact]
