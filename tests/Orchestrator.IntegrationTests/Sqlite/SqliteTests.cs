@@ -182,6 +182,24 @@ public sealed class SqliteTests : IDisposable
     }
 
     [Fact]
+    public async Task A_profile_that_fails_after_a_completed_rollback_is_reported_as_such()
+    {
+        var env = Environment("profiled", "sqlite");
+        File.AppendAllText(env, "\n  profile: sqlite-dev\n");
+        var (migrateExit, migrateOutput) = await CliRunner.RunAsync("migrate", "-e", env);
+        Assert.True(migrateExit == 0, migrateOutput);
+
+        // FluentMigrator's MigrateDown applies the profile after the Down()s too; with 16003 undone its column is gone.
+        var (exit, output) = await CliRunner.RunAsync("rollback", "-e", env, "--to", "16002");
+
+        Assert.True(exit == 1, output);
+        Assert.True(output.Contains("the rollback completed (1 migration undone, now at version 16002), then the profile migration SqliteDevelopmentShop (profile) failed: statement failed: SQLite Error 1: 'table shops has no column named opened_at'", StringComparison.Ordinal), output);
+        var file = Describe(Path.Combine(_directory, "profiled.db"));
+        Assert.Contains("16002|", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("16003|", file, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Strict_migrate_refuses_applied_migrations_whose_sql_changed_with_exit_2_applying_nothing()
     {
         var env = Environment("changed", "sqlite");
