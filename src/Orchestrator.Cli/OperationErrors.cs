@@ -33,8 +33,9 @@ internal static class OperationErrors
     public static (int Code, string Message)? Classify(Exception e) => e switch
     {
         ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException
-            or StateDirectoryConflictException or Monitoring.StatsRequestException or Shards.ShardSelectionException or MissingPasswordException => (ExitCodes.BadInput, e.Message),
-        MigrationFailedException or ChecksumMismatchException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException
+            or StateDirectoryConflictException or Monitoring.StatsRequestException or Shards.ShardSelectionException or MissingPasswordException
+            or ChecksumMismatchException => (ExitCodes.BadInput, e.Message),
+        MigrationFailedException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException
             or LocalProviderException or ProcessFailedException or DatabaseException => (ExitCodes.Failed, Redactor.Redact(e.Message)),
         _ => null,
     };

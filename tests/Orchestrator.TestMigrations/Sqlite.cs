@@ -105,3 +105,14 @@ public sealed class EngineSpecificGadgets : Migration
 
     public override void Down() => Delete.Table("gadgets");
 }
+
+/// <summary>Runs with every migrate and rollback of an environment whose migrations.profile is "sqlite-dev": it needs 16003's column.</summary>
+[Profile("sqlite-dev")]
+public sealed class SqliteDevelopmentShop : Migration
+{
+    public override void Up() => Execute.Sql("INSERT OR IGNORE INTO shops (name, opened_at) VALUES ('development shop', '2026-01-01')");
+
+    public override void Down()
+    {
+    }
+}

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using Orchestrator.Environments;
 using Orchestrator.Monitoring;
@@ -34,9 +33,9 @@ internal static class MetricsCommand
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
-                if (!TryParseListen(parse.GetValue(listen)!, out var host, out var port))
+                if (ListenAddress.Problem(parse.GetValue(listen)!, ListenAddress.MachineAddresses(), ListenAddress.Resolve, out var address) is { } wrong)
                 {
-                    console.Error($"--listen '{parse.GetValue(listen)}' must be ADDRESS:PORT, for example 127.0.0.1:9187 (port 1-65535)");
+                    console.Error(wrong);
                     return ExitCodes.BadInput;
                 }
 
@@ -48,18 +47,18 @@ internal static class MetricsCommand
                 }
 
                 await using var metrics = new TopologyMetrics(env, parse.GetValue(stateDir)?.FullName, every);
-                using var server = new MetricServer(host, port, "metrics/", metrics.Registry);
+                using var server = new MetricServer(address!.ListenerHost, address.Port, "metrics/", metrics.Registry);
                 try
                 {
                     server.Start();
                 }
                 catch (HttpListenerException e)
                 {
-                    console.Error($"cannot listen on {host}:{port}: {e.Message}. Choose another --listen address or port.");
+                    console.Error($"cannot listen on {address.Host}:{address.Port}: {e.Message.TrimEnd('.')}. Choose another --listen address or port.");
                     return ExitCodes.BadInput;
                 }
 
-                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({Counted.Of(env.Nodes.Count, "node")}) on http://{host}:{port}/metrics; Ctrl+C stops.");
+                console.MarkupLineInterpolated($"Serving metrics of [bold]{env.Name}[/] ({Counted.Of(env.Nodes.Count, "node")}) on http://{address.Host}:{address.Port}/metrics; Ctrl+C stops.");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -74,19 +73,5 @@ internal static class MetricsCommand
             },
             parse.GetValue(shard)));
         return command;
-    }
-
-    private static bool TryParseListen(string text, out string host, out int port)
-    {
-        host = "";
-        port = 0;
-        var colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
-        {
-            return false;
-        }
-
-        host = text[..colon].Trim('[', ']');
-        return host.Length > 0 && (IPAddress.TryParse(host, out _) || Uri.CheckHostName(host) == UriHostNameType.Dns);
     }
 }

@@ -14,7 +14,11 @@ public sealed record ConnectionTarget(string Host, int Port, string User, Secret
     /// </summary>
     public bool ForUserCode { get; init; }
 
-    /// <summary>For a database file (SQLite): create it when missing. Readers leave a missing file missing.</summary>
+    /// <summary>
+    /// For a database file (SQLite): a missing file reads as an empty database (nothing applied),
+    /// and is created, mode 0600, only when a migration run is about to write
+    /// (<see cref="Migrations.Running.IMigrationStore.PrepareWritesAsync"/>). Without it a missing file is an error.
+    /// </summary>
     public bool CreateIfMissing { get; init; }
 
     public override string ToString() => Socket is null ? $"{User}@{Host}:{Port}" : $"{User}@{Socket}";

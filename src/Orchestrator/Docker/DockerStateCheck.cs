@@ -32,7 +32,7 @@ internal static class DockerStateCheck
             return null;
         }
 
-        var file = Path.GetFileName(environment.FilePath);
+        var file = UserPath.Of(environment.FilePath);
         if (states.FirstOrDefault(root => root != state.Root) is { } elsewhere)
         {
             return $"the containers and volumes of environment '{environment.Name}' were made with the state directory {elsewhere}, which holds their passwords and recorded shape; run the command with --state-dir {elsewhere}";

@@ -21,11 +21,7 @@ public static class EnvironmentLoader
 
     public static EnvironmentLoadResult Load(string path, Func<string, string?>? environment = null)
     {
-        var display = Path.GetRelativePath(Directory.GetCurrentDirectory(), Path.GetFullPath(path));
-        if (display.StartsWith("..", StringComparison.Ordinal))
-        {
-            display = Path.GetFullPath(path);
-        }
+        var display = UserPath.Of(path);
 
         if (Directory.Exists(path))
         {

@@ -44,7 +44,7 @@ public static class CredentialStore
         if (!create)
         {
             var stateDir = state.Root == StateLayout.For(environment, null).Root ? "" : $" --state-dir {state.Root}";
-            throw new LocalProviderException($"environment '{environment.Name}' has not been brought up in {state.Root} (no secrets.json); run 'orchestrator up -e {Path.GetFileName(environment.FilePath)}{stateDir}' first");
+            throw new LocalProviderException($"environment '{environment.Name}' has not been brought up in {state.Root} (no secrets.json); run 'orchestrator up -e {UserPath.Of(environment.FilePath)}{stateDir}' first");
         }
 
         var secrets = new Dictionary<string, string> { ["admin"] = Generate(), ["replication"] = Generate() };

@@ -61,8 +61,7 @@ public sealed class SqliteTests : IDisposable
             Assert.Contains(why, output, StringComparison.Ordinal);
         }
 
-        var file = Path.Combine(_directory, "limits.db");
-        Assert.True(!File.Exists(file) || !Describe(file).Contains("CREATE TABLE", StringComparison.Ordinal), "nothing was created");
+        Assert.False(File.Exists(Path.Combine(_directory, "limits.db")), "a refused plan or migrate creates no file");
     }
 
     [Fact]
@@ -156,6 +155,70 @@ public sealed class SqliteTests : IDisposable
         Assert.Equal(2, node.GetProperty("pendingMigrations").GetInt32());
         Assert.Equal(new FileInfo(Path.Combine(_directory, "status.db")).Length, node.GetProperty("file").GetProperty("sizeBytes").GetInt64());
         Assert.Equal("delete", node.GetProperty("file").GetProperty("journalMode").GetString());
+    }
+
+    [Fact]
+    public async Task Reading_commands_never_create_the_file_and_migrate_creates_it_readable_by_its_owner_only()
+    {
+        var env = Environment("fresh", "sqlite");
+        var file = Path.Combine(_directory, "data", "fresh.db");
+        File.WriteAllText(env, File.ReadAllText(env).Replace("file: fresh.db", "file: data/fresh.db", StringComparison.Ordinal));
+
+        var (planExit, plan) = await CliRunner.RunAsync("plan", "-e", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Contains("16003", plan, StringComparison.Ordinal);
+        var (historyExit, history) = await CliRunner.RunAsync("history", "-e", env);
+        Assert.True(historyExit == 0, history);
+        Assert.Contains("16001", history, StringComparison.Ordinal);
+        await CliRunner.RunAsync("status", "-e", env);
+        await CliRunner.RunAsync("drift", "-e", env);
+        Assert.False(File.Exists(file), "plan, history, status and drift create no file");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(file)), "nor its directory");
+
+        var (exit, output) = await CliRunner.RunAsync("migrate", "-e", env);
+        Assert.True(exit == 0, output);
+        Assert.Contains("16003|Rename and drop columns", Describe(file), StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
+    public async Task A_profile_that_fails_after_a_completed_rollback_is_reported_as_such()
+    {
+        var env = Environment("profiled", "sqlite");
+        File.AppendAllText(env, "\n  profile: sqlite-dev\n");
+        var (migrateExit, migrateOutput) = await CliRunner.RunAsync("migrate", "-e", env);
+        Assert.True(migrateExit == 0, migrateOutput);
+
+        // FluentMigrator's MigrateDown applies the profile after the Down()s too; with 16003 undone its column is gone.
+        var (exit, output) = await CliRunner.RunAsync("rollback", "-e", env, "--to", "16002");
+
+        Assert.True(exit == 1, output);
+        Assert.True(output.Contains("the rollback completed (1 migration undone, now at version 16002), then the profile migration SqliteDevelopmentShop (profile) failed: statement failed: SQLite Error 1: 'table shops has no column named opened_at'", StringComparison.Ordinal), output);
+        var file = Describe(Path.Combine(_directory, "profiled.db"));
+        Assert.Contains("16002|", file, StringComparison.Ordinal);
+        Assert.DoesNotContain("16003|", file, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Strict_migrate_refuses_applied_migrations_whose_sql_changed_with_exit_2_applying_nothing()
+    {
+        var env = Environment("changed", "sqlite");
+        Assert.Equal(0, (await CliRunner.RunAsync("migrate", "-e", env, "--to", "16002")).ExitCode);
+        var file = Path.Combine(_directory, "changed.db");
+        await using (var connection = new SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE orchestrator_history SET checksum = 'edited since' WHERE version = 16001";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        var (exit, output) = await CliRunner.RunAsync("migrate", "-e", env, "--strict");
+
+        Assert.True(exit == 2, output);
+        Assert.Contains("applied migrations changed since they were applied: 16001", output, StringComparison.Ordinal);
+        Assert.Contains("run migrate without --strict", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("16003|", Describe(file), StringComparison.Ordinal);
     }
 
     [Fact]

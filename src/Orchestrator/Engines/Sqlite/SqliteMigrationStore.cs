@@ -104,6 +104,9 @@ internal sealed class SqliteMigrationStore(VersionTable table) : IMigrationStore
         return true;
     }
 
+    public Task PrepareWritesAsync(IDbSession session, CancellationToken cancellationToken) =>
+        ((SqliteSession)session).CreateFileAsync(cancellationToken);
+
     public Task<string?> LockHolderAsync(IDbSession session, string database, CancellationToken cancellationToken) =>
         Task.FromResult<string?>($"another writer of {((SqliteSession)session).File}");
 

@@ -7,7 +7,9 @@ namespace Orchestrator.Engines.Sqlite;
 /// <summary>
 /// <see cref="IDbSession"/> over Microsoft.Data.Sqlite; parameters are positional ($1, $2, ...,
 /// bound by name). The file is opened without pooling, so nothing keeps it open after the
-/// session ends (a backup or a rehearsal may replace it).
+/// session ends (a backup or a rehearsal may replace it). A session that may create its file
+/// (<see cref="ConnectionTarget.CreateIfMissing"/>) and finds it missing reads an empty database
+/// in memory until <see cref="CreateFileAsync"/>: planning or refusing creates no file.
 /// </summary>
 internal sealed class SqliteSession : IDbSession
 {
@@ -16,17 +18,21 @@ internal sealed class SqliteSession : IDbSession
 
     private readonly TrackedConnection _connection;
 
-    private SqliteSession(TrackedConnection connection)
+    /// <summary>The connection string of the file to create at the first write; null once it is open.</summary>
+    private string? _missing;
+
+    private SqliteSession(TrackedConnection connection, string? missing)
     {
         _connection = connection;
+        _missing = missing;
     }
 
     public string ServerVersion => $"SQLite {_connection.ServerVersion}";
 
     public DbConnection Connection => _connection;
 
-    /// <summary>The database file this session has open.</summary>
-    public string File => _connection.DataSource;
+    /// <summary>The database file this session has open (or will create).</summary>
+    public string File => _missing is null ? _connection.DataSource : new SqliteConnectionStringBuilder(_missing).DataSource;
 
     /// <summary>How long a statement waits for a lock another connection holds before failing with <see cref="Busy"/>.</summary>
     public static TimeSpan LockWait { get; } = TimeSpan.FromMinutes(10);
@@ -41,24 +47,54 @@ internal sealed class SqliteSession : IDbSession
             DefaultTimeout = (int)LockWait.TotalSeconds,
             ForeignKeys = true,
         };
-        if (target.CreateIfMissing && Path.GetDirectoryName(Path.GetFullPath(target.Host)) is { } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        var connection = new TrackedConnection(builder.ConnectionString);
+        var missing = target.CreateIfMissing && !System.IO.File.Exists(target.Host) ? builder.ConnectionString : null;
+        var connection = new TrackedConnection(missing is null ? builder.ConnectionString : Empty(builder));
         try
         {
             await connection.OpenAsync(cancellationToken);
-            return new SqliteSession(connection);
+            return new SqliteSession(connection, missing);
         }
         catch (SqliteException e)
         {
             await connection.DisposeAsync();
-            throw new DatabaseException(
-                e.SqliteErrorCode == 14 ? $"could not open {target.Host}: the file does not exist or cannot be opened" : $"could not open {target.Host}: {e.Message}",
-                Code(e),
-                e);
+            throw CannotOpen(target.Host, e);
+        }
+    }
+
+    /// <summary>
+    /// Creates the missing file this session stands for, mode 0600 (it holds the application's
+    /// data), and goes on in it; nothing when the file was there at the start. Call it outside a transaction.
+    /// </summary>
+    public async Task CreateFileAsync(CancellationToken cancellationToken)
+    {
+        if (_missing is null)
+        {
+            return;
+        }
+
+        var path = Path.GetFullPath(File);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            // An empty file is an empty SQLite database; another runner may have created it meanwhile.
+            await using (new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+            }
+        }
+        catch (IOException) when (System.IO.File.Exists(path))
+        {
+        }
+
+        await _connection.CloseAsync();
+        _connection.ConnectionString = _missing;
+        _missing = null;
+        try
+        {
+            await _connection.OpenAsync(cancellationToken);
+        }
+        catch (SqliteException e)
+        {
+            throw CannotOpen(path, e);
         }
     }
 
@@ -123,6 +159,13 @@ internal sealed class SqliteSession : IDbSession
 
         return command;
     }
+
+    /// <summary>A private, empty in-memory database with the file's settings: what a missing file holds.</summary>
+    private static string Empty(SqliteConnectionStringBuilder file) =>
+        new SqliteConnectionStringBuilder(file.ConnectionString) { DataSource = ":memory:" }.ConnectionString;
+
+    private static DatabaseException CannotOpen(string file, SqliteException e) =>
+        new(e.SqliteErrorCode == 14 ? $"could not open {file}: the file does not exist or cannot be opened" : $"could not open {file}: {e.Message}", Code(e), e);
 
     private static DatabaseException Translate(SqliteException e, string what) =>
         new($"{what}: {e.Message}", Code(e), e);

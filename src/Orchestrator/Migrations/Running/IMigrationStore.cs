@@ -58,6 +58,12 @@ public interface IMigrationStore
 
     bool IsClaimConflict(DatabaseException error) => false;
 
+    /// <summary>
+    /// Called once before the first write of a run. A database file that was missing when the
+    /// session opened is created now (SQLite), so that reading, planning and a refused run never create it.
+    /// </summary>
+    Task PrepareWritesAsync(IDbSession session, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>True when the version row is present (on a replica: replicated).</summary>
     Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken);
 }

@@ -159,8 +159,25 @@ public sealed class MigrationRunner(
                 }
             }
 
-            // FluentMigrator applies the profile after a rollback too.
-            await RunProfilesAsync(project, recurring, cancellationToken);
+            // FluentMigrator's MigrateDown applies the profile after the Down()s too (its Rollback and
+            // RollbackToVersion do not). A profile that needs what was just undone then fails, after a
+            // rollback that is complete: the message says so, rather than pass for a failed rollback.
+            try
+            {
+                await RunProfilesAsync(project, recurring, cancellationToken);
+            }
+            catch (Exception e) when (e is MigrationFailedException or DatabaseException)
+            {
+                var profile = project.Profiles[recurring.Count];
+                var now = to == 0 ? "none applied now" : $"now at version {to}";
+                var cause = e is MigrationFailedException { InnerException: DatabaseException database } ? database.Message : e.Message;
+                throw new MigrationFailedException(
+                    $"the rollback completed ({Counted.Of(ran.Count, "migration")} undone, {now}), then the profile migration {profile.Name} failed: {cause}\n" +
+                    "FluentMigrator applies the profile after a rollback too. Nothing needs rolling back again: make the profile cope with the rolled-back schema, " +
+                    "or leave migrations.profile out of the environment file while rolling back.",
+                    e);
+            }
+
             if (recurring.Count > 0)
             {
                 replayed = await AwaitReplicasAsync(null, up: false, ran.Count, null, cancellationToken);
@@ -257,7 +274,9 @@ public sealed class MigrationRunner(
             var names = string.Join(", ", plan.ChangedSinceApplied.Select(m => m.Name));
             if (options.Strict)
             {
-                throw new ChecksumMismatchException($"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict)");
+                throw new ChecksumMismatchException(
+                    $"applied migrations changed since they were applied: {names}; their SQL no longer matches the recorded checksum (--strict). " +
+                    "Restore their original code (a change belongs in a new migration), or run migrate without --strict to go on with a warning");
             }
 
             progress.Report(new ProgressEvent(Subject, $"warning: applied migrations changed since they were applied: {names}", ProgressKind.Info));

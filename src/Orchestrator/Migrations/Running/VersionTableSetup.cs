@@ -16,6 +16,8 @@ internal static class VersionTableSetup
 {
     public static async Task EnsureAsync(IDbSession session, IMigrationStore store, MigrationTranslator translator, CancellationToken cancellationToken)
     {
+        // The first write of a migrate or a rollback: what was only read and checked so far created nothing.
+        await store.PrepareWritesAsync(session, cancellationToken);
         if (!store.ClaimsVersions)
         {
             await CreateMissingAsync(session, store, translator, cancellationToken);
