@@ -215,7 +215,7 @@ public sealed class LocalTopology
             if (PortProbe.Taken(node.Host, node.Port) is { } taken)
             {
                 throw new StateDirectoryConflictException(
-                    $"cannot bring up '{Environment.Name}': node '{node.Name}' is to listen on {node.Endpoint}, but {taken}. Give the node another port in {Path.GetFileName(Environment.FilePath)}, or stop that program; nothing was created");
+                    $"cannot bring up '{Environment.Name}': node '{node.Name}' is to listen on {node.Endpoint}, but {taken}. Give the node another port in {UserPath.Of(Environment.FilePath)}, or stop that program; nothing was created");
             }
         }
     }
