@@ -24,7 +24,7 @@ public abstract class CallerEnvironmentTests(EngineKind engine, string name, Pro
             await session.ExecuteAsync($"INSERT INTO kept VALUES {string.Join(", ", Enumerable.Range(1, 50).Select(i => $"({i})"))}");
         }
 
-        await WaitForRowsAsync(topology, 50);
+        await Task.WhenAll(topology.Environment.Nodes.Select(n => topology.WaitForRowsAsync(n.Name, "kept", 50)));
         var hostile = HostileEnvironment(topology.Directory);
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
         var backup = Path.Combine(topology.Directory, "backup");
@@ -39,7 +39,7 @@ public abstract class CallerEnvironmentTests(EngineKind engine, string name, Pro
         await RunAsync(hostile, ["restore", .. args, "--backup", backup]);
         await RunAsync(hostile, ["status", .. args]);
 
-        await WaitForRowsAsync(topology, 50);
+        await Task.WhenAll(topology.Environment.Nodes.Select(n => topology.WaitForRowsAsync(n.Name, "kept", 50)));
     }
 
     private static Dictionary<string, string> HostileEnvironment(string directory)
@@ -69,20 +69,6 @@ public abstract class CallerEnvironmentTests(EngineKind engine, string name, Pro
     {
         var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet", [BuiltArtifacts.Cli, .. args]) { Environment = environment }, CancellationToken.None);
         Assert.True(result.ExitCode == 0, $"{string.Join(' ', args.Take(3))} exited {result.ExitCode}:\n{result.StandardOutput}\n{result.StandardError}");
-    }
-
-    private static async Task WaitForRowsAsync(TestTopology topology, long rows)
-    {
-        foreach (var node in topology.Environment.Nodes)
-        {
-            await TestTopology.EventuallyAsync(
-                async () =>
-                {
-                    await using var session = await topology.ConnectAsync(node.Name);
-                    return (await session.QueryAsync("SELECT COUNT(*) AS n FROM kept")).Single().GetInt64("n") == rows;
-                },
-                $"{node.Name} has {rows} rows");
-        }
     }
 }
 

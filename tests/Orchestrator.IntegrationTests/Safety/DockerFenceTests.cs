@@ -54,6 +54,30 @@ public sealed class DockerFenceTests
         {
             var refused = await Assert.ThrowsAsync<DatabaseException>(() => session!.ExecuteAsync("CREATE TABLE written_after_the_fence (id int)"));
             Assert.Contains(engine == EngineKind.Postgres ? "read-only transaction" : "read-only", refused.Message, StringComparison.Ordinal);
+
+            // Lifting the fence by hand (pg_promote(); read_only off as root over the socket) makes a
+            // split brain, which status names and a rebuild from the recorded fence ends.
+            if (engine == EngineKind.Postgres)
+            {
+                await session!.ExecuteAsync("SELECT pg_promote()");
+            }
+            else
+            {
+                var root = new ConnectionTarget(node.Host, node.Port, System.Environment.UserName, null, null, host.SocketForTool(node, "mariadb.sock"));
+                await using var rootSession = await EngineRegistry.For(engine).ConnectAsync(root, CancellationToken.None);
+                await rootSession.ExecuteAsync("SET GLOBAL read_only = OFF");
+            }
         }
+
+        await TestTopology.EventuallyAsync(async () => (await docker.StatusAsync()).SplitBrain, "status sees two writable nodes");
+        var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
+        var (statusExit, status) = await CliRunner.RunAsync(["status", .. args]);
+        Assert.Equal(1, statusExit);
+        Assert.Contains("split brain: 'primary' and 'replica-1' all accept writes", status, StringComparison.Ordinal);
+        var (rebuildExit, rebuild) = await CliRunner.RunAsync(["replica", "rebuild", "primary", .. args]);
+        Assert.True(rebuildExit == 0, rebuild);
+        var after = await docker.StatusAsync();
+        Assert.False(after.SplitBrain);
+        Assert.Equal("replica-1", after.Node("primary").ReplicatingFrom);
     }
 }

@@ -18,14 +18,14 @@ public sealed class DockerNetworkCutTests
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-cut-{engine.ToText()}", nodes: 2, engine: engine);
         var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
         await ExecuteAsync(docker, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
-        await WaitForRowsAsync(docker, "replica-1", 1);
+        await docker.WaitForRowsAsync("replica-1", "kept", 1);
 
         await docker.SetConnectedAsync("replica-1", connected: false);
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
         Assert.True(upExit == 0, upOutput);
         Assert.Contains("reattach container", upOutput, StringComparison.Ordinal);
         await ExecuteAsync(docker, "primary", "INSERT INTO kept VALUES (2)");
-        await WaitForRowsAsync(docker, "replica-1", 2);
+        await docker.WaitForRowsAsync("replica-1", "kept", 2);
         var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
         Assert.True(statusExit == 0, statusOutput);
 
@@ -35,7 +35,7 @@ public sealed class DockerNetworkCutTests
         var (rebuildExit, rebuildOutput) = await CliRunner.RunAsync(["replica", "rebuild", "replica-1", .. args]);
         Assert.True(rebuildExit == 0, rebuildOutput);
         await ExecuteAsync(docker, "primary", "INSERT INTO kept VALUES (3)");
-        await WaitForRowsAsync(docker, "replica-1", 3);
+        await docker.WaitForRowsAsync("replica-1", "kept", 3);
     }
 
     private static async Task ExecuteAsync(DockerTestEnvironment docker, string node, params string[] statements)
@@ -46,13 +46,4 @@ public sealed class DockerNetworkCutTests
             await session.ExecuteAsync(statement);
         }
     }
-
-    private static Task WaitForRowsAsync(DockerTestEnvironment docker, string node, long rows) =>
-        TestTopology.EventuallyAsync(
-            async () =>
-            {
-                await using var session = await docker.ConnectAsync(node);
-                return (await session.QueryAsync("SELECT COUNT(*) AS n FROM kept")).Single().GetInt64("n") == rows;
-            },
-            $"{node} has {rows} rows");
 }

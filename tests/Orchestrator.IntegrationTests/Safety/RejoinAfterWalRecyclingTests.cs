@@ -10,13 +10,13 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// recycle the WAL written since the failover, except what the failover's slot for the fenced
 /// node keeps, which is what its rewind and replay start from.
 /// </summary>
-public sealed class RejoinAfterWalRecyclingTests
+public abstract class RejoinAfterWalRecyclingTests(string name, ProviderKind provider)
 {
     [Fact]
     public async Task A_failed_primary_rejoins_after_the_new_primary_recycled_the_wal_written_since_the_failover()
     {
-        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "it-pg-walgap");
-        Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, name, provider: provider);
+        await topology.KillServerAsync("primary");
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
         Assert.True(failover.Succeeded, string.Join("; ", failover.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}")));
 
@@ -48,3 +48,7 @@ public sealed class RejoinAfterWalRecyclingTests
             "the rejoined primary has every row written since the failover");
     }
 }
+
+public sealed class LocalRejoinAfterWalRecyclingTests() : RejoinAfterWalRecyclingTests("it-pg-walgap", ProviderKind.Local);
+
+public sealed class DockerRejoinAfterWalRecyclingTests() : RejoinAfterWalRecyclingTests("it-dpg-walgap", ProviderKind.Docker);
