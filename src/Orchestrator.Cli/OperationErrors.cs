@@ -34,8 +34,8 @@ internal static class OperationErrors
     {
         ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException
             or StateDirectoryConflictException or Monitoring.StatsRequestException or Shards.ShardSelectionException or MissingPasswordException
-            or ChecksumMismatchException => (ExitCodes.BadInput, e.Message),
-        MigrationFailedException or ReplicationLagException or ReplicationSafetyException or Backups.BackupInvalidException
+            or ChecksumMismatchException or ReplicationSafetyException => (ExitCodes.BadInput, e.Message),
+        MigrationFailedException or ReplicationLagException or Backups.BackupInvalidException
             or LocalProviderException or ProcessFailedException or DatabaseException => (ExitCodes.Failed, Redactor.Redact(e.Message)),
         _ => null,
     };

@@ -13,4 +13,12 @@ public sealed class OperationErrorsTests
 
         Assert.Equal(ExitCodes.BadInput, known?.Code);
     }
+
+    [Fact]
+    public void Strict_refusing_what_the_plan_warns_about_is_bad_input()
+    {
+        var known = OperationErrors.Classify(new ReplicationSafetyException([]));
+
+        Assert.Equal(ExitCodes.BadInput, known?.Code);
+    }
 }
