@@ -49,10 +49,22 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         }
     }
 
+    /// <summary>
+    /// The source's pg_hba.conf, written from this environment, admits the replica: a replica
+    /// added to the file of a running environment is not in the rules the source started with.
+    /// </summary>
+    private async Task AdmitAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await files.WriteConfigAsync(source, cancellationToken);
+        await using var session = await sql.SessionAsync(source, cancellationToken);
+        await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
+    }
+
     public async Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
         var nodeDir = await files.PrepareNodeDirAsync(node, cancellationToken);
         await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
+        await AdmitAsync(node, source, cancellationToken);
         await sql.CreateSlotAsync(node, source, cancellationToken);
         var from = files.Addressed(source);
         await context.Progress.StepAsync(node.Name, $"pg_basebackup from {source.Name}", () => files.RunAsync(
