@@ -60,8 +60,12 @@ public sealed class DockerLifecycleTests
         Assert.True(rehearseExit == 0, rehearseOutput);
         Assert.Contains($"create container orch-scratch-", rehearseOutput, StringComparison.Ordinal);
         Assert.Contains($"({docker.Image}, ", rehearseOutput, StringComparison.Ordinal);
+
+        // This rehearsal's own scratch container (other tests may rehearse meanwhile, each with its own).
+        var scratch = System.Text.RegularExpressions.Regex.Match(rehearseOutput, @"create container (orch-scratch-\S+)").Groups[1].Value;
+        Assert.StartsWith("orch-scratch-", scratch, StringComparison.Ordinal);
         var left = await docker.Docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true });
-        Assert.DoesNotContain(left, c => c.Names.Any(n => n.StartsWith("/orch-scratch-", StringComparison.Ordinal)));
+        Assert.DoesNotContain(left, c => c.Names.Contains($"/{scratch}"));
 
         var (restoreExit, restoreOutput) = await CliRunner.RunAsync(["restore", .. args, "--backup", backup]);
         Assert.True(restoreExit == 0, restoreOutput);
