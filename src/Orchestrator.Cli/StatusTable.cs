@@ -14,7 +14,7 @@ namespace Orchestrator.Cli;
 /// </summary>
 internal static class StatusTable
 {
-    /// <summary>Below this width the endpoint, version, position and last-migration columns give way.</summary>
+    /// <summary>Below this width the endpoint, reachable, version, position and last-migration columns give way (a node that does not answer reads "down").</summary>
     public const int WideWidth = 150;
 
     /// <summary>The longest text kept inside a cell.</summary>
@@ -27,7 +27,7 @@ internal static class StatusTable
             .Title($"{env.Name} ({EngineNames.Display(env.Engine)}, {env.Provider.ToString().ToLowerInvariant()})");
         table.AddColumns(wide
             ? ["node", "endpoint", "role", "reachable", "version", "replicating from", "state", "position", "lag", "schema", "pending", "last migration (UTC)"]
-            : ["node", "role", "up", "from", "state", "lag", "schema", "pending"]);
+            : ["node", "role", "from", "state", "lag", "schema", "pending"]);
         foreach (var column in table.Columns)
         {
             column.NoWrap();
@@ -36,7 +36,7 @@ internal static class StatusTable
         var details = new List<string>();
         foreach (var node in status.Nodes)
         {
-            var reachable = node.Reachable ? "[green]yes[/]" : $"[red]no[/]{Note(node.Name, "not reachable", node.Error, details)}";
+            var reachable = node.Reachable ? "[green]yes[/]" : $"[red]no[/]{Note(node.Name, "not reachable", node.Error, details, wide)}";
             var state = Cell(node.Name, "state", node.ReplicationState, details);
             string[] cells = wide
                 ?
@@ -45,7 +45,7 @@ internal static class StatusTable
                     Markup.Escape(node.Position ?? ""), Lag(node), Schema(node), Pending(node),
                     node.LastAppliedOn?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "",
                 ]
-                : [Markup.Escape(node.Name), Role(node), reachable, From(node), state, Lag(node), Schema(node), Pending(node)];
+                : [Markup.Escape(node.Name), node.Reachable ? Role(node) : "[red]down[/]", From(node), state, Lag(node, all: false), Schema(node), Pending(node)];
             table.AddRow(cells);
         }
 
@@ -87,10 +87,10 @@ internal static class StatusTable
         }
 
         details.Add($"[grey]{Markup.Escape(node)} {what}:[/] {Markup.Escape(text)}");
-        return $"[grey](see below)[/]";
+        return "[grey](below)[/]";
     }
 
-    private static string Note(string node, string what, string? text, List<string> details)
+    private static string Note(string node, string what, string? text, List<string> details, bool pointer)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -98,13 +98,14 @@ internal static class StatusTable
         }
 
         details.Add($"[grey]{Markup.Escape(node)} {what}:[/] {Markup.Escape(text)}");
-        return " [grey](see below)[/]";
+        return pointer ? " [grey](see below)[/]" : "";
     }
 
-    private static string Lag(NodeStatus node)
+    /// <param name="all">Every measure the engine gives (bytes, transactions, seconds); else the first, for a narrow terminal.</param>
+    private static string Lag(NodeStatus node, bool all = true)
     {
         var parts = LagText.Parts(node);
-        var text = string.Join(", ", parts);
+        var text = all ? string.Join(", ", parts) : parts.FirstOrDefault() ?? "";
         return parts.Count > 0 && LagText.CaughtUp(node) ? $"[green]{text}[/]" : $"[yellow]{Markup.Escape(text)}[/]";
     }
 

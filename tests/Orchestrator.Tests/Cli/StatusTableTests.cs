@@ -24,6 +24,9 @@ public sealed class StatusTableTests
         var lines = output.Split('\n');
 
         Assert.All(lines, line => Assert.True(line.TrimEnd().Length <= width, $"{line.TrimEnd().Length} > {width}: {line}"));
+
+        // One line for the header and one per node: no cell wrapped onto a second line.
+        Assert.True(lines.Count(l => l.StartsWith('│')) == 4, output);
         // Below the table, whole (wrapped at the terminal's width like any paragraph).
         var text = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
         Assert.Contains("replica-2 not reachable: " + ConnectionError, text, StringComparison.Ordinal);
@@ -54,8 +57,8 @@ public sealed class StatusTableTests
             """);
         var status = new EnvironmentStatus("local", EngineKind.MariaDb, ProviderKind.Local,
         [
-            new NodeStatus("primary", NodeRole.Primary, "127.0.0.1:55432", true, null, ObservedRole.Primary, "10.11.19-MariaDB-0+deb12u1", null, null, "0-1-4720", null, null, null) { SchemaVersion = 1004, PendingMigrations = 0 },
-            new NodeStatus("replica-1", NodeRole.Replica, "127.0.0.1:55433", true, null, ObservedRole.Replica, "10.11.19-MariaDB-0+deb12u1", "primary", ReplicationError, "0-1-4711", null, 9, 42) { ExpectedSource = "primary", SchemaVersion = 1003, PendingMigrations = 1 },
+            new NodeStatus("primary", NodeRole.Primary, "127.0.0.1:55432", true, null, ObservedRole.Primary, "10.11.19-MariaDB-0+deb12u1", null, null, "0-1-47204", null, null, null) { SchemaVersion = 202401010007, PendingMigrations = 0 },
+            new NodeStatus("replica-1", NodeRole.Replica, "127.0.0.1:55433", true, null, ObservedRole.Replica, "10.11.19-MariaDB-0+deb12u1", "primary", ReplicationError, "0-1-4711", null, 9, 42) { ExpectedSource = "primary", SchemaVersion = 202401010006, PendingMigrations = 1 },
             new NodeStatus("replica-2", NodeRole.Replica, "127.0.0.1:55434", false, ConnectionError, null, null, null, null, null, null, null, null) { ExpectedSource = "replica-1" },
         ]);
         console.Write(StatusTable.Render(environment, status, width));
