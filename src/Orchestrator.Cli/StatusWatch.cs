@@ -24,6 +24,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
     private static readonly TimeSpan PerNode = TimeSpan.FromSeconds(15);
 
     private readonly ConcurrentDictionary<string, (StatusReader.NodeReading Reading, DateTime At)> _latest = new();
+    private StateLayout? _state;
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -34,7 +35,8 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         {
             // Each node is read on its own, every interval: one that hangs (a stopped server, a
             // cut link) goes stale while the others refresh.
-            var credentials = await StatusReader.CredentialsAsync(environment, stateDir, cancellationToken);
+            _state = StatusReader.StateOf(environment, stateDir);
+            var credentials = await StatusReader.CredentialsAsync(environment, _state, cancellationToken);
             readers.AddRange(environment.Nodes.Select(node => ReadEveryIntervalAsync(node, credentials, loading, stop.Token)));
             if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
             {
@@ -57,7 +59,8 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
                     var at = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
                     foreach (var node in status.Nodes)
                     {
-                        console.WriteLine($"{at} {environment.Name} {Line(node)} {Freshness(node.Name)}");
+                        var (read, stale) = Freshness(node.Name);
+                        console.WriteLine($"{at} {environment.Name} {Line(node)} read={read}{(stale ? " stale" : "")}");
                     }
                 }
             }
@@ -102,7 +105,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         var readings = environment.Nodes
             .Select(node => _latest.TryGetValue(node.Name, out var latest) ? latest.Reading : new StatusReader.NodeReading(node, null, null, "waiting for its first answer"))
             .ToList();
-        var status = StatusReader.Compose(environment, stateDir, readings, loading.IsCompletedSuccessfully ? loading.Result : (null, null));
+        var status = StatusReader.Compose(environment, _state, readings, loading.IsCompletedSuccessfully ? loading.Result : (null, null));
         foreach (var node in status.Nodes.Where(n => n.Role == ObservedRole.Replica))
         {
             var trend = _lag.TryGetValue(node.Name, out var seen) ? seen : _lag[node.Name] = new Queue<double>();
@@ -116,17 +119,11 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         return status;
     }
 
-    /// <summary>When the node last answered; stale when that is more than two intervals ago (its row is that reading).</summary>
-    private string Freshness(string node)
-    {
-        if (!_latest.TryGetValue(node, out var latest))
-        {
-            return "read=never stale";
-        }
-
-        var read = $"read={latest.At:HH:mm:ss}Z";
-        return DateTime.UtcNow - latest.At > (interval * 2) + TimeSpan.FromSeconds(1) ? $"{read} stale" : read;
-    }
+    /// <summary>When the node last answered ("never" before its first answer); stale when that is more than two intervals ago (its row is that reading).</summary>
+    private (string Read, bool Stale) Freshness(string node) =>
+        _latest.TryGetValue(node, out var latest)
+            ? ($"{latest.At:HH:mm:ss}Z", DateTime.UtcNow - latest.At > (interval * 2) + TimeSpan.FromSeconds(1))
+            : ("never", true);
 
     private IRenderable Render(EnvironmentStatus status)
     {
@@ -144,7 +141,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
                 node.SchemaVersion?.ToString(CultureInfo.InvariantCulture) ?? "",
                 node.PendingMigrations?.ToString(CultureInfo.InvariantCulture) ?? "",
                 node.Connections?.ToString(CultureInfo.InvariantCulture) ?? "",
-                Freshness(node.Name) is var fresh && fresh.EndsWith("stale", StringComparison.Ordinal) ? $"[yellow]{Markup.Escape(fresh[5..])}[/]" : Markup.Escape(fresh[5..]));
+                Freshness(node.Name) is var (read, stale) && stale ? $"[yellow]{read} stale[/]" : read);
         }
 
         return new Rows(table, new Markup($"[grey]shown at {DateTime.UtcNow:HH:mm:ss} UTC; a stale row is a node's last answer[/]"));

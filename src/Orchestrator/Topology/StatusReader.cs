@@ -34,10 +34,11 @@ public static class StatusReader
     {
         var engine = EngineRegistry.For(environment.Engine);
         var limit = perNode ?? TimeSpan.FromSeconds(15);
+        var state = StateOf(environment, stateDir);
         NodeReading[] reads;
         if (sessions is null)
         {
-            var credentials = await CredentialsAsync(environment, stateDir, cancellationToken);
+            var credentials = await CredentialsAsync(environment, state, cancellationToken);
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadNodeAsync(environment, engine, credentials, node, loading, limit, cancellationToken)));
         }
         else
@@ -45,13 +46,16 @@ public static class StatusReader
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         }
 
-        return Compose(environment, stateDir, reads, await loading);
+        return Compose(environment, state, reads, await loading);
     }
 
+    /// <summary>The state directory of an environment whose servers the tool runs (checked to be its own), else null.</summary>
+    public static StateLayout? StateOf(EnvironmentDefinition environment, string? stateDir) =>
+        environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+
     /// <summary>The passwords the reads log in with; a docker environment's containers that outlived them are named.</summary>
-    public static async Task<EnvironmentCredentials> CredentialsAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
+    public static async Task<EnvironmentCredentials> CredentialsAsync(EnvironmentDefinition environment, StateLayout? state, CancellationToken cancellationToken)
     {
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         if (environment.Provider == ProviderKind.Docker && state is not null && !File.Exists(state.SecretsFile)
             && await ContainersWithoutPasswordsAsync(environment, state, cancellationToken) is { } lost)
         {
@@ -67,10 +71,9 @@ public static class StatusReader
         ReadNodeAsync(environment, EngineRegistry.For(environment.Engine), credentials, node, loading, limit, cancellationToken);
 
     /// <summary>The rows of the environment from each node's latest reading (lag against the primary's).</summary>
-    public static EnvironmentStatus Compose(EnvironmentDefinition environment, string? stateDir, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
+    public static EnvironmentStatus Compose(EnvironmentDefinition environment, StateLayout? state, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
     {
         var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
         var peers = Hosts.ServerViews.Of(environment, state);
