@@ -47,7 +47,12 @@ public static class MigrationAssemblyLoader
 
     private static void CheckFluentMigratorReference(Assembly assembly, string path)
     {
-        var references = assembly.GetReferencedAssemblies().Where(r => FluentMigratorCore.Contains(r.Name, StringComparer.OrdinalIgnoreCase)).ToList();
+        // FluentMigrator itself first: an old FluentMigrator may have restored a newer Abstractions
+        // (the version it asked for not being served), and the user knows the package they chose.
+        var references = assembly.GetReferencedAssemblies()
+            .Where(r => FluentMigratorCore.Contains(r.Name, StringComparer.OrdinalIgnoreCase))
+            .OrderBy(r => Array.FindIndex(FluentMigratorCore, name => string.Equals(name, r.Name, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
         if (references.Count == 0)
         {
             throw new MigrationDefinitionException(
