@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Cli.Commands;
+using Orchestrator.Processes;
 using Spectre.Console;
 
 namespace Orchestrator.Cli;
@@ -76,12 +77,12 @@ public static class CliApp
     /// </summary>
     private static int ReportUnexpected(IAnsiConsole console, string[] args, Exception e)
     {
-        var message = Processes.Redactor.Redact(e.Message);
+        var message = Redactor.Redact(e.Message);
         string where;
         try
         {
             var file = Path.Combine(Path.GetTempPath(), $"orchestrator-error-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.txt");
-            File.WriteAllText(file, Processes.Redactor.Redact($"orchestrator {string.Join(' ', args)}\n{DateTimeOffset.UtcNow:O}\n\n{e}\n"));
+            File.WriteAllText(file, Redactor.Redact($"orchestrator {string.Join(' ', args)}\n{DateTimeOffset.UtcNow:O}\n\n{e}\n"));
             where = $"details in {file}";
         }
         catch (Exception writeFailure) when (writeFailure is IOException or UnauthorizedAccessException)

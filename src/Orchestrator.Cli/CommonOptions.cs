@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Orchestrator.Shards;
 
 namespace Orchestrator.Cli;
 
@@ -58,7 +59,7 @@ internal static class CommonOptions
         var option = new Option<int?>("--parallel")
         {
             CustomParser = result => (int?)WholeNumber(result, "--parallel", "a number of shards", 1),
-            Description = $"In a sharded environment: how many shards are worked on at once (default {Orchestrator.Shards.RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
+            Description = $"In a sharded environment: how many shards are worked on at once (default {RolloutOptions.DefaultParallel}, twice the cores, at most 16).",
         };
         option.Validators.Add(result =>
         {

@@ -1,4 +1,4 @@
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 using Spectre.Console;
 
 namespace Orchestrator.Cli;

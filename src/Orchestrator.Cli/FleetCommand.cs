@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
+using Orchestrator.Processes;
 using Orchestrator.Shards;
 using Spectre.Console;
 
@@ -124,7 +125,7 @@ internal static class FleetCommand
         {
             if (run.Result?.Failure is { } failure)
             {
-                var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
+                var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Redactor.Redact(failure.Message)}");
                 codes.Add(code);
                 console.Error($"shard {run.Shard} (at version {VersionOf(run.Result)}): {message}");
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Cli;

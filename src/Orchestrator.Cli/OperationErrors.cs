@@ -1,8 +1,13 @@
+using Orchestrator.Backups;
 using Orchestrator.Data;
-using Orchestrator.Local;
+using Orchestrator.Drift;
+using Orchestrator.Hosts;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
+using Orchestrator.Monitoring;
 using Orchestrator.Processes;
+using Orchestrator.Shards;
+using Orchestrator.State;
 using Orchestrator.Topology;
 using Spectre.Console;
 
@@ -32,10 +37,10 @@ internal static class OperationErrors
     /// <summary>The exit code and message of a failure the tool anticipates; null for anything else (a defect).</summary>
     public static (int Code, string Message)? Classify(Exception e) => e switch
     {
-        ExternalEnvironmentException or MigrationDefinitionException or Drift.IncomparableEnvironmentsException or Backups.BackupRefusedException
-            or StateDirectoryConflictException or Monitoring.StatsRequestException or Shards.ShardSelectionException or MissingPasswordException
+        ExternalEnvironmentException or MigrationDefinitionException or IncomparableEnvironmentsException or BackupRefusedException
+            or StateDirectoryConflictException or StatsRequestException or ShardSelectionException or MissingPasswordException
             or ChecksumMismatchException or ReplicationSafetyException => (ExitCodes.BadInput, e.Message),
-        MigrationFailedException or ReplicationLagException or Backups.BackupInvalidException
+        MigrationFailedException or ReplicationLagException or BackupInvalidException
             or LocalProviderException or ProcessFailedException or DatabaseException => (ExitCodes.Failed, Redactor.Redact(e.Message)),
         _ => null,
     };

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Spectre.Console;
 

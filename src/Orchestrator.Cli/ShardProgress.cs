@@ -1,4 +1,4 @@
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Cli;
 

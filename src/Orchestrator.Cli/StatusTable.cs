@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Environments;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 using Spectre.Console;
 using Spectre.Console.Rendering;

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology;
 using Spectre.Console;
 using Spectre.Console.Rendering;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Environments;
+using Orchestrator.Progress;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Benchmarks;

@@ -1,7 +1,9 @@
 using System.Globalization;
-using Orchestrator.Data;
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Benchmarks;

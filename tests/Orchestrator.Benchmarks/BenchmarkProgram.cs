@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Benchmarks;
 
@@ -26,13 +27,13 @@ public static class BenchmarkProgram
 
         if (only is null or "docker-up")
         {
-            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, Environments.EngineKind.Postgres);
+            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, EngineKind.Postgres);
             Print("up of a docker environment (primary + replica + cascading replica in containers, until streaming)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec initdb/pg_ctl/pg_basebackup)", script, target: 1.0);
         }
 
         if (only is null or "docker-up-mariadb")
         {
-            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, Environments.EngineKind.MariaDb);
+            var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, EngineKind.MariaDb);
             Print("up of a MariaDB docker environment (primary + replica + cascading replica in containers, until replicating)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec mariadb-install-db/mariadbd, dump into each replica, CHANGE MASTER)", script, target: 1.0);
         }
 
@@ -40,13 +41,13 @@ public static class BenchmarkProgram
         {
             var megabytes = Option(args, "--backup-mb") is { } mb ? int.Parse(mb, CultureInfo.InvariantCulture) : 1024;
             var backupRounds = Option(args, "--rounds") is null ? 1 : rounds;
-            foreach (var engine in new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb })
+            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
             {
                 Console.WriteLine($"backup + rehearse, {engine}, database of about {megabytes} MiB, {backupRounds} round(s):");
                 var result = await BackupBenchmark.RunAsync(root, engine, megabytes, backupRounds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  database {result.DatabaseBytes / 1048576.0:0} MiB on disk, backup {result.BackupBytes / 1048576.0:0} MiB; backup {result.Backup.TotalSeconds:0.0} s, rehearse {result.Rehearse.TotalSeconds:0.0} s, recovery-time estimate {result.RecoveryTimeEstimate:0.0} s"));
-                var baseline = engine == Environments.EngineKind.Postgres
+                var baseline = engine == EngineKind.Postgres
                     ? "pg_dump -Fd -j2 -Z1, initdb + start, pg_restore -j2, stop"
                     : "mariadb-dump, install-db + start, mariadb < dump, stop";
                 Print($"backup + rehearse of about {megabytes} MiB, {engine}", "orchestrator backup + rehearse (processes)", result.Tool, baseline, result.Baseline, target: 1.2);
@@ -60,7 +61,7 @@ public static class BenchmarkProgram
 
         if (only is null or "switchover")
         {
-            foreach (var engine in new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb })
+            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
             {
                 foreach (var loaded in new[] { false, true })
                 {
@@ -73,7 +74,7 @@ public static class BenchmarkProgram
                             $"  longest gap between acknowledged commits: switchover {result.ToolClientGap.TotalSeconds:0.000} s, by hand {result.BaselineClientGap.TotalSeconds:0.000} s"));
                     }
 
-                    if (engine == Environments.EngineKind.Postgres)
+                    if (engine == EngineKind.Postgres)
                     {
                         Console.WriteLine($"  absolute target < 2 s on PostgreSQL: {(result.Tool < TimeSpan.FromSeconds(2) ? "met" : "NOT met")}");
                     }
@@ -107,7 +108,7 @@ public static class BenchmarkProgram
             try
             {
                 var assembly = await GeneratedMigrations.BuildAsync(many, Many);
-                var result = await MigrationsBenchmark.RunAsync(root, Environments.EngineKind.Postgres, assembly, rounds, withFluentMigrator: false);
+                var result = await MigrationsBenchmark.RunAsync(root, EngineKind.Postgres, assembly, rounds, withFluentMigrator: false);
                 Print($"migrate {Many} generated migrations, PostgreSQL primary", "orchestrator migrate (process)", result.Tool, "psql -f, same SQL, one session", result.Client, target: 1.1);
                 Console.WriteLine($"  absolute target < 12 s: {(result.Tool < TimeSpan.FromSeconds(12) ? "met" : "NOT met")}");
                 Console.WriteLine();
@@ -149,7 +150,7 @@ public static class BenchmarkProgram
             var assembly = await GeneratedMigrations.BuildAsync(work, Migrations);
             if (only is null or "migrate")
             {
-                foreach (var (engine, client) in new[] { (Environments.EngineKind.Postgres, "psql -f"), (Environments.EngineKind.MariaDb, "mariadb client") })
+                foreach (var (engine, client) in new[] { (EngineKind.Postgres, "psql -f"), (EngineKind.MariaDb, "mariadb client") })
                 {
                     var result = await MigrationsBenchmark.RunAsync(root, engine, assembly, rounds);
                     var scenario = $"migrate {Migrations} generated FluentMigrator migrations (table + index + row each), {engine} primary";
@@ -166,7 +167,7 @@ public static class BenchmarkProgram
                 Print(scenario, "orchestrator migrate (process)", result.Tool, "FluentMigrator's runner (process, MigrateUp)", result.FluentMigrator, target: double.PositiveInfinity);
             }
 
-            foreach (var engine in only is null or "replay" ? new[] { Environments.EngineKind.Postgres, Environments.EngineKind.MariaDb } : [])
+            foreach (var engine in only is null or "replay" ? new[] { EngineKind.Postgres, EngineKind.MariaDb } : [])
             {
                 var replay = await ReplayWaitBenchmark.RunAsync(engine, assembly, 100, rounds);
                 Console.WriteLine($"migrate 100 migrations waiting for replay after each, {engine}: primary + 2 replicas against the primary alone");

@@ -1,4 +1,5 @@
-using Orchestrator.Local;
+
+using Orchestrator.Hosts.Local;
 
 namespace Orchestrator.Benchmarks;
 

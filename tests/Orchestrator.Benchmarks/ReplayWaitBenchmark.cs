@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
-using Orchestrator.Topology;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Benchmarks;
 
@@ -45,7 +46,7 @@ internal static class ReplayWaitBenchmark
         await using var target = await MigrationTarget.OpenAsync(environment, primary.StateDir, SilentProgress.Instance, CancellationToken.None);
         var clock = Stopwatch.StartNew();
         // One round trip per migration on both sides, so that the difference is the waiting alone.
-        var outcome = await target.Runner.MigrateAsync(target.Project, new Migrations.Running.MigrateOptions { To = migrations, Together = false }, CancellationToken.None);
+        var outcome = await target.Runner.MigrateAsync(target.Project, new MigrateOptions { To = migrations, Together = false }, CancellationToken.None);
         return (clock.Elapsed, outcome.ReplayWaits.Aggregate(TimeSpan.Zero, (sum, wait) => sum + wait));
     }
 }

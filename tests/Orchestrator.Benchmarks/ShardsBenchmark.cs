@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations;
 using Orchestrator.Processes;
+using Orchestrator.Progress;
 using Orchestrator.Shards;
+using Orchestrator.State;
 
 namespace Orchestrator.Benchmarks;
 
@@ -109,7 +111,7 @@ internal static class ShardsBenchmark
 
     private static async Task CreateDatabaseAsync(EnvironmentDefinition shard, string stateDir, string database)
     {
-        var engine = Topology.EngineRegistry.For(shard.Engine);
+        var engine = EngineRegistry.For(shard.Engine);
         var credentials = CredentialStore.Resolve(shard, StateLayout.For(shard, stateDir), create: false);
         await using var session = await engine.ConnectAsync(engine.AdminTarget(shard.Primary, credentials, null), CancellationToken.None);
         await session.ExecuteAsync($"CREATE DATABASE {database}");
@@ -120,7 +122,7 @@ internal static class ShardsBenchmark
     {
         await CreateDatabaseAsync(shard, stateDir, "bench_script");
         var environment = shard with { Database = "bench_script", Migrations = new MigrationsDefinition(null, assembly, []) };
-        await using var target = await MigrationTarget.OpenAsync(environment, stateDir, Topology.SilentProgress.Instance, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(environment, stateDir, SilentProgress.Instance, CancellationToken.None);
         var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
         return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
     }

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Processes;
+using Orchestrator.Progress;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Benchmarks;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
+using Orchestrator.State;
 
 namespace Orchestrator.Benchmarks;
 
@@ -71,7 +72,7 @@ internal static class SwitchoverBenchmark
 
     private static async Task<TimeSpan> ByHandAsync(BenchPrimary bench)
     {
-        var state = new Local.StateLayout(bench.StateDir);
+        var state = new StateLayout(bench.StateDir);
         var primary = bench.Environment.Node("primary");
         var target = bench.Environment.Node("replica-1");
         if (bench.Environment.Engine == EngineKind.Postgres)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Backups;
+using Orchestrator.Environments;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;
@@ -57,6 +58,6 @@ internal static class BackupCommand
     }
 
     /// <summary>With several shards backed up at once, each shard's backup goes to its own folder in --out.</summary>
-    private static string? OutputFor(Orchestrator.Environments.EnvironmentDefinition environment, DirectoryInfo? output) =>
+    private static string? OutputFor(EnvironmentDefinition environment, DirectoryInfo? output) =>
         output is null ? null : environment.ShardName is { } shard ? Path.Combine(output.FullName, shard) : output.FullName;
 }

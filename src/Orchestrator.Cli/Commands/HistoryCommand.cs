@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Orchestrator.Migrations;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Orchestrator.Migrations.Running;
-using Orchestrator.Shards;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using FluentMigrator;
-using Orchestrator.Migrations.Running;
 using Orchestrator.Migrations.Translation;
+using Orchestrator.Processes;
 using Orchestrator.Shards;
 using Spectre.Console;
 
@@ -131,7 +131,7 @@ internal static class PlanCommand
         foreach (var run in runs.Where(r => r.State != ShardRunState.Succeeded))
         {
             var failure = run.Result!.Failure!;
-            var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Processes.Redactor.Redact(failure.Message)}");
+            var (code, message) = OperationErrors.Classify(failure) ?? (ExitCodes.Failed, $"unexpected {failure.GetType().Name}: {Redactor.Redact(failure.Message)}");
             codes.Add(code);
             console.Error($"shard {run.Shard}: {message}");
         }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Backups;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;

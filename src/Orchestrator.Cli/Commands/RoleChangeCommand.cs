@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Orchestrator.Progress;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Spectre.Console;

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using Orchestrator.Migrations;
-using Orchestrator.Shards;
 using Spectre.Console;
 
 namespace Orchestrator.Cli.Commands;

@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Orchestrator.Backups;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
+using Orchestrator.State;
 using Orchestrator.Topology;
 using Spectre.Console;
 
@@ -79,7 +81,7 @@ internal static class StatusCommand
 
                     var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken);
                     var fenced = env.Provider.RunsServers() ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
-                    var containers = parse.GetValue(json) ? [] : await Orchestrator.Docker.ContainerReport.ExplainAsync(
+                    var containers = parse.GetValue(json) ? [] : await ContainerReport.ExplainAsync(
                         env, status.Nodes.Where(n => !n.Reachable && !fenced.Contains(n.Name)).Select(n => n.Name), cancellationToken);
                     return Print(env, console, status, fenced, containers);
                 });
@@ -160,7 +162,7 @@ internal static class StatusCommand
             table.AddRow(
                 Markup.Escape(node.Endpoint),
                 node.Reachable ? "[green]yes[/]" : $"[red]no[/] [grey]{Markup.Escape(node.Error ?? "")}[/]",
-                node.File is { } file ? Backups.BackupVerification.Size(file.SizeBytes) : "",
+                node.File is { } file ? BackupVerification.Size(file.SizeBytes) : "",
                 Markup.Escape(node.File?.JournalMode ?? ""),
                 Markup.Escape(node.ServerVersion ?? ""),
                 node.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",

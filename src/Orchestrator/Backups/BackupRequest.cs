@@ -1,6 +1,9 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Hosts;
+using Orchestrator.Migrations;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Backups;
 
@@ -30,8 +33,8 @@ public sealed record BackupRequest(
     /// The nodes' host when the backup's files are read where the node runs (a physical backup
     /// of a docker environment: its data directory is in the node's container); null otherwise.
     /// </summary>
-    public Hosts.INodeHost? Host { get; init; }
+    public INodeHost? Host { get; init; }
 
     /// <summary>Where the environment's migrations record versions, for the schema version in the manifest.</summary>
-    public Migrations.VersionTable VersionTable { get; init; } = Migrations.VersionTable.Default;
+    public VersionTable VersionTable { get; init; } = VersionTable.Default;
 }

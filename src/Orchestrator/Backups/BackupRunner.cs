@@ -1,7 +1,12 @@
 using System.Diagnostics;
+using Orchestrator.Composition;
+using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.Migrations;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Backups;
 
@@ -32,10 +37,10 @@ public static class BackupRunner
         var completed = false;
         try
         {
-            var versionTable = await Migrations.MigrationProject.VersionTableOfAsync(environment, cancellationToken);
+            var versionTable = await MigrationProject.VersionTableOfAsync(environment, cancellationToken);
             // A docker node's data directory is in its container: a physical backup reads it there.
             using var hosting = kind == BackupKind.Physical && environment.Provider == ProviderKind.Docker && state is not null
-                ? new Docker.DockerNodeHosting(environment, state, engine, progress)
+                ? new DockerNodeHosting(environment, state, engine, progress)
                 : null;
             var host = hosting is null ? null : await hosting.OpenAsync(create: false, cancellationToken);
             var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable, Host = host }, cancellationToken);
@@ -100,7 +105,7 @@ public static class BackupRunner
                     return (replica, ObservedRole.Replica);
                 }
             }
-            catch (Data.DatabaseException)
+            catch (DatabaseException)
             {
                 // Unreachable: try the next one.
             }

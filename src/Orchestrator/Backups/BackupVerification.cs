@@ -1,5 +1,6 @@
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Backups;
 

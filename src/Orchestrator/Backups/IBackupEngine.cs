@@ -1,5 +1,6 @@
 using Orchestrator.Data;
-using Orchestrator.Topology;
+using Orchestrator.Environments;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Backups;
 
@@ -16,12 +17,12 @@ public interface IBackupEngine
     Task<IReadOnlyList<TableChecksum>> ChecksumAsync(ConnectionTarget database, CancellationToken cancellationToken);
 
     /// <summary>Engine-specific checks of a physical backup's files (pg_verifybackup); nothing for other backups.</summary>
-    Task VerifyAsync(string directory, BackupManifest manifest, Environments.LocalSettings local, CancellationToken cancellationToken);
+    Task VerifyAsync(string directory, BackupManifest manifest, LocalSettings local, CancellationToken cancellationToken);
 
     /// <summary>
     /// Loads a logical backup into <paramref name="admin"/>'s server as database
     /// <paramref name="database"/>, replacing that database. <paramref name="replicate"/> false
     /// keeps the load out of the replication stream (its replicas are rebuilt afterwards).
     /// </summary>
-    Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, Environments.LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken);
+    Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken);
 }

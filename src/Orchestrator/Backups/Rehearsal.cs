@@ -1,8 +1,10 @@
 using System.Diagnostics;
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Migrations.Running;
 using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Progress;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Backups;

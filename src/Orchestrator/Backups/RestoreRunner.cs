@@ -1,6 +1,8 @@
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations;
+using Orchestrator.Progress;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Backups;

@@ -1,5 +1,6 @@
 using Orchestrator.Data;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Backups;
 

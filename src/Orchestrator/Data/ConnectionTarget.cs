@@ -17,7 +17,7 @@ public sealed record ConnectionTarget(string Host, int Port, string User, Secret
     /// <summary>
     /// For a database file (SQLite): a missing file reads as an empty database (nothing applied),
     /// and is created, mode 0600, only when a migration run is about to write
-    /// (<see cref="Migrations.Running.IMigrationStore.PrepareWritesAsync"/>). Without it a missing file is an error.
+    /// (<see cref="IMigrationStore.PrepareWritesAsync"/>). Without it a missing file is an error.
     /// </summary>
     public bool CreateIfMissing { get; init; }
 

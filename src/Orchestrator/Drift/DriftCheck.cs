@@ -1,8 +1,10 @@
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations;
-using Orchestrator.Topology;
+using Orchestrator.Processes;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Drift;
 
@@ -91,7 +93,7 @@ public static class DriftCheck
         }
         catch (DatabaseException e)
         {
-            return (node, null, new NodeSchema(name, null, null, Processes.Redactor.Redact(e.Message)), null);
+            return (node, null, new NodeSchema(name, null, null, Redactor.Redact(e.Message)), null);
         }
     }
 }

@@ -1,7 +1,9 @@
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
+using Orchestrator.Progress;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.Drift;

@@ -27,7 +27,7 @@ public sealed record EnvironmentDefinition(
     public bool IsSharded => Shards.Count > 0;
 
     /// <summary>
-    /// In the servers' view of an environment (see <see cref="Hosts.INodeHost.ServerView"/>):
+    /// In the servers' view of an environment (see <see cref="INodeHost.ServerView"/>):
     /// where the tool's own connections arrive from when that is no node's address (a docker
     /// network's gateway), which its physical backups replicate from. Empty in a file.
     /// </summary>

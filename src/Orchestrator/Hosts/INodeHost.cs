@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Hosts;

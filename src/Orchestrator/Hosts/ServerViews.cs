@@ -1,7 +1,7 @@
-using Orchestrator.Docker;
+using Orchestrator.Composition;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.State;
 
 namespace Orchestrator.Hosts;
 

@@ -1,9 +1,11 @@
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Migrations.Translation;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Migrations;
 

@@ -1,7 +1,7 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Monitoring;
 

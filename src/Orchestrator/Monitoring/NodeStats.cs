@@ -1,3 +1,5 @@
+using Orchestrator.Environments;
+
 namespace Orchestrator.Monitoring;
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed record NodeStats(string Node, string? Error)
 /// <summary>An index no node has used since its statistics began, and which enforces nothing.</summary>
 public sealed record UnusedIndex(string Table, string Index, long? Bytes);
 
-public sealed record EnvironmentStats(string Environment, Environments.EngineKind Engine, IReadOnlyList<NodeStats> Nodes)
+public sealed record EnvironmentStats(string Environment, EngineKind Engine, IReadOnlyList<NodeStats> Nodes)
 {
     /// <summary>
     /// Indexes that every node reporting scans shows unused: one unused on the primary may still

@@ -1,7 +1,9 @@
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Processes;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Monitoring;
 
@@ -50,7 +52,7 @@ public static class StatsCollector
         catch (Exception e) when (e is DatabaseException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             sessions?.Discard(node);
-            var why = e is OperationCanceledException ? $"no answer within {limit.TotalSeconds:0.#} s" : Processes.Redactor.Redact(e.Message);
+            var why = e is OperationCanceledException ? $"no answer within {limit.TotalSeconds:0.#} s" : Redactor.Redact(e.Message);
             return new NodeStats(node.Name, why);
         }
     }

@@ -1,5 +1,8 @@
+using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology;
 using Prometheus;
 
@@ -45,8 +48,8 @@ public sealed class TopologyMetrics : IAsyncDisposable
         var engine = EngineRegistry.For(environment.Engine);
         _replay = engine.Replay;
         _stateDir = stateDir;
-        var state = environment.Provider.RunsServers() ? Local.StateLayout.For(environment, stateDir) : null;
-        var credentials = Local.CredentialStore.Resolve(environment, state, create: false);
+        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+        var credentials = CredentialStore.Resolve(environment, state, create: false);
         _sessions = new KeptSessions(environment, engine, credentials);
         _statsSessions = new KeptSessions(environment, engine, credentials);
         Registry = Metrics.NewCustomRegistry();

@@ -1,7 +1,7 @@
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Shards;
 

@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Environments.Internal;
 
 namespace Orchestrator.Shards;
 
@@ -24,7 +25,7 @@ public static class ShardSelection
         var known = environment.Shards.Select(s => s.Name).ToList();
         foreach (var name in names.Where(n => !known.Contains(n)))
         {
-            var hint = Environments.Internal.Names.ClosestMatch(name, known) is { } guess ? $" (did you mean '{guess}'?)" : "";
+            var hint = Names.ClosestMatch(name, known) is { } guess ? $" (did you mean '{guess}'?)" : "";
             throw new ShardSelectionException($"environment '{environment.Name}' has no shard '{name}'{hint}; its shards are {string.Join(", ", known)}");
         }
 

@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Topology;
 

@@ -1,6 +1,13 @@
+using Orchestrator.Composition;
+using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
-using Orchestrator.Local;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Progress;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Topology;
 
@@ -58,13 +65,13 @@ public sealed class LocalNodes
             // The engine's objects are checked (someone else's of the same name, another state
             // directory's) before this state directory gets passwords that could never log in.
             user = ServiceUser.InContainer(Engine.DefaultServiceUser);
-            if (!System.IO.File.Exists(State.SecretsFile) && await Docker.DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
+            if (!System.IO.File.Exists(State.SecretsFile) && await DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
             {
                 // New passwords would lock everyone out of the servers that exist.
                 throw new StateDirectoryConflictException(lost);
             }
 
-            _hosting ??= new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
+            _hosting ??= new DockerNodeHosting(Environment, State, Engine, Progress);
             var fresh = !Directory.Exists(State.Root);
             Directory.CreateDirectory(State.Root);
             try
@@ -127,13 +134,13 @@ public sealed class LocalNodes
             return;
         }
 
-        using var hosting = new Docker.DockerNodeHosting(Environment, State, Engine, Progress);
+        using var hosting = new DockerNodeHosting(Environment, State, Engine, Progress);
         await hosting.OpenAsync(create: false, cancellationToken);
         if (purge)
         {
             await hosting.RemoveAsync(cancellationToken);
         }
-        else if (await Docker.DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
+        else if (await DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
         {
             throw new StateDirectoryConflictException(lost);
         }
@@ -159,7 +166,7 @@ public sealed class LocalNodes
                     var observed = await Engine.ObserveAsync(node, credentials, cancellationToken);
                     return observed.IsReplicating && observed.SourcePort == sourcePort;
                 }
-                catch (Data.DatabaseException)
+                catch (DatabaseException)
                 {
                     return false;
                 }

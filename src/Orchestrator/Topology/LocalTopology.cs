@@ -1,6 +1,13 @@
 using System.Diagnostics;
+using Orchestrator.Backups;
+using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Migrations;
+using Orchestrator.Progress;
+using Orchestrator.Replication;
+using Orchestrator.State;
 using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Topology;
@@ -145,10 +152,10 @@ public sealed class LocalTopology
     /// are removed first, so they do not replay the load only to be rebuilt: the caller verifies
     /// the returned database before <see cref="UpAsync"/> clones them from it.
     /// </summary>
-    public Task<Data.ConnectionTarget> RestorePrimaryAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken) =>
+    public Task<ConnectionTarget> RestorePrimaryAsync(string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken) =>
         ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(backupDirectory, manifest, cancellationToken), cancellationToken);
 
-    private async Task<Data.ConnectionTarget> ReplacePrimaryDataAsync(string backupDirectory, Backups.BackupManifest manifest, CancellationToken cancellationToken)
+    private async Task<ConnectionTarget> ReplacePrimaryDataAsync(string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
@@ -157,7 +164,7 @@ public sealed class LocalTopology
         }
 
         var primary = Environment.Primary;
-        if (manifest.Kind == Backups.BackupKind.Physical)
+        if (manifest.Kind == BackupKind.Physical)
         {
             await _nodes.RemoveNodeAsync(server, primary, cancellationToken);
             await server.RestorePhysicalAsync(primary, backupDirectory, manifest, cancellationToken);
@@ -185,14 +192,14 @@ public sealed class LocalTopology
         {
             var primary = Environment.Primary;
             await using var session = await _nodes.Engine.ConnectAsync(_nodes.Engine.AdminTarget(primary, credentials, Environment.Database), limit.Token);
-            if (await _nodes.Engine.MigrationStore(Migrations.VersionTable.Default).LockHolderAsync(session, Environment.Database, limit.Token) is { } holder)
+            if (await _nodes.Engine.MigrationStore(VersionTable.Default).LockHolderAsync(session, Environment.Database, limit.Token) is { } holder)
             {
                 _progress.Report(new ProgressEvent(primary.Name,
                     $"a migration is running on '{Environment.Database}' (its lock is held by {holder}): stopping the servers interrupts it; migrate will report it failed, and what it committed stays applied",
                     ProgressKind.Info));
             }
         }
-        catch (Exception e) when (e is Data.DatabaseException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception e) when (e is DatabaseException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             // Not running, or no database yet: no migration to interrupt.
         }

@@ -1,8 +1,13 @@
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
+using Orchestrator.Processes;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Topology;
 
@@ -76,7 +81,7 @@ public static class StatusReader
         var engine = EngineRegistry.For(environment.Engine);
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-        var peers = Hosts.ServerViews.Of(environment, state);
+        var peers = ServerViews.Of(environment, state);
         var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
         {
             SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
@@ -124,7 +129,7 @@ public static class StatusReader
         }
         catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return new NodeReading(node, null, null, Processes.Redactor.Redact(e.Message));
+            return new NodeReading(node, null, null, Redactor.Redact(e.Message));
         }
     }
 
@@ -141,7 +146,7 @@ public static class StatusReader
         catch (Exception e) when (e is DatabaseException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             sessions.Discard(node);
-            return new NodeReading(node, null, null, Processes.Redactor.Redact(e.Message));
+            return new NodeReading(node, null, null, Redactor.Redact(e.Message));
         }
     }
 
@@ -205,7 +210,7 @@ public static class StatusReader
     {
         try
         {
-            return await Docker.DockerStateCheck.WithoutPasswordsAsync(environment, state, cancellationToken);
+            return await DockerStateCheck.WithoutPasswordsAsync(environment, state, cancellationToken);
         }
         catch (LocalProviderException)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.IntegrationTests.Migrations;
 using Orchestrator.TestSupport;
@@ -123,7 +124,7 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
         Assert.True(missingExit == 1, missingOutput);
         Assert.Contains("manifest.json", missingOutput, StringComparison.Ordinal);
 
-        var other = Topology.Engine == Environments.EngineKind.Postgres ? "mariadb" : "postgres";
+        var other = Topology.Engine == EngineKind.Postgres ? "mariadb" : "postgres";
         var wrongEngine = CopyBackup(backup);
         await RewriteManifestAsync(wrongEngine, text => text.Replace($"\"engine\": \"{(other == "mariadb" ? "postgres" : "mariadb")}\"", $"\"engine\": \"{other}\"", StringComparison.Ordinal));
         var (engineExit, engineOutput) = await CliRunner.RunAsync("rehearse", "-e", env, "--backup", wrongEngine);

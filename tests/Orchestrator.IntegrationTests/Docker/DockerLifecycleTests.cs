@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
-using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Docker;
 
@@ -115,7 +115,7 @@ public sealed class DockerLifecycleTests
     {
         var directory = Directory.CreateTempSubdirectory("orch-it-docker-owned-").FullName;
         var suffix = Path.GetFileName(directory)[^6..].ToLowerInvariant();
-        using var docker = await global::Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
+        using var docker = await DockerEngine.ConnectAsync(CancellationToken.None);
         var ports = FreePorts.Take(4);
         string File(string name, string node, int port, string image = DockerTestEnvironment.PostgresImage, string engine = "postgres")
         {

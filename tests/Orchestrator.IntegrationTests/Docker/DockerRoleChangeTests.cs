@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
+using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
-
 namespace Orchestrator.IntegrationTests.Docker;
 
 /// <summary>A docker environment declared as a shard template: every shard's containers, a migration fanned out to each shard's replica, and a purge of all of them.</summary>
@@ -56,7 +56,7 @@ public sealed class DockerShardTests
             Assert.True(downExit == 0, downOutput);
         }
 
-        using var docker = await global::Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
+        using var docker = await DockerEngine.ConnectAsync(CancellationToken.None);
         var left = await docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true });
         Assert.DoesNotContain(left, c => c.Names.Any(n => n.StartsWith($"/orch-{name}.", StringComparison.Ordinal)));
     }

@@ -1,7 +1,9 @@
 using Docker.DotNet.Models;
 using DotNet.Testcontainers.Builders;
+using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
-using Orchestrator.Topology;
+using Orchestrator.Servers;
 
 namespace Orchestrator.IntegrationTests.Docker;
 
@@ -15,13 +17,13 @@ public abstract class DockerTopologyTests(DockerTopologyFixture fixture)
 {
     private DockerTestEnvironment Docker => fixture.Environment;
 
-    private bool Postgres => Docker.Engine == Environments.EngineKind.Postgres;
+    private bool Postgres => Docker.Engine == EngineKind.Postgres;
 
     [Fact]
     public async Task Up_runs_each_node_in_a_labelled_container_on_the_environments_network_and_replication_crosses_it()
     {
         var (containers, volumes, networks) = await Docker.OwnedAsync();
-        Assert.Equal(["primary", "replica-1", "replica-2"], containers.Select(c => c.Labels[Orchestrator.Docker.DockerNames.NodeLabel]).Order(StringComparer.Ordinal));
+        Assert.Equal(["primary", "replica-1", "replica-2"], containers.Select(c => c.Labels[DockerNames.NodeLabel]).Order(StringComparer.Ordinal));
         Assert.All(containers, c => Assert.Equal("running", c.State));
         Assert.Equal(3, volumes.Count);
         var network = Assert.Single(networks);
@@ -58,7 +60,7 @@ public abstract class DockerTopologyTests(DockerTopologyFixture fixture)
             .WithCommand("infinity")
             .WithEnvironment("PGPASSWORD", credentials.AdminPassword.Reveal())
             .WithEnvironment("MYSQL_PWD", credentials.AdminPassword.Reveal())
-            .WithLabel(Orchestrator.Docker.DockerNames.EnvironmentLabel, Docker.Environment.Name)
+            .WithLabel(DockerNames.EnvironmentLabel, Docker.Environment.Name)
             .Build();
         await client.StartAsync();
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
+using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
@@ -45,12 +47,12 @@ public sealed class ContainerWriter : IAsyncDisposable
 
         await docker.ConfigureTestcontainersAsync();
         var credentials = docker.Credentials;
-        var nodes = string.Join(docker.Engine == Environments.EngineKind.Postgres ? ',' : ' ', docker.Environment.Nodes.Select(n => n.Name));
+        var nodes = string.Join(docker.Engine == EngineKind.Postgres ? ',' : ' ', docker.Environment.Nodes.Select(n => n.Name));
         var builder = new ContainerBuilder(docker.Image)
             .WithNetwork(docker.Network)
             .WithEntrypoint("sh")
-            .WithLabel(Orchestrator.Docker.DockerNames.EnvironmentLabel, docker.Environment.Name);
-        var container = (docker.Engine == Environments.EngineKind.Postgres
+            .WithLabel(DockerNames.EnvironmentLabel, docker.Environment.Name);
+        var container = (docker.Engine == EngineKind.Postgres
             ? builder
                 .WithCommand("-c", PostgresLoop)
                 .WithEnvironment("PGHOST", nodes)

@@ -2,9 +2,13 @@ using System.Globalization;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
-using Orchestrator.Docker;
+using Orchestrator.Composition;
+using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.Progress;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
@@ -118,7 +122,7 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, StateLayout.For(Environment, StateDir), create: false);
 
-    public Task<Data.IDbSession> ConnectAsync(string node, string? database = "app")
+    public Task<IDbSession> ConnectAsync(string node, string? database = "app")
     {
         var engine = EngineRegistry.For(Engine);
         return engine.ConnectAsync(engine.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Hosts.Local;
+using Orchestrator.State;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 

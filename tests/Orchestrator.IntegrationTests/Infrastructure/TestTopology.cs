@@ -1,8 +1,15 @@
 using System.Globalization;
 using System.Text;
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Processes;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
@@ -180,11 +187,11 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     }
 
     /// <summary>The nodes' host as the tool sees it (this machine, or the containers), for what a test does to a server behind the tool's back.</summary>
-    public async Task<(Hosts.INodeHost Host, IDisposable Hosting)> HostAsync()
+    public async Task<(INodeHost Host, IDisposable Hosting)> HostAsync()
     {
-        Hosts.INodeHosting hosting = Provider == ProviderKind.Docker
-            ? new Orchestrator.Docker.DockerNodeHosting(Environment, State, EngineImpl, SilentProgress.Instance)
-            : new Hosts.LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None));
+        INodeHosting hosting = Provider == ProviderKind.Docker
+            ? new DockerNodeHosting(Environment, State, EngineImpl, SilentProgress.Instance)
+            : new LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None));
         return (await hosting.OpenAsync(create: false, CancellationToken.None), hosting);
     }
 
@@ -223,20 +230,20 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     {
         var definition = Environment.Node(node);
         var user = await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None);
-        Processes.ProcessSpec spec;
+        ProcessSpec spec;
         if (Engine == EngineKind.Postgres)
         {
-            var bin = (await Processes.ProcessRunner.RunCheckedAsync(new Processes.ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
-            spec = new Processes.ProcessSpec(Path.Combine(bin, "postgres"), ["-D", State.DataDir(definition)]);
+            var bin = (await ProcessRunner.RunCheckedAsync(new ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
+            spec = new ProcessSpec(Path.Combine(bin, "postgres"), ["-D", State.DataDir(definition)]);
         }
         else
         {
             var mariadbd = new[] { "/usr/sbin/mariadbd", "/usr/bin/mariadbd" }.First(System.IO.File.Exists);
-            spec = new Processes.ProcessSpec(mariadbd, [$"--defaults-file={Path.Combine(State.NodeDir(definition), "my.cnf")}"]);
+            spec = new ProcessSpec(mariadbd, [$"--defaults-file={Path.Combine(State.NodeDir(definition), "my.cnf")}"]);
         }
 
         var log = Path.Combine(Directory, $"{node}-bypassing-the-tool.log");
-        await Processes.ProcessRunner.StartDetachedAsync(spec with { RunAs = user.RunAs }, log, CancellationToken.None);
+        await ProcessRunner.StartDetachedAsync(spec with { RunAs = user.RunAs }, log, CancellationToken.None);
         try
         {
             await EventuallyAsync(

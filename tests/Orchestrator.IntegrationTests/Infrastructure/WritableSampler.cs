@@ -1,4 +1,5 @@
 using Orchestrator.Data;
+using Orchestrator.Environments;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
@@ -46,9 +47,9 @@ public sealed class WritableSampler : IAsyncDisposable
 
     public string Summary => $"{Rounds} sampling rounds, {CompleteRounds} with every node answering, {ConnectionErrors} unanswered asks, {SplitRounds.Count} with two writable nodes";
 
-    public static async Task<bool> IsWritableAsync(IDbSession session, Environments.EngineKind engine)
+    public static async Task<bool> IsWritableAsync(IDbSession session, EngineKind engine)
     {
-        var sql = engine == Environments.EngineKind.Postgres
+        var sql = engine == EngineKind.Postgres
             ? "SELECT CASE WHEN pg_is_in_recovery() THEN 0 ELSE 1 END AS writable"
             : "SELECT CASE WHEN @@read_only = 0 THEN 1 ELSE 0 END AS writable";
         return (await session.QueryAsync(sql)).Single().GetInt64("writable") == 1;

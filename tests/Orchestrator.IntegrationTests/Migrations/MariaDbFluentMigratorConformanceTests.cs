@@ -1,5 +1,4 @@
 using Orchestrator.IntegrationTests.Infrastructure;
-
 namespace Orchestrator.IntegrationTests.Migrations;
 
 [Collection(MariaDbCollection.Name)]

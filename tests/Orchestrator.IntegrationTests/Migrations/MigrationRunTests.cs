@@ -1,4 +1,3 @@
-using Orchestrator.Data;
 using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests.Migrations;

@@ -1,5 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Processes;
 
 namespace Orchestrator.IntegrationTests.Migrations;
 
@@ -61,7 +62,7 @@ public abstract class MigrationTestBase(TopologyFixture fixture)
 
     protected static async Task<(int ExitCode, string Output)> RunCliProcessAsync(params string[] args)
     {
-        var result = await Processes.ProcessRunner.RunAsync(new Processes.ProcessSpec("dotnet", [BuiltArtifacts.Cli, .. args]), CancellationToken.None);
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("dotnet", [BuiltArtifacts.Cli, .. args]), CancellationToken.None);
         return (result.ExitCode, result.StandardOutput + result.StandardError);
     }
 }

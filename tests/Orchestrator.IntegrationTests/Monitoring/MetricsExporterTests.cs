@@ -1,5 +1,6 @@
 using Orchestrator.Cli;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Local;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -38,7 +39,7 @@ public abstract class MetricsExporterTests(EngineKind engine, string name, ITest
             await EventuallyAsync(prometheus, "orchestrator_table_size_bytes{table=\"widgets\"}", size => size.Count == 3 && size.Values.All(v => v > 0), "the widgets table's size on every node");
 
             // PostgreSQL's fast shutdown (SIGINT): a smart one waits for every session, the exporter's included.
-            Local.Libc.Kill(topology.ServerPid("replica-2"), engine == EngineKind.Postgres ? Local.Libc.SigInt : Local.Libc.SigTerm);
+            Libc.Kill(topology.ServerPid("replica-2"), engine == EngineKind.Postgres ? Libc.SigInt : Libc.SigTerm);
             await EventuallyAsync(
                 prometheus,
                 "orchestrator_node_up",

@@ -1,6 +1,5 @@
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
-using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;

@@ -1,5 +1,11 @@
+using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Local;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Monitoring;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
@@ -94,7 +100,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.WaitForMoreAsync(300, "primary");
 
         var pid = topology.ServerPid("primary");
-        Local.Libc.Kill(pid, Local.Libc.SigKill);
+        Libc.Kill(pid, Libc.SigKill);
         var outcome = await topology.Local().FailoverAsync(null, CancellationToken.None);
         Report(outcome);
         Assert.True(outcome.Succeeded, Describe(outcome));
@@ -112,7 +118,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         // The fenced node stays down through 'up', and starts nowhere as a primary.
         var up = await topology.UpAsync();
         Assert.Contains(up.Nodes, n => n.Node == "primary" && n.Action == NodeUpAction.Fenced);
-        Assert.False(Local.Libc.ProcessExists(pid));
+        Assert.False(Libc.ProcessExists(pid));
 
         // status says what to do about it; a physical backup is offered the replicas as they are now.
         var (_, fencedStatus) = await CliRunner.RunAsync(["status", "-e", topology.File, "--state-dir", topology.StateDir]);
@@ -166,12 +172,12 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     public async Task A_failover_interrupted_right_after_the_promotion_has_already_fenced_the_old_primary()
     {
         await using var topology = await TestTopology.StartAsync(engine, $"{name}-ff", SynchronousReplica);
-        Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
+        Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
 
         var interrupted = new LocalTopology(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1"));
         await Assert.ThrowsAsync<InjectedFault>(() => interrupted.FailoverAsync(null, CancellationToken.None));
 
-        var recorded = Local.LiveShape.Load(topology.State);
+        var recorded = LiveShape.Load(topology.State);
         Assert.NotNull(recorded);
         Assert.True(recorded.Nodes["primary"].Fenced, "the record says the old primary is fenced");
         Assert.Equal("replica-1", recorded.Primary);
@@ -201,7 +207,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     {
         await using var topology = await TestTopology.StartAsync(engine, $"{name}-sb", SynchronousReplica);
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
-        Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
+        Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
         Assert.True(failover.Succeeded, Describe(failover));
 
@@ -230,7 +236,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             Assert.Equal(["primary", "replica-1"], document.RootElement.GetProperty("writableNodes").EnumerateArray().Select(e => e.GetString()!).Order());
         }
 
-        await using (var metrics = new Orchestrator.Monitoring.TopologyMetrics(topology.Environment, topology.StateDir))
+        await using (var metrics = new TopologyMetrics(topology.Environment, topology.StateDir))
         {
             using var exported = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(exported);
@@ -332,7 +338,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             using (hosting)
             {
                 var definition = topology.Environment.Node(node);
-                var root = new Data.ConnectionTarget(definition.Host, definition.Port, System.Environment.UserName, null, null, host.SocketForTool(definition, "mariadb.sock"));
+                var root = new ConnectionTarget(definition.Host, definition.Port, System.Environment.UserName, null, null, host.SocketForTool(definition, "mariadb.sock"));
                 await using var session = await topology.EngineImpl.ConnectAsync(root, CancellationToken.None);
                 await session.ExecuteAsync("STOP ALL SLAVES");
                 await session.ExecuteAsync("SET GLOBAL read_only = OFF");
@@ -350,7 +356,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             await session.QueryAsync($"SELECT 1 FROM {table} WHERE 1 = 0");
             return true;
         }
-        catch (Data.DatabaseException)
+        catch (DatabaseException)
         {
             return false;
         }
@@ -360,7 +366,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     {
         await using var session = await topology.ConnectAsync(node);
         Assert.False(await WritableSampler.IsWritableAsync(session, topology.Engine), $"'{node}' says it accepts writes");
-        var write = await Assert.ThrowsAsync<Data.DatabaseException>(() => session.ExecuteAsync($"CREATE TABLE fence_probe_{Guid.NewGuid():N} (id int)"));
+        var write = await Assert.ThrowsAsync<DatabaseException>(() => session.ExecuteAsync($"CREATE TABLE fence_probe_{Guid.NewGuid():N} (id int)"));
         Assert.Equal(topology.Engine == EngineKind.Postgres ? "25006" : "1290", write.Code);
         if (topology.Engine == EngineKind.MariaDb)
         {

@@ -1,9 +1,12 @@
 using Docker.DotNet.Models;
+using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
+using Orchestrator.State;
 
 namespace Orchestrator.IntegrationTests.Safety;
 
@@ -27,7 +30,7 @@ public sealed class DockerFenceTests
         // By hand: the container, then its server, as the image's account.
         await docker.Docker.Containers.StartContainerAsync(docker.Container("primary"), new ContainerStartParameters());
         var node = docker.Environment.Node("primary");
-        using var hosting = new Orchestrator.Docker.DockerNodeHosting(docker.Environment, new Local.StateLayout(docker.StateDir), EngineRegistry.For(engine), SilentProgress.Instance);
+        using var hosting = new DockerNodeHosting(docker.Environment, new StateLayout(docker.StateDir), EngineRegistry.For(engine), SilentProgress.Instance);
         var host = await hosting.OpenAsync(create: false, CancellationToken.None);
         var paths = host.Paths(node);
         var server = engine == EngineKind.Postgres

@@ -1,7 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
-using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Servers;
 
 namespace Orchestrator.IntegrationTests.Safety;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Local;
 using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests.Safety;
@@ -27,20 +28,20 @@ public sealed class StatusWatchTests
         }
 
         string output;
-        Local.Libc.Kill(stopped, SigStop);
+        Libc.Kill(stopped, SigStop);
         try
         {
             using var watch = Process.Start(start)!;
             var reading = watch.StandardOutput.ReadToEndAsync();
             var errors = watch.StandardError.ReadToEndAsync();
             await Task.Delay(TimeSpan.FromSeconds(10));
-            Local.Libc.Kill(watch.Id, SigInt);
+            Libc.Kill(watch.Id, SigInt);
             await watch.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
             output = await reading + await errors;
         }
         finally
         {
-            Local.Libc.Kill(stopped, SigCont);
+            Libc.Kill(stopped, SigCont);
         }
 
         var primaryReads = ReadTimes(output, "primary");

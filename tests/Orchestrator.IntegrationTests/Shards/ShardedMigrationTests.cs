@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
-using Orchestrator.Topology;
-using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Progress;
 
 namespace Orchestrator.IntegrationTests.Shards;
 

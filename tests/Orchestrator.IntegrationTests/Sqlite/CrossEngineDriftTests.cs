@@ -1,3 +1,5 @@
+
+using Orchestrator.Environments.Internal;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.IntegrationTests.Migrations;
 

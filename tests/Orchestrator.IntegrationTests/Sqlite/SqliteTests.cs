@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Orchestrator.FluentMigratorHost;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Processes;
 
 namespace Orchestrator.IntegrationTests.Sqlite;
 
@@ -69,7 +70,7 @@ public sealed class SqliteTests : IDisposable
     {
         var env = Environment("race", "counted");
         var runs = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
-            Processes.ProcessRunner.RunAsync(new Processes.ProcessSpec("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env]), CancellationToken.None)));
+            ProcessRunner.RunAsync(new ProcessSpec("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env]), CancellationToken.None)));
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.StandardOutput + r.StandardError));
 
         var applied = runs.Sum(r => AppliedCount(r.StandardOutput));

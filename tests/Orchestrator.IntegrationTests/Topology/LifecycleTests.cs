@@ -1,5 +1,9 @@
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Docker;
+using Orchestrator.Hosts.Local;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Topology;
@@ -62,11 +66,11 @@ public abstract class LifecycleTests(EngineKind engine, string name, ProviderKin
         Assert.True(purgeExit == 0, purgeOutput);
         Assert.Contains("is down (3 nodes stopped)", purgeOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(topology.StateDir));
-        Assert.All(pids, p => Assert.False(Local.Libc.ProcessExists(p)));
+        Assert.All(pids, p => Assert.False(Libc.ProcessExists(p)));
         if (provider == ProviderKind.Docker)
         {
-            using var docker = await Orchestrator.Docker.DockerEngine.ConnectAsync(CancellationToken.None);
-            var owned = Orchestrator.Docker.DockerNames.Owned(topology.Environment);
+            using var docker = await DockerEngine.ConnectAsync(CancellationToken.None);
+            var owned = DockerNames.Owned(topology.Environment);
             Assert.Empty(await docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = owned }));
             Assert.Empty((await docker.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = owned })).Volumes ?? []);
         }
@@ -97,7 +101,7 @@ public abstract class LifecycleTests(EngineKind engine, string name, ProviderKin
                     },
                     $"{node.Name} has {rows} rows in {table}");
             }
-            catch (Local.LocalProviderException e)
+            catch (LocalProviderException e)
             {
                 var status = await topology.StatusAsync();
                 throw new Xunit.Sdk.XunitException($"{e.Message}; status: {string.Join("; ", status.Nodes.Select(n => $"{n.Name} {n.Role} {n.ReplicationState} {n.Position} {n.Error}"))}");

@@ -1,4 +1,5 @@
 using Orchestrator.Data;
+using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 
 namespace Orchestrator.IntegrationTests.Topology;
@@ -54,7 +55,7 @@ public sealed class MariaDbTopologyTests(MariaDbTopologyFixture fixture) : Repli
             Assert.Equal("ROW", row.GetString("format"));
             Assert.True(row.GetBoolean("strict"));
             Assert.True(row.GetBoolean("chain"));
-            Assert.Equal(node.Role == Environments.NodeRole.Replica, row.GetBoolean("ro"));
+            Assert.Equal(node.Role == NodeRole.Replica, row.GetBoolean("ro"));
             Assert.Equal("utf8mb4", row.GetString("charset"));
         }
 

@@ -1,6 +1,9 @@
 using System.Text.Json;
+using Orchestrator.Cli;
 using Orchestrator.Data;
+using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Topology;
@@ -149,7 +152,7 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     {
         var table = UniqueTable("stats");
         var index = $"{table}_code";
-        var postgres = Topology.Engine == Environments.EngineKind.Postgres;
+        var postgres = Topology.Engine == EngineKind.Postgres;
         await using (var primary = await Topology.ConnectAsync("primary"))
         {
             await primary.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, code int NOT NULL, note varchar(100))");
@@ -238,7 +241,7 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         var output = new StringWriter();
         var writer = TextWriter.Synchronized(output);
         using var stop = new CancellationTokenSource();
-        var watch = Task.Run(() => Orchestrator.Cli.CliApp.RunAsync(["status", "-e", env, "--state-dir", Topology.StateDir, "--watch", "--interval", "300ms"], Orchestrator.Cli.PlainConsole.Create(writer), stop.Token));
+        var watch = Task.Run(() => CliApp.RunAsync(["status", "-e", env, "--state-dir", Topology.StateDir, "--watch", "--interval", "300ms"], PlainConsole.Create(writer), stop.Token));
         string Seen()
         {
             lock (writer)
@@ -304,18 +307,18 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     {
         var table = UniqueTable("session");
         await using var session = await Topology.ConnectAsync("primary");
-        Assert.StartsWith(Topology.Engine == Environments.EngineKind.Postgres ? "15." : "10.11.", session.ServerVersion, StringComparison.Ordinal);
+        Assert.StartsWith(Topology.Engine == EngineKind.Postgres ? "15." : "10.11.", session.ServerVersion, StringComparison.Ordinal);
         await session.ExecuteAsync($"CREATE TABLE {table} (id int PRIMARY KEY, note varchar(100))");
         const string Hostile = "it's'); DROP TABLE x; -- 🚀 ? $1 @p";
         await session.ExecuteAsync($"INSERT INTO {table} (id, note) VALUES ({P(1)}, {P(2)})", [1, Hostile]);
         Assert.Equal(Hostile, (await session.QueryAsync($"SELECT note FROM {table} WHERE id = {P(1)}", [1])).Single().GetString("note"));
 
         var error = await Assert.ThrowsAsync<DatabaseException>(() => session.QueryAsync("SELECT * FROM no_such_table_here"));
-        Assert.Equal(Topology.Engine == Environments.EngineKind.Postgres ? "42P01" : "1146", error.Code);
+        Assert.Equal(Topology.Engine == EngineKind.Postgres ? "42P01" : "1146", error.Code);
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var sleep = Topology.Engine == Environments.EngineKind.Postgres ? "SELECT pg_sleep(30)" : "SELECT SLEEP(30)";
+        var sleep = Topology.Engine == EngineKind.Postgres ? "SELECT pg_sleep(30)" : "SELECT SLEEP(30)";
         await Assert.ThrowsAnyAsync<Exception>(() => session.QueryAsync(sleep, cancellationToken: cancel.Token));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the statement ran on for {clock.Elapsed}");
         Assert.Equal(1, (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {table}")).Single().GetInt64("n"));
@@ -331,7 +334,7 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
 
     /// <summary>Zero on every measure the engine reports: bytes of WAL on PostgreSQL, transactions and seconds on MariaDB; a missing figure is not zero.</summary>
     private bool IsCaughtUp(NodeStatus node) =>
-        node.Reachable && (Topology.Engine == Environments.EngineKind.Postgres
+        node.Reachable && (Topology.Engine == EngineKind.Postgres
             ? node.LagBytes == 0
             : node.LagTransactions == 0 && node.LagSeconds == 0);
 }

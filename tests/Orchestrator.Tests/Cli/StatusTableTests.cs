@@ -1,5 +1,6 @@
 using Orchestrator.Cli;
 using Orchestrator.Environments;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
 using Spectre.Console;
 

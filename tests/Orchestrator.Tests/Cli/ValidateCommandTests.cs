@@ -1,3 +1,5 @@
+using Orchestrator.Cli;
+
 namespace Orchestrator.Tests.Cli;
 
 public sealed class ValidateCommandTests
@@ -90,9 +92,9 @@ public sealed class ValidateCommandTests
         var (exitCode, output) = await CliRunner.RunAsync("--version");
 
         Assert.Equal(0, exitCode);
-        Assert.Equal(Orchestrator.ToolVersion.Text, output.Trim());
+        Assert.Equal(ToolVersion.Text, output.Trim());
         Assert.StartsWith("0.1.0", output.Trim(), StringComparison.Ordinal);
-        var cli = typeof(Orchestrator.Cli.CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
-        Assert.Equal(Orchestrator.ToolVersion.Text, Assert.IsType<System.Reflection.AssemblyInformationalVersionAttribute>(Assert.Single(cli)).InformationalVersion);
+        var cli = typeof(CliApp).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false);
+        Assert.Equal(ToolVersion.Text, Assert.IsType<System.Reflection.AssemblyInformationalVersionAttribute>(Assert.Single(cli)).InformationalVersion);
     }
 }

@@ -1,5 +1,6 @@
-using Orchestrator.Docker;
+using Orchestrator.Engines.Postgres;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Docker;
 
 namespace Orchestrator.Tests.Docker;
 
@@ -43,7 +44,7 @@ public sealed class DockerAddressesTests
             ["127.0.0.1/32", "10.213.7.1/32", "10.213.7.10/32", "10.213.7.11/32", "10.213.7.12/32"],
             view.Allow.Select(c => c.ToString()));
         Assert.Equal(["10.213.7.1/32"], view.ToolAddresses.Select(c => c.ToString()));
-        var hba = Orchestrator.Engines.Postgres.PostgresConfigFiles.HbaConf(view);
+        var hba = PostgresConfigFiles.HbaConf(view);
         Assert.Contains(hba.Split('\n'), l => l.StartsWith("host    replication", StringComparison.Ordinal) && l.Contains("10.213.7.1/32", StringComparison.Ordinal));
         Assert.Empty(file.ToolAddresses);
 

@@ -1,5 +1,6 @@
 using Orchestrator.Engines.MariaDb;
 using Orchestrator.Environments;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Tests.Engines;
 
@@ -40,7 +41,7 @@ public sealed class MariaDbConfigFilesTests
     {
         var env = Load();
         var view = env with { Nodes = env.Nodes.Select((n, i) => n with { Host = $"10.213.7.{10 + i}", Port = 3306 }).ToList() };
-        var conf = MariaDbConfigFiles.ServerConf(view, view.Node("replica-1"), new Orchestrator.Hosts.NodePaths("/var/lib/orchestrator/node", "/var/lib/orchestrator/node/data", "/var/lib/orchestrator/node/server.log", "/run/orchestrator"));
+        var conf = MariaDbConfigFiles.ServerConf(view, view.Node("replica-1"), new NodePaths("/var/lib/orchestrator/node", "/var/lib/orchestrator/node/data", "/var/lib/orchestrator/node/server.log", "/run/orchestrator"));
 
         foreach (var setting in new[] { "socket = \"/run/orchestrator/mariadb.sock\"", "datadir = \"/var/lib/orchestrator/node/data\"", "bind-address = 10.213.7.11", "port = 3306", "server_id = 2" })
         {
@@ -164,5 +165,5 @@ public sealed class MariaDbConfigFilesTests
           - { name: replica-2, role: replica, source: replica-1, port: 3308 }
         """);
 
-    private static Orchestrator.Hosts.NodePaths Paths(string node) => new($"/s/{node}", $"/s/{node}/data", $"/s/{node}/server.log", $"/s/{node}");
+    private static NodePaths Paths(string node) => new($"/s/{node}", $"/s/{node}/data", $"/s/{node}/server.log", $"/s/{node}");
 }

@@ -1,5 +1,4 @@
-using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.State;
 
 namespace Orchestrator.Tests.Local;
 

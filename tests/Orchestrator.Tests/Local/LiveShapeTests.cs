@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.State;
 
 namespace Orchestrator.Tests.Local;
 

@@ -1,4 +1,4 @@
-using Orchestrator.Local;
+using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Tests.Local;

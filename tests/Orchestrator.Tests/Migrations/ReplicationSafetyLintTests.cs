@@ -6,7 +6,6 @@ using FluentMigrator.Model;
 using FluentMigrator.Postgres;
 using Orchestrator.Engines.MariaDb;
 using Orchestrator.Engines.Postgres;
-using Orchestrator.Migrations;
 using Orchestrator.Migrations.Lint;
 using Orchestrator.Migrations.Translation;
 

@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Shards;
+using Orchestrator.State;
 
 namespace Orchestrator.Tests.Shards;
 

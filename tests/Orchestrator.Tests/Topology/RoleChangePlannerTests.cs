@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Servers;
+using Orchestrator.State;
 using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Tests.Topology;

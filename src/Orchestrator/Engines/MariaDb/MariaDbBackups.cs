@@ -1,12 +1,14 @@
+using Orchestrator.Migrations.Running;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Migrations.Running;
+using Orchestrator.Hosts;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,5 +1,5 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.MariaDb;
 

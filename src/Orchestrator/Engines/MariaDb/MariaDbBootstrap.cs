@@ -1,10 +1,11 @@
+using Orchestrator.Progress;
 using System.Globalization;
 using Orchestrator.Backups;
-using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Replication;
+using Orchestrator.State;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,7 +1,13 @@
+using Orchestrator.Backups;
 using Orchestrator.Data;
+using Orchestrator.Drift;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Monitoring;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Engines.MariaDb;
 
@@ -53,17 +59,17 @@ public sealed class MariaDbEngine : IEngine
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>
         new(null, GtidPosition.Distance(primary.Position, replica.Position));
 
-    public Migrations.IMigrationDialect MigrationDialect { get; } = new MariaDbMigrationDialect();
+    public IMigrationDialect MigrationDialect { get; } = new MariaDbMigrationDialect();
 
     public IReplayPositions Replay { get; } = new MariaDbReplayPositions();
 
-    public Monitoring.IStatsReader Stats { get; } = new MariaDbStatsReader();
+    public IStatsReader Stats { get; } = new MariaDbStatsReader();
 
-    public Drift.ISchemaReader SchemaReader { get; } = new MariaDbSchemaReader();
+    public ISchemaReader SchemaReader { get; } = new MariaDbSchemaReader();
 
-    public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new MariaDbMigrationStore(table);
+    public IMigrationStore MigrationStore(VersionTable table) => new MariaDbMigrationStore(table);
 
-    public Backups.IBackupEngine Backups => new MariaDbBackups(this);
+    public IBackupEngine Backups => new MariaDbBackups(this);
 
     public ILocalServer CreateLocalServer(LocalContext context) => MariaDbLocalServer.Create(this, context);
 

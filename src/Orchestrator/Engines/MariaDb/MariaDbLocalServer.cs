@@ -1,6 +1,7 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
 

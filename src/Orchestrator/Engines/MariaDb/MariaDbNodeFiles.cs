@@ -1,8 +1,8 @@
 using System.Globalization;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
-using Orchestrator.Local;
 using Orchestrator.Processes;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,7 +1,6 @@
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Hosts;
-using Orchestrator.Local;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.MariaDb;

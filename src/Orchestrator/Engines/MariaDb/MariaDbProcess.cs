@@ -1,8 +1,10 @@
+using Orchestrator.Progress;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,5 +1,5 @@
 using Orchestrator.Data;
-using Orchestrator.Topology;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Engines.MariaDb;
 

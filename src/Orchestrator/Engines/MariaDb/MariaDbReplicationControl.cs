@@ -1,8 +1,8 @@
+using Orchestrator.Progress;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Hosts;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,6 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -1,5 +1,5 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.Postgres;

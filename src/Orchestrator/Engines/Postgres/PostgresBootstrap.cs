@@ -1,9 +1,9 @@
+using Orchestrator.Progress;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 

@@ -1,7 +1,13 @@
+using Orchestrator.Backups;
 using Orchestrator.Data;
+using Orchestrator.Drift;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Monitoring;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Engines.Postgres;
 
@@ -57,17 +63,17 @@ public sealed class PostgresEngine : IEngine
         return new ReplicationLag(Math.Max(0, behind), null);
     }
 
-    public Migrations.IMigrationDialect MigrationDialect { get; } = new PostgresMigrationDialect();
+    public IMigrationDialect MigrationDialect { get; } = new PostgresMigrationDialect();
 
     public IReplayPositions Replay { get; } = new PostgresReplayPositions();
 
-    public Monitoring.IStatsReader Stats { get; } = new PostgresStatsReader();
+    public IStatsReader Stats { get; } = new PostgresStatsReader();
 
-    public Drift.ISchemaReader SchemaReader { get; } = new PostgresSchemaReader();
+    public ISchemaReader SchemaReader { get; } = new PostgresSchemaReader();
 
-    public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new PostgresMigrationStore(table);
+    public IMigrationStore MigrationStore(VersionTable table) => new PostgresMigrationStore(table);
 
-    public Backups.IBackupEngine Backups => new PostgresBackups(this);
+    public IBackupEngine Backups => new PostgresBackups(this);
 
     public ILocalServer CreateLocalServer(LocalContext context) => PostgresLocalServer.Create(this, context);
 }

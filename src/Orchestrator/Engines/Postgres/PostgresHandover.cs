@@ -1,6 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Topology;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 

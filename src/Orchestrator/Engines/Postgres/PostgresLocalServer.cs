@@ -1,5 +1,5 @@
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Environments;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 
@@ -12,7 +12,7 @@ internal static class PostgresLocalServer
         var sql = new PostgresSetupSql(engine, context);
         var process = new PostgresProcess(files, context);
         return new LocalServer(
-            async cancellationToken => files.Binaries = context.Environment.Provider == Environments.ProviderKind.Docker
+            async cancellationToken => files.Binaries = context.Environment.Provider == ProviderKind.Docker
                 ? PostgresBinaries.InImage
                 : await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken),
             process,

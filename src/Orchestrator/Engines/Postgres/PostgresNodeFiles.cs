@@ -1,7 +1,7 @@
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
-using Orchestrator.Local;
 using Orchestrator.Processes;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 

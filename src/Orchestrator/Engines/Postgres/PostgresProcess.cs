@@ -1,7 +1,8 @@
+using Orchestrator.Progress;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Processes;
-using Orchestrator.Topology;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 

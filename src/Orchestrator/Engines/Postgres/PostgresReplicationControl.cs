@@ -1,8 +1,9 @@
+using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
 using Orchestrator.Processes;
-using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Progress;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 
@@ -85,7 +86,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// accepts writes. Promotion needs no checkpoint first; polling every few milliseconds,
     /// rather than pg_promote's own waiting in tenths of a second, ends the wait as soon as it is done.
     /// </summary>
-    public Task PromoteOnAsync(Data.IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+    public Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
         context.Progress.StepAsync(node.Name, "promote", async () =>
         {
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
@@ -223,7 +224,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// was written than max_slot_wal_keep_size lets it keep): the WAL the node would replay from
     /// is gone, and streaming would wait for it forever.
     /// </summary>
-    private static async Task RefuseLostWalAsync(NodeDefinition node, NodeDefinition source, Data.IDbSession sourceSession, CancellationToken cancellationToken)
+    private static async Task RefuseLostWalAsync(NodeDefinition node, NodeDefinition source, IDbSession sourceSession, CancellationToken cancellationToken)
     {
         var slot = (await sourceSession.QueryAsync("SELECT wal_status FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken)).SingleOrDefault();
         if (slot?.GetString("wal_status") == "lost")
@@ -243,7 +244,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// fence, so on the source's timeline it can only be by a promotion of its own; any other
     /// node on the same timeline must have the same history file.
     /// </summary>
-    private async Task RefuseSeparatePromotionAsync(NodeDefinition node, NodeDefinition source, bool fenced, Data.IDbSession sourceSession, CancellationToken cancellationToken)
+    private async Task RefuseSeparatePromotionAsync(NodeDefinition node, NodeDefinition source, bool fenced, IDbSession sourceSession, CancellationToken cancellationToken)
     {
         var control = await files.ControlDataAsync(node, cancellationToken);
         if (!control.TryGetValue("Latest checkpoint's TimeLineID", out var text) || !long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var timeline) || timeline <= 1)

@@ -1,5 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Drift;
+using Orchestrator.Environments.Internal;
 
 namespace Orchestrator.Engines.Postgres;
 

@@ -1,6 +1,7 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 

@@ -1,3 +1,4 @@
+using Orchestrator.Migrations.Running;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -6,8 +7,7 @@ using Microsoft.Data.Sqlite;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Migrations.Running;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Engines.Sqlite;
 

@@ -1,7 +1,13 @@
+using Orchestrator.Backups;
 using Orchestrator.Data;
+using Orchestrator.Drift;
 using Orchestrator.Environments;
-using Orchestrator.Local;
-using Orchestrator.Topology;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Monitoring;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Engines.Sqlite;
 
@@ -38,15 +44,15 @@ public sealed class SqliteEngine : IEngine
     public ILocalServer CreateLocalServer(LocalContext context) =>
         throw new InvalidOperationException("SQLite has no servers to run; a SQLite environment's provider is its file");
 
-    public Migrations.IMigrationDialect MigrationDialect { get; } = new SqliteMigrationDialect();
+    public IMigrationDialect MigrationDialect { get; } = new SqliteMigrationDialect();
 
     public IReplayPositions Replay { get; } = new SqliteReplayPositions();
 
-    public Monitoring.IStatsReader Stats { get; } = new SqliteStatsReader();
+    public IStatsReader Stats { get; } = new SqliteStatsReader();
 
-    public Drift.ISchemaReader SchemaReader { get; } = new SqliteSchemaReader();
+    public ISchemaReader SchemaReader { get; } = new SqliteSchemaReader();
 
-    public Migrations.Running.IMigrationStore MigrationStore(Migrations.VersionTable table) => new SqliteMigrationStore(table);
+    public IMigrationStore MigrationStore(VersionTable table) => new SqliteMigrationStore(table);
 
-    public Backups.IBackupEngine Backups => new SqliteBackups(this);
+    public IBackupEngine Backups => new SqliteBackups(this);
 }

@@ -1,3 +1,4 @@
+
 namespace Orchestrator.Environments.Internal;
 
 /// <summary>

@@ -4,7 +4,8 @@ using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Migrations.Lint;
 using Orchestrator.Migrations.Translation;
-using Orchestrator.Topology;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Migrations.Running;
 
@@ -225,7 +226,7 @@ public sealed class MigrationRunner(
         {
             return translator.Translate(migration, up: true);
         }
-        catch (Data.DatabaseException e) when (!first)
+        catch (DatabaseException e) when (!first)
         {
             return TranslatedMigration.AtItsTurn(migration, e.Message);
         }
@@ -414,7 +415,7 @@ public sealed class MigrationRunner(
         {
             return translator.Translate(migration, up);
         }
-        catch (Exception e) when (e is MigrationDefinitionException or Data.DatabaseException)
+        catch (Exception e) when (e is MigrationDefinitionException or DatabaseException)
         {
             throw new MigrationFailedException(
                 $"{e.Message}\nIt failed when described again with the database as the migrations before it left it; nothing of it ran. " +
@@ -507,7 +508,7 @@ public sealed class MigrationRunner(
             {
                 await store.UnlockAsync(session, database, CancellationToken.None);
             }
-            catch (Exception e) when (e is Data.DatabaseException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is DatabaseException or InvalidOperationException or IOException)
             {
             }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Migrations.Running;
 
@@ -13,7 +14,7 @@ public sealed class ReplicaWatch(
     IReadOnlyList<NodeDefinition> replicas,
     Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
     IMigrationStore store,
-    Topology.IReplayPositions replay,
+    IReplayPositions replay,
     TimeSpan timeout) : IAsyncDisposable
 {
     private readonly Dictionary<string, IDbSession> _sessions = [];

@@ -1,4 +1,6 @@
+using Orchestrator.Progress;
 using System.Diagnostics;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Topology.RoleChanges;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Orchestrator.Local;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Processes;
 
 namespace Orchestrator.Topology.RoleChanges;
 
@@ -45,7 +46,7 @@ internal sealed class RebuildOperation(LocalNodes nodes)
         }
         catch (Exception e) when (RoleChangeSteps.IsStepFailure(e))
         {
-            return new RoleChangeOutcome(RoleChangeKind.Rebuild, [Change(ChangeResult.Failed, Processes.Redactor.Redact(e.Message))], clock.Elapsed);
+            return new RoleChangeOutcome(RoleChangeKind.Rebuild, [Change(ChangeResult.Failed, Redactor.Redact(e.Message))], clock.Elapsed);
         }
 
         return new RoleChangeOutcome(RoleChangeKind.Rebuild, [Change(ChangeResult.Done, null)], clock.Elapsed) { NewPrimary = plan.Primary };

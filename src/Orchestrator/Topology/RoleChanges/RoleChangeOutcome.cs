@@ -1,3 +1,4 @@
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>

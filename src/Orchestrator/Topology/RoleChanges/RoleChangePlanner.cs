@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Topology.RoleChanges;
 

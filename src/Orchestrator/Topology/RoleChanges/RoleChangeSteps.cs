@@ -1,6 +1,12 @@
 using System.Diagnostics;
+using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Local;
+using Orchestrator.Hosts;
+using Orchestrator.Processes;
+using Orchestrator.Progress;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Topology.RoleChanges;
 
@@ -13,7 +19,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
 {
     /// <summary>The failures a step turns into a failed <see cref="NodeChange"/>; anything else is a defect and propagates.</summary>
     public static bool IsStepFailure(Exception e) =>
-        e is LocalProviderException or Data.DatabaseException or Processes.ProcessFailedException;
+        e is LocalProviderException or DatabaseException or ProcessFailedException;
 
     /// <summary>
     /// The local server that writes configuration for <paramref name="shape"/>. The new primary
@@ -63,7 +69,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
             }
             catch (Exception e) when (IsStepFailure(e))
             {
-                return Change(ChangeResult.Failed, Processes.Redactor.Redact(e.Message));
+                return Change(ChangeResult.Failed, Redactor.Redact(e.Message));
             }
         }));
 
@@ -87,7 +93,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
         }
         catch (Exception e) when (IsStepFailure(e))
         {
-            return Change(ChangeResult.Failed, Processes.Redactor.Redact(e.Message));
+            return Change(ChangeResult.Failed, Redactor.Redact(e.Message));
         }
     }
 
@@ -107,7 +113,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
             {
                 await server.DropStaleReplicationStateAsync(next.Node(node.Node.Name), cancellationToken);
             }
-            catch (Data.DatabaseException e)
+            catch (DatabaseException e)
             {
                 nodes.Progress.Report(new ProgressEvent(node.Node.Name, $"could not drop stale slots: {e.Message}", ProgressKind.Info));
             }

@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using Orchestrator.Environments;
+using Orchestrator.Processes;
+using Orchestrator.Replication;
+using Orchestrator.Servers;
+using Orchestrator.State;
 
 namespace Orchestrator.Topology.RoleChanges;
 
@@ -105,7 +109,7 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
         }
         catch (Exception e) when (RoleChangeSteps.IsStepFailure(e))
         {
-            var failure = Processes.Redactor.Redact(e.Message);
+            var failure = Redactor.Redact(e.Message);
             changes.Add(new NodeChange(plan.Target, NodeAction.Promote, ChangeResult.Failed, failure, window.Elapsed));
             return new HandOver(changes, position, failure, window.Elapsed);
         }
@@ -129,7 +133,7 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
     /// <see cref="NarrowingLimit"/>, once its last wait succeeded. False when it does not reach a
     /// position within the replay timeout.
     /// </summary>
-    private async Task<bool> CatchUpAsync(ILocalServer server, Local.EnvironmentCredentials credentials, NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
+    private async Task<bool> CatchUpAsync(ILocalServer server, EnvironmentCredentials credentials, NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
         var timeout = nodes.Environment.Replication.ReplayTimeout;
         var clock = Stopwatch.StartNew();

@@ -1,0 +1,19 @@
+using Orchestrator.Engines.MariaDb;
+using Orchestrator.Engines.Postgres;
+using Orchestrator.Engines.Sqlite;
+using Orchestrator.Environments;
+using Orchestrator.Servers;
+
+namespace Orchestrator.Composition;
+
+/// <summary>The one place engines are registered.</summary>
+public static class EngineRegistry
+{
+    public static IEngine For(EngineKind kind) => kind switch
+    {
+        EngineKind.Postgres => new PostgresEngine(),
+        EngineKind.MariaDb => new MariaDbEngine(),
+        EngineKind.Sqlite => new SqliteEngine(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown engine"),
+    };
+}

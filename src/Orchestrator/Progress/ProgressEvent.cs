@@ -1,0 +1,12 @@
+namespace Orchestrator.Progress;
+
+public enum ProgressKind
+{
+    Started,
+    Finished,
+    Failed,
+    Info,
+}
+
+/// <summary>One step of a node's work: started, finished (with its duration), failed, or a note.</summary>
+public sealed record ProgressEvent(string Node, string Message, ProgressKind Kind, TimeSpan? Elapsed = null);

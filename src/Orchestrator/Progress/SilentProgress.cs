@@ -1,0 +1,10 @@
+namespace Orchestrator.Progress;
+
+public sealed class SilentProgress : ITopologyProgress
+{
+    public static SilentProgress Instance { get; } = new();
+
+    public void Report(ProgressEvent progressEvent)
+    {
+    }
+}

@@ -1,0 +1,12 @@
+namespace Orchestrator.Replication;
+
+/// <summary>
+/// Provisioning of one engine's servers on this machine (the local provider): supervision,
+/// bootstrap and replication control of its nodes. Every method acts on one node and may run
+/// concurrently for different nodes.
+/// </summary>
+public interface ILocalServer : INodeSupervision, INodeBootstrap, IReplicationControl
+{
+    /// <summary>Fails with an actionable message when the engine's programs are missing.</summary>
+    Task CheckPrerequisitesAsync(CancellationToken cancellationToken);
+}

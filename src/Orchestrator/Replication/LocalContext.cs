@@ -1,0 +1,16 @@
+using Orchestrator.Environments;
+using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
+using Orchestrator.Progress;
+using Orchestrator.State;
+
+namespace Orchestrator.Replication;
+
+/// <summary>Everything a server implementation needs about the environment it provisions, and the host its nodes run on.</summary>
+public sealed record LocalContext(
+    EnvironmentDefinition Environment,
+    StateLayout State,
+    ServiceUser User,
+    EnvironmentCredentials Credentials,
+    ITopologyProgress Progress,
+    INodeHost Host);

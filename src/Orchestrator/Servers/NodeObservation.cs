@@ -1,0 +1,28 @@
+namespace Orchestrator.Servers;
+
+/// <summary>
+/// What one server reports about itself. <see cref="Position"/> is the replication position
+/// in the engine's own terms: a WAL LSN on PostgreSQL (current on a primary, replayed on a
+/// replica), a GTID list on MariaDB (binlog position on a primary, applied on a replica).
+/// </summary>
+public sealed record NodeObservation(
+    ObservedRole Role,
+    string ServerVersion,
+    string? SourceHost,
+    int? SourcePort,
+    string? ReplicationState,
+    string? Position,
+    double? LagSeconds)
+{
+    /// <summary>True on a replica whose replication is running (streaming WAL, or both GTID threads running).</summary>
+    public bool IsReplicating { get; init; }
+
+    /// <summary>For a database file (SQLite): its size and journal mode; null for servers.</summary>
+    public DatabaseFileFacts? File { get; init; }
+
+    /// <summary>Client connections to the server, this one included; null for a file.</summary>
+    public long? Connections { get; init; }
+}
+
+/// <summary>A database file as <c>status</c> shows it.</summary>
+public sealed record DatabaseFileFacts(long SizeBytes, string JournalMode);

@@ -1,7 +1,0 @@
-namespace Orchestrator.Topology;
-
-/// <summary>Receives progress of long operations; called from several nodes' tasks at once.</summary>
-public interface ITopologyProgress
-{
-    void Report(ProgressEvent progressEvent);
-}

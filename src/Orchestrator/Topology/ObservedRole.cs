@@ -1,8 +1,0 @@
-namespace Orchestrator.Topology;
-
-/// <summary>A node's role as its server reports it (pg_is_in_recovery, replica status), not as the file says.</summary>
-public enum ObservedRole
-{
-    Primary,
-    Replica,
-}
