@@ -1,15 +1,14 @@
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Drift;
-using Orchestrator.Hosts;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Monitoring;
 using Orchestrator.Processes;
 using Orchestrator.Shards;
 using Orchestrator.State;
-using Orchestrator.Topology;
 using Spectre.Console;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Cli;
 

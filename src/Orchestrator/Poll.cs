@@ -1,4 +1,3 @@
-using Orchestrator.Hosts;
 
 namespace Orchestrator;
 

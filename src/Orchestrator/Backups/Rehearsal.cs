@@ -6,6 +6,7 @@ using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Backups;
 
@@ -56,8 +57,8 @@ public static class Rehearsal
             var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken));
             var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
-            await Run("restore into a scratch node", () => scratch.RestoreAsync(directory, manifest, cancellationToken));
             var engine = EngineRegistry.For(environment.Engine);
+            await Run("restore into a scratch node", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken));
             var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
             var (restoredVersion, mismatches) = await Step("verify restored data", async () =>
@@ -103,5 +104,22 @@ public static class Rehearsal
                 await progress.StepAsync("scratch", passed ? "tear down the scratch node" : "tear down the scratch node (use --keep to inspect it)", async () => await scratch.DisposeAsync());
             }
         }
+    }
+
+    /// <summary>Replaces the scratch node's data with the backup's; a scratch file gets the backup loaded into it.</summary>
+    private static async Task RestoreIntoScratchAsync(
+        ScratchEnvironment scratch, IEngine engine, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken)
+    {
+        if (scratch.Topology is { } topology)
+        {
+            await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);
+            await topology.UpAsync(cancellationToken);
+            return;
+        }
+
+        var definition = scratch.Definition;
+        var credentials = CredentialStore.Resolve(definition, null, create: false);
+        await engine.Backups.RestoreLogicalAsync(
+            engine.AdminTarget(definition.Primary, credentials), definition.Database, directory, manifest, replicate: false, definition.Local, progress, cancellationToken);
     }
 }

@@ -35,14 +35,15 @@ public static class RestoreRunner
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
         await BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken);
+        var engine = EngineRegistry.For(environment.Engine);
         if (environment.Provider.RunsServers())
         {
             var topology = new LocalTopology(environment, stateDir, progress);
-            var restored = await topology.RestorePrimaryAsync(directory, manifest, cancellationToken);
+            var restored = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);
 
             // The replicas are cloned from what the primary now holds, so it is proven first.
             await RestoredData.VerifyAsync(
-                EngineRegistry.For(environment.Engine), restored, manifest, environment.Primary.Name,
+                engine, restored, manifest, environment.Primary.Name,
                 $"the replicas were not cloned from it. Restore another backup, or run 'up' to clone them from '{environment.Primary.Name}' as it is", progress, cancellationToken);
             await topology.UpAsync(cancellationToken);
             return manifest;
@@ -53,7 +54,6 @@ public static class RestoreRunner
             throw new BackupRefusedException($"a physical backup replaces a server's data directory, which this tool does not manage for external environment '{environment.Name}'; restore a logical backup instead");
         }
 
-        var engine = EngineRegistry.For(environment.Engine);
         var credentials = CredentialStore.Resolve(environment, null, create: false);
         var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         await engine.Backups.RestoreLogicalAsync(engine.AdminTarget(primary, credentials), environment.Database, directory, manifest, replicate: true, environment.Local, progress, cancellationToken);

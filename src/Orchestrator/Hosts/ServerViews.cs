@@ -1,4 +1,3 @@
-using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Docker;
 using Orchestrator.State;
@@ -8,8 +7,8 @@ namespace Orchestrator.Hosts;
 /// <summary>The environment as its servers address each other (see <see cref="INodeHost.ServerView"/>), for code that only connects to them.</summary>
 public static class ServerViews
 {
-    public static EnvironmentDefinition Of(EnvironmentDefinition environment, StateLayout? state) =>
+    public static EnvironmentDefinition Of(EnvironmentDefinition environment, StateLayout? state, int containerPort) =>
         environment.Provider == ProviderKind.Docker && state is not null && DockerNetworkRecord.Load(state) is { } subnet
-            ? DockerAddresses.For(environment, subnet).ServerView(environment, EngineRegistry.For(environment.Engine).ContainerPort)
+            ? DockerAddresses.For(environment, subnet).ServerView(environment, containerPort)
             : environment;
 }

@@ -1,4 +1,3 @@
-using Orchestrator.Backups;
 using Orchestrator.Environments;
 
 namespace Orchestrator.Replication;
@@ -22,5 +21,5 @@ public interface INodeBootstrap
     /// Creates <paramref name="node"/> (not initialised) from a physical backup: its data as of
     /// the backup's position, running as a primary with this environment's accounts and passwords.
     /// </summary>
-    Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken);
+    Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken);
 }

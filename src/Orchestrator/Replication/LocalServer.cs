@@ -1,4 +1,3 @@
-using Orchestrator.Backups;
 using Orchestrator.Environments;
 
 namespace Orchestrator.Replication;
@@ -22,8 +21,8 @@ public sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites
 
     public Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) => bootstrap.BootstrapReplicaAsync(node, source, cancellationToken);
 
-    public Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken) =>
-        bootstrap.RestorePhysicalAsync(node, backupDirectory, manifest, cancellationToken);
+    public Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken) =>
+        bootstrap.RestorePhysicalAsync(node, copy, cancellationToken);
 
     public Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken) =>
         replication.PrepareHandoverAsync(primary, target, cancellationToken);

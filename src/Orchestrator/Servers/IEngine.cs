@@ -1,16 +1,14 @@
-using Orchestrator.Backups;
 using Orchestrator.Data;
-using Orchestrator.Drift;
 using Orchestrator.Environments;
-using Orchestrator.Migrations;
-using Orchestrator.Migrations.Running;
-using Orchestrator.Monitoring;
-using Orchestrator.Replication;
 using Orchestrator.State;
 
 namespace Orchestrator.Servers;
 
-/// <summary>What orchestration code needs from one database engine. One implementation per engine folder.</summary>
+/// <summary>
+/// What every concern needs from one database engine: connecting, observing a node, lag. Each concern
+/// (migrations, backups, drift, monitoring, server control) owns the interface of what it needs beyond
+/// this, and the engines implement those; see <c>docs/ARCHITECTURE.md</c>.
+/// </summary>
 public interface IEngine
 {
     /// <summary>The Debian system user that runs this engine's servers when the tool runs as root.</summary>
@@ -39,23 +37,6 @@ public interface IEngine
 
     ReplicationLag Lag(NodeObservation primary, NodeObservation replica);
 
-    ILocalServer CreateLocalServer(LocalContext context);
-
-    /// <summary>This engine's migration SQL: FluentMigrator's generator for it, statement splitting, catalog questions, lint.</summary>
-    IMigrationDialect MigrationDialect { get; }
-
     /// <summary>Replication positions: what a primary committed, and waiting for a replica to replay it.</summary>
     IReplayPositions Replay { get; }
-
-    /// <summary>Reads a database's structure from this engine's catalog, for drift detection.</summary>
-    ISchemaReader SchemaReader { get; }
-
-    /// <summary>The version tables, migration lock and transaction control of this engine, for one version table.</summary>
-    IMigrationStore MigrationStore(VersionTable table);
-
-    /// <summary>Backups of this engine: taking, verifying and loading them.</summary>
-    IBackupEngine Backups { get; }
-
-    /// <summary>Table, index and server statistics, for stats, the live view and the exporter.</summary>
-    IStatsReader Stats { get; }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 
 namespace Orchestrator.State;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.State;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.State;
 

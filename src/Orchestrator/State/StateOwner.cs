@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.State;
 

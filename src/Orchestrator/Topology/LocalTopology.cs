@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Hosts.Local;
 using Orchestrator.Migrations;
 using Orchestrator.Progress;
@@ -33,7 +31,7 @@ public sealed class LocalTopology
 
     public StateLayout State => _nodes.State;
 
-    private EnvironmentDefinition Environment => _nodes.Environment;
+    public EnvironmentDefinition Environment => _nodes.Environment;
 
     public Task<RoleChangeOutcome> SwitchoverAsync(string to, CancellationToken cancellationToken) =>
         ExclusiveAsync("switchover", () => new SwitchoverOperation(_nodes).RunAsync(to, cancellationToken), cancellationToken);
@@ -147,15 +145,21 @@ public sealed class LocalTopology
     }, cancellationToken);
 
     /// <summary>
-    /// Replaces the primary's data with a backup's (a logical backup is loaded into the running
-    /// primary's database; a physical one becomes the primary's data directory). The replicas
-    /// are removed first, so they do not replay the load only to be rebuilt: the caller verifies
-    /// the returned database before <see cref="UpAsync"/> clones them from it.
+    /// Replaces the primary's data with a physical backup's copy, which becomes its data directory.
+    /// The replicas are removed first, so they do not replay the restore only to be rebuilt: the
+    /// caller verifies the returned database before <see cref="UpAsync"/> clones them from it.
     /// </summary>
-    public Task<ConnectionTarget> RestorePrimaryAsync(string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken) =>
-        ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(backupDirectory, manifest, cancellationToken), cancellationToken);
+    public Task<ConnectionTarget> RestorePrimaryAsync(PhysicalCopy copy, CancellationToken cancellationToken) =>
+        ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(copy, load: null, cancellationToken), cancellationToken);
 
-    private async Task<ConnectionTarget> ReplacePrimaryDataAsync(string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
+    /// <summary>
+    /// As <see cref="RestorePrimaryAsync"/>, for data that <paramref name="load"/> puts into the
+    /// running primary over the admin connection it is given (a logical backup).
+    /// </summary>
+    public Task<ConnectionTarget> LoadIntoPrimaryAsync(Func<ConnectionTarget, CancellationToken, Task> load, CancellationToken cancellationToken) =>
+        ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(copy: null, load, cancellationToken), cancellationToken);
+
+    private async Task<ConnectionTarget> ReplacePrimaryDataAsync(PhysicalCopy? copy, Func<ConnectionTarget, CancellationToken, Task>? load, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
@@ -164,16 +168,15 @@ public sealed class LocalTopology
         }
 
         var primary = Environment.Primary;
-        if (manifest.Kind == BackupKind.Physical)
+        if (copy is not null)
         {
             await _nodes.RemoveNodeAsync(server, primary, cancellationToken);
-            await server.RestorePhysicalAsync(primary, backupDirectory, manifest, cancellationToken);
+            await server.RestorePhysicalAsync(primary, copy, cancellationToken);
         }
         else
         {
             await UpNodeAsync(server, primary, cancellationToken);
-            await _nodes.Engine.Backups.RestoreLogicalAsync(
-                _nodes.Engine.AdminTarget(primary, credentials), Environment.Database, backupDirectory, manifest, replicate: false, Environment.Local, _nodes.Progress, cancellationToken);
+            await load!(_nodes.Engine.AdminTarget(primary, credentials), cancellationToken);
         }
 
         return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);

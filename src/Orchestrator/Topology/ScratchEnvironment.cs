@@ -1,6 +1,4 @@
 using System.Globalization;
-using Orchestrator.Backups;
-using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Local;
 using Orchestrator.Progress;
@@ -47,21 +45,8 @@ public sealed class ScratchEnvironment : IAsyncDisposable
         }
     }
 
-    /// <summary>Replaces the scratch node's data with a backup's (see <see cref="LocalTopology.RestorePrimaryAsync"/>; a scratch file becomes the backup's copy).</summary>
-    public async Task RestoreAsync(string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
-    {
-        if (_topology is not null)
-        {
-            await _topology.RestorePrimaryAsync(backupDirectory, manifest, cancellationToken);
-            await _topology.UpAsync(cancellationToken);
-            return;
-        }
-
-        var engine = EngineRegistry.For(Definition.Engine);
-        var credentials = CredentialStore.Resolve(Definition, null, create: false);
-        await engine.Backups.RestoreLogicalAsync(
-            engine.AdminTarget(Definition.Primary, credentials), Definition.Database, backupDirectory, manifest, replicate: false, Definition.Local, _progress, cancellationToken);
-    }
+    /// <summary>The scratch environment's servers; null for a scratch database file, which needs none.</summary>
+    public LocalTopology? Topology => _topology;
 
     /// <summary>When true, disposing leaves the node running and its files in place.</summary>
     public bool Keep { get; set; }

@@ -81,7 +81,7 @@ public static class StatusReader
         var engine = EngineRegistry.For(environment.Engine);
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-        var peers = ServerViews.Of(environment, state);
+        var peers = ServerViews.Of(environment, state, engine.ContainerPort);
         var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
         {
             SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,

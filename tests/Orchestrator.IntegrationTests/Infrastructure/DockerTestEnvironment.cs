@@ -5,7 +5,6 @@ using Docker.DotNet.Models;
 using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Hosts.Docker;
 using Orchestrator.Progress;
 using Orchestrator.State;

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Servers;

@@ -1,5 +1,4 @@
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.MariaDb;
 

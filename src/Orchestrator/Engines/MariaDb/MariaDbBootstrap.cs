@@ -1,8 +1,6 @@
 using Orchestrator.Progress;
 using System.Globalization;
-using Orchestrator.Backups;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 using Orchestrator.Replication;
 using Orchestrator.State;
@@ -89,11 +87,11 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
     /// Copies the prepared data in and starts it once without grant tables or networking, to
     /// give it this environment's accounts (the copy holds the source's), then normally.
     /// </summary>
-    public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
+    public async Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
     {
         await files.PrepareNodeDirAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
-            files.Host.CopyDirectoryInAsync(node, Path.Combine(backupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node), cancellationToken));
+            files.Host.CopyDirectoryInAsync(node, Path.Combine(copy.BackupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node), cancellationToken));
         await files.WriteConfigAsync(node, cancellationToken);
         await process.StartServerAsync(node, "start without grant tables or networking", ["--skip-grant-tables", "--skip-networking", "--skip-slave-start"], cancellationToken);
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
@@ -108,9 +106,9 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
             await session.ExecuteAsync("RESET MASTER", cancellationToken: cancellationToken);
             await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''", cancellationToken: cancellationToken);
-            if (manifest.Position.Length > 0)
+            if (copy.Position.Length > 0)
             {
-                await session.ExecuteAsync("SET GLOBAL gtid_binlog_state = ?", [manifest.Position], cancellationToken);
+                await session.ExecuteAsync("SET GLOBAL gtid_binlog_state = ?", [copy.Position], cancellationToken);
             }
         });
         await process.StopAsync(node, cancellationToken);

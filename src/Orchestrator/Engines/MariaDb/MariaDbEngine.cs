@@ -11,7 +11,7 @@ using Orchestrator.State;
 
 namespace Orchestrator.Engines.MariaDb;
 
-public sealed class MariaDbEngine : IEngine
+public sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
     public string DefaultServiceUser => "mysql";
 

@@ -1,5 +1,4 @@
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Hosts.Local;
 using Orchestrator.Replication;
 

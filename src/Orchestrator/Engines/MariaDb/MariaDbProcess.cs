@@ -1,7 +1,6 @@
 using Orchestrator.Progress;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
 using Orchestrator.Replication;

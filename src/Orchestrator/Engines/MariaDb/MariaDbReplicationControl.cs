@@ -1,7 +1,6 @@
 using Orchestrator.Progress;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;

@@ -3,7 +3,6 @@ using System.Globalization;
 using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Servers;

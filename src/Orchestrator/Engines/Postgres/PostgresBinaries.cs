@@ -1,5 +1,4 @@
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.Postgres;

@@ -1,5 +1,4 @@
 using Orchestrator.Progress;
-using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
@@ -91,12 +90,12 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
     /// in the node's socket directory that only the service user and root can enter (in a
     /// container, the directory of the state directory mounted there).
     /// </summary>
-    public async Task RestorePhysicalAsync(NodeDefinition node, string backupDirectory, BackupManifest manifest, CancellationToken cancellationToken)
+    public async Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
     {
         await files.PrepareNodeDirAsync(node, cancellationToken);
         var data = files.DataDir(node);
-        var copy = Path.Combine(backupDirectory, PostgresBackups.DataDirectory);
-        await context.Progress.StepAsync(node.Name, "copy the backup's data directory", () => files.Host.CopyDirectoryInAsync(node, copy, data, cancellationToken));
+        var copied = Path.Combine(copy.BackupDirectory, PostgresBackups.DataDirectory);
+        await context.Progress.StepAsync(node.Name, "copy the backup's data directory", () => files.Host.CopyDirectoryInAsync(node, copied, data, cancellationToken));
         foreach (var stale in new[] { "standby.signal", "recovery.signal", "postmaster.pid", "backup_manifest" })
         {
             await files.Host.DeleteFileAsync(node, files.InData(node, stale), cancellationToken);
@@ -110,11 +109,11 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         // more WAL follows it, recovery stops just before the next record; otherwise the WAL
         // ends there and recovery ends with it. The copy's WAL is read here, by this machine's pg_waldump.
         var waldump = context.Environment.Provider == ProviderKind.Docker ? await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken) : files.Binaries;
-        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copy, "pg_wal"), manifest.Position, cancellationToken)
-            ? [("recovery_target_lsn", manifest.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
+        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copied, "pg_wal"), copy.Position, cancellationToken)
+            ? [("recovery_target_lsn", copy.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
             : [];
         var socketDir = files.Host.Paths(node).SocketDir;
-        await process.StartServerAsync(node, $"recover to {manifest.Position} and promote", [
+        await process.StartServerAsync(node, $"recover to {copy.Position} and promote", [
             .. settings,
 
             // Archive recovery insists on a restore_command; everything it needs is in pg_wal.
@@ -126,14 +125,14 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         ], cancellationToken);
 
         var addressed = files.Addressed(node);
-        var socket = new ConnectionTarget(Path.GetDirectoryName(files.Host.SocketForTool(node, $".s.PGSQL.{addressed.Port}"))!, addressed.Port, manifest.AdminUser ?? context.Credentials.AdminUser, null, "postgres");
+        var socket = new ConnectionTarget(Path.GetDirectoryName(files.Host.SocketForTool(node, $".s.PGSQL.{addressed.Port}"))!, addressed.Port, copy.SourceAdminUser ?? context.Credentials.AdminUser, null, "postgres");
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
             await using var session = await engine.ConnectAsync(socket, cancellationToken);
             await Poll.UntilAsync(
                 async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS r", cancellationToken: cancellationToken)).Single().GetBoolean("r") == false,
                 TimeSpan.FromMinutes(30),
-                () => $"node '{node.Name}' did not finish recovering to {manifest.Position}; see {files.LogFile(node)}",
+                () => $"node '{node.Name}' did not finish recovering to {copy.Position}; see {files.LogFile(node)}",
                 cancellationToken);
             await PostgresSetupSql.UpsertRoleAsync(session, context.Credentials.AdminUser, "SUPERUSER LOGIN", context.Credentials.AdminPassword, cancellationToken);
             await sql.CreateReplicationRoleAsync(session, cancellationToken);

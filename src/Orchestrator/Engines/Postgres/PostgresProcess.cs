@@ -1,6 +1,5 @@
 using Orchestrator.Progress;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Hosts.Local;
 using Orchestrator.Replication;
 

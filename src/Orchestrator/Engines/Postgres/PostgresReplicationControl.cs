@@ -1,6 +1,5 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Replication;

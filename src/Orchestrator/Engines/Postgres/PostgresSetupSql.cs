@@ -1,6 +1,5 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;

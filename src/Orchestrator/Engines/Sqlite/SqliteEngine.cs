@@ -5,7 +5,6 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Monitoring;
-using Orchestrator.Replication;
 using Orchestrator.Servers;
 using Orchestrator.State;
 
@@ -15,7 +14,7 @@ namespace Orchestrator.Engines.Sqlite;
 /// SQLite: one database file (the environment's one node, whose host is the file's path), opened
 /// in the process. No servers, accounts or replicas.
 /// </summary>
-public sealed class SqliteEngine : IEngine
+public sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
     public string DefaultServiceUser => "";
 
@@ -40,9 +39,6 @@ public sealed class SqliteEngine : IEngine
     }
 
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) => new(null, null);
-
-    public ILocalServer CreateLocalServer(LocalContext context) =>
-        throw new InvalidOperationException("SQLite has no servers to run; a SQLite environment's provider is its file");
 
     public IMigrationDialect MigrationDialect { get; } = new SqliteMigrationDialect();
 

@@ -1,4 +1,7 @@
 
+
+
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>

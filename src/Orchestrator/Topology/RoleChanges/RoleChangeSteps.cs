@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Replication;

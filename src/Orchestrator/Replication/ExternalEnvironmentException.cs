@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
 
-namespace Orchestrator.Topology;
+namespace Orchestrator.Replication;
 
 /// <summary>A command that starts, stops or rearranges servers was given an environment whose servers the tool does not run.</summary>
 public sealed class ExternalEnvironmentException(EnvironmentDefinition environment) : Exception(Describe(environment))

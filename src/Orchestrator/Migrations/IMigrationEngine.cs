@@ -1,0 +1,29 @@
+using Orchestrator.Migrations.Running;
+using Orchestrator.Servers;
+using Orchestrator.Environments;
+
+namespace Orchestrator.Migrations;
+
+/// <summary>What migrations need from an engine beyond <see cref="IEngine"/>; every engine implements it.</summary>
+public interface IMigrationEngine
+{
+    /// <summary>This engine's migration SQL: FluentMigrator's generator for it, statement splitting, catalog questions, lint.</summary>
+    IMigrationDialect MigrationDialect { get; }
+
+    /// <summary>The version tables, migration lock and transaction control of this engine, for one version table.</summary>
+    IMigrationStore MigrationStore(VersionTable table);
+}
+
+/// <summary>Lets code holding an <see cref="IEngine"/> reach its migration side without knowing the engine.</summary>
+public static class MigrationEngineExtensions
+{
+    extension(IEngine engine)
+    {
+        public IMigrationDialect MigrationDialect => Of(engine).MigrationDialect;
+
+        public IMigrationStore MigrationStore(VersionTable table) => Of(engine).MigrationStore(table);
+    }
+
+    private static IMigrationEngine Of(IEngine engine) => engine as IMigrationEngine
+        ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IMigrationEngine)}");
+}
