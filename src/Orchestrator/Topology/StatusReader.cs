@@ -180,7 +180,7 @@ public static class StatusReader
     }
 
     /// <summary>A version table that cannot be read counts as nothing applied; the node itself answered.</summary>
-    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IMigrationStore store, IDbSession session, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IVersionRecords store, IDbSession session, CancellationToken cancellationToken)
     {
         try
         {

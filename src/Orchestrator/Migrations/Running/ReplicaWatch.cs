@@ -12,7 +12,7 @@ namespace Orchestrator.Migrations.Running;
 public sealed class ReplicaWatch(
     IReadOnlyList<NodeDefinition> replicas,
     Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
-    IMigrationStore store,
+    IVersionRecords store,
     Topology.IReplayPositions replay,
     TimeSpan timeout) : IAsyncDisposable
 {
