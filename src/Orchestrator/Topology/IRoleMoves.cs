@@ -33,7 +33,7 @@ public interface IRoleMoves
     /// cannot follow <paramref name="source"/> without losing or mixing data.
     /// </summary>
     /// <param name="fenced">The record fences the node (a failover's old primary): it followed nobody since, so a history of its own after that was started by hand.</param>
-    Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken);
+    Task<RoleChanges.RejoinOutcome> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken);
 
     /// <summary>Rewrites the node's configuration from this server's environment and applies it to the running server.</summary>
     Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken);
