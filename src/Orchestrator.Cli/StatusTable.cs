@@ -56,7 +56,7 @@ internal static class StatusTable
     /// <summary>Where the node replicates from, marked when the servers' shape differs from the file's (after a switchover or failover).</summary>
     public static string From(NodeStatus node)
     {
-        if (ReplicatesFromNobody(node))
+        if (node.FollowsNobody)
         {
             return $"[yellow]nobody[/] [grey](file: {Markup.Escape(node.ExpectedSource!)})[/]";
         }
@@ -66,10 +66,6 @@ internal static class StatusTable
             ? $"[yellow]{from}[/] [grey](file: {Markup.Escape(expected)})[/]"
             : from;
     }
-
-    /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
-    public static bool ReplicatesFromNobody(NodeStatus node) =>
-        node.Reachable && node.Role == ObservedRole.Replica && node.ExpectedSource is not null && node.ReplicatingFrom is null;
 
     private static string Role(NodeStatus node)
     {

@@ -1,11 +1,9 @@
 using System.CommandLine;
-using Orchestrator.Backups;
 using Orchestrator.Environments;
-using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
-using Orchestrator.State;
 using Orchestrator.Topology;
 using Spectre.Console;
+using Orchestrator.Backups;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -80,10 +78,12 @@ internal static class StatusCommand
                     }
 
                     var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken);
-                    var fenced = env.Provider.RunsServers() ? LiveShape.Load(StateLayout.For(env, parse.GetValue(stateDir)?.FullName))?.FencedNodes.ToList() ?? [] : [];
-                    var containers = parse.GetValue(json) ? [] : await ContainerReport.ExplainAsync(
-                        env, status.Nodes.Where(n => !n.Reachable && !fenced.Contains(n.Name)).Select(n => n.Name), cancellationToken);
-                    return Print(env, console, status, fenced, containers);
+                    if (!parse.GetValue(json))
+                    {
+                        status = await StatusReader.ExplainHostsAsync(env, status, cancellationToken);
+                    }
+
+                    return Print(env, console, status);
                 });
             }
             finally
@@ -94,7 +94,7 @@ internal static class StatusCommand
                 }
             }
 
-            int Print(EnvironmentDefinition env, IAnsiConsole console, EnvironmentStatus status, List<string> fenced, IReadOnlyList<string> containers)
+            int Print(EnvironmentDefinition env, IAnsiConsole console, EnvironmentStatus status)
             {
                 if (parse.GetValue(json))
                 {
@@ -104,48 +104,14 @@ internal static class StatusCommand
                 else
                 {
                     console.Write(env.Provider == ProviderKind.File ? FileTable(env, status) : StatusTable.Render(env, status, console.Profile.Width));
-                    if (status.MigrationsProblem is { } problem)
+                    foreach (var note in status.Notes)
                     {
-                        console.MarkupLineInterpolated($"[yellow]note:[/] pending migrations not counted: {problem}");
+                        var label = note.Kind == StatusNoteKind.SplitBrain ? "[red]split brain:[/]" : "[yellow]note:[/]";
+                        console.MarkupLine($"{label} {Markup.Escape(note.Text)}");
                     }
                 }
 
-                foreach (var note in containers)
-                {
-                    console.MarkupLineInterpolated($"[yellow]note:[/] {note}");
-                }
-
-                if (status.SplitBrain && !parse.GetValue(json))
-                {
-                    console.MarkupLineInterpolated($"[red]split brain:[/] {string.Join(" and ", status.WritableNodes.Select(n => $"'{n}'"))} all accept writes, and what one commits the others never see. Stop writing to all but one (the one your clients should use), then 'rejoin' or 'replica rebuild' the others; a node fenced by a failover that was promoted by hand keeps its fence, so 'rejoin' or 'replica rebuild' it.");
-                }
-
-                if (fenced.Count > 0 && !parse.GetValue(json))
-                {
-                    foreach (var node in fenced.Where(f => !status.WritableNodes.Contains(f)))
-                    {
-                        console.MarkupLineInterpolated($"[yellow]note:[/] '{node}' was fenced by a failover and stays down: run 'rejoin {node}' to make it a replica of the new primary (or 'replica rebuild {node}' to clone it afresh).");
-                    }
-                }
-
-                var adrift = status.Nodes.Where(StatusTable.ReplicatesFromNobody).ToList();
-                if (adrift.Count > 0 && !parse.GetValue(json))
-                {
-                    foreach (var node in adrift)
-                    {
-                        console.MarkupLineInterpolated($"[yellow]note:[/] replica '{node.Name}' follows no source at the moment ({node.ReplicationState}); if that lasts, 'rejoin {node.Name}' makes it follow the primary again (or 'replica rebuild {node.Name}' clones it afresh).");
-                    }
-                }
-
-                var healthy = status.Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && adrift.Count == 0 && !status.SplitBrain;
-                if (status.Nodes.Any(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))) && !parse.GetValue(json))
-                {
-                    console.MarkupLine(fenced.Count > 0
-                        ? "[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a failover. Once the fenced node has rejoined, switch back, or edit the file to the new shape."
-                        : "[yellow]note:[/] the servers' shape differs from the environment file (marked above), after a switchover or failover. Switch back, or edit the file to the new shape.");
-                }
-
-                return healthy ? ExitCodes.Ok : ExitCodes.Failed;
+                return status.Healthy ? ExitCodes.Ok : ExitCodes.Failed;
             }
         });
         return command;

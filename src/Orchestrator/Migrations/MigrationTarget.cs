@@ -17,10 +17,10 @@ public sealed class MigrationTarget : IAsyncDisposable
 {
     private readonly IDbSession _session;
     private readonly ReplicaWatch? _replicas;
-    private readonly IMigrationStore _store;
+    private readonly IVersionRecords _store;
     private bool _ownsProject = true;
 
-    private MigrationTarget(MigrationProject project, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node, IMigrationStore store)
+    private MigrationTarget(MigrationProject project, MigrationRunner runner, IDbSession session, ReplicaWatch? replicas, NodeDefinition node, IVersionRecords store)
     {
         _store = store;
         Project = project;

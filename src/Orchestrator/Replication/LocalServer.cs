@@ -42,7 +42,7 @@ public sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites
 
     public Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken) => replication.RepointAsync(replica, source, cancellationToken);
 
-    public Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken) => replication.RejoinAsync(node, source, fenced, cancellationToken);
+    public Task<RejoinOutcome> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken) => replication.RejoinAsync(node, source, fenced, cancellationToken);
 
     public Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.FenceAsync(node, cancellationToken);
 

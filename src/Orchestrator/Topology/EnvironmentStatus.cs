@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.Servers;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Topology;
 
@@ -19,4 +20,16 @@ public sealed record EnvironmentStatus(string Environment, EngineKind Engine, Pr
     /// made writable): what one commits, the other never sees.
     /// </summary>
     public bool SplitBrain => WritableNodes.Count > 1;
+
+    /// <summary>The nodes the tool's record says a failover fenced (none where the tool runs no servers).</summary>
+    public IReadOnlyList<string> FencedNodes { get; init; } = [];
+
+    /// <summary>What the hosts of nodes that do not answer say about them (read only when asked for, see <see cref="StatusReader.ExplainHostsAsync"/>).</summary>
+    public IReadOnlyList<HostNote> HostNotes { get; init; } = [];
+
+    /// <summary>Every node answers in the role the file gives it, no replica is adrift and no two nodes accept writes.</summary>
+    public bool Healthy => Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && !Nodes.Any(n => n.FollowsNobody) && !SplitBrain;
+
+    /// <summary>The findings below the rows, in the order a reader should take them.</summary>
+    public IReadOnlyList<StatusNote> Notes => StatusNotes.Of(this);
 }

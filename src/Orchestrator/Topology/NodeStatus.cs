@@ -36,4 +36,7 @@ public sealed record NodeStatus(
 
     /// <summary>Client connections to the server; null where the engine has none (SQLite).</summary>
     public long? Connections { get; init; }
+
+    /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
+    public bool FollowsNobody => Reachable && Role == ObservedRole.Replica && ExpectedSource is not null && ReplicatingFrom is null;
 }

@@ -51,8 +51,22 @@ public static class StatusReader
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         }
 
-        return Compose(environment, state, reads, await loading);
+        return Compose(environment, state, reads, await loading) with
+        {
+            FencedNodes = state is null ? [] : LiveShape.Load(state)?.FencedNodes.ToList() ?? [],
+        };
     }
+
+    /// <summary>
+    /// The status with what the hosts of its unreachable nodes say about them (a docker
+    /// environment's containers); a fenced node's silence needs no explaining.
+    /// </summary>
+    public static async Task<EnvironmentStatus> ExplainHostsAsync(EnvironmentDefinition environment, EnvironmentStatus status, CancellationToken cancellationToken) =>
+        status with
+        {
+            HostNotes = await ContainerReport.ExplainAsync(
+                environment, status.Nodes.Where(n => !n.Reachable && !status.FencedNodes.Contains(n.Name)).Select(n => n.Name), cancellationToken),
+        };
 
     /// <summary>The state directory of an environment whose servers the tool runs (checked to be its own), else null.</summary>
     public static StateLayout? StateOf(EnvironmentDefinition environment, string? stateDir) =>
@@ -185,7 +199,7 @@ public static class StatusReader
     }
 
     /// <summary>A version table that cannot be read counts as nothing applied; the node itself answered.</summary>
-    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IMigrationStore store, IDbSession session, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<AppliedMigration>> ReadAppliedAsync(IVersionRecords store, IDbSession session, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,6 +1,8 @@
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Hosts;
+using Orchestrator.Topology;
 
 namespace Orchestrator.IntegrationTests.Docker;
 
@@ -37,7 +39,9 @@ public sealed class DockerLifecycleTests
         Assert.Equal(2, keptVolumes.Count);
         var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
         Assert.True(statusExit == 1, statusOutput);
-        Assert.Contains($"'primary': its container {docker.Container("primary")} is stopped; 'up' starts it", statusOutput, StringComparison.Ordinal);
+        var explained = await StatusReader.ExplainHostsAsync(docker.Environment, await docker.StatusAsync(), CancellationToken.None);
+        Assert.Equal([("primary", HostCondition.Stopped), ("replica-1", HostCondition.Stopped)], explained.HostNotes.Select(h => (h.Node, h.Condition)));
+        Assert.Equal(["primary", "replica-1"], explained.Notes.Where(n => n.Kind == StatusNoteKind.Host).SelectMany(n => n.Nodes));
 
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
         Assert.True(upExit == 0, upOutput);

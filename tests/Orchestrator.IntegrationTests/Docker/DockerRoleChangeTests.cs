@@ -4,6 +4,7 @@ using Orchestrator.Servers;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
+using Orchestrator.Replication;
 
 namespace Orchestrator.IntegrationTests.Docker;
 
@@ -103,7 +104,7 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
         {
             // Refused only when the frozen primary holds commits the new one never received (the
             // lost acknowledged writes among them); a rebuild discards them.
-            Assert.Contains("never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+            Assert.Equal(RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
             output.WriteLine($"rejoin refused: {rejoin.Changes.Single().Detail}");
             var rebuild = await docker.Local().RebuildAsync("primary", CancellationToken.None);
             Assert.True(rebuild.Succeeded, Describe(rebuild));

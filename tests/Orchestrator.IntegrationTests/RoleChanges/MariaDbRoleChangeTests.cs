@@ -1,5 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Topology;
 using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
@@ -42,10 +43,12 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
 
         var (adriftExit, adrift) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
         Assert.True(adriftExit == 1, adrift);
-        Assert.Contains("replica 'replica-2' follows no source at the moment", adrift, StringComparison.Ordinal);
+        var adriftStatus = await topology.StatusAsync();
+        Assert.True(adriftStatus.Node("replica-2").FollowsNobody);
+        Assert.Equal(["replica-2"], Assert.Single(adriftStatus.Notes, n => n.Kind == StatusNoteKind.FollowsNobody).Nodes);
         Assert.True((await topology.Local().RejoinAsync("replica-2", CancellationToken.None)).Succeeded);
         var (backExit, back) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
         Assert.True(backExit == 0, back);
-        Assert.DoesNotContain("follows no source", back, StringComparison.Ordinal);
+        Assert.DoesNotContain((await topology.StatusAsync()).Notes, n => n.Kind == StatusNoteKind.FollowsNobody);
     }
 }

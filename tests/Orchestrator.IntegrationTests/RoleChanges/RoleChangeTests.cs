@@ -9,6 +9,7 @@ using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
+using Orchestrator.Replication;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
 
@@ -48,14 +49,16 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             ("replica-2", NodeAction.Promote, null),
             ("replica-1", NodeAction.ReplicateFrom, "replica-2"),
             ("primary", NodeAction.Rejoin, "replica-2"));
+        AssertRejoined(away, "primary");
         await writer.WaitForMoreAsync(200, "replica-2");
         var moved = await topology.StatusAsync();
         Assert.Equal(ObservedRole.Primary, moved.Node("replica-2").Role);
         Assert.Equal("replica-2", moved.Node("primary").ReplicatingFrom);
         Assert.Equal("replica-2", moved.Node("replica-1").ReplicatingFrom);
+        Assert.Equal(["primary", "replica-1", "replica-2"], Assert.Single(moved.Notes, n => n.Kind == StatusNoteKind.ShapeDiffers).Nodes.Order());
+        Assert.False(moved.Healthy);
         var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", "-e", topology.File, "--state-dir", topology.StateDir]);
-        Assert.Equal(1, statusExit);
-        Assert.Contains("primary (file: replica)", statusOutput, StringComparison.Ordinal);
+        Assert.True(statusExit == 1, statusOutput);
 
         var back = await topology.Local().SwitchoverAsync("primary", CancellationToken.None);
         Report(back);
@@ -66,6 +69,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             ("primary", NodeAction.Promote, null),
             ("replica-1", NodeAction.ReplicateFrom, "primary"),
             ("replica-2", NodeAction.Rejoin, "replica-1"));
+        AssertRejoined(back, "replica-2");
         await writer.WaitForMoreAsync(200, "primary");
         await writer.StopAsync();
 
@@ -121,8 +125,9 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.False(Libc.ProcessExists(pid));
 
         // status says what to do about it; a physical backup is offered the replicas as they are now.
-        var (_, fencedStatus) = await CliRunner.RunAsync(["status", "-e", topology.File, "--state-dir", topology.StateDir]);
-        Assert.Contains("'primary' was fenced by a failover and stays down: run 'rejoin primary'", fencedStatus, StringComparison.Ordinal);
+        var fencedStatus = await topology.StatusAsync();
+        Assert.Equal(["primary"], fencedStatus.FencedNodes);
+        Assert.Equal(["primary"], Assert.Single(fencedStatus.Notes, n => n.Kind == StatusNoteKind.Fenced).Nodes);
         var (physicalExit, physical) = await CliRunner.RunAsync(["backup", "-e", topology.File, "--state-dir", topology.StateDir, "--kind", "physical", "--node", "replica-1", "--out", Path.Combine(topology.Directory, "refused-backup")]);
         Assert.Equal(2, physicalExit);
         Assert.Contains("Name a replica with --node (replica-2)", physical, StringComparison.Ordinal);
@@ -140,7 +145,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             // Refused only when the old primary really holds commits the new one lacks (lost
             // acknowledged writes, or commits whose acknowledgement the kill swallowed); it is
             // left running read-only, so look.
-            Assert.Contains("never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+            Assert.Equal(RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
             var onlyThere = await RowsOnlyOnAsync(topology, "primary", "replica-1");
             output.WriteLine($"the old primary holds {onlyThere.Count} commits the new one lacks ({lost.Count} of them acknowledged)");
             Assert.NotEmpty(onlyThere);
@@ -151,6 +156,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         else
         {
             Assert.True(rejoin.Succeeded, Describe(rejoin));
+            AssertRejoined(rejoin, "primary");
         }
 
         await writer.WaitForMoreAsync(200, "replica-1");
@@ -226,9 +232,11 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         }
 
         var (statusExit, statusOutput) = await CliRunner.RunAsync(["status", .. args]);
-        Assert.Equal(1, statusExit);
-        Assert.Contains("split brain: 'primary' and 'replica-1' all accept writes", statusOutput, StringComparison.Ordinal);
-        Assert.DoesNotContain("'primary' was fenced by a failover and stays down", statusOutput, StringComparison.Ordinal);
+        Assert.True(statusExit == 1, statusOutput);
+        var splitStatus = await topology.StatusAsync();
+        Assert.Equal(["primary", "replica-1"], Assert.Single(splitStatus.Notes, n => n.Kind == StatusNoteKind.SplitBrain).Nodes.Order());
+        Assert.Equal(["primary"], splitStatus.FencedNodes);
+        Assert.DoesNotContain(splitStatus.Notes, n => n.Kind == StatusNoteKind.Fenced);
         var (_, json) = await CliRunner.RunAsync(["status", .. args, "--json"]);
         using (var document = System.Text.Json.JsonDocument.Parse(json))
         {
@@ -248,7 +256,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
         Assert.Equal(ChangeResult.Refused, rejoin.Changes.Single().Result);
-        Assert.Contains(engine == EngineKind.Postgres ? "were promoted separately onto timeline" : "never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+        Assert.Equal(engine == EngineKind.Postgres ? RejoinRefusalReason.SeparatePromotion : RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
 
         // Writable again (rejoin stopped it, or left it read-only), it is rebuilt under the
         // primary the failover chose, from the recorded fence.
@@ -381,6 +389,22 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.Equal(reason, outcome.Refusal.Reason);
         Assert.Equal(badInput, outcome.Refusal.BadInput);
         Assert.False(outcome.Succeeded);
+    }
+
+    /// <summary>The node's rejoin was done the engine's way, with the figures it reported (pg_rewind, or a GTID demotion).</summary>
+    private void AssertRejoined(RoleChangeOutcome outcome, string node)
+    {
+        var rejoined = outcome.Changes.Single(c => c.Node == node && c.Action == NodeAction.Rejoin).Rejoined;
+        Assert.NotNull(rejoined);
+        if (engine == EngineKind.Postgres)
+        {
+            Assert.Contains(rejoined.Method, new[] { RejoinMethod.NoRewindRequired, RejoinMethod.Rewound });
+        }
+        else
+        {
+            Assert.Equal(RejoinMethod.Demoted, rejoined.Method);
+            Assert.False(string.IsNullOrEmpty(rejoined.Position), "a demotion names the GTID position it continues from");
+        }
     }
 
     /// <summary>The outcome holds these steps, done, in this order (others may come between).</summary>

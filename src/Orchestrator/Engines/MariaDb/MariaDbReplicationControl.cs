@@ -107,12 +107,12 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// then demotes it: gtid_slave_pos cleaned to its binary log position and CHANGE MASTER ... MASTER_DEMOTE_TO_SLAVE = 1,
     /// which makes its own binary log position the point to continue from.
     /// </summary>
-    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
+    public async Task<RejoinOutcome> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
     {
         var state = await process.GetStateAsync(node, cancellationToken);
         if (state == LocalNodeState.NotInitialized)
         {
-            throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
+            throw new RejoinRefusedException(RejoinRefusalReason.NoData, $"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
         }
 
         await files.WriteConfigAsync(node, cancellationToken);
@@ -134,6 +134,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         if (missing.Count > 0)
         {
             throw new RejoinRefusedException(
+                RejoinRefusalReason.TransactionsNotOnSource,
                 $"node '{node.Name}' committed transactions that '{source.Name}' never received (up to {string.Join(", ", missing)}): " +
                 $"they are lost to the rest of the environment (it failed over without them). Following '{source.Name}' now would mix two histories. " +
                 $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to discard them and clone it from '{source.Name}'.");
@@ -145,7 +146,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         // source never had (error 1236): start from exactly the node's own binary log.
         await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", cancellationToken: cancellationToken);
         await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
-        return $"demoted at GTID {ownLatest}";
+        return new RejoinOutcome(RejoinMethod.Demoted) { Position = ownLatest };
     }
 
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)

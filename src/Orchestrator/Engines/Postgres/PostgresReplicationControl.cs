@@ -117,13 +117,13 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// which finds nothing to do when the node stopped cleanly before the source was promoted),
     /// and starts it as a standby of the source.
     /// </summary>
-    public async Task<string> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
+    public async Task<RejoinOutcome> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
     {
         var data = files.DataDir(node);
         switch (await process.GetStateAsync(node, cancellationToken))
         {
             case LocalNodeState.NotInitialized:
-                throw new RejoinRefusedException($"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
+                throw new RejoinRefusedException(RejoinRefusalReason.NoData, $"node '{node.Name}' has no data directory to rejoin with; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'");
             case LocalNodeState.Running:
                 await process.StopAsync(node, cancellationToken);
                 break;
@@ -174,16 +174,12 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         if (rewind.ExitCode != 0)
         {
             throw new RejoinRefusedException(
+                RejoinRefusalReason.RewindFailed,
                 $"pg_rewind could not bring '{node.Name}' onto the history of '{source.Name}':\n{Redactor.Redact((rewind.StandardError + rewind.StandardOutput).Trim())}\n" +
                 $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
         }
 
-        var output = rewind.StandardError + rewind.StandardOutput;
-        // "servers diverged at WAL location X on timeline N": where the discarded history began.
-        var diverged = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("servers diverged at", StringComparison.Ordinal));
-        var what = output.Contains("no rewind required", StringComparison.OrdinalIgnoreCase)
-            ? "pg_rewind: no rewind required"
-            : $"pg_rewind: rewound; {diverged?.Replace("pg_rewind: ", "", StringComparison.Ordinal) ?? "its history and the new primary's parted"}; WAL after that point was discarded";
+        var what = PgRewindOutput.Parse(rewind.StandardError + rewind.StandardOutput);
         await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
         await sql.CreateSlotAsync(node, source, cancellationToken, keepInactive: true);
         await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
@@ -229,6 +225,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         if (slot?.GetString("wal_status") == "lost")
         {
             throw new RejoinRefusedException(
+                RejoinRefusalReason.WalLost,
                 $"'{source.Name}' no longer has the WAL '{node.Name}' would rejoin from: its slot '{node.SlotName}' kept at most max_slot_wal_keep_size, and more was written since the failover. " +
                 $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
         }
@@ -263,6 +260,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         if (fenced || mine != theirs)
         {
             throw new RejoinRefusedException(
+                RejoinRefusalReason.SeparatePromotion,
                 $"'{node.Name}' and '{source.Name}' were promoted separately onto timeline {timeline}{(fenced ? $" ('{node.Name}' after its fence, by hand)" : $" (their {history} differ)")}: '{node.Name}' has a history of its own, " +
                 $"which cannot be rewound onto '{source.Name}''s history. Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' (its own writes are discarded).");
         }

@@ -7,7 +7,7 @@ namespace Orchestrator.Hosts.Docker;
 public static class ContainerReport
 {
     /// <summary>One note per node whose container is missing, stopped or paused; a note that the engine does not answer; nothing otherwise.</summary>
-    public static async Task<IReadOnlyList<string>> ExplainAsync(EnvironmentDefinition environment, IEnumerable<string> unreachable, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<HostNote>> ExplainAsync(EnvironmentDefinition environment, IEnumerable<string> unreachable, CancellationToken cancellationToken)
     {
         var names = unreachable.ToList();
         if (environment.Provider != ProviderKind.Docker || names.Count == 0)
@@ -22,36 +22,36 @@ public static class ContainerReport
         }
         catch (LocalProviderException e)
         {
-            return [e.Message];
+            return [new HostNote(null, HostCondition.EngineUnreachable, e.Message)];
         }
 
         using (docker)
         {
-            var notes = new List<string>();
+            var notes = new List<HostNote>();
             foreach (var node in names.Select(environment.Node))
             {
                 var container = DockerNames.Container(environment, node);
-                string? state;
+                HostCondition? condition;
                 try
                 {
                     var inspected = await docker.Containers.InspectContainerAsync(container, cancellationToken);
-                    state = inspected.State is { Paused: true } ? "paused"
+                    condition = inspected.State is { Paused: true } ? HostCondition.Paused
                         : inspected.State is { Running: true } ? null
-                        : "stopped";
+                        : HostCondition.Stopped;
                 }
                 catch (DockerContainerNotFoundException)
                 {
-                    state = "missing";
+                    condition = HostCondition.Missing;
                 }
 
-                if (state is not null)
+                if (condition is { } found)
                 {
-                    notes.Add(state switch
+                    notes.Add(new HostNote(node.Name, found, found switch
                     {
-                        "paused" => $"'{node.Name}': its container {container} is paused; 'docker unpause {container}' resumes it, or 'failover' replaces a paused primary",
-                        "missing" => $"'{node.Name}': its container {container} does not exist; 'up' creates it again (its data is on volume {DockerNames.Volume(environment, node)} unless purged)",
+                        HostCondition.Paused => $"'{node.Name}': its container {container} is paused; 'docker unpause {container}' resumes it, or 'failover' replaces a paused primary",
+                        HostCondition.Missing => $"'{node.Name}': its container {container} does not exist; 'up' creates it again (its data is on volume {DockerNames.Volume(environment, node)} unless purged)",
                         _ => $"'{node.Name}': its container {container} is stopped; 'up' starts it",
-                    });
+                    }));
                 }
             }
 

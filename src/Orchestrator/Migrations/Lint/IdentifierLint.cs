@@ -12,7 +12,7 @@ namespace Orchestrator.Migrations.Lint;
 public static class IdentifierLint
 {
     /// <exception cref="MigrationDefinitionException">Two names of the run would become one.</exception>
-    public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationDialect dialect)
+    public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationChecks dialect)
     {
         var warnings = new List<LintWarning>();
         var kept = new Dictionary<(string Scope, string Kept), (TranslatedMigration Migration, string Name)>();

@@ -11,7 +11,7 @@ namespace Orchestrator.Migrations.Lint;
 /// </summary>
 public static class ReplicationSafetyLint
 {
-    public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationDialect dialect)
+    public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationChecks dialect)
     {
         var created = new HashSet<string>(StringComparer.Ordinal);
         var warnings = new List<LintWarning>();

@@ -34,7 +34,7 @@ internal sealed record ExecutionEntry(ExecutionEntryKind Kind, int Step = -1, Sq
 internal sealed class MigrationExecution
 {
     /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
-    public MigrationExecution(TranslatedMigration migration, IMigrationStore store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement>? claim = null)
+    public MigrationExecution(TranslatedMigration migration, IMigrationTransactions store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement>? claim = null)
     {
         Migration = migration;
         Transactional = migration.Migration.TransactionBehavior == TransactionBehavior.Default;

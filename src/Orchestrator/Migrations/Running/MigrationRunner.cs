@@ -461,7 +461,7 @@ public sealed class MigrationRunner(
 
         var report = string.Join("\n", results.Select(r => r.Replayed
             ? $"  {r.Node}: replayed ({r.Waited.TotalMilliseconds:0} ms)"
-            : $"  {r.Node}: NOT replayed: {r.Error}"));
+            : $"  {r.Node}: NOT replayed: {r.Failure!.Detail}"));
         var what = migration is null
             ? $"the maintenance and profile migrations ran on the primary (after {done} migration{(done == 1 ? "" : "s")} in this run) and stay so there"
             : $"migration {migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there";

@@ -13,7 +13,7 @@ namespace Orchestrator.Migrations.Running;
 public sealed class ReplicaWatch(
     IReadOnlyList<NodeDefinition> replicas,
     Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
-    IMigrationStore store,
+    IVersionRecords store,
     IReplayPositions replay,
     TimeSpan timeout) : IAsyncDisposable
 {
@@ -43,20 +43,20 @@ public sealed class ReplicaWatch(
             var session = await SessionAsync(node, cancellationToken);
             if (!await replay.WaitForReplayAsync(session, position, timeout, cancellationToken))
             {
-                return new ReplicaReplay(node.Name, false, clock.Elapsed, $"did not replay position {position} within {timeout.TotalSeconds:0} s (lagging or not replicating)");
+                return new ReplicaReplay(node.Name, clock.Elapsed, new ReplayFailure(ReplayFailureKind.NotReplayedInTime, node.Name, position) { Timeout = timeout });
             }
 
             if (version is { } expected && !await store.HasVersionAsync(session, expected, cancellationToken))
             {
-                return new ReplicaReplay(node.Name, false, clock.Elapsed, $"replayed position {position} but shows no version row {expected}");
+                return new ReplicaReplay(node.Name, clock.Elapsed, new ReplayFailure(ReplayFailureKind.NoVersionRow, node.Name, position) { Version = expected });
             }
 
-            return new ReplicaReplay(node.Name, true, clock.Elapsed, null);
+            return new ReplicaReplay(node.Name, clock.Elapsed, null);
         }
         catch (DatabaseException e)
         {
             await ForgetAsync(node);
-            return new ReplicaReplay(node.Name, false, clock.Elapsed, $"unreachable: {e.Message}");
+            return new ReplicaReplay(node.Name, clock.Elapsed, new ReplayFailure(ReplayFailureKind.Unreachable, node.Name, position) { Error = e.Message });
         }
     }
 

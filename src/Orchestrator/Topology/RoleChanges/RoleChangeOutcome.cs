@@ -2,6 +2,8 @@
 
 
 
+
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>

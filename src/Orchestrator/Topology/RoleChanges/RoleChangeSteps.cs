@@ -73,7 +73,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
         }));
 
     /// <summary>Turns a former primary into a replica of its source in <paramref name="next"/> and waits until it replicates.</summary>
-    /// <param name="fenced">The record fenced the node (see <see cref="IReplicationControl.RejoinAsync"/>).</param>
+    /// <param name="fenced">The record fenced the node (see <see cref="IRoleMoves.RejoinAsync"/>).</param>
     public async Task<NodeChange> RejoinAsync(ILocalServer server, EnvironmentDefinition next, string name, CancellationToken cancellationToken, bool fenced = false)
     {
         var node = next.Node(name);
@@ -82,13 +82,13 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
             new(name, NodeAction.Rejoin, result, detail, clock.Elapsed) { Peer = node.Source };
         try
         {
-            var what = await server.RejoinAsync(node, next.Node(node.Source!), fenced, cancellationToken);
+            var rejoined = await server.RejoinAsync(node, next.Node(node.Source!), fenced, cancellationToken);
             await nodes.WaitUntilReplicatingAsync(credentials, node, cancellationToken);
-            return Change(ChangeResult.Done, what);
+            return Change(ChangeResult.Done, rejoined.Text) with { Rejoined = rejoined };
         }
         catch (RejoinRefusedException e)
         {
-            return Change(ChangeResult.Refused, e.Message);
+            return Change(ChangeResult.Refused, e.Message) with { RejoinRefusal = e.Reason };
         }
         catch (Exception e) when (IsStepFailure(e))
         {

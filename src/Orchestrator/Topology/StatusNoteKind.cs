@@ -1,0 +1,23 @@
+namespace Orchestrator.Topology;
+
+/// <summary>What a note below the status rows is about.</summary>
+public enum StatusNoteKind
+{
+    /// <summary>Pending migrations could not be counted (the migrations did not load).</summary>
+    MigrationsNotCounted,
+
+    /// <summary>A node's host says why it does not answer (see <see cref="HostNote"/>).</summary>
+    Host,
+
+    /// <summary>More than one node accepts writes.</summary>
+    SplitBrain,
+
+    /// <summary>A node fenced by a failover stays down until it rejoins or is rebuilt.</summary>
+    Fenced,
+
+    /// <summary>A replica follows no source at the moment.</summary>
+    FollowsNobody,
+
+    /// <summary>The servers' shape differs from the environment file, after a switchover or failover.</summary>
+    ShapeDiffers,
+}

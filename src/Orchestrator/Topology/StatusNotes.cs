@@ -1,0 +1,53 @@
+namespace Orchestrator.Topology;
+
+/// <summary>The notes an environment's status carries below its rows, decided from the status alone.</summary>
+internal static class StatusNotes
+{
+    public static IReadOnlyList<StatusNote> Of(EnvironmentStatus status)
+    {
+        var notes = new List<StatusNote>();
+        if (status.MigrationsProblem is { } problem)
+        {
+            notes.Add(new StatusNote(StatusNoteKind.MigrationsNotCounted, [], $"pending migrations not counted: {problem}"));
+        }
+
+        notes.AddRange(status.HostNotes.Select(h => new StatusNote(StatusNoteKind.Host, h.Node is null ? [] : [h.Node], h.Text)));
+        var writable = status.WritableNodes;
+        if (status.SplitBrain)
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.SplitBrain,
+                writable,
+                $"{string.Join(" and ", writable.Select(n => $"'{n}'"))} all accept writes, and what one commits the others never see. Stop writing to all but one (the one your clients should use), then 'rejoin' or 'replica rebuild' the others; a node fenced by a failover that was promoted by hand keeps its fence, so 'rejoin' or 'replica rebuild' it."));
+        }
+
+        foreach (var node in status.FencedNodes.Where(f => !writable.Contains(f)))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.Fenced,
+                [node],
+                $"'{node}' was fenced by a failover and stays down: run 'rejoin {node}' to make it a replica of the new primary (or 'replica rebuild {node}' to clone it afresh)."));
+        }
+
+        foreach (var node in status.Nodes.Where(n => n.FollowsNobody))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.FollowsNobody,
+                [node.Name],
+                $"replica '{node.Name}' follows no source at the moment ({node.ReplicationState}); if that lasts, 'rejoin {node.Name}' makes it follow the primary again (or 'replica rebuild {node.Name}' clones it afresh)."));
+        }
+
+        var moved = status.Nodes.Where(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))).Select(n => n.Name).ToList();
+        if (moved.Count > 0)
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.ShapeDiffers,
+                moved,
+                status.FencedNodes.Count > 0
+                    ? "the servers' shape differs from the environment file (marked above), after a failover. Once the fenced node has rejoined, switch back, or edit the file to the new shape."
+                    : "the servers' shape differs from the environment file (marked above), after a switchover or failover. Switch back, or edit the file to the new shape."));
+        }
+
+        return notes;
+    }
+}

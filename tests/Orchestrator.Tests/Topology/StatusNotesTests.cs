@@ -1,0 +1,84 @@
+using Orchestrator.Environments;
+using Orchestrator.Topology;
+using Orchestrator.Hosts;
+using Orchestrator.Servers;
+
+namespace Orchestrator.Tests.Topology;
+
+/// <summary>The notes and health an environment's status carries, decided from the rows, the fenced nodes and the hosts' notes alone.</summary>
+public sealed class StatusNotesTests
+{
+    private static NodeStatus Node(string name, NodeRole expected, ObservedRole? role, string? from, string? expectedSource = null, bool reachable = true) =>
+        new(name, expected, $"127.0.0.1:{5000 + name.Length}", reachable, reachable ? null : "connection refused", role, "15.18", from, from is null ? null : "streaming", null, 0, null, null)
+        {
+            ExpectedSource = expectedSource,
+        };
+
+    private static EnvironmentStatus Status(params NodeStatus[] nodes) => new("t", EngineKind.Postgres, ProviderKind.Local, nodes);
+
+    private static IEnumerable<(StatusNoteKind, string)> Kinds(EnvironmentStatus status) =>
+        status.Notes.Select(n => (n.Kind, string.Join(",", n.Nodes)));
+
+    [Fact]
+    public void The_files_shape_as_the_servers_report_it_is_healthy_and_needs_no_note()
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null),
+            Node("replica-1", NodeRole.Replica, ObservedRole.Replica, "primary", "primary"));
+
+        Assert.True(status.Healthy);
+        Assert.Empty(status.Notes);
+    }
+
+    [Fact]
+    public void After_a_failover_the_fenced_node_is_noted_and_the_moved_nodes_are_named()
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, null, null, reachable: false),
+            Node("replica-1", NodeRole.Replica, ObservedRole.Primary, null, "primary"),
+            Node("replica-2", NodeRole.Replica, ObservedRole.Replica, "replica-1", "replica-1")) with { FencedNodes = ["primary"] };
+
+        Assert.False(status.Healthy);
+        Assert.Equal([(StatusNoteKind.Fenced, "primary"), (StatusNoteKind.ShapeDiffers, "replica-1")], Kinds(status));
+        Assert.Contains("Once the fenced node has rejoined", status.Notes[^1].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_writable_nodes_are_a_split_brain_and_a_writable_fenced_node_gets_no_fence_note()
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null),
+            Node("replica-1", NodeRole.Replica, ObservedRole.Primary, null, "primary")) with { FencedNodes = ["primary"] };
+
+        Assert.True(status.SplitBrain);
+        Assert.False(status.Healthy);
+        Assert.Equal([(StatusNoteKind.SplitBrain, "primary,replica-1"), (StatusNoteKind.ShapeDiffers, "replica-1")], Kinds(status));
+    }
+
+    [Fact]
+    public void A_replica_that_follows_nobody_is_noted_and_unhealthy_although_in_its_role()
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null),
+            Node("replica-1", NodeRole.Replica, ObservedRole.Replica, null, "primary"));
+
+        Assert.True(status.Node("replica-1").FollowsNobody);
+        Assert.False(status.Healthy);
+        Assert.Equal([(StatusNoteKind.FollowsNobody, "replica-1")], Kinds(status));
+    }
+
+    [Fact]
+    public void Host_notes_and_a_migrations_problem_come_first_in_that_order()
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null),
+            Node("replica-1", NodeRole.Replica, null, null, "primary", reachable: false)) with
+        {
+            MigrationsProblem = "the project did not build",
+            HostNotes = [new HostNote("replica-1", HostCondition.Paused, "'replica-1': its container c is paused")],
+        };
+
+        Assert.False(status.Healthy);
+        Assert.Equal([(StatusNoteKind.MigrationsNotCounted, ""), (StatusNoteKind.Host, "replica-1")], Kinds(status));
+    }
+}
