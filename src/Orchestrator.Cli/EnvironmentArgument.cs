@@ -2,6 +2,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Shards;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli;
 
@@ -57,7 +58,7 @@ internal static class EnvironmentArgument
             console,
             async environment =>
             {
-                await using var target = await MigrationTarget.OpenAsync(environment, stateDir?.FullName, new ConsoleProgress(console), cancellationToken);
+                await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, stateDir?.FullName, new ConsoleProgress(console)), cancellationToken);
                 return await action(environment, target);
             },
             shard);

@@ -4,6 +4,7 @@ using Orchestrator.Migrations;
 using Orchestrator.Processes;
 using Orchestrator.Shards;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli;
 
@@ -50,7 +51,7 @@ internal static class FleetCommand
         {
             using var project = await MigrationProject.LoadAsync(environment, cancellationToken);
             var progress = new ConsoleProgress(console);
-            var migrations = new FleetMigrations(project, stateDir?.FullName, shard => new ShardProgress(progress, ShardRollout.NameOf(shard)))
+            var migrations = new FleetMigrations(project, CompositionRoot.Open(environment, stateDir?.FullName, progress), shard => new ShardProgress(progress, ShardRollout.NameOf(shard)))
             {
                 Started = shard => console.MarkupLineInterpolated($"  [grey]…[/] {ShardRollout.NameOf(shard),-12} started"),
             };

@@ -7,6 +7,7 @@ using Orchestrator.State;
 using Orchestrator.Topology;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using Orchestrator.Context;
 
 namespace Orchestrator.Cli;
 
@@ -15,8 +16,10 @@ namespace Orchestrator.Cli;
 /// trend, schema versions and connections; live in place at a terminal, else one line per node per
 /// refresh. The migrations load once. Cancellation (Ctrl+C) ends it cleanly.
 /// </summary>
-internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition environment, string? stateDir, TimeSpan interval)
+internal sealed class StatusWatch(IAnsiConsole console, EnvironmentContext context, TimeSpan interval)
 {
+    private readonly EnvironmentDefinition _environment = context.Definition;
+
     private const int TrendLength = 8;
     private static readonly char[] Bars = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     private readonly Dictionary<string, Queue<double>> _lag = [];
@@ -29,16 +32,16 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
+        var loading = Task.Run(() => MigrationProject.TryLoadAsync(_environment, cancellationToken), cancellationToken);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var readers = new List<Task>();
         try
         {
             // Each node is read on its own, every interval: one that hangs (a stopped server, a
             // cut link) goes stale while the others refresh.
-            _state = StatusReader.StateOf(environment, stateDir);
-            var credentials = await StatusReader.CredentialsAsync(environment, _state, cancellationToken);
-            readers.AddRange(environment.Nodes.Select(node => ReadEveryIntervalAsync(node, credentials, loading, stop.Token)));
+            _state = context.State;
+            var credentials = await StatusReader.CredentialsAsync(_environment, _state, cancellationToken);
+            readers.AddRange(_environment.Nodes.Select(node => ReadEveryIntervalAsync(node, credentials, loading, stop.Token)));
             if (console.Profile.Capabilities.Interactive && console.Profile.Capabilities.Ansi)
             {
                 await console.Live(new Markup("[grey]reading...[/]")).StartAsync(async live =>
@@ -61,7 +64,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
                     foreach (var node in status.Nodes)
                     {
                         var (read, stale) = Freshness(node.Name);
-                        console.WriteLine($"{at} {environment.Name} {Line(node)} read={read}{(stale ? " stale" : "")}");
+                        console.WriteLine($"{at} {_environment.Name} {Line(node)} read={read}{(stale ? " stale" : "")}");
                     }
                 }
             }
@@ -89,7 +92,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var reading = await StatusReader.ReadNodeAsync(environment, credentials, node, loading, PerNode, cancellationToken);
+                var reading = await StatusReader.ReadNodeAsync(context, credentials, node, loading, PerNode, cancellationToken);
                 _latest[node.Name] = (reading, DateTime.UtcNow);
                 await Task.Delay(interval, cancellationToken);
             }
@@ -103,10 +106,10 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
     /// <summary>The environment from each node's latest reading; a node not read yet is waiting for its first answer.</summary>
     private EnvironmentStatus Snapshot(Task<(MigrationProject? Project, string? Problem)> loading)
     {
-        var readings = environment.Nodes
+        var readings = _environment.Nodes
             .Select(node => _latest.TryGetValue(node.Name, out var latest) ? latest.Reading : new StatusReader.NodeReading(node, null, null, "waiting for its first answer"))
             .ToList();
-        var status = StatusReader.Compose(environment, _state, readings, loading.IsCompletedSuccessfully ? loading.Result : (null, null));
+        var status = StatusReader.Compose(context, _state, readings, loading.IsCompletedSuccessfully ? loading.Result : (null, null));
         foreach (var node in status.Nodes.Where(n => n.Role == ObservedRole.Replica))
         {
             var trend = _lag.TryGetValue(node.Name, out var seen) ? seen : _lag[node.Name] = new Queue<double>();
@@ -129,7 +132,7 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentDefinition en
     private IRenderable Render(EnvironmentStatus status)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"{environment.Name} ({EngineNames.Display(environment.Engine)}), every {interval.TotalSeconds:0.#} s; Ctrl+C ends")
+            .Title($"{_environment.Name} ({EngineNames.Display(_environment.Engine)}), every {interval.TotalSeconds:0.#} s; Ctrl+C ends")
             .AddColumns("node", "role", "from", "lag", "trend", "schema", "pending", "connections", "read (UTC)");
         foreach (var node in status.Nodes)
         {

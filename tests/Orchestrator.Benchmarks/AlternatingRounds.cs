@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Progress;
 using Orchestrator.Topology;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Benchmarks;
 
@@ -33,7 +34,7 @@ internal static class AlternatingRounds
     /// <summary>The time `up` takes from nothing; the environment is purged and <paramref name="work"/> deleted afterwards.</summary>
     public static async Task<TimeSpan> TimeUpAsync(string file, string work)
     {
-        var topology = new LocalTopology(EnvironmentLoader.LoadOrThrow(file), Path.Combine(work, "state"), SilentProgress.Instance);
+        var topology = new LocalTopology(CompositionRoot.Open(EnvironmentLoader.LoadOrThrow(file), Path.Combine(work, "state"), SilentProgress.Instance));
         try
         {
             var clock = Stopwatch.StartNew();

@@ -31,7 +31,7 @@ internal sealed class BenchPrimary : IAsyncDisposable
     public IEngine Engine => EngineRegistry.For(Environment.Engine);
 
     /// <summary>Topology operations that read the live shape afresh (after a switchover, say).</summary>
-    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
+    public LocalTopology Local() => new(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance));
 
     public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0)
     {
@@ -50,7 +50,7 @@ internal sealed class BenchPrimary : IAsyncDisposable
               - { name: primary, role: primary, port: {{port}} }
             """) + replicaNodes + "\n");
         var environment = EnvironmentLoader.LoadOrThrow(file);
-        var topology = new LocalTopology(environment, Path.Combine(directory, "state"), SilentProgress.Instance);
+        var topology = new LocalTopology(CompositionRoot.Open(environment, Path.Combine(directory, "state"), SilentProgress.Instance));
         try
         {
             await topology.UpAsync(CancellationToken.None);

@@ -4,6 +4,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Benchmarks;
 
@@ -74,7 +75,7 @@ internal static class MigrationsBenchmark
     {
         await primary.CreateDatabaseAsync("bench_script");
         var environment = EnvironmentLoader.LoadOrThrow(await primary.EnvironmentForAsync("bench_script", assembly));
-        await using var target = await MigrationTarget.OpenAsync(environment, primary.StateDir, SilentProgress.Instance, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, primary.StateDir, SilentProgress.Instance), CancellationToken.None);
         var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
         return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
     }

@@ -3,6 +3,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Benchmarks;
 
@@ -43,7 +44,7 @@ internal static class ReplayWaitBenchmark
     {
         await primary.CreateDatabaseAsync(database);
         var environment = EnvironmentLoader.LoadOrThrow(await primary.EnvironmentForAsync(database, assembly));
-        await using var target = await MigrationTarget.OpenAsync(environment, primary.StateDir, SilentProgress.Instance, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, primary.StateDir, SilentProgress.Instance), CancellationToken.None);
         var clock = Stopwatch.StartNew();
         // One round trip per migration on both sides, so that the difference is the waiting alone.
         var outcome = await target.Runner.MigrateAsync(target.Project, new MigrateOptions { To = migrations, Together = false }, CancellationToken.None);

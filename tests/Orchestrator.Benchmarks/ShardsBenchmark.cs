@@ -122,7 +122,7 @@ internal static class ShardsBenchmark
     {
         await CreateDatabaseAsync(shard, stateDir, "bench_script");
         var environment = shard with { Database = "bench_script", Migrations = new MigrationsDefinition(null, assembly, []) };
-        await using var target = await MigrationTarget.OpenAsync(environment, stateDir, SilentProgress.Instance, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, stateDir, SilentProgress.Instance), CancellationToken.None);
         var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
         return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
     }

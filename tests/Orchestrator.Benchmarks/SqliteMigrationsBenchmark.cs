@@ -3,6 +3,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Benchmarks;
 
@@ -69,7 +70,7 @@ internal static class SqliteMigrationsBenchmark
     private static async Task<string> ScriptAsync(string work, string assembly)
     {
         var environment = EnvironmentLoader.LoadOrThrow(await EnvironmentAsync(work, Path.Combine(work, "script.db"), assembly));
-        await using var target = await MigrationTarget.OpenAsync(environment, null, SilentProgress.Instance, CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, null, SilentProgress.Instance), CancellationToken.None);
         var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
         return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
     }

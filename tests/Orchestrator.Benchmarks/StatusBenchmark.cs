@@ -5,6 +5,7 @@ using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Benchmarks;
 
@@ -20,7 +21,7 @@ internal static class StatusBenchmark
         var (work, file) = LocalYamlCopy.Write(repositoryRoot, "orch-bench-status-");
         var environment = EnvironmentLoader.LoadOrThrow(file);
         var state = Path.Combine(work, "state");
-        var topology = new LocalTopology(environment, state, SilentProgress.Instance);
+        var topology = new LocalTopology(CompositionRoot.Open(environment, state, SilentProgress.Instance));
         var cli = Path.Combine(repositoryRoot, "artifacts", "cli", "Orchestrator.Cli.dll");
         try
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Orchestrator.Backups;
 using Orchestrator.Environments;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -45,7 +46,8 @@ internal static class BackupCommand
             await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
                 var result = await BackupRunner.RunAsync(
-                    env, parse.GetValue(node), (parse.GetValue(kind) == "physical" ? BackupKind.Physical : BackupKind.Logical), OutputFor(env, parse.GetValue(output)), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                    CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)),
+                    parse.GetValue(node), (parse.GetValue(kind) == "physical" ? BackupKind.Physical : BackupKind.Logical), OutputFor(env, parse.GetValue(output)), cancellationToken);
                 var manifest = result.Manifest;
                 console.MarkupLineInterpolated(
                     $"[green]Backed up[/] '{manifest.Database}' of {manifest.Environment}/{manifest.Node} ({manifest.Kind.ToString().ToLowerInvariant()}, {BackupVerification.Size(manifest.TotalBytes)} in {Counted.Of(manifest.Files.Count, "file")}) in {result.Duration.TotalSeconds:0.0}s");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Topology;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -29,7 +30,7 @@ internal static class DownCommand
         {
             var exitCode = await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
+                var topology = new LocalTopology(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)));
                 var outcome = await topology.DownAsync(parse.GetValue(purge), cancellationToken);
                 var stopped = outcome.Nodes.Count(n => n.Action == NodeDownAction.Stopped);
                 var message = stopped == 0 ? $"Environment '{env.Name}': no node was running." : $"Environment '{env.Name}' is down ({stopped} node{(stopped == 1 ? "" : "s")} stopped).";

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Orchestrator.Drift;
 using Orchestrator.Environments;
 using Spectre.Console;
+using Orchestrator.Composition;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -69,7 +71,7 @@ internal static class DriftCommand
 
             async Task<int> CompareAsync(IReadOnlyList<EnvironmentDefinition> environments, IAnsiConsole output)
             {
-                var report = await DriftCheck.RunAsync(environments, parse.GetValue(stateDir)?.FullName, cancellationToken, parse.GetValue(againstMigrations));
+                var report = await DriftCheck.RunAsync(environments.Select(e => CompositionRoot.Open(e, parse.GetValue(stateDir)?.FullName, SilentProgress.Instance)).ToList(), cancellationToken, parse.GetValue(againstMigrations));
                 if (parse.GetValue(json))
                 {
                     output.WriteLine(Json(report));

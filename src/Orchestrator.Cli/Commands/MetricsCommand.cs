@@ -4,6 +4,8 @@ using Orchestrator.Environments;
 using Orchestrator.Monitoring;
 using Prometheus;
 using Spectre.Console;
+using Orchestrator.Composition;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -46,7 +48,7 @@ internal static class MetricsCommand
                     return ExitCodes.BadInput;
                 }
 
-                await using var metrics = new TopologyMetrics(env, parse.GetValue(stateDir)?.FullName, every);
+                await using var metrics = new TopologyMetrics(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, SilentProgress.Instance), every);
                 using var server = new MetricServer(address!.ListenerHost, address.Port, "metrics/", metrics.Registry);
                 try
                 {

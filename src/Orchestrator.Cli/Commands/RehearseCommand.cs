@@ -4,6 +4,7 @@ using System.Text.Json;
 using Orchestrator.Backups;
 using Orchestrator.Progress;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -39,7 +40,8 @@ internal static class RehearseCommand
             {
                 var asJson = parse.GetValue(json);
                 var report = await Rehearsal.RunAsync(
-                    env, parse.GetValue(backup)!.FullName, parse.GetValue(migrate), parse.GetValue(keep), asJson ? SilentProgress.Instance : new ConsoleProgress(console), cancellationToken);
+                    CompositionRoot.Open(env, stateDir: null, asJson ? SilentProgress.Instance : new ConsoleProgress(console)),
+                    parse.GetValue(backup)!.FullName, parse.GetValue(migrate), parse.GetValue(keep), cancellationToken);
                 if (asJson)
                 {
                     console.WriteLine(Json(report));

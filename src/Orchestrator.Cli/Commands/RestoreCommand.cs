@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Backups;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -34,7 +35,7 @@ internal static class RestoreCommand
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var manifest = await RestoreRunner.RunAsync(
-                    env, parse.GetValue(backup)!.FullName, parse.GetValue(confirm), parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console), cancellationToken);
+                    CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)), parse.GetValue(backup)!.FullName, parse.GetValue(confirm), cancellationToken);
                 console.MarkupLineInterpolated(
                     $"[green]Restored[/] {manifest.Environment}/{manifest.Node}'s backup of {manifest.TakenAt:u} into '{env.Database}' of {env.Name} in {clock.Elapsed.TotalSeconds:0.0}s (schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
                 return ExitCodes.Ok;

@@ -3,6 +3,7 @@ using Orchestrator.Progress;
 using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class RoleChangeCommand
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var quiet = parse.GetValue(json);
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, quiet ? SilentProgress.Instance : new ConsoleProgress(console));
+                var topology = new LocalTopology(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, quiet ? SilentProgress.Instance : new ConsoleProgress(console)));
                 var outcome = await run(topology, parse, cancellationToken);
                 return RoleChangeReport.Print(console, outcome, quiet, shapeMatchesFile: !File.Exists(topology.State.TopologyFile));
             },

@@ -5,6 +5,8 @@ using System.Text.Json.Serialization;
 using Orchestrator.Environments;
 using Orchestrator.Monitoring;
 using Spectre.Console;
+using Orchestrator.Composition;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -47,7 +49,7 @@ internal static class StatsCommand
                 }
 
                 var request = new StatsRequest(parse.GetValue(table), parse.GetValue(exact)) { LongTransaction = threshold };
-                var stats = await StatsCollector.ReadAsync(env, parse.GetValue(stateDir)?.FullName, parse.GetValue(node) ?? [], request, TimeSpan.FromSeconds(30), cancellationToken);
+                var stats = await StatsCollector.ReadAsync(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, SilentProgress.Instance), parse.GetValue(node) ?? [], request, TimeSpan.FromSeconds(30), cancellationToken);
                 if (parse.GetValue(json))
                 {
                     console.Profile.Width = int.MaxValue / 2;

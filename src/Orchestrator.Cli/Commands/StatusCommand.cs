@@ -4,6 +4,8 @@ using Orchestrator.Migrations;
 using Orchestrator.Topology;
 using Spectre.Console;
 using Orchestrator.Backups;
+using Orchestrator.Composition;
+using Orchestrator.Progress;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -60,7 +62,7 @@ internal static class StatusCommand
                             return ExitCodes.BadInput;
                         }
 
-                        return await new StatusWatch(console, env, parse.GetValue(stateDir)?.FullName, every).RunAsync(cancellationToken);
+                        return await new StatusWatch(console, CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, SilentProgress.Instance), every).RunAsync(cancellationToken);
                     },
                     parse.GetValue(shards));
             }
@@ -77,7 +79,7 @@ internal static class StatusCommand
                         migrations ??= Task.Run(() => MigrationProject.TryLoadAsync(env, cancellationToken), cancellationToken);
                     }
 
-                    var status = await StatusReader.ReadAsync(env, parse.GetValue(stateDir)?.FullName, migrations, cancellationToken);
+                    var status = await StatusReader.ReadAsync(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, SilentProgress.Instance), migrations, cancellationToken);
                     if (!parse.GetValue(json))
                     {
                         status = await StatusReader.ExplainHostsAsync(env, status, cancellationToken);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Topology;
 using Spectre.Console;
+using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -27,7 +28,7 @@ internal static class UpCommand
         {
             return await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>
             {
-                var topology = new LocalTopology(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console));
+                var topology = new LocalTopology(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)));
                 console.MarkupLineInterpolated($"Bringing up [bold]{env.Name}[/] ({EngineNames.Display(env.Engine)}, {Counted.Of(env.Nodes.Count, "node")}) in {topology.State.Root}");
                 var outcome = await topology.UpAsync(cancellationToken);
                 if (outcome.ChangedNothing)

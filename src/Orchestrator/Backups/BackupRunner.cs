@@ -1,12 +1,12 @@
+using Orchestrator.Progress;
 using System.Diagnostics;
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
-using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Backups;
 
@@ -19,10 +19,10 @@ namespace Orchestrator.Backups;
 public static class BackupRunner
 {
     public static async Task<BackupResult> RunAsync(
-        EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+        EnvironmentContext context, string? nodeName, BackupKind kind, string? outDir, CancellationToken cancellationToken)
     {
-        var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
+        var state = context.State;
         var credentials = CredentialStore.Resolve(environment, state, create: false);
         var (node, role) = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
         var directory = Path.GetFullPath(outDir ?? Path.Combine("backups", $"{environment.Name}-{node.Name}-{kind.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}"));

@@ -1,6 +1,7 @@
-using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Progress;
+using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Context;
 
 namespace Orchestrator.Backups;
 
@@ -11,8 +12,9 @@ namespace Orchestrator.Backups;
 /// </summary>
 public static class BackupVerification
 {
-    public static async Task VerifyAsync(EnvironmentDefinition environment, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken)
+    public static async Task VerifyAsync(EnvironmentContext context, string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {
+        var (environment, progress) = (context.Definition, context.Progress);
         if (manifest.Engine != environment.Engine.ToText())
         {
             throw new BackupInvalidException($"{directory} is a {manifest.Engine} backup; environment '{environment.Name}' runs {environment.Engine.ToText()}");
@@ -33,7 +35,7 @@ public static class BackupVerification
         if (manifest.Kind == BackupKind.Physical)
         {
             await progress.StepAsync("backup", "engine verification of the physical copy", () =>
-                EngineRegistry.For(environment.Engine).Backups.VerifyAsync(directory, manifest, environment.Local, cancellationToken));
+                context.Engine.Backups.VerifyAsync(directory, manifest, environment.Local, cancellationToken));
         }
     }
 

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Orchestrator.Composition;
-using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Servers;
+using Orchestrator.Context;
 
 namespace Orchestrator.Backups;
 
@@ -19,8 +18,9 @@ namespace Orchestrator.Backups;
 public static class Rehearsal
 {
     public static async Task<RehearsalReport> RunAsync(
-        EnvironmentDefinition environment, string backupDirectory, bool migrate, bool keep, ITopologyProgress progress, CancellationToken cancellationToken)
+        EnvironmentContext context, string backupDirectory, bool migrate, bool keep, CancellationToken cancellationToken)
     {
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         if (migrate && environment.Migrations is null)
         {
             throw new BackupRefusedException($"--migrate needs the environment's 'migrations' section; '{environment.Name}' has none");
@@ -47,17 +47,16 @@ public static class Rehearsal
 
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
-        var scratch = await ScratchEnvironment.CreateAsync(environment, progress, manifest.Kind == BackupKind.Physical ? manifest.AdminUser : null);
+        var scratch = await ScratchEnvironment.CreateAsync(context, progress, manifest.Kind == BackupKind.Physical ? manifest.AdminUser : null);
         scratch.Keep = keep;
         var passed = false;
         try
         {
             // An empty scratch server for a logical backup starts while the files are checked;
             // nothing is loaded into it before they pass.
-            var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken));
+            var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken));
             var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
-            var engine = EngineRegistry.For(environment.Engine);
             await Run("restore into a scratch node", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken));
             var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
@@ -80,7 +79,7 @@ public static class Rehearsal
             {
                 (applied, finalVersion) = await Step("apply pending migrations", async () =>
                 {
-                    await using var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, progress, cancellationToken);
+                    await using var target = await MigrationTarget.OpenAsync(scratch.Context, cancellationToken);
                     var outcome = await target.Runner.MigrateAsync(target.Project, new MigrateOptions(), cancellationToken);
                     var ran = outcome.Ran.Select(r => r.Step.Migration.Version).ToList();
                     return ((IReadOnlyList<long>)ran, ran.Count > 0 ? ran[^1] : restoredVersion);

@@ -1,9 +1,8 @@
-using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
-using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Context;
 
 namespace Orchestrator.Backups;
 
@@ -16,8 +15,9 @@ namespace Orchestrator.Backups;
 public static class RestoreRunner
 {
     public static async Task<BackupManifest> RunAsync(
-        EnvironmentDefinition environment, string backupDirectory, string? confirmedEnvironment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+        EnvironmentContext context, string backupDirectory, string? confirmedEnvironment, CancellationToken cancellationToken)
     {
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         // A confirmation is only needed for servers the tool did not create, but one that names another environment is a mistake wherever it is given.
         if (confirmedEnvironment is not null && confirmedEnvironment != environment.Name)
         {
@@ -34,11 +34,10 @@ public static class RestoreRunner
 
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
-        await BackupVerification.VerifyAsync(environment, directory, manifest, progress, cancellationToken);
-        var engine = EngineRegistry.For(environment.Engine);
+        await BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken);
         if (environment.Provider.RunsServers())
         {
-            var topology = new LocalTopology(environment, stateDir, progress);
+            var topology = new LocalTopology(context);
             var restored = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);
 
             // The replicas are cloned from what the primary now holds, so it is proven first.

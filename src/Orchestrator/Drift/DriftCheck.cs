@@ -1,10 +1,10 @@
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Processes;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Drift;
 
@@ -15,24 +15,23 @@ namespace Orchestrator.Drift;
 /// </summary>
 public static class DriftCheck
 {
-    public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentDefinition> environments, string? stateDir, CancellationToken cancellationToken, bool againstMigrations = false)
+    public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentContext> environments, CancellationToken cancellationToken, bool againstMigrations = false)
     {
         if (againstMigrations && environments.Count != 1)
         {
             throw new IncomparableEnvironmentsException("--against-migrations compares one environment with what its applied migrations produce; give one environment");
         }
 
-        var crossEngine = environments.Select(e => e.Engine).Distinct().Count() > 1;
+        var crossEngine = environments.Select(e => e.Definition.Engine).Distinct().Count() > 1;
 
         var nodes = new List<NodeSchema>();
         var comparisons = new List<DriftComparison>();
         var primaries = new List<NodeSchema>();
         var portable = new List<SchemaShape?>();
-        foreach (var environment in environments)
+        foreach (var context in environments)
         {
-            var engine = EngineRegistry.For(environment.Engine);
-            var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
-            var credentials = CredentialStore.Resolve(environment, state, create: false);
+            var (environment, engine) = (context.Definition, context.Engine);
+            var credentials = CredentialStore.Resolve(environment, context.State, create: false);
             var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, crossEngine, cancellationToken)));
             nodes.AddRange(read.Select(r => r.Schema));
             var primaryRead = read.FirstOrDefault(r => r.Role == ObservedRole.Primary);
@@ -49,7 +48,7 @@ public static class DriftCheck
                 using var project = await MigrationProject.LoadAsync(environment, cancellationToken);
                 await using var session = await engine.ConnectAsync(engine.AdminTarget(primaryRead.Node ?? environment.Primary, credentials, environment.Database), cancellationToken);
                 var applied = await engine.MigrationStore(project.VersionTable).ReadAppliedAsync(session, cancellationToken);
-                var baseline = await MigrationsBaseline.ReadAsync(environment, applied.Select(a => a.Version).ToList(), cancellationToken);
+                var baseline = await MigrationsBaseline.ReadAsync(context, applied.Select(a => a.Version).ToList(), cancellationToken);
                 nodes.Add(baseline);
                 comparisons.Add(new DriftComparison(baseline.Name, primary.Name, SchemaComparer.Compare(baseline.Shape!, primary.Shape)));
             }
@@ -62,8 +61,8 @@ public static class DriftCheck
 
         if (crossEngine && portable.All(p => p is not null))
         {
-            // Each engine on the terms they share; with SQLite, as SQLite can hold it.
-            var shapes = environments.Any(e => e.Engine == EngineKind.Sqlite) ? portable.Select(p => PortableSchema.AsSqliteHoldsIt(p!)).ToList() : portable.Select(p => p!).ToList();
+            // Each engine on the terms they share: both shapes as every engine compared can hold them.
+            var shapes = portable.Select(p => environments.Aggregate(p!, (shape, e) => e.Engine.AsItCanHold(shape))).ToList();
             comparisons.Add(new DriftComparison($"{primaries[0].Name} (across engines)", $"{primaries[1].Name} (across engines)", SchemaComparer.Compare(shapes[0], shapes[1])));
         }
         else if (primaries[0].Shape is { } reference)

@@ -7,6 +7,9 @@ public interface IDriftEngine
 {
     /// <summary>Reads a database's structure from this engine's catalog.</summary>
     ISchemaReader SchemaReader { get; }
+
+    /// <summary>A portable shape as this engine can hold it (a cross-engine comparison compares what both keep); most engines keep it whole.</summary>
+    SchemaShape AsItCanHold(SchemaShape portable) => portable;
 }
 
 /// <summary>Lets code holding an <see cref="IEngine"/> reach its schema reader without knowing the engine.</summary>
@@ -14,7 +17,11 @@ public static class DriftEngineExtensions
 {
     extension(IEngine engine)
     {
-        public ISchemaReader SchemaReader => (engine as IDriftEngine
-            ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IDriftEngine)}")).SchemaReader;
+        public ISchemaReader SchemaReader => Of(engine).SchemaReader;
+
+        public SchemaShape AsItCanHold(SchemaShape portable) => Of(engine).AsItCanHold(portable);
     }
+
+    private static IDriftEngine Of(IEngine engine) => engine as IDriftEngine
+        ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IDriftEngine)}");
 }

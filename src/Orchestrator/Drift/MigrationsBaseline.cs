@@ -1,10 +1,9 @@
-using Orchestrator.Composition;
-using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Context;
 
 namespace Orchestrator.Drift;
 
@@ -15,22 +14,23 @@ namespace Orchestrator.Drift;
 /// </summary>
 public static class MigrationsBaseline
 {
-    public static async Task<NodeSchema> ReadAsync(EnvironmentDefinition environment, IReadOnlyList<long> appliedVersions, CancellationToken cancellationToken)
+    public static async Task<NodeSchema> ReadAsync(EnvironmentContext context, IReadOnlyList<long> appliedVersions, CancellationToken cancellationToken)
     {
+        var environment = context.Definition;
         if (environment.Migrations is null)
         {
             throw new IncomparableEnvironmentsException($"environment '{environment.Name}' has no 'migrations' section to compare against");
         }
 
-        await using var scratch = await ScratchEnvironment.CreateAsync(environment, SilentProgress.Instance);
+        await using var scratch = await ScratchEnvironment.CreateAsync(context, SilentProgress.Instance);
         await scratch.StartAsync(cancellationToken);
         var applied = appliedVersions.ToHashSet();
-        await using (var target = await MigrationTarget.OpenAsync(scratch.Definition, scratch.StateDir, SilentProgress.Instance, cancellationToken))
+        await using (var target = await MigrationTarget.OpenAsync(scratch.Context, cancellationToken))
         {
             await target.Runner.MigrateAsync(target.Project, new MigrateOptions { Only = m => applied.Contains(m.Version) }, cancellationToken);
         }
 
-        var engine = EngineRegistry.For(scratch.Definition.Engine);
+        var engine = scratch.Context.Engine;
         var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
         await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database), cancellationToken);
         var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);

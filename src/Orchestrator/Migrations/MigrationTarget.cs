@@ -1,4 +1,3 @@
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Migrations.Running;
@@ -6,6 +5,7 @@ using Orchestrator.Migrations.Translation;
 using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Migrations;
 
@@ -36,20 +36,20 @@ public sealed class MigrationTarget : IAsyncDisposable
 
     public NodeDefinition Node { get; }
 
-    public static Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken) =>
-        OpenAsync(environment, Task.Run(() => MigrationProject.LoadAsync(environment, cancellationToken), cancellationToken), ownsProject: true, stateDir, progress, cancellationToken);
+    public static Task<MigrationTarget> OpenAsync(EnvironmentContext context, CancellationToken cancellationToken) =>
+        OpenAsync(context, Task.Run(() => MigrationProject.LoadAsync(context.Definition, cancellationToken), cancellationToken), ownsProject: true, cancellationToken);
 
     /// <summary>A target over migrations loaded once for several databases (the shards of an environment); the caller disposes the project.</summary>
-    public static Task<MigrationTarget> OpenAsync(EnvironmentDefinition environment, MigrationProject shared, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken) =>
-        OpenAsync(environment, Task.FromResult(shared), ownsProject: false, stateDir, progress, cancellationToken);
+    public static Task<MigrationTarget> OpenAsync(EnvironmentContext context, MigrationProject shared, CancellationToken cancellationToken) =>
+        OpenAsync(context, Task.FromResult(shared), ownsProject: false, cancellationToken);
 
     private static async Task<MigrationTarget> OpenAsync(
-        EnvironmentDefinition environment, Task<MigrationProject> loading, bool ownsProject, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)
+        EnvironmentContext context, Task<MigrationProject> loading, bool ownsProject, CancellationToken cancellationToken)
     {
         // Loading the migrations (CPU) and finding the primary (network) overlap; nothing is
         // changed before both succeeded, and a definition error wins over a connection error.
-        var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
+        var state = context.State;
         IDbSession session;
         NodeDefinition primary;
         EnvironmentCredentials credentials;

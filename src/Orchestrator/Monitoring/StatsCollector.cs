@@ -1,9 +1,9 @@
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Monitoring;
 
@@ -12,16 +12,15 @@ public static class StatsCollector
 {
     /// <param name="sessions">Sessions kept between reads; by default each read connects and disconnects.</param>
     public static async Task<EnvironmentStats> ReadAsync(
-        EnvironmentDefinition environment, string? stateDir, IReadOnlyList<string> nodes, StatsRequest request, TimeSpan perNode, CancellationToken cancellationToken, INodeSessions? sessions = null)
+        EnvironmentContext context, IReadOnlyList<string> nodes, StatsRequest request, TimeSpan perNode, CancellationToken cancellationToken, INodeSessions? sessions = null)
     {
+        var (environment, engine) = (context.Definition, context.Engine);
         foreach (var name in nodes.Where(n => environment.Nodes.All(d => d.Name != n)))
         {
             throw new StatsRequestException($"environment '{environment.Name}' has no node '{name}' (nodes: {string.Join(", ", environment.Nodes.Select(n => n.Name))})");
         }
 
-        var engine = EngineRegistry.For(environment.Engine);
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
-        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var credentials = CredentialStore.Resolve(environment, context.State, create: false);
         var selected = environment.Nodes.Where(n => nodes.Count == 0 || nodes.Contains(n.Name));
         var read = await Task.WhenAll(selected.Select(node => ReadNodeAsync(environment, engine, credentials, node, request, perNode, sessions, cancellationToken)));
         return new EnvironmentStats(environment.Name, environment.Engine, read);

@@ -1,10 +1,10 @@
-using Orchestrator.Composition;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Topology;
 using Prometheus;
+using Orchestrator.Context;
 
 namespace Orchestrator.Monitoring;
 
@@ -22,9 +22,9 @@ namespace Orchestrator.Monitoring;
 public sealed class TopologyMetrics : IAsyncDisposable
 {
     private static readonly string[] NodeLabels = ["environment", "node", "engine"];
+    private readonly EnvironmentContext _context;
     private readonly EnvironmentDefinition _environment;
     private readonly IReplayPositions _replay;
-    private readonly string? _stateDir;
     private readonly Task<(MigrationProject? Project, string? Problem)> _migrations;
     private readonly List<Series> _series = [];
     private readonly List<Series> _tableSeries = [];
@@ -41,15 +41,14 @@ public sealed class TopologyMetrics : IAsyncDisposable
     private readonly Gauge _writable;
 
     /// <param name="tableInterval">How often table, index and slot statistics are read (default 30 s).</param>
-    public TopologyMetrics(EnvironmentDefinition environment, string? stateDir, TimeSpan? tableInterval = null)
+    public TopologyMetrics(EnvironmentContext context, TimeSpan? tableInterval = null)
     {
         TableInterval = tableInterval ?? TimeSpan.FromSeconds(30);
+        _context = context;
+        var (environment, engine) = (context.Definition, context.Engine);
         _environment = environment;
-        var engine = EngineRegistry.For(environment.Engine);
         _replay = engine.Replay;
-        _stateDir = stateDir;
-        var state = environment.Provider.RunsServers() ? StateLayout.For(environment, stateDir) : null;
-        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var credentials = CredentialStore.Resolve(environment, context.State, create: false);
         _sessions = new KeptSessions(environment, engine, credentials);
         _statsSessions = new KeptSessions(environment, engine, credentials);
         Registry = Metrics.NewCustomRegistry();
@@ -116,7 +115,7 @@ public sealed class TopologyMetrics : IAsyncDisposable
 
     private async Task RefreshInTurnAsync(CancellationToken cancellationToken)
     {
-        var status = await StatusReader.ReadAsync(_environment, _stateDir, _migrations, cancellationToken, PerNode, _sessions);
+        var status = await StatusReader.ReadAsync(_context, _migrations, cancellationToken, PerNode, _sessions);
         foreach (var series in _series)
         {
             series.Begin();
@@ -198,7 +197,7 @@ public sealed class TopologyMetrics : IAsyncDisposable
         {
             try
             {
-                var stats = await StatsCollector.ReadAsync(_environment, _stateDir, [], new StatsRequest(), PerNode, _stop.Token, _statsSessions);
+                var stats = await StatsCollector.ReadAsync(_context, [], new StatsRequest(), PerNode, _stop.Token, _statsSessions);
                 _latestStats = (stats, DateTime.UtcNow);
                 await Task.Delay(TableInterval, _stop.Token);
             }

@@ -2,6 +2,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
+using Orchestrator.Context;
 
 namespace Orchestrator.Shards;
 
@@ -23,7 +24,8 @@ public sealed record ShardPlanResult(long? Version, int Pending, int Warnings, E
 /// is migrated as a single environment is (its own lock, its primary found from the servers, every
 /// replica waited for), under a <see cref="ShardRollout"/>.
 /// </summary>
-public sealed class FleetMigrations(MigrationProject project, string? stateDir, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
+/// <param name="fleet">The sharded environment; each shard is worked on as an environment of its own, with the same engine.</param>
+public sealed class FleetMigrations(MigrationProject project, EnvironmentContext fleet, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
 {
     public Action<EnvironmentDefinition>? Started { get; init; }
 
@@ -55,7 +57,7 @@ public sealed class FleetMigrations(MigrationProject project, string? stateDir, 
             {
                 try
                 {
-                    await using var target = await MigrationTarget.OpenAsync(shard, project, stateDir, progressFor(shard), token);
+                    await using var target = await MigrationTarget.OpenAsync(fleet.With(shard, fleet.StateDir, progressFor(shard)), project, token);
                     var plan = await target.Runner.PlanAsync(project, to, token);
                     var version = plan.Applied.Select(a => (long?)a.Version).Max();
                     return new ShardWorkResult<ShardPlanResult>(ShardRunState.Succeeded, new ShardPlanResult(version, plan.Steps.Count, plan.Warnings.Count, null));
@@ -86,7 +88,7 @@ public sealed class FleetMigrations(MigrationProject project, string? stateDir, 
         (bool Known, long? Version) before = (false, null);
         try
         {
-            target = await MigrationTarget.OpenAsync(shard, project, stateDir, progressFor(shard), cancellationToken);
+            target = await MigrationTarget.OpenAsync(fleet.With(shard, fleet.StateDir, progressFor(shard)), project, cancellationToken);
             before = await TryReadVersionAsync(target, cancellationToken);
             var outcome = await run(target);
             var (known, version) = await TryReadVersionAsync(target, cancellationToken);

@@ -1,4 +1,3 @@
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
@@ -8,6 +7,7 @@ using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Topology;
 
@@ -21,19 +21,19 @@ public sealed class LocalNodes
     private INodeHosting? _hosting;
     private INodeHost? _host;
 
-    public LocalNodes(EnvironmentDefinition file, string? stateDir, ITopologyProgress progress)
+    public LocalNodes(EnvironmentContext context)
     {
-        if (!file.Provider.RunsServers())
+        if (context.State is not { } state)
         {
-            throw new ExternalEnvironmentException(file);
+            throw new ExternalEnvironmentException(context.Definition);
         }
 
-        File = file;
-        Engine = EngineRegistry.For(file.Engine);
-        State = StateLayout.For(file, stateDir);
+        File = context.Definition;
+        Engine = context.Engine;
+        State = state;
         Live = LiveShape.Load(State);
-        Environment = Live?.Apply(file) ?? file;
-        Progress = progress;
+        Environment = Live?.Apply(File) ?? File;
+        Progress = context.Progress;
     }
 
     /// <summary>The environment file: the shape the user intends.</summary>

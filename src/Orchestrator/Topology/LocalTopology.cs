@@ -7,6 +7,7 @@ using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.State;
 using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Context;
 
 namespace Orchestrator.Topology;
 
@@ -18,15 +19,14 @@ namespace Orchestrator.Topology;
 /// </summary>
 public sealed class LocalTopology
 {
-    private readonly EnvironmentDefinition _file;
-    private readonly string? _stateDir;
+    private readonly EnvironmentContext _context;
     private readonly ITopologyProgress _progress;
     private LocalNodes _nodes;
 
-    public LocalTopology(EnvironmentDefinition environment, string? stateDir, ITopologyProgress progress)
+    public LocalTopology(EnvironmentContext context)
     {
-        (_file, _stateDir, _progress) = (environment, stateDir, progress);
-        _nodes = new LocalNodes(environment, stateDir, progress);
+        (_context, _progress) = (context, context.Progress);
+        _nodes = new LocalNodes(context);
     }
 
     public StateLayout State => _nodes.State;
@@ -57,8 +57,8 @@ public sealed class LocalTopology
     private async Task<T> ExclusiveAsync<T>(string command, Func<Task<T>> operation, CancellationToken cancellationToken)
     {
         using var held = await StateLock.AcquireAsync(
-            _nodes.State, command, message => _progress.Report(new ProgressEvent(_file.Name, message, ProgressKind.Info)), StateLock.DefaultWait, cancellationToken);
-        _nodes = new LocalNodes(_file, _stateDir, _progress);
+            _nodes.State, command, message => _progress.Report(new ProgressEvent(_context.Definition.Name, message, ProgressKind.Info)), StateLock.DefaultWait, cancellationToken);
+        _nodes = new LocalNodes(_context);
         return await operation();
     }
 

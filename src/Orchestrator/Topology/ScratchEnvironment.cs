@@ -4,6 +4,7 @@ using Orchestrator.Hosts.Local;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Context;
 
 namespace Orchestrator.Topology;
 
@@ -17,19 +18,20 @@ namespace Orchestrator.Topology;
 public sealed class ScratchEnvironment : IAsyncDisposable
 {
     private readonly LocalTopology? _topology;
-    private readonly ITopologyProgress _progress;
 
-    private ScratchEnvironment(string directory, EnvironmentDefinition definition, ITopologyProgress progress)
+    private ScratchEnvironment(string directory, EnvironmentContext like, EnvironmentDefinition definition, ITopologyProgress progress)
     {
         Directory = directory;
-        Definition = definition;
-        _progress = progress;
-        _topology = definition.Provider.RunsServers() ? new LocalTopology(definition, StateDir, progress) : null;
+        Context = like.With(definition, StateDir, progress);
+        _topology = definition.Provider.RunsServers() ? new LocalTopology(Context) : null;
     }
+
+    /// <summary>The scratch environment, of the same engine as the one it was made like.</summary>
+    public EnvironmentContext Context { get; }
 
     public string Directory { get; }
 
-    public EnvironmentDefinition Definition { get; }
+    public EnvironmentDefinition Definition => Context.Definition;
 
     public string StateDir => Path.Combine(Directory, "state");
 
@@ -53,8 +55,9 @@ public sealed class ScratchEnvironment : IAsyncDisposable
 
     /// <param name="like">The environment whose engine, database name, migrations and binaries the scratch one shares.</param>
     /// <param name="adminUser">The admin account's name, when it must match one inside restored data.</param>
-    public static async Task<ScratchEnvironment> CreateAsync(EnvironmentDefinition like, ITopologyProgress progress, string? adminUser = null)
+    public static async Task<ScratchEnvironment> CreateAsync(EnvironmentContext likeContext, ITopologyProgress progress, string? adminUser = null)
     {
+        var like = likeContext.Definition;
         var directory = System.IO.Directory.CreateTempSubdirectory("orchestrator-scratch-").FullName;
         // The service user must be able to enter it.
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -99,7 +102,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
 
         var file = Path.Combine(directory, "scratch.yaml");
         await File.WriteAllLinesAsync(file, lines);
-        return new ScratchEnvironment(directory, EnvironmentLoader.LoadOrThrow(file), progress);
+        return new ScratchEnvironment(directory, likeContext, EnvironmentLoader.LoadOrThrow(file), progress);
     }
 
     public async ValueTask DisposeAsync()

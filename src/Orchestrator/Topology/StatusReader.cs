@@ -1,4 +1,3 @@
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
@@ -8,6 +7,7 @@ using Orchestrator.Migrations.Running;
 using Orchestrator.Processes;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Context;
 
 namespace Orchestrator.Topology;
 
@@ -17,11 +17,11 @@ namespace Orchestrator.Topology;
 /// </summary>
 public static class StatusReader
 {
-    public static async Task<EnvironmentStatus> ReadAsync(EnvironmentDefinition environment, string? stateDir, CancellationToken cancellationToken)
+    public static async Task<EnvironmentStatus> ReadAsync(EnvironmentContext context, CancellationToken cancellationToken)
     {
         // The migrations load (from a cached build) while the servers are asked.
-        var loading = Task.Run(() => MigrationProject.TryLoadAsync(environment, cancellationToken), cancellationToken);
-        var status = await ReadAsync(environment, stateDir, loading, cancellationToken);
+        var loading = Task.Run(() => MigrationProject.TryLoadAsync(context.Definition, cancellationToken), cancellationToken);
+        var status = await ReadAsync(context, loading, cancellationToken);
         (await loading).Project?.Dispose();
         return status;
     }
@@ -30,16 +30,15 @@ public static class StatusReader
     /// <param name="perNode">How long one node may take to answer (default 15 s) before it counts as unreachable.</param>
     /// <param name="sessions">Sessions kept between reads; by default each read connects and disconnects.</param>
     public static async Task<EnvironmentStatus> ReadAsync(
-        EnvironmentDefinition environment,
-        string? stateDir,
+        EnvironmentContext context,
         Task<(MigrationProject? Project, string? Problem)> loading,
         CancellationToken cancellationToken,
         TimeSpan? perNode = null,
         INodeSessions? sessions = null)
     {
-        var engine = EngineRegistry.For(environment.Engine);
+        var (environment, engine) = (context.Definition, context.Engine);
         var limit = perNode ?? TimeSpan.FromSeconds(15);
-        var state = StateOf(environment, stateDir);
+        var state = context.State;
         NodeReading[] reads;
         if (sessions is null)
         {
@@ -51,7 +50,7 @@ public static class StatusReader
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         }
 
-        return Compose(environment, state, reads, await loading) with
+        return Compose(context, state, reads, await loading) with
         {
             FencedNodes = state is null ? [] : LiveShape.Load(state)?.FencedNodes.ToList() ?? [],
         };
@@ -86,13 +85,13 @@ public static class StatusReader
 
     /// <summary>One node read on its own (a live view refreshes each node at its own pace), within <paramref name="limit"/>.</summary>
     public static Task<NodeReading> ReadNodeAsync(
-        EnvironmentDefinition environment, EnvironmentCredentials credentials, NodeDefinition node, Task<(MigrationProject? Project, string? Problem)> loading, TimeSpan limit, CancellationToken cancellationToken) =>
-        ReadNodeAsync(environment, EngineRegistry.For(environment.Engine), credentials, node, loading, limit, cancellationToken);
+        EnvironmentContext context, EnvironmentCredentials credentials, NodeDefinition node, Task<(MigrationProject? Project, string? Problem)> loading, TimeSpan limit, CancellationToken cancellationToken) =>
+        ReadNodeAsync(context.Definition, context.Engine, credentials, node, loading, limit, cancellationToken);
 
     /// <summary>The rows of the environment from each node's latest reading (lag against the primary's).</summary>
-    public static EnvironmentStatus Compose(EnvironmentDefinition environment, StateLayout? state, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
+    public static EnvironmentStatus Compose(EnvironmentContext context, StateLayout? state, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
     {
-        var engine = EngineRegistry.For(environment.Engine);
+        var (environment, engine) = (context.Definition, context.Engine);
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
         var peers = ServerViews.Of(environment, state, engine.ContainerPort);

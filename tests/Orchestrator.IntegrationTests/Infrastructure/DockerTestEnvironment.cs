@@ -111,13 +111,13 @@ public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
     }
 
     /// <summary>The topology operations (switchover, failover, rejoin, rebuild) on this environment, reading its live shape afresh.</summary>
-    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
+    public LocalTopology Local() => new(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance));
 
-    public Task<UpOutcome> UpAsync() => new LocalTopology(Environment, StateDir, SilentProgress.Instance).UpAsync(CancellationToken.None);
+    public Task<UpOutcome> UpAsync() => new LocalTopology(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance)).UpAsync(CancellationToken.None);
 
-    public Task<DownOutcome> DownAsync(bool purge = false) => new LocalTopology(Environment, StateDir, SilentProgress.Instance).DownAsync(purge, CancellationToken.None);
+    public Task<DownOutcome> DownAsync(bool purge = false) => new LocalTopology(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance)).DownAsync(purge, CancellationToken.None);
 
-    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(Environment, StateDir, CancellationToken.None);
+    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance), CancellationToken.None);
 
     public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, StateLayout.For(Environment, StateDir), create: false);
 

@@ -94,18 +94,18 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     }
 
     public Task<UpOutcome> UpAsync() =>
-        new LocalTopology(Environment, StateDir, SilentProgress.Instance).UpAsync(CancellationToken.None);
+        new LocalTopology(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance)).UpAsync(CancellationToken.None);
 
     public Task<DownOutcome> DownAsync(bool purge = false) =>
-        new LocalTopology(Environment, StateDir, SilentProgress.Instance).DownAsync(purge, CancellationToken.None);
+        new LocalTopology(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance)).DownAsync(purge, CancellationToken.None);
 
     /// <summary>The topology operations (switchover, failover, rejoin, rebuild) on this environment, reading its live shape afresh.</summary>
-    public LocalTopology Local() => new(Environment, StateDir, SilentProgress.Instance);
+    public LocalTopology Local() => new(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance));
 
     public Task<IDbSession> ConnectAsync(string node, string? database = "app") =>
         EngineImpl.ConnectAsync(EngineImpl.AdminTarget(Environment.Node(node), Credentials, database), CancellationToken.None);
 
-    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(Environment, StateDir, CancellationToken.None);
+    public Task<EnvironmentStatus> StatusAsync() => StatusReader.ReadAsync(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance), CancellationToken.None);
 
     /// <summary>
     /// Writes another environment file for this topology's servers that targets

@@ -3,6 +3,7 @@ using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
+using Orchestrator.Composition;
 
 namespace Orchestrator.IntegrationTests.Migrations;
 
@@ -34,7 +35,7 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
         await Topology.KillServerAsync("replica-2");
         try
         {
-            await using (var target = await MigrationTarget.OpenAsync(EnvironmentLoader.LoadOrThrow(env), Topology.StateDir, SilentProgress.Instance, CancellationToken.None))
+            await using (var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(EnvironmentLoader.LoadOrThrow(env), Topology.StateDir, SilentProgress.Instance), CancellationToken.None))
             {
                 var lag = await Assert.ThrowsAsync<ReplicationLagException>(() => target.Runner.MigrateAsync(target.Project, new MigrateOptions(), CancellationToken.None));
                 Assert.True(lag.Replicas.Single(r => r.Node == "replica-1").Replayed);

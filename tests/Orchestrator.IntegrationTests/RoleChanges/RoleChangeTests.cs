@@ -10,6 +10,7 @@ using Orchestrator.Topology;
 using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 using Orchestrator.Replication;
+using Orchestrator.Composition;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
 
@@ -180,7 +181,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await using var topology = await TestTopology.StartAsync(engine, $"{name}-ff", SynchronousReplica);
         Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
 
-        var interrupted = new LocalTopology(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1"));
+        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1")));
         await Assert.ThrowsAsync<InjectedFault>(() => interrupted.FailoverAsync(null, CancellationToken.None));
 
         var recorded = LiveShape.Load(topology.State);
@@ -244,7 +245,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
             Assert.Equal(["primary", "replica-1"], document.RootElement.GetProperty("writableNodes").EnumerateArray().Select(e => e.GetString()!).Order());
         }
 
-        await using (var metrics = new TopologyMetrics(topology.Environment, topology.StateDir))
+        await using (var metrics = new TopologyMetrics(CompositionRoot.Open(topology.Environment, topology.StateDir, SilentProgress.Instance)))
         {
             using var exported = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(exported);

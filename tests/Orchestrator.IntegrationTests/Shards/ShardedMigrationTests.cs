@@ -5,6 +5,7 @@ using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
+using Orchestrator.Composition;
 
 namespace Orchestrator.IntegrationTests.Shards;
 
@@ -245,7 +246,7 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
         var shard = EnvironmentLoader.LoadOrThrow(env).Shard("shard-1");
         using var stop = new CancellationTokenSource();
         using var project = await MigrationProject.LoadAsync(shard, CancellationToken.None);
-        await using var target = await MigrationTarget.OpenAsync(shard, project, fixture.StateDir, new StopAfterFirstMigration(stop), CancellationToken.None);
+        await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(shard, fixture.StateDir, new StopAfterFirstMigration(stop)), project, CancellationToken.None);
 
         var outcome = await target.Runner.MigrateAsync(project, new MigrateOptions { StopBefore = stop.Token }, CancellationToken.None);
 

@@ -48,6 +48,8 @@ public sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, I
 
     public ISchemaReader SchemaReader { get; } = new SqliteSchemaReader();
 
+    public SchemaShape AsItCanHold(SchemaShape portable) => PortableSchema.AsSqliteHoldsIt(portable);
+
     public IMigrationStore MigrationStore(VersionTable table) => new SqliteMigrationStore(table);
 
     public IBackupEngine Backups => new SqliteBackups(this);

@@ -4,6 +4,7 @@
 
 
 
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>

@@ -1,0 +1,31 @@
+using Orchestrator.Environments;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
+using Orchestrator.State;
+
+namespace Orchestrator.Context;
+
+/// <summary>
+/// One environment as one command works on it, opened once by the composition root
+/// (<c>Composition/CompositionRoot</c>) from the loaded definition: its engine, where the tool
+/// keeps its state, and where progress goes. Every concern takes it instead of resolving these
+/// itself, so the choice of engine is made in one place and concerns never name an engine.
+/// </summary>
+public sealed class EnvironmentContext(EnvironmentDefinition definition, IEngine engine, string? stateDir, ITopologyProgress progress)
+{
+    public EnvironmentDefinition Definition { get; } = definition;
+
+    public IEngine Engine { get; } = engine;
+
+    /// <summary>The state directory the user named (<c>--state-dir</c>); null for the default beside the environment file.</summary>
+    public string? StateDir { get; } = stateDir;
+
+    public ITopologyProgress Progress { get; } = progress;
+
+    /// <summary>Where the tool keeps this environment's state; null for environments it keeps none for (external servers, a database file).</summary>
+    public StateLayout? State => Definition.Provider.RunsServers() ? StateLayout.For(Definition, StateDir) : null;
+
+    /// <summary>Another environment of the same engine (a scratch copy, one shard of a fleet), reporting to the same progress unless told otherwise.</summary>
+    public EnvironmentContext With(EnvironmentDefinition definition, string? stateDir, ITopologyProgress? progress = null) =>
+        new(definition, Engine, stateDir, progress ?? Progress);
+}
