@@ -1,14 +1,9 @@
 using Orchestrator.Environments;
+using Orchestrator.Engines;
 
 namespace Orchestrator.Cli;
 
 internal static class EngineNames
 {
-    public static string Display(EngineKind engine) => engine switch
-    {
-        EngineKind.Postgres => "PostgreSQL",
-        EngineKind.MariaDb => "MariaDB",
-        EngineKind.Sqlite => "SQLite",
-        _ => engine.ToString(),
-    };
+    public static string Display(EngineKind engine) => EngineRegistry.For(engine).Descriptor.DisplayName;
 }

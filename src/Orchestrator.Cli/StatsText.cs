@@ -22,7 +22,7 @@ internal static class StatsText
 
             var total = node.Tables.Sum(t => t.TotalBytes);
             console.MarkupLineInterpolated($"[bold]{node.Node}[/]: {Counted.Of(node.Tables.Count, "table")}, {BackupVerification.Size(total)}{(node.Connections is { } c ? $", {Counted.Of(c, "client connection")}" : "")}");
-            console.Write(Tables(env.Engine, node.Tables, request.Exact));
+            console.Write(Tables(node.Tables, request.Exact));
             if (node.Indexes.Count > 0)
             {
                 console.Write(Indexes(node.Indexes));
@@ -75,14 +75,17 @@ internal static class StatsText
         }
     }
 
-    private static Table Tables(EngineKind engine, IReadOnlyList<TableStats> tables, bool exact)
+    private static Table Tables(IReadOnlyList<TableStats> tables, bool exact)
     {
+        // Columns for what the engine reports: vacuum and scan figures (PostgreSQL), reclaimable space (MariaDB).
+        var vacuumed = tables.Any(t => t.DeadTuples is not null);
+        var reclaimable = tables.Any(t => t.DataFree is not null);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("table", "total", "data", "indexes", exact ? "rows" : "rows (est.)");
-        if (engine == EngineKind.Postgres)
+        if (vacuumed)
         {
             table.AddColumns("dead", "last vacuum", "last analyze", "seq / idx scans", "HOT updates");
         }
-        else if (engine == EngineKind.MariaDb)
+        if (reclaimable)
         {
             table.AddColumn("data_free");
         }
@@ -97,7 +100,7 @@ internal static class StatsText
                 BackupVerification.Size(t.IndexBytes),
                 Number(exact ? t.RowsExact : t.RowsEstimate),
             };
-            if (engine == EngineKind.Postgres)
+            if (vacuumed)
             {
                 cells.Add(Number(t.DeadTuples));
                 cells.Add(Latest(t.LastVacuum, t.LastAutovacuum));
@@ -105,7 +108,7 @@ internal static class StatsText
                 cells.Add($"{Number(t.SequentialScans)} / {Number(t.IndexScans)}");
                 cells.Add(t.Updates is > 0 ? $"{Number(t.HotUpdates)} of {Number(t.Updates)}" : Number(t.HotUpdates));
             }
-            else if (engine == EngineKind.MariaDb)
+            if (reclaimable)
             {
                 cells.Add(t.DataFree is { } free ? BackupVerification.Size(free) : "");
             }

@@ -5,6 +5,7 @@ using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Engines;
 
 namespace Orchestrator.Benchmarks;
 

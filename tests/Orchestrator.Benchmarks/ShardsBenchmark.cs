@@ -8,6 +8,7 @@ using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Shards;
 using Orchestrator.State;
+using Orchestrator.Engines;
 
 namespace Orchestrator.Benchmarks;
 

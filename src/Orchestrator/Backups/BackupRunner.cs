@@ -40,7 +40,7 @@ public static class BackupRunner
             var versionTable = await MigrationProject.VersionTableOfAsync(environment, cancellationToken);
             // A docker node's data directory is in its container: a physical backup reads it there.
             using var hosting = kind == BackupKind.Physical && environment.Provider == ProviderKind.Docker && state is not null
-                ? new DockerNodeHosting(environment, state, engine, progress)
+                ? new DockerNodeHosting(environment, state, engine.Descriptor.Server!, progress)
                 : null;
             var host = hosting is null ? null : await hosting.OpenAsync(create: false, cancellationToken);
             var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable, Host = host }, cancellationToken);

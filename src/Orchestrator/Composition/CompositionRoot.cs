@@ -1,6 +1,7 @@
 using Orchestrator.Context;
 using Orchestrator.Environments;
 using Orchestrator.Progress;
+using Orchestrator.Engines;
 
 namespace Orchestrator.Composition;
 

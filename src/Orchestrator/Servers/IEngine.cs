@@ -11,14 +11,7 @@ namespace Orchestrator.Servers;
 /// </summary>
 public interface IEngine
 {
-    /// <summary>The Debian system user that runs this engine's servers when the tool runs as root.</summary>
-    string DefaultServiceUser { get; }
-
-    /// <summary>The port the server listens on inside a container (the official images' default).</summary>
-    int ContainerPort { get; }
-
-    /// <summary>The server program in a container image of the engine (its standard layout), checked when a container is made.</summary>
-    string ContainerServerProgram { get; }
+    EngineDescriptor Descriptor { get; }
 
     Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken);
 

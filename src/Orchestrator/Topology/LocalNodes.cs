@@ -30,6 +30,7 @@ public sealed class LocalNodes
 
         File = context.Definition;
         Engine = context.Engine;
+        Server = Engine.Descriptor.Server ?? throw new ExternalEnvironmentException(context.Definition);
         State = state;
         Live = LiveShape.Load(State);
         Environment = Live?.Apply(File) ?? File;
@@ -46,6 +47,9 @@ public sealed class LocalNodes
     public EnvironmentDefinition Environment { get; }
 
     public IEngine Engine { get; }
+
+    /// <summary>How the engine's servers run.</summary>
+    public ServerProgram Server { get; }
 
     public StateLayout State { get; }
 
@@ -64,14 +68,14 @@ public sealed class LocalNodes
         {
             // The engine's objects are checked (someone else's of the same name, another state
             // directory's) before this state directory gets passwords that could never log in.
-            user = ServiceUser.InContainer(Engine.DefaultServiceUser);
+            user = ServiceUser.InContainer(Server.OsUser);
             if (!System.IO.File.Exists(State.SecretsFile) && await DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
             {
                 // New passwords would lock everyone out of the servers that exist.
                 throw new StateDirectoryConflictException(lost);
             }
 
-            _hosting ??= new DockerNodeHosting(Environment, State, Engine, Progress);
+            _hosting ??= new DockerNodeHosting(Environment, State, Server, Progress);
             var fresh = !Directory.Exists(State.Root);
             Directory.CreateDirectory(State.Root);
             try
@@ -96,7 +100,7 @@ public sealed class LocalNodes
         else
         {
             credentials = ClaimState(create);
-            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Engine.DefaultServiceUser, cancellationToken);
+            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Server.OsUser, cancellationToken);
             await user.EnsureCanEnterAsync(State.Root, cancellationToken);
             _hosting ??= new LocalNodeHosting(State, user);
             host = await _hosting.OpenAsync(create, cancellationToken);
@@ -134,7 +138,7 @@ public sealed class LocalNodes
             return;
         }
 
-        using var hosting = new DockerNodeHosting(Environment, State, Engine, Progress);
+        using var hosting = new DockerNodeHosting(Environment, State, Server, Progress);
         await hosting.OpenAsync(create: false, cancellationToken);
         if (purge)
         {

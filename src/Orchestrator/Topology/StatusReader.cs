@@ -94,7 +94,7 @@ public static class StatusReader
         var (environment, engine) = (context.Definition, context.Engine);
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
-        var peers = ServerViews.Of(environment, state, engine.ContainerPort);
+        var peers = ServerViews.Of(environment, state, engine.Descriptor.Server?.ContainerPort ?? 0);
         var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
         {
             SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,

@@ -9,6 +9,7 @@ using Orchestrator.Hosts.Docker;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Engines;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Local;
 using Orchestrator.State;
+using Orchestrator.Engines;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 

@@ -11,6 +11,7 @@ using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Engines;
 
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
@@ -190,8 +191,8 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     public async Task<(INodeHost Host, IDisposable Hosting)> HostAsync()
     {
         INodeHosting hosting = Provider == ProviderKind.Docker
-            ? new DockerNodeHosting(Environment, State, EngineImpl, SilentProgress.Instance)
-            : new LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None));
+            ? new DockerNodeHosting(Environment, State, EngineImpl.Descriptor.Server!, SilentProgress.Instance)
+            : new LocalNodeHosting(State, await ServiceUser.ResolveAsync(EngineImpl.Descriptor.Server!.OsUser, CancellationToken.None));
         return (await hosting.OpenAsync(create: false, CancellationToken.None), hosting);
     }
 
@@ -229,7 +230,7 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     public async Task<IAsyncDisposable> StartBypassingToolAsync(string node)
     {
         var definition = Environment.Node(node);
-        var user = await ServiceUser.ResolveAsync(EngineImpl.DefaultServiceUser, CancellationToken.None);
+        var user = await ServiceUser.ResolveAsync(EngineImpl.Descriptor.Server!.OsUser, CancellationToken.None);
         ProcessSpec spec;
         if (Engine == EngineKind.Postgres)
         {

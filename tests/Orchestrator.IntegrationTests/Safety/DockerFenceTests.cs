@@ -1,5 +1,4 @@
 using Docker.DotNet.Models;
-using Orchestrator.Composition;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Docker;
@@ -8,6 +7,7 @@ using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
+using Orchestrator.Engines;
 
 namespace Orchestrator.IntegrationTests.Safety;
 
@@ -31,7 +31,7 @@ public sealed class DockerFenceTests
         // By hand: the container, then its server, as the image's account.
         await docker.Docker.Containers.StartContainerAsync(docker.Container("primary"), new ContainerStartParameters());
         var node = docker.Environment.Node("primary");
-        using var hosting = new DockerNodeHosting(docker.Environment, new StateLayout(docker.StateDir), EngineRegistry.For(engine), SilentProgress.Instance);
+        using var hosting = new DockerNodeHosting(docker.Environment, new StateLayout(docker.StateDir), EngineRegistry.For(engine).Descriptor.Server!, SilentProgress.Instance);
         var host = await hosting.OpenAsync(create: false, CancellationToken.None);
         var paths = host.Paths(node);
         var server = engine == EngineKind.Postgres

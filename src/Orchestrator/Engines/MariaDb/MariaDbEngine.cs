@@ -13,11 +13,7 @@ namespace Orchestrator.Engines.MariaDb;
 
 public sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
-    public string DefaultServiceUser => "mysql";
-
-    public int ContainerPort => 3306;
-
-    public string ContainerServerProgram => "/usr/sbin/mariadbd";
+    public EngineDescriptor Descriptor { get; } = new(EngineKind.MariaDb, "MariaDB", new ServerProgram("mysql", 3306, "/usr/sbin/mariadbd"));
 
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await MariaDbSession.OpenAsync(target, cancellationToken);

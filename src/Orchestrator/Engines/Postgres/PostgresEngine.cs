@@ -22,11 +22,7 @@ public sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine, I
         FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
         """;
 
-    public string DefaultServiceUser => "postgres";
-
-    public int ContainerPort => 5432;
-
-    public string ContainerServerProgram => PostgresBinaries.InImage.Path("postgres");
+    public EngineDescriptor Descriptor { get; } = new(EngineKind.Postgres, "PostgreSQL", new ServerProgram("postgres", 5432, PostgresBinaries.InImage.Path("postgres")));
 
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await PostgresSession.OpenAsync(target, cancellationToken);

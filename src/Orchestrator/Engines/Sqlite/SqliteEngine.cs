@@ -16,11 +16,7 @@ namespace Orchestrator.Engines.Sqlite;
 /// </summary>
 public sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
-    public string DefaultServiceUser => "";
-
-    public int ContainerPort => 0;
-
-    public string ContainerServerProgram => "";
+    public EngineDescriptor Descriptor { get; } = new(EngineKind.Sqlite, "SQLite", Server: null);
 
     public async Task<IDbSession> ConnectAsync(ConnectionTarget target, CancellationToken cancellationToken) =>
         await SqliteSession.OpenAsync(target, cancellationToken);

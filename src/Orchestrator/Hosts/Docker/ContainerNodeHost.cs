@@ -19,13 +19,13 @@ namespace Orchestrator.Hosts.Docker;
 /// </summary>
 /// <param name="stateRoot">The state directory, which holds each node's socket directory (bind-mounted at <see cref="DockerNames.SocketMountPoint"/>).</param>
 /// <param name="freshNodes">Nodes whose empty volume was created by this run, removed once initialised.</param>
-public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, string stateRoot, DockerAddresses addresses, IEngine engine, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
+public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, string stateRoot, DockerAddresses addresses, ServerProgram server, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
 {
     private const string Root = "root";
 
     /// <summary>The reset's exit code when the image lacks the engine's account or server program.</summary>
     private const int ImageMismatch = 3;
-    private readonly string _serviceUser = engine.DefaultServiceUser;
+    private readonly string _serviceUser = server.OsUser;
     private readonly Dictionary<string, (int Uid, int Gid)> _owners = new(StringComparer.Ordinal);
     private readonly Lock _ownersGate = new();
 
@@ -34,7 +34,7 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
 
     public string SocketForTool(NodeDefinition node, string name) => Path.Combine(DockerNames.SocketDirOnHost(stateRoot, node), name);
 
-    public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, engine.ContainerPort);
+    public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, server.ContainerPort);
 
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ExecAsync(node, _serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
@@ -190,12 +190,12 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
             id -u "$2" >/dev/null 2>&1 && test -x "$3" || exit 3
             rm -rf -- "$1" && mkdir -p -- "$1" "$4" && chown "$2:" "$1" "$4" && chmod 700 "$1" "$4" && id -u "$2" && id -g "$2"
             """;
-        var result = await ExecAsync(node, Root, ["sh", "-c", Script, "sh", Paths(node).NodeDir, _serviceUser, engine.ContainerServerProgram, Paths(node).SocketDir], cancellationToken);
+        var result = await ExecAsync(node, Root, ["sh", "-c", Script, "sh", Paths(node).NodeDir, _serviceUser, server.ContainerProgram, Paths(node).SocketDir], cancellationToken);
         if (result.ExitCode == ImageMismatch)
         {
             var image = EnvironmentLoader.DefaultImage(environment.Engine);
             throw new LocalProviderException(
-                $"image {node.Image} of node '{node.Name}' has no '{_serviceUser}' account or no {engine.ContainerServerProgram}; " +
+                $"image {node.Image} of node '{node.Name}' has no '{_serviceUser}' account or no {server.ContainerProgram}; " +
                 $"use an image of the engine's version with its standard layout ({image}, or orchestrator/{image} from scripts/setup.sh), then 'down --purge' and 'up'");
         }
 

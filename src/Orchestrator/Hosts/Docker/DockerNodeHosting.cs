@@ -15,7 +15,7 @@ namespace Orchestrator.Hosts.Docker;
 /// container, all on a network of the environment's own, with each node's port published on
 /// the address of the environment file. Only what carries this environment's labels is touched.
 /// </summary>
-public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, IEngine engine, ITopologyProgress progress) : INodeHosting
+public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, ServerProgram server, ITopologyProgress progress) : INodeHosting
 {
     private DockerClient? _docker;
     private DockerResources? _resources;
@@ -116,7 +116,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         _docker ??= await DockerEngine.ConnectAsync(cancellationToken);
-        _resources ??= new DockerResources(_docker, environment, state.Root, engine, progress);
+        _resources ??= new DockerResources(_docker, environment, state.Root, server, progress);
     }
 
     /// <summary>Someone else's container of the same name is none of ours: left alone, and said so.</summary>
@@ -168,7 +168,7 @@ public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLa
     private void Open(string subnet)
     {
         _addresses = DockerAddresses.For(environment, subnet);
-        _host = new ContainerNodeHost(Docker, environment, state.Root, _addresses, engine, _freshNodes);
+        _host = new ContainerNodeHost(Docker, environment, state.Root, _addresses, server, _freshNodes);
     }
 
     /// <summary>

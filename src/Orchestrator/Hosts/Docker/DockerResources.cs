@@ -10,7 +10,7 @@ namespace Orchestrator.Hosts.Docker;
 /// The engine objects of one docker environment, each checked to be this environment's before
 /// it is used: its network (created on a free /24), the nodes' volumes, images and containers.
 /// </summary>
-internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition environment, string stateRoot, IEngine engine, ITopologyProgress progress)
+internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition environment, string stateRoot, ServerProgram server, ITopologyProgress progress)
 {
     /// <summary>The subnet of the environment's network, or null when there is none yet.</summary>
     public async Task<string?> ExistingSubnetAsync(CancellationToken cancellationToken)
@@ -128,7 +128,7 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
 
     public CreateContainerParameters Definition(NodeDefinition node, DockerAddresses addresses)
     {
-        var port = $"{engine.ContainerPort}/tcp";
+        var port = $"{server.ContainerPort}/tcp";
         var network = DockerNames.Network(environment);
         return new CreateContainerParameters
         {

@@ -5,6 +5,7 @@
 
 
 
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>
