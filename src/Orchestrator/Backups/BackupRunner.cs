@@ -2,11 +2,11 @@ using Orchestrator.Progress;
 using System.Diagnostics;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
 using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Context;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Backups;
 
@@ -38,11 +38,12 @@ public static class BackupRunner
         try
         {
             var versionTable = await MigrationProject.VersionTableOfAsync(environment, cancellationToken);
-            // A docker node's data directory is in its container: a physical backup reads it there.
-            using var hosting = kind == BackupKind.Physical && environment.Provider == ProviderKind.Docker && state is not null
-                ? new DockerNodeHosting(environment, state, engine.Descriptor.Server!, progress)
+            // A node's data directory may be on another host (a container): a physical backup reads it there.
+            var reading = kind == BackupKind.Physical && state is not null && HostProviders.For(environment) is { } provider && engine.Descriptor.Server is { } server
+                ? await provider.OpenForReadingAsync(new HostingRequest(environment, environment, state, server, progress), cancellationToken)
                 : null;
-            var host = hosting is null ? null : await hosting.OpenAsync(create: false, cancellationToken);
+            using var hosting = reading?.Hosting;
+            var host = reading?.Host;
             var taken = await engine.Backups.TakeAsync(new BackupRequest(environment, node, role, credentials, kind, directory, state, progress) { VersionTable = versionTable, Host = host }, cancellationToken);
             BackupFiles.Restrict(directory);
             IReadOnlyList<BackupFileEntry> files = [];

@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Progress;
 using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Progress;
 using Orchestrator.Context;
 
 namespace Orchestrator.Backups;

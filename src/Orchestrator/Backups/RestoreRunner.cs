@@ -25,7 +25,7 @@ public static class RestoreRunner
                 $"--i-understand-this-overwrites names '{confirmedEnvironment}', but this is environment '{environment.Name}'; nothing was restored. Name the environment being overwritten");
         }
 
-        if (environment.Provider == ProviderKind.External && confirmedEnvironment != environment.Name)
+        if (environment.Provider.IsExternal() && confirmedEnvironment != environment.Name)
         {
             throw new BackupRefusedException(
                 $"'{environment.Name}' is an external environment: restoring replaces database '{environment.Database}' on its primary. " +

@@ -22,4 +22,7 @@ public static class ProviderKindExtensions
 {
     /// <summary>The tool creates, starts and stops the servers, and keeps their state (generated passwords, live shape) in a state directory.</summary>
     public static bool RunsServers(this ProviderKind provider) => provider is ProviderKind.Local or ProviderKind.Docker;
+
+    /// <summary>Servers someone else runs: the tool only connects to them, and asks before overwriting their data.</summary>
+    public static bool IsExternal(this ProviderKind provider) => provider == ProviderKind.External;
 }

@@ -22,5 +22,5 @@ public interface INodeProcesses
     Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken);
 
     /// <summary>Sends a signal to a process on the host; nothing when it is gone.</summary>
-    Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken);
+    Task SignalAsync(NodeDefinition node, int pid, ProcessSignal signal, CancellationToken cancellationToken);
 }

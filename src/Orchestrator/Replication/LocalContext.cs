@@ -13,4 +13,8 @@ public sealed record LocalContext(
     ServiceUser User,
     EnvironmentCredentials Credentials,
     ITopologyProgress Progress,
-    INodeHost Host);
+    INodeHost Host)
+{
+    /// <summary>The servers run in containers of the engine's image, so its programs are the image's (see <see cref="IHostProvider.InContainers"/>).</summary>
+    public bool InContainers { get; init; }
+}

@@ -1,8 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
-using Orchestrator.Hosts.Docker;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.Servers;
@@ -31,6 +29,7 @@ public sealed class LocalNodes
         File = context.Definition;
         Engine = context.Engine;
         Server = Engine.Descriptor.Server ?? throw new ExternalEnvironmentException(context.Definition);
+        Provider = HostProviders.For(File) ?? throw new ExternalEnvironmentException(context.Definition);
         State = state;
         Live = LiveShape.Load(State);
         Environment = Live?.Apply(File) ?? File;
@@ -51,6 +50,9 @@ public sealed class LocalNodes
     /// <summary>How the engine's servers run.</summary>
     public ServerProgram Server { get; }
 
+    /// <summary>Where the servers run: this machine, or containers.</summary>
+    public IHostProvider Provider { get; }
+
     public StateLayout State { get; }
 
     public ITopologyProgress Progress { get; }
@@ -61,56 +63,14 @@ public sealed class LocalNodes
     /// <summary>The engine's local server for <paramref name="shape"/> (configuration follows it), with the environment's credentials.</summary>
     public async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken, EnvironmentDefinition? shape = null)
     {
-        INodeHost host;
-        ServiceUser user;
-        EnvironmentCredentials credentials;
-        if (File.Provider == ProviderKind.Docker)
-        {
-            // The engine's objects are checked (someone else's of the same name, another state
-            // directory's) before this state directory gets passwords that could never log in.
-            user = ServiceUser.InContainer(Server.OsUser);
-            if (!System.IO.File.Exists(State.SecretsFile) && await DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
-            {
-                // New passwords would lock everyone out of the servers that exist.
-                throw new StateDirectoryConflictException(lost);
-            }
-
-            _hosting ??= new DockerNodeHosting(Environment, State, Server, Progress);
-            var fresh = !Directory.Exists(State.Root);
-            Directory.CreateDirectory(State.Root);
-            try
-            {
-                host = await _hosting.OpenAsync(create, cancellationToken);
-            }
-            catch (LocalProviderException) when (fresh && !Directory.EnumerateFileSystemEntries(State.Root).Any())
-            {
-                Directory.Delete(State.Root);
-                throw;
-            }
-            catch (LocalProviderException) when (create)
-            {
-                // Something was created (the network, a container): the directory becomes this
-                // environment's, with its passwords, so that a later up or down --purge can use it.
-                ClaimState(create);
-                throw;
-            }
-
-            credentials = ClaimState(create);
-        }
-        else
-        {
-            credentials = ClaimState(create);
-            user = await ServiceUser.ResolveAsync(Environment.Local.OsUser ?? Server.OsUser, cancellationToken);
-            await user.EnsureCanEnterAsync(State.Root, cancellationToken);
-            _hosting ??= new LocalNodeHosting(State, user);
-            host = await _hosting.OpenAsync(create, cancellationToken);
-        }
-
-        _host = host;
-        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, user, credentials, Progress, host));
+        var opened = await Provider.OpenAsync(Request, create, _hosting, () => ClaimState(create), cancellationToken);
+        (_hosting, _host) = (opened.Hosting, opened.Host);
+        var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, opened.User, opened.Credentials, Progress, opened.Host) { InContainers = Provider.InContainers });
         await server.CheckPrerequisitesAsync(cancellationToken);
-        return (server, credentials);
+        return (server, opened.Credentials);
     }
+
+    private HostingRequest Request => new(Environment, File, State, Server, Progress);
 
     /// <summary>The environment's passwords (generated on the first up) and, on up, this environment's claim on the state directory.</summary>
     private EnvironmentCredentials ClaimState(bool create)
@@ -125,30 +85,8 @@ public sealed class LocalNodes
         return credentials;
     }
 
-    /// <summary>
-    /// <c>down</c> where the state directory is missing. On this machine there is nothing to
-    /// stop; a docker engine may still hold the environment's objects: made with another state
-    /// directory (refused, naming it), or with this one, deleted by hand since (a purge finds
-    /// them by their labels).
-    /// </summary>
-    public async Task DownWithoutStateAsync(bool purge, CancellationToken cancellationToken)
-    {
-        if (File.Provider != ProviderKind.Docker)
-        {
-            return;
-        }
-
-        using var hosting = new DockerNodeHosting(Environment, State, Server, Progress);
-        await hosting.OpenAsync(create: false, cancellationToken);
-        if (purge)
-        {
-            await hosting.RemoveAsync(cancellationToken);
-        }
-        else if (await DockerStateCheck.WithoutPasswordsAsync(File, State, cancellationToken) is { } lost)
-        {
-            throw new StateDirectoryConflictException(lost);
-        }
-    }
+    /// <summary><c>down</c> where the state directory is missing: nothing to stop on this machine; a provider may still hold the environment's objects.</summary>
+    public Task DownWithoutStateAsync(bool purge, CancellationToken cancellationToken) => Provider.DownWithoutStateAsync(Request, purge, cancellationToken);
 
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
     public INodeHosting Hosting => _hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
@@ -191,7 +129,7 @@ public sealed class LocalNodes
         var host = _host ?? throw new InvalidOperationException("CreateServerAsync must run first");
         if (await host.DeleteNodeDirAsync(node, cancellationToken))
         {
-            Progress.Report(new ProgressEvent(node.Name, $"removed its data ({host.Paths(node).NodeDir}{(File.Provider == ProviderKind.Docker ? $" in its container" : "")})", ProgressKind.Info));
+            Progress.Report(new ProgressEvent(node.Name, $"removed its data ({Provider.Where(host.Paths(node).NodeDir)})", ProgressKind.Info));
         }
     }
 
@@ -202,44 +140,14 @@ public sealed class LocalNodes
     /// </summary>
     public async Task StopStrayProcessesAsync(CancellationToken cancellationToken)
     {
-        var strays = ProcessTable.WorkingIn(State.Root);
+        var strays = Provider.ServersIn(State.Root);
         if (strays.Count == 0)
         {
             return;
         }
 
         Progress.Report(new ProgressEvent(Environment.Name, $"stopping {strays.Count} stray server process(es) in {State.Root}: {string.Join(", ", strays)}", ProgressKind.Info));
-        await StopServersInAsync(State.Root, Libc.SigTerm, cancellationToken);
-    }
-
-    /// <summary>
-    /// Sends <paramref name="signal"/> to every server process working in <paramref name="directory"/>
-    /// and waits until they are gone, killing whatever still runs after 10 s.
-    /// </summary>
-    public static async Task StopServersInAsync(string directory, int signal, CancellationToken cancellationToken)
-    {
-        foreach (var pid in ProcessTable.WorkingIn(directory))
-        {
-            Libc.Kill(pid, signal);
-        }
-
-        try
-        {
-            await Poll.UntilAsync(() => Task.FromResult(ProcessTable.WorkingIn(directory).Count == 0), TimeSpan.FromSeconds(10), () => "server processes did not stop", cancellationToken);
-        }
-        catch (LocalProviderException)
-        {
-            foreach (var pid in ProcessTable.WorkingIn(directory))
-            {
-                Libc.Kill(pid, Libc.SigKill);
-            }
-
-            await Poll.UntilAsync(
-                () => Task.FromResult(ProcessTable.WorkingIn(directory).Count == 0),
-                TimeSpan.FromSeconds(30),
-                () => $"server processes in {directory} did not stop: {string.Join(", ", ProcessTable.WorkingIn(directory))}",
-                cancellationToken);
-        }
+        await Provider.StopServersInAsync(State.Root, kill: false, cancellationToken);
     }
 
     /// <summary>

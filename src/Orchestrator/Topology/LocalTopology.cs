@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Migrations;
 using Orchestrator.Progress;
 using Orchestrator.Replication;
@@ -215,14 +214,14 @@ public sealed class LocalTopology
     /// </summary>
     private void RefuseTakenPortsOfNewEnvironment()
     {
-        if (Environment.Provider != ProviderKind.Local || Directory.Exists(_nodes.State.Root))
+        if (Directory.Exists(_nodes.State.Root))
         {
             return;
         }
 
         foreach (var node in Environment.Nodes)
         {
-            if (PortProbe.Taken(node.Host, node.Port) is { } taken)
+            if (_nodes.Provider.PortTaken(node) is { } taken)
             {
                 throw new StateDirectoryConflictException(
                     $"cannot bring up '{Environment.Name}': node '{node.Name}' is to listen on {node.Endpoint}, but {taken}. Give the node another port in {UserPath.Of(Environment.FilePath)}, or stop that program; nothing was created");
@@ -238,18 +237,13 @@ public sealed class LocalTopology
     /// </summary>
     private async Task StopInterruptedSetupsAsync(CancellationToken cancellationToken)
     {
-        if (Environment.Provider != ProviderKind.Local)
-        {
-            return;
-        }
-
         foreach (var node in Environment.Nodes.Where(n => !n.Fenced && !_nodes.State.IsInitialized(n)))
         {
             var directory = _nodes.State.NodeDir(node);
-            if (Directory.Exists(directory) && ProcessTable.WorkingIn(directory).Count > 0)
+            if (Directory.Exists(directory) && _nodes.Provider.ServersIn(directory).Count > 0)
             {
                 await _nodes.Progress.StepAsync(node.Name, $"stop the server an interrupted 'up' left running in {directory} (the node is set up afresh)", () =>
-                    LocalNodes.StopServersInAsync(directory, Libc.SigTerm, cancellationToken));
+                    _nodes.Provider.StopServersInAsync(directory, kill: false, cancellationToken));
             }
         }
     }
@@ -262,14 +256,9 @@ public sealed class LocalTopology
     /// </summary>
     private async Task CheckPortsAsync(ILocalServer server, CancellationToken cancellationToken)
     {
-        if (Environment.Provider != ProviderKind.Local)
-        {
-            return;
-        }
-
         foreach (var node in Environment.Nodes.Where(n => !n.Fenced))
         {
-            if (await server.GetStateAsync(node, cancellationToken) != LocalNodeState.Running && PortProbe.Taken(node.Host, node.Port) is { } taken)
+            if (await server.GetStateAsync(node, cancellationToken) != LocalNodeState.Running && _nodes.Provider.PortTaken(node) is { } taken)
             {
                 throw new LocalProviderException($"cannot start node '{node.Name}': {taken}. Stop it, or give the node another port.");
             }

@@ -1,7 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
-using Orchestrator.Hosts.Docker;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Processes;
@@ -61,11 +60,13 @@ public static class StatusReader
     /// environment's containers); a fenced node's silence needs no explaining.
     /// </summary>
     public static async Task<EnvironmentStatus> ExplainHostsAsync(EnvironmentDefinition environment, EnvironmentStatus status, CancellationToken cancellationToken) =>
-        status with
-        {
-            HostNotes = await ContainerReport.ExplainAsync(
-                environment, status.Nodes.Where(n => !n.Reachable && !status.FencedNodes.Contains(n.Name)).Select(n => n.Name), cancellationToken),
-        };
+        HostProviders.For(environment) is { } provider
+            ? status with
+            {
+                HostNotes = await provider.ExplainUnreachableAsync(
+                    environment, status.Nodes.Where(n => !n.Reachable && !status.FencedNodes.Contains(n.Name)).Select(n => n.Name), cancellationToken),
+            }
+            : status;
 
     /// <summary>The state directory of an environment whose servers the tool runs (checked to be its own), else null.</summary>
     public static StateLayout? StateOf(EnvironmentDefinition environment, string? stateDir) =>
@@ -74,8 +75,8 @@ public static class StatusReader
     /// <summary>The passwords the reads log in with; a docker environment's containers that outlived them are named.</summary>
     public static async Task<EnvironmentCredentials> CredentialsAsync(EnvironmentDefinition environment, StateLayout? state, CancellationToken cancellationToken)
     {
-        if (environment.Provider == ProviderKind.Docker && state is not null && !File.Exists(state.SecretsFile)
-            && await ContainersWithoutPasswordsAsync(environment, state, cancellationToken) is { } lost)
+        if (state is not null && HostProviders.For(environment) is { } provider
+            && await LostPasswordsAsync(provider, environment, state, cancellationToken) is { } lost)
         {
             throw new StateDirectoryConflictException(lost);
         }
@@ -218,12 +219,12 @@ public static class StatusReader
 
     private static bool IsLocalhost(string host) => host is "localhost" or "127.0.0.1";
 
-    /// <summary>Containers that outlived the state directory's passwords, for a better word than "not brought up"; null without them, or without an engine to ask.</summary>
-    private static async Task<string?> ContainersWithoutPasswordsAsync(EnvironmentDefinition environment, StateLayout state, CancellationToken cancellationToken)
+    /// <summary>Servers that outlived the state directory's passwords (containers), for a better word than "not brought up"; null without them, or without a provider to ask.</summary>
+    private static async Task<string?> LostPasswordsAsync(IHostProvider provider, EnvironmentDefinition environment, StateLayout state, CancellationToken cancellationToken)
     {
         try
         {
-            return await DockerStateCheck.WithoutPasswordsAsync(environment, state, cancellationToken);
+            return await provider.LostPasswordsAsync(environment, state, cancellationToken);
         }
         catch (LocalProviderException)
         {

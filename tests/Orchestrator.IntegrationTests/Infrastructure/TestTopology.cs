@@ -217,7 +217,7 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
             var paths = host.Paths(definition);
             var pidFile = Engine == EngineKind.Postgres ? paths.InData("postmaster.pid") : paths.InNode("mariadbd.pid");
             var pid = int.Parse((await host.ReadFileAsync(definition, pidFile, CancellationToken.None))!.Split('\n')[0].Trim(), CultureInfo.InvariantCulture);
-            await host.SignalAsync(definition, pid, Libc.SigKill, CancellationToken.None);
+            await host.SignalAsync(definition, pid, ProcessSignal.Kill, CancellationToken.None);
             await EventuallyAsync(async () => !await host.ProcessExistsAsync(definition, pid, CancellationToken.None), $"the killed server of '{node}' is gone");
         }
     }

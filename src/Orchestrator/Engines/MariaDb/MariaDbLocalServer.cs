@@ -1,5 +1,3 @@
-using Orchestrator.Environments;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
@@ -24,8 +22,8 @@ internal static class MariaDbLocalServer
 
     private static Task CheckPrerequisites(LocalContext context, MariaDbNodeFiles files)
     {
-        var inContainers = context.Environment.Provider == ProviderKind.Docker;
-        if (inContainers && !Libc.IsRoot)
+        var inContainers = context.InContainers;
+        if (inContainers && !context.User.ToolIsRoot)
         {
             // The socket admits the account of the connecting user id, and only root has the same name in every image.
             throw new LocalProviderException($"MariaDB nodes of docker environment '{context.Environment.Name}' are set up through their server's socket as root; run the tool as root");

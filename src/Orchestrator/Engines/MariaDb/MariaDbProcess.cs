@@ -1,9 +1,9 @@
 using Orchestrator.Progress;
 using Orchestrator.Data;
 using Orchestrator.Environments;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
 using Orchestrator.Replication;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.MariaDb;
 
@@ -75,7 +75,7 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
                 return;
             }
 
-            await files.Host.SignalAsync(node, pid, Libc.SigTerm, cancellationToken);
+            await files.Host.SignalAsync(node, pid, ProcessSignal.Terminate, cancellationToken);
             await Poll.UntilAsync(
                 async () => !await files.Host.ProcessExistsAsync(node, pid, cancellationToken),
                 TimeSpan.FromSeconds(120),
@@ -89,7 +89,7 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
     {
         if (await files.ReadPidAsync(node, cancellationToken) is { } pid && await IsServerAsync(node, pid, cancellationToken))
         {
-            await files.Host.SignalAsync(node, pid, Libc.SigKill, cancellationToken);
+            await files.Host.SignalAsync(node, pid, ProcessSignal.Kill, cancellationToken);
             await Poll.UntilAsync(async () => !await files.Host.ProcessExistsAsync(node, pid, cancellationToken), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
         }
     }

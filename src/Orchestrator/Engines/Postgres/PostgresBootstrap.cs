@@ -108,7 +108,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         // The backup's position is the end of the last record the source had replayed. When
         // more WAL follows it, recovery stops just before the next record; otherwise the WAL
         // ends there and recovery ends with it. The copy's WAL is read here, by this machine's pg_waldump.
-        var waldump = context.Environment.Provider == ProviderKind.Docker ? await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken) : files.Binaries;
+        var waldump = context.InContainers ? await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken) : files.Binaries;
         List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copied, "pg_wal"), copy.Position, cancellationToken)
             ? [("recovery_target_lsn", copy.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
             : [];

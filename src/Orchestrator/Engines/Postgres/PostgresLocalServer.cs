@@ -1,4 +1,3 @@
-using Orchestrator.Environments;
 using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
@@ -12,7 +11,7 @@ internal static class PostgresLocalServer
         var sql = new PostgresSetupSql(engine, context);
         var process = new PostgresProcess(files, context);
         return new LocalServer(
-            async cancellationToken => files.Binaries = context.Environment.Provider == ProviderKind.Docker
+            async cancellationToken => files.Binaries = context.InContainers
                 ? PostgresBinaries.InImage
                 : await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken),
             process,

@@ -1,7 +1,7 @@
 using Orchestrator.Progress;
 using Orchestrator.Environments;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Replication;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.Postgres;
 
@@ -88,7 +88,7 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
     {
         if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running && await PostmasterPidAsync(node, cancellationToken) is { } pid)
         {
-            await files.Host.SignalAsync(node, pid, Libc.SigKill, cancellationToken);
+            await files.Host.SignalAsync(node, pid, ProcessSignal.Kill, cancellationToken);
             await Poll.UntilAsync(async () => !await IsServerAsync(node, pid, cancellationToken), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
         }
     }

@@ -236,8 +236,8 @@ public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition
     public async Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) =>
         (await ExecAsync(node, Root, ["sh", "-c", "kill -0 \"$1\"", "sh", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken)).ExitCode == 0;
 
-    public Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken) =>
-        ExecAsync(node, Root, ["sh", "-c", "kill -\"$1\" \"$2\"", "sh", signal.ToString(CultureInfo.InvariantCulture), pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+    public Task SignalAsync(NodeDefinition node, int pid, ProcessSignal signal, CancellationToken cancellationToken) =>
+        ExecAsync(node, Root, ["sh", "-c", "kill -\"$1\" \"$2\"", "sh", signal == ProcessSignal.Kill ? "KILL" : "TERM", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
 
     public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         !freshNodes.ContainsKey(node.Name) && (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;

@@ -107,11 +107,11 @@ public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHo
 
     public Task<bool> ProcessExistsAsync(NodeDefinition node, int pid, CancellationToken cancellationToken) => Task.FromResult(Libc.ProcessExists(pid));
 
-    public Task SignalAsync(NodeDefinition node, int pid, int signal, CancellationToken cancellationToken)
+    public Task SignalAsync(NodeDefinition node, int pid, ProcessSignal signal, CancellationToken cancellationToken)
     {
         if (Libc.ProcessExists(pid))
         {
-            Libc.Kill(pid, signal);
+            Libc.Kill(pid, signal == ProcessSignal.Kill ? Libc.SigKill : Libc.SigTerm);
         }
 
         return Task.CompletedTask;

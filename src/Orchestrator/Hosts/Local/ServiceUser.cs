@@ -22,6 +22,9 @@ public sealed class ServiceUser
 
     public string? RunAs => SwitchUser ? Name : null;
 
+    /// <summary>The tool itself runs as root (it can act as any account, and is root over a server's socket).</summary>
+    public bool ToolIsRoot => Libc.IsRoot;
+
     /// <summary>The account servers run as inside a container (its image has it); nothing is switched on this machine.</summary>
     public static ServiceUser InContainer(string name) => new(name, switchUser: false);
 

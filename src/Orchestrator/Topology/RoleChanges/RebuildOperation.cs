@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
 
 namespace Orchestrator.Topology.RoleChanges;
@@ -38,7 +37,7 @@ internal sealed class RebuildOperation(LocalNodes nodes)
             await server.DiscardAsync(node, cancellationToken);
             // A server whose data directory was deleted under it keeps running (and holding its
             // port) with nothing a pid file could tell; it still works in the deleted directory.
-            await LocalNodes.StopServersInAsync(nodes.State.NodeDir(node), Libc.SigKill, cancellationToken);
+            await nodes.Provider.StopServersInAsync(nodes.State.NodeDir(node), kill: true, cancellationToken);
             await nodes.RemoveNodeAsync(server, node, cancellationToken);
             nodes.Record(plan.Next);
             await server.BootstrapReplicaAsync(node, next.Node(plan.Source), cancellationToken);

@@ -6,6 +6,8 @@
 
 
 
+
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>
