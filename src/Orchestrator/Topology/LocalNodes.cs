@@ -16,8 +16,7 @@ namespace Orchestrator.Topology;
 /// </summary>
 public sealed class LocalNodes
 {
-    private INodeHosting? _hosting;
-    private INodeHost? _host;
+    private (OpenedHosting Hosting, bool Created)? _opened;
 
     public LocalNodes(EnvironmentContext context)
     {
@@ -63,8 +62,14 @@ public sealed class LocalNodes
     /// <summary>The engine's local server for <paramref name="shape"/> (configuration follows it), with the environment's credentials.</summary>
     public async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> CreateServerAsync(bool create, CancellationToken cancellationToken, EnvironmentDefinition? shape = null)
     {
-        var opened = await Provider.OpenAsync(Request, create, _hosting, () => ClaimState(create), cancellationToken);
-        (_hosting, _host) = (opened.Hosting, opened.Host);
+        // A command that creates servers for several shapes (a switchover: before, during and
+        // after) opens the hosting, resolves the OS user and reads the passwords once.
+        if (_opened is not { } known || (create && !known.Created))
+        {
+            _opened = (await Provider.OpenAsync(Request, create, _opened?.Hosting.Hosting, () => ClaimState(create), cancellationToken), create);
+        }
+
+        var opened = _opened.Value.Hosting;
         var server = Engine.CreateLocalServer(new LocalContext(shape ?? Environment, State, opened.User, opened.Credentials, Progress, opened.Host) { InContainers = Provider.InContainers });
         await server.CheckPrerequisitesAsync(cancellationToken);
         return (server, opened.Credentials);
@@ -89,7 +94,7 @@ public sealed class LocalNodes
     public Task DownWithoutStateAsync(bool purge, CancellationToken cancellationToken) => Provider.DownWithoutStateAsync(Request, purge, cancellationToken);
 
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
-    public INodeHosting Hosting => _hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
+    public INodeHosting Hosting => _opened?.Hosting.Hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
 
     public async Task<IReadOnlyList<ObservedNode>> ObserveAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken) =>
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken);
@@ -98,7 +103,7 @@ public sealed class LocalNodes
     public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
     {
         // The replica reports its source as the servers address each other (a container's port, not the published one).
-        var host = _host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
         var sourcePort = host.ServerView(Environment).Node(node.Source!).Port;
         return Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
             async () =>
@@ -126,7 +131,7 @@ public sealed class LocalNodes
             await server.StopAsync(node, cancellationToken);
         }
 
-        var host = _host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
         if (await host.DeleteNodeDirAsync(node, cancellationToken))
         {
             Progress.Report(new ProgressEvent(node.Name, $"removed its data ({Provider.Where(host.Paths(node).NodeDir)})", ProgressKind.Info));
