@@ -26,14 +26,12 @@ internal static class EnvironmentArgument
     /// invalid, and the failures of the action mapped to exit codes by <see cref="OperationErrors"/>.
     /// </summary>
     /// <param name="shard">The --shard values: in a sharded environment, the one shard to act on.</param>
-    public static async Task<int> RunAsync(FileInfo file, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action, string[]? shard = null)
-    {
-        var environment = Load(file, console);
-        if (environment is null)
-        {
-            return ExitCodes.BadInput;
-        }
+    public static async Task<int> RunAsync(FileInfo file, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action, string[]? shard = null) =>
+        Load(file, console) is { } environment ? await RunAsync(environment, console, action, shard) : ExitCodes.BadInput;
 
+    /// <summary>As above, for a file the command loaded already.</summary>
+    public static async Task<int> RunAsync(EnvironmentDefinition environment, IAnsiConsole console, Func<EnvironmentDefinition, Task<int>> action, string[]? shard = null)
+    {
         try
         {
             environment = ShardSelection.One(environment, shard ?? []);
@@ -51,10 +49,17 @@ internal static class EnvironmentArgument
     /// <see cref="RunAsync"/> for the migration verbs: the environment's migrations, loaded and
     /// checked, with a runner connected to the node that reports itself primary.
     /// </summary>
-    public static Task<int> RunWithMigrationsAsync(
+    public static async Task<int> RunWithMigrationsAsync(
         FileInfo file, DirectoryInfo? stateDir, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, MigrationTarget, Task<int>> action, string[]? shard = null) =>
+        Load(file, console) is { } environment
+            ? await RunWithMigrationsAsync(environment, stateDir, console, cancellationToken, action, shard)
+            : ExitCodes.BadInput;
+
+    /// <summary>As above, for a file the command loaded already.</summary>
+    public static Task<int> RunWithMigrationsAsync(
+        EnvironmentDefinition loaded, DirectoryInfo? stateDir, IAnsiConsole console, CancellationToken cancellationToken, Func<EnvironmentDefinition, MigrationTarget, Task<int>> action, string[]? shard = null) =>
         RunAsync(
-            file,
+            loaded,
             console,
             async environment =>
             {

@@ -20,7 +20,7 @@ internal static class FleetCommand
         FleetOptions options,
         IAnsiConsole console,
         CancellationToken cancellationToken,
-        Func<Task<int>> single,
+        Func<EnvironmentDefinition, Task<int>> single,
         Func<FleetMigrations, IReadOnlyList<EnvironmentDefinition>, int, Task<int>> fleet)
     {
         var shardNames = parse.GetValue(options.Shards) ?? [];
@@ -39,7 +39,7 @@ internal static class FleetCommand
                 return ExitCodes.BadInput;
             }
 
-            return await single();
+            return await single(environment);
         }
 
         if (ShardFanOut.Select(environment, shardNames, console) is not { } shards)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Orchestrator.Migrations.Running;
 using Spectre.Console;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -36,12 +37,12 @@ internal static class MigrateCommand
             fleetOptions,
             console,
             cancellationToken,
-            single: () => Single(parse, cancellationToken),
+            single: environment => Single(parse, environment, cancellationToken),
             fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
                 parse, fleetOptions, bound, console, "applied", (rollout, finished) => migrations.MigrateAsync(selected, Options(parse), rollout, finished, cancellationToken))));
 
-        Task<int> Single(ParseResult parse, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
+        Task<int> Single(ParseResult parse, EnvironmentDefinition environment, CancellationToken cancellationToken) =>
+            EnvironmentArgument.RunWithMigrationsAsync(environment, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
                 var options = Options(parse);
                 var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);

@@ -4,6 +4,8 @@ using Orchestrator.Migrations.Translation;
 using Orchestrator.Processes;
 using Orchestrator.Shards;
 using Spectre.Console;
+using Orchestrator.Environments;
+using Orchestrator.Migrations;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -23,17 +25,18 @@ internal static class PlanCommand
         };
         fleetOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => parse.GetValue(fleetOptions.Shards) is { Length: 1 } one
-            ? await Single(parse, one, cancellationToken) // one shard: its plan in full
+            ? await Single(parse, null, one, cancellationToken) // one shard: its plan in full
             : await FleetCommand.RunAsync(
                 parse,
                 fleetOptions,
                 console,
                 cancellationToken,
-                single: () => Single(parse, null, cancellationToken),
+                single: environment => Single(parse, environment, null, cancellationToken),
                 fleet: async (migrations, selected, bound) => PrintFleet(console, await migrations.PlanAsync(selected, parse.GetValue(to), bound, cancellationToken))));
 
-        Task<int> Single(ParseResult parse, string[]? shard, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
+        Task<int> Single(ParseResult parse, EnvironmentDefinition? loaded, string[]? shard, CancellationToken cancellationToken)
+        {
+            Func<EnvironmentDefinition, MigrationTarget, Task<int>> print = async (env, target) =>
             {
                 var plan = await target.Runner.PlanAsync(target.Project, parse.GetValue(to), cancellationToken);
                 console.MarkupLineInterpolated(
@@ -100,8 +103,13 @@ internal static class PlanCommand
 
                 console.MarkupLine(plan.Steps.Count == 0 ? "\nThe database is up to date. Nothing was executed." : "\nNothing was executed.");
                 return ExitCodes.Ok;
-            },
-            shard);
+            };
+            var stateDir = parse.GetValue(fleetOptions.StateDir);
+            return loaded is not null
+                ? EnvironmentArgument.RunWithMigrationsAsync(loaded, stateDir, console, cancellationToken, print, shard)
+                : EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, stateDir, console, cancellationToken, print, shard);
+        }
+
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using Orchestrator.Environments;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -23,12 +24,12 @@ internal static class RollbackCommand
             fleetOptions,
             console,
             cancellationToken,
-            single: () => Single(parse, cancellationToken),
+            single: environment => Single(parse, environment, cancellationToken),
             fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
                 parse, fleetOptions, bound, console, "rolled back", (rollout, finished) => migrations.RollbackAsync(selected, parse.GetValue(to)!.Value, rollout, finished, cancellationToken))));
 
-        Task<int> Single(ParseResult parse, CancellationToken cancellationToken) =>
-            EnvironmentArgument.RunWithMigrationsAsync(parse.GetValue(fleetOptions.Environment)!, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
+        Task<int> Single(ParseResult parse, EnvironmentDefinition environment, CancellationToken cancellationToken) =>
+            EnvironmentArgument.RunWithMigrationsAsync(environment, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
                 var version = parse.GetValue(to)!.Value;
                 var outcome = await target.Runner.RollbackAsync(target.Project, version, cancellationToken);

@@ -7,6 +7,7 @@ using Orchestrator.Monitoring;
 using Spectre.Console;
 using Orchestrator.Composition;
 using Orchestrator.Progress;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Cli.Commands;
 

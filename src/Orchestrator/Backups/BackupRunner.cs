@@ -7,6 +7,7 @@ using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Context;
 using Orchestrator.Hosts;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Backups;
 

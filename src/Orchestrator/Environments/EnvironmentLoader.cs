@@ -1,6 +1,7 @@
 using Orchestrator.Environments.Internal;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Environments;
 

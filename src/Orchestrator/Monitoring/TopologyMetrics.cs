@@ -5,6 +5,7 @@ using Orchestrator.State;
 using Orchestrator.Topology;
 using Prometheus;
 using Orchestrator.Context;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Monitoring;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Orchestrator.Environments;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.State;
 

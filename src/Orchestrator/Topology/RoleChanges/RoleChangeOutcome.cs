@@ -8,6 +8,8 @@
 
 
 
+using Orchestrator.Environments;
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>
