@@ -11,7 +11,7 @@ namespace Orchestrator.Backups;
 /// directory, then checksums every file and writes the manifest last, so a directory with a
 /// manifest is a complete backup.
 /// </summary>
-public static class BackupRunner
+internal static class BackupRunner
 {
     public static async Task<BackupResult> RunAsync(
         EnvironmentDefinition environment, string? nodeName, BackupKind kind, string? outDir, string? stateDir, ITopologyProgress progress, CancellationToken cancellationToken)

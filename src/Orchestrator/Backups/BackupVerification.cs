@@ -8,7 +8,7 @@ namespace Orchestrator.Backups;
 /// environment's engine, every file present with its recorded size and SHA-256, and the
 /// engine's own verification of physical backups.
 /// </summary>
-public static class BackupVerification
+internal static class BackupVerification
 {
     public static async Task VerifyAsync(EnvironmentDefinition environment, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken)
     {

@@ -13,7 +13,7 @@ namespace Orchestrator.Docker;
 /// container, all on a network of the environment's own, with each node's port published on
 /// the address of the environment file. Only what carries this environment's labels is touched.
 /// </summary>
-public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, IEngine engine, ITopologyProgress progress) : INodeHosting
+internal sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, IEngine engine, ITopologyProgress progress) : INodeHosting
 {
     private DockerClient? _docker;
     private DockerResources? _resources;

@@ -8,7 +8,7 @@ namespace Orchestrator.Environments;
 /// Reads an environment file into an <see cref="EnvironmentDefinition"/>, reporting every
 /// problem at once with its file, line and column.
 /// </summary>
-public static class EnvironmentLoader
+internal static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
         ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards", "image"];

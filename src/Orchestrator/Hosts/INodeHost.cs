@@ -9,7 +9,7 @@ namespace Orchestrator.Hosts;
 /// steps (initdb, pg_ctl, pg_basebackup, configuration files) are written once against it.
 /// Paths are the host's own; every method acts on one node and may run concurrently for others.
 /// </summary>
-public interface INodeHost
+internal interface INodeHost
 {
     /// <summary>The node's directories and log file on this host.</summary>
     NodePaths Paths(NodeDefinition node);

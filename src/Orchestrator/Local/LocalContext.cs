@@ -5,7 +5,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Local;
 
 /// <summary>Everything a server implementation needs about the environment it provisions, and the host its nodes run on.</summary>
-public sealed record LocalContext(
+internal sealed record LocalContext(
     EnvironmentDefinition Environment,
     StateLayout State,
     ServiceUser User,

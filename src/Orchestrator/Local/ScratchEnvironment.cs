@@ -11,7 +11,7 @@ namespace Orchestrator.Local;
 /// the schema the migrations produce). Disposing it stops the node and deletes everything,
 /// unless kept.
 /// </summary>
-public sealed class ScratchEnvironment : IAsyncDisposable
+internal sealed class ScratchEnvironment : IAsyncDisposable
 {
     private readonly LocalTopology? _topology;
     private readonly ITopologyProgress _progress;

@@ -8,7 +8,7 @@ using Orchestrator.Migrations.Translation;
 namespace Orchestrator.Migrations;
 
 /// <summary>What the migration runner needs to know about one engine's SQL. One implementation per engine folder.</summary>
-public interface IMigrationDialect
+internal interface IMigrationDialect
 {
     /// <summary>
     /// Every name a user would write in <c>IfDatabase(...)</c> for this engine (FluentMigrator

@@ -11,7 +11,7 @@ namespace Orchestrator.Migrations;
 /// An environment's migrations and a runner connected to its primary's database. The
 /// migrations are loaded and checked before connecting, so bad input never reaches the server.
 /// </summary>
-public sealed class MigrationTarget : IAsyncDisposable
+internal sealed class MigrationTarget : IAsyncDisposable
 {
     private readonly IDbSession _session;
     private readonly ReplicaWatch? _replicas;

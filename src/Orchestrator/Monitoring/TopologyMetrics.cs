@@ -16,7 +16,7 @@ namespace Orchestrator.Monitoring;
 /// failed scrape. Series of nodes, tables or slots that are gone are removed. Scrapes arriving
 /// together take turns.
 /// </summary>
-public sealed class TopologyMetrics : IAsyncDisposable
+internal sealed class TopologyMetrics : IAsyncDisposable
 {
     private static readonly string[] NodeLabels = ["environment", "node", "engine"];
     private readonly EnvironmentDefinition _environment;

@@ -6,7 +6,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Shards;
 
 /// <summary>One shard's migrate or rollback: the version it is at afterwards, how many migrations ran, its replicas' replay, and why it failed.</summary>
-public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
+internal sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
 {
     /// <summary>False when the version could not be read (the primary did not answer): then <see cref="Version"/> is unknown, not "none applied".</summary>
     public bool VersionKnown { get; init; } = true;
@@ -16,14 +16,14 @@ public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<
 }
 
 /// <summary>One shard's plan: the version it is at and how many migrations are pending.</summary>
-public sealed record ShardPlanResult(long? Version, int Pending, int Warnings, Exception? Failure);
+internal sealed record ShardPlanResult(long? Version, int Pending, int Warnings, Exception? Failure);
 
 /// <summary>
 /// Migrations across the shards of an environment: the migrations are loaded once, and each shard
 /// is migrated as a single environment is (its own lock, its primary found from the servers, every
 /// replica waited for), under a <see cref="ShardRollout"/>.
 /// </summary>
-public sealed class FleetMigrations(MigrationProject project, string? stateDir, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
+internal sealed class FleetMigrations(MigrationProject project, string? stateDir, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
 {
     public Action<EnvironmentDefinition>? Started { get; init; }
 

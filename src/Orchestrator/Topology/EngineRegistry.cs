@@ -6,7 +6,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Topology;
 
 /// <summary>The one place engines are registered.</summary>
-public static class EngineRegistry
+internal static class EngineRegistry
 {
     public static IEngine For(EngineKind kind) => kind switch
     {

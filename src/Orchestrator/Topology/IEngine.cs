@@ -5,7 +5,7 @@ using Orchestrator.Local;
 namespace Orchestrator.Topology;
 
 /// <summary>What orchestration code needs from one database engine. One implementation per engine folder.</summary>
-public interface IEngine
+internal interface IEngine
 {
     /// <summary>The Debian system user that runs this engine's servers when the tool runs as root.</summary>
     string DefaultServiceUser { get; }

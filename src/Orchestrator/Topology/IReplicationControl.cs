@@ -7,7 +7,7 @@ namespace Orchestrator.Topology;
 /// written here follows the environment the server was created with: create it with the shape
 /// being moved to.
 /// </summary>
-public interface IReplicationControl
+internal interface IReplicationControl
 {
     /// <summary>
     /// Readies a switchover from <paramref name="primary"/> to <paramref name="target"/>: writes the

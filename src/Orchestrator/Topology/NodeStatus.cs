@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Topology;
 
 /// <summary>One row of <c>status</c>: the file's intent beside what the server reported.</summary>
-public sealed record NodeStatus(
+internal sealed record NodeStatus(
     string Name,
     NodeRole ExpectedRole,
     string Endpoint,

@@ -13,7 +13,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// stops the servers and deletes everything, after copying a local topology's server logs to the
 /// test output folder for whoever reads a failure.
 /// </summary>
-public sealed class TestTopology : ITestNodes, IAsyncDisposable
+internal sealed class TestTopology : ITestNodes, IAsyncDisposable
 {
     private TestTopology(EngineKind engine, string directory, string file)
     {

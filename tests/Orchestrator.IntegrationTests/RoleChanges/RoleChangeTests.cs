@@ -11,15 +11,26 @@ namespace Orchestrator.IntegrationTests.RoleChanges;
 /// replica-2 cascading from replica-1), with a client writing throughout that records every
 /// acknowledged commit, and a sampler checking that no two nodes ever accept writes at once.
 /// </summary>
-public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutputHelper output)
+public abstract class RoleChangeTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+    private readonly ITestOutputHelper _output;
+
+    private protected RoleChangeTests(EngineKind engine, string name, ITestOutputHelper output)
+    {
+        _engine = engine;
+        _name = name;
+        _output = output;
+    }
+
     /// <summary>Whether replica-1 is synchronous, so that a failover to it must lose nothing.</summary>
     protected abstract bool SynchronousReplica { get; }
 
     [Fact]
     public async Task Switchover_to_a_cascading_replica_and_back_loses_no_acknowledged_write()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-sw", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-sw", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await using var sampler = new WritableSampler(topology);
         await writer.WaitForMoreAsync(200, "primary");
@@ -75,7 +86,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.Equal("replica-1", restored.Node("replica-2").ReplicatingFrom);
         Assert.False(File.Exists(topology.State.TopologyFile), "back in the file's shape, nothing is recorded");
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        _output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
 
         // A replica that replicates has nothing to rejoin: it is left running as it is.
         var replicaPid = topology.ServerPid("replica-2");
@@ -88,7 +99,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task Killed_primary_under_load_fails_over_is_fenced_and_comes_back_as_a_replica()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-fo", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-fo", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await using var sampler = new WritableSampler(topology);
         await writer.WaitForMoreAsync(300, "primary");
@@ -103,7 +114,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.WaitForMoreAsync(200, "replica-1");
 
         var lost = await writer.MissingOnAsync("replica-1");
-        output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes ({(SynchronousReplica ? "synchronous" : "asynchronous")} replica)");
+        _output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes ({(SynchronousReplica ? "synchronous" : "asynchronous")} replica)");
         if (SynchronousReplica)
         {
             Assert.Empty(lost);
@@ -129,14 +140,14 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
-        if (engine == EngineKind.MariaDb && rejoin.Changes.Single().Result == ChangeResult.Refused)
+        if (_engine == EngineKind.MariaDb && rejoin.Changes.Single().Result == ChangeResult.Refused)
         {
             // Refused only when the old primary really holds commits the new one lacks (lost
             // acknowledged writes, or commits whose acknowledgement the kill swallowed); it is
             // left running read-only, so look.
             Assert.Contains("never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
             var onlyThere = await RowsOnlyOnAsync(topology, "primary", "replica-1");
-            output.WriteLine($"the old primary holds {onlyThere.Count} commits the new one lacks ({lost.Count} of them acknowledged)");
+            _output.WriteLine($"the old primary holds {onlyThere.Count} commits the new one lacks ({lost.Count} of them acknowledged)");
             Assert.NotEmpty(onlyThere);
             Assert.All(lost, id => Assert.Contains(id, onlyThere));
             var rebuild = await topology.Local().RebuildAsync("primary", CancellationToken.None);
@@ -159,13 +170,13 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         }
 
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"{acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        _output.WriteLine($"{acknowledged.Count} acknowledged writes; {sampler.Summary}");
     }
 
     [Fact]
     public async Task A_failover_interrupted_right_after_the_promotion_has_already_fenced_the_old_primary()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-ff", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-ff", SynchronousReplica);
         Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
 
         var interrupted = new LocalTopology(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1"));
@@ -176,7 +187,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.True(recorded.Nodes["primary"].Fenced, "the record says the old primary is fenced");
         Assert.Equal("replica-1", recorded.Primary);
         var node = topology.Environment.Node("primary");
-        if (engine == EngineKind.Postgres)
+        if (_engine == EngineKind.Postgres)
         {
             Assert.True(File.Exists(Path.Combine(topology.State.DataDir(node), "standby.signal")), "standby.signal is in the old primary's data directory");
         }
@@ -199,7 +210,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task A_fenced_primary_promoted_by_hand_is_a_split_brain_that_rejoin_refuses_and_rebuild_ends()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-sb", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-sb", SynchronousReplica);
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
         Local.Libc.Kill(topology.ServerPid("primary"), Local.Libc.SigKill);
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
@@ -211,7 +222,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await using (var session = await topology.ConnectAsync("primary"))
         {
             // Its configuration still names the synchronous replica it had, which follows another primary now.
-            if (engine == EngineKind.Postgres)
+            if (_engine == EngineKind.Postgres)
             {
                 await session.ExecuteAsync("SET synchronous_commit = local");
             }
@@ -234,7 +245,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         {
             using var exported = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(exported);
-            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",engine=\"{engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
+            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",_engine=\"{_engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
         }
 
         // Its own writes cannot be rewound onto the new primary's history (PostgreSQL: one
@@ -242,11 +253,11 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
         Assert.Equal(ChangeResult.Refused, rejoin.Changes.Single().Result);
-        Assert.Contains(engine == EngineKind.Postgres ? "were promoted separately onto timeline" : "never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
+        Assert.Contains(_engine == EngineKind.Postgres ? "were promoted separately onto timeline" : "never received", rejoin.Changes.Single().Detail, StringComparison.Ordinal);
 
         // Writable again (rejoin stopped it, or left it read-only), it is rebuilt under the
         // primary the failover chose, from the recorded fence.
-        if (engine == EngineKind.Postgres)
+        if (_engine == EngineKind.Postgres)
         {
             await topology.StartBypassingToolAsync("primary");
         }
@@ -265,7 +276,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task Replica_whose_data_directory_was_deleted_is_rebuilt_and_catches_up()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-rb", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-rb", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await writer.WaitForMoreAsync(100);
         await DeleteUnderRunningServerAsync(topology.State.DataDir(topology.Environment.Node("replica-2")));
@@ -302,9 +313,9 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     private static async Task<IReadOnlyList<long>> RowsOnlyOnAsync(TestTopology topology, string node, string other)
     {
-        async Task<HashSet<long>> IdsAsync(string name)
+        async Task<HashSet<long>> IdsAsync(string _name)
         {
-            await using var session = await topology.ConnectAsync(name);
+            await using var session = await topology.ConnectAsync(_name);
             return (await session.QueryAsync($"SELECT id FROM {BackgroundWriter.Table}")).Select(r => r.GetInt64("id")!.Value).ToHashSet();
         }
 
@@ -397,10 +408,10 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     private void Report(RoleChangeOutcome outcome)
     {
-        output.WriteLine(Describe(outcome));
+        _output.WriteLine(Describe(outcome));
         if (outcome.WriteRefusedWindow is { } window)
         {
-            output.WriteLine($"  writes refused for {window.TotalMilliseconds:0} ms");
+            _output.WriteLine($"  writes refused for {window.TotalMilliseconds:0} ms");
         }
     }
 
@@ -409,7 +420,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     private sealed class InjectedFault() : Exception("fault injected after the promotion");
 
-    /// <summary>Fails the operation the moment <paramref name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
+    /// <summary>Fails the operation the moment <paramref _name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
     private sealed class FailAfterPromotion(string target) : ITopologyProgress
     {
         public void Report(ProgressEvent progress)

@@ -5,7 +5,7 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.MariaDb;
 
-public sealed class MariaDbEngine : IEngine
+internal sealed class MariaDbEngine : IEngine
 {
     public string DefaultServiceUser => "mysql";
 

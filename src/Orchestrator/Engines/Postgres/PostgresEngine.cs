@@ -5,7 +5,7 @@ using Orchestrator.Topology;
 
 namespace Orchestrator.Engines.Postgres;
 
-public sealed class PostgresEngine : IEngine
+internal sealed class PostgresEngine : IEngine
 {
     private const string ObserveSql = """
         SELECT pg_is_in_recovery() AS in_recovery,

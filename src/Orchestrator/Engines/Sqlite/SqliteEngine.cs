@@ -9,7 +9,7 @@ namespace Orchestrator.Engines.Sqlite;
 /// SQLite: one database file (the environment's one node, whose host is the file's path), opened
 /// in the process. No servers, accounts or replicas.
 /// </summary>
-public sealed class SqliteEngine : IEngine
+internal sealed class SqliteEngine : IEngine
 {
     public string DefaultServiceUser => "";
 

@@ -8,7 +8,7 @@ namespace Orchestrator.Migrations.Running;
 /// Locks are session-level and taken without waiting inside a statement, so a waiting runner
 /// never holds a snapshot that CREATE INDEX CONCURRENTLY would wait for.
 /// </summary>
-public interface IMigrationStore
+internal interface IMigrationStore
 {
     VersionTable Table { get; }
 

@@ -1,7 +1,7 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What migrate or rollback did: each migration run with its duration, and the changed-checksum warnings.</summary>
-public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<ProjectMigration> ChangedSinceApplied)
+internal sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<ProjectMigration> ChangedSinceApplied)
 {
     /// <summary>The last wait for the replicas: each one's replay of the run's final migration.</summary>
     public IReadOnlyList<ReplicaReplay> Replicas { get; init; } = [];

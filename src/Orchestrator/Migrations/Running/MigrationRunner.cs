@@ -9,7 +9,7 @@ using Orchestrator.Topology;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What a migrate run applies, beyond the pending migrations' defaults.</summary>
-public sealed record MigrateOptions
+internal sealed record MigrateOptions
 {
     /// <summary>Apply only up to this version (inclusive).</summary>
     public long? To { get; init; }
@@ -42,7 +42,7 @@ public sealed record MigrateOptions
 /// in its own transaction together with its version row where the engine and the migration allow,
 /// and waits for the replicas to replay it.
 /// </summary>
-public sealed class MigrationRunner(
+internal sealed class MigrationRunner(
     IDbSession session, IMigrationStore store, MigrationTranslator translator, IReplayPositions replay, string database, string appliedFrom, ITopologyProgress progress)
 {
     private const string Subject = "migrations";

@@ -5,7 +5,7 @@ namespace Orchestrator.Topology.RoleChanges;
 /// what was refused and why. <see cref="Refusal"/> is set when nothing was changed because
 /// the operation was unsafe or the request was wrong.
 /// </summary>
-public sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
+internal sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
 {
     public string Operation => Kind.ToText();
 
