@@ -33,15 +33,25 @@ internal static class EnvironmentLoader
             return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), "environment file does not exist")]);
         }
 
+        return LoadText(File.ReadAllText(path), display, Path.GetFullPath(path), environment);
+    }
+
+    /// <summary>
+    /// An environment given as YAML text rather than a file (one built in code): the same rules and
+    /// messages. <paramref name="fullPath"/> stands for the file: relative paths in the text are
+    /// relative to its folder, and it is the definition's <see cref="EnvironmentDefinition.FilePath"/>.
+    /// </summary>
+    public static EnvironmentLoadResult LoadText(string yaml, string display, string fullPath, Func<string, string?>? environment = null)
+    {
         var diagnostics = new List<Diagnostic>();
         var reader = new YamlReader(display, diagnostics);
-        var root = Parse(File.ReadAllText(path), reader);
+        var root = Parse(yaml, reader);
         if (root is null)
         {
             return new(null, diagnostics);
         }
 
-        var definition = Build(root, reader, Path.GetDirectoryName(Path.GetFullPath(path))!, environment ?? System.Environment.GetEnvironmentVariable, Path.GetFullPath(path));
+        var definition = Build(root, reader, Path.GetDirectoryName(fullPath)!, environment ?? System.Environment.GetEnvironmentVariable, fullPath);
         var sorted = diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
         return sorted.Count == 0 ? new(definition, sorted) : new(null, sorted);
     }

@@ -15,6 +15,9 @@ internal sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step,
     /// <summary>Migrations another runner applied while this one waited for them (SQLite, where no lock spans a run).</summary>
     public IReadOnlyList<ProjectMigration> AppliedElsewhere { get; init; } = [];
 
+    /// <summary>How long the run waited for another runner's migration lock before it began (zero: the lock was free).</summary>
+    public TimeSpan LockWaited { get; init; }
+
     /// <summary>The run stopped before its pending migrations were all applied (<see cref="MigrateOptions.StopBefore"/>).</summary>
     public bool Stopped { get; init; }
 }

@@ -63,7 +63,7 @@ internal sealed class MigrationRunner(
         Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to });
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
-        UnderLockAsync(async () =>
+        UnderLockAsync(async lockWaited =>
         {
             var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), options);
             Check(plan, options);
@@ -84,7 +84,7 @@ internal sealed class MigrationRunner(
                         replayed = await AwaitReplicasAsync(ran[^1].Item1.Migration, up: true, ran.Count, null, cancellationToken);
                     }
 
-                    return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, Stopped = true };
+                    return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, Stopped = true, LockWaited = lockWaited };
                 }
 
                 if (group.Count > 1)
@@ -130,11 +130,11 @@ internal sealed class MigrationRunner(
                 replayed = await AwaitReplicasAsync(null, up: true, ran.Count, null, cancellationToken);
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere };
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, LockWaited = lockWaited };
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> RollbackAsync(MigrationProject project, long to, CancellationToken cancellationToken) =>
-        UnderLockAsync(async () =>
+        UnderLockAsync(async _ =>
         {
             var applied = await store.ReadAppliedAsync(session, cancellationToken);
 
@@ -470,7 +470,8 @@ internal sealed class MigrationRunner(
             results);
     }
 
-    private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> holding the database's migration lock, telling it how long the lock was waited for (zero: it was free).</summary>
+    private async Task<T> UnderLockAsync<T>(Func<TimeSpan, Task<T>> work, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var announced = false;
@@ -493,10 +494,11 @@ internal sealed class MigrationRunner(
             await Task.Delay(TimeSpan.FromMilliseconds(50 + Random.Shared.Next(100)), cancellationToken);
         }
 
+        var waited = announced ? clock.Elapsed : TimeSpan.Zero;
         T result;
         try
         {
-            result = await work();
+            result = await work(waited);
         }
         catch
         {
