@@ -146,7 +146,7 @@ internal sealed class MigrationTarget : IAsyncDisposable
         {
             1 => primaries[0],
             0 => throw new MigrationFailedException(
-                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.Node.Name}: {o.Observation?.Role.ToString().ToLowerInvariant() ?? "unreachable"}"))}); check 'status'",
+                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.Node.Name}: {o.Observation?.Role.ToString().ToLowerInvariant() ?? (o.Error is { } error ? $"unreachable ({error})" : "unreachable")}"))}); check 'status'",
                 new InvalidOperationException("no primary")),
             _ => throw new MigrationFailedException(
                 $"{primaries.Count} nodes of '{environment.Name}' report themselves primary ({string.Join(", ", primaries.Select(p => p.Name))}); refusing to migrate a split topology",

@@ -107,6 +107,21 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags) =>
         WriteMigrationEnvironment(database, migrationsKey, migrationsPath, tags, []);
 
+    /// <summary>This topology's environment file for a database of its own, with no migrations section (a program passes its migrations itself).</summary>
+    public string WriteEnvironment(string database)
+    {
+        var lines = System.IO.File.ReadAllLines(File).ToList();
+        if (Provider == ProviderKind.Local)
+        {
+            lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
+        }
+
+        lines[lines.FindIndex(l => l.StartsWith("database:", StringComparison.Ordinal))] = $"database: {database}";
+        var path = Path.Combine(Directory, $"{database}.yaml");
+        System.IO.File.WriteAllLines(path, lines);
+        return path;
+    }
+
     /// <summary>As above, with more keys of the migrations section, such as "profile: dev".</summary>
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, IReadOnlyList<string> tags, IReadOnlyList<string> settings)
     {
