@@ -23,7 +23,7 @@ public abstract class MetricsExporterTests
         _output = output;
     }
 
-    /// <summary>The lag metric this _engine reports.</summary>
+    /// <summary>The lag metric this engine reports.</summary>
     protected abstract string LagMetric { get; }
 
     [Fact]

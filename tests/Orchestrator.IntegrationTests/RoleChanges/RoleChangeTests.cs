@@ -245,7 +245,7 @@ public abstract class RoleChangeTests
         {
             using var exported = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(exported);
-            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",_engine=\"{_engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
+            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",engine=\"{_engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
         }
 
         // Its own writes cannot be rewound onto the new primary's history (PostgreSQL: one
@@ -420,7 +420,7 @@ public abstract class RoleChangeTests
 
     private sealed class InjectedFault() : Exception("fault injected after the promotion");
 
-    /// <summary>Fails the operation the moment <paramref _name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
+    /// <summary>Fails the operation the moment <paramref name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
     private sealed class FailAfterPromotion(string target) : ITopologyProgress
     {
         public void Report(ProgressEvent progress)
