@@ -1,4 +1,4 @@
 namespace Orchestrator;
 
 /// <summary>A local-provider operation could not be carried out; the message says what to do.</summary>
-public sealed class LocalProviderException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class LocalProviderException(string message, Exception? inner = null) : Exception(message, inner);

@@ -2,7 +2,7 @@
 namespace Orchestrator;
 
 /// <summary>Polls a condition until it holds or a deadline passes.</summary>
-public static class Poll
+internal static class Poll
 {
     /// <param name="interval">A fixed pause between attempts, for waits inside a write-refused window; by default the pause grows from 10 ms to 200 ms.</param>
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describeFailure, CancellationToken cancellationToken, TimeSpan? interval = null)

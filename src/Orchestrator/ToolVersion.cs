@@ -6,7 +6,7 @@ namespace Orchestrator;
 /// The tool's version, as <c>--version</c> prints it and backup manifests record it: the library's
 /// informational version, which Directory.Build.props sets for every project of the tool.
 /// </summary>
-public static class ToolVersion
+internal static class ToolVersion
 {
     public static string Text { get; } =
         typeof(ToolVersion).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";

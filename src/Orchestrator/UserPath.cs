@@ -5,7 +5,7 @@ namespace Orchestrator;
 /// directory when the path is under it, else the full path (never a bare file name, which only
 /// works from the file's own directory).
 /// </summary>
-public static class UserPath
+internal static class UserPath
 {
     public static string Of(string path) => Of(path, Directory.GetCurrentDirectory());
 

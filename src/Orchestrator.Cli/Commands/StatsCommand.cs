@@ -7,7 +7,6 @@ using Orchestrator.Monitoring;
 using Spectre.Console;
 using Orchestrator.Composition;
 using Orchestrator.Progress;
-using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Cli.Commands;
 

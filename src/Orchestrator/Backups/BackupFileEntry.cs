@@ -1,4 +1,4 @@
 namespace Orchestrator.Backups;
 
 /// <summary>A file of a backup, relative to the backup directory, with its size and SHA-256.</summary>
-public sealed record BackupFileEntry(string Path, long Bytes, string Sha256);
+internal sealed record BackupFileEntry(string Path, long Bytes, string Sha256);

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Orchestrator.Backups;
 
 /// <summary>Checksums of a backup's files: computed when it is taken, checked before anything is restored from it.</summary>
-public static class BackupFiles
+internal static class BackupFiles
 {
     public static async Task<IReadOnlyList<BackupFileEntry>> DescribeAsync(string directory, CancellationToken cancellationToken)
     {

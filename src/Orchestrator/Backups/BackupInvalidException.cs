@@ -1,4 +1,4 @@
 namespace Orchestrator.Backups;
 
 /// <summary>A backup that cannot be trusted (missing manifest, truncated or changed file, wrong engine); nothing was restored.</summary>
-public sealed class BackupInvalidException(string message) : Exception(message);
+internal sealed class BackupInvalidException(string message) : Exception(message);

@@ -8,7 +8,7 @@ namespace Orchestrator.Backups;
 /// database held at that moment (schema version, per-table row counts and content checksums
 /// computed in the snapshot the backup saw), and a SHA-256 of every file.
 /// </summary>
-public sealed record BackupManifest
+internal sealed record BackupManifest
 {
     public const string FileName = "manifest.json";
 

@@ -1,4 +1,4 @@
 namespace Orchestrator.Backups;
 
 /// <summary>A backup or restore the tool will not attempt as asked (bad input); nothing was changed.</summary>
-public sealed class BackupRefusedException(string message) : Exception(message);
+internal sealed class BackupRefusedException(string message) : Exception(message);

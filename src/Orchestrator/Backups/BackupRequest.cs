@@ -8,7 +8,7 @@ using Orchestrator.State;
 namespace Orchestrator.Backups;
 
 /// <summary>What an engine needs to take one backup of one node into an empty directory.</summary>
-public sealed record BackupRequest(
+internal sealed record BackupRequest(
     EnvironmentDefinition Environment,
     NodeDefinition Node,
     ObservedRole Role,

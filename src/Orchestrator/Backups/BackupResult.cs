@@ -1,4 +1,4 @@
 namespace Orchestrator.Backups;
 
 /// <summary>A completed backup: where it is, its manifest, and how long it took.</summary>
-public sealed record BackupResult(string Directory, BackupManifest Manifest, TimeSpan Duration);
+internal sealed record BackupResult(string Directory, BackupManifest Manifest, TimeSpan Duration);

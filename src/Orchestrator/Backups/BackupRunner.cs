@@ -7,7 +7,6 @@ using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Context;
 using Orchestrator.Hosts;
-using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Backups;
 
@@ -17,7 +16,7 @@ namespace Orchestrator.Backups;
 /// directory, then checksums every file and writes the manifest last, so a directory with a
 /// manifest is a complete backup.
 /// </summary>
-public static class BackupRunner
+internal static class BackupRunner
 {
     public static async Task<BackupResult> RunAsync(
         EnvironmentContext context, string? nodeName, BackupKind kind, string? outDir, CancellationToken cancellationToken)

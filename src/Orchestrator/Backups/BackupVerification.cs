@@ -1,6 +1,6 @@
 using Orchestrator.Environments;
-using Orchestrator.Topology.RoleChanges;
 using Orchestrator.Progress;
+using Orchestrator.Topology.RoleChanges;
 using Orchestrator.Context;
 
 namespace Orchestrator.Backups;
@@ -10,7 +10,7 @@ namespace Orchestrator.Backups;
 /// environment's engine, every file present with its recorded size and SHA-256, and the
 /// engine's own verification of physical backups.
 /// </summary>
-public static class BackupVerification
+internal static class BackupVerification
 {
     public static async Task VerifyAsync(EnvironmentContext context, string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {

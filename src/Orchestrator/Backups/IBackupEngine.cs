@@ -5,7 +5,7 @@ using Orchestrator.Progress;
 namespace Orchestrator.Backups;
 
 /// <summary>Taking, checking and loading one engine's backups. One implementation per engine folder.</summary>
-public interface IBackupEngine
+internal interface IBackupEngine
 {
     /// <summary>
     /// Writes the backup's files into <see cref="BackupRequest.Directory"/> and returns what the

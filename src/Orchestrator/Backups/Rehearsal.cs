@@ -15,7 +15,7 @@ namespace Orchestrator.Backups;
 /// (row counts and content checksums), and optionally the environment's pending migrations
 /// run on the copy. The scratch node is deleted afterwards unless kept.
 /// </summary>
-public static class Rehearsal
+internal static class Rehearsal
 {
     public static async Task<RehearsalReport> RunAsync(
         EnvironmentContext context, string backupDirectory, bool migrate, bool keep, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ namespace Orchestrator.Backups;
 /// recovery-time estimate is the time until a verified (and migrated) copy was ready; tearing
 /// down is not part of it.
 /// </summary>
-public sealed record RehearsalReport(
+internal sealed record RehearsalReport(
     BackupManifest Manifest,
     IReadOnlyList<RehearsalStep> Steps,
     TimeSpan RecoveryTimeEstimate,

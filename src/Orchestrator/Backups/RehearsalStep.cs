@@ -1,4 +1,4 @@
 namespace Orchestrator.Backups;
 
 /// <summary>One timed step of a restore rehearsal.</summary>
-public sealed record RehearsalStep(string Name, TimeSpan Duration);
+internal sealed record RehearsalStep(string Name, TimeSpan Duration);

@@ -12,7 +12,7 @@ namespace Orchestrator.Backups;
 /// only touched when the caller names it, and only by loading a logical backup into the
 /// primary, which its replicas then replay.
 /// </summary>
-public static class RestoreRunner
+internal static class RestoreRunner
 {
     public static async Task<BackupManifest> RunAsync(
         EnvironmentContext context, string backupDirectory, string? confirmedEnvironment, CancellationToken cancellationToken)

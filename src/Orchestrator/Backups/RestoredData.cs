@@ -8,7 +8,7 @@ namespace Orchestrator.Backups;
 /// What a restore put into a database, against the backup's manifest: every table's row count
 /// and content checksum. Rehearsals report the differences; a restore refuses to go on with them.
 /// </summary>
-public static class RestoredData
+internal static class RestoredData
 {
     public static List<TableMismatch> Compare(IReadOnlyList<TableChecksum> expected, IReadOnlyList<TableChecksum> restored)
     {

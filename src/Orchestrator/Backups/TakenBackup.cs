@@ -1,7 +1,7 @@
 namespace Orchestrator.Backups;
 
 /// <summary>What an engine reports about a backup it took; the runner adds the files and writes the manifest.</summary>
-public sealed record TakenBackup(
+internal sealed record TakenBackup(
     string ServerVersion,
     string Layout,
     string Position,

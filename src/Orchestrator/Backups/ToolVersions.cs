@@ -1,5 +1,4 @@
 using Orchestrator.Processes;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.Backups;
 

@@ -11,7 +11,7 @@ namespace Orchestrator.Context;
 /// keeps its state, and where progress goes. Every concern takes it instead of resolving these
 /// itself, so the choice of engine is made in one place and concerns never name an engine.
 /// </summary>
-public sealed class EnvironmentContext(EnvironmentDefinition definition, IEngine engine, string? stateDir, ITopologyProgress progress)
+internal sealed class EnvironmentContext(EnvironmentDefinition definition, IEngine engine, string? stateDir, ITopologyProgress progress)
 {
     public EnvironmentDefinition Definition { get; } = definition;
 

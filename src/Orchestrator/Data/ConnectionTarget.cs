@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Data;
 
 /// <summary>Where and as whom to connect. A null <see cref="Socket"/> means TCP to Host:Port.</summary>
-public sealed record ConnectionTarget(string Host, int Port, string User, Secret? Password, string? Database, string? Socket = null)
+internal sealed record ConnectionTarget(string Host, int Port, string User, Secret? Password, string? Database, string? Socket = null)
 {
     public TlsMode Tls { get; init; }
 

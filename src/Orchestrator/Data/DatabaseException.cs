@@ -1,7 +1,7 @@
 namespace Orchestrator.Data;
 
 /// <summary>An error reported by a database server or its client library, with the server's code.</summary>
-public sealed class DatabaseException(string message, string code, Exception? inner = null, int? statementIndex = null) : Exception(message, inner)
+internal sealed class DatabaseException(string message, string code, Exception? inner = null, int? statementIndex = null) : Exception(message, inner)
 {
     /// <summary>In a batch, the 0-based position of the statement that failed.</summary>
     public int? StatementIndex { get; } = statementIndex;

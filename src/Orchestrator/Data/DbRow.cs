@@ -5,7 +5,7 @@ using System.Text;
 namespace Orchestrator.Data;
 
 /// <summary>One result row, by column name. Values are whatever the driver produced.</summary>
-public sealed class DbRow(IReadOnlyDictionary<string, object?> values)
+internal sealed class DbRow(IReadOnlyDictionary<string, object?> values)
 {
     /// <summary>Every row of the reader's current result; SQL NULL becomes null.</summary>
     public static async Task<IReadOnlyList<DbRow>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)

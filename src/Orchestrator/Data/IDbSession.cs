@@ -6,7 +6,7 @@ namespace Orchestrator.Data;
 /// parameters, in the engine's own placeholder syntax ($1 on PostgreSQL, ? on MariaDB).
 /// A session is used by one caller at a time.
 /// </summary>
-public interface IDbSession : IAsyncDisposable
+internal interface IDbSession : IAsyncDisposable
 {
     /// <summary>The server's version as a person reads it (MariaDB's wire prefix removed).</summary>
     string ServerVersion { get; }

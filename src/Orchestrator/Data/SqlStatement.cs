@@ -1,4 +1,4 @@
 namespace Orchestrator.Data;
 
 /// <summary>One statement with its parameters, for batches.</summary>
-public sealed record SqlStatement(string Sql, IReadOnlyList<object?>? Parameters = null);
+internal sealed record SqlStatement(string Sql, IReadOnlyList<object?>? Parameters = null);

@@ -13,7 +13,7 @@ namespace Orchestrator.Drift;
 /// its environment's primary (the node that reports itself primary), and, given several
 /// environments (two files, or the shards of one), the first one's primary with each other's.
 /// </summary>
-public static class DriftCheck
+internal static class DriftCheck
 {
     public static async Task<DriftReport> RunAsync(IReadOnlyList<EnvironmentContext> environments, CancellationToken cancellationToken, bool againstMigrations = false)
     {

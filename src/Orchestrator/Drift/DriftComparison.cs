@@ -1,4 +1,4 @@
 namespace Orchestrator.Drift;
 
 /// <summary>The differences between two nodes' schemas; empty when they match.</summary>
-public sealed record DriftComparison(string Left, string Right, IReadOnlyList<DriftItem> Differences);
+internal sealed record DriftComparison(string Left, string Right, IReadOnlyList<DriftItem> Differences);

@@ -3,7 +3,7 @@ using Orchestrator.Servers;
 namespace Orchestrator.Drift;
 
 /// <summary>What drift detection needs from an engine beyond <see cref="IEngine"/>; every engine implements it.</summary>
-public interface IDriftEngine
+internal interface IDriftEngine
 {
     /// <summary>Reads a database's structure from this engine's catalog.</summary>
     ISchemaReader SchemaReader { get; }
@@ -13,7 +13,7 @@ public interface IDriftEngine
 }
 
 /// <summary>Lets code holding an <see cref="IEngine"/> reach its schema reader without knowing the engine.</summary>
-public static class DriftEngineExtensions
+internal static class DriftEngineExtensions
 {
     extension(IEngine engine)
     {

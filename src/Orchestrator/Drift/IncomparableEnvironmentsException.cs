@@ -1,4 +1,4 @@
 namespace Orchestrator.Drift;
 
 /// <summary>The environments given to drift cannot be compared (bad input).</summary>
-public sealed class IncomparableEnvironmentsException(string message) : Exception(message);
+internal sealed class IncomparableEnvironmentsException(string message) : Exception(message);

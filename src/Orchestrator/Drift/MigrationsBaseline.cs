@@ -12,7 +12,7 @@ namespace Orchestrator.Drift;
 /// versions the live primary records, to a scratch local server of the same engine, which is
 /// read and then deleted.
 /// </summary>
-public static class MigrationsBaseline
+internal static class MigrationsBaseline
 {
     public static async Task<NodeSchema> ReadAsync(EnvironmentContext context, IReadOnlyList<long> appliedVersions, CancellationToken cancellationToken)
     {

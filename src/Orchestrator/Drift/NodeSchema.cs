@@ -1,4 +1,4 @@
 namespace Orchestrator.Drift;
 
 /// <summary>One node's schema (or why it could not be read), named "environment/node".</summary>
-public sealed record NodeSchema(string Name, string? Fingerprint, SchemaShape? Shape, string? Error);
+internal sealed record NodeSchema(string Name, string? Fingerprint, SchemaShape? Shape, string? Error);

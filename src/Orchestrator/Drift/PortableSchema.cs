@@ -1,13 +1,13 @@
 namespace Orchestrator.Drift;
 
 /// <summary>A column as any engine's catalog reports it, for a comparison across engines.</summary>
-public sealed record PortableColumn(string Table, string Name, string DeclaredType, bool Nullable);
+internal sealed record PortableColumn(string Table, string Name, string DeclaredType, bool Nullable);
 
 /// <summary>An index by its columns; names differ between engines for the same index.</summary>
-public sealed record PortableIndex(string Table, IReadOnlyList<string> Columns, bool Unique);
+internal sealed record PortableIndex(string Table, IReadOnlyList<string> Columns, bool Unique);
 
 /// <summary>A primary key (<see cref="Target"/> null) or a foreign key, by its columns.</summary>
-public sealed record PortableKey(string Table, IReadOnlyList<string> Columns, string? Target = null, IReadOnlyList<string>? TargetColumns = null);
+internal sealed record PortableKey(string Table, IReadOnlyList<string> Columns, string? Target = null, IReadOnlyList<string>? TargetColumns = null);
 
 /// <summary>
 /// The shape two engines can be compared on: tables; columns by type family and nullability;
@@ -15,7 +15,7 @@ public sealed record PortableKey(string Table, IReadOnlyList<string> Columns, st
 /// foreign keys by their columns and what they reference. Names the engines choose themselves
 /// (of indexes, constraints) and details one engine cannot express (sizes, defaults) are left out.
 /// </summary>
-public static class PortableSchema
+internal static class PortableSchema
 {
     public static SchemaShape Build(IEnumerable<PortableColumn> columns, IEnumerable<PortableKey> keys, IEnumerable<PortableIndex> indexes)
     {

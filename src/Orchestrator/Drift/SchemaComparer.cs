@@ -1,7 +1,7 @@
 namespace Orchestrator.Drift;
 
 /// <summary>Compares two schema shapes table by table (pure).</summary>
-public static class SchemaComparer
+internal static class SchemaComparer
 {
     public static IReadOnlyList<DriftItem> Compare(SchemaShape left, SchemaShape right)
     {

@@ -3,7 +3,7 @@ using Orchestrator.Migrations;
 
 namespace Orchestrator.Drift;
 
-public static class SchemaReaderExtensions
+internal static class SchemaReaderExtensions
 {
     /// <summary>
     /// The database's structure without the tool's own history table, so that a database migrated

@@ -4,7 +4,7 @@ using System.Text;
 namespace Orchestrator.Drift;
 
 /// <summary>A database's structure as its catalog reports it: tables, columns, types, nullability, defaults, indexes, constraints.</summary>
-public sealed class SchemaShape
+internal sealed class SchemaShape
 {
     public SortedDictionary<string, TableShape> Tables { get; } = new(StringComparer.Ordinal);
 

@@ -1,7 +1,7 @@
 namespace Orchestrator.Drift;
 
 /// <summary>One table's structure in canonical text: column, index and constraint definitions by name.</summary>
-public sealed class TableShape
+internal sealed class TableShape
 {
     public SortedDictionary<string, string> Columns { get; } = new(StringComparer.Ordinal);
 

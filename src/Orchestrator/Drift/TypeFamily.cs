@@ -4,7 +4,7 @@ namespace Orchestrator.Drift;
 /// The family of a column type as any engine declares it (pure): integer, text, decimal, time,
 /// binary, boolean or json; anything else keeps its base name.
 /// </summary>
-public static class TypeFamily
+internal static class TypeFamily
 {
     public const string Integer = "integer";
     public const string Text = "text";

@@ -7,7 +7,7 @@ using Orchestrator.Servers;
 namespace Orchestrator.Engines;
 
 /// <summary>The engines this tool serves: adding one is adding it to this list (see docs/ARCHITECTURE.md).</summary>
-public static class EngineRegistry
+internal static class EngineRegistry
 {
     public static IReadOnlyList<IEngine> All { get; } = [new PostgresEngine(), new MariaDbEngine(), new SqliteEngine()];
 

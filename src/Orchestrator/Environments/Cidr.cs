@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Orchestrator.Environments;
 
 /// <summary>An IPv4 or IPv6 network in CIDR notation, such as 127.0.0.1/32.</summary>
-public sealed record Cidr(IPAddress Network, int PrefixLength)
+internal sealed record Cidr(IPAddress Network, int PrefixLength)
 {
     public override string ToString() => $"{Network}/{PrefixLength}";
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Orchestrator.Environments;
 
 /// <summary>Durations as environment files and options write them: a whole number with ms, s, m or h (pure).</summary>
-public static class DurationText
+internal static class DurationText
 {
     public const string Examples = "500ms, 30s, 5m or 1h";
 

@@ -1,6 +1,6 @@
 namespace Orchestrator.Environments;
 
-public enum EngineKind
+internal enum EngineKind
 {
     Postgres,
     MariaDb,

@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>An engine's name as environment files and backup manifests spell it.</summary>
-public static class EngineKindText
+internal static class EngineKindText
 {
     public static string ToText(this EngineKind engine) => engine switch
     {

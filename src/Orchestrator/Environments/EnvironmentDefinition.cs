@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>The desired shape of an environment, as loaded and validated from its YAML file.</summary>
-public sealed record EnvironmentDefinition(
+internal sealed record EnvironmentDefinition(
     string Name,
     EngineKind Engine,
     ProviderKind Provider,

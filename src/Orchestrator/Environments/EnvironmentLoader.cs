@@ -1,7 +1,6 @@
 using Orchestrator.Environments.Internal;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Environments;
 
@@ -9,7 +8,7 @@ namespace Orchestrator.Environments;
 /// Reads an environment file into an <see cref="EnvironmentDefinition"/>, reporting every
 /// problem at once with its file, line and column.
 /// </summary>
-public static class EnvironmentLoader
+internal static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
         ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards", "image"];
@@ -34,15 +33,25 @@ public static class EnvironmentLoader
             return new(null, [new Diagnostic(new SourceLocation(display, 1, 1), "environment file does not exist")]);
         }
 
+        return LoadText(File.ReadAllText(path), display, Path.GetFullPath(path), environment);
+    }
+
+    /// <summary>
+    /// An environment given as YAML text rather than a file (one built in code): the same rules and
+    /// messages. <paramref name="fullPath"/> stands for the file: relative paths in the text are
+    /// relative to its folder, and it is the definition's <see cref="EnvironmentDefinition.FilePath"/>.
+    /// </summary>
+    public static EnvironmentLoadResult LoadText(string yaml, string display, string fullPath, Func<string, string?>? environment = null)
+    {
         var diagnostics = new List<Diagnostic>();
         var reader = new YamlReader(display, diagnostics);
-        var root = Parse(File.ReadAllText(path), reader);
+        var root = Parse(yaml, reader);
         if (root is null)
         {
             return new(null, diagnostics);
         }
 
-        var definition = Build(root, reader, Path.GetDirectoryName(Path.GetFullPath(path))!, environment ?? System.Environment.GetEnvironmentVariable, Path.GetFullPath(path));
+        var definition = Build(root, reader, Path.GetDirectoryName(fullPath)!, environment ?? System.Environment.GetEnvironmentVariable, fullPath);
         var sorted = diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
         return sorted.Count == 0 ? new(definition, sorted) : new(null, sorted);
     }

@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>Thrown when an environment file has problems; the message lists each with its location.</summary>
-public sealed class InvalidEnvironmentException(IReadOnlyList<Diagnostic> diagnostics)
+internal sealed class InvalidEnvironmentException(IReadOnlyList<Diagnostic> diagnostics)
     : Exception(string.Join(Environment.NewLine, diagnostics))
 {
     public IReadOnlyList<Diagnostic> Diagnostics { get; } = diagnostics;

@@ -5,7 +5,7 @@ namespace Orchestrator.Environments;
 /// <c>migrations.dialect</c>). Each engine has a default; PostgreSQL can choose an older
 /// generator when a project depends on its behaviour.
 /// </summary>
-public enum MigrationDialect
+internal enum MigrationDialect
 {
     /// <summary>The engine's default: PostgreSQL 15, or MySQL 8 with utf8mb4 text on MariaDB.</summary>
     Default,

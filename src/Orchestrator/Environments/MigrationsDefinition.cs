@@ -4,7 +4,7 @@ namespace Orchestrator.Environments;
 /// Where the environment's FluentMigrator migrations come from, and how FluentMigrator selects
 /// and generates them; paths are absolute after loading.
 /// </summary>
-public sealed record MigrationsDefinition(string? Project, string? Assembly, IReadOnlyList<string> Tags)
+internal sealed record MigrationsDefinition(string? Project, string? Assembly, IReadOnlyList<string> Tags)
 {
     /// <summary>FluentMigrator's profile to apply (<c>[Profile("name")]</c> migrations), or none.</summary>
     public string? Profile { get; init; }

@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>A node as the environment file wants it to be (desired state).</summary>
-public sealed record NodeDefinition(
+internal sealed record NodeDefinition(
     string Name,
     NodeRole Role,
     string Host,

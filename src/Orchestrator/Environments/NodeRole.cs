@@ -1,6 +1,6 @@
 namespace Orchestrator.Environments;
 
-public enum NodeRole
+internal enum NodeRole
 {
     Primary,
     Replica,

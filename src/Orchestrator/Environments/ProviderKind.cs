@@ -1,6 +1,6 @@
 namespace Orchestrator.Environments;
 
-public enum ProviderKind
+internal enum ProviderKind
 {
     /// <summary>Servers are initialised, started and stopped by the tool on this machine.</summary>
     Local,
@@ -18,7 +18,7 @@ public enum ProviderKind
     Docker,
 }
 
-public static class ProviderKindExtensions
+internal static class ProviderKindExtensions
 {
     /// <summary>The tool creates, starts and stops the servers, and keeps their state (generated passwords, live shape) in a state directory.</summary>
     public static bool RunsServers(this ProviderKind provider) => provider is ProviderKind.Local or ProviderKind.Docker;

@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>When migrate waits for the replicas to replay what the primary committed.</summary>
-public enum ReplayWait
+internal enum ReplayWait
 {
     /// <summary>After every migration: a lagging replica stops the run at the first migration it misses.</summary>
     PerMigration,

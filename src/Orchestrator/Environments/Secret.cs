@@ -4,7 +4,7 @@ namespace Orchestrator.Environments;
 /// A password or other secret. It never prints itself: <see cref="ToString"/> is redacted so a
 /// secret that ends up in a log line, an exception or JSON output shows as asterisks.
 /// </summary>
-public sealed class Secret
+internal sealed class Secret
 {
     private readonly string _value;
 

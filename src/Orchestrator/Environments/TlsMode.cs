@@ -1,7 +1,7 @@
 namespace Orchestrator.Environments;
 
 /// <summary>How connections to an environment's servers use TLS (environment key <c>tls</c>).</summary>
-public enum TlsMode
+internal enum TlsMode
 {
     /// <summary>Plain connections; the default for local environments, whose servers have no certificates.</summary>
     Disable,

@@ -1,7 +1,7 @@
 namespace Orchestrator.Hosts;
 
 /// <summary>Why a node's host keeps its server from answering, as the host itself tells.</summary>
-public enum HostCondition
+internal enum HostCondition
 {
     /// <summary>The node's container exists and is stopped.</summary>
     Stopped,

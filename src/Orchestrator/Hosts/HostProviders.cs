@@ -5,7 +5,7 @@ using Orchestrator.Hosts.Local;
 namespace Orchestrator.Hosts;
 
 /// <summary>The one place a provider is mapped to what hosts its servers.</summary>
-public static class HostProviders
+internal static class HostProviders
 {
     /// <summary>The provider of an environment whose servers the tool runs; null for servers it does not (external ones).</summary>
     public static IHostProvider? For(EnvironmentDefinition environment) => environment.Provider switch

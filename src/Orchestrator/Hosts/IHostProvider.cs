@@ -11,7 +11,7 @@ namespace Orchestrator.Hosts;
 /// and what follows from that: the one thing code outside <c>Hosts/</c> asks instead of testing
 /// the provider. Chosen once per environment by <see cref="HostProviders.For"/>.
 /// </summary>
-public interface IHostProvider
+internal interface IHostProvider
 {
     /// <summary>The servers run in containers of the engine's image (its programs at the image's paths), not on this machine.</summary>
     bool InContainers { get; }
@@ -49,7 +49,7 @@ public interface IHostProvider
 }
 
 /// <summary>What a provider needs to host an environment's nodes.</summary>
-public sealed record HostingRequest(EnvironmentDefinition Environment, EnvironmentDefinition File, StateLayout State, ServerProgram Server, ITopologyProgress Progress);
+internal sealed record HostingRequest(EnvironmentDefinition Environment, EnvironmentDefinition File, StateLayout State, ServerProgram Server, ITopologyProgress Progress);
 
 /// <summary>An open hosting: its host, the OS user the servers run as, and the environment's passwords.</summary>
-public sealed record OpenedHosting(INodeHosting Hosting, INodeHost Host, ServiceUser User, EnvironmentCredentials Credentials);
+internal sealed record OpenedHosting(INodeHosting Hosting, INodeHost Host, ServiceUser User, EnvironmentCredentials Credentials);

@@ -6,7 +6,7 @@ namespace Orchestrator.Hosts;
 /// Where a node's things are on its host and how its server is reached, as answers without I/O:
 /// code that only names paths or addresses takes this part of <see cref="INodeHost"/>.
 /// </summary>
-public interface INodeAddresses
+internal interface INodeAddresses
 {
     /// <summary>The node's directories and log file on this host.</summary>
     NodePaths Paths(NodeDefinition node);

@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Hosts;
 
 /// <summary>The node's directory as a whole on its host: whether it holds data and finished its setup, emptied or deleted.</summary>
-public interface INodeDirectory
+internal interface INodeDirectory
 {
     /// <summary>Whether the node's data directory exists.</summary>
     Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken);

@@ -4,7 +4,7 @@ using Orchestrator.Hosts.Docker;
 namespace Orchestrator.Hosts;
 
 /// <summary>Single files and whole directories on a node's host, copied in and out of this machine, owned by the service user.</summary>
-public interface INodeFiles
+internal interface INodeFiles
 {
     /// <summary>Writes a file readable and writable by the service user only.</summary>
     Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken);

@@ -8,6 +8,6 @@ namespace Orchestrator.Hosts;
 /// Code that needs one role of the host takes its part: <see cref="INodeAddresses"/>,
 /// <see cref="INodeProcesses"/>, <see cref="INodeFiles"/> or <see cref="INodeDirectory"/>.
 /// </summary>
-public interface INodeHost : INodeAddresses, INodeProcesses, INodeFiles, INodeDirectory
+internal interface INodeHost : INodeAddresses, INodeProcesses, INodeFiles, INodeDirectory
 {
 }

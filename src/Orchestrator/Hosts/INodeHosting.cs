@@ -7,7 +7,7 @@ namespace Orchestrator.Hosts;
 /// directory is enough), one container per node with its volume and the environment's network
 /// with docker. The engine's steps then run on the <see cref="INodeHost"/> it opens.
 /// </summary>
-public interface INodeHosting : IDisposable
+internal interface INodeHosting : IDisposable
 {
     /// <summary>
     /// The nodes' host. With <paramref name="create"/>, whatever the nodes need to run is created

@@ -4,7 +4,7 @@ using Orchestrator.Processes;
 namespace Orchestrator.Hosts;
 
 /// <summary>The programs of a node's host: running them as the service user, finding its server processes and signalling them.</summary>
-public interface INodeProcesses
+internal interface INodeProcesses
 {
     /// <summary>Runs a program as the service user; <see cref="ProcessSpec.RunAs"/> is ignored.</summary>
     Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken);

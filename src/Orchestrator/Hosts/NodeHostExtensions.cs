@@ -3,7 +3,7 @@ using Orchestrator.Processes;
 
 namespace Orchestrator.Hosts;
 
-public static class NodeHostExtensions
+internal static class NodeHostExtensions
 {
     /// <summary>Runs a program on the node's host as the service user; a non-zero exit is an error naming the command and its output.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(this INodeProcesses host, NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken)

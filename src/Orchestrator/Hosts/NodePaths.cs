@@ -4,7 +4,7 @@ namespace Orchestrator.Hosts;
 /// A node's directory, its data directory inside it, its server log, and the directory where its
 /// server creates its Unix sockets, as paths on its host.
 /// </summary>
-public sealed record NodePaths(string NodeDir, string DataDir, string LogFile, string SocketDir)
+internal sealed record NodePaths(string NodeDir, string DataDir, string LogFile, string SocketDir)
 {
     public string InNode(string name) => $"{NodeDir.TrimEnd('/')}/{name}";
 

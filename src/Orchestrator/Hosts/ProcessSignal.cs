@@ -1,7 +1,7 @@
 namespace Orchestrator.Hosts;
 
 /// <summary>What a host is asked to do to a server process; each host sends it its own way.</summary>
-public enum ProcessSignal
+internal enum ProcessSignal
 {
     /// <summary>Ask it to shut down (SIGTERM).</summary>
     Terminate,

@@ -4,7 +4,7 @@ using Orchestrator.Migrations.Lint;
 namespace Orchestrator.Migrations;
 
 /// <summary>What one engine cannot take or keeps differently from what a migration says, found before anything runs.</summary>
-public interface IMigrationChecks
+internal interface IMigrationChecks
 {
     /// <summary>Why the engine cannot take <paramref name="name"/> as an identifier (too long), or null.</summary>
     string? IdentifierProblem(string name);

@@ -5,6 +5,6 @@ namespace Orchestrator.Migrations;
 /// (<see cref="IMigrationGeneration"/>) and what the engine cannot take (<see cref="IMigrationChecks"/>).
 /// One implementation per engine folder.
 /// </summary>
-public interface IMigrationDialect : IMigrationGeneration, IMigrationChecks
+internal interface IMigrationDialect : IMigrationGeneration, IMigrationChecks
 {
 }

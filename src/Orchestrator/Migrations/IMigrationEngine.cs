@@ -5,7 +5,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Migrations;
 
 /// <summary>What migrations need from an engine beyond <see cref="IEngine"/>; every engine implements it.</summary>
-public interface IMigrationEngine
+internal interface IMigrationEngine
 {
     /// <summary>This engine's migration SQL: FluentMigrator's generator for it, statement splitting, catalog questions, lint.</summary>
     IMigrationDialect MigrationDialect { get; }
@@ -15,7 +15,7 @@ public interface IMigrationEngine
 }
 
 /// <summary>Lets code holding an <see cref="IEngine"/> reach its migration side without knowing the engine.</summary>
-public static class MigrationEngineExtensions
+internal static class MigrationEngineExtensions
 {
     extension(IEngine engine)
     {

@@ -6,7 +6,7 @@ using Orchestrator.Migrations.Translation;
 namespace Orchestrator.Migrations;
 
 /// <summary>How one engine's SQL is written and sent: FluentMigrator's generator and names for it, statement splitting, schema questions.</summary>
-public interface IMigrationGeneration
+internal interface IMigrationGeneration
 {
     /// <summary>
     /// Every name a user would write in <c>IfDatabase(...)</c> for this engine (FluentMigrator

@@ -1,4 +1,4 @@
 namespace Orchestrator.Migrations;
 
 /// <summary>A migration is written in a way that cannot be run (bad input): nothing is applied.</summary>
-public sealed class MigrationDefinitionException(string message) : Exception(message);
+internal sealed class MigrationDefinitionException(string message) : Exception(message);

@@ -18,7 +18,7 @@ namespace Orchestrator.Migrations;
 /// the profile's migrations, the version table, and the conventions and validator every
 /// migration's expressions go through. Nothing here touches a database.
 /// </summary>
-public sealed class MigrationProject : IDisposable
+internal sealed class MigrationProject : IDisposable
 {
     private readonly ServiceProvider _root;
     private readonly IServiceScope _scope;

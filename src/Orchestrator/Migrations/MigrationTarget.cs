@@ -13,7 +13,7 @@ namespace Orchestrator.Migrations;
 /// An environment's migrations and a runner connected to its primary's database. The
 /// migrations are loaded and checked before connecting, so bad input never reaches the server.
 /// </summary>
-public sealed class MigrationTarget : IAsyncDisposable
+internal sealed class MigrationTarget : IAsyncDisposable
 {
     private readonly IDbSession _session;
     private readonly ReplicaWatch? _replicas;
@@ -148,7 +148,7 @@ public sealed class MigrationTarget : IAsyncDisposable
         {
             1 => primaries[0],
             0 => throw new MigrationFailedException(
-                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.Node.Name}: {o.Observation?.Role.ToString().ToLowerInvariant() ?? "unreachable"}"))}); check 'status'",
+                $"no reachable node of '{environment.Name}' reports itself primary ({string.Join(", ", observed.Select(o => $"{o.Node.Name}: {o.Observation?.Role.ToString().ToLowerInvariant() ?? (o.Error is { } error ? $"unreachable ({error})" : "unreachable")}"))}); check 'status'",
                 new InvalidOperationException("no primary")),
             _ => throw new MigrationFailedException(
                 $"{primaries.Count} nodes of '{environment.Name}' report themselves primary ({string.Join(", ", primaries.Select(p => p.Name))}); refusing to migrate a split topology",

@@ -4,7 +4,7 @@ using FluentMigrator.Infrastructure;
 namespace Orchestrator.Migrations;
 
 /// <summary>What a migration class of the project is to the runner.</summary>
-public enum MigrationKind
+internal enum MigrationKind
 {
     /// <summary>A [Migration(version)] class: applied once and recorded in the version table.</summary>
     Versioned,
@@ -20,7 +20,7 @@ public enum MigrationKind
 }
 
 /// <summary>One migration class of the project, as FluentMigrator's loaders describe it.</summary>
-public sealed record ProjectMigration(IMigrationInfo Info, MigrationKind Kind, MigrationStage? Stage = null)
+internal sealed record ProjectMigration(IMigrationInfo Info, MigrationKind Kind, MigrationStage? Stage = null)
 {
     public long Version => Info.Version;
 

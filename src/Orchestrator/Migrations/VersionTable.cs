@@ -7,7 +7,7 @@ namespace Orchestrator.Migrations;
 /// assembly defines it (an <see cref="IVersionTableMetaData"/> class), or FluentMigrator's
 /// default "VersionInfo". The tool's own history table sits in the same schema.
 /// </summary>
-public sealed record VersionTable(
+internal sealed record VersionTable(
     string? SchemaName,
     string TableName,
     string ColumnName,

@@ -3,7 +3,7 @@ using Orchestrator.Data;
 namespace Orchestrator.Monitoring;
 
 /// <summary>What to read: which tables (a glob on the table name), exact row counts, and the age that makes a transaction long.</summary>
-public sealed record StatsRequest(string? TablePattern = null, bool Exact = false)
+internal sealed record StatsRequest(string? TablePattern = null, bool Exact = false)
 {
     public TimeSpan LongTransaction { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -11,7 +11,7 @@ public sealed record StatsRequest(string? TablePattern = null, bool Exact = fals
 }
 
 /// <summary>Reads one engine's table, index and server statistics over a session to the application database. One implementation per engine folder.</summary>
-public interface IStatsReader
+internal interface IStatsReader
 {
     Task<NodeStats> ReadAsync(string node, IDbSession session, StatsRequest request, CancellationToken cancellationToken);
 }

@@ -10,7 +10,7 @@ namespace Orchestrator.Monitoring;
 /// than the reads themselves. Only statements run on them, each in its own implicit transaction,
 /// so nothing stays open between scrapes but the connection.
 /// </summary>
-public sealed class KeptSessions(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials) : INodeSessions, IAsyncDisposable
+internal sealed class KeptSessions(EnvironmentDefinition environment, IEngine engine, EnvironmentCredentials credentials) : INodeSessions, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, IDbSession> _sessions = [];

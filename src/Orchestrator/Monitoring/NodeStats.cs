@@ -6,7 +6,7 @@ namespace Orchestrator.Monitoring;
 /// One table on one node. Sizes in bytes. Counters the engine does not keep are null:
 /// dead tuples, vacuum and analyze times, scans and HOT updates are PostgreSQL's; data_free is MariaDB's.
 /// </summary>
-public sealed record TableStats(string Table, long TotalBytes, long TableBytes, long IndexBytes, long? RowsEstimate)
+internal sealed record TableStats(string Table, long TotalBytes, long TableBytes, long IndexBytes, long? RowsEstimate)
 {
     /// <summary>COUNT(*), with --exact.</summary>
     public long? RowsExact { get; init; }
@@ -34,16 +34,16 @@ public sealed record TableStats(string Table, long TotalBytes, long TableBytes, 
 }
 
 /// <summary>One index on one node; <see cref="Scans"/> is null where the engine does not count them (MariaDB without userstat, SQLite).</summary>
-public sealed record IndexStats(string Table, string Index, long? Bytes, long? Scans, bool EnforcesConstraint);
+internal sealed record IndexStats(string Table, string Index, long? Bytes, long? Scans, bool EnforcesConstraint);
 
 /// <summary>A transaction open longer than the threshold.</summary>
-public sealed record LongTransaction(string Id, string? User, double Seconds, string? State, string? Query);
+internal sealed record LongTransaction(string Id, string? User, double Seconds, string? State, string? Query);
 
 /// <summary>A PostgreSQL replication slot and the WAL it keeps.</summary>
-public sealed record SlotStats(string Name, bool Active, long? RetainedWalBytes);
+internal sealed record SlotStats(string Name, bool Active, long? RetainedWalBytes);
 
 /// <summary>What one node reports, or why it could not be read.</summary>
-public sealed record NodeStats(string Node, string? Error)
+internal sealed record NodeStats(string Node, string? Error)
 {
     public bool Reachable => Error is null;
 
@@ -63,9 +63,9 @@ public sealed record NodeStats(string Node, string? Error)
 }
 
 /// <summary>An index no node has used since its statistics began, and which enforces nothing.</summary>
-public sealed record UnusedIndex(string Table, string Index, long? Bytes);
+internal sealed record UnusedIndex(string Table, string Index, long? Bytes);
 
-public sealed record EnvironmentStats(string Environment, EngineKind Engine, IReadOnlyList<NodeStats> Nodes)
+internal sealed record EnvironmentStats(string Environment, EngineKind Engine, IReadOnlyList<NodeStats> Nodes)
 {
     /// <summary>
     /// Indexes that every node reporting scans shows unused: one unused on the primary may still

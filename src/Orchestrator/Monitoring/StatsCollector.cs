@@ -8,7 +8,7 @@ using Orchestrator.Context;
 namespace Orchestrator.Monitoring;
 
 /// <summary>Reads the statistics of every node (or the named ones) in parallel, each within a time limit; a node that cannot be read is a row with its error.</summary>
-public static class StatsCollector
+internal static class StatsCollector
 {
     /// <param name="sessions">Sessions kept between reads; by default each read connects and disconnects.</param>
     public static async Task<EnvironmentStats> ReadAsync(
@@ -58,4 +58,4 @@ public static class StatsCollector
 }
 
 /// <summary>The request names something the environment does not have (bad input).</summary>
-public sealed class StatsRequestException(string message) : Exception(message);
+internal sealed class StatsRequestException(string message) : Exception(message);

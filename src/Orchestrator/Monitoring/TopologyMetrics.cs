@@ -5,7 +5,6 @@ using Orchestrator.State;
 using Orchestrator.Topology;
 using Prometheus;
 using Orchestrator.Context;
-using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Monitoring;
 
@@ -20,7 +19,7 @@ namespace Orchestrator.Monitoring;
 /// failed scrape. Series of nodes, tables or slots that are gone are removed. Scrapes arriving
 /// together take turns.
 /// </summary>
-public sealed class TopologyMetrics : IAsyncDisposable
+internal sealed class TopologyMetrics : IAsyncDisposable
 {
     private static readonly string[] NodeLabels = ["environment", "node", "engine"];
     private readonly EnvironmentContext _context;

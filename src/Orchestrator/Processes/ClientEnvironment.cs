@@ -7,7 +7,7 @@ namespace Orchestrator.Processes;
 /// change what the tool's own sessions do. libpq, Npgsql and the MariaDB clients all read such
 /// variables and per-user files.
 /// </summary>
-public static class ClientEnvironment
+internal static class ClientEnvironment
 {
     /// <summary>Names no file: the clients' look-ups of password and service files find nothing.</summary>
     public const string NoFile = "/nonexistent/orchestrator-ignores-client-files";

@@ -1,4 +1,4 @@
 namespace Orchestrator.Processes;
 
 /// <summary>A program exited with an error; the message carries the tail of what it printed (secrets redacted).</summary>
-public sealed class ProcessFailedException(string message) : Exception(message);
+internal sealed class ProcessFailedException(string message) : Exception(message);

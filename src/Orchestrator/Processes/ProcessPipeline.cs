@@ -7,7 +7,7 @@ namespace Orchestrator.Processes;
 /// Streams one program's output into another's input (a dump into a client) without a
 /// temporary file, letting the caller see the head (and, when piping, the tail) of the stream.
 /// </summary>
-public static class ProcessPipeline
+internal static class ProcessPipeline
 {
     /// <param name="onEdges">Shown the first and the last <paramref name="edgeBytes"/> of the stream once it ended (they overlap when it is short).</param>
     public static async Task PipeAsync(ProcessSpec producer, ProcessSpec consumer, int edgeBytes, Action<string, string> onEdges, CancellationToken cancellationToken)

@@ -1,3 +1,3 @@
 namespace Orchestrator.Processes;
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);

@@ -4,7 +4,7 @@ using System.Text;
 namespace Orchestrator.Processes;
 
 /// <summary>Runs external programs (initdb, pg_ctl, mariadb-dump, ...) and reports failures readably.</summary>
-public static class ProcessRunner
+internal static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken, Stream? standardInput = null)
     {

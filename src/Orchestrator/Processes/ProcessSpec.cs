@@ -4,7 +4,7 @@ namespace Orchestrator.Processes;
 /// A program to run: arguments are passed as a list, never through a shell, so nothing in
 /// them is interpreted. <see cref="RunAs"/> switches to another OS user (root only).
 /// </summary>
-public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
+internal sealed record ProcessSpec(string FileName, IReadOnlyList<string> Arguments)
 {
     public string? RunAs { get; init; }
 

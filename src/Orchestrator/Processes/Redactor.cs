@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Processes;
 
 /// <summary>Replaces known secret values in text that is about to be shown to a person.</summary>
-public static class Redactor
+internal static class Redactor
 {
     private static readonly Lock Gate = new();
     private static readonly HashSet<string> Known = [];

@@ -1,7 +1,7 @@
 namespace Orchestrator.Progress;
 
 /// <summary>Receives progress of long operations; called from several nodes' tasks at once.</summary>
-public interface ITopologyProgress
+internal interface ITopologyProgress
 {
     void Report(ProgressEvent progressEvent);
 }

@@ -1,6 +1,6 @@
 namespace Orchestrator.Progress;
 
-public enum ProgressKind
+internal enum ProgressKind
 {
     Started,
     Finished,
@@ -9,4 +9,4 @@ public enum ProgressKind
 }
 
 /// <summary>One step of a node's work: started, finished (with its duration), failed, or a note.</summary>
-public sealed record ProgressEvent(string Node, string Message, ProgressKind Kind, TimeSpan? Elapsed = null);
+internal sealed record ProgressEvent(string Node, string Message, ProgressKind Kind, TimeSpan? Elapsed = null);

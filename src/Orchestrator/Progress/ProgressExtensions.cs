@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Orchestrator.Progress;
 
-public static class ProgressExtensions
+internal static class ProgressExtensions
 {
     /// <summary>Runs one named step of a node's work, reporting its start, end and duration.</summary>
     public static async Task StepAsync(this ITopologyProgress progress, string node, string message, Func<Task> step)

@@ -1,6 +1,6 @@
 namespace Orchestrator.Progress;
 
-public sealed class SilentProgress : ITopologyProgress
+internal sealed class SilentProgress : ITopologyProgress
 {
     public static SilentProgress Instance { get; } = new();
 

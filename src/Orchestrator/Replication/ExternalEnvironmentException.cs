@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>A command that starts, stops or rearranges servers was given an environment whose servers the tool does not run.</summary>
-public sealed class ExternalEnvironmentException(EnvironmentDefinition environment) : Exception(Describe(environment))
+internal sealed class ExternalEnvironmentException(EnvironmentDefinition environment) : Exception(Describe(environment))
 {
     private static string Describe(EnvironmentDefinition environment) => environment.Provider == ProviderKind.File
         ? $"environment '{environment.Name}' is a SQLite database file ({environment.Primary.Host}): engine sqlite has no servers to start or stop and no replicas, " +

@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>What replicas have applied, for choosing and readying the next primary: waiting, draining, comparing and errant transactions.</summary>
-public interface IAppliedPositions
+internal interface IAppliedPositions
 {
     /// <summary>Waits until <paramref name="replica"/> has applied <paramref name="position"/>, false when the timeout passed first.</summary>
     Task<bool> WaitAppliedAsync(NodeDefinition replica, string position, TimeSpan timeout, CancellationToken cancellationToken);

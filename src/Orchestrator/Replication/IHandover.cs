@@ -5,7 +5,7 @@ namespace Orchestrator.Replication;
 /// already written and the sessions the window needs are open, so that between refusing writes
 /// and the target taking them nothing but the hand-over itself happens.
 /// </summary>
-public interface IHandover : IAsyncDisposable
+internal interface IHandover : IAsyncDisposable
 {
     /// <summary>Makes the primary refuse writes and returns the position of everything it committed.</summary>
     Task<string> StopWritesAsync(CancellationToken cancellationToken);

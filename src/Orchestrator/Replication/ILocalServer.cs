@@ -5,7 +5,7 @@ namespace Orchestrator.Replication;
 /// bootstrap and replication control of its nodes. Every method acts on one node and may run
 /// concurrently for different nodes.
 /// </summary>
-public interface ILocalServer : INodeSupervision, INodeBootstrap, IReplicationControl
+internal interface ILocalServer : INodeSupervision, INodeBootstrap, IReplicationControl
 {
     /// <summary>Fails with an actionable message when the engine's programs are missing.</summary>
     Task CheckPrerequisitesAsync(CancellationToken cancellationToken);

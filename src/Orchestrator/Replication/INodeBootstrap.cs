@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>Creating a local node: an empty primary, a replica cloned from its source, a node from a physical backup.</summary>
-public interface INodeBootstrap
+internal interface INodeBootstrap
 {
     /// <summary>Creates and starts an empty primary with the environment's accounts.</summary>
     Task InitializePrimaryAsync(NodeDefinition node, CancellationToken cancellationToken);

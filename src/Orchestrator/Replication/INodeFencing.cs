@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>Keeping a failed primary from coming back writable.</summary>
-public interface INodeFencing
+internal interface INodeFencing
 {
     /// <summary>Stops a failed primary for good (killing it if it still runs) and makes a later start come up read-only.</summary>
     Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken);

@@ -6,7 +6,7 @@ namespace Orchestrator.Replication;
 /// Whether a local node's server runs, and starting and stopping it. Every method acts on one
 /// node and may run concurrently for different nodes.
 /// </summary>
-public interface INodeSupervision
+internal interface INodeSupervision
 {
     Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken);
 

@@ -5,6 +5,6 @@ namespace Orchestrator.Replication;
 /// have applied (<see cref="IAppliedPositions"/>), the moves themselves (<see cref="IRoleMoves"/>)
 /// and fencing (<see cref="INodeFencing"/>).
 /// </summary>
-public interface IReplicationControl : IAppliedPositions, IRoleMoves, INodeFencing
+internal interface IReplicationControl : IAppliedPositions, IRoleMoves, INodeFencing
 {
 }

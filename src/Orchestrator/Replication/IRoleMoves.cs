@@ -7,7 +7,7 @@ namespace Orchestrator.Replication;
 /// replicas, and the configuration that follows. Configuration written here follows the
 /// environment the server was created with: create it with the shape being moved to.
 /// </summary>
-public interface IRoleMoves
+internal interface IRoleMoves
 {
     /// <summary>
     /// Readies a switchover from <paramref name="primary"/> to <paramref name="target"/>: writes the

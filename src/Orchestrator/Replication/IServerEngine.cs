@@ -6,13 +6,13 @@ namespace Orchestrator.Replication;
 /// The abilities of an engine that runs servers: starting, stopping, cloning and re-pointing them.
 /// An engine of database files (SQLite) does not implement it.
 /// </summary>
-public interface IServerEngine
+internal interface IServerEngine
 {
     ILocalServer CreateLocalServer(LocalContext context);
 }
 
 /// <summary>Lets code holding an <see cref="IEngine"/> ask for its servers; an engine without any is refused by name.</summary>
-public static class ServerEngineExtensions
+internal static class ServerEngineExtensions
 {
     extension(IEngine engine)
     {

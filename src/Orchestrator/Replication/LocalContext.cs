@@ -7,7 +7,7 @@ using Orchestrator.State;
 namespace Orchestrator.Replication;
 
 /// <summary>Everything a server implementation needs about the environment it provisions, and the host its nodes run on.</summary>
-public sealed record LocalContext(
+internal sealed record LocalContext(
     EnvironmentDefinition Environment,
     StateLayout State,
     ServiceUser User,

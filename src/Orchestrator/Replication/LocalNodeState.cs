@@ -1,6 +1,6 @@
 namespace Orchestrator.Replication;
 
-public enum LocalNodeState
+internal enum LocalNodeState
 {
     /// <summary>No completed setup in the state directory.</summary>
     NotInitialized,

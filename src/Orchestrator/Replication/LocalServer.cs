@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>An engine's local servers, put together from the parts that know each kind of work.</summary>
-public sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites, INodeSupervision supervision, INodeBootstrap bootstrap, IReplicationControl replication) : ILocalServer
+internal sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites, INodeSupervision supervision, INodeBootstrap bootstrap, IReplicationControl replication) : ILocalServer
 {
     public Task CheckPrerequisitesAsync(CancellationToken cancellationToken) => checkPrerequisites(cancellationToken);
 

@@ -5,4 +5,4 @@ namespace Orchestrator.Replication;
 /// was copied at (a PostgreSQL LSN, a MariaDB GTID state; empty when none), and the admin account
 /// its source had, which the copy still holds until this environment's accounts are set.
 /// </summary>
-public sealed record PhysicalCopy(string BackupDirectory, string Position, string? SourceAdminUser);
+internal sealed record PhysicalCopy(string BackupDirectory, string Position, string? SourceAdminUser);

@@ -1,7 +1,7 @@
 namespace Orchestrator.Replication;
 
 /// <summary>How a former primary's data was brought onto its new source's history.</summary>
-public enum RejoinMethod
+internal enum RejoinMethod
 {
     /// <summary>pg_rewind found it on the source's history already: nothing was discarded.</summary>
     NoRewindRequired,

@@ -1,7 +1,7 @@
 namespace Orchestrator.Replication;
 
 /// <summary>What a rejoin did to a former primary's data before it followed its new source, with the figures the engine reported.</summary>
-public sealed record RejoinOutcome(RejoinMethod Method)
+internal sealed record RejoinOutcome(RejoinMethod Method)
 {
     /// <summary>Rewound: the WAL location where the histories parted, when pg_rewind said it.</summary>
     public string? DivergedAt { get; init; }

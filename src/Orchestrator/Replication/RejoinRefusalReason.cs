@@ -1,7 +1,7 @@
 namespace Orchestrator.Replication;
 
 /// <summary>Why a former primary cannot follow its new source without losing or mixing data. Each leaves its data as it was, for 'replica rebuild'.</summary>
-public enum RejoinRefusalReason
+internal enum RejoinRefusalReason
 {
     /// <summary>The node has no data directory to rejoin with.</summary>
     NoData,

@@ -9,7 +9,7 @@ namespace Orchestrator.Servers;
 /// (migrations, backups, drift, monitoring, server control) owns the interface of what it needs beyond
 /// this, and the engines implement those; see <c>docs/ARCHITECTURE.md</c>.
 /// </summary>
-public interface IEngine
+internal interface IEngine
 {
     EngineDescriptor Descriptor { get; }
 

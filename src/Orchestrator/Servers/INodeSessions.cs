@@ -7,7 +7,7 @@ namespace Orchestrator.Servers;
 /// Sessions to the nodes' application database that outlive one read (an exporter scraping every
 /// few seconds): readers borrow them, never dispose them, and discard one whose read failed.
 /// </summary>
-public interface INodeSessions
+internal interface INodeSessions
 {
     Task<IDbSession> OpenAsync(NodeDefinition node, CancellationToken cancellationToken);
 

@@ -3,7 +3,7 @@ using Orchestrator.Data;
 namespace Orchestrator.Servers;
 
 /// <summary>How one engine names replication positions and waits for a replica to replay one.</summary>
-public interface IReplayPositions
+internal interface IReplayPositions
 {
     /// <summary>A query whose one value is the position of everything committed so far, to end a batch with.</summary>
     string CommitPositionSql { get; }

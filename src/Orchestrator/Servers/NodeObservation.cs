@@ -5,7 +5,7 @@ namespace Orchestrator.Servers;
 /// in the engine's own terms: a WAL LSN on PostgreSQL (current on a primary, replayed on a
 /// replica), a GTID list on MariaDB (binlog position on a primary, applied on a replica).
 /// </summary>
-public sealed record NodeObservation(
+internal sealed record NodeObservation(
     ObservedRole Role,
     string ServerVersion,
     string? SourceHost,
@@ -25,4 +25,4 @@ public sealed record NodeObservation(
 }
 
 /// <summary>A database file as <c>status</c> shows it.</summary>
-public sealed record DatabaseFileFacts(long SizeBytes, string JournalMode);
+internal sealed record DatabaseFileFacts(long SizeBytes, string JournalMode);

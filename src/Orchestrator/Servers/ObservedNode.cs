@@ -6,7 +6,7 @@ using Orchestrator.State;
 namespace Orchestrator.Servers;
 
 /// <summary>A node and what its server said about itself, or why it could not be asked.</summary>
-public sealed record ObservedNode(NodeDefinition Node, NodeObservation? Observation, string? Error)
+internal sealed record ObservedNode(NodeDefinition Node, NodeObservation? Observation, string? Error)
 {
     public bool IsPrimary => Observation?.Role == ObservedRole.Primary;
 

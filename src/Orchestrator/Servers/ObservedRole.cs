@@ -1,7 +1,7 @@
 namespace Orchestrator.Servers;
 
 /// <summary>A node's role as its server reports it (pg_is_in_recovery, replica status), not as the file says.</summary>
-public enum ObservedRole
+internal enum ObservedRole
 {
     Primary,
     Replica,

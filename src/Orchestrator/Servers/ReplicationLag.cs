@@ -1,4 +1,4 @@
 namespace Orchestrator.Servers;
 
 /// <summary>How far a replica is behind the primary: bytes of WAL (PostgreSQL) or transactions by GTID (MariaDB).</summary>
-public sealed record ReplicationLag(long? Bytes, long? Transactions);
+internal sealed record ReplicationLag(long? Bytes, long? Transactions);

@@ -7,7 +7,7 @@ using Orchestrator.Context;
 namespace Orchestrator.Shards;
 
 /// <summary>One shard's migrate or rollback: the version it is at afterwards, how many migrations ran, its replicas' replay, and why it failed.</summary>
-public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
+internal sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<ReplicaReplay> Replicas, Exception? Failure)
 {
     /// <summary>False when the version could not be read (the primary did not answer): then <see cref="Version"/> is unknown, not "none applied".</summary>
     public bool VersionKnown { get; init; } = true;
@@ -17,7 +17,7 @@ public sealed record ShardMigrationResult(long? Version, int Ran, IReadOnlyList<
 }
 
 /// <summary>One shard's plan: the version it is at and how many migrations are pending.</summary>
-public sealed record ShardPlanResult(long? Version, int Pending, int Warnings, Exception? Failure);
+internal sealed record ShardPlanResult(long? Version, int Pending, int Warnings, Exception? Failure);
 
 /// <summary>
 /// Migrations across the shards of an environment: the migrations are loaded once, and each shard
@@ -25,7 +25,7 @@ public sealed record ShardPlanResult(long? Version, int Pending, int Warnings, E
 /// replica waited for), under a <see cref="ShardRollout"/>.
 /// </summary>
 /// <param name="fleet">The sharded environment; each shard is worked on as an environment of its own, with the same engine.</param>
-public sealed class FleetMigrations(MigrationProject project, EnvironmentContext fleet, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
+internal sealed class FleetMigrations(MigrationProject project, EnvironmentContext fleet, Func<EnvironmentDefinition, ITopologyProgress> progressFor)
 {
     public Action<EnvironmentDefinition>? Started { get; init; }
 

@@ -5,7 +5,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Shards;
 
 /// <summary>What a rollout does when a shard fails.</summary>
-public enum FailurePolicy
+internal enum FailurePolicy
 {
     /// <summary>No shard starts after the first failure; running shards stop before their next migration.</summary>
     Stop,
@@ -15,7 +15,7 @@ public enum FailurePolicy
 }
 
 /// <summary>How a shard's part of a rollout ended.</summary>
-public enum ShardRunState
+internal enum ShardRunState
 {
     Succeeded,
     Failed,
@@ -27,17 +27,17 @@ public enum ShardRunState
 }
 
 /// <summary>How a fleet of shards is worked through: at most Parallel at once, the first Canary shards before all others.</summary>
-public sealed record RolloutOptions(int Parallel, FailurePolicy OnFailure = FailurePolicy.Stop, int Canary = 0)
+internal sealed record RolloutOptions(int Parallel, FailurePolicy OnFailure = FailurePolicy.Stop, int Canary = 0)
 {
     /// <summary>Database work waits on the network and the servers more than on this machine's cores.</summary>
     public static int DefaultParallel => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
 }
 
 /// <summary>What one shard's work reports: how it ended, and what the command shows for it.</summary>
-public sealed record ShardWorkResult<T>(ShardRunState State, T Result);
+internal sealed record ShardWorkResult<T>(ShardRunState State, T Result);
 
 /// <summary>One shard's row of a rollout; Result is default when the shard never started.</summary>
-public sealed record ShardRun<T>(string Shard, ShardRunState State, T? Result, TimeSpan Elapsed)
+internal sealed record ShardRun<T>(string Shard, ShardRunState State, T? Result, TimeSpan Elapsed)
 {
     /// <summary>Why a shard did not start: a failure elsewhere under stop, or a failed canary.</summary>
     public string? NotStartedBecause { get; init; }
@@ -48,7 +48,7 @@ public sealed record ShardRun<T>(string Shard, ShardRunState State, T? Result, T
 /// and the rest only if every canary succeeded; under <see cref="FailurePolicy.Stop"/>, the first
 /// failure keeps every later shard from starting and asks running ones to stop before their next step.
 /// </summary>
-public static class ShardRollout
+internal static class ShardRollout
 {
     /// <summary>The waves of a rollout: the first <paramref name="canary"/> shards, then the rest (one wave without canaries).</summary>
     public static IReadOnlyList<IReadOnlyList<T>> Waves<T>(IReadOnlyList<T> shards, int canary) =>

@@ -4,10 +4,10 @@ using Orchestrator.Environments.Internal;
 namespace Orchestrator.Shards;
 
 /// <summary>An unknown shard name, or --shard on an environment without shards: bad input.</summary>
-public sealed class ShardSelectionException(string message) : Exception(message);
+internal sealed class ShardSelectionException(string message) : Exception(message);
 
 /// <summary>Which shards of an environment a command acts on: the ones named by --shard, else every one, in the file's order.</summary>
-public static class ShardSelection
+internal static class ShardSelection
 {
     /// <exception cref="ShardSelectionException">A name is not a shard of the environment, or the environment has none.</exception>
     public static IReadOnlyList<EnvironmentDefinition> Select(EnvironmentDefinition environment, IReadOnlyCollection<string> names)

@@ -11,7 +11,7 @@ namespace Orchestrator.State;
 /// environment may omit them: they are generated once and kept in the state directory's
 /// secrets.json, readable only by its owner (0600).
 /// </summary>
-public static class CredentialStore
+internal static class CredentialStore
 {
     /// <summary>Whether the file gives both passwords, so that no state directory keeps any.</summary>
     public static bool GivesAllPasswords(EnvironmentDefinition environment) =>

@@ -7,7 +7,7 @@ namespace Orchestrator.State;
 /// admin; only setting up replicas and a physical PostgreSQL backup connect as the replication
 /// account, so an external environment may leave its password out (<see cref="ReplicationPassword"/> null).
 /// </summary>
-public sealed record EnvironmentCredentials(string AdminUser, Secret AdminPassword, string ReplicationUser, Secret? ReplicationPassword)
+internal sealed record EnvironmentCredentials(string AdminUser, Secret AdminPassword, string ReplicationUser, Secret? ReplicationPassword)
 {
     /// <summary>The replication password, for a step that connects as the replication account; bad input when the file gives none.</summary>
     public Secret RequiredReplicationPassword() => ReplicationPassword ?? throw new MissingPasswordException(

@@ -3,4 +3,4 @@ using Orchestrator.Environments;
 namespace Orchestrator.State;
 
 /// <summary>One node in a <see cref="LiveShape"/>: its role, whom it replicates from, and whether a failover fenced it.</summary>
-public sealed record LiveNode(NodeRole Role, string? Source, bool Fenced);
+internal sealed record LiveNode(NodeRole Role, string? Source, bool Fenced);

@@ -11,7 +11,7 @@ namespace Orchestrator.State;
 /// whether a node may accept writes), so that a restart keeps the arrangement the servers are
 /// in. Who is primary is still read from the servers; the file keeps the intended shape.
 /// </summary>
-public sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, string Reason, DateTimeOffset Changed)
+internal sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, string Reason, DateTimeOffset Changed)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,4 +1,4 @@
 namespace Orchestrator.State;
 
 /// <summary>A command needs a password the environment file does not give (bad input: nothing was done).</summary>
-public sealed class MissingPasswordException(string message) : Exception(message);
+internal sealed class MissingPasswordException(string message) : Exception(message);

@@ -4,7 +4,7 @@ namespace Orchestrator.State;
 /// A file holding a secret for a client program (a .pgpass, a MariaDB option file), readable
 /// only by its owner from the moment it exists, and deleted with its private directory on dispose.
 /// </summary>
-public sealed class SecretFile : IDisposable
+internal sealed class SecretFile : IDisposable
 {
     private readonly string _directory;
 

@@ -9,7 +9,7 @@ namespace Orchestrator.State;
 /// <c>STATE/NODE/data</c> (the data directory), <c>STATE/NODE/server.log</c>, and the node's
 /// generated configuration. <c>STATE/NODE/initialized</c> marks a node whose setup completed.
 /// </summary>
-public sealed class StateLayout(string root)
+internal sealed class StateLayout(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 

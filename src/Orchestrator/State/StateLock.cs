@@ -9,7 +9,7 @@ namespace Orchestrator.State;
 /// the state directory, so that a purge can delete the directory while holding it); it goes
 /// with its process, however that ends. A second command waits for the first, saying who it is.
 /// </summary>
-public sealed class StateLock : IDisposable
+internal sealed class StateLock : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 

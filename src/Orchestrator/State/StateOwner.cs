@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Orchestrator.Environments;
-using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.State;
 
@@ -79,4 +78,4 @@ internal sealed record StateOwner(string Name, string Engine, string File, IRead
 }
 
 /// <summary>A state directory holds another environment's servers; nothing was done.</summary>
-public sealed class StateDirectoryConflictException(string message) : Exception(message);
+internal sealed class StateDirectoryConflictException(string message) : Exception(message);

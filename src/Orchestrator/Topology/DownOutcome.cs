@@ -1,4 +1,4 @@
 namespace Orchestrator.Topology;
 
 /// <summary>The result of <c>down</c>: what happened to each node, and whether its data was deleted.</summary>
-public sealed record DownOutcome(IReadOnlyList<NodeOutcome<NodeDownAction>> Nodes, bool Purged, string StateDirectory);
+internal sealed record DownOutcome(IReadOnlyList<NodeOutcome<NodeDownAction>> Nodes, bool Purged, string StateDirectory);

@@ -14,7 +14,7 @@ namespace Orchestrator.Topology;
 /// shape recorded since a role change, the state directory, and the engine's local server.
 /// What up, down, restore and the role changes share.
 /// </summary>
-public sealed class LocalNodes
+internal sealed class LocalNodes
 {
     private (OpenedHosting Hosting, bool Created)? _opened;
 

@@ -16,7 +16,7 @@ namespace Orchestrator.Topology;
 /// level from the primary outwards; nodes of one level (replicas of the same sources) are
 /// handled in parallel.
 /// </summary>
-public sealed class LocalTopology
+internal sealed class LocalTopology
 {
     private readonly EnvironmentContext _context;
     private readonly ITopologyProgress _progress;

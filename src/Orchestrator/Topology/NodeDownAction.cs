@@ -1,6 +1,6 @@
 namespace Orchestrator.Topology;
 
-public enum NodeDownAction
+internal enum NodeDownAction
 {
     Stopped,
     WasNotRunning,

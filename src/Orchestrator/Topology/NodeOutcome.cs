@@ -1,3 +1,3 @@
 namespace Orchestrator.Topology;
 
-public sealed record NodeOutcome<TAction>(string Node, TAction Action, TimeSpan Elapsed);
+internal sealed record NodeOutcome<TAction>(string Node, TAction Action, TimeSpan Elapsed);

@@ -4,7 +4,7 @@ using Orchestrator.Servers;
 namespace Orchestrator.Topology;
 
 /// <summary>One row of <c>status</c>: the file's intent beside what the server reported.</summary>
-public sealed record NodeStatus(
+internal sealed record NodeStatus(
     string Name,
     NodeRole ExpectedRole,
     string Endpoint,

@@ -1,7 +1,7 @@
 namespace Orchestrator.Topology;
 
 /// <summary>What <c>up</c> did to one node.</summary>
-public enum NodeUpAction
+internal enum NodeUpAction
 {
     AlreadyRunning,
     Started,

@@ -15,7 +15,7 @@ namespace Orchestrator.Topology;
 /// the schema the migrations produce). Disposing it stops the node and deletes everything,
 /// unless kept.
 /// </summary>
-public sealed class ScratchEnvironment : IAsyncDisposable
+internal sealed class ScratchEnvironment : IAsyncDisposable
 {
     private readonly LocalTopology? _topology;
 

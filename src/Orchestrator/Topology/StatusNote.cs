@@ -1,4 +1,4 @@
 namespace Orchestrator.Topology;
 
 /// <summary>A finding of status beyond the rows, for the reader to act on: what it is about, the nodes it names, and what to do (<see cref="Text"/>).</summary>
-public sealed record StatusNote(StatusNoteKind Kind, IReadOnlyList<string> Nodes, string Text);
+internal sealed record StatusNote(StatusNoteKind Kind, IReadOnlyList<string> Nodes, string Text);

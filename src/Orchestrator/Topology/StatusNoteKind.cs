@@ -1,7 +1,7 @@
 namespace Orchestrator.Topology;
 
 /// <summary>What a note below the status rows is about.</summary>
-public enum StatusNoteKind
+internal enum StatusNoteKind
 {
     /// <summary>Pending migrations could not be counted (the migrations did not load).</summary>
     MigrationsNotCounted,

@@ -14,7 +14,7 @@ namespace Orchestrator.Topology;
 /// Reads every node's state from the servers themselves, in parallel. An unreachable node is
 /// a row with its error, never an exception.
 /// </summary>
-public static class StatusReader
+internal static class StatusReader
 {
     public static async Task<EnvironmentStatus> ReadAsync(EnvironmentContext context, CancellationToken cancellationToken)
     {
@@ -212,7 +212,7 @@ public static class StatusReader
     }
 
     /// <summary>What one node said about itself (or why it said nothing).</summary>
-    public sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
+    internal sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
 
     private static bool SameHost(string a, string b) =>
         a == b || (IsLocalhost(a) && IsLocalhost(b));

@@ -10,10 +10,11 @@ namespace Orchestrator.IntegrationTests.Docker;
 public sealed class DockerLifecycleTests
 {
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task Down_keeps_the_data_on_its_volumes_up_brings_it_back_and_purge_removes_containers_volumes_and_network(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task Down_keeps_the_data_on_its_volumes_up_brings_it_back_and_purge_removes_containers_volumes_and_network(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-life-{engine.ToText()}", nodes: 2, engine: engine);
         var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
         await using (var primary = await docker.ConnectAsync("primary"))

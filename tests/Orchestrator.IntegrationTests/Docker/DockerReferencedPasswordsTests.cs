@@ -11,10 +11,11 @@ namespace Orchestrator.IntegrationTests.Docker;
 public sealed class DockerReferencedPasswordsTests
 {
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task Every_command_works_when_the_file_gives_the_passwords(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task Every_command_works_when_the_file_gives_the_passwords(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-refpw-{engine.ToText()}", nodes: 2, engine: engine, passwordsByReference: true);
         var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
         Assert.False(File.Exists(Path.Combine(docker.StateDir, "secrets.json")));

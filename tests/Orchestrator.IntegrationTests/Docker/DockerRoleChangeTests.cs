@@ -20,10 +20,11 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
     private const int MinimumCompleteRounds = 20;
 
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task Switchover_to_the_cascading_replica_and_back_loses_no_acknowledged_write(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-sw-{engine.ToText()}", syncReplica: engine == EngineKind.Postgres, admitClientContainers: true, engine: engine);
         await using var writer = await BackgroundWriter.StartAsync(docker);
         await using var containerWriter = await ContainerWriter.StartAsync(docker);
@@ -61,10 +62,11 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task A_frozen_primary_is_fenced_by_failover_without_losing_an_acknowledged_write_and_rejoins_as_a_replica(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         var synchronous = engine == EngineKind.Postgres;
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-fo-{engine.ToText()}", syncReplica: synchronous, admitClientContainers: true, engine: engine);
         await using var writer = await BackgroundWriter.StartAsync(docker);

@@ -9,7 +9,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// failed statement's id is never reused (its commit is uncertain), so after any fault the
 /// acknowledged ids are exactly what must not be lost.
 /// </summary>
-public sealed class BackgroundWriter : IAsyncDisposable
+internal sealed class BackgroundWriter : IAsyncDisposable
 {
     public const string Table = "writes";
 

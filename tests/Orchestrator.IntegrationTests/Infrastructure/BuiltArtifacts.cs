@@ -18,6 +18,19 @@ internal static class BuiltArtifacts
 
     public static string Cli => Sibling(Path.Combine("src", "Orchestrator.Cli"), "Orchestrator.Cli.dll");
 
+    /// <summary>The checkout the tests were built in (above tests/Orchestrator.IntegrationTests/bin/).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var bin = AppContext.BaseDirectory.TrimEnd('/');
+            return bin[..bin.IndexOf($"/tests/{Self}/", StringComparison.Ordinal)];
+        }
+    }
+
+    /// <summary>The configuration the tests were built in (Release, Debug), to build other projects alike.</summary>
+    public static string Configuration => Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))!);
+
     private static string Sibling(string project, string file)
     {
         // .../tests/Orchestrator.IntegrationTests/bin/<Configuration>/net10.0/

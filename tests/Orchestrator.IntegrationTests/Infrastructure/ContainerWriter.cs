@@ -12,7 +12,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// name; mariadb: each node's name in turn, the read-only ones refusing) and printing each id the
 /// server acknowledged: after any fault, those ids must not be lost.
 /// </summary>
-public sealed class ContainerWriter : IAsyncDisposable
+internal sealed class ContainerWriter : IAsyncDisposable
 {
     public const string Table = "container_writes";
 

@@ -18,7 +18,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// cascading from it) on a network of its own, brought up by the tool from a file written here,
 /// with the test migrations (tag basic). Disposing purges it: containers, volumes, network, state.
 /// </summary>
-public sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
+internal sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 {
     public const string PostgresImage = "orchestrator/postgres:15";
 

@@ -3,13 +3,22 @@ using Orchestrator.Environments;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>One docker environment (primary, replica-1, replica-2 cascading) shared by the tests of a docker collection.</summary>
-public abstract class DockerTopologyFixture(EngineKind engine, string name) : IAsyncLifetime
+public abstract class DockerTopologyFixture : IAsyncLifetime
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+
+    private protected DockerTopologyFixture(EngineKind engine, string name)
+    {
+        _engine = engine;
+        _name = name;
+    }
+
     private DockerTestEnvironment? _environment;
 
-    public DockerTestEnvironment Environment => _environment ?? throw new InvalidOperationException("not started");
+    internal DockerTestEnvironment Environment => _environment ?? throw new InvalidOperationException("not started");
 
-    public async Task InitializeAsync() => _environment = await DockerTestEnvironment.StartAsync(name, engine: engine);
+    public async Task InitializeAsync() => _environment = await DockerTestEnvironment.StartAsync(_name, engine: _engine);
 
     public async Task DisposeAsync()
     {

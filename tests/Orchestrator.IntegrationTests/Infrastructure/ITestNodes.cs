@@ -4,7 +4,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>The nodes of an environment a test started (locally or in containers), as clients reach them.</summary>
-public interface ITestNodes
+internal interface ITestNodes
 {
     EngineKind Engine { get; }
 

@@ -12,13 +12,20 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// Four shards of a primary and a replica each, brought up with the command line (so in parallel,
 /// as a user would) and shared by the tests of a collection; each test migrates a database of its own.
 /// </summary>
-public abstract class ShardedTopologyFixture(EngineKind engine) : IAsyncLifetime
+public abstract class ShardedTopologyFixture : IAsyncLifetime
 {
+    private readonly EngineKind _engine;
+
+    private protected ShardedTopologyFixture(EngineKind engine)
+    {
+        _engine = engine;
+    }
+
     public const int ShardCount = 4;
 
     private string? _directory;
 
-    public TestDialect Dialect => engine == EngineKind.Postgres ? TestDialect.Postgres : TestDialect.MariaDb;
+    public TestDialect Dialect => _engine == EngineKind.Postgres ? TestDialect.Postgres : TestDialect.MariaDb;
 
     public string Directory => _directory ?? throw new InvalidOperationException("the shards did not start");
 
@@ -26,18 +33,18 @@ public abstract class ShardedTopologyFixture(EngineKind engine) : IAsyncLifetime
 
     public string File => Path.Combine(Directory, "shards.yaml");
 
-    public EnvironmentDefinition Environment => EnvironmentLoader.LoadOrThrow(File);
+    internal EnvironmentDefinition Environment => EnvironmentLoader.LoadOrThrow(File);
 
     public static IReadOnlyList<string> Shards { get; } = Enumerable.Range(1, ShardCount).Select(n => $"shard-{n}").ToList();
 
     public async Task InitializeAsync()
     {
-        _directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-shards-{engine.ToString().ToLowerInvariant()}-").FullName;
+        _directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-shards-{_engine.ToString().ToLowerInvariant()}-").FullName;
         System.IO.File.SetUnixFileMode(_directory, (UnixFileMode)Convert.ToInt32("755", 8));
         var ports = FreePorts.Take(ShardCount * 2);
         var yaml = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"name: shards-{engine.ToString().ToLowerInvariant()}")
-            .AppendLine(CultureInfo.InvariantCulture, $"engine: {(engine == EngineKind.Postgres ? "postgres" : "mariadb")}")
+            .AppendLine(CultureInfo.InvariantCulture, $"name: shards-{_engine.ToString().ToLowerInvariant()}")
+            .AppendLine(CultureInfo.InvariantCulture, $"engine: {(_engine == EngineKind.Postgres ? "postgres" : "mariadb")}")
             .AppendLine("provider: local")
             .AppendLine("database: app")
             .AppendLine("access:")
@@ -73,10 +80,10 @@ public abstract class ShardedTopologyFixture(EngineKind engine) : IAsyncLifetime
         return path;
     }
 
-    public Task<IDbSession> ConnectAsync(string shard, string node, string? database)
+    internal Task<IDbSession> ConnectAsync(string shard, string node, string? database)
     {
         var environment = Environment.Shard(shard);
-        var engineImpl = EngineRegistry.For(engine);
+        var engineImpl = EngineRegistry.For(_engine);
         var credentials = CredentialStore.Resolve(environment, StateLayout.For(environment, StateDir), create: false);
         return engineImpl.ConnectAsync(engineImpl.AdminTarget(environment.Node(node), credentials, database), CancellationToken.None);
     }
@@ -87,7 +94,7 @@ public abstract class ShardedTopologyFixture(EngineKind engine) : IAsyncLifetime
         var environment = Environment.Shard(shard);
         var state = StateLayout.For(environment, StateDir);
         var definition = environment.Node(node);
-        var pidFile = engine == EngineKind.Postgres ? Path.Combine(state.DataDir(definition), "postmaster.pid") : Path.Combine(state.NodeDir(definition), "mariadbd.pid");
+        var pidFile = _engine == EngineKind.Postgres ? Path.Combine(state.DataDir(definition), "postmaster.pid") : Path.Combine(state.NodeDir(definition), "mariadbd.pid");
         var pid = int.Parse(System.IO.File.ReadLines(pidFile).First().Trim(), CultureInfo.InvariantCulture);
         Libc.Kill(pid, Libc.SigKill);
         Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"{shard}/{node} (pid {pid}) did not die", CancellationToken.None).GetAwaiter().GetResult();

@@ -1,6 +1,6 @@
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
-public static class TestNodesExtensions
+internal static class TestNodesExtensions
 {
     /// <summary>Waits until <paramref name="node"/>'s table holds <paramref name="rows"/> rows (replicated, restored, rebuilt), failing the test after a generous timeout.</summary>
     public static Task WaitForRowsAsync(this ITestNodes nodes, string node, string table, long rows) =>

@@ -21,7 +21,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// stops the servers and deletes everything, after copying a local topology's server logs to the
 /// test output folder for whoever reads a failure.
 /// </summary>
-public sealed class TestTopology : ITestNodes, IAsyncDisposable
+internal sealed class TestTopology : ITestNodes, IAsyncDisposable
 {
     private TestTopology(EngineKind engine, string directory, string file)
     {
@@ -114,6 +114,21 @@ public sealed class TestTopology : ITestNodes, IAsyncDisposable
     /// </summary>
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, params string[] tags) =>
         WriteMigrationEnvironment(database, migrationsKey, migrationsPath, tags, []);
+
+    /// <summary>This topology's environment file for a database of its own, with no migrations section (a program passes its migrations itself).</summary>
+    public string WriteEnvironment(string database)
+    {
+        var lines = System.IO.File.ReadAllLines(File).ToList();
+        if (Provider == ProviderKind.Local)
+        {
+            lines[lines.FindIndex(l => l.StartsWith("name:", StringComparison.Ordinal))] = $"name: {database.Replace('_', '-')}";
+        }
+
+        lines[lines.FindIndex(l => l.StartsWith("database:", StringComparison.Ordinal))] = $"database: {database}";
+        var path = Path.Combine(Directory, $"{database}.yaml");
+        System.IO.File.WriteAllLines(path, lines);
+        return path;
+    }
 
     /// <summary>As above, with more keys of the migrations section, such as "profile: dev".</summary>
     public string WriteMigrationEnvironment(string database, string migrationsKey, string migrationsPath, IReadOnlyList<string> tags, IReadOnlyList<string> settings)

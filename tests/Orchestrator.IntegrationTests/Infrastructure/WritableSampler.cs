@@ -9,7 +9,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 /// that does not answer proves nothing either way, so rounds in which every node answered are
 /// counted apart, and tests require enough of them (<see cref="AssertSampled"/>).
 /// </summary>
-public sealed class WritableSampler : IAsyncDisposable
+internal sealed class WritableSampler : IAsyncDisposable
 {
     private readonly ITestNodes _topology;
     private readonly CancellationTokenSource _stop = new();

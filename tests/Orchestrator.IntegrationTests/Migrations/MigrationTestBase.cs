@@ -10,7 +10,7 @@ namespace Orchestrator.IntegrationTests.Migrations;
 /// </summary>
 public abstract class MigrationTestBase(TopologyFixture fixture)
 {
-    protected TestTopology Topology => fixture.Topology;
+    private protected TestTopology Topology => fixture.Topology;
 
     protected TestDialect Dialect => fixture.Dialect;
 

@@ -11,15 +11,26 @@ namespace Orchestrator.IntegrationTests.Monitoring;
 /// HTTP API the test reads: every node up, a lag series per replica, the schema version moving
 /// after a migrate, and a stopped replica at up 0 while the others stay at 1.
 /// </summary>
-public abstract class MetricsExporterTests(EngineKind engine, string name, ITestOutputHelper output)
+public abstract class MetricsExporterTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+    private readonly ITestOutputHelper _output;
+
+    private protected MetricsExporterTests(EngineKind engine, string name, ITestOutputHelper output)
+    {
+        _engine = engine;
+        _name = name;
+        _output = output;
+    }
+
     /// <summary>The lag metric this engine reports.</summary>
     protected abstract string LagMetric { get; }
 
     [Fact]
     public async Task Prometheus_sees_the_topology_a_migration_and_a_stopped_replica()
     {
-        await using var topology = await TestTopology.StartAsync(engine, name);
+        await using var topology = await TestTopology.StartAsync(_engine, _name);
         var env = topology.WriteMigrationEnvironment("app", "assembly", BuiltArtifacts.TestMigrations, "basic");
         var port = FreePorts.Take(1)[0];
         using var stop = new CancellationTokenSource();
@@ -39,7 +50,7 @@ public abstract class MetricsExporterTests(EngineKind engine, string name, ITest
             await EventuallyAsync(prometheus, "orchestrator_table_size_bytes{table=\"widgets\"}", size => size.Count == 3 && size.Values.All(v => v > 0), "the widgets table's size on every node");
 
             // PostgreSQL's fast shutdown (SIGINT): a smart one waits for every session, the exporter's included.
-            Libc.Kill(topology.ServerPid("replica-2"), engine == EngineKind.Postgres ? Libc.SigInt : Libc.SigTerm);
+            Libc.Kill(topology.ServerPid("replica-2"), _engine == EngineKind.Postgres ? Libc.SigInt : Libc.SigTerm);
             await EventuallyAsync(
                 prometheus,
                 "orchestrator_node_up",
@@ -50,7 +61,7 @@ public abstract class MetricsExporterTests(EngineKind engine, string name, ITest
         {
             await stop.CancelAsync();
             Assert.Equal(0, await exporter);
-            output.WriteLine(log.ToString());
+            _output.WriteLine(log.ToString());
         }
     }
 

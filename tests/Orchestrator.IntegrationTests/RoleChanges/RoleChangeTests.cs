@@ -19,15 +19,26 @@ namespace Orchestrator.IntegrationTests.RoleChanges;
 /// replica-2 cascading from replica-1), with a client writing throughout that records every
 /// acknowledged commit, and a sampler checking that no two nodes ever accept writes at once.
 /// </summary>
-public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutputHelper output)
+public abstract class RoleChangeTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+    private readonly ITestOutputHelper _output;
+
+    private protected RoleChangeTests(EngineKind engine, string name, ITestOutputHelper output)
+    {
+        _engine = engine;
+        _name = name;
+        _output = output;
+    }
+
     /// <summary>Whether replica-1 is synchronous, so that a failover to it must lose nothing.</summary>
     protected abstract bool SynchronousReplica { get; }
 
     [Fact]
     public async Task Switchover_to_a_cascading_replica_and_back_loses_no_acknowledged_write()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-sw", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-sw", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await using var sampler = new WritableSampler(topology);
         await writer.WaitForMoreAsync(200, "primary");
@@ -86,7 +97,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.Equal("replica-1", restored.Node("replica-2").ReplicatingFrom);
         Assert.False(File.Exists(topology.State.TopologyFile), "back in the file's shape, nothing is recorded");
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        _output.WriteLine($"{writer.Acknowledged.Count} acknowledged writes; {sampler.Summary}");
 
         // A replica that replicates has nothing to rejoin: it is left running as it is.
         var replicaPid = topology.ServerPid("replica-2");
@@ -99,7 +110,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task Killed_primary_under_load_fails_over_is_fenced_and_comes_back_as_a_replica()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-fo", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-fo", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await using var sampler = new WritableSampler(topology);
         await writer.WaitForMoreAsync(300, "primary");
@@ -114,7 +125,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await writer.WaitForMoreAsync(200, "replica-1");
 
         var lost = await writer.MissingOnAsync("replica-1");
-        output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes ({(SynchronousReplica ? "synchronous" : "asynchronous")} replica)");
+        _output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes ({(SynchronousReplica ? "synchronous" : "asynchronous")} replica)");
         if (SynchronousReplica)
         {
             Assert.Empty(lost);
@@ -141,14 +152,14 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
-        if (engine == EngineKind.MariaDb && rejoin.Changes.Single().Result == ChangeResult.Refused)
+        if (_engine == EngineKind.MariaDb && rejoin.Changes.Single().Result == ChangeResult.Refused)
         {
             // Refused only when the old primary really holds commits the new one lacks (lost
             // acknowledged writes, or commits whose acknowledgement the kill swallowed); it is
             // left running read-only, so look.
             Assert.Equal(RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
             var onlyThere = await RowsOnlyOnAsync(topology, "primary", "replica-1");
-            output.WriteLine($"the old primary holds {onlyThere.Count} commits the new one lacks ({lost.Count} of them acknowledged)");
+            _output.WriteLine($"the old primary holds {onlyThere.Count} commits the new one lacks ({lost.Count} of them acknowledged)");
             Assert.NotEmpty(onlyThere);
             Assert.All(lost, id => Assert.Contains(id, onlyThere));
             var rebuild = await topology.Local().RebuildAsync("primary", CancellationToken.None);
@@ -172,13 +183,13 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         }
 
         sampler.AssertSampled(MinimumCompleteRounds);
-        output.WriteLine($"{acknowledged.Count} acknowledged writes; {sampler.Summary}");
+        _output.WriteLine($"{acknowledged.Count} acknowledged writes; {sampler.Summary}");
     }
 
     [Fact]
     public async Task A_failover_interrupted_right_after_the_promotion_has_already_fenced_the_old_primary()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-ff", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-ff", SynchronousReplica);
         Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
 
         var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1")));
@@ -189,7 +200,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         Assert.True(recorded.Nodes["primary"].Fenced, "the record says the old primary is fenced");
         Assert.Equal("replica-1", recorded.Primary);
         var node = topology.Environment.Node("primary");
-        if (engine == EngineKind.Postgres)
+        if (_engine == EngineKind.Postgres)
         {
             Assert.True(File.Exists(Path.Combine(topology.State.DataDir(node), "standby.signal")), "standby.signal is in the old primary's data directory");
         }
@@ -212,7 +223,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task A_fenced_primary_promoted_by_hand_is_a_split_brain_that_rejoin_refuses_and_rebuild_ends()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-sb", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-sb", SynchronousReplica);
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
         Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
@@ -224,7 +235,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         await using (var session = await topology.ConnectAsync("primary"))
         {
             // Its configuration still names the synchronous replica it had, which follows another primary now.
-            if (engine == EngineKind.Postgres)
+            if (_engine == EngineKind.Postgres)
             {
                 await session.ExecuteAsync("SET synchronous_commit = local");
             }
@@ -249,7 +260,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         {
             using var exported = new MemoryStream();
             await metrics.Registry.CollectAndExportAsTextAsync(exported);
-            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",engine=\"{engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
+            Assert.Contains($"orchestrator_writable_nodes{{environment=\"{topology.Environment.Name}\",engine=\"{_engine.ToText()}\"}} 2", System.Text.Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
         }
 
         // Its own writes cannot be rewound onto the new primary's history (PostgreSQL: one
@@ -257,11 +268,11 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
         var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
         Report(rejoin);
         Assert.Equal(ChangeResult.Refused, rejoin.Changes.Single().Result);
-        Assert.Equal(engine == EngineKind.Postgres ? RejoinRefusalReason.SeparatePromotion : RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
+        Assert.Equal(_engine == EngineKind.Postgres ? RejoinRefusalReason.SeparatePromotion : RejoinRefusalReason.TransactionsNotOnSource, rejoin.Changes.Single().RejoinRefusal);
 
         // Writable again (rejoin stopped it, or left it read-only), it is rebuilt under the
         // primary the failover chose, from the recorded fence.
-        if (engine == EngineKind.Postgres)
+        if (_engine == EngineKind.Postgres)
         {
             await topology.StartBypassingToolAsync("primary");
         }
@@ -280,7 +291,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     [Fact]
     public async Task Replica_whose_data_directory_was_deleted_is_rebuilt_and_catches_up()
     {
-        await using var topology = await TestTopology.StartAsync(engine, $"{name}-rb", SynchronousReplica);
+        await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-rb", SynchronousReplica);
         await using var writer = await BackgroundWriter.StartAsync(topology);
         await writer.WaitForMoreAsync(100);
         await DeleteUnderRunningServerAsync(topology.State.DataDir(topology.Environment.Node("replica-2")));
@@ -317,9 +328,9 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     private static async Task<IReadOnlyList<long>> RowsOnlyOnAsync(TestTopology topology, string node, string other)
     {
-        async Task<HashSet<long>> IdsAsync(string name)
+        async Task<HashSet<long>> IdsAsync(string _name)
         {
-            await using var session = await topology.ConnectAsync(name);
+            await using var session = await topology.ConnectAsync(_name);
             return (await session.QueryAsync($"SELECT id FROM {BackgroundWriter.Table}")).Select(r => r.GetInt64("id")!.Value).ToHashSet();
         }
 
@@ -397,7 +408,7 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
     {
         var rejoined = outcome.Changes.Single(c => c.Node == node && c.Action == NodeAction.Rejoin).Rejoined;
         Assert.NotNull(rejoined);
-        if (engine == EngineKind.Postgres)
+        if (_engine == EngineKind.Postgres)
         {
             Assert.Contains(rejoined.Method, new[] { RejoinMethod.NoRewindRequired, RejoinMethod.Rewound });
         }
@@ -428,10 +439,10 @@ public abstract class RoleChangeTests(EngineKind engine, string name, ITestOutpu
 
     private void Report(RoleChangeOutcome outcome)
     {
-        output.WriteLine(Describe(outcome));
+        _output.WriteLine(Describe(outcome));
         if (outcome.WriteRefusedWindow is { } window)
         {
-            output.WriteLine($"  writes refused for {window.TotalMilliseconds:0} ms");
+            _output.WriteLine($"  writes refused for {window.TotalMilliseconds:0} ms");
         }
     }
 

@@ -7,17 +7,26 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// A replica added to the file of a running environment: up clones it from its running source,
 /// which admits it (PostgreSQL: its pg_hba.conf is written anew from the file before the copy).
 /// </summary>
-public abstract class AddedReplicaTests(EngineKind engine, string name)
+public abstract class AddedReplicaTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+
+    private protected AddedReplicaTests(EngineKind engine, string name)
+    {
+        _engine = engine;
+        _name = name;
+    }
+
     [Fact]
     public async Task Up_clones_a_replica_added_to_the_file_of_a_running_environment()
     {
-        var directory = Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
+        var directory = Directory.CreateTempSubdirectory($"orch-it-{_name}-").FullName;
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
         var ports = FreePorts.Take(2);
-        var file = Path.Combine(directory, $"{name}.yaml");
+        var file = Path.Combine(directory, $"{_name}.yaml");
         var args = new[] { "-e", file, "--state-dir", Path.Combine(directory, "state") };
-        await File.WriteAllTextAsync(file, $"name: {name}\nengine: {engine.ToText()}\ndatabase: app\nnodes:\n  - {{ name: primary, role: primary, port: {ports[0]} }}\n");
+        await File.WriteAllTextAsync(file, $"name: {_name}\nengine: {_engine.ToText()}\ndatabase: app\nnodes:\n  - {{ name: primary, role: primary, port: {ports[0]} }}\n");
         try
         {
             var (firstExit, first) = await CliRunner.RunAsync(["up", .. args]);

@@ -11,12 +11,23 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// instead of the tool's would leave nodes empty; none of these settings may reach the tool's
 /// sessions or its child programs.
 /// </summary>
-public abstract class CallerEnvironmentTests(EngineKind engine, string name, ProviderKind provider = ProviderKind.Local)
+public abstract class CallerEnvironmentTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+    private readonly ProviderKind _provider;
+
+    private protected CallerEnvironmentTests(EngineKind engine, string name, ProviderKind provider = ProviderKind.Local)
+    {
+        _engine = engine;
+        _name = name;
+        _provider = provider;
+    }
+
     [Fact]
     public async Task Backup_rebuild_and_restore_ignore_the_callers_client_settings()
     {
-        var topology = await TestTopology.StartAsync(engine, name, provider: provider);
+        var topology = await TestTopology.StartAsync(_engine, _name, provider: _provider);
         await using var cleanup = topology;
         await using (var session = await topology.ConnectAsync("primary"))
         {

@@ -19,10 +19,11 @@ namespace Orchestrator.IntegrationTests.Safety;
 public sealed class DockerFenceTests
 {
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task A_fenced_primary_started_by_hand_in_its_container_refuses_writes(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task A_fenced_primary_started_by_hand_in_its_container_refuses_writes(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-fence-{engine.ToText()}", nodes: 2, engine: engine);
         await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
         var outcome = await docker.Local().FailoverAsync(null, CancellationToken.None);

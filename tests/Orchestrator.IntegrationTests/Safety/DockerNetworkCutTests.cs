@@ -11,10 +11,11 @@ namespace Orchestrator.IntegrationTests.Safety;
 public sealed class DockerNetworkCutTests
 {
     [Theory]
-    [InlineData(EngineKind.Postgres)]
-    [InlineData(EngineKind.MariaDb)]
-    public async Task Up_and_rebuild_reattach_a_replica_cut_off_the_network(EngineKind engine)
+    [InlineData(nameof(EngineKind.Postgres))]
+    [InlineData(nameof(EngineKind.MariaDb))]
+    public async Task Up_and_rebuild_reattach_a_replica_cut_off_the_network(string engineName)
     {
+        var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-cut-{engine.ToText()}", nodes: 2, engine: engine);
         var args = new[] { "-e", docker.File, "--state-dir", docker.StateDir };
         await ExecuteAsync(docker, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");

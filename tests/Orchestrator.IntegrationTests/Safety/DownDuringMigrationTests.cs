@@ -7,12 +7,21 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// down while a migration runs: down says it interrupts a migration, and migrate reports the
 /// migration that failed (exit 1), not the lock release on the dead connection.
 /// </summary>
-public abstract class DownDuringMigrationTests(EngineKind engine, string name)
+public abstract class DownDuringMigrationTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+
+    private protected DownDuringMigrationTests(EngineKind engine, string name)
+    {
+        _engine = engine;
+        _name = name;
+    }
+
     [Fact]
     public async Task Down_says_it_interrupts_a_running_migration_and_migrate_names_it()
     {
-        var topology = await TestTopology.StartAsync(engine, name);
+        var topology = await TestTopology.StartAsync(_engine, _name);
         await using var cleanup = topology;
         var env = topology.WriteMigrationEnvironment("app", "assembly", BuiltArtifacts.TestMigrations, "slow");
         var args = new[] { "-e", env, "--state-dir", topology.StateDir };
@@ -21,7 +30,7 @@ public abstract class DownDuringMigrationTests(EngineKind engine, string name)
             async () =>
             {
                 await using var session = await topology.ConnectAsync("primary");
-                var sql = engine == EngineKind.Postgres
+                var sql = _engine == EngineKind.Postgres
                     ? "SELECT COUNT(*) AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()"
                     : "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'DO SLEEP(30)%'";
                 return (await session.QueryAsync(sql)).Single().GetInt64("n") == 1;

@@ -8,12 +8,21 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// (its 'initialized' marker is missing). The next up knows it for the environment's own, stops it
 /// and sets the node up afresh, rather than refusing a "stranger" on the node's port.
 /// </summary>
-public abstract class InterruptedUpTests(EngineKind engine, string name)
+public abstract class InterruptedUpTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+
+    private protected InterruptedUpTests(EngineKind engine, string name)
+    {
+        _engine = engine;
+        _name = name;
+    }
+
     [Fact]
     public async Task Up_after_an_interrupted_up_sets_up_the_half_made_node_again()
     {
-        var topology = await TestTopology.StartAsync(engine, name);
+        var topology = await TestTopology.StartAsync(_engine, _name);
         await using var cleanup = topology;
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
         File.Delete(topology.State.InitializedMarker(topology.Environment.Node("replica-2")));

@@ -9,12 +9,21 @@ namespace Orchestrator.IntegrationTests.Safety;
 /// recycle the WAL written since the failover, except what the failover's slot for the fenced
 /// node keeps, which is what its rewind and replay start from.
 /// </summary>
-public abstract class RejoinAfterWalRecyclingTests(string name, ProviderKind provider)
+public abstract class RejoinAfterWalRecyclingTests
 {
+    private readonly string _name;
+    private readonly ProviderKind _provider;
+
+    private protected RejoinAfterWalRecyclingTests(string name, ProviderKind provider)
+    {
+        _name = name;
+        _provider = provider;
+    }
+
     [Fact]
     public async Task A_failed_primary_rejoins_after_the_new_primary_recycled_the_wal_written_since_the_failover()
     {
-        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, name, provider: provider);
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, _name, provider: _provider);
         await topology.KillServerAsync("primary");
         var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
         Assert.True(failover.Succeeded, string.Join("; ", failover.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}")));

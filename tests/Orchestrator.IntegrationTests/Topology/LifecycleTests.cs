@@ -12,12 +12,23 @@ namespace Orchestrator.IntegrationTests.Topology;
 /// each engine and provider: down/up keeps data, a SIGKILLed replica (on this machine, or in its
 /// container) is recovered by up and catches up, --purge deletes.
 /// </summary>
-public abstract class LifecycleTests(EngineKind engine, string name, ProviderKind provider = ProviderKind.Local)
+public abstract class LifecycleTests
 {
+    private readonly EngineKind _engine;
+    private readonly string _name;
+    private readonly ProviderKind _provider;
+
+    private protected LifecycleTests(EngineKind engine, string name, ProviderKind provider = ProviderKind.Local)
+    {
+        _engine = engine;
+        _name = name;
+        _provider = provider;
+    }
+
     [Fact]
     public async Task Down_up_keeps_data_a_killed_replica_recovers_and_purge_deletes_everything()
     {
-        var topology = await TestTopology.StartAsync(engine, name, provider: provider);
+        var topology = await TestTopology.StartAsync(_engine, _name, provider: _provider);
         await using var cleanup = topology;
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
 
@@ -60,13 +71,13 @@ public abstract class LifecycleTests(EngineKind engine, string name, ProviderKin
         await WaitForRowsAsync(topology, "bulk", 301);
         Assert.Equal("replica-1", (await topology.StatusAsync()).Node("replica-2").ReplicatingFrom);
 
-        var pids = provider == ProviderKind.Local ? topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList() : [];
+        var pids = _provider == ProviderKind.Local ? topology.Environment.Nodes.Select(n => topology.ServerPid(n.Name)).ToList() : [];
         var (purgeExit, purgeOutput) = await CliRunner.RunAsync(["down", .. args, "--purge"]);
         Assert.True(purgeExit == 0, purgeOutput);
         Assert.Contains("is down (3 nodes stopped)", purgeOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(topology.StateDir));
         Assert.All(pids, p => Assert.False(Libc.ProcessExists(p)));
-        if (provider == ProviderKind.Docker)
+        if (_provider == ProviderKind.Docker)
         {
             using var docker = await DockerEngine.ConnectAsync(CancellationToken.None);
             var owned = DockerNames.Owned(topology.Environment);

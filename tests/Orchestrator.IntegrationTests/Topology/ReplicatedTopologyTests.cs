@@ -14,7 +14,7 @@ namespace Orchestrator.IntegrationTests.Topology;
 /// </summary>
 public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
 {
-    protected TestTopology Topology => fixture.Topology;
+    private protected TestTopology Topology => fixture.Topology;
 
     /// <summary>The engine's placeholder for the n-th (1-based) parameter.</summary>
     protected abstract string P(int n);

@@ -6,13 +6,14 @@ namespace Orchestrator.Tests.Environments;
 public sealed class TlsTests
 {
     [Theory]
-    [InlineData("local", "disable", TlsMode.Disable)]
-    [InlineData("local", "prefer", TlsMode.Prefer)]
-    [InlineData("docker", "prefer", TlsMode.Prefer)]
-    [InlineData("external", "require", TlsMode.Require)]
-    [InlineData("external", "verify-full", TlsMode.VerifyFull)]
-    public void Each_provider_keeps_the_modes_its_servers_can_serve(string provider, string tls, TlsMode expected)
+    [InlineData("local", "disable", nameof(TlsMode.Disable))]
+    [InlineData("local", "prefer", nameof(TlsMode.Prefer))]
+    [InlineData("docker", "prefer", nameof(TlsMode.Prefer))]
+    [InlineData("external", "require", nameof(TlsMode.Require))]
+    [InlineData("external", "verify-full", nameof(TlsMode.VerifyFull))]
+    public void Each_provider_keeps_the_modes_its_servers_can_serve(string provider, string tls, string expectedName)
     {
+        var expected = Enum.Parse<TlsMode>(expectedName);
         var env = TestEnvironments.FromYaml(
             $"""
             name: t

@@ -112,10 +112,11 @@ public sealed class RoleChangePlannerTests
     }
 
     [Theory]
-    [InlineData("replica-9", RefusalReason.UnknownNode, true)]
-    [InlineData("primary", RefusalReason.AlreadyPrimary, true)]
-    public void Switchover_refuses_a_wrong_request_as_bad_input(string to, RefusalReason reason, bool badInput)
+    [InlineData("replica-9", nameof(RefusalReason.UnknownNode), true)]
+    [InlineData("primary", nameof(RefusalReason.AlreadyPrimary), true)]
+    public void Switchover_refuses_a_wrong_request_as_bad_input(string to, string reasonName, bool badInput)
     {
+        var reason = Enum.Parse<RefusalReason>(reasonName);
         var refusal = RoleChangePlanner.Switchover(File4, FileShape, Healthy, to).Refusal!;
         Assert.Equal(reason, refusal.Reason);
         Assert.Equal(badInput, refusal.BadInput);

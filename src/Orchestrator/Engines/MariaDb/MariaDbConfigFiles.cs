@@ -6,7 +6,7 @@ using Orchestrator.Hosts;
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>The option file each node runs with, derived from the environment alone (pure, unit-tested).</summary>
-public static class MariaDbConfigFiles
+internal static class MariaDbConfigFiles
 {
     /// <summary>server_id is the node's 1-based position in the file: unique within the environment.</summary>
     public static int ServerId(EnvironmentDefinition environment, NodeDefinition node) =>

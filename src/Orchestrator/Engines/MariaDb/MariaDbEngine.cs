@@ -11,7 +11,7 @@ using Orchestrator.State;
 
 namespace Orchestrator.Engines.MariaDb;
 
-public sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
+internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
     public EngineDescriptor Descriptor { get; } = new(EngineKind.MariaDb, "MariaDB", new ServerProgram("mysql", 3306, "/usr/sbin/mariadbd"));
 

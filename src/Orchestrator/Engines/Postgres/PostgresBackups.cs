@@ -7,7 +7,6 @@ using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
-using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.Postgres;
 

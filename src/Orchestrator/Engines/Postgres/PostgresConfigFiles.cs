@@ -9,7 +9,7 @@ namespace Orchestrator.Engines.Postgres;
 /// unit-tested without a server). Every node gets the same pg_hba.conf and WAL settings so
 /// that any of them can later serve replicas or become primary.
 /// </summary>
-public static class PostgresConfigFiles
+internal static class PostgresConfigFiles
 {
     public const string ConfFileName = "orchestrator.conf";
 

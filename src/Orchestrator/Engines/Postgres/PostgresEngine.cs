@@ -11,7 +11,7 @@ using Orchestrator.State;
 
 namespace Orchestrator.Engines.Postgres;
 
-public sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
+internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
     private const string ObserveSql = """
         SELECT pg_is_in_recovery() AS in_recovery,

@@ -14,7 +14,7 @@ namespace Orchestrator.Engines.Sqlite;
 /// SQLite: one database file (the environment's one node, whose host is the file's path), opened
 /// in the process. No servers, accounts or replicas.
 /// </summary>
-public sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
+internal sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
     public EngineDescriptor Descriptor { get; } = new(EngineKind.Sqlite, "SQLite", Server: null);
 

@@ -19,7 +19,7 @@ namespace Orchestrator.Hosts.Docker;
 /// </summary>
 /// <param name="stateRoot">The state directory, which holds each node's socket directory (bind-mounted at <see cref="DockerNames.SocketMountPoint"/>).</param>
 /// <param name="freshNodes">Nodes whose empty volume was created by this run, removed once initialised.</param>
-public sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, string stateRoot, DockerAddresses addresses, ServerProgram server, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
+internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefinition environment, string stateRoot, DockerAddresses addresses, ServerProgram server, System.Collections.Concurrent.ConcurrentDictionary<string, bool> freshNodes) : INodeHost
 {
     private const string Root = "root";
 

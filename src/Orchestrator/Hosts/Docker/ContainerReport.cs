@@ -4,7 +4,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Hosts.Docker;
 
 /// <summary>Why nodes of a docker environment do not answer, as far as their containers tell: for status, which only connects.</summary>
-public static class ContainerReport
+internal static class ContainerReport
 {
     /// <summary>One note per node whose container is missing, stopped or paused; a note that the engine does not answer; nothing otherwise.</summary>
     public static async Task<IReadOnlyList<HostNote>> ExplainAsync(EnvironmentDefinition environment, IEnumerable<string> unreachable, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Orchestrator.Hosts.Docker;
 /// which the tool's connections arrive from the published ports, and one fixed address per node,
 /// in the file's order, so that pg_hba.conf can name each replica.
 /// </summary>
-public sealed record DockerAddresses(string Subnet, string Gateway, IReadOnlyDictionary<string, string> Nodes)
+internal sealed record DockerAddresses(string Subnet, string Gateway, IReadOnlyDictionary<string, string> Nodes)
 {
     /// <summary>Where the engine draws addresses for containers without a fixed one (the upper half), away from the nodes'.</summary>
     public string DynamicRange => $"{Prefix(Subnet)}.128/25";

@@ -7,7 +7,7 @@ namespace Orchestrator.Hosts.Docker;
 /// Requests use unversioned paths, so the engine answers in its own API version (1.41 on
 /// Debian 12's, the current one on newer engines).
 /// </summary>
-public static class DockerEngine
+internal static class DockerEngine
 {
     public static async Task<DockerClient> ConnectAsync(CancellationToken cancellationToken)
     {

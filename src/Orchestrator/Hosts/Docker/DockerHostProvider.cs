@@ -5,7 +5,7 @@ using Orchestrator.State;
 namespace Orchestrator.Hosts.Docker;
 
 /// <summary>Servers run in containers of the engine's image, one per node, on a network of the environment's own.</summary>
-public sealed class DockerHostProvider : IHostProvider
+internal sealed class DockerHostProvider : IHostProvider
 {
     public static DockerHostProvider Instance { get; } = new();
 

@@ -7,7 +7,7 @@ namespace Orchestrator.Hosts.Docker;
 /// what the tool owns, for which environment and with which state directory (where its
 /// passwords are): nothing else is ever started, stopped or removed.
 /// </summary>
-public static class DockerNames
+internal static class DockerNames
 {
     public const string ManagedLabel = "dev.orchestrator.managed";
     public const string EnvironmentLabel = "dev.orchestrator.environment";

@@ -8,7 +8,7 @@ namespace Orchestrator.Hosts.Docker;
 /// (<c>STATE/docker-network.json</c>) so that commands which only connect (status) can tell which
 /// node a replica's source address is without asking the engine.
 /// </summary>
-public static class DockerNetworkRecord
+internal static class DockerNetworkRecord
 {
     private sealed record Content(string Subnet);
 

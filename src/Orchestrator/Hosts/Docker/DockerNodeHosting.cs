@@ -15,7 +15,7 @@ namespace Orchestrator.Hosts.Docker;
 /// container, all on a network of the environment's own, with each node's port published on
 /// the address of the environment file. Only what carries this environment's labels is touched.
 /// </summary>
-public sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, ServerProgram server, ITopologyProgress progress) : INodeHosting
+internal sealed class DockerNodeHosting(EnvironmentDefinition environment, StateLayout state, ServerProgram server, ITopologyProgress progress) : INodeHosting
 {
     private DockerClient? _docker;
     private DockerResources? _resources;

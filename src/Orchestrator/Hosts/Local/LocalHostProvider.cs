@@ -4,7 +4,7 @@ using Orchestrator.State;
 namespace Orchestrator.Hosts.Local;
 
 /// <summary>Servers run as processes of this machine, in the state directory, as the engine's OS user.</summary>
-public sealed class LocalHostProvider : IHostProvider
+internal sealed class LocalHostProvider : IHostProvider
 {
     public static LocalHostProvider Instance { get; } = new();
 

@@ -10,7 +10,7 @@ namespace Orchestrator.Hosts.Local;
 /// private to it, and its programs run as that user. Servers see each other at the addresses
 /// of the environment file.
 /// </summary>
-public sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHost
+internal sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INodeHost
 {
     public NodePaths Paths(NodeDefinition node) => new(state.NodeDir(node), state.DataDir(node), state.LogFile(node), state.NodeDir(node));
 

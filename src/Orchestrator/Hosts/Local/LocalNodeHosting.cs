@@ -4,7 +4,7 @@ using Orchestrator.State;
 namespace Orchestrator.Hosts.Local;
 
 /// <summary>The local provider: the nodes run on this machine, and the state directory holds everything.</summary>
-public sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INodeHosting
+internal sealed class LocalNodeHosting(StateLayout state, ServiceUser user) : INodeHosting
 {
     public Task<INodeHost> OpenAsync(bool create, CancellationToken cancellationToken) => Task.FromResult<INodeHost>(new LocalNodeHost(state, user));
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace Orchestrator.Hosts.Local;
 
 /// <summary>Checks whether something already listens on a node's address.</summary>
-public static class PortProbe
+internal static class PortProbe
 {
     /// <summary>
     /// A TCP port free on 127.0.0.1 now, for a server that binds it moments later. It is taken

@@ -1,7 +1,7 @@
 namespace Orchestrator.Hosts.Local;
 
 /// <summary>Reads /proc to find the live server processes working in a directory.</summary>
-public static class ProcessTable
+internal static class ProcessTable
 {
     /// <summary>The database server programs this tool runs; nothing else is ever reported (or stopped).</summary>
     private static readonly string[] ServerPrograms = ["postgres", "mariadbd"];

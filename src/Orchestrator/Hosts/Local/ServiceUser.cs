@@ -7,7 +7,7 @@ namespace Orchestrator.Hosts.Local;
 /// server should: when the tool runs as root, servers run as an unprivileged system user
 /// (created when missing) that owns their data directories. Otherwise they run as the caller.
 /// </summary>
-public sealed class ServiceUser
+internal sealed class ServiceUser
 {
     private ServiceUser(string name, bool switchUser)
     {

@@ -9,7 +9,7 @@ namespace Orchestrator.Migrations.Lint;
 /// the run that would be shortened to the same one in the same scope are refused before
 /// anything runs, since the second would fail, or hit the first's object. Pure: no I/O.
 /// </summary>
-public static class IdentifierLint
+internal static class IdentifierLint
 {
     /// <exception cref="MigrationDefinitionException">Two names of the run would become one.</exception>
     public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationChecks dialect)

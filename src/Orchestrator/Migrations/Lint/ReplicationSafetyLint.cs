@@ -9,7 +9,7 @@ namespace Orchestrator.Migrations.Lint;
 /// tables that existed before the run count: one created earlier in the same run is empty, so
 /// nothing blocks on it. Pure: no I/O.
 /// </summary>
-public static class ReplicationSafetyLint
+internal static class ReplicationSafetyLint
 {
     public static IReadOnlyList<LintWarning> Check(IReadOnlyList<TranslatedMigration> pending, IMigrationChecks dialect)
     {

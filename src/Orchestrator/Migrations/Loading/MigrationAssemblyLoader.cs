@@ -8,7 +8,7 @@ namespace Orchestrator.Migrations.Loading;
 /// is built first (only when its inputs changed since the last build). Every way this can go
 /// wrong is a <see cref="MigrationDefinitionException"/> naming the assembly and what to do.
 /// </summary>
-public static class MigrationAssemblyLoader
+internal static class MigrationAssemblyLoader
 {
     private static readonly string[] FluentMigratorCore = ["FluentMigrator", "FluentMigrator.Abstractions", "FluentMigrator.Runner.Core"];
 

@@ -5,4 +5,4 @@ namespace Orchestrator.Migrations.Running;
 /// the tool applied it (a FluentMigrator-applied version has no checksum, duration or origin).
 /// A null duration when recording asks the store to measure it on the server, where it can.
 /// </summary>
-public sealed record AppliedMigration(long Version, DateTime? AppliedOn, string? Description, string? Checksum, long? DurationMs, string? AppliedFrom);
+internal sealed record AppliedMigration(long Version, DateTime? AppliedOn, string? Description, string? Checksum, long? DurationMs, string? AppliedFrom);

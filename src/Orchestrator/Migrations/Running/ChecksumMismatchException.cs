@@ -1,4 +1,4 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>With --strict: applied migrations whose generated SQL differs from what was applied.</summary>
-public sealed class ChecksumMismatchException(string message) : Exception(message);
+internal sealed class ChecksumMismatchException(string message) : Exception(message);

@@ -6,7 +6,7 @@ namespace Orchestrator.Migrations.Running;
 /// The database's migration lock. Locks are session-level and taken without waiting inside a
 /// statement, so a waiting runner never holds a snapshot that CREATE INDEX CONCURRENTLY would wait for.
 /// </summary>
-public interface IMigrationLock
+internal interface IMigrationLock
 {
     /// <summary>Takes the database's migration lock if it is free, and returns at once either way.</summary>
     Task<bool> TryLockAsync(IDbSession session, string database, CancellationToken cancellationToken);

@@ -5,6 +5,6 @@ namespace Orchestrator.Migrations.Running;
 /// (<see cref="IVersionRecords"/>, <see cref="IVersionClaims"/>), the migration lock
 /// (<see cref="IMigrationLock"/>) and transaction control (<see cref="IMigrationTransactions"/>).
 /// </summary>
-public interface IMigrationStore : IVersionRecords, IVersionClaims, IMigrationLock, IMigrationTransactions
+internal interface IMigrationStore : IVersionRecords, IVersionClaims, IMigrationLock, IMigrationTransactions
 {
 }

@@ -3,7 +3,7 @@ using Orchestrator.Data;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>How one engine's migrations are wrapped in transactions and batches.</summary>
-public interface IMigrationTransactions
+internal interface IMigrationTransactions
 {
     /// <summary>True when DDL takes part in transactions (PostgreSQL), false when it commits implicitly (MariaDB).</summary>
     bool TransactionalDdl { get; }

@@ -6,7 +6,7 @@ namespace Orchestrator.Migrations.Running;
 /// Claiming versions one by one, on engines where no lock spans the run (SQLite): each migration
 /// claims its version inside its own transaction, and a runner that finds it claimed skips it.
 /// </summary>
-public interface IVersionClaims
+internal interface IVersionClaims
 {
     /// <summary>True when no lock spans the run, so each migration claims its version with <see cref="Claim"/>.</summary>
     bool ClaimsVersions => false;

@@ -3,7 +3,7 @@ using Orchestrator.Data;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>Reading and recording the applied versions of one version table, and the tool's history table beside it.</summary>
-public interface IVersionRecords
+internal interface IVersionRecords
 {
     VersionTable Table { get; }
 

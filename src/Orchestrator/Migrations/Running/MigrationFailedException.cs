@@ -1,4 +1,4 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>A migration failed while running; the message says which statement, what stayed applied, and what to do.</summary>
-public sealed class MigrationFailedException(string message, Exception inner) : Exception(message, inner);
+internal sealed class MigrationFailedException(string message, Exception inner) : Exception(message, inner);

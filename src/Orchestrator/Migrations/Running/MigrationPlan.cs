@@ -4,7 +4,7 @@ using Orchestrator.Migrations.Translation;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What migrate or rollback would do, and the applied migrations whose SQL has changed since.</summary>
-public sealed record MigrationPlan(
+internal sealed record MigrationPlan(
     IReadOnlyList<PlannedMigration> Steps,
     IReadOnlyList<AppliedMigration> Applied,
     IReadOnlyList<ProjectMigration> ChangedSinceApplied)

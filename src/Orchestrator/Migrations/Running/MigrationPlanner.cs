@@ -10,7 +10,7 @@ namespace Orchestrator.Migrations.Running;
 /// [CurrentVersionMigrationConstraint]) accept the database's versions as they were when the run
 /// began; down, the applied ones newer than the target, newest first. Pure: no I/O.
 /// </summary>
-public static class MigrationPlanner
+internal static class MigrationPlanner
 {
     public static IReadOnlyList<(ProjectMigration Migration, bool OutOfOrder)> SelectUp(
         IReadOnlyList<ProjectMigration> migrations, IReadOnlyList<AppliedMigration> applied, long? to, Func<ProjectMigration, bool>? only = null)

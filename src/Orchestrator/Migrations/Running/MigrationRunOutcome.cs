@@ -1,7 +1,7 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What migrate or rollback did: each migration run with its duration, and the changed-checksum warnings.</summary>
-public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<ProjectMigration> ChangedSinceApplied)
+internal sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, TimeSpan Elapsed)> Ran, IReadOnlyList<ProjectMigration> ChangedSinceApplied)
 {
     /// <summary>The last wait for the replicas: each one's replay of the run's final migration.</summary>
     public IReadOnlyList<ReplicaReplay> Replicas { get; init; } = [];
@@ -14,6 +14,9 @@ public sealed record MigrationRunOutcome(IReadOnlyList<(PlannedMigration Step, T
 
     /// <summary>Migrations another runner applied while this one waited for them (SQLite, where no lock spans a run).</summary>
     public IReadOnlyList<ProjectMigration> AppliedElsewhere { get; init; } = [];
+
+    /// <summary>How long the run waited for another runner's migration lock before it began (zero: the lock was free).</summary>
+    public TimeSpan LockWaited { get; init; }
 
     /// <summary>The run stopped before its pending migrations were all applied (<see cref="MigrateOptions.StopBefore"/>).</summary>
     public bool Stopped { get; init; }

@@ -10,7 +10,7 @@ using Orchestrator.Servers;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>What a migrate run applies, beyond the pending migrations' defaults.</summary>
-public sealed record MigrateOptions
+internal sealed record MigrateOptions
 {
     /// <summary>Apply only up to this version (inclusive).</summary>
     public long? To { get; init; }
@@ -43,7 +43,7 @@ public sealed record MigrateOptions
 /// in its own transaction together with its version row where the engine and the migration allow,
 /// and waits for the replicas to replay it.
 /// </summary>
-public sealed class MigrationRunner(
+internal sealed class MigrationRunner(
     IDbSession session, IMigrationStore store, MigrationTranslator translator, IReplayPositions replay, string database, string appliedFrom, ITopologyProgress progress)
 {
     private const string Subject = "migrations";
@@ -64,7 +64,7 @@ public sealed class MigrationRunner(
         Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to });
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
-        UnderLockAsync(async () =>
+        UnderLockAsync(async lockWaited =>
         {
             var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), options);
             Check(plan, options);
@@ -85,7 +85,7 @@ public sealed class MigrationRunner(
                         replayed = await AwaitReplicasAsync(ran[^1].Item1.Migration, up: true, ran.Count, null, cancellationToken);
                     }
 
-                    return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, Stopped = true };
+                    return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, Stopped = true, LockWaited = lockWaited };
                 }
 
                 if (group.Count > 1)
@@ -131,11 +131,11 @@ public sealed class MigrationRunner(
                 replayed = await AwaitReplicasAsync(null, up: true, ran.Count, null, cancellationToken);
             }
 
-            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere };
+            return new MigrationRunOutcome(ran, plan.ChangedSinceApplied) { Replicas = replayed, ReplayWaits = waits, RecurringRan = recurring, AppliedElsewhere = elsewhere, LockWaited = lockWaited };
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> RollbackAsync(MigrationProject project, long to, CancellationToken cancellationToken) =>
-        UnderLockAsync(async () =>
+        UnderLockAsync(async _ =>
         {
             var applied = await store.ReadAppliedAsync(session, cancellationToken);
 
@@ -471,7 +471,8 @@ public sealed class MigrationRunner(
             results);
     }
 
-    private async Task<T> UnderLockAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> holding the database's migration lock, telling it how long the lock was waited for (zero: it was free).</summary>
+    private async Task<T> UnderLockAsync<T>(Func<TimeSpan, Task<T>> work, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var announced = false;
@@ -494,10 +495,11 @@ public sealed class MigrationRunner(
             await Task.Delay(TimeSpan.FromMilliseconds(50 + Random.Shared.Next(100)), cancellationToken);
         }
 
+        var waited = announced ? clock.Elapsed : TimeSpan.Zero;
         T result;
         try
         {
-            result = await work();
+            result = await work(waited);
         }
         catch
         {

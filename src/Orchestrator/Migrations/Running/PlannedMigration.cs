@@ -3,7 +3,7 @@ using Orchestrator.Migrations.Translation;
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>A migration about to run in one direction, with its steps already produced and checked.</summary>
-public sealed record PlannedMigration(TranslatedMigration Translated, bool OutOfOrder)
+internal sealed record PlannedMigration(TranslatedMigration Translated, bool OutOfOrder)
 {
     public ProjectMigration Migration => Translated.Migration;
 

@@ -1,7 +1,7 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>Why <see cref="Node"/> did not confirm a migration, with what was waited for (the primary's position, the version, the timeout) or the server's error.</summary>
-public sealed record ReplayFailure(ReplayFailureKind Kind, string Node, string Position)
+internal sealed record ReplayFailure(ReplayFailureKind Kind, string Node, string Position)
 {
     public TimeSpan? Timeout { get; init; }
 

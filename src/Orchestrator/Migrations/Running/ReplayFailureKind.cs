@@ -1,7 +1,7 @@
 namespace Orchestrator.Migrations.Running;
 
 /// <summary>Why a replica did not confirm a migration.</summary>
-public enum ReplayFailureKind
+internal enum ReplayFailureKind
 {
     /// <summary>It did not replay the primary's position within the replay timeout (lagging or not replicating).</summary>
     NotReplayedInTime,

@@ -10,7 +10,7 @@ namespace Orchestrator.Migrations.Running;
 /// kept open for the whole run. A replica that cannot be reached is reported at once rather than
 /// waited for.
 /// </summary>
-public sealed class ReplicaWatch(
+internal sealed class ReplicaWatch(
     IReadOnlyList<NodeDefinition> replicas,
     Func<NodeDefinition, CancellationToken, Task<IDbSession>> connect,
     IVersionRecords store,

@@ -6,7 +6,7 @@ namespace Orchestrator.Migrations.Translation;
 /// synchronous because FluentMigrator asks them from inside a migration's Up().
 /// A null schema means the engine's default (PostgreSQL: public; MariaDB: the current database).
 /// </summary>
-public interface ISchemaQuestions
+internal interface ISchemaQuestions
 {
     bool SchemaExists(string? schema);
 

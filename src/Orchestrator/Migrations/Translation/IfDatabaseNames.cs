@@ -9,7 +9,7 @@ namespace Orchestrator.Migrations.Translation;
 /// the compiled IL of its methods: FluentMigrator matches them silently, so a misspelt name just
 /// skips its expressions. Names built at run time are not seen. Pure (reflection only).
 /// </summary>
-public static class IfDatabaseNames
+internal static class IfDatabaseNames
 {
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

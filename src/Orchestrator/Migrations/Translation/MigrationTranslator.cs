@@ -15,7 +15,7 @@ namespace Orchestrator.Migrations.Translation;
 /// a processor that captures the SQL the engine's generator writes. Definition errors are
 /// <see cref="MigrationDefinitionException"/>s naming the migration.
 /// </summary>
-public sealed class MigrationTranslator(MigrationProject project, MigrationSyntax syntax, DbConnection connection)
+internal sealed class MigrationTranslator(MigrationProject project, MigrationSyntax syntax, DbConnection connection)
 {
     public MigrationSyntax Syntax => syntax;
 

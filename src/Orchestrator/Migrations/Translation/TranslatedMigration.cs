@@ -10,7 +10,7 @@ namespace Orchestrator.Migrations.Translation;
 /// depend on what the database held when they were produced: a schema question such as
 /// <c>Schema.Table(..).Exists()</c>, or a read by a custom expression.
 /// </summary>
-public sealed record TranslatedMigration(
+internal sealed record TranslatedMigration(
     ProjectMigration Migration,
     IReadOnlyList<MigrationStep> Steps,
     IReadOnlyList<IMigrationExpression> Expressions,

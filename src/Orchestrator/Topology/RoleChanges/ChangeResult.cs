@@ -1,6 +1,6 @@
 namespace Orchestrator.Topology.RoleChanges;
 
-public enum ChangeResult
+internal enum ChangeResult
 {
     Done,
 

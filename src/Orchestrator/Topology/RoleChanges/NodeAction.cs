@@ -1,7 +1,7 @@
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>One step a role change takes on one node.</summary>
-public enum NodeAction
+internal enum NodeAction
 {
     /// <summary>The target applies what the primary committed so far, while writes go on.</summary>
     CatchUp,

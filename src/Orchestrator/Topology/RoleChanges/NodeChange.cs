@@ -3,7 +3,7 @@ using Orchestrator.Replication;
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>What a role change did, or did not do, to one node; <see cref="Peer"/> is the other node the step names (a source, the primary).</summary>
-public sealed record NodeChange(string Node, NodeAction Action, ChangeResult Result, string? Detail = null, TimeSpan? Elapsed = null)
+internal sealed record NodeChange(string Node, NodeAction Action, ChangeResult Result, string? Detail = null, TimeSpan? Elapsed = null)
 {
     public string? Peer { get; init; }
 

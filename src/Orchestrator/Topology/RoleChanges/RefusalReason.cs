@@ -1,7 +1,7 @@
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>Why a role change changed nothing.</summary>
-public enum RefusalReason
+internal enum RefusalReason
 {
     /// <summary>The request names a node the environment does not have.</summary>
     UnknownNode,
@@ -38,4 +38,4 @@ public enum RefusalReason
 }
 
 /// <summary>Why nothing was changed, with a message that says what to do; <see cref="BadInput"/> when the request itself was wrong.</summary>
-public sealed record Refusal(RefusalReason Reason, string Message, bool BadInput);
+internal sealed record Refusal(RefusalReason Reason, string Message, bool BadInput);

@@ -1,7 +1,7 @@
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>The operations that move the primary role or bring nodes back.</summary>
-public enum RoleChangeKind
+internal enum RoleChangeKind
 {
     Switchover,
     Failover,
@@ -9,7 +9,7 @@ public enum RoleChangeKind
     Rebuild,
 }
 
-public static class RoleChangeKindText
+internal static class RoleChangeKindText
 {
     /// <summary>The command's name, as printed and in the JSON's "operation".</summary>
     public static string ToText(this RoleChangeKind kind) => kind switch

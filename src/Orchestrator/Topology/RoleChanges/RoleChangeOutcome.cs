@@ -8,7 +8,6 @@
 
 
 
-using Orchestrator.Environments;
 
 namespace Orchestrator.Topology.RoleChanges;
 
@@ -17,7 +16,7 @@ namespace Orchestrator.Topology.RoleChanges;
 /// what was refused and why. <see cref="Refusal"/> is set when nothing was changed because
 /// the operation was unsafe or the request was wrong.
 /// </summary>
-public sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
+internal sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
 {
     public string Operation => Kind.ToText();
 

@@ -5,17 +5,17 @@ using Orchestrator.State;
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>A node as a role change sees it: what its server reported (no role: unreachable).</summary>
-public sealed record NodeView(string Name, ObservedRole? Role, bool Replicating)
+internal sealed record NodeView(string Name, ObservedRole? Role, bool Replicating)
 {
     public static NodeView Of(ObservedNode observed) =>
         new(observed.Node.Name, observed.Observation?.Role, observed.Observation?.IsReplicating == true);
 }
 
 /// <summary>One planned step of a role change.</summary>
-public sealed record PlannedStep(string Node, NodeAction Action, string? Peer = null);
+internal sealed record PlannedStep(string Node, NodeAction Action, string? Peer = null);
 
 /// <summary>A decision: the plan, or why nothing may be done.</summary>
-public sealed record Decision<T>(T? Plan, Refusal? Refusal)
+internal sealed record Decision<T>(T? Plan, Refusal? Refusal)
     where T : class
 {
     public static implicit operator Decision<T>(Refusal refusal) => new(null, refusal);
@@ -24,29 +24,29 @@ public sealed record Decision<T>(T? Plan, Refusal? Refusal)
 }
 
 /// <summary>A switchover: who hands over to whom, the steps in order, and the shape afterwards.</summary>
-public sealed record SwitchoverPlan(string Primary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
+internal sealed record SwitchoverPlan(string Primary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
 
 /// <summary>A failover's first phase: the failed primary to fence and the replicas that may take over.</summary>
-public sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string> Candidates, IReadOnlyList<PlannedStep> Steps);
+internal sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string> Candidates, IReadOnlyList<PlannedStep> Steps);
 
 /// <summary>A failover's second phase: the replica to promote, the steps in order, and the shape afterwards.</summary>
-public sealed record FailoverPlan(string OldPrimary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
+internal sealed record FailoverPlan(string OldPrimary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
 
 /// <summary>A node to bring under the current primary (rejoin) or clone again (rebuild): its source and the shape afterwards.</summary>
-public sealed record FollowPlan(string Node, string Primary, string Source, LiveShape Next)
+internal sealed record FollowPlan(string Node, string Primary, string Source, LiveShape Next)
 {
     /// <summary>The node already is an unfenced replica that replicates: there is nothing to do.</summary>
     public bool AlreadyFollowing { get; init; }
 }
 
 /// <summary>A failover candidate after it applied what it received.</summary>
-public sealed record CandidatePosition(string Name, string Position, bool Sync);
+internal sealed record CandidatePosition(string Name, string Position, bool Sync);
 
 /// <summary>
 /// The decisions of switchover, failover, rejoin and rebuild, from what the servers report, the
 /// file's shape and the recorded live shape. Pure: no I/O; the operations carry the plans out.
 /// </summary>
-public static class RoleChangePlanner
+internal static class RoleChangePlanner
 {
     public static Decision<SwitchoverPlan> Switchover(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string to)
     {
