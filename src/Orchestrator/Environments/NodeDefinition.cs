@@ -24,7 +24,4 @@ internal sealed record NodeDefinition(
 
     /// <summary>The Docker image the node's container runs (provider docker); null otherwise.</summary>
     public string? Image { get; init; }
-
-    /// <summary>The PostgreSQL physical slot this node streams from; node names are a-z, 0-9 and '-'.</summary>
-    public string SlotName => Name.Replace('-', '_');
 }
