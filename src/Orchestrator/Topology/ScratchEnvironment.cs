@@ -23,7 +23,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
     {
         Directory = directory;
         Context = like.With(definition, StateDir, progress);
-        _topology = definition.Provider.RunsServers() ? new LocalTopology(Context) : null;
+        _topology = definition.RunsServers ? new LocalTopology(Context) : null;
     }
 
     /// <summary>The scratch environment, of the same engine as the one it was made like.</summary>
@@ -58,6 +58,8 @@ public sealed class ScratchEnvironment : IAsyncDisposable
     public static async Task<ScratchEnvironment> CreateAsync(EnvironmentContext likeContext, ITopologyProgress progress, string? adminUser = null)
     {
         var like = likeContext.Definition;
+        // An engine without servers (SQLite) gets a scratch file, and none of the servers' settings.
+        var servers = likeContext.Engine.Descriptor.Server is not null;
         var directory = System.IO.Directory.CreateTempSubdirectory("orchestrator-scratch-").FullName;
         // The service user must be able to enter it.
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -66,7 +68,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
             // A container's name comes from the environment's: each scratch environment needs its own.
             like.Provider == ProviderKind.Docker ? $"name: scratch-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}" : "name: scratch",
             $"engine: {like.Engine.ToText()}",
-            like.Provider == ProviderKind.File ? "file: scratch.sqlite" : $"database: {like.Database}",
+            servers ? $"database: {like.Database}" : "file: scratch.sqlite",
         };
         if (like.Provider == ProviderKind.Docker)
         {
@@ -80,13 +82,13 @@ public sealed class ScratchEnvironment : IAsyncDisposable
             lines.Add($"  tags: [{string.Join(", ", migrations.Tags)}]");
         }
 
-        if (adminUser is not null && like.Provider != ProviderKind.File)
+        if (adminUser is not null && servers)
         {
             lines.Add("credentials:");
             lines.Add($"  admin: {{ user: {Quote(adminUser)} }}");
         }
 
-        if (like.Provider != ProviderKind.File && (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null))
+        if (servers && (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null))
         {
             lines.Add("local:");
             AddIfSet(lines, "postgres_bin_dir", like.Local.PostgresBinDir);
@@ -94,7 +96,7 @@ public sealed class ScratchEnvironment : IAsyncDisposable
             AddIfSet(lines, "os_user", like.Local.OsUser);
         }
 
-        if (like.Provider != ProviderKind.File)
+        if (servers)
         {
             lines.Add("nodes:");
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: scratch, role: primary, port: {PortProbe.FreePort()} }}"));
