@@ -79,7 +79,8 @@ public sealed class SqliteEnvironmentTests
         Assert.Equal(env.DatabaseFile.Path, target.ToString());
         Assert.Equal("main", target.Database);
         var refused = Assert.Throws<ArgumentException>(() => engine.AdminTarget(local.Primary, none));
-        Assert.Contains("node 'primary' is a server (127.0.0.1:55432)", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("node", refused.ParamName);
+        Assert.Contains(local.Primary.Endpoint, refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,6 +90,7 @@ public sealed class SqliteEnvironmentTests
 
         var message = new ExternalEnvironmentException(env).Message;
 
-        Assert.StartsWith($"environment 'dev-sqlite' is a SQLite database file ({env.DatabaseFile!.Path}): engine sqlite has no servers", message, StringComparison.Ordinal);
+        Assert.Contains(env.DatabaseFile!.Path, message, StringComparison.Ordinal);
+        Assert.Contains("engine sqlite", message, StringComparison.Ordinal);
     }
 }
