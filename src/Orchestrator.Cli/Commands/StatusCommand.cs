@@ -105,7 +105,7 @@ internal static class StatusCommand
                 }
                 else
                 {
-                    console.Write(env.Provider == ProviderKind.File ? FileTable(env, status) : StatusTable.Render(env, status, console.Profile.Width));
+                    console.Write(env.DatabaseFile is not null ? FileTable(env, status) : StatusTable.Render(env, status, console.Profile.Width));
                     foreach (var note in status.Notes)
                     {
                         var label = note.Kind == StatusNoteKind.SplitBrain ? "[red]split brain:[/]" : "[yellow]note:[/]";

@@ -35,9 +35,9 @@ internal static class ValidateCommand
                     console.MarkupLineInterpolated($"  {shard.Name,-12} database '{shard.Database}': {ports}");
                 }
             }
-            else if (env.Provider == ProviderKind.File)
+            else if (env.DatabaseFile is { } database)
             {
-                console.MarkupLineInterpolated($"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)} database file {env.Primary.Host}.");
+                console.MarkupLineInterpolated($"[green]ok[/] {file.Name}: environment '{env.Name}', {EngineNames.Display(env.Engine)} database file {database.Path}.");
             }
             else
             {

@@ -35,7 +35,7 @@ internal static class RestoreRunner
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
         await BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken);
-        if (environment.Provider.RunsServers())
+        if (environment.RunsServers)
         {
             var topology = new LocalTopology(context);
             var restored = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);

@@ -23,7 +23,7 @@ internal sealed class EnvironmentContext(EnvironmentDefinition definition, IEngi
     public ITopologyProgress Progress { get; } = progress;
 
     /// <summary>Where the tool keeps this environment's state; null for environments it keeps none for (external servers, a database file).</summary>
-    public StateLayout? State => Definition.Provider.RunsServers() ? StateLayout.For(Definition, StateDir) : null;
+    public StateLayout? State => Definition.RunsServers ? StateLayout.For(Definition, StateDir) : null;
 
     /// <summary>Another environment of the same engine (a scratch copy, one shard of a fleet), reporting to the same progress unless told otherwise.</summary>
     public EnvironmentContext With(EnvironmentDefinition definition, string? stateDir, ITopologyProgress? progress = null) =>

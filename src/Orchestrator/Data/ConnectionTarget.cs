@@ -2,9 +2,18 @@ using Orchestrator.Environments;
 
 namespace Orchestrator.Data;
 
-/// <summary>Where and as whom to connect. A null <see cref="Socket"/> means TCP to Host:Port.</summary>
+/// <summary>
+/// Where and as whom to connect: a server at Host:Port, or its <see cref="Socket"/>; or a database
+/// file (<see cref="File"/>, see <see cref="ToFile"/>).
+/// </summary>
 internal sealed record ConnectionTarget(string Host, int Port, string User, Secret? Password, string? Database, string? Socket = null)
 {
+    /// <summary>The database file to open (SQLite); null for a server. A file has no host, port or account.</summary>
+    public string? File { get; init; }
+
+    /// <summary>The database file at <paramref name="path"/>, opened in the process.</summary>
+    public static ConnectionTarget ToFile(string path, string? database = null) => new("", 0, "", null, database) { File = path };
+
     public TlsMode Tls { get; init; }
 
     /// <summary>
@@ -21,5 +30,5 @@ internal sealed record ConnectionTarget(string Host, int Port, string User, Secr
     /// </summary>
     public bool CreateIfMissing { get; init; }
 
-    public override string ToString() => Socket is null ? $"{User}@{Host}:{Port}" : $"{User}@{Socket}";
+    public override string ToString() => File ?? (Socket is null ? $"{User}@{Host}:{Port}" : $"{User}@{Socket}");
 }

@@ -15,6 +15,19 @@ internal sealed record EnvironmentDefinition(
     IReadOnlyList<NodeDefinition> Nodes,
     string FilePath)
 {
+    /// <summary>
+    /// The database file of an environment of a file engine (SQLite), whose one node is that file;
+    /// null for an environment of servers.
+    /// </summary>
+    public DatabaseFile? DatabaseFile { get; init; }
+
+    /// <summary>
+    /// The tool creates, starts and stops this environment's servers, and keeps their state
+    /// (generated passwords, live shape) in a state directory: a local or docker environment of a
+    /// server engine. A database file is on this machine (provider local) but has no servers.
+    /// </summary>
+    public bool RunsServers => DatabaseFile is null && Provider.StartsServers();
+
     /// <summary>The node backups are taken from unless a command names one (the file's <c>backup.node</c>).</summary>
     public string? BackupNode { get; init; }
 

@@ -134,8 +134,8 @@ internal static class EnvironmentLoader
         }
 
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
-            ?? (provider.RunsServers() ? TlsMode.Disable : TlsMode.Prefer);
-        if (provider.RunsServers() && tls is TlsMode.Require or TlsMode.VerifyFull)
+            ?? (provider.StartsServers() ? TlsMode.Disable : TlsMode.Prefer);
+        if (provider.StartsServers() && tls is TlsMode.Require or TlsMode.VerifyFull)
         {
             // The servers the tool starts have no certificates yet: every connection would fail.
             var text = tls == TlsMode.Require ? "require" : "verify-full";

@@ -10,8 +10,15 @@ internal sealed record NodeDefinition(
     bool Sync,
     SourceLocation Location)
 {
-    /// <summary>host:port; for a database file (port 0), its path.</summary>
-    public string Endpoint => Port == 0 ? Host : $"{Host}:{Port}";
+    /// <summary>host:port; for a database file, its path.</summary>
+    public string Endpoint => File?.Path ?? $"{Host}:{Port}";
+
+    /// <summary>
+    /// The database file this node is, in an environment of a file engine (SQLite, whose one node
+    /// stands for its <see cref="EnvironmentDefinition.DatabaseFile"/>); then there is no server,
+    /// and <see cref="Host"/> and <see cref="Port"/> address nothing. Null for a server.
+    /// </summary>
+    public DatabaseFile? File { get; init; }
 
     /// <summary>How connections to this node use TLS (the environment's <c>tls</c>).</summary>
     public TlsMode Tls { get; init; }

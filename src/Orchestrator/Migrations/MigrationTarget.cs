@@ -56,8 +56,9 @@ internal sealed class MigrationTarget : IAsyncDisposable
         try
         {
             credentials = CredentialStore.Resolve(environment, state, create: false);
-            // A database file is its own primary, and migrating creates it.
-            primary = environment.Provider == ProviderKind.File ? environment.Primary : await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
+            // An engine without servers has no role to ask about: its database file is its own
+            // primary, and migrating creates it, so it is not opened before the session below.
+            primary = engine.Descriptor.Server is null ? environment.Primary : await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
             session = await engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database) with { ForUserCode = true, CreateIfMissing = true }, cancellationToken);
         }
         catch

@@ -23,7 +23,7 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
     {
         Directory = directory;
         Context = like.With(definition, StateDir, progress);
-        _topology = definition.Provider.RunsServers() ? new LocalTopology(Context) : null;
+        _topology = definition.RunsServers ? new LocalTopology(Context) : null;
     }
 
     /// <summary>The scratch environment, of the same engine as the one it was made like.</summary>
@@ -58,48 +58,13 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
     public static async Task<ScratchEnvironment> CreateAsync(EnvironmentContext likeContext, ITopologyProgress progress, string? adminUser = null)
     {
         var like = likeContext.Definition;
+        // An engine without servers (SQLite) gets a scratch file, and none of the servers' settings.
+        var servers = likeContext.Engine.Descriptor.Server is not null;
         var directory = System.IO.Directory.CreateTempSubdirectory("orchestrator-scratch-").FullName;
         // The service user must be able to enter it.
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
-        var lines = new List<string>
-        {
-            // A container's name comes from the environment's: each scratch environment needs its own.
-            like.Provider == ProviderKind.Docker ? $"name: scratch-{Path.GetFileName(directory)[^6..].ToLowerInvariant()}" : "name: scratch",
-            $"engine: {like.Engine.ToText()}",
-            like.Provider == ProviderKind.File ? "file: scratch.sqlite" : $"database: {like.Database}",
-        };
-        if (like.Provider == ProviderKind.Docker)
-        {
-            lines.Add("provider: docker");
-            lines.Add($"image: {Quote(like.Primary.Image!)}");
-        }
-        if (like.Migrations is { } migrations)
-        {
-            lines.Add("migrations:");
-            lines.Add(migrations.Assembly is { } assembly ? $"  assembly: {Quote(assembly)}" : $"  project: {Quote(migrations.Project!)}");
-            lines.Add($"  tags: [{string.Join(", ", migrations.Tags)}]");
-        }
-
-        if (adminUser is not null && like.Provider != ProviderKind.File)
-        {
-            lines.Add("credentials:");
-            lines.Add($"  admin: {{ user: {Quote(adminUser)} }}");
-        }
-
-        if (like.Provider != ProviderKind.File && (like.Local.PostgresBinDir is not null || like.Local.MariaDbBinDir is not null || like.Local.OsUser is not null))
-        {
-            lines.Add("local:");
-            AddIfSet(lines, "postgres_bin_dir", like.Local.PostgresBinDir);
-            AddIfSet(lines, "mariadb_bin_dir", like.Local.MariaDbBinDir);
-            AddIfSet(lines, "os_user", like.Local.OsUser);
-        }
-
-        if (like.Provider != ProviderKind.File)
-        {
-            lines.Add("nodes:");
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  - {{ name: scratch, role: primary, port: {PortProbe.FreePort()} }}"));
-        }
-
+        // Servers listen on a port free on this machine now (published there, for a container).
+        var lines = ScratchFile.Like(like, Path.GetFileName(directory), servers, adminUser, servers ? PortProbe.FreePort() : null);
         var file = Path.Combine(directory, "scratch.yaml");
         await File.WriteAllLinesAsync(file, lines);
         return new ScratchEnvironment(directory, likeContext, EnvironmentLoader.LoadOrThrow(file), progress);
@@ -124,14 +89,4 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
             System.IO.Directory.Delete(Directory, recursive: true);
         }
     }
-
-    private static void AddIfSet(List<string> lines, string key, string? value)
-    {
-        if (value is not null)
-        {
-            lines.Add($"  {key}: {Quote(value)}");
-        }
-    }
-
-    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 }

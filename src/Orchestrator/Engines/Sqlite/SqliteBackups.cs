@@ -28,11 +28,11 @@ internal sealed class SqliteBackups(SqliteEngine engine) : IBackupEngine
             throw new BackupRefusedException("a SQLite backup is a copy of the database file made with SQLite's online backup API; --kind physical does not apply. Leave --kind out.");
         }
 
-        var source = request.Node.Host;
+        var source = SqliteEngine.FileOf(request.Node);
         var copy = Path.Combine(request.Directory, DatabaseFile);
         await request.Progress.StepAsync(request.Node.Name, $"copy {source} with the online backup API", () => Task.Run(() => Copy(source, copy), cancellationToken));
 
-        var target = new ConnectionTarget(copy, 0, "", null, null);
+        var target = ConnectionTarget.ToFile(copy);
         IReadOnlyList<TableChecksum> tables = [];
         long? version = null;
         string serverVersion = "";
@@ -63,7 +63,7 @@ internal sealed class SqliteBackups(SqliteEngine engine) : IBackupEngine
     /// <summary>Replaces the file <paramref name="admin"/> names with the backup's copy, then checks its integrity.</summary>
     public async Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var target = admin.Host;
+        var target = admin.File ?? throw new ArgumentException($"a SQLite backup is restored into a database file; {admin} is a server", nameof(admin));
         await progress.StepAsync(Path.GetFileName(target), $"copy {DatabaseFile} into {target}", () => Task.Run(() => Copy(Path.Combine(directory, DatabaseFile), target), cancellationToken));
         await progress.StepAsync(Path.GetFileName(target), "PRAGMA integrity_check", async () =>
         {

@@ -11,8 +11,8 @@ using Orchestrator.State;
 namespace Orchestrator.Engines.Sqlite;
 
 /// <summary>
-/// SQLite: one database file (the environment's one node, whose host is the file's path), opened
-/// in the process. No servers, accounts or replicas.
+/// SQLite: one database file (the environment's <see cref="EnvironmentDefinition.DatabaseFile"/>,
+/// which its one node stands for), opened in the process. No servers, accounts or replicas.
 /// </summary>
 internal sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine, IDriftEngine, IMonitoredEngine
 {
@@ -22,7 +22,11 @@ internal sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine,
         await SqliteSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, 0, "", null, database);
+        ConnectionTarget.ToFile(FileOf(node), database);
+
+    /// <summary>The path of the database file <paramref name="node"/> stands for; a server's node is refused.</summary>
+    internal static string FileOf(NodeDefinition node) =>
+        node.File?.Path ?? throw new ArgumentException($"node '{node.Name}' is a server ({node.Endpoint}); engine sqlite opens database files only", nameof(node));
 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {

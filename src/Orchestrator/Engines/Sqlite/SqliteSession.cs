@@ -39,15 +39,16 @@ internal sealed class SqliteSession : IDbSession
 
     public static async Task<SqliteSession> OpenAsync(ConnectionTarget target, CancellationToken cancellationToken)
     {
+        var file = target.File ?? throw new ArgumentException($"engine sqlite opens database files; {target} is a server", nameof(target));
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = target.Host,
+            DataSource = file,
             Mode = target.CreateIfMissing ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Pooling = false,
             DefaultTimeout = (int)LockWait.TotalSeconds,
             ForeignKeys = true,
         };
-        var missing = target.CreateIfMissing && !System.IO.File.Exists(target.Host) ? builder.ConnectionString : null;
+        var missing = target.CreateIfMissing && !System.IO.File.Exists(file) ? builder.ConnectionString : null;
         var connection = new TrackedConnection(missing is null ? builder.ConnectionString : Empty(builder));
         try
         {
@@ -57,7 +58,7 @@ internal sealed class SqliteSession : IDbSession
         catch (SqliteException e)
         {
             await connection.DisposeAsync();
-            throw CannotOpen(target.Host, e);
+            throw CannotOpen(file, e);
         }
     }
 

@@ -58,7 +58,7 @@ internal static class ShardsReader
     {
         const string Context = "'shards'";
         reader.RejectUnknownKeys(template, Context, "count", "name", "database", "port", "nodes");
-        if (!provider.RunsServers())
+        if (!provider.StartsServers())
         {
             reader.Error(template, "a shard template generates the tool's own shards (local or docker) on derived ports; list the shards of a provider: external environment one by one");
         }

@@ -57,11 +57,15 @@ internal static class SqliteEnvironment
         }
 
         var none = new Credential("", new Secret("", "none: SQLite has no accounts"));
-        var node = new NodeDefinition(NodeName, NodeRole.Primary, path, 0, null, false, reader.At(fileNode!));
+        var database = new DatabaseFile(path, reader.At(fileNode!));
+        // The file is the one node every concern reads, backs up and compares; it has no server
+        // address, so it is reached through File alone.
+        var node = new NodeDefinition(NodeName, NodeRole.Primary, Host: "", Port: 0, null, false, database.Location) { File = database };
+        // Provider local: the file is on this machine; the engine, not the provider, says there are no servers.
         return new EnvironmentDefinition(
             name,
             EngineKind.Sqlite,
-            ProviderKind.File,
+            ProviderKind.Local,
             "main",
             migrations,
             none,
@@ -70,6 +74,9 @@ internal static class SqliteEnvironment
             ReplicationSettings.Default,
             LocalSettings.Default,
             [node],
-            fullPath);
+            fullPath)
+        {
+            DatabaseFile = database,
+        };
     }
 }

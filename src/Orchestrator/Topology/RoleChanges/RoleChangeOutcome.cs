@@ -9,6 +9,8 @@
 
 
 
+
+
 namespace Orchestrator.Topology.RoleChanges;
 
 /// <summary>

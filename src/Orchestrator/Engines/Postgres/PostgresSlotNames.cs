@@ -3,7 +3,7 @@ using Orchestrator.Environments;
 namespace Orchestrator.Engines.Postgres;
 
 /// <summary>Each replica streams from a physical slot of its source, named after the node.</summary>
-internal static class ReplicationSlots
+internal static class PostgresSlotNames
 {
     extension(NodeDefinition node)
     {
