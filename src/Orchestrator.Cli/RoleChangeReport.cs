@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Orchestrator.Topology.RoleChanges;
 using Spectre.Console;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Cli;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

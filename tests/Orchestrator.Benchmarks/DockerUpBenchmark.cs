@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Orchestrator.Migrations.Loading;
 using Orchestrator.Processes;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

@@ -5,6 +5,7 @@ using Orchestrator.Migrations;
 using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Composition;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

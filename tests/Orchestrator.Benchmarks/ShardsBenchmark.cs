@@ -9,6 +9,7 @@ using Orchestrator.Progress;
 using Orchestrator.Shards;
 using Orchestrator.State;
 using Orchestrator.Engines;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

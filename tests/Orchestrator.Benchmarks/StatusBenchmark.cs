@@ -6,6 +6,7 @@ using Orchestrator.Progress;
 using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Composition;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
 using Orchestrator.State;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

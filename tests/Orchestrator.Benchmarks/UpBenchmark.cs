@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Orchestrator.Processes;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Benchmarks;
 

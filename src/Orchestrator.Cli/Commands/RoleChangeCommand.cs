@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Orchestrator.Progress;
 using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
 using Spectre.Console;
 using Orchestrator.Composition;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Cli.Commands;
 

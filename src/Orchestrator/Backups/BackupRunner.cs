@@ -23,7 +23,7 @@ internal static class BackupRunner
     {
         var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         var state = context.State;
-        var credentials = CredentialStore.Resolve(environment, state, create: false);
+        var credentials = context.Credentials;
         var (node, role) = await ChooseNodeAsync(environment, engine, credentials, nodeName, kind, cancellationToken);
         var directory = Path.GetFullPath(outDir ?? Path.Combine("backups", $"{environment.Name}-{node.Name}-{kind.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}"));
         if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())

@@ -1,6 +1,5 @@
-using Orchestrator.Environments;
 using Orchestrator.Progress;
-using Orchestrator.Topology.RoleChanges;
+using Orchestrator.Environments;
 using Orchestrator.Context;
 
 namespace Orchestrator.Backups;

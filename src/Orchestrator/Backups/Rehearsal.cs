@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
-using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Servers;
 using Orchestrator.Context;
@@ -58,7 +57,7 @@ internal static class Rehearsal
             var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
             await Run("restore into a scratch node", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken));
-            var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
+            var credentials = scratch.Context.Credentials;
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
             var (restoredVersion, mismatches) = await Step("verify restored data", async () =>
             {
@@ -117,7 +116,7 @@ internal static class Rehearsal
         }
 
         var definition = scratch.Definition;
-        var credentials = CredentialStore.Resolve(definition, null, create: false);
+        var credentials = scratch.Context.Credentials;
         await engine.Backups.RestoreLogicalAsync(
             engine.AdminTarget(definition.Primary, credentials), definition.Database, directory, manifest, replicate: false, definition.Local, progress, cancellationToken);
     }

@@ -1,6 +1,5 @@
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
-using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Context;
 
@@ -53,7 +52,7 @@ internal static class RestoreRunner
             throw new BackupRefusedException($"a physical backup replaces a server's data directory, which this tool does not manage for external environment '{environment.Name}'; restore a logical backup instead");
         }
 
-        var credentials = CredentialStore.Resolve(environment, null, create: false);
+        var credentials = context.Credentials;
         var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);
         await engine.Backups.RestoreLogicalAsync(engine.AdminTarget(primary, credentials), environment.Database, directory, manifest, replicate: true, environment.Local, progress, cancellationToken);
         await RestoredData.VerifyAsync(

@@ -1,4 +1,5 @@
 using Orchestrator.Processes;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Backups;
 

@@ -22,8 +22,18 @@ internal sealed class EnvironmentContext(EnvironmentDefinition definition, IEngi
 
     public ITopologyProgress Progress { get; } = progress;
 
-    /// <summary>Where the tool keeps this environment's state; null for environments it keeps none for (external servers, a database file).</summary>
-    public StateLayout? State => Definition.RunsServers ? StateLayout.For(Definition, StateDir) : null;
+    private StateLayout? _state;
+    private EnvironmentCredentials? _credentials;
+
+    /// <summary>Where the tool keeps this environment's state (checked to be this environment's, once); null for environments it keeps none for (external servers, a database file).</summary>
+    public StateLayout? State => Definition.RunsServers ? _state ??= StateLayout.For(Definition, StateDir) : null;
+
+    /// <summary>
+    /// The passwords the tool logs in with, read once per command: the state directory's for
+    /// servers the tool runs, else the environment file's references.
+    /// </summary>
+    /// <exception cref="LocalProviderException">The environment has not been brought up (no passwords yet).</exception>
+    public EnvironmentCredentials Credentials => _credentials ??= CredentialStore.Resolve(Definition, State, create: false);
 
     /// <summary>Another environment of the same engine (a scratch copy, one shard of a fleet), reporting to the same progress unless told otherwise.</summary>
     public EnvironmentContext With(EnvironmentDefinition definition, string? stateDir, ITopologyProgress? progress = null) =>

@@ -31,7 +31,7 @@ internal static class DriftCheck
         foreach (var context in environments)
         {
             var (environment, engine) = (context.Definition, context.Engine);
-            var credentials = CredentialStore.Resolve(environment, context.State, create: false);
+            var credentials = context.Credentials;
             var read = await Task.WhenAll(environment.Nodes.Select(n => ReadAsync(environment, engine, credentials, n, crossEngine, cancellationToken)));
             nodes.AddRange(read.Select(r => r.Schema));
             var primaryRead = read.FirstOrDefault(r => r.Role == ObservedRole.Primary);

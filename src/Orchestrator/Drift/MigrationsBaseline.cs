@@ -1,7 +1,6 @@
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
-using Orchestrator.State;
 using Orchestrator.Topology;
 using Orchestrator.Context;
 
@@ -31,7 +30,7 @@ internal static class MigrationsBaseline
         }
 
         var engine = scratch.Context.Engine;
-        var credentials = CredentialStore.Resolve(scratch.Definition, scratch.State, create: false);
+        var credentials = scratch.Context.Credentials;
         await using var session = await engine.ConnectAsync(engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database), cancellationToken);
         var shape = await engine.SchemaReader.ReadApplicationAsync(session, cancellationToken);
         return new NodeSchema($"{environment.Name}/migrations (scratch)", shape.Fingerprint(), shape, null);

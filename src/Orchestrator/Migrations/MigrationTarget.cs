@@ -55,7 +55,7 @@ internal sealed class MigrationTarget : IAsyncDisposable
         EnvironmentCredentials credentials;
         try
         {
-            credentials = CredentialStore.Resolve(environment, state, create: false);
+            credentials = context.Credentials;
             // An engine without servers has no role to ask about: its database file is its own
             // primary, and migrating creates it, so it is not opened before the session below.
             primary = engine.Descriptor.Server is null ? environment.Primary : await DiscoverPrimaryAsync(environment, engine, credentials, cancellationToken);

@@ -20,7 +20,7 @@ internal static class StatsCollector
             throw new StatsRequestException($"environment '{environment.Name}' has no node '{name}' (nodes: {string.Join(", ", environment.Nodes.Select(n => n.Name))})");
         }
 
-        var credentials = CredentialStore.Resolve(environment, context.State, create: false);
+        var credentials = context.Credentials;
         var selected = environment.Nodes.Where(n => nodes.Count == 0 || nodes.Contains(n.Name));
         var read = await Task.WhenAll(selected.Select(node => ReadNodeAsync(environment, engine, credentials, node, request, perNode, sessions, cancellationToken)));
         return new EnvironmentStats(environment.Name, environment.Engine, read);

@@ -1,7 +1,6 @@
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Servers;
-using Orchestrator.State;
 using Orchestrator.Topology;
 using Prometheus;
 using Orchestrator.Context;
@@ -48,7 +47,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
         var (environment, engine) = (context.Definition, context.Engine);
         _environment = environment;
         _replay = engine.Replay;
-        var credentials = CredentialStore.Resolve(environment, context.State, create: false);
+        var credentials = context.Credentials;
         _sessions = new KeptSessions(environment, engine, credentials);
         _statsSessions = new KeptSessions(environment, engine, credentials);
         Registry = Metrics.NewCustomRegistry();

@@ -1,11 +1,11 @@
 using System.Diagnostics;
+using Orchestrator.Topology.RoleChanges;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.State;
-using Orchestrator.Topology.RoleChanges;
 using Orchestrator.Context;
 
 namespace Orchestrator.Topology;

@@ -2,9 +2,9 @@ using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
 using Orchestrator.Servers;
 using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 using Orchestrator.Replication;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.IntegrationTests.Docker;
 

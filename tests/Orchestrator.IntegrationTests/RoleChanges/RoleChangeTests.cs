@@ -7,10 +7,10 @@ using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
 using Orchestrator.Topology;
-using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 using Orchestrator.Replication;
 using Orchestrator.Composition;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
 

@@ -8,6 +8,7 @@ using Orchestrator.Processes;
 using Orchestrator.Progress;
 using Orchestrator.Servers;
 using Orchestrator.State;
+using Orchestrator.Hosts;
 
 namespace Orchestrator.Engines.MariaDb;
 

@@ -12,7 +12,7 @@ internal enum RoleChangeKind
 internal static class RoleChangeKindText
 {
     /// <summary>The command's name, as printed and in the JSON's "operation".</summary>
-    public static string ToText(this RoleChangeKind kind) => kind switch
+    public static string CommandName(this RoleChangeKind kind) => kind switch
     {
         RoleChangeKind.Rebuild => "replica rebuild",
         _ => kind.ToString().ToLowerInvariant(),

@@ -20,7 +20,7 @@ namespace Orchestrator.Topology.RoleChanges;
 /// </summary>
 internal sealed record RoleChangeOutcome(RoleChangeKind Kind, IReadOnlyList<NodeChange> Changes, TimeSpan Duration)
 {
-    public string Operation => Kind.ToText();
+    public string Operation => Kind.CommandName();
 
     public string? OldPrimary { get; init; }
 

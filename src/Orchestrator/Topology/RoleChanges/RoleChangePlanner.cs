@@ -274,7 +274,7 @@ internal static class RoleChangePlanner
         }
 
         return primaries[0].Name == name
-            ? new Refusal(RefusalReason.AlreadyPrimary, $"'{name}' is the primary; switch over to another node first, then {kind.ToText()} it", true)
+            ? new Refusal(RefusalReason.AlreadyPrimary, $"'{name}' is the primary; switch over to another node first, then {kind.CommandName()} it", true)
             : Decision<string>.Go(primaries[0].Name);
     }
 
