@@ -14,7 +14,6 @@ internal static class BackedUpEngineExtensions
 {
     extension(IEngine engine)
     {
-        public IBackupEngine Backups => (engine as IBackedUpEngine
-            ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IBackedUpEngine)}")).Backups;
+        public IBackupEngine Backups => engine.Ability<IBackedUpEngine>().Backups;
     }
 }

@@ -17,11 +17,8 @@ internal static class DriftEngineExtensions
 {
     extension(IEngine engine)
     {
-        public ISchemaReader SchemaReader => Of(engine).SchemaReader;
+        public ISchemaReader SchemaReader => engine.Ability<IDriftEngine>().SchemaReader;
 
-        public SchemaShape AsItCanHold(SchemaShape portable) => Of(engine).AsItCanHold(portable);
+        public SchemaShape AsItCanHold(SchemaShape portable) => engine.Ability<IDriftEngine>().AsItCanHold(portable);
     }
-
-    private static IDriftEngine Of(IEngine engine) => engine as IDriftEngine
-        ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IDriftEngine)}");
 }

@@ -19,11 +19,8 @@ internal static class MigrationEngineExtensions
 {
     extension(IEngine engine)
     {
-        public IMigrationDialect MigrationDialect => Of(engine).MigrationDialect;
+        public IMigrationDialect MigrationDialect => engine.Ability<IMigrationEngine>().MigrationDialect;
 
-        public IMigrationStore MigrationStore(VersionTable table) => Of(engine).MigrationStore(table);
+        public IMigrationStore MigrationStore(VersionTable table) => engine.Ability<IMigrationEngine>().MigrationStore(table);
     }
-
-    private static IMigrationEngine Of(IEngine engine) => engine as IMigrationEngine
-        ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IMigrationEngine)}");
 }

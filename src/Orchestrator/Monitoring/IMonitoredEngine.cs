@@ -14,7 +14,6 @@ internal static class MonitoredEngineExtensions
 {
     extension(IEngine engine)
     {
-        public IStatsReader Stats => (engine as IMonitoredEngine
-            ?? throw new InvalidOperationException($"{engine.GetType().Name} does not implement {nameof(IMonitoredEngine)}")).Stats;
+        public IStatsReader Stats => engine.Ability<IMonitoredEngine>().Stats;
     }
 }

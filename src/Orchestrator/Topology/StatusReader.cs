@@ -68,10 +68,6 @@ internal static class StatusReader
             }
             : status;
 
-    /// <summary>The state directory of an environment whose servers the tool runs (checked to be its own), else null.</summary>
-    public static StateLayout? StateOf(EnvironmentDefinition environment, string? stateDir) =>
-        environment.RunsServers ? StateLayout.For(environment, stateDir) : null;
-
     /// <summary>The passwords the reads log in with; a docker environment's containers that outlived them are named.</summary>
     public static async Task<EnvironmentCredentials> CredentialsAsync(EnvironmentDefinition environment, StateLayout? state, CancellationToken cancellationToken)
     {
