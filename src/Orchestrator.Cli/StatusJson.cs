@@ -45,6 +45,9 @@ internal static class StatusJson
                 pendingMigrations = n.PendingMigrations,
                 lastAppliedOn = n.LastAppliedOn,
                 file = n.File is { } f ? new { sizeBytes = f.SizeBytes, journalMode = f.JournalMode } : null,
+                synchronous = n.Synchronous is { } sync
+                    ? new { waits = sync.Waits, expected = n.ExpectsSynchronous, acknowledgingReplicas = sync.Acknowledging, waitingCommits = sync.WaitingCommits }
+                    : null,
             }),
             migrationsProblem = status.MigrationsProblem,
         },

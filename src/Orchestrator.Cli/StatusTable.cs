@@ -38,7 +38,7 @@ internal static class StatusTable
         foreach (var node in status.Nodes)
         {
             var reachable = node.Reachable ? "[green]yes[/]" : $"[red]no[/]{Note(node.Name, "not reachable", node.Error, details, wide)}";
-            var state = Cell(node.Name, "state", node.ReplicationState, details);
+            var state = Cell(node.Name, "state", node.ReplicationState ?? Synchronous(node), details);
             string[] cells = wide
                 ?
                 [
@@ -66,6 +66,15 @@ internal static class StatusTable
             ? $"[yellow]{from}[/] [grey](file: {Markup.Escape(expected)})[/]"
             : from;
     }
+
+    /// <summary>A primary's state: whether its commits wait for synchronous replicas, and for how many waiting commits.</summary>
+    private static string? Synchronous(NodeStatus node) => node.Synchronous switch
+    {
+        { Waits: true, WaitingCommits: > 0 } sync => $"sync, {sync.WaitingCommits} waiting",
+        { Waits: true } sync => $"sync, {sync.Acknowledging} acking",
+        { Waits: false } when node.ExpectsSynchronous => "async (fell back)",
+        _ => null,
+    };
 
     private static string Role(NodeStatus node)
     {

@@ -36,6 +36,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
     private EnvironmentStats? _exportedStats;
     private readonly Series _up, _role, _lagBytes, _lagSeconds, _lagTransactions, _position, _connections;
     private readonly Series _schemaVersion, _pending, _sinceMigration;
+    private readonly Series _syncWaits, _syncExpected, _syncAcknowledging, _syncWaitingCommits;
     private readonly Series _slotRetained, _tableBytes, _indexBytes, _rows, _dead, _statsAge;
     private readonly Gauge _writable;
 
@@ -76,6 +77,10 @@ internal sealed class TopologyMetrics : IAsyncDisposable
         _lagTransactions = Gauge("orchestrator_replication_lag_transactions", "GTIDs the replica has not applied yet (MariaDB).");
         _position = Gauge("orchestrator_replication_position", "Replay position: the WAL LSN in bytes (PostgreSQL), the sum of GTID sequence numbers (MariaDB).");
         _connections = Gauge("orchestrator_node_connections", "Client connections to the server.");
+        _syncWaits = Gauge("orchestrator_synchronous_replication_active", "On a primary: 1 when commits wait for a synchronous replica's acknowledgement, 0 when they do not (never asked for, or fallen back to asynchronous).");
+        _syncExpected = Gauge("orchestrator_synchronous_replication_expected", "On a primary: 1 when the environment file gives it a synchronous replica; active below expected is a fall-back.");
+        _syncAcknowledging = Gauge("orchestrator_synchronous_replicas_acknowledging", "On a primary: replicas connected that acknowledge commits.");
+        _syncWaitingCommits = Gauge("orchestrator_commits_waiting_for_replica", "On a primary: commits waiting for a synchronous replica's acknowledgement right now.");
         _schemaVersion = Gauge("orchestrator_schema_version", "Newest migration version recorded on the node.");
         _pending = Gauge("orchestrator_pending_migrations", "Selected migrations the node has not applied or replayed.");
         _sinceMigration = Gauge("orchestrator_last_migration_age_seconds", "Seconds since the newest migration on the node was applied.");
@@ -137,6 +142,14 @@ internal sealed class TopologyMetrics : IAsyncDisposable
             _lagTransactions.SetIf(labels, node.LagTransactions);
             _position.SetIf(labels, _replay.Numeric(node.Position));
             _connections.SetIf(labels, node.Connections);
+            if (node.Synchronous is { } sync)
+            {
+                _syncWaits.Set(labels, sync.Waits ? 1 : 0);
+                _syncExpected.Set(labels, node.ExpectsSynchronous ? 1 : 0);
+                _syncAcknowledging.Set(labels, sync.Acknowledging);
+                _syncWaitingCommits.Set(labels, sync.WaitingCommits);
+            }
+
             _schemaVersion.SetIf(labels, node.SchemaVersion);
             _pending.SetIf(labels, node.PendingMigrations);
             _sinceMigration.SetIf(labels, node.LastAppliedOn is { } at ? (DateTime.UtcNow - DateTime.SpecifyKind(at, DateTimeKind.Utc)).TotalSeconds : null);

@@ -22,6 +22,9 @@ internal sealed record NodeObservation(
 
     /// <summary>Client connections to the server, this one included; null for a file.</summary>
     public long? Connections { get; init; }
+
+    /// <summary>On a primary: whether its commits wait for synchronous replicas, and how that goes; null elsewhere.</summary>
+    public SynchronousReplication? Synchronous { get; init; }
 }
 
 /// <summary>A database file as <c>status</c> shows it.</summary>

@@ -83,7 +83,32 @@ internal sealed class LocalTopology
             .Select(o => Environment.Node(o.Node))
             .Where(n => n.Role == NodeRole.Replica)
             .Select(n => _nodes.WaitUntilReplicatingAsync(credentials, n, cancellationToken)));
+        await ApplySynchronousReplicationAsync(server, cancellationToken);
         return new UpOutcome(outcomes, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The file's synchronous replicas, then the primary that waits for them, as the running
+    /// servers' settings: a primary started or created by this run may have started without
+    /// waiting (its replicas were not there yet), and the file may have changed.
+    /// </summary>
+    private async Task ApplySynchronousReplicationAsync(ILocalServer server, CancellationToken cancellationToken)
+    {
+        var synchronous = Environment.Replicas.Where(r => r.Sync && !r.Fenced).ToList();
+        if (synchronous.Count == 0)
+        {
+            return;
+        }
+
+        await _nodes.Progress.StepAsync(Environment.Primary.Name, $"commits wait for {string.Join(" or ", synchronous.Select(r => r.Name))} to acknowledge them", async () =>
+        {
+            foreach (var replica in synchronous)
+            {
+                await server.ReloadConfigAsync(replica, cancellationToken);
+            }
+
+            await server.ReloadConfigAsync(Environment.Primary, cancellationToken);
+        });
     }
 
     private async Task<DownOutcome> BringDownAsync(bool purge, CancellationToken cancellationToken)

@@ -37,6 +37,18 @@ internal sealed record NodeStatus(
     /// <summary>Client connections to the server; null where the engine has none (SQLite).</summary>
     public long? Connections { get; init; }
 
+    /// <summary>On a node answering as primary: its synchronous replication as its server reports it.</summary>
+    public SynchronousReplication? Synchronous { get; init; }
+
+    /// <summary>The environment's shape gives this node, answering as primary, a synchronous replica.</summary>
+    public bool ExpectsSynchronous { get; init; }
+
+    /// <summary>Commits here should wait for a synchronous replica and do not (the primary fell back to asynchronous replication, or was never told).</summary>
+    public bool SynchronousLapsed => ExpectsSynchronous && Synchronous is { Waits: false };
+
+    /// <summary>Commits wait for an acknowledgement that no connected replica gives.</summary>
+    public bool CommitsStuck => Synchronous is { WaitingCommits: > 0, Acknowledging: 0 };
+
     /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
     public bool FollowsNobody => Reachable && Role == ObservedRole.Replica && ExpectedSource is not null && ReplicatingFrom is null;
 }

@@ -18,6 +18,12 @@ internal enum StatusNoteKind
     /// <summary>A replica follows no source at the moment.</summary>
     FollowsNobody,
 
+    /// <summary>A primary's commits do not wait for the synchronous replica the file gives it.</summary>
+    SynchronousLapsed,
+
+    /// <summary>A primary's commits wait for an acknowledgement no connected replica gives.</summary>
+    CommitsStuck,
+
     /// <summary>The servers' shape differs from the environment file, after a switchover or failover.</summary>
     ShapeDiffers,
 }

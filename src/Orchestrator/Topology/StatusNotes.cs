@@ -37,6 +37,22 @@ internal static class StatusNotes
                 $"replica '{node.Name}' follows no source at the moment ({node.ReplicationState}); if that lasts, 'rejoin {node.Name}' makes it follow the primary again (or 'replica rebuild {node.Name}' clones it afresh)."));
         }
 
+        foreach (var node in status.Nodes.Where(n => n.SynchronousLapsed))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.SynchronousLapsed,
+                [node.Name],
+                $"commits on '{node.Name}' do not wait for a synchronous replica, although the environment file makes one synchronous: a failover now can lose acknowledged writes. The primary fell back to asynchronous replication (or was started without it); run 'up' to make it wait again."));
+        }
+
+        foreach (var node in status.Nodes.Where(n => n.CommitsStuck))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.CommitsStuck,
+                [node.Name],
+                $"{node.Synchronous!.WaitingCommits} commit(s) on '{node.Name}' wait for a synchronous replica to acknowledge them, and none is connected: writes hang until one is. Start it ('up'), or list a second synchronous replica in the file for availability."));
+        }
+
         var moved = status.Nodes.Where(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))).Select(n => n.Name).ToList();
         if (moved.Count > 0)
         {

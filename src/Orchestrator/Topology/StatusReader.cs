@@ -92,8 +92,10 @@ internal static class StatusReader
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
         var peers = ServerViews.Of(environment, state, engine.Descriptor.Server?.ContainerPort ?? 0);
+        var shaped = (state is null ? null : LiveShape.Load(state))?.Apply(environment) ?? environment;
         var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
         {
+            ExpectsSynchronous = r.Observation?.Role == ObservedRole.Primary && shaped.ReplicasOf(r.Node.Name).Any(n => n.Sync),
             SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
             LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
             PendingMigrations = project is null || r.Observation is null ? null : MigrationPlanner.SelectUp(project.Migrations, r.Applied ?? [], null).Count,
@@ -191,6 +193,7 @@ internal static class StatusReader
             ExpectedSource = node.Source,
             File = observation.File,
             Connections = observation.Connections,
+            Synchronous = observation.Synchronous,
         };
     }
 

@@ -66,7 +66,7 @@ internal sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
 
-    /// <param name="syncReplica">Whether replica-1 is synchronous (PostgreSQL only).</param>
+    /// <param name="syncReplica">Whether replica-1 is synchronous (semi-synchronous on MariaDB).</param>
     /// <param name="admitClientContainers">Whether client containers on the network (a writer) are admitted: access.allow then covers the engine's addresses.</param>
     /// <param name="passwordsByReference">Whether the file gives both passwords by ${env:...} (set here), as a team sharing the file would; otherwise they are generated.</param>
     public static async Task<DockerTestEnvironment> StartAsync(string name, int nodes = 3, bool syncReplica = false, bool admitClientContainers = false, EngineKind engine = EngineKind.Postgres, bool passwordsByReference = false)

@@ -1,14 +1,162 @@
+using Orchestrator.Composition;
 using Orchestrator.Environments;
+using Orchestrator.Hosts.Local;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Monitoring;
+using Orchestrator.Progress;
+using Orchestrator.Servers;
 using Orchestrator.Topology;
+using Orchestrator.Topology.RoleChanges;
 using Xunit.Abstractions;
 
 namespace Orchestrator.IntegrationTests.RoleChanges;
 
-/// <summary>MariaDB replicas are asynchronous here, so a failover's loss is measured and reported rather than required to be zero.</summary>
+/// <summary>replica-1 is semi-synchronous: a failover to it must lose no acknowledged write.</summary>
 public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChangeTests(EngineKind.MariaDb, "it-mdb-rc", output)
 {
-    protected override bool SynchronousReplica => false;
+    protected override bool SynchronousReplica => true;
+
+    [Fact]
+    public async Task A_frozen_semi_synchronous_primary_under_writers_fails_over_losing_nothing_and_rejoins()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "it-mdb-frozen", syncReplica: true);
+        await using var writer = await BackgroundWriter.StartAsync(topology);
+        await using var sampler = new WritableSampler(topology);
+        await writer.WaitForMoreAsync(300, "primary");
+
+        // The whole process group stops, as a hung machine would; the failover's fence kills it.
+        var pid = topology.ServerPid("primary");
+        Assert.Equal(0, Libc.Kill(-ProcessGroup(pid), SigStop));
+        var acknowledgedBefore = writer.Acknowledged.Count;
+        var outcome = await topology.Local().FailoverAsync(null, CancellationToken.None);
+        Assert.True(outcome.Succeeded, Describe(outcome));
+        Assert.Equal("replica-1", outcome.NewPrimary);
+        Assert.False(Libc.ProcessExists(pid), "the frozen primary was killed by the fence");
+        await writer.WaitForMoreAsync(200, "replica-1");
+
+        var lost = await writer.MissingOnAsync("replica-1");
+        Output.WriteLine($"failover lost {lost.Count} of {writer.Acknowledged.Count} acknowledged writes ({acknowledgedBefore} before the freeze)");
+        Assert.Empty(lost);
+        var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
+        Assert.True(rejoin.Succeeded, Describe(rejoin));
+        await writer.WaitForMoreAsync(100, "replica-1");
+        await writer.StopAsync();
+        try
+        {
+            await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync("primary")).Count == 0, "the rejoined primary has every acknowledged write");
+        }
+        catch (Exception)
+        {
+            var missing = await writer.MissingOnAsync("primary");
+            Output.WriteLine($"missing on primary: {missing.Count}: {string.Join(",", missing.Take(20))}");
+            foreach (var node in new[] { "primary", "replica-1" })
+            {
+                await using var session = await topology.ConnectAsync(node);
+                var row = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS b, @@gtid_slave_pos AS s, @@gtid_current_pos AS c")).Single();
+                Output.WriteLine($"{node}: binlog {row.GetString("b")} slave {row.GetString("s")} current {row.GetString("c")}");
+                foreach (var st in await session.QueryAsync("SHOW SLAVE STATUS"))
+                {
+                    Output.WriteLine($"  io {st.GetString("Slave_IO_Running")} sql {st.GetString("Slave_SQL_Running")} err {st.GetString("Last_Error")} io_err {st.GetString("Last_IO_Error")} gtid_io {st.GetString("Gtid_IO_Pos")}");
+                }
+            }
+
+            Output.WriteLine(await topology.ServerLogAsync("primary"));
+            throw;
+        }
+
+        // replica-1's replicas are not synchronous in the file: nothing lapsed.
+        var status = await topology.StatusAsync();
+        Assert.False(status.Node("replica-1").SynchronousLapsed);
+        Assert.False(status.SplitBrain);
+        sampler.AssertSampled(20);
+        Output.WriteLine(sampler.Summary);
+    }
+
+    [Fact]
+    public async Task Status_and_metrics_show_semi_synchronous_replication_and_fail_on_a_fall_back_and_on_commits_waiting_for_nobody()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "it-mdb-semisync", syncReplica: true);
+        var healthy = await topology.StatusAsync();
+        Assert.True(healthy.Healthy, string.Join("; ", healthy.Notes.Select(n => n.Text)));
+        Assert.Equal(new SynchronousReplication(true, 1, 0), healthy.Node("primary").Synchronous);
+        Assert.True(healthy.Node("primary").ExpectsSynchronous);
+        var (okExit, ok) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
+        Assert.True(okExit == 0, ok);
+        Assert.Contains("sync, 1 acking", ok, StringComparison.Ordinal);
+        await AssertMetricAsync(topology, "orchestrator_synchronous_replication_active", 1);
+
+        // A primary told to wait only briefly falls back to asynchronous replication once its replica is silent.
+        await using (var primary = await topology.ConnectAsync("primary"))
+        await using (var replica = await topology.ConnectAsync("replica-1"))
+        {
+            await primary.ExecuteAsync("SET GLOBAL rpl_semi_sync_master_timeout = 200");
+            await replica.ExecuteAsync("STOP SLAVE IO_THREAD");
+            await primary.ExecuteAsync("CREATE TABLE written_while_alone (id int PRIMARY KEY)");
+        }
+
+        var lapsed = await topology.StatusAsync();
+        Assert.True(lapsed.Node("primary").SynchronousLapsed);
+        Assert.Contains(lapsed.Notes, n => n.Kind == StatusNoteKind.SynchronousLapsed && n.Nodes.SequenceEqual(["primary"]));
+        var (lapsedExit, lapsedText) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
+        Assert.True(lapsedExit == 1, lapsedText);
+        Assert.Contains("async (fell back)", lapsedText, StringComparison.Ordinal);
+        await AssertMetricAsync(topology, "orchestrator_synchronous_replication_active", 0);
+
+        // up restores the wait; the replica reconnecting resumes semi-synchronous replication.
+        await using (var replica = await topology.ConnectAsync("replica-1"))
+        {
+            await replica.ExecuteAsync("START SLAVE IO_THREAD");
+        }
+
+        await topology.UpAsync();
+        await TestTopology.EventuallyAsync(async () => (await topology.StatusAsync()).Healthy, "semi-synchronous replication resumed");
+
+        // With the replica gone silent again, a commit waits, and status says for whom.
+        await using (var replica = await topology.ConnectAsync("replica-1"))
+        {
+            await replica.ExecuteAsync("STOP SLAVE IO_THREAD");
+        }
+
+        await using var writer = await topology.ConnectAsync("primary");
+        var waiting = writer.ExecuteAsync("CREATE TABLE written_when_acknowledged (id int PRIMARY KEY)");
+        await TestTopology.EventuallyAsync(async () => (await topology.StatusAsync()).Node("primary").CommitsStuck, "the commit waits for an acknowledgement");
+        Assert.False(waiting.IsCompleted);
+        var stuck = await topology.StatusAsync();
+        Assert.Contains(stuck.Notes, n => n.Kind == StatusNoteKind.CommitsStuck);
+        var (stuckExit, stuckText) = await CliRunner.RunAsync("status", "-e", topology.File, "--state-dir", topology.StateDir);
+        Assert.True(stuckExit == 1, stuckText);
+        await AssertMetricAsync(topology, "orchestrator_commits_waiting_for_replica", 1);
+        await using (var replica = await topology.ConnectAsync("replica-1"))
+        {
+            await replica.ExecuteAsync("START SLAVE IO_THREAD");
+        }
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(60));
+        await TestTopology.EventuallyAsync(async () => (await topology.StatusAsync()).Healthy, "healthy once the replica acknowledged");
+    }
+
+    /// <summary>The primary's value of <paramref name="metric"/> in one scrape of the exporter.</summary>
+    private static async Task AssertMetricAsync(TestTopology topology, string metric, double expected)
+    {
+        await using var metrics = new TopologyMetrics(CompositionRoot.Open(topology.Environment, topology.StateDir, SilentProgress.Instance));
+        using var text = new MemoryStream();
+        await metrics.Registry.CollectAndExportAsTextAsync(text);
+        var line = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n')
+            .Single(l => l.StartsWith(metric + "{", StringComparison.Ordinal) && l.Contains("node=\"primary\"", StringComparison.Ordinal));
+        Assert.Equal(expected, double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const int SigStop = 19;
+
+    /// <summary>The process group of <paramref name="pid"/>: the fifth field of /proc/PID/stat, after the command in parentheses.</summary>
+    private static int ProcessGroup(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string Describe(RoleChangeOutcome outcome) =>
+        $"{outcome.Refusal?.Message} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}";
 
     [Fact]
     public async Task A_node_rebuilt_from_a_dump_takes_over_and_the_old_primary_follows_it_though_their_binlog_states_differ()

@@ -39,4 +39,15 @@ public sealed class GtidPositionTests
         // Its last GTID from a server the source never heard of: refused, to be safe.
         Assert.Equal([new Gtid(0, 3, 46)], GtidPosition.NotReachedBy("0-3-46", "0-1-52"));
     }
+
+    [Theory]
+    [InlineData("0-1-330", "0-1-331,0-2-1186", "0-1-331")]
+    [InlineData("0-1-331", "0-1-331,0-2-1186", "")]
+    [InlineData("0-1-330", "0-1-330,0-2-1186", "")]
+    [InlineData("0-2-40", "0-1-331,0-2-1186", "0-1-331")]
+    [InlineData("0-1-5,1-1-9", "0-1-7,1-1-9,1-3-12", "0-1-7")]
+    public void A_nodes_own_transactions_that_only_the_source_kept_are_those_of_its_server_id_beyond_its_binary_log(string latest, string sourceState, string expected)
+    {
+        Assert.Equal(expected, string.Join(",", GtidPosition.OwnBeyond(1, latest, sourceState)));
+    }
 }

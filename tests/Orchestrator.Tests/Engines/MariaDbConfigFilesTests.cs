@@ -37,6 +37,33 @@ public sealed class MariaDbConfigFilesTests
     }
 
     [Fact]
+    public void A_synchronous_replica_acknowledges_and_its_primary_waits_after_the_binary_log_sync_with_no_fall_back()
+    {
+        var env = TestEnvironments.FromYaml("""
+            name: t
+            engine: mariadb
+            database: app
+            nodes:
+              - { name: primary,   role: primary, port: 3306 }
+              - { name: replica-1, role: replica, source: primary,   port: 3307, sync: true }
+              - { name: replica-2, role: replica, source: primary,   port: 3308 }
+            """);
+        string[] Lines(NodeDefinition node) => MariaDbConfigFiles.ServerConf(env, node, Paths(node.Name)).Split('\n');
+
+        Assert.Contains("rpl_semi_sync_master_enabled = ON", Lines(env.Primary));
+        Assert.Contains("rpl_semi_sync_master_wait_point = AFTER_SYNC", Lines(env.Primary));
+        Assert.Contains($"rpl_semi_sync_master_timeout = {uint.MaxValue}", Lines(env.Primary));
+        Assert.Contains("rpl_semi_sync_slave_enabled = OFF", Lines(env.Primary));
+        Assert.Contains("rpl_semi_sync_slave_enabled = ON", Lines(env.Node("replica-1")));
+        Assert.Contains("rpl_semi_sync_master_enabled = OFF", Lines(env.Node("replica-1")));
+        Assert.Contains("rpl_semi_sync_slave_enabled = OFF", Lines(env.Node("replica-2")));
+
+        // Without a synchronous replica nothing waits, and a fenced former primary never does.
+        Assert.Contains("rpl_semi_sync_master_enabled = OFF", MariaDbConfigFiles.ServerConf(Load(), Load().Primary, Paths("primary")).Split('\n'));
+        Assert.Contains("rpl_semi_sync_master_enabled = OFF", Lines(env.Primary with { Fenced = true }));
+    }
+
+    [Fact]
     public void In_a_container_the_socket_is_in_the_mounted_socket_directory_and_the_server_listens_on_its_network_address()
     {
         var env = Load();

@@ -30,6 +30,24 @@ public sealed class StatusNotesTests
         Assert.Empty(status.Notes);
     }
 
+    [Theory]
+    [InlineData(true, 1, 0, true, null)]
+    [InlineData(true, 0, 0, true, null)]
+    [InlineData(false, 0, 0, false, null)]
+    [InlineData(false, 1, 0, true, nameof(StatusNoteKind.SynchronousLapsed))]
+    [InlineData(true, 0, 3, true, nameof(StatusNoteKind.CommitsStuck))]
+    [InlineData(true, 1, 3, true, null)]
+    public void A_primary_whose_commits_should_wait_and_do_not_or_wait_for_nobody_is_noted_and_unhealthy(
+        bool waits, long acknowledging, long waiting, bool expected, string? note)
+    {
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null) with { Synchronous = new SynchronousReplication(waits, acknowledging, waiting), ExpectsSynchronous = expected },
+            Node("replica-1", NodeRole.Replica, ObservedRole.Replica, "primary", "primary"));
+
+        Assert.Equal(note is null, status.Healthy);
+        Assert.Equal(note is { } kind ? [(Enum.Parse<StatusNoteKind>(kind), "primary")] : [], Kinds(status));
+    }
+
     [Fact]
     public void After_a_failover_the_fenced_node_is_noted_and_the_moved_nodes_are_named()
     {

@@ -50,6 +50,17 @@ internal static class GtidPosition
         return Entries(latest).Where(g => !known.TryGetValue((g.Domain, g.Server), out var seen) || seen < g.Sequence).ToList();
     }
 
+    /// <summary>
+    /// GTIDs of server <paramref name="server"/> that a source's binary log state holds beyond the
+    /// node's own binary log (<paramref name="latest"/>): transactions the node originated and then
+    /// lost itself (a crash recovery that truncated its binary log), which the source received.
+    /// </summary>
+    public static IReadOnlyList<Gtid> OwnBeyond(long server, string? latest, string? sourceState)
+    {
+        var own = Parse(latest);
+        return Entries(sourceState).Where(g => g.Server == server && g.Sequence > own.GetValueOrDefault(g.Domain)).ToList();
+    }
+
     /// <summary>Positive when <paramref name="a"/> is ahead in some domain and behind in none; null when each is ahead somewhere.</summary>
     public static int? Compare(string? a, string? b)
     {

@@ -31,8 +31,9 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
 
         try
         {
+            // Its accounts and database are written before any replica could acknowledge them.
             await InstallAsync(node, cancellationToken);
-            await process.StartAsync(node, cancellationToken);
+            await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
             await context.Progress.StepAsync(node.Name, "create accounts", async () =>
             {
                 await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
@@ -112,7 +113,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             }
         });
         await process.StopAsync(node, cancellationToken);
-        await process.StartAsync(node, cancellationToken);
+        await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
         await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 

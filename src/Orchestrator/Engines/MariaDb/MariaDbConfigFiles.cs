@@ -12,6 +12,12 @@ internal static class MariaDbConfigFiles
     public static int ServerId(EnvironmentDefinition environment, NodeDefinition node) =>
         environment.Nodes.ToList().FindIndex(n => n.Name == node.Name) + 1;
 
+    /// <summary>
+    /// A server_id no node of any environment file has (files hold far fewer nodes), which a node
+    /// takes for a moment to replicate transactions that carry its own server_id.
+    /// </summary>
+    public static long ServerIdWhileRegaining(int serverId) => 1_000_000L + serverId;
+
     /// <summary>The option file of <paramref name="node"/>, as its host sees it: <paramref name="environment"/> is the servers' view of it (see <see cref="INodeHost.ServerView"/>).</summary>
     public static string ServerConf(EnvironmentDefinition environment, NodeDefinition node, NodePaths paths)
     {
@@ -40,6 +46,11 @@ internal static class MariaDbConfigFiles
         {
             // A fenced former primary, started by any means, takes no writes and follows nobody.
             conf.AppendLine("skip-slave-start");
+        }
+
+        foreach (var line in MariaDbSemiSync.OptionLines(environment, node))
+        {
+            conf.AppendLine(line);
         }
 
         conf.AppendLine("character-set-server = utf8mb4");

@@ -25,7 +25,10 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
     {
         var variables = (await session.QueryAsync(
             "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS connections",
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS connections, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS') AS sync_waits, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS') AS sync_acknowledging, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
             .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
@@ -35,7 +38,14 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
             // Without a source, read_only marks a demoted or fenced node, not a primary.
             return variables.GetInt64("read_only") == 1
                 ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null) { Connections = connections }
-                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null) { Connections = connections };
+                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null)
+                {
+                    Connections = connections,
+
+                    // Off both when not asked for and when the primary fell back to asynchronous replication.
+                    Synchronous = new SynchronousReplication(
+                        variables.GetString("sync_waits") == "ON", variables.GetInt64("sync_acknowledging") ?? 0, variables.GetInt64("sync_waiting") ?? 0),
+                };
         }
 
         return new NodeObservation(

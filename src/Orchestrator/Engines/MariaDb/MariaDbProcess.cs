@@ -22,10 +22,13 @@ internal sealed class MariaDbProcess(LocalContext context, MariaDbNodeFiles file
             : LocalNodeState.Crashed;
     }
 
-    public async Task StartAsync(NodeDefinition node, CancellationToken cancellationToken)
+    public Task StartAsync(NodeDefinition node, CancellationToken cancellationToken) => StartAsync(node, [], cancellationToken);
+
+    /// <summary>Writes the node's option file and starts it with <paramref name="options"/> besides.</summary>
+    public async Task StartAsync(NodeDefinition node, IReadOnlyList<string> options, CancellationToken cancellationToken)
     {
         await files.WriteConfigAsync(node, cancellationToken);
-        await StartServerAsync(node, $"start on {node.Endpoint}", [], cancellationToken);
+        await StartServerAsync(node, $"start on {node.Endpoint}", options, cancellationToken);
     }
 
     /// <summary>Starts mariadbd with the node's option file plus <paramref name="options"/>, and waits until its socket admits the tool.</summary>

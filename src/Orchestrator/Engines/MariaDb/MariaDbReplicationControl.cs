@@ -86,6 +86,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         {
             await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
             await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+            await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
             await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
         });
 
@@ -97,6 +98,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
             await DrainRelayLogAsync(session, replica, context.Environment.Replication.ReplayTimeout, cancellationToken);
             await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+            await MariaDbSemiSync.ApplyAsync(session, context.Environment, replica, cancellationToken);
             await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
         });
     }
@@ -118,18 +120,27 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await files.WriteConfigAsync(node, cancellationToken);
         if (state != LocalNodeState.Running)
         {
-            await process.StartServerAsync(node, $"start read-only on {node.Endpoint}, replication stopped", ["--skip-slave-start"], cancellationToken);
+            // A primary that crashed while commits waited for a semi-synchronous acknowledgement
+            // holds them in its binary log, acknowledged to nobody; recovering in the replica
+            // role discards them, where the primary role would commit them.
+            await process.StartServerAsync(
+                node,
+                $"start read-only on {node.Endpoint}, replication stopped, discarding commits no replica acknowledged",
+                ["--skip-slave-start", "--init-rpl-role=SLAVE", "--rpl-semi-sync-slave-enabled=ON"],
+                cancellationToken);
         }
 
         await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
         await session.ExecuteAsync("SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
-        string sourceState;
+        string sourceState, sourcePosition;
         await using (var sourceSession = await engine.ConnectAsync(engine.AdminTarget(source, context.Credentials), cancellationToken))
         {
-            sourceState = (await sourceSession.QueryAsync("SELECT @@gtid_binlog_state AS state", cancellationToken: cancellationToken)).Single().GetString("state") ?? "";
+            var row = (await sourceSession.QueryAsync("SELECT @@gtid_binlog_state AS state, @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single();
+            (sourceState, sourcePosition) = (row.GetString("state") ?? "", row.GetString("pos") ?? "");
         }
 
-        var ownLatest = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+        var own = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos, @@server_id AS id", cancellationToken: cancellationToken)).Single();
+        var ownLatest = own.GetString("pos") ?? "";
         var missing = GtidPosition.NotReachedBy(ownLatest, sourceState);
         if (missing.Count > 0)
         {
@@ -145,8 +156,51 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         // A gtid_slave_pos left from an earlier time as a replica can name a position the new
         // source never had (error 1236): start from exactly the node's own binary log.
         await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = @@gtid_binlog_pos", cancellationToken: cancellationToken);
-        await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
+        await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
+        var regained = GtidPosition.OwnBeyond(own.GetInt64("id")!.Value, ownLatest, sourceState);
+        if (regained.Count == 0)
+        {
+            await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
+        }
+        else
+        {
+            await RegainOwnTransactionsAsync(session, node, source, sourcePosition, regained, cancellationToken);
+        }
+
         return new RejoinOutcome(RejoinMethod.Demoted) { Position = ownLatest };
+    }
+
+    /// <summary>
+    /// Replicates transactions the node itself originated, which its crash recovery discarded
+    /// (semi-synchronous: committed, acknowledged, but not yet durable in its storage engine) and
+    /// the source holds. A replica skips events carrying its own server_id, so it follows under a
+    /// server_id no node has until it has applied them, then under its own again.
+    /// </summary>
+    private async Task RegainOwnTransactionsAsync(
+        IDbSession session, NodeDefinition node, NodeDefinition source, string sourcePosition, IReadOnlyList<Gtid> regained, CancellationToken cancellationToken)
+    {
+        await context.Progress.StepAsync(node.Name, $"replay its own transactions that only {source.Name} kept ({string.Join(", ", regained)})", async () =>
+        {
+            var serverId = MariaDbConfigFiles.ServerId(context.Environment, node);
+            await session.ExecuteAsync("SET GLOBAL server_id = ?", [MariaDbConfigFiles.ServerIdWhileRegaining(serverId)], cancellationToken);
+            try
+            {
+                await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
+                var timeout = context.Environment.Replication.ReplayTimeout;
+                if (!await engine.Replay.WaitForReplayAsync(session, sourcePosition, timeout, cancellationToken))
+                {
+                    throw new LocalProviderException($"node '{node.Name}' did not apply {source.Name}'s position {sourcePosition} within {timeout.TotalSeconds:0} s; see {files.LogFile(node)}");
+                }
+
+                await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+            }
+            finally
+            {
+                await session.ExecuteAsync("SET GLOBAL server_id = ?", [serverId], cancellationToken);
+            }
+
+            await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+        });
     }
 
     public async Task FenceAsync(NodeDefinition node, CancellationToken cancellationToken)
@@ -174,6 +228,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         {
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
+            await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
         }
     }
 

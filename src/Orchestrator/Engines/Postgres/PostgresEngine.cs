@@ -18,7 +18,10 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
                current_setting('server_version') AS version,
                (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text AS position,
                r.status AS receiver_status, r.sender_host, r.sender_port,
-               (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS connections
+               (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS connections,
+               current_setting('synchronous_standby_names') <> '' AS sync_waits,
+               (SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')) AS sync_acknowledging,
+               (SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS sync_waiting
         FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
         """;
 
@@ -45,6 +48,7 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
         {
             IsReplicating = inRecovery && row.GetString("receiver_status") == "streaming",
             Connections = row.GetInt64("connections"),
+            Synchronous = inRecovery ? null : new SynchronousReplication(row.GetBoolean("sync_waits") == true, row.GetInt64("sync_acknowledging") ?? 0, row.GetInt64("sync_waiting") ?? 0),
         };
     }
 

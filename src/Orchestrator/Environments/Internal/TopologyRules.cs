@@ -23,7 +23,7 @@ internal static class TopologyRules
         foreach (var node in nodes)
         {
             CheckSource(node, byName, reader);
-            CheckSync(node, byName, engine, reader);
+            CheckSync(node, byName, engine, provider, reader);
             if (provider == ProviderKind.Local && !IsLoopback(node.Host))
             {
                 reader.Error(node.HostAt, $"node '{node.Name}' has host '{node.Host}', but a local environment only listens on loopback addresses (127.0.0.0/8 or ::1)");
@@ -76,7 +76,7 @@ internal static class TopologyRules
         }
     }
 
-    private static void CheckSync(NodeDraft node, Dictionary<string, NodeDraft> byName, EngineKind? engine, YamlReader reader)
+    private static void CheckSync(NodeDraft node, Dictionary<string, NodeDraft> byName, EngineKind? engine, ProviderKind? provider, YamlReader reader)
     {
         if (!node.Sync)
         {
@@ -87,9 +87,10 @@ internal static class TopologyRules
         {
             reader.Error(node.SyncAt, $"'sync' applies to replicas; primary '{node.Name}' cannot be synchronous");
         }
-        else if (engine == EngineKind.MariaDb)
+        else if (engine == EngineKind.MariaDb && provider == ProviderKind.External)
         {
-            reader.Error(node.SyncAt, $"'sync: true' on '{node.Name}' is not supported for mariadb (semi-synchronous replication is not implemented); remove it");
+            // Semi-synchronous replication is a setting of both servers, which only the tool's own servers get from this file.
+            reader.Error(node.SyncAt, $"'sync: true' on '{node.Name}' needs semi-synchronous replication set on servers this tool does not run (provider external); set it on the servers themselves and remove 'sync' here");
         }
         else if (node.Source is not null && byName.TryGetValue(node.Source, out var source) && source.Role != NodeRole.Primary)
         {

@@ -15,6 +15,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     public static partial int Kill(int pid, int signal);
 
+    [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
+    public static partial int GetProcessGroup(int pid);
+
     public static bool IsRoot => GetEffectiveUserId() == 0;
 
     /// <summary>True when a live process has this id; a zombie (exited, not yet reaped) counts as gone once all its threads have exited.</summary>

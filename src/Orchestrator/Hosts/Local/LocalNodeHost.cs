@@ -109,11 +109,20 @@ internal sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INode
 
     public Task SignalAsync(NodeDefinition node, int pid, ProcessSignal signal, CancellationToken cancellationToken)
     {
-        if (Libc.ProcessExists(pid))
+        if (!Libc.ProcessExists(pid))
         {
-            Libc.Kill(pid, signal == ProcessSignal.Kill ? Libc.SigKill : Libc.SigTerm);
+            return Task.CompletedTask;
         }
 
+        if (signal == ProcessSignal.Kill && Libc.GetProcessGroup(pid) is var group and > 1 && group != Libc.GetProcessGroup(0))
+        {
+            // The server was started in a session of its own; its whole group goes: PostgreSQL's
+            // backends and the runuser before it, which a frozen (stopped) group would otherwise
+            // keep forever, since only the server itself would die.
+            Libc.Kill(-group, Libc.SigKill);
+        }
+
+        Libc.Kill(pid, signal == ProcessSignal.Kill ? Libc.SigKill : Libc.SigTerm);
         return Task.CompletedTask;
     }
 

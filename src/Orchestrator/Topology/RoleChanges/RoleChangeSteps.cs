@@ -97,7 +97,7 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
     }
 
     /// <summary>
-    /// Names the synchronous standbys on the new primary, drops what nodes keep for replicas
+    /// Applies the synchronous replicas' settings and names them on the new primary, drops what nodes keep for replicas
     /// that moved away, and waits until the replicas that kept their source replicate again
     /// (a cascade below a demoted node reconnects once that node follows the new primary).
     /// </summary>
@@ -105,6 +105,21 @@ internal sealed class RoleChangeSteps(LocalNodes nodes, EnvironmentCredentials c
         EnvironmentDefinition next, IReadOnlyList<ObservedNode> reachable, IReadOnlyList<NodeChange> done, CancellationToken cancellationToken)
     {
         var (server, _) = await nodes.CreateServerAsync(create: false, cancellationToken, next);
+
+        // Synchronous replicas first: a primary that waits for their acknowledgements must find
+        // them giving some (MariaDB's replicas acknowledge only when told to).
+        foreach (var replica in reachable.Where(o => o.Observation is not null).Select(o => next.Node(o.Node.Name)).Where(n => n.Role == NodeRole.Replica && n.Sync))
+        {
+            try
+            {
+                await server.ReloadConfigAsync(replica, cancellationToken);
+            }
+            catch (Exception e) when (IsStepFailure(e))
+            {
+                nodes.Progress.Report(new ProgressEvent(replica.Name, $"could not apply its synchronous replication settings: {Redactor.Redact(e.Message)}", ProgressKind.Info));
+            }
+        }
+
         await server.ReloadConfigAsync(next.Primary, cancellationToken);
         foreach (var node in reachable.Where(o => o.Observation is not null))
         {
