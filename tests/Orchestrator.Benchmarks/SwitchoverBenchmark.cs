@@ -3,6 +3,7 @@ using Orchestrator.Environments;
 using Orchestrator.Processes;
 using Orchestrator.State;
 using Orchestrator.Hosts;
+using Orchestrator.Topology.RoleChanges;
 
 namespace Orchestrator.Benchmarks;
 
@@ -38,6 +39,10 @@ internal static class SwitchoverBenchmark
                         throw new InvalidOperationException($"switchover to {to} failed: {outcome.Refusal} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}");
                     }
 
+                    // Where the window's time went, step by step (each figure is the window's clock at the step's end).
+                    Console.Error.WriteLine($"  {engine} {(loaded ? "loaded" : "idle")} round {round + 1}: " + string.Join(", ", outcome.Changes
+                        .TakeWhile(c => c.Action != NodeAction.ReplicateFrom && c.Action != NodeAction.Rejoin)
+                        .Select(c => $"{c.Action} {c.Node} {c.Elapsed?.TotalMilliseconds:0} ms")));
                     return outcome.WriteRefusedWindow!.Value;
                 });
                 tool.Add(window);

@@ -18,7 +18,7 @@ public sealed class MariaDbConfigFilesTests
         Assert.Contains("server_id = 3", replica, StringComparison.Ordinal);
         Assert.Contains("read_only = ON", replica, StringComparison.Ordinal);
         Assert.DoesNotContain("skip-slave-start", primary + replica, StringComparison.Ordinal);
-        foreach (var setting in new[] { "tmpdir = \"/s/replica-2/tmp\"", "binlog_format = ROW", "gtid_strict_mode = ON", "log_slave_updates = ON", "bind-address = 127.0.0.1", "port = 3308", "character-set-server = utf8mb4", "socket = \"/s/replica-2/mariadb.sock\"" })
+        foreach (var setting in new[] { "tmpdir = \"/s/replica-2/tmp\"", "binlog_format = ROW", "gtid_strict_mode = ON", "log_slave_updates = ON", "slave_parallel_threads = 4", "slave_parallel_mode = optimistic", "bind-address = 127.0.0.1", "port = 3308", "character-set-server = utf8mb4", "socket = \"/s/replica-2/mariadb.sock\"" })
         {
             Assert.Contains(setting, replica, StringComparison.Ordinal);
         }

@@ -41,6 +41,12 @@ internal static class MariaDbConfigFiles
         conf.AppendLine("binlog_format = ROW");
         conf.AppendLine("gtid_strict_mode = ON");
         conf.AppendLine("log_slave_updates = ON");
+
+        // Transactions the primary committed side by side are applied side by side (in commit
+        // order): a replica applying alone falls ever further behind several writers, and a
+        // switchover must wait for all it trails by with writes refused.
+        conf.AppendLine("slave_parallel_threads = 4");
+        conf.AppendLine("slave_parallel_mode = optimistic");
         conf.AppendLine(node.Role == NodeRole.Replica || node.Fenced ? "read_only = ON" : "read_only = OFF");
         if (node.Fenced)
         {
