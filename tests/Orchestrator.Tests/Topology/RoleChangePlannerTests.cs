@@ -171,6 +171,25 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void A_failover_rerun_after_one_killed_before_its_promotion_fences_the_failed_primary_again_not_the_unpromoted_target()
+    {
+        // The first failover recorded replica-1 as primary and primary as fenced, then died before promoting replica-1.
+        var recorded = RoleChangePlanner.FailoverTo(File4, FileShape, RoleChangePlanner.Failover(File4, FileShape, PrimaryGone, null).Plan!, "replica-1").Next;
+        IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Replica("replica-1", replicating: false), Replica("replica-2"), Replica("replica-3")];
+
+        var candidates = RoleChangePlanner.Failover(File4, recorded, nodes, null).Plan!;
+        Assert.Equal("primary", candidates.OldPrimary);
+        Assert.Contains("replica-1", candidates.Candidates);
+
+        // Should another replica have applied more, it takes over and replica-1 follows it.
+        var plan = RoleChangePlanner.FailoverTo(File4, recorded, candidates, "replica-3");
+        Assert.Equal("replica-3", plan.Next.Primary);
+        Assert.Equal(new LiveNode(NodeRole.Replica, "replica-3", false), plan.Next.Nodes["replica-1"]);
+        Assert.True(plan.Next.Nodes["primary"].Fenced);
+        Assert.Contains(new PlannedStep("replica-1", NodeAction.ReplicateFrom, "replica-3"), plan.Steps);
+    }
+
+    [Fact]
     public void No_reachable_replica_means_no_failover()
     {
         IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Unreachable("replica-1"), Replica("replica-2", replicating: false) with { Role = null }, Unreachable("replica-3")];

@@ -109,6 +109,16 @@ internal static class RoleChangePlanner
 
         var oldPrimary = current.Primary;
         var fenced = current.FencedNodes.ToHashSet();
+
+        // A failover interrupted between recording its target and promoting it leaves the target
+        // recorded as primary while it answers as a replica, and the failed primary fenced: the
+        // failed one is still the node to fence, and the target is a candidate like the others
+        // (fencing it would discard a replica that may hold what no other has).
+        if (nodes.Any(n => n.Name == oldPrimary && n.Role == ObservedRole.Replica) && current.FencedNodes.FirstOrDefault() is { } failed)
+        {
+            oldPrimary = failed;
+        }
+
         var candidates = nodes.Where(n => n.Role == ObservedRole.Replica && n.Name != oldPrimary && !fenced.Contains(n.Name)).Select(n => n.Name).ToList();
         if (to is not null && !candidates.Contains(to))
         {
@@ -247,7 +257,7 @@ internal static class RoleChangePlanner
             var fenced = Fenced(node);
             nodes[node.Name] = node.Name == newPrimary ? new LiveNode(NodeRole.Primary, null, false)
                 : FileSourceLeadsTo(file, node, newPrimary, fencedNodes) ? new LiveNode(NodeRole.Replica, node.Source, fenced)
-                : node.Name == oldPrimary || live.Source == oldPrimary ? new LiveNode(NodeRole.Replica, newPrimary, fenced)
+                : node.Name == oldPrimary || live.Source == oldPrimary || live.Role == NodeRole.Primary ? new LiveNode(NodeRole.Replica, newPrimary, fenced)
                 : live with { Fenced = fenced };
         }
 
