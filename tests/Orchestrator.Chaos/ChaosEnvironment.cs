@@ -91,7 +91,16 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
               - { name: replica-2, role: replica, source: primary, host: 127.0.0.1, port: {{port[2]}} }
 
             """));
-        return new ChaosEnvironment(workDir, file, Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", configuration, "net10.0", "Orchestrator.Cli.dll"));
+        try
+        {
+            return new ChaosEnvironment(workDir, file, Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", configuration, "net10.0", "Orchestrator.Cli.dll"));
+        }
+        catch (InvalidEnvironmentException e)
+        {
+            // MariaDB's sync: true waits for semi-synchronous replication: until the tool has it, the file is refused.
+            Directory.Delete(workDir, recursive: true);
+            throw new ChaosSetupException($"the campaign's environment file ({options.EngineName}, {options.ProviderName}, replica-1 with sync: true) is refused:\n{e.Message}");
+        }
     }
 
     public Task<IDbSession> ConnectAsync(string node, CancellationToken cancellationToken)

@@ -46,7 +46,19 @@ public static class ChaosProgram
         var campaign = new Random(options.Seed);
         var order = options.Faults.OrderBy(_ => campaign.Next()).ToList();
         var results = new List<RunResult>();
-        await using (var environment = ChaosEnvironment.Write(options, root, configuration))
+        ChaosEnvironment written;
+        try
+        {
+            written = ChaosEnvironment.Write(options, root, configuration);
+        }
+        catch (ChaosSetupException e)
+        {
+            await Console.Error.WriteLineAsync($"chaos: no run can start: {e.Message}");
+            Console.WriteLine(CampaignSummary.Line(results, options.Faults));
+            return 1;
+        }
+
+        await using (var environment = written)
         {
             for (var index = 1; index <= options.Runs && !stop.IsCancellationRequested; index++)
             {

@@ -133,36 +133,56 @@ internal sealed class AcknowledgedWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>The first node to answer that it takes writes; a frozen node does not hold the others up.</summary>
     private async Task<(IDbSession?, string?)> FindWritableAsync()
     {
-        var answers = await Task.WhenAll(_target.Nodes.Select(async node =>
+        var pending = _target.Nodes.Select(AskAsync).ToList();
+        while (pending.Count > 0)
         {
-            try
+            var answered = await Task.WhenAny(pending);
+            pending.Remove(answered);
+            var (session, node) = await answered;
+            if (session is not null)
             {
-                var session = await BoundedSession.ConnectAsync(ct => _target.Connect(node, ct), StatementTimeout);
-                if (await BoundedSession.CallAsync(session, s => Writability.IsWritableAsync(s, _target.Engine), StatementTimeout))
+                // Two writable nodes are the sampler's to report; the clients write to the first that answered.
+                foreach (var other in pending)
                 {
-                    return (Session: session, Node: node);
+                    _ = CloseWhenAnsweredAsync(other);
                 }
 
-                await BoundedSession.CloseQuietlyAsync(session);
+                return (session, node);
             }
-            catch (Exception e) when (e is DatabaseException or TimeoutException)
-            {
-                // Down, starting, frozen or refusing: another node may take the writes.
-            }
-
-            return (Session: (IDbSession?)null, Node: node);
-        }));
-
-        // Two writable nodes are the sampler's to report; the clients write to the first in the file's order.
-        var chosen = answers.FirstOrDefault(a => a.Session is not null);
-        foreach (var other in answers.Where(a => a.Session is not null && a.Node != chosen.Node))
-        {
-            await BoundedSession.CloseQuietlyAsync(other.Session!);
         }
 
-        return (chosen.Session, chosen.Session is null ? null : chosen.Node);
+        return (null, null);
+    }
+
+    private async Task<(IDbSession? Session, string Node)> AskAsync(string node)
+    {
+        try
+        {
+            var session = await BoundedSession.ConnectAsync(ct => _target.Connect(node, ct), StatementTimeout);
+            if (await BoundedSession.CallAsync(session, s => Writability.IsWritableAsync(s, _target.Engine), StatementTimeout))
+            {
+                return (session, node);
+            }
+
+            await BoundedSession.CloseQuietlyAsync(session);
+        }
+        catch (Exception e) when (e is DatabaseException or TimeoutException)
+        {
+            // Down, starting, frozen or refusing: another node may take the writes.
+        }
+
+        return (null, node);
+    }
+
+    private static async Task CloseWhenAnsweredAsync(Task<(IDbSession? Session, string Node)> ask)
+    {
+        if ((await ask).Session is { } session)
+        {
+            await BoundedSession.CloseQuietlyAsync(session);
+        }
     }
 }
 
