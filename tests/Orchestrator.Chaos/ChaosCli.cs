@@ -36,13 +36,18 @@ internal sealed class ChaosCli(string cliDll, string workDir, Stopwatch clock, R
         var process = new Process { StartInfo = info };
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => Append(stdout, e.Data);
+        var firstOutput = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            Append(stdout, e.Data);
+            firstOutput.TrySetResult();
+        };
         process.ErrorDataReceived += (_, e) => Append(stderr, e.Data);
         var startedAt = clock.Elapsed;
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new RunningCommand(process, string.Join(' ', arguments), startedAt, clock, stdout, stderr, transcript);
+        return new RunningCommand(process, string.Join(' ', arguments), startedAt, clock, stdout, stderr, transcript) { FirstOutput = firstOutput.Task };
     }
 
     private static void Append(StringBuilder builder, string? line)
@@ -61,7 +66,6 @@ internal sealed class ChaosCli(string cliDll, string workDir, Stopwatch clock, R
 internal sealed class RunningCommand
 {
     private readonly Process _process;
-    private readonly string _display;
     private readonly Stopwatch _clock;
     private readonly StringBuilder _stdout;
     private readonly StringBuilder _stderr;
@@ -71,7 +75,7 @@ internal sealed class RunningCommand
     public RunningCommand(Process process, string display, TimeSpan startedAt, Stopwatch clock, StringBuilder stdout, StringBuilder stderr, RunTranscript transcript)
     {
         _process = process;
-        _display = display;
+        Display = display;
         StartedAt = startedAt;
         _clock = clock;
         _stdout = stdout;
@@ -80,9 +84,14 @@ internal sealed class RunningCommand
         Completion = CompleteAsync();
     }
 
+    public string Display { get; }
+
     public TimeSpan StartedAt { get; }
 
     public Task<CommandResult> Completion { get; }
+
+    /// <summary>Completes with the first line the command prints (its first progress step, when run without --json), or when its output ends.</summary>
+    public required Task FirstOutput { get; init; }
 
     /// <summary>SIGKILL of the command's own process (what it started runs on); false when it had already exited.</summary>
     public bool Kill()
@@ -120,7 +129,7 @@ internal sealed class RunningCommand
 
         // A process that ends by SIGKILL exits with 128 + 9; one that exited on its own just before the signal was not killed.
         const int KilledBySigKill = 137;
-        var result = new CommandResult(_display, _process.ExitCode, Text(_stdout), Text(_stderr), StartedAt, _clock.Elapsed - StartedAt, _killed && _process.ExitCode == KilledBySigKill);
+        var result = new CommandResult(Display, _process.ExitCode, Text(_stdout), Text(_stderr), StartedAt, _clock.Elapsed - StartedAt, _killed && _process.ExitCode == KilledBySigKill);
         _process.Dispose();
         _transcript.Command(result);
         return result;

@@ -12,6 +12,7 @@ internal sealed record ChaosOptions(
     int Seed,
     IReadOnlyList<Fault> Faults,
     string? TranscriptDir,
+    bool KeepAllTranscripts,
     int? OnlyRun)
 {
     public const string Help = """
@@ -29,6 +30,7 @@ internal sealed record ChaosOptions(
                                       fault the provider supports): {0}
           --only-run K                run only the campaign's run K (1-based), to replay a failed run
           --transcript DIR            where failed runs' transcripts go (default artifacts/chaos)
+          --keep-transcripts          write every run's transcript, not only failed runs'
           --help                      this text
 
         Progress goes to stderr, one line per run. The last line on stdout is the summary:
@@ -47,12 +49,19 @@ internal sealed record ChaosOptions(
         var faults = new List<Fault>();
         string? transcripts = null;
         int? onlyRun = null;
+        var keepAll = false;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
             if (name is "--help" or "-h")
             {
                 return (null, null);
+            }
+
+            if (name == "--keep-transcripts")
+            {
+                keepAll = true;
+                continue;
             }
 
             if (i + 1 >= args.Count)
@@ -111,7 +120,7 @@ internal sealed record ChaosOptions(
         }
 
         var chosen = faults.Count > 0 ? faults.Distinct().ToList() : Fault.All.Where(f => f.AppliesTo(provider)).ToList();
-        return (new ChaosOptions(engine, provider, runs, seed, chosen, transcripts, onlyRun), null);
+        return (new ChaosOptions(engine, provider, runs, seed, chosen, transcripts, keepAll, onlyRun), null);
     }
 
     public string EngineName => Engine == EngineKind.Postgres ? "postgres" : "mariadb";

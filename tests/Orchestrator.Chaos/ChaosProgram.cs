@@ -78,10 +78,14 @@ public static class ChaosProgram
                 var result = await running;
                 results.Add(result);
                 await Console.Error.WriteLineAsync(RunExecutor.Progress(run, result, options.Runs));
-                if (!result.Passed)
+                if (!result.Passed || options.KeepAllTranscripts)
                 {
                     var file = await WriteTranscriptAsync(transcripts, options, run);
                     await Console.Error.WriteLineAsync($"  transcript: {file}");
+                }
+
+                if (!result.Passed)
+                {
                     if (run.SetupFailed)
                     {
                         await Console.Error.WriteLineAsync("chaos: the environment could not be brought up; no further run can start");
@@ -105,7 +109,7 @@ public static class ChaosProgram
             campaign seed {options.Seed}, run seed {run.Seed}; replay with: --engine {options.EngineName} --provider {options.ProviderName} --seed {options.Seed} --runs {options.Runs} --only-run {run.Index}{(options.Faults.Count < Fault.All.Count ? $" --fault {string.Join(',', options.Faults.Select(f => f.Name))}" : "")}
             fault moment: {(run.Landed is { } l ? $"{l.At.TotalSeconds:0.000}s into the run: {l.Evidence}" : "the fault never landed")}
             sampler: {run.Sampler?.Summary ?? "never started"}
-            failed checks:
+            {(run.Passed ? "every check passed" : "failed checks:")}
             {string.Join('\n', failed)}
 
             """);

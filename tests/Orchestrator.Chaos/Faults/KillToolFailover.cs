@@ -16,10 +16,12 @@ internal sealed class KillToolFailover : Fault
         var primary = run.Primary;
         var evidence = await run.Faults.KillAsync(primary);
         var primaryKilledAt = run.Clock.Elapsed;
-        var killed = await KillAtRandomMoment.RunAsync(
+        var hit = await StrikeDuringCommand.RunAsync(
             run,
-            latestSeconds: 3.0,
+            latestSeconds: 1.5,
             () => run.Cli.Start("failover", "-e", run.File),
+            StrikeDuringCommand.KillCommand,
+            ended => ended.Killed,
             async ended =>
             {
                 // The failover completed: recover fully, then take the new primary down for the next attempt.
@@ -30,13 +32,13 @@ internal sealed class KillToolFailover : Fault
                 evidence = await run.Faults.KillAsync(primary);
                 primaryKilledAt = run.Clock.Elapsed;
             });
-        if (killed is not { } kill)
+        if (hit is null)
         {
-            run.Expect(false, "a failover was killed while it ran (each attempt ended before its moment)");
+            run.Expect(false, "a failover was killed while it worked (each attempt ended before its moment)");
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"{evidence}; then SIGKILL of 'failover' {kill.After.TotalSeconds:0.000}s after it started"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{evidence}; then {hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
         await OperatorRecovery.HealAsync(run, primaryKilledAt);
         var status = await new EnvironmentHealth(run.Environment).StatusAsync(run.Cli);
         if (status?.Primaries is [var now] && now != primary && !run.Timings.Any(t => t.Failover))

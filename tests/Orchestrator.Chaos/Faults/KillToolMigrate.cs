@@ -11,22 +11,24 @@ internal sealed class KillToolMigrate : Fault
 
     public override async Task ExerciseAsync(ChaosRun run)
     {
-        var killed = await KillAtRandomMoment.RunAsync(
+        var hit = await StrikeDuringCommand.RunAsync(
             run,
-            latestSeconds: 4.0,
+            latestSeconds: 0.5,
             () => run.Cli.Start("migrate", "-e", run.File),
+            StrikeDuringCommand.KillCommand,
+            ended => ended.Killed,
             async ended =>
             {
                 run.Expect(ended.ExitCode == 0, $"'{ended.Display}', not interrupted, succeeded (exit {ended.ExitCode})");
                 await PendingMigrations.RollBackAllAsync(run);
             });
-        if (killed is not { } kill)
+        if (hit is null)
         {
-            run.Expect(false, "a migrate was killed while it ran (each attempt ended before its moment)");
+            run.Expect(false, "a migrate was killed while it worked (each attempt ended before its moment)");
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"SIGKILL of 'migrate' {kill.After.TotalSeconds:0.000}s after it started"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
         await PendingMigrations.MigrateAsync(run);
     }
 }

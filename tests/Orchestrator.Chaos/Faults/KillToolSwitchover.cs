@@ -15,10 +15,12 @@ internal sealed class KillToolSwitchover : Fault
     {
         var target = run.PickReplica();
         var from = run.Primary;
-        var killed = await KillAtRandomMoment.RunAsync(
+        var hit = await StrikeDuringCommand.RunAsync(
             run,
-            latestSeconds: 3.0,
+            latestSeconds: 2.0,
             () => run.Cli.Start("switchover", "-e", run.File, "--to", target),
+            StrikeDuringCommand.KillCommand,
+            ended => ended.Killed,
             ended =>
             {
                 // A switchover that completed is a switchover like any other: it must have succeeded. The next attempt goes back.
@@ -26,19 +28,19 @@ internal sealed class KillToolSwitchover : Fault
                 (from, target) = (target, from);
                 return Task.CompletedTask;
             });
-        if (killed is not { } kill)
+        if (hit is null)
         {
-            run.Expect(false, "a switchover was killed while it ran (each attempt ended before its moment)");
+            run.Expect(false, "a switchover was killed while it worked (each attempt ended before its moment)");
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"SIGKILL of 'switchover --to {target}' {kill.After.TotalSeconds:0.000}s after it started"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
         await OperatorRecovery.HealAsync(run, run.Landed!.At);
         var status = await new EnvironmentHealth(run.Environment).StatusAsync(run.Cli);
         if (status?.Primaries is [var primary] && primary == target)
         {
             run.Transcript.Note($"the killed switchover had already made '{target}' the primary");
-            run.Time(failover: false, kill.Killed.StartedAt, target);
+            run.Time(failover: false, hit.Command.StartedAt, target);
             return;
         }
 
