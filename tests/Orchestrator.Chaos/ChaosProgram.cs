@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Orchestrator.Chaos.Faults;
+using Orchestrator.TestSupport;
 
 namespace Orchestrator.Chaos;
 
@@ -28,7 +29,7 @@ public static class ChaosProgram
             return 2;
         }
 
-        var root = RepositoryRoot();
+        var root = RepositoryRoot.Find();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
         var transcripts = options.TranscriptDir ?? Path.Combine(root, "artifacts", "chaos");
         await Console.Error.WriteLineAsync($"chaos: {options.EngineName} on {options.ProviderName}, {options.Runs} runs, seed {options.Seed}, faults {string.Join(", ", options.Faults.Select(f => f.Name))}");
@@ -115,18 +116,5 @@ public static class ChaosProgram
             """);
         await File.WriteAllTextAsync(file, header + await ServerLogs.TailsAsync(run.Environment) + "\ntranscript:\n" + run.Transcript);
         return file;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("run the chaos campaign from inside the repository");
     }
 }

@@ -29,7 +29,8 @@ internal static class OperatorRecovery
     /// After a command was killed half-way, the README's way back: the record of the intended
     /// shape is on disk and the servers say who is primary, so `up` restarts whatever is down,
     /// `status` shows where things stand, `failover` runs when no node is primary, and every node
-    /// that does not replicate from the primary is rejoined, or rebuilt when rejoin refuses.
+    /// that does not replicate from the primary is rejoined, or rebuilt when rejoin refuses (a
+    /// rejoin that fails instead of refusing fails the run, and the node is rebuilt all the same).
     /// </summary>
     public static async Task HealAsync(ChaosRun run, TimeSpan since)
     {
@@ -66,7 +67,15 @@ internal static class OperatorRecovery
                 continue;
             }
 
-            run.Transcript.Note($"rejoin of '{node.Name}' did not succeed ({outcome?.ToString() ?? $"exit {rejoin.ExitCode}"}): rebuilding it");
+            // A typed refusal (a history of its own, a lost slot) names `replica rebuild` as the way on; a failed step is a recovery that did not work.
+            var refused = outcome is { Refusal: not null };
+            run.Expect(refused, $"'rejoin {node.Name}' succeeded or refused with a reason ({outcome?.ToString() ?? $"exit {rejoin.ExitCode}, no outcome printed"})");
+            if (!refused)
+            {
+                run.Transcript.Block($"server log of '{node.Name}' after the failed rejoin", await ServerLogs.TailAsync(run.Environment, node.Name));
+            }
+
+            run.Transcript.Note($"rebuilding '{node.Name}'");
             await run.RoleChangeAsync("replica", "rebuild", node.Name);
         }
     }

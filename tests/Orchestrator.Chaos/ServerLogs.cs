@@ -13,7 +13,14 @@ internal static class ServerLogs
 {
     private const int Lines = 60;
 
-    public static async Task<string> TailsAsync(ChaosEnvironment environment)
+    // The sampler's refused probes fill a replica's log every 60 ms; read further back and leave them out.
+    private const int ReadLines = 1500;
+
+    public static Task<string> TailsAsync(ChaosEnvironment environment) => ReadAsync(environment, environment.Nodes);
+
+    public static Task<string> TailAsync(ChaosEnvironment environment, string node) => ReadAsync(environment, [node]);
+
+    private static async Task<string> ReadAsync(ChaosEnvironment environment, IReadOnlyList<string> nodes)
     {
         var text = new StringBuilder();
         try
@@ -24,13 +31,14 @@ internal static class ServerLogs
                 ? new DockerNodeHosting(definition, environment.State, server, SilentProgress.Instance)
                 : new LocalNodeHosting(environment.State, await ServiceUser.ResolveAsync(server.OsUser, CancellationToken.None));
             var host = await hosting.OpenAsync(create: false, CancellationToken.None);
-            foreach (var node in definition.Nodes)
+            foreach (var node in nodes.Select(definition.Node))
             {
                 text.AppendLine($"server log of '{node.Name}', last {Lines} lines:");
                 string tail;
                 try
                 {
-                    tail = await host.LogTailAsync(node, Lines, CancellationToken.None);
+                    var lines = (await host.LogTailAsync(node, ReadLines, CancellationToken.None)).Split('\n');
+                    tail = string.Join('\n', lines.Where(l => !IsProbe(l)).TakeLast(Lines));
                 }
                 catch (Exception e) when (e is IOException or LocalProviderException or InvalidOperationException)
                 {
@@ -50,4 +58,9 @@ internal static class ServerLogs
 
         return text.ToString();
     }
+
+    private static bool IsProbe(string line) =>
+        line.Contains(ChaosEnvironment.ProbeTable, StringComparison.Ordinal)
+        || line.Contains("cannot execute INSERT in a read-only transaction", StringComparison.Ordinal)
+        || line.Contains("--read-only option", StringComparison.Ordinal);
 }

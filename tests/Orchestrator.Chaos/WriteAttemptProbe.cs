@@ -33,8 +33,9 @@ internal sealed class WriteAttemptProbe(ChaosEnvironment environment)
             // A session given up on is closed once its call ends.
             return null;
         }
-        catch (DatabaseException)
+        catch (Exception e) when (e is DatabaseException or InvalidOperationException)
         {
+            // Refused at the connection, or the connection broke under the driver ("Connection is not open").
             if (session is not null)
             {
                 await BoundedSession.CloseQuietlyAsync(session);

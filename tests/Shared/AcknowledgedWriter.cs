@@ -120,8 +120,9 @@ internal sealed class AcknowledgedWriter : IAsyncDisposable
             {
                 session = null;
             }
-            catch (DatabaseException)
+            catch (Exception e) when (e is DatabaseException or InvalidOperationException)
             {
+                // Refused, or the connection broke under the driver ("Connection is not open").
                 await BoundedSession.CloseQuietlyAsync(session);
                 session = null;
             }
@@ -169,7 +170,7 @@ internal sealed class AcknowledgedWriter : IAsyncDisposable
 
             await BoundedSession.CloseQuietlyAsync(session);
         }
-        catch (Exception e) when (e is DatabaseException or TimeoutException)
+        catch (Exception e) when (e is DatabaseException or TimeoutException or InvalidOperationException)
         {
             // Down, starting, frozen or refusing: another node may take the writes.
         }
