@@ -24,7 +24,7 @@ internal static class RunChecks
         var primary = status?.Primaries.Count == 1 ? status.Primaries[0] : null;
         if (primary is not null)
         {
-            var resumed = await WaitAsync(() => Task.FromResult(writer.Acknowledged.Any(a => a.Node == primary && a.At > recovered)), TimeSpan.FromSeconds(30));
+            var resumed = await Eventually.HoldsAsync(() => Task.FromResult(writer.Acknowledged.Any(a => a.Node == primary && a.At > recovered)), TimeSpan.FromSeconds(30));
             run.Expect(resumed, $"the writers' commits are acknowledged by '{primary}' after the recovery");
         }
 
@@ -48,7 +48,7 @@ internal static class RunChecks
 
         foreach (var replica in run.Environment.Nodes.Where(n => n != primary && primary is not null))
         {
-            var converged = await WaitAsync(() => SameRowsAsync(run, primary!, replica), Convergence);
+            var converged = await Eventually.HoldsAsync(() => SameRowsAsync(run, primary!, replica), Convergence);
             run.Expect(converged, $"'{replica}' converged: it holds every acknowledged write and as many rows as the primary");
         }
 
@@ -109,21 +109,5 @@ internal static class RunChecks
     {
         await using var session = await run.Environment.ConnectAsync(node, CancellationToken.None);
         return (await session.QueryAsync($"SELECT COUNT(*) AS n FROM {ChaosEnvironment.WritesTable}")).Single().GetInt64("n")!.Value;
-    }
-
-    private static async Task<bool> WaitAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return true;
     }
 }

@@ -30,7 +30,7 @@ internal static class RunExecutor
             };
             run.Writer = new AcknowledgedWriter(target, Writers, StatementTimeout, run.Clock);
             run.Sampler = new SamplingRounds(run.Environment.Nodes, probe.AcceptsAsync, SamplingInterval, run.Clock);
-            var steady = await WaitSteadyAsync(run);
+            var steady = await Eventually.HoldsAsync(() => Task.FromResult(run.Writer.Count >= 50 && run.Sampler.CompleteRounds >= 3), TimeSpan.FromSeconds(30));
             run.Expect(steady, $"the writers and the sampler got going ({run.Writer.Count} acknowledged writes, {run.Sampler.Summary})");
             if (steady)
             {
@@ -63,22 +63,6 @@ internal static class RunExecutor
             Durations(run, failover: true),
             Durations(run, failover: false),
             run.Clock.Elapsed);
-    }
-
-    private static async Task<bool> WaitSteadyAsync(ChaosRun run)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (run.Writer!.Count < 50 || run.Sampler!.CompleteRounds < 3)
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return true;
     }
 
     private static async Task StopEverythingAsync(ChaosRun run, WriteAttemptProbe probe)
