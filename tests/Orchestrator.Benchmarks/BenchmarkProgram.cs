@@ -1,5 +1,6 @@
 using System.Globalization;
 using Orchestrator.Environments;
+using Orchestrator.TestSupport;
 
 namespace Orchestrator.Benchmarks;
 
@@ -15,7 +16,7 @@ public static class BenchmarkProgram
     {
         var rounds = Option(args, "--rounds") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 3;
         var only = Option(args, "--only");
-        var root = FindRoot();
+        var root = RepositoryRoot.Find();
         Console.WriteLine($"Orchestrator benchmarks, {rounds} rounds each, median reported ({Environment.ProcessorCount} cores)");
         Console.WriteLine();
 
@@ -203,19 +204,6 @@ public static class BenchmarkProgram
             ? string.Create(CultureInfo.InvariantCulture, $"  ratio {ratio:0.00}")
             : string.Create(CultureInfo.InvariantCulture, $"  ratio {ratio:0.00} (target <= {target:0.0}: {(ratio <= target ? "met" : "NOT met")})"));
         Console.WriteLine();
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("run the benchmarks from inside the repository");
     }
 
     /// <summary>At least 20 scrapes a side, more with more rounds.</summary>

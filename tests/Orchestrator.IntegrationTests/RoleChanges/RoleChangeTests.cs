@@ -361,7 +361,7 @@ public abstract class RoleChangeTests
     private static async Task AssertRefusesWritesAsync(TestTopology topology, string node)
     {
         await using var session = await topology.ConnectAsync(node);
-        Assert.False(await WritableSampler.IsWritableAsync(session, topology.Engine), $"'{node}' says it accepts writes");
+        Assert.False(await Writability.IsWritableAsync(session, topology.Engine), $"'{node}' says it accepts writes");
         var write = await Assert.ThrowsAsync<DatabaseException>(() => session.ExecuteAsync($"CREATE TABLE fence_probe_{Guid.NewGuid():N} (id int)"));
         Assert.Equal(topology.Engine == EngineKind.Postgres ? "25006" : "1290", write.Code);
         if (topology.Engine == EngineKind.MariaDb)

@@ -1,0 +1,1 @@
+return await Orchestrator.Chaos.ChaosProgram.RunAsync(args);
