@@ -83,13 +83,20 @@ internal sealed class PostgresProcess(PostgresNodeFiles files, LocalContext cont
         }
     }
 
-    /// <summary>Kills a running postmaster outright (it may hang) and waits until it is gone.</summary>
+    /// <summary>Kills a running postmaster outright (it may hang), waits until it is gone, and kills what is left of its server.</summary>
     public async Task KillAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         if (await GetStateAsync(node, cancellationToken) == LocalNodeState.Running && await PostmasterPidAsync(node, cancellationToken) is { } pid)
         {
             await files.Host.SignalAsync(node, pid, ProcessSignal.Kill, cancellationToken);
             await Poll.UntilAsync(async () => !await IsServerAsync(node, pid, cancellationToken), TimeSpan.FromSeconds(30), () => $"node '{node.Name}' (pid {pid}) did not stop", cancellationToken);
+        }
+
+        // Each backend is a process group of its own, and notices its postmaster's death only
+        // while it runs: those of a frozen (stopped) server would keep the data directory forever.
+        foreach (var orphan in await files.Host.ServerProcessesAsync(node, files.DataDir(node), cancellationToken))
+        {
+            await files.Host.SignalAsync(node, orphan, ProcessSignal.Kill, cancellationToken);
         }
     }
 
