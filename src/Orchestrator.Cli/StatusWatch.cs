@@ -27,6 +27,9 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentContext conte
     /// <summary>How long one read of a node may take before it counts as unanswered.</summary>
     private static readonly TimeSpan PerNode = TimeSpan.FromSeconds(15);
 
+    /// <summary>How long a watch that ends waits for the reads under way.</summary>
+    private static readonly TimeSpan ReadersAtExit = TimeSpan.FromSeconds(2);
+
     private readonly ConcurrentDictionary<string, (StatusReader.NodeReading Reading, DateTime At)> _latest = new();
     private StateLayout? _state;
 
@@ -75,9 +78,14 @@ internal sealed class StatusWatch(IAnsiConsole console, EnvironmentContext conte
         }
         finally
         {
+            // A read stuck on a frozen node (a connection it accepts and never answers) is not
+            // waited for: the watch ends at once, and the process with it.
             await stop.CancelAsync();
-            await Task.WhenAll(readers);
-            if (loading.IsCompletedSuccessfully && loading.Result.Project is { } project)
+            var reads = Task.WhenAll(readers);
+            await Task.WhenAny(reads, Task.Delay(ReadersAtExit, CancellationToken.None));
+
+            // A read still under way may yet count pending migrations with the project.
+            if (reads.IsCompleted && loading.IsCompletedSuccessfully && loading.Result.Project is { } project)
             {
                 project.Dispose();
             }
