@@ -49,10 +49,8 @@ internal static class StatusReader
             reads = await Task.WhenAll(environment.Nodes.Select(node => ReadKeptNodeAsync(engine, node, sessions, loading, limit, cancellationToken)));
         }
 
-        return Compose(context, state, reads, await loading) with
-        {
-            FencedNodes = state is null ? [] : LiveShape.Load(state)?.FencedNodes.ToList() ?? [],
-        };
+        var shape = state is null ? null : LiveShape.Load(state);
+        return Compose(context, state, shape, reads, await loading) with { FencedNodes = shape?.FencedNodes.ToList() ?? [] };
     }
 
     /// <summary>
@@ -86,13 +84,18 @@ internal static class StatusReader
         ReadNodeAsync(context.Definition, context.Engine, credentials, node, loading, limit, cancellationToken);
 
     /// <summary>The rows of the environment from each node's latest reading (lag against the primary's).</summary>
-    public static EnvironmentStatus Compose(EnvironmentContext context, StateLayout? state, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
+    public static EnvironmentStatus Compose(EnvironmentContext context, StateLayout? state, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations) =>
+        Compose(context, state, state is null ? null : LiveShape.Load(state), reads, migrations);
+
+    /// <summary>The same with the live shape the caller already read.</summary>
+    private static EnvironmentStatus Compose(
+        EnvironmentContext context, StateLayout? state, LiveShape? shape, IReadOnlyList<NodeReading> reads, (MigrationProject? Project, string? Problem) migrations)
     {
         var (environment, engine) = (context.Definition, context.Engine);
         var (project, problem) = migrations;
         var primary = reads.FirstOrDefault(r => r.Observation?.Role == ObservedRole.Primary)?.Observation;
         var peers = ServerViews.Of(environment, state, engine.Descriptor.Server?.ContainerPort ?? 0);
-        var shaped = (state is null ? null : LiveShape.Load(state))?.Apply(environment) ?? environment;
+        var shaped = shape?.Apply(environment) ?? environment;
         var rows = reads.Select(r => Row(peers, engine, r.Node, r.Observation, r.Error, primary) with
         {
             ExpectsSynchronous = r.Observation?.Role == ObservedRole.Primary && shaped.ReplicasOf(r.Node.Name).Any(n => n.Sync),
