@@ -5,6 +5,12 @@ namespace Orchestrator.Chaos;
 /// <summary>The typed outcome a role-change command prints with --json (README, Switchover and failover).</summary>
 internal sealed record RoleChangeJson(string Operation, bool Succeeded, string? OldPrimary, string? NewPrimary, string? RefusalReason, string? Refusal)
 {
+    /// <summary>The details of the steps a node refused with a reason (a rejoin whose WAL is gone names `replica rebuild`).</summary>
+    public IReadOnlyList<string> RefusedSteps { get; init; } = [];
+
+    /// <summary>Refused as a whole, or by one of its steps, with a reason.</summary>
+    public bool IsRefusal => Refusal is not null || RefusedSteps.Count > 0;
+
     /// <summary>The outcome the command printed; null when its output holds none (it crashed, or was killed).</summary>
     public static RoleChangeJson? Parse(CommandResult result)
     {
@@ -18,7 +24,13 @@ internal sealed record RoleChangeJson(string Operation, bool Succeeded, string? 
                 root.GetProperty("oldPrimary").GetString(),
                 root.GetProperty("newPrimary").GetString(),
                 root.GetProperty("refusalReason").GetString(),
-                root.GetProperty("refusal").GetString());
+                root.GetProperty("refusal").GetString())
+            {
+                RefusedSteps = root.GetProperty("changes").EnumerateArray()
+                    .Where(c => c.GetProperty("result").GetString() == "refused")
+                    .Select(c => $"{c.GetProperty("node").GetString()}: {c.GetProperty("detail").GetString()}")
+                    .ToList(),
+            };
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
@@ -27,7 +39,7 @@ internal sealed record RoleChangeJson(string Operation, bool Succeeded, string? 
     }
 
     public override string ToString() =>
-        $"{Operation}: {(Succeeded ? "succeeded" : "not succeeded")}, old primary {OldPrimary ?? "-"}, new primary {NewPrimary ?? "-"}{(RefusalReason is null ? "" : $", refused ({RefusalReason}): {Refusal}")}";
+        $"{Operation}: {(Succeeded ? "succeeded" : "not succeeded")}, old primary {OldPrimary ?? "-"}, new primary {NewPrimary ?? "-"}{(RefusalReason is null ? "" : $", refused ({RefusalReason}): {Refusal}")}{string.Concat(RefusedSteps.Select(r => $", refused {r}"))}";
 }
 
 /// <summary>The nodes as <c>status --json</c> reports them (README, status --json).</summary>

@@ -68,7 +68,7 @@ internal static class OperatorRecovery
             }
 
             // A typed refusal (a history of its own, a lost slot) names `replica rebuild` as the way on; a failed step is a recovery that did not work.
-            var refused = outcome is { Refusal: not null };
+            var refused = outcome is { IsRefusal: true };
             run.Expect(refused, $"'rejoin {node.Name}' succeeded or refused with a reason ({outcome?.ToString() ?? $"exit {rejoin.ExitCode}, no outcome printed"})");
             if (!refused)
             {

@@ -80,8 +80,36 @@ internal sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, st
                 ". Edit the file to the live shape (see 'status'), or bring the servers back to the file's shape.");
         }
 
-        return environment with { Nodes = nodes };
+        return environment with { Nodes = HandOverSynchronousDuty(environment.Primary.Name, nodes) };
     }
+
+    /// <summary>
+    /// A synchronous replica of the file that became the primary passes its duty to the file's
+    /// primary once that one follows it directly and is not fenced: commits keep waiting for a
+    /// second copy, so that a failover of the new primary loses nothing either. While the old
+    /// primary is fenced (until its rejoin) there is no such copy to wait for.
+    /// </summary>
+    private static List<NodeDefinition> HandOverSynchronousDuty(string filePrimary, List<NodeDefinition> nodes)
+    {
+        var primary = nodes.Single(n => n.Role == NodeRole.Primary);
+        if (!primary.Sync)
+        {
+            return nodes;
+        }
+
+        return nodes
+            .Select(n => n.Name == primary.Name ? n with { Sync = false }
+                : n.Name == filePrimary && n.Source == primary.Name && !n.Fenced ? n with { Sync = true }
+                : n)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Set while a switchover's write-refused window is open: the primary it is taking writes
+    /// from. A switchover killed in that window leaves its target recorded as primary while it
+    /// answers as a replica; a failover then knows which node was the primary to fence.
+    /// </summary>
+    public string? HandoverFrom { get; init; }
 
     /// <summary>Nodes stopped by a failover that must not run again until rejoined or rebuilt.</summary>
     [JsonIgnore]
@@ -90,7 +118,7 @@ internal sealed record LiveShape(IReadOnlyDictionary<string, LiveNode> Nodes, st
     public LiveShape With(string node, LiveNode live, string reason) =>
         new(new Dictionary<string, LiveNode>(Nodes) { [node] = live }, reason, DateTimeOffset.UtcNow);
 
-    /// <summary>True when every node has the file's role and source and none is fenced.</summary>
+    /// <summary>True when every node has the file's role and source, none is fenced and no handover is under way.</summary>
     public bool MatchesFile(EnvironmentDefinition file) =>
-        file.Nodes.All(n => Nodes.TryGetValue(n.Name, out var live) && live.Role == n.Role && live.Source == n.Source && !live.Fenced);
+        HandoverFrom is null && file.Nodes.All(n => Nodes.TryGetValue(n.Name, out var live) && live.Role == n.Role && live.Source == n.Source && !live.Fenced);
 }

@@ -7,6 +7,7 @@ using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.State;
 using Orchestrator.Context;
+using Orchestrator.Servers;
 
 namespace Orchestrator.Topology;
 
@@ -77,7 +78,7 @@ internal sealed class LocalTopology
         }
 
         await database!;
-
+        await RefuseReplicaAsPrimaryAsync(credentials, cancellationToken);
         await Task.WhenAll(outcomes
             .Where(o => o.Action is not (NodeUpAction.AlreadyRunning or NodeUpAction.Fenced))
             .Select(o => Environment.Node(o.Node))
@@ -85,6 +86,34 @@ internal sealed class LocalTopology
             .Select(n => _nodes.WaitUntilReplicatingAsync(credentials, n, cancellationToken)));
         await ApplySynchronousReplicationAsync(server, cancellationToken);
         return new UpOutcome(outcomes, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// A switchover or failover killed between its steps can leave the primary of the recorded
+    /// shape running as a replica, and nothing takes writes: its replicas would wait for it in
+    /// vain. Which node should take over is the operator's call (`failover` promotes the one that
+    /// applied the most), so `up` stops here, with every node started.
+    /// </summary>
+    private async Task RefuseReplicaAsPrimaryAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    {
+        var primary = Environment.Primary;
+        NodeObservation observed;
+        try
+        {
+            observed = await _nodes.Engine.ObserveAsync(primary, credentials, cancellationToken);
+        }
+        catch (DatabaseException)
+        {
+            return;
+        }
+
+        if (observed.Role == ObservedRole.Replica)
+        {
+            throw new LocalProviderException(
+                $"'{primary.Name}' is the primary of the recorded shape but runs as a replica, so no node takes writes: " +
+                "a switchover or failover was interrupted between its steps. Every node is started; " +
+                $"run 'status', then 'failover' to promote the replica that applied the most, then 'rejoin' the nodes 'status' shows elsewhere.");
+        }
     }
 
     /// <summary>

@@ -165,6 +165,16 @@ public abstract class RoleChangeTests
         Assert.Equal(ObservedRole.Replica, status.Node("primary").Role);
         Assert.Equal("replica-1", status.Node("primary").ReplicatingFrom);
         Assert.Equal("replica-1", status.Node("replica-2").ReplicatingFrom);
+        if (SynchronousReplica)
+        {
+            // The synchronous replica became the primary; the rejoined old primary took over its
+            // duty, so a failover of replica-1 would lose nothing either (fault campaign, seed 21).
+            Assert.True(status.Node("replica-1").ExpectsSynchronous, "replica-1, now the primary, expects a synchronous replica");
+            await TestTopology.EventuallyAsync(
+                async () => (await topology.StatusAsync()).Node("replica-1").Synchronous is { Waits: true, Acknowledging: 1 },
+                "replica-1's commits wait for the rejoined primary's acknowledgement");
+        }
+
         foreach (var node in new[] { "primary", "replica-2" })
         {
             await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(node)).Count == lost.Count, $"{node} has what replica-1 has");
@@ -180,7 +190,7 @@ public abstract class RoleChangeTests
         await using var topology = await TestTopology.StartAsync(_engine, $"{_name}-ff", SynchronousReplica);
         Libc.Kill(topology.ServerPid("primary"), Libc.SigKill);
 
-        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterPromotion("replica-1")));
+        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep("replica-1", "promote")));
         await Assert.ThrowsAsync<InjectedFault>(() => interrupted.FailoverAsync(null, CancellationToken.None));
 
         var recorded = LiveShape.Load(topology.State);
@@ -425,14 +435,14 @@ public abstract class RoleChangeTests
     private static string Describe(RoleChangeOutcome outcome) =>
         $"{outcome.Operation}: {outcome.Refusal?.Reason} {outcome.Refusal?.Message}\n" + string.Join("\n", outcome.Changes.Select(c => $"  {c.Node}: {c.Text} {c.Result} {c.Detail}"));
 
-    private sealed class InjectedFault() : Exception("fault injected after the promotion");
+    private protected sealed class InjectedFault() : Exception("fault injected between the steps of a role change");
 
-    /// <summary>Fails the operation the moment <paramref name="target"/> reports its promotion finished: a crash between the promotion and the end.</summary>
-    private sealed class FailAfterPromotion(string target) : ITopologyProgress
+    /// <summary>Fails the operation the moment <paramref name="node"/> reports <paramref name="step"/> finished: a crash right after that step.</summary>
+    private protected sealed class FailAfterStep(string node, string step) : ITopologyProgress
     {
         public void Report(ProgressEvent progress)
         {
-            if (progress.Node == target && progress.Message == "promote" && progress.Kind == ProgressKind.Finished)
+            if (progress.Node == node && progress.Message == step && progress.Kind == ProgressKind.Finished)
             {
                 throw new InjectedFault();
             }

@@ -50,8 +50,38 @@ public sealed class LiveShapeTests : IDisposable
         var live = loaded.Apply(file);
         Assert.Equal("replica-1", live.Primary.Name);
         Assert.Equal("replica-1", live.Node("primary").Source);
-        Assert.True(live.Node("replica-1").Sync, "the file's sync flag is kept");
         Assert.Equal(25001, live.Node("primary").Port);
+
+        // The synchronous replica became the primary; the old primary is fenced, so nothing is waited for yet.
+        Assert.DoesNotContain(live.Nodes, n => n.Sync);
+    }
+
+    [Fact]
+    public void A_synchronous_replica_that_became_the_primary_passes_its_duty_to_the_old_primary_once_it_follows_directly()
+    {
+        var file = File3();
+        var rejoined = new LiveShape(
+            new Dictionary<string, LiveNode>
+            {
+                ["primary"] = new(NodeRole.Replica, "replica-1", Fenced: false),
+                ["replica-1"] = new(NodeRole.Primary, null, Fenced: false),
+                ["replica-2"] = new(NodeRole.Replica, "replica-1", Fenced: false),
+            },
+            "rejoin of primary",
+            DateTimeOffset.UtcNow).Apply(file);
+        Assert.Equal(["primary"], rejoined.Nodes.Where(n => n.Sync).Select(n => n.Name));
+
+        // A switchover to a replica that is not synchronous keeps the file's synchronous replica as it is.
+        var elsewhere = new LiveShape(
+            new Dictionary<string, LiveNode>
+            {
+                ["primary"] = new(NodeRole.Replica, "replica-2", Fenced: false),
+                ["replica-1"] = new(NodeRole.Replica, "replica-2", Fenced: false),
+                ["replica-2"] = new(NodeRole.Primary, null, Fenced: false),
+            },
+            "switchover from primary to replica-2",
+            DateTimeOffset.UtcNow).Apply(file);
+        Assert.Equal(["replica-1"], elsewhere.Nodes.Where(n => n.Sync).Select(n => n.Name));
     }
 
     [Fact]

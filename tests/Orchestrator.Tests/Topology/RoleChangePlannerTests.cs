@@ -190,6 +190,27 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void A_failover_after_a_switchover_killed_in_its_write_refused_window_fences_the_primary_it_took_writes_from()
+    {
+        // The switchover recorded replica-1 as primary and the handover from 'primary', stopped 'primary', and died before promoting replica-1.
+        var recorded = RoleChangePlanner.Switchover(File4, FileShape, Healthy, "replica-1").Plan!.Next with { HandoverFrom = "primary" };
+        IReadOnlyList<NodeView> nodes = [Replica("primary", replicating: false), Replica("replica-1", replicating: false), Replica("replica-2"), Replica("replica-3")];
+
+        var candidates = RoleChangePlanner.Failover(File4, recorded, nodes, null).Plan!;
+        Assert.Equal("primary", candidates.OldPrimary);
+        Assert.Equal(new PlannedStep("primary", NodeAction.Fence), candidates.Steps[0]);
+        Assert.Equal(["replica-1", "replica-2", "replica-3"], candidates.Candidates.Order());
+
+        // The record names the sources the switchover meant to set, not what the servers follow: every other candidate is pointed at its source.
+        var plan = RoleChangePlanner.FailoverTo(File4, recorded, candidates, "replica-1");
+        Assert.Contains(new PlannedStep("replica-2", NodeAction.ReplicateFrom, "replica-1"), plan.Steps);
+        Assert.Contains(new PlannedStep("replica-3", NodeAction.ReplicateFrom, "replica-1"), plan.Steps);
+
+        // Without the record of the handover, the unpromoted target is all the failover can take for the failed primary.
+        Assert.Equal("replica-1", RoleChangePlanner.Failover(File4, recorded with { HandoverFrom = null }, nodes, null).Plan!.OldPrimary);
+    }
+
+    [Fact]
     public void No_reachable_replica_means_no_failover()
     {
         IReadOnlyList<NodeView> nodes = [Unreachable("primary"), Unreachable("replica-1"), Replica("replica-2", replicating: false) with { Role = null }, Unreachable("replica-3")];

@@ -52,6 +52,15 @@ internal sealed class PostgresNodeFiles(LocalContext context)
             written.Add((InData(node, "standby.signal"), ""));
         }
 
+        if (node.Source is { } source && !node.Fenced)
+        {
+            // primary_conninfo names this file: a node started or reloaded as a replica of a source
+            // it did not follow before (after a role change killed before it moved the node) logs in
+            // with it. A fenced node gets none: started by hand, its history may have gone past the
+            // point where the new primary's began, and only its rejoin rewinds it first.
+            written.Add((Passfile(node), ReplicationPassfileLine(ServerView.Node(source))));
+        }
+
         var main = InData(node, "postgresql.conf");
         var include = $"include '{PostgresConfigFiles.ConfFileName}'";
         var text = await Host.ReadFileAsync(node, main, cancellationToken) ?? "";
@@ -64,7 +73,10 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     }
 
     public Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>
-        WriteOwnedAsync(node, Passfile(node), PostgresConfigFiles.PassfileLine(Addressed(source), context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal()), cancellationToken);
+        WriteOwnedAsync(node, Passfile(node), ReplicationPassfileLine(Addressed(source)), cancellationToken);
+
+    private string ReplicationPassfileLine(NodeDefinition addressedSource) =>
+        PostgresConfigFiles.PassfileLine(addressedSource, context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal());
 
     /// <summary>An empty node directory owned by the service user; a previous, never completed setup is deleted.</summary>
     public async Task<string> PrepareNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken)

@@ -57,6 +57,15 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// </summary>
     public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
+        // The nodes that will follow the target get their slots on it while it is still a
+        // standby: should the switchover be killed after the promotion and before it moves them,
+        // the target keeps the WAL they will ask for from the switch of timelines on, however
+        // much is written until an operator rejoins them.
+        foreach (var follower in context.Environment.ReplicasOf(target.Name))
+        {
+            await sql.CreateSlotAsync(follower, target, cancellationToken, keepStreamingNode: true);
+        }
+
         await files.WriteConfigAsync(target, cancellationToken);
         return new PostgresHandover(this, engine, primary, target, await sql.SessionAsync(target, cancellationToken));
     }
@@ -107,7 +116,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
             await files.WriteReplicationPassfileAsync(replica, source, cancellationToken);
-            await sql.CreateSlotAsync(replica, source, cancellationToken);
+            await sql.CreateSlotAsync(replica, source, cancellationToken, keepStreamingNode: true);
             await ReloadConfigAsync(replica, cancellationToken);
         });
     }
@@ -119,7 +128,6 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// </summary>
     public async Task<RejoinOutcome> RejoinAsync(NodeDefinition node, NodeDefinition source, bool fenced, CancellationToken cancellationToken)
     {
-        var data = files.DataDir(node);
         switch (await process.GetStateAsync(node, cancellationToken))
         {
             case LocalNodeState.NotInitialized:
@@ -141,9 +149,42 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
             await RefuseLostWalAsync(node, source, session, cancellationToken);
         }
 
+        // The slot first: from here on the source keeps the WAL from its checkpoint just taken,
+        // where the rewound node's replay starts, however much is written until it connects.
+        await sql.CreateSlotAsync(node, source, cancellationToken, keepInactive: true);
+
+        RejoinOutcome what;
+        try
+        {
+            what = await RewindAsync(node, source, cancellationToken);
+        }
+        catch (RejoinRefusedException)
+        {
+            // Refused, the node is left to its rebuild; whoever starts it meanwhile finds a standby, not a second primary.
+            await WriteFenceAsync(node, CancellationToken.None);
+            throw;
+        }
+
+        await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
+        await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
+
+        // The node is a replica in this server's shape: the start writes its standby.signal.
+        await process.StartAsync(node, cancellationToken);
+        return what;
+    }
+
+    /// <summary>pg_rewind onto the source's history; refused, with the data directory as it was, when it cannot be done.</summary>
+    private async Task<RejoinOutcome> RewindAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
         // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
         // run as a standby; it accepts no connections either way.
         await files.Host.DeleteFileAsync(node, files.InData(node, "standby.signal"), cancellationToken);
+        return PgRewindOutput.Parse(await RunRewindAsync(node, source, cancellationToken));
+    }
+
+    /// <summary>Runs pg_rewind against the source as the admin account; its output, or the refusal when it fails.</summary>
+    private async Task<string> RunRewindAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
+    {
         var passfile = files.Host.Paths(node).InNode("rewind.pgpass");
         var from = files.Addressed(source);
         await files.WriteOwnedAsync(node, passfile, PostgresConfigFiles.PassfileLine(from.Host, from.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
@@ -157,9 +198,10 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
                 "dbname=postgres",
                 $"passfile={PostgresSql.ConninfoValue(passfile)}",
             ]);
+            string[] arguments = ["--target-pgdata", files.DataDir(node), "--source-server", conninfo];
             rewind = await files.Host.RunAsync(
                 node,
-                new ProcessSpec(files.Binaries.Path("pg_rewind"), ["--target-pgdata", data, "--source-server", conninfo])
+                new ProcessSpec(files.Binaries.Path("pg_rewind"), arguments)
                 {
                     WorkingDirectory = files.NodeDir(node),
                     Timeout = TimeSpan.FromHours(1),
@@ -179,14 +221,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
                 $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
         }
 
-        var what = PgRewindOutput.Parse(rewind.StandardError + rewind.StandardOutput);
-        await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
-        await sql.CreateSlotAsync(node, source, cancellationToken, keepInactive: true);
-        await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
-
-        // The node is a replica in this server's shape: the start writes its standby.signal.
-        await process.StartAsync(node, cancellationToken);
-        return what;
+        return rewind.StandardError + rewind.StandardOutput;
     }
 
     /// <summary>

@@ -44,14 +44,27 @@ internal sealed class PostgresSetupSql(PostgresEngine engine, LocalContext conte
     /// WAL segment the new replica will ask for between the end of the copy and its first connection.
     /// </summary>
     /// <param name="keepInactive">Keep an unused slot of that name as it is, with the WAL it holds (a rejoin's, made by the failover); otherwise it is made afresh.</param>
-    public async Task CreateSlotAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken, bool keepInactive = false)
+    /// <param name="keepStreamingNode">Keep a slot the node itself streams through (a cascading replica whose source was just promoted already follows it).</param>
+    public async Task CreateSlotAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken, bool keepInactive = false, bool keepStreamingNode = false)
     {
         await using var session = await SessionAsync(source, cancellationToken);
-        var existing = await session.QueryAsync("SELECT active, wal_status FROM pg_replication_slots WHERE slot_name = $1", [node.SlotName], cancellationToken);
+        var existing = await session.QueryAsync(
+            """
+            SELECT s.active, s.wal_status, a.application_name AS streaming_to
+            FROM pg_replication_slots s LEFT JOIN pg_stat_activity a ON a.pid = s.active_pid
+            WHERE s.slot_name = $1
+            """,
+            [node.SlotName],
+            cancellationToken);
         if (existing.Count == 1)
         {
             if (existing[0].GetBoolean("active") == true)
             {
+                if (keepStreamingNode && existing[0].GetString("streaming_to") == node.Name)
+                {
+                    return;
+                }
+
                 throw new LocalProviderException($"slot '{node.SlotName}' on '{source.Name}' is in use by another process; is another copy of '{node.Name}' running?");
             }
 

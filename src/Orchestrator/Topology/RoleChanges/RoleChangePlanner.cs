@@ -26,8 +26,14 @@ internal sealed record Decision<T>(T? Plan, Refusal? Refusal)
 /// <summary>A switchover: who hands over to whom, the steps in order, and the shape afterwards.</summary>
 internal sealed record SwitchoverPlan(string Primary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
 
-/// <summary>A failover's first phase: the failed primary to fence and the replicas that may take over.</summary>
-internal sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string> Candidates, IReadOnlyList<PlannedStep> Steps);
+/// <summary>
+/// A failover's first phase: the failed primary to fence and the replicas that may take over.
+/// <see cref="RecordAhead"/>: an interrupted role change recorded sources it may not have set on the servers.
+/// </summary>
+internal sealed record FailoverCandidates(string OldPrimary, IReadOnlyList<string> Candidates, IReadOnlyList<PlannedStep> Steps)
+{
+    public bool RecordAhead { get; init; }
+}
 
 /// <summary>A failover's second phase: the replica to promote, the steps in order, and the shape afterwards.</summary>
 internal sealed record FailoverPlan(string OldPrimary, string Target, LiveShape Next, IReadOnlyList<PlannedStep> Steps);
@@ -111,10 +117,13 @@ internal static class RoleChangePlanner
         var fenced = current.FencedNodes.ToHashSet();
 
         // A failover interrupted between recording its target and promoting it leaves the target
-        // recorded as primary while it answers as a replica, and the failed primary fenced: the
-        // failed one is still the node to fence, and the target is a candidate like the others
-        // (fencing it would discard a replica that may hold what no other has).
-        if (nodes.Any(n => n.Name == oldPrimary && n.Role == ObservedRole.Replica) && current.FencedNodes.FirstOrDefault() is { } failed)
+        // recorded as primary while it answers as a replica, and the failed primary fenced; a
+        // switchover killed in its write-refused window leaves the same, with the primary it took
+        // writes from recorded instead. The failed (or stopped) primary is still the node to
+        // fence, and the target is a candidate like the others (fencing it would discard a
+        // replica that may hold what no other has).
+        var interrupted = nodes.Any(n => n.Name == oldPrimary && n.Role == ObservedRole.Replica);
+        if (interrupted && (current.FencedNodes.FirstOrDefault() ?? current.HandoverFrom) is { } failed)
         {
             oldPrimary = failed;
         }
@@ -133,7 +142,7 @@ internal static class RoleChangePlanner
 
         var steps = new List<PlannedStep> { new(oldPrimary, NodeAction.Fence) };
         steps.AddRange(candidates.Select(c => new PlannedStep(c, NodeAction.Drain)));
-        return Decision<FailoverCandidates>.Go(new FailoverCandidates(oldPrimary, candidates, steps));
+        return Decision<FailoverCandidates>.Go(new FailoverCandidates(oldPrimary, candidates, steps) { RecordAhead = interrupted });
     }
 
     /// <summary>
@@ -182,7 +191,7 @@ internal static class RoleChangePlanner
         var next = ShapeAfterPromotion(file, current, candidates.OldPrimary, target, fenceOldPrimary: true, $"failover from {candidates.OldPrimary} to {target}");
         var steps = new List<PlannedStep> { new(target, NodeAction.Promote) };
         steps.AddRange(candidates.Candidates
-            .Where(c => c != target && next.Nodes[c].Source != current.Nodes[c].Source)
+            .Where(c => c != target && (candidates.RecordAhead || next.Nodes[c].Source != current.Nodes[c].Source))
             .Select(c => new PlannedStep(c, NodeAction.ReplicateFrom, next.Nodes[c].Source)));
         return new FailoverPlan(candidates.OldPrimary, target, next, steps);
     }

@@ -53,6 +53,7 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
             if (!await CatchUpAsync(server, credentials, primary, target, cancellationToken))
             {
                 await server.ReloadConfigAsync(target, cancellationToken);
+                await server.DropStaleReplicationStateAsync(target, cancellationToken);
                 return Refused(new Refusal(
                     RefusalReason.TargetDidNotCatchUp,
                     $"'{to}' did not catch up with '{plan.Primary}' within {timeout.TotalSeconds:0} s; nothing was changed. Check 'status' for its lag.",
@@ -61,7 +62,7 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
 
             // The record comes first: a crash from here on leaves the intended shape on disk, and
             // the servers still say who is primary.
-            nodes.Record(plan.Next);
+            nodes.Record(plan.Next with { HandoverFrom = plan.Primary });
             handedOver = await HandOverAsync(handover, plan, timeout, cancellationToken);
         }
 
@@ -70,11 +71,13 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
         {
             await server.ResumeWritesAsync(primary, cancellationToken);
             await server.ReloadConfigAsync(target, cancellationToken);
+            await server.DropStaleReplicationStateAsync(target, cancellationToken);
             nodes.Record(current);
             changes.Add(new NodeChange(plan.Primary, NodeAction.ResumeWrites, ChangeResult.Done, $"'{to}' {failure}; '{plan.Primary}' accepts writes again and nothing else was changed"));
             return new RoleChangeOutcome(RoleChangeKind.Switchover, changes, clock.Elapsed) { OldPrimary = plan.Primary, WriteRefusedWindow = window };
         }
 
+        nodes.Record(plan.Next);
         changes.AddRange(await MoveOthersAsync(steps, promoting, next, plan, observed, position, cancellationToken));
         changes.AddRange(await steps.FinishAsync(next, observed, changes, cancellationToken));
         return new RoleChangeOutcome(RoleChangeKind.Switchover, changes, clock.Elapsed)
