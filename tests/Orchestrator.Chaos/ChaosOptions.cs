@@ -119,7 +119,7 @@ internal sealed record ChaosOptions(
             runs = onlyRun.Value;
         }
 
-        var chosen = faults.Count > 0 ? faults.Distinct().ToList() : Fault.All.Where(f => f.AppliesTo(provider)).ToList();
+        var chosen = faults.Count > 0 ? faults.Distinct().ToList() : Fault.All.Where(f => f.AppliesTo(provider) && f.DrawnByDefault(engine)).ToList();
         return (new ChaosOptions(engine, provider, runs, seed, chosen, transcripts, keepAll, onlyRun), null);
     }
 

@@ -35,8 +35,14 @@ internal sealed class EnvironmentHealth(ChaosEnvironment environment)
             return problem;
         }
 
+        // A run that failed may leave migrations undone; the next run's checks expect them all.
+        if (status!.Nodes.FirstOrDefault(n => n.PendingMigrations is > 0) is { } behind)
+        {
+            return $"'{behind.Name}' has {behind.PendingMigrations} migrations pending";
+        }
+
         var primary = environment.Definition.Primary.Name;
-        if (status!.Primaries[0] == primary)
+        if (status.Primaries[0] == primary)
         {
             return null;
         }

@@ -26,6 +26,9 @@ internal abstract class Fault
 
     public virtual bool AppliesTo(ProviderKind provider) => true;
 
+    /// <summary>Whether a campaign on <paramref name="engine"/> draws it when no --fault is given (--fault names it regardless).</summary>
+    public virtual bool DrawnByDefault(EngineKind engine) => true;
+
     /// <summary>Before the writers start: what the fault needs to find (pending migrations, say).</summary>
     public virtual Task PrepareAsync(ChaosRun run) => Task.CompletedTask;
 
