@@ -19,10 +19,7 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
     [Fact]
     public async Task A_switchover_killed_after_the_promotion_is_finished_by_up_however_much_was_written_since()
     {
-        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "it-pg-rc-kp", syncReplica: true);
-        await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
-        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep("replica-1", "promote")));
-        await Assert.ThrowsAsync<InjectedFault>(() => interrupted.SwitchoverAsync("replica-1", CancellationToken.None));
+        await using var topology = await SwitchoverKilledAfterAsync("it-pg-rc-kp", "replica-1", "promote");
 
         // The new primary moves on by several segments and checkpoints: only a slot keeps the
         // segment where its history began.
@@ -49,10 +46,7 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
     [Fact]
     public async Task A_switchover_killed_before_the_promotion_makes_up_name_failover_and_failover_loses_nothing()
     {
-        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "it-pg-rc-kb", syncReplica: true);
-        await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
-        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep("primary", "stop (fast shutdown)")));
-        await Assert.ThrowsAsync<InjectedFault>(() => interrupted.SwitchoverAsync("replica-1", CancellationToken.None));
+        await using var topology = await SwitchoverKilledAfterAsync("it-pg-rc-kb", "primary", "stop (fast shutdown)");
 
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
@@ -72,6 +66,24 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
         }
 
         await WaitEverywhereAsync(topology, "kept", 2);
+    }
+
+    /// <summary>A topology whose table 'kept' holds one row, and a switchover to replica-1 that died the moment <paramref name="node"/> finished <paramref name="step"/>.</summary>
+    private static async Task<TestTopology> SwitchoverKilledAfterAsync(string name, string node, string step)
+    {
+        var topology = await TestTopology.StartAsync(EngineKind.Postgres, name, syncReplica: true);
+        try
+        {
+            await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
+            var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep(node, step)));
+            await Assert.ThrowsAsync<InjectedFault>(() => interrupted.SwitchoverAsync("replica-1", CancellationToken.None));
+            return topology;
+        }
+        catch
+        {
+            await topology.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Runs the statements, failing the test rather than hanging when a commit waits for a synchronous standby that never answers.</summary>

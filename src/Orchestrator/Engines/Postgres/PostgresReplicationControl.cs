@@ -115,8 +115,9 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     {
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
-            await files.WriteReplicationPassfileAsync(replica, source, cancellationToken);
             await sql.CreateSlotAsync(replica, source, cancellationToken, keepStreamingNode: true);
+
+            // The configuration names the new source and brings the password file for it.
             await ReloadConfigAsync(replica, cancellationToken);
         });
     }
@@ -165,26 +166,19 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
             throw;
         }
 
-        await files.WriteReplicationPassfileAsync(node, source, cancellationToken);
         await files.Host.DeleteFileAsync(node, files.InData(node, "backup_label.old"), cancellationToken);
 
-        // The node is a replica in this server's shape: the start writes its standby.signal.
+        // The node is a replica in this server's shape: the start writes its standby.signal and replication password file.
         await process.StartAsync(node, cancellationToken);
         return what;
     }
 
-    /// <summary>pg_rewind onto the source's history; refused, with the data directory as it was, when it cannot be done.</summary>
+    /// <summary>pg_rewind onto the source's history, as the admin account; refused, with the data directory as it was, when it cannot be done.</summary>
     private async Task<RejoinOutcome> RewindAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
     {
         // A node that crashed is recovered by pg_rewind in single-user mode, which refuses to
         // run as a standby; it accepts no connections either way.
         await files.Host.DeleteFileAsync(node, files.InData(node, "standby.signal"), cancellationToken);
-        return PgRewindOutput.Parse(await RunRewindAsync(node, source, cancellationToken));
-    }
-
-    /// <summary>Runs pg_rewind against the source as the admin account; its output, or the refusal when it fails.</summary>
-    private async Task<string> RunRewindAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken)
-    {
         var passfile = files.Host.Paths(node).InNode("rewind.pgpass");
         var from = files.Addressed(source);
         await files.WriteOwnedAsync(node, passfile, PostgresConfigFiles.PassfileLine(from.Host, from.Port, "*", context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()), cancellationToken);
@@ -198,10 +192,9 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
                 "dbname=postgres",
                 $"passfile={PostgresSql.ConninfoValue(passfile)}",
             ]);
-            string[] arguments = ["--target-pgdata", files.DataDir(node), "--source-server", conninfo];
             rewind = await files.Host.RunAsync(
                 node,
-                new ProcessSpec(files.Binaries.Path("pg_rewind"), arguments)
+                new ProcessSpec(files.Binaries.Path("pg_rewind"), ["--target-pgdata", files.DataDir(node), "--source-server", conninfo])
                 {
                     WorkingDirectory = files.NodeDir(node),
                     Timeout = TimeSpan.FromHours(1),
@@ -221,7 +214,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
                 $"Its data directory is unchanged. Run 'replica rebuild {node.Name}' to clone it from '{source.Name}' instead.");
         }
 
-        return rewind.StandardError + rewind.StandardOutput;
+        return PgRewindOutput.Parse(rewind.StandardError + rewind.StandardOutput);
     }
 
     /// <summary>
