@@ -96,8 +96,10 @@ internal sealed class LocalNodes
     /// <summary>What the provider set up around the nodes (see <see cref="INodeHosting"/>); known once <see cref="CreateServerAsync"/> ran.</summary>
     public INodeHosting Hosting => _opened?.Hosting.Hosting ?? throw new InvalidOperationException("CreateServerAsync must run first");
 
-    public async Task<IReadOnlyList<ObservedNode>> ObserveAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken) =>
-        await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken);
+    /// <summary>Asks every node for its role and position; see <see cref="ObservedNode.ObserveAllAsync"/> for <paramref name="suspects"/>.</summary>
+    public async Task<IReadOnlyList<ObservedNode>> ObserveAsync(
+        EnvironmentCredentials credentials, CancellationToken cancellationToken, IReadOnlySet<string>? suspects = null, TimeSpan grace = default) =>
+        await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken, suspects, grace);
 
     /// <summary>Waits until the replica streams from its source (<paramref name="node"/> as the shape being moved to has it).</summary>
     public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)

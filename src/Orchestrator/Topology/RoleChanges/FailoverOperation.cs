@@ -7,6 +7,8 @@ namespace Orchestrator.Topology.RoleChanges;
 /// <summary>An unplanned failover: the primary is gone, the most advanced replica takes over.</summary>
 internal sealed class FailoverOperation(LocalNodes nodes)
 {
+    private static readonly TimeSpan SuspectGrace = TimeSpan.FromSeconds(0.5);
+
     /// <summary>
     /// Records the failed primary as fenced, then fences it (killed if its process lingers, its
     /// own files making any later start come up unable to take writes), lets every reachable
@@ -25,10 +27,15 @@ internal sealed class FailoverOperation(LocalNodes nodes)
 
         var (_, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
 
-        // A frozen or cut-off primary answers nothing until the time limit: say what is waited for.
+        // A frozen or cut-off primary answers nothing, ever. It is given half a second after the
+        // replicas answered (a live server answers within milliseconds of them): the failover
+        // runs because it is presumed gone, and every second spent on it is without a primary.
         IReadOnlyList<ObservedNode> observed = [];
-        await nodes.Progress.StepAsync(nodes.File.Name, "ask every node for its role and position (up to 15 s each)", async () =>
-            observed = await nodes.ObserveAsync(credentials, cancellationToken));
+        var suspects = RoleChangePlanner.FailoverSuspects(nodes.CurrentShape);
+        await nodes.Progress.StepAsync(
+            nodes.File.Name,
+            $"ask every node for its role and position ({string.Join(", ", suspects.Order())}: up to {SuspectGrace.TotalSeconds:0.#} s after the others)",
+            async () => observed = await nodes.ObserveAsync(credentials, cancellationToken, suspects, SuspectGrace));
         var decision = RoleChangePlanner.Failover(nodes.File, nodes.CurrentShape, observed.Select(NodeView.Of).ToList(), to);
         if (decision.Plan is not { } candidates)
         {
@@ -43,16 +50,37 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         var changes = new List<NodeChange>();
         var window = Stopwatch.StartNew();
         var fencing = fenced.Apply(nodes.File).Node(oldPrimary);
-        await nodes.Hosting.FenceAsync(fencing, () => server.FenceAsync(fencing, cancellationToken), () => server.WriteFenceAsync(fencing, cancellationToken), cancellationToken);
+
+        // Writing the fence into a killed container's volume takes a few calls to the Docker
+        // engine, and the candidates' drain needs only the kill: the two run side by side, and
+        // the files are in place before anything is promoted.
+        var fileFence = Task.CompletedTask;
+        await nodes.Hosting.FenceAsync(
+            fencing,
+            () => server.FenceAsync(fencing, cancellationToken),
+            () =>
+            {
+                fileFence = server.WriteFenceAsync(fencing, cancellationToken);
+                return Task.CompletedTask;
+            },
+            cancellationToken);
         changes.Add(new NodeChange(oldPrimary, NodeAction.Fence, ChangeResult.Done, "stopped for good; its own configuration starts it unable to take writes", window.Elapsed));
         RoleChangeOutcome Stopped(Refusal refusal) => new(RoleChangeKind.Failover, changes, clock.Elapsed) { OldPrimary = oldPrimary, Refusal = refusal };
 
         var timeout = nodes.Environment.Replication.ReplayTimeout;
-        var positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
+        CandidatePosition[] positions;
+        try
         {
-            var node = nodes.Environment.Node(name);
-            return new CandidatePosition(name, await server.DrainAsync(node, timeout, cancellationToken), node.Sync);
-        }));
+            positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
+            {
+                var node = nodes.Environment.Node(name);
+                return new CandidatePosition(name, await server.DrainAsync(node, timeout, cancellationToken), node.Sync);
+            }));
+        }
+        finally
+        {
+            await fileFence;
+        }
         var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions);
         if (choice.Plan is not { } target)
         {

@@ -97,6 +97,15 @@ internal static class RoleChangePlanner
         return Decision<SwitchoverPlan>.Go(new SwitchoverPlan(primary, to, next, steps));
     }
 
+    /// <summary>
+    /// The nodes a failover presumes failed: the recorded primary, the primary an interrupted
+    /// switchover took writes from, and the fenced ones. None of them can take over, so waiting
+    /// long for their answer only delays the failover; they are still asked, because one that
+    /// answers as a primary refuses it.
+    /// </summary>
+    public static IReadOnlySet<string> FailoverSuspects(LiveShape current) =>
+        current.FencedNodes.Append(current.Primary).Concat(current.HandoverFrom is { } from ? [from] : []).ToHashSet();
+
     /// <summary>Whether a failover may go ahead, and which replicas could take over; never a fenced node or the failed primary.</summary>
     public static Decision<FailoverCandidates> Failover(EnvironmentDefinition file, LiveShape current, IReadOnlyList<NodeView> nodes, string? to)
     {
