@@ -12,8 +12,19 @@ internal static class CampaignSummary
         return string.Create(CultureInfo.InvariantCulture,
             $"runs {results.Count}, faults {{{string.Join(", ", counts)}}}, acknowledged {results.Sum(r => r.Acknowledged)}, lost {results.Sum(r => r.Lost)}, " +
             $"split-brain rounds {results.Sum(r => r.SplitRounds)}, failover p50/p95/max {Percentiles(results.SelectMany(r => r.Failovers))} s, " +
-            $"switchover p50/p95/max {Percentiles(results.SelectMany(r => r.Switchovers))} s");
+            $"switchover p50/p95/max {Percentiles(results.SelectMany(r => r.Switchovers))} s, " +
+            $"failover from its command p50/p95/max {Percentiles(results.SelectMany(r => r.FailoverCommands))} s");
     }
+
+    /// <summary>
+    /// Where the faults that strike a command struck it, one line per fault: each step with the
+    /// number of runs it was interrupted in. Printed before the summary line.
+    /// </summary>
+    public static IEnumerable<string> StepCoverage(IReadOnlyList<RunResult> results) =>
+        results.Where(r => r.Step is not null)
+            .GroupBy(r => r.Fault)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"coverage {g.Key}: " + string.Join("; ", g.GroupBy(r => r.Step!).OrderByDescending(s => s.Count()).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} ×{s.Count()}")));
 
     /// <summary>"p50/p95/max" in seconds by nearest rank, or "-/-/-" when nothing was timed.</summary>
     public static string Percentiles(IEnumerable<TimeSpan> durations)

@@ -96,6 +96,11 @@ public static class ChaosProgram
             }
         }
 
+        foreach (var line in CampaignSummary.StepCoverage(results))
+        {
+            Console.WriteLine(line);
+        }
+
         Console.WriteLine(CampaignSummary.Line(results, options.Faults));
         return results.Count > 0 && results.All(r => r.Passed) && !stop.IsCancellationRequested ? 0 : 1;
     }

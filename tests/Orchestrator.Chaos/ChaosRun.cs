@@ -30,10 +30,12 @@ internal sealed class ChaosRun
     public sealed record Check(bool Passed, string What);
 
     /// <summary>A primary change to time: from <see cref="From"/> (the command's start, or the fault) to the first write <see cref="NewPrimary"/> acknowledged after it.</summary>
-    public sealed record RoleChangeTiming(bool Failover, TimeSpan From, string NewPrimary);
+    /// <param name="CommandFrom">When the command that made <paramref name="NewPrimary"/> the primary started (a failover's target is timed from it too).</param>
+    public sealed record RoleChangeTiming(bool Failover, TimeSpan From, string NewPrimary, TimeSpan? CommandFrom = null);
 
     /// <summary>When the fault took hold, what it was, and what the writers and the sampler had done by then.</summary>
-    public sealed record Landing(TimeSpan At, string Evidence, int AcknowledgedBefore, int CompleteRoundsBefore);
+    /// <param name="Step">For a fault that struck a command: where in its work (see <see cref="Faults.StrikeDuringCommand.Hit.Step"/>).</param>
+    public sealed record Landing(TimeSpan At, string Evidence, int AcknowledgedBefore, int CompleteRoundsBefore, string? Step);
 
     public int Index { get; }
 
@@ -82,13 +84,13 @@ internal sealed class ChaosRun
     }
 
     /// <summary>Records that the fault took hold now, with what proves it.</summary>
-    public void Land(string evidence)
+    public void Land(string evidence, string? step = null)
     {
-        Landed = new Landing(Clock.Elapsed, evidence, Writer?.Count ?? 0, Sampler?.CompleteRounds ?? 0);
-        Transcript.Note(string.Create(CultureInfo.InvariantCulture, $"FAULT {Fault.Name} landed: {evidence} ({Landed.AcknowledgedBefore} writes acknowledged and {Landed.CompleteRoundsBefore} complete sampling rounds before it)"));
+        Landed = new Landing(Clock.Elapsed, evidence, Writer?.Count ?? 0, Sampler?.CompleteRounds ?? 0, step);
+        Transcript.Note(string.Create(CultureInfo.InvariantCulture, $"FAULT {Fault.Name} landed: {evidence}{(step is null ? "" : $", {step}")} ({Landed.AcknowledgedBefore} writes acknowledged and {Landed.CompleteRoundsBefore} complete sampling rounds before it)"));
     }
 
-    public void Time(bool failover, TimeSpan from, string newPrimary) => _timings.Add(new RoleChangeTiming(failover, from, newPrimary));
+    public void Time(bool failover, TimeSpan from, string newPrimary, TimeSpan? commandFrom = null) => _timings.Add(new RoleChangeTiming(failover, from, newPrimary, commandFrom));
 
     public TimeSpan RandomBetween(double minSeconds, double maxSeconds) =>
         TimeSpan.FromSeconds(minSeconds + (Random.NextDouble() * Math.Max(0, maxSeconds - minSeconds)));

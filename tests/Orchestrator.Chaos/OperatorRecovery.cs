@@ -6,13 +6,13 @@ namespace Orchestrator.Chaos;
 /// </summary>
 internal static class OperatorRecovery
 {
-    /// <summary>`failover`, timed from <paramref name="since"/> (the fault) to the new primary's first acknowledged write; the new primary, if any.</summary>
+    /// <summary>`failover`, timed from <paramref name="since"/> (the fault) and from the command's start to the new primary's first acknowledged write; the new primary, if any.</summary>
     public static async Task<string?> FailoverAsync(ChaosRun run, TimeSpan since)
     {
-        var (_, outcome) = await run.RoleChangeAsync("failover");
+        var (command, outcome) = await run.RoleChangeAsync("failover");
         if (outcome?.NewPrimary is { } promoted)
         {
-            run.Time(failover: true, since, promoted);
+            run.Time(failover: true, since, promoted, command.StartedAt);
         }
 
         return outcome?.NewPrimary;

@@ -62,7 +62,11 @@ internal static class RunExecutor
             run.Sampler?.SplitRounds.Count ?? 0,
             Durations(run, failover: true),
             Durations(run, failover: false),
-            run.Clock.Elapsed);
+            run.Clock.Elapsed)
+        {
+            FailoverCommands = Durations(run, failover: true, fromCommand: true),
+            Step = run.Landed?.Step,
+        };
     }
 
     private static async Task StopEverythingAsync(ChaosRun run, WriteAttemptProbe probe)
@@ -93,18 +97,19 @@ internal static class RunExecutor
         await probe.CloseAsync();
     }
 
-    /// <summary>From each timed primary change's start to the first write its new primary acknowledged after it.</summary>
-    private static List<TimeSpan> Durations(ChaosRun run, bool failover)
+    /// <summary>From each timed primary change's start (or its command's, where one is known) to the first write its new primary acknowledged after it.</summary>
+    private static List<TimeSpan> Durations(ChaosRun run, bool failover, bool fromCommand = false)
     {
         var acknowledged = run.Writer?.Acknowledged ?? [];
-        return run.Timings.Where(t => t.Failover == failover)
+        return run.Timings.Where(t => t.Failover == failover && (!fromCommand || t.CommandFrom is not null))
+            .Select(t => fromCommand ? t with { From = t.CommandFrom!.Value } : t)
             .Select(t => acknowledged.FirstOrDefault(a => a.Node == t.NewPrimary && a.At >= t.From) is { } first ? first.At - t.From : (TimeSpan?)null)
             .OfType<TimeSpan>()
             .ToList();
     }
 
     public static string Progress(ChaosRun run, RunResult result, int runs) => string.Create(CultureInfo.InvariantCulture,
-        $"run {run.Index}/{runs} seed {run.Seed} {run.Fault.Name}{(run.Landed is { } l ? $" at {l.At.TotalSeconds:0.0}s" : "")}: {(result.Passed ? "ok" : "FAILED")} " +
+        $"run {run.Index}/{runs} seed {run.Seed} {run.Fault.Name}{(run.Landed is { } l ? $" at {l.At.TotalSeconds:0.0}s" : "")}{(run.Landed?.Step is { } step ? $" ({step})" : "")}: {(result.Passed ? "ok" : "FAILED")} " +
         $"(acknowledged {result.Acknowledged}, lost {result.Lost}, split-brain rounds {result.SplitRounds}, {run.Sampler?.CompleteRounds ?? 0} complete sampling rounds" +
         $"{string.Concat(result.Failovers.Select(f => $", failover {f.TotalSeconds:0.00}s"))}{string.Concat(result.Switchovers.Select(s => $", switchover {s.TotalSeconds:0.00}s"))}) in {result.Duration.TotalSeconds:0.0}s");
 }

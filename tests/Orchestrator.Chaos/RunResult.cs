@@ -9,4 +9,11 @@ internal sealed record RunResult(
     int SplitRounds,
     IReadOnlyList<TimeSpan> Failovers,
     IReadOnlyList<TimeSpan> Switchovers,
-    TimeSpan Duration);
+    TimeSpan Duration)
+{
+    /// <summary>Failovers timed from the failover command's start rather than from the fault.</summary>
+    public IReadOnlyList<TimeSpan> FailoverCommands { get; init; } = [];
+
+    /// <summary>For a fault that struck a command, where in its work.</summary>
+    public string? Step { get; init; }
+}

@@ -50,7 +50,7 @@ internal sealed class KillPrimaryDuringMigrate : Fault
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence}, {hit.AfterFirstOutput.TotalSeconds:0.000}s after the migrate's first progress line"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence}, {hit.AfterFirstOutput.TotalSeconds:0.000}s after the migrate's first progress line"), hit.Step(run.Environment.Definition.Name));
         run.Transcript.Note($"the interrupted migrate ended with exit {hit.Command.ExitCode}");
         await OperatorRecovery.FailoverAsync(run, killedAt);
         await run.RoleChangeAsync("rejoin", run.Primary);

@@ -38,7 +38,7 @@ internal sealed class KillToolFailover : Fault
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"{evidence}; then {hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{evidence}; then {hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"), hit.Step(run.Environment.Definition.Name));
         await OperatorRecovery.HealAsync(run, primaryKilledAt);
         var status = await new EnvironmentHealth(run.Environment).StatusAsync(run.Cli);
         if (status?.Primaries is [var now] && now != primary && !run.Timings.Any(t => t.Failover))

@@ -36,7 +36,7 @@ internal sealed class KillToolMigrate : Fault
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"), hit.Step(run.Environment.Definition.Name));
         await PendingMigrations.MigrateAsync(run);
     }
 }

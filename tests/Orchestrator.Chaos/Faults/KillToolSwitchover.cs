@@ -34,7 +34,7 @@ internal sealed class KillToolSwitchover : Fault
             return;
         }
 
-        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"));
+        run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence} {hit.AfterFirstOutput.TotalSeconds:0.000}s after its first progress line"), hit.Step(run.Environment.Definition.Name));
         await OperatorRecovery.HealAsync(run, run.Landed!.At);
         var status = await new EnvironmentHealth(run.Environment).StatusAsync(run.Cli);
         if (status?.Primaries is [var primary] && primary == target)

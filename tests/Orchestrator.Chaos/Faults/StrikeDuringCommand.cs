@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Orchestrator.Chaos.Faults;
 
@@ -14,7 +15,27 @@ internal static class StrikeDuringCommand
     private const int Attempts = 3;
 
     /// <summary>What struck and when: the command's result, and the moment as time after its first progress line.</summary>
-    public sealed record Hit(CommandResult Command, string Evidence, TimeSpan AfterFirstOutput);
+    public sealed record Hit(CommandResult Command, string Evidence, TimeSpan AfterFirstOutput)
+    {
+        /// <summary>
+        /// Where in its work the command was struck, from its last progress line: "during X"
+        /// when step X had begun, "after X" when it was done. What differs from run to run (the
+        /// environment's name, addresses, positions, durations) is left out, so that the same
+        /// step counts once across runs.
+        /// </summary>
+        public string Step(string environmentName)
+        {
+            var last = Command.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
+            var words = last.Replace(environmentName, "environment", StringComparison.Ordinal);
+            words = Regex.Replace(words, @"\s+[0-9.]+s$", "");
+            words = Regex.Replace(words, @"\b[0-9]{1,3}(\.[0-9]{1,3}){3}:[0-9]+\b", "ADDRESS");
+            words = Regex.Replace(words, @"\b[0-9A-F]+/[0-9A-F]+\b|\b[0-9]+-[0-9]+-[0-9]+\b", "POSITION");
+            words = Regex.Replace(words, @"\s+", " ").Trim();
+            return words.StartsWith('…') ? $"during {words[1..].Trim()}"
+                : words.StartsWith('✓') ? $"after {words[1..].Trim()}"
+                : words.Length == 0 ? "before its first step" : $"after '{words}'";
+        }
+    }
 
     /// <param name="latestSeconds">The latest moment after the first progress line.</param>
     /// <param name="start">Starts the command (again).</param>
