@@ -68,6 +68,35 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
         await WaitEverywhereAsync(topology, "kept", 2);
     }
 
+    /// <summary>
+    /// The fault campaign's kill-tool-failover (postgres, local, seed 100 run 26): killed the
+    /// moment it promoted its target, before it moved the other replica under it. The new primary
+    /// had no slot for that replica, recycled the segment where its history began, and the
+    /// replica could only be rebuilt. Its slot is now made before the promotion. (Here the
+    /// cascading replica-2 is the target, so that replica-1 is the one left to move.)
+    /// </summary>
+    [Fact]
+    public async Task A_failover_killed_after_the_promotion_leaves_the_other_replica_able_to_rejoin_however_much_was_written()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "it-pg-rc-fk", syncReplica: true);
+        await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
+        await WaitEverywhereAsync(topology, "kept", 1);
+        await topology.KillServerAsync("primary");
+        var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep("replica-2", "promote")));
+        await Assert.ThrowsAsync<InjectedFault>(() => interrupted.FailoverAsync("replica-2", CancellationToken.None));
+
+        for (var i = 2; i <= 4; i++)
+        {
+            await ExecuteAsync(topology, "replica-2", $"INSERT INTO kept VALUES ({i})", "SELECT pg_switch_wal()", "CHECKPOINT");
+        }
+
+        var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
+        var (rejoinExit, rejoinOutput) = await CliRunner.RunAsync(["rejoin", "replica-1", .. args]);
+        Assert.True(rejoinExit == 0, rejoinOutput);
+        Assert.Equal("replica-2", (await topology.StatusAsync()).Node("replica-1").ReplicatingFrom);
+        await topology.WaitForRowsAsync("replica-1", "kept", 4);
+    }
+
     /// <summary>A topology whose table 'kept' holds one row, and a switchover to replica-1 that died the moment <paramref name="node"/> finished <paramref name="step"/>.</summary>
     private static async Task<TestTopology> SwitchoverKilledAfterAsync(string name, string node, string step)
     {

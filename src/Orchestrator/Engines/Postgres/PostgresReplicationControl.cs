@@ -73,6 +73,15 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// <summary>Writes the primary's configuration, then promotes (see <see cref="PromoteOnAsync"/>).</summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
+        // As in a switchover, the nodes that will follow the new primary get their slots on it
+        // while it is still a standby: should the failover be killed after the promotion and
+        // before it moves them, the new primary keeps the WAL they will stream from, the switch
+        // of timelines included, however much is written until an operator rejoins them.
+        foreach (var follower in context.Environment.ReplicasOf(node.Name).Where(f => !f.Fenced))
+        {
+            await sql.CreateSlotAsync(follower, node, cancellationToken, keepStreamingNode: true);
+        }
+
         await files.WriteConfigAsync(node, cancellationToken);
         await using (var session = await sql.SessionAsync(node, cancellationToken))
         {
@@ -115,7 +124,8 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     {
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
-            await sql.CreateSlotAsync(replica, source, cancellationToken, keepStreamingNode: true);
+            // A slot made before the source's promotion already keeps what the replica needs.
+            await sql.CreateSlotAsync(replica, source, cancellationToken, keepInactive: true, keepStreamingNode: true);
 
             // The configuration names the new source and brings the password file for it.
             await ReloadConfigAsync(replica, cancellationToken);
