@@ -71,6 +71,12 @@ internal sealed record EnvironmentDefinition(
 
     public IEnumerable<NodeDefinition> ReplicasOf(string source) => Replicas.Where(n => n.Source == source);
 
+    /// <summary>The name of the node reached at <paramref name="host"/>:<paramref name="port"/> (localhost and 127.0.0.1 are one host), else that address.</summary>
+    public string NameAt(string host, int? port) =>
+        Nodes.FirstOrDefault(n => n.Port == port && (n.Host == host || (IsLocalhost(n.Host) && IsLocalhost(host))))?.Name ?? $"{host}:{port}";
+
+    private static bool IsLocalhost(string host) => host is "localhost" or "127.0.0.1";
+
     /// <summary>
     /// Nodes grouped by distance from the primary: level 0 is the primary, level 1 its direct
     /// replicas, and so on. Nodes within a level depend only on earlier levels.

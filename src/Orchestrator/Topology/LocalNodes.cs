@@ -101,19 +101,32 @@ internal sealed class LocalNodes
         EnvironmentCredentials credentials, CancellationToken cancellationToken, IReadOnlySet<string>? suspects = null, TimeSpan grace = default) =>
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken, suspects, grace);
 
+    /// <summary>The node a replica reports replicating from (its address when no node has it); null when it reports none.</summary>
+    public string? SourceOf(ObservedNode observed)
+    {
+        if (observed.Observation is not { SourceHost: { } host } observation)
+        {
+            return null;
+        }
+
+        // The replica reports its source as the servers address each other (a container's address, not the published port).
+        var peers = (_opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first")).ServerView(Environment);
+        return peers.NameAt(host, observation.SourcePort);
+    }
+
     /// <summary>Waits until the replica streams from its source (<paramref name="node"/> as the shape being moved to has it).</summary>
     public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
     {
-        // The replica reports its source as the servers address each other (a container's port, not the published one).
+        // The replica reports its source as the servers address each other (a container's address, not the published port).
         var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
-        var sourcePort = host.ServerView(Environment).Node(node.Source!).Port;
+        var peers = host.ServerView(Environment);
         return Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
             async () =>
             {
                 try
                 {
                     var observed = await Engine.ObserveAsync(node, credentials, cancellationToken);
-                    return observed.IsReplicating && observed.SourcePort == sourcePort;
+                    return observed.IsReplicating && observed.SourceHost is { } source && peers.NameAt(source, observed.SourcePort) == node.Source;
                 }
                 catch (DatabaseException)
                 {

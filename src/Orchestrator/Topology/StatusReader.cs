@@ -182,12 +182,7 @@ internal static class StatusReader
         }
 
         var lag = observation.Role == ObservedRole.Replica && primary is not null ? engine.Lag(primary, observation) : new ReplicationLag(null, null);
-        string? from = null;
-        if (observation.SourceHost is not null)
-        {
-            var source = peers.Nodes.FirstOrDefault(n => n.Port == observation.SourcePort && SameHost(n.Host, observation.SourceHost));
-            from = source?.Name ?? $"{observation.SourceHost}:{observation.SourcePort}";
-        }
+        var from = observation.SourceHost is { } sourceHost ? peers.NameAt(sourceHost, observation.SourcePort) : null;
 
         return new NodeStatus(
             node.Name, node.Role, node.Endpoint, true, null, observation.Role, observation.ServerVersion, from,
@@ -216,10 +211,6 @@ internal static class StatusReader
     /// <summary>What one node said about itself (or why it said nothing).</summary>
     internal sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
 
-    private static bool SameHost(string a, string b) =>
-        a == b || (IsLocalhost(a) && IsLocalhost(b));
-
-    private static bool IsLocalhost(string host) => host is "localhost" or "127.0.0.1";
 
     /// <summary>Servers that outlived the state directory's passwords (containers), for a better word than "not brought up"; null without them, or without a provider to ask.</summary>
     private static async Task<string?> LostPasswordsAsync(IHostProvider provider, EnvironmentDefinition environment, StateLayout state, CancellationToken cancellationToken)

@@ -97,15 +97,15 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
         await topology.WaitForRowsAsync("replica-1", "kept", 4);
     }
 
-    /// <summary>A topology whose table 'kept' holds one row, and a switchover to replica-1 that died the moment <paramref name="node"/> finished <paramref name="step"/>.</summary>
-    private static async Task<TestTopology> SwitchoverKilledAfterAsync(string name, string node, string step)
+    /// <summary>A topology whose table 'kept' holds one row, and a switchover to <paramref name="target"/> that died the moment <paramref name="node"/> finished <paramref name="step"/>.</summary>
+    private static async Task<TestTopology> SwitchoverKilledAfterAsync(string name, string node, string step, string target = "replica-1")
     {
         var topology = await TestTopology.StartAsync(EngineKind.Postgres, name, syncReplica: true);
         try
         {
             await ExecuteAsync(topology, "primary", "CREATE TABLE kept (id int PRIMARY KEY)", "INSERT INTO kept VALUES (1)");
             var interrupted = new LocalTopology(CompositionRoot.Open(topology.Environment, topology.StateDir, new FailAfterStep(node, step)));
-            await Assert.ThrowsAsync<InjectedFault>(() => interrupted.SwitchoverAsync("replica-1", CancellationToken.None));
+            await Assert.ThrowsAsync<InjectedFault>(() => interrupted.SwitchoverAsync(target, CancellationToken.None));
             return topology;
         }
         catch

@@ -335,6 +335,21 @@ public sealed class RoleChangePlannerTests
         Assert.Equal("primary", stopped.Source);
     }
 
+    /// <summary>Fault campaign, postgres local seed 100 run 86: a switchover killed at its promotion left replica-2 streaming from the old primary, which `up` had made a replica.</summary>
+    [Fact]
+    public void Rejoin_moves_a_replica_that_streams_from_another_node_than_its_recorded_source()
+    {
+        var elsewhere = Replica("replica-2") with { Source = "replica-3" };
+        var atSource = Replica("replica-2") with { Source = File4.Node("replica-2").Source };
+
+        var moved = RoleChangePlanner.Rejoin(File4, FileShape, [Primary("primary"), Replica("replica-1"), elsewhere, Replica("replica-3")], "replica-2").Plan!;
+        var left = RoleChangePlanner.Rejoin(File4, FileShape, [Primary("primary"), Replica("replica-1"), atSource, Replica("replica-3")], "replica-2").Plan!;
+
+        Assert.False(moved.AlreadyFollowing);
+        Assert.Equal("primary", moved.Source);
+        Assert.True(left.AlreadyFollowing);
+    }
+
     [Fact]
     public void Rebuild_clones_from_the_recorded_source_when_it_replicates_else_from_the_primary()
     {

@@ -23,7 +23,7 @@ internal sealed class RejoinOperation(LocalNodes nodes)
 
         var (_, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
         var observed = await nodes.ObserveAsync(credentials, cancellationToken);
-        var decision = RoleChangePlanner.Rejoin(nodes.File, nodes.CurrentShape, observed.Select(NodeView.Of).ToList(), name);
+        var decision = RoleChangePlanner.Rejoin(nodes.File, nodes.CurrentShape, observed.Select(o => NodeView.Of(o) with { Source = nodes.SourceOf(o) }).ToList(), name);
         if (decision.Plan is not { } plan)
         {
             return RoleChangeOutcome.Refused(RoleChangeKind.Rejoin, decision.Refusal!, clock.Elapsed);

@@ -7,6 +7,9 @@ namespace Orchestrator.Topology.RoleChanges;
 /// <summary>A node as a role change sees it: what its server reported (no role: unreachable).</summary>
 internal sealed record NodeView(string Name, ObservedRole? Role, bool Replicating)
 {
+    /// <summary>The node it reports replicating from, where the caller asked (its source's address when that is no node of the file); null when not known.</summary>
+    public string? Source { get; init; }
+
     public static NodeView Of(ObservedNode observed) =>
         new(observed.Node.Name, observed.Observation?.Role, observed.Observation?.IsReplicating == true);
 }
@@ -214,9 +217,12 @@ internal static class RoleChangePlanner
             return refusal;
         }
 
-        // A replica the record does not fence and the server reports replicating needs no rewind nor demotion.
+        // A replica the record does not fence and the server reports replicating from its recorded
+        // source needs no rewind nor demotion. One that streams from another node (after a
+        // killed switchover, from a node that is itself a replica now) is moved.
         var live = current.Nodes.GetValueOrDefault(name);
-        if (live is { Fenced: false, Role: NodeRole.Replica, Source: { } source } && nodes.Any(n => n.Name == name && n.Role == ObservedRole.Replica && n.Replicating))
+        if (live is { Fenced: false, Role: NodeRole.Replica, Source: { } source }
+            && nodes.Any(n => n.Name == name && n.Role == ObservedRole.Replica && n.Replicating && (n.Source is null || n.Source == source)))
         {
             return Decision<FollowPlan>.Go(new FollowPlan(name, primary.Plan!, source, current) { AlreadyFollowing = true });
         }
