@@ -150,3 +150,9 @@ public sealed class PostgresLockDisciplineTests(PostgresTopologyFixture fixture)
 
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbLockDisciplineTests(MariaDbTopologyFixture fixture) : LockDisciplineTests(fixture);
+
+[Collection(PostgresOnDockerCollection.Name)]
+public sealed class PostgresOnDockerLockDisciplineTests(PostgresOnDockerFixture fixture) : LockDisciplineTests(fixture);
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerLockDisciplineTests(MariaDbOnDockerFixture fixture) : LockDisciplineTests(fixture);
