@@ -17,4 +17,7 @@ internal sealed record MigrationsDefinition(string? Project, string? Assembly, I
 
     /// <summary>Which of FluentMigrator's generators turns expressions into SQL.</summary>
     public MigrationDialect Dialect { get; init; }
+
+    /// <summary>How a migration's statements wait for locks.</summary>
+    public LockDiscipline Locks { get; init; } = LockDiscipline.Default;
 }

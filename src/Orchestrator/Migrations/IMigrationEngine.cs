@@ -12,6 +12,9 @@ internal interface IMigrationEngine
 
     /// <summary>The version tables, migration lock and transaction control of this engine, for one version table.</summary>
     IMigrationStore MigrationStore(VersionTable table);
+
+    /// <summary>How this engine bounds a migration's lock waits and names who it waits for.</summary>
+    ILockWaits LockWaits { get; }
 }
 
 /// <summary>Lets code holding an <see cref="IEngine"/> reach its migration side without knowing the engine.</summary>
@@ -22,5 +25,7 @@ internal static class MigrationEngineExtensions
         public IMigrationDialect MigrationDialect => engine.Ability<IMigrationEngine>().MigrationDialect;
 
         public IMigrationStore MigrationStore(VersionTable table) => engine.Ability<IMigrationEngine>().MigrationStore(table);
+
+        public ILockWaits LockWaits => engine.Ability<IMigrationEngine>().LockWaits;
     }
 }

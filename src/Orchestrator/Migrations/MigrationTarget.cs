@@ -133,6 +133,10 @@ internal sealed class MigrationTarget : IAsyncDisposable
         {
             Replicas = replicas,
             Wait = environment.Replication.Wait,
+            LockWaits = new LockWaitSetup(
+                engine.LockWaits,
+                environment.Migrations.Locks,
+                token => engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), token)),
         };
         return new MigrationTarget(project, runner, session, replicas, primary, store);
     }

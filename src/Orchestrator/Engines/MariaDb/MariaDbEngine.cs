@@ -75,6 +75,8 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
 
     public IMigrationStore MigrationStore(VersionTable table) => new MariaDbMigrationStore(table);
 
+    public ILockWaits LockWaits { get; } = new MariaDbLockWaits();
+
     public IBackupEngine Backups => new MariaDbBackups(this);
 
     public ILocalServer CreateLocalServer(LocalContext context) => MariaDbLocalServer.Create(this, context);

@@ -73,6 +73,8 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
 
     public IMigrationStore MigrationStore(VersionTable table) => new PostgresMigrationStore(table);
 
+    public ILockWaits LockWaits { get; } = new PostgresLockWaits();
+
     public IBackupEngine Backups => new PostgresBackups(this);
 
     public ILocalServer CreateLocalServer(LocalContext context) => PostgresLocalServer.Create(this, context);

@@ -52,5 +52,7 @@ internal sealed class SqliteEngine : IEngine, IMigrationEngine, IBackedUpEngine,
 
     public IMigrationStore MigrationStore(VersionTable table) => new SqliteMigrationStore(table);
 
+    public ILockWaits LockWaits => UnboundedLockWaits.Instance;
+
     public IBackupEngine Backups => new SqliteBackups(this);
 }

@@ -26,7 +26,7 @@ internal static class EnvironmentSections
         }
 
         const string Context = "'migrations'";
-        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect");
+        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect", "lock_timeout", "lock_retries");
         var project = reader.String(map, "project", Context, required: false);
         var assembly = reader.String(map, "assembly", Context, required: false);
         if (project is not null && assembly is not null)
@@ -53,7 +53,27 @@ internal static class EnvironmentSections
             Namespace = ns,
             NestedNamespaces = nested,
             Dialect = ReadDialect(map, reader, engine),
+            Locks = ReadLocks(map, reader),
         };
+    }
+
+    private static LockDiscipline ReadLocks(YamlMappingNode map, YamlReader reader)
+    {
+        var timeout = LockDiscipline.Default.Timeout;
+        if (reader.String(map, "lock_timeout", "'migrations'", required: false) is { } text)
+        {
+            if (DurationText.Problem(text, LockDiscipline.MinTimeout, LockDiscipline.MaxTimeout, out var parsed) is { } problem)
+            {
+                reader.Error(YamlReader.Get(map, "lock_timeout")!, $"lock_timeout '{text}' {problem}");
+            }
+            else
+            {
+                timeout = parsed;
+            }
+        }
+
+        var retries = reader.Int(map, "lock_retries", "'migrations'", required: false, 0, LockDiscipline.MaxRetries) ?? LockDiscipline.Default.Retries;
+        return new LockDiscipline(timeout, retries);
     }
 
     private static MigrationDialect ReadDialect(YamlMappingNode map, YamlReader reader, EngineKind? engine)

@@ -13,6 +13,9 @@ namespace Orchestrator.Migrations.Running;
 /// </summary>
 internal sealed class MigrationExecutor(IDbSession session, IMigrationStore store)
 {
+    /// <summary>The run's lock discipline; null runs each statement once, waiting for locks as long as the server lets it.</summary>
+    public LockWaitRetry? Locks { get; set; }
+
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
     /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
     /// <param name="claim">Statements that claim the version inside its transaction (<see cref="IMigrationStore.ClaimsVersions"/>); a conflict throws <see cref="MigrationAlreadyAppliedException"/>.</param>
@@ -45,9 +48,26 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
             entries.AddRange(executions[i].Entries.Select(e => (i, e)));
         }
 
+        var statements = entries.Select(e => AsSql(e.Entry, migrations[e.Migration])).ToList();
+        var from = 0;
         try
         {
-            await session.ExecuteBatchAsync(entries.Select(e => AsSql(e.Entry, migrations[e.Migration])).ToList(), cancellationToken);
+            await UnderLockDisciplineAsync($"migrations {migrations[0].Migration.Name} to {migrations[^1].Migration.Name}", async token =>
+            {
+                try
+                {
+                    return await ExecuteFromAsync(statements, from, token);
+                }
+                catch (DatabaseException e) when (GaveUpWaiting(e) && e.StatementIndex is { } failed && failed < entries.Count)
+                {
+                    // Those before the failing migration committed; it resumes at its own start
+                    // where its transaction was rolled back, else at the statement that gave up.
+                    var migration = entries[failed].Migration;
+                    completed(migration);
+                    from = await ResumeAtAsync(failed, entries.FindIndex(x => x.Migration == migration), explicitTransaction: true);
+                    throw new LockWaitRetry.GaveUp(e);
+                }
+            }, cancellationToken);
         }
         catch (DatabaseException e) when (e.StatementIndex is { } failed && failed < entries.Count)
         {
@@ -76,9 +96,22 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
             .Concat(execution.Entries)
             .Concat(thenAsk is null ? [] : [new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: new SqlStatement(thenAsk))])
             .ToList();
+        var statements = entries.Select(e => AsSql(e, migration)).ToList();
+        var from = 0;
         try
         {
-            return await session.ExecuteBatchAsync(entries.Select(e => AsSql(e, migration)).ToList(), cancellationToken);
+            return await UnderLockDisciplineAsync(migration.Migration.Name, async token =>
+            {
+                try
+                {
+                    return await ExecuteFromAsync(statements, from, token);
+                }
+                catch (DatabaseException e) when (GaveUpWaiting(e) && (store.TransactionalDdl || e.StatementIndex is not null))
+                {
+                    from = await ResumeAtAsync(e.StatementIndex ?? 0, 0, explicitTransaction: execution.Controlled);
+                    throw new LockWaitRetry.GaveUp(e);
+                }
+            }, cancellationToken);
         }
         catch (DatabaseException e)
         {
@@ -100,24 +133,54 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : [], claim);
         DbTransaction? transaction = null;
         var step = -1;
+        var entries = execution.Entries.Where(e => e.Kind != ExecutionEntryKind.Bookkeeping).ToList();
+        var from = 0;
         try
         {
-            foreach (var entry in execution.Entries.Where(e => e.Kind != ExecutionEntryKind.Bookkeeping))
+            await UnderLockDisciplineAsync(migration.Migration.Name, async token =>
+            {
+                for (var next = from; next < entries.Count; next++)
+                {
+                    try
+                    {
+                        await RunEntryAsync(entries[next], token);
+                    }
+                    catch (DatabaseException e) when (GaveUpWaiting(e))
+                    {
+                        // A transaction with schema changes in it went back as a whole; anything
+                        // else resumes at the statement that gave up.
+                        from = next;
+                        if (store.TransactionalDdl && transaction is not null)
+                        {
+                            await transaction.RollbackAsync(CancellationToken.None);
+                            await transaction.DisposeAsync();
+                            transaction = null;
+                            from = 0;
+                        }
+
+                        throw new LockWaitRetry.GaveUp(e);
+                    }
+                }
+
+                return true;
+            }, cancellationToken);
+
+            async Task RunEntryAsync(ExecutionEntry entry, CancellationToken token)
             {
                 step = entry.Step;
                 switch (entry.Kind)
                 {
                     case ExecutionEntryKind.Open when transaction is null:
-                        transaction = await session.Connection.BeginTransactionAsync(cancellationToken);
+                        transaction = await session.Connection.BeginTransactionAsync(token);
                         break;
                     case ExecutionEntryKind.Open:
                         // Schema changes committed the transaction implicitly (MariaDB); start another under the same ADO.NET transaction.
-                        await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: cancellationToken);
+                        await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: token);
                         break;
                     case ExecutionEntryKind.Claim:
                         try
                         {
-                            await session.ExecuteAsync(entry.Sql!.Sql, entry.Sql.Parameters, cancellationToken);
+                            await session.ExecuteAsync(entry.Sql!.Sql, entry.Sql.Parameters, token);
                         }
                         catch (DatabaseException e) when (store.IsClaimConflict(e))
                         {
@@ -129,12 +192,12 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                         RunCode(code, transaction);
                         break;
                     case ExecutionEntryKind.Step:
-                        await session.ExecuteAsync(((SqlStep)migration.Steps[entry.Step]).Sql, cancellationToken: cancellationToken);
+                        await session.ExecuteAsync(((SqlStep)migration.Steps[entry.Step]).Sql, cancellationToken: token);
                         break;
                     case ExecutionEntryKind.Commit:
                         step = -1;
-                        await session.ExecuteBatchAsync(bookkeeping((long)clock.Elapsed.TotalMilliseconds), cancellationToken);
-                        await transaction!.CommitAsync(cancellationToken);
+                        await session.ExecuteBatchAsync(bookkeeping((long)clock.Elapsed.TotalMilliseconds), token);
+                        await transaction!.CommitAsync(token);
                         break;
                 }
             }
@@ -160,6 +223,45 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                 await transaction.DisposeAsync();
             }
         }
+    }
+
+    private Task<T> UnderLockDisciplineAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
+        Locks is null ? attempt(cancellationToken) : Locks.RunAsync(what, attempt, cancellationToken);
+
+    private bool GaveUpWaiting(DatabaseException error) => Locks?.IsLockTimeout(error) == true;
+
+    /// <summary>Runs the statements from <paramref name="from"/> on; a failure's statement index counts from the first of all.</summary>
+    private async Task<object?> ExecuteFromAsync(IReadOnlyList<SqlStatement> statements, int from, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.ExecuteBatchAsync(from == 0 ? statements : statements.Skip(from).ToList(), cancellationToken);
+        }
+        catch (DatabaseException e) when (from > 0 && e.StatementIndex is { } index)
+        {
+            throw new DatabaseException(e.Message, e.Code, e.InnerException, from + index);
+        }
+    }
+
+    /// <summary>
+    /// Where a batch resumes after the statement at <paramref name="failed"/> gave up waiting for a
+    /// lock: where schema changes are transactional, the transaction went back as a whole (rolled
+    /// back here when the batch opened it explicitly), so at <paramref name="transactionStart"/>;
+    /// elsewhere only the statement went back, so at it.
+    /// </summary>
+    private async Task<int> ResumeAtAsync(int failed, int transactionStart, bool explicitTransaction)
+    {
+        if (!store.TransactionalDdl)
+        {
+            return failed;
+        }
+
+        if (explicitTransaction)
+        {
+            await session.ExecuteAsync("ROLLBACK", cancellationToken: CancellationToken.None);
+        }
+
+        return transactionStart;
     }
 
     /// <summary>The migration's own code, as FluentMigrator's processors call it: synchronously, with the connection and the transaction (null without one).</summary>

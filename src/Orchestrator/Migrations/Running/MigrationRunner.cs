@@ -59,6 +59,9 @@ internal sealed class MigrationRunner(
 
     public ReplayWait Wait { get; init; } = ReplayWait.PerMigration;
 
+    /// <summary>How the run's statements wait for locks; null: as long as the server lets them.</summary>
+    public LockWaitSetup? LockWaits { get; init; }
+
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
         Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to });
@@ -499,7 +502,18 @@ internal sealed class MigrationRunner(
         T result;
         try
         {
-            result = await work(waited);
+            await using var locks = LockWaits is { } setup
+                ? await LockWaitRetry.StartAsync(session, setup.Waits, setup.Discipline, progress, setup.OpenObserver, cancellationToken)
+                : null;
+            _executor.Locks = locks;
+            try
+            {
+                result = await work(waited);
+            }
+            finally
+            {
+                _executor.Locks = null;
+            }
         }
         catch
         {

@@ -1,0 +1,34 @@
+using System.Globalization;
+using Orchestrator.Data;
+using Orchestrator.Migrations.Running;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>lock_timeout, SQLSTATE 55P03, and pg_blocking_pids for who holds the lock.</summary>
+internal sealed class PostgresLockWaits : ILockWaits
+{
+    /// <summary>lock_not_available: raised when lock_timeout ends a wait.</summary>
+    private const string LockNotAvailable = "55P03";
+
+    public string SessionIdSql => "SELECT pg_backend_pid()";
+
+    /// <summary>Session-wide (set_config's third argument false), so every migration and the bookkeeping run under it.</summary>
+    public IReadOnlyList<SqlStatement> BoundWaits(TimeSpan timeout) =>
+        [new("SELECT set_config('lock_timeout', $1, false)", [string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(timeout.TotalMilliseconds)}ms")])];
+
+    public bool IsLockTimeout(DatabaseException error) => error.Code == LockNotAvailable;
+
+    public async Task<IReadOnlyList<LockBlocker>> BlockersAsync(IDbSession observer, long waiting, CancellationToken cancellationToken)
+    {
+        var rows = await observer.QueryAsync(
+            "SELECT pid, usename, query, extract(epoch FROM clock_timestamp() - xact_start)::float8 AS age " +
+            "FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids($1::int)) ORDER BY xact_start",
+            [(int)waiting],
+            cancellationToken);
+        return rows.Select(r => new LockBlocker(
+            r.GetInt64("pid") ?? 0,
+            r.GetString("usename"),
+            r.GetString("query"),
+            r.GetDouble("age") is { } age ? TimeSpan.FromSeconds(age) : null)).ToList();
+    }
+}

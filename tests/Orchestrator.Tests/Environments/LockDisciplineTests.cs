@@ -1,0 +1,28 @@
+using Orchestrator.Environments;
+
+namespace Orchestrator.Tests.Environments;
+
+/// <summary>migrations.lock_timeout and lock_retries (the refusals are in Invalid/bad-migrations-locks.yaml).</summary>
+public sealed class LockDisciplineTests
+{
+    [Fact]
+    public void Without_settings_a_lock_wait_gives_up_after_two_seconds_ten_times()
+    {
+        var env = Load("");
+
+        Assert.Equal(new LockDiscipline(TimeSpan.FromSeconds(2), 10), env.Migrations!.Locks);
+    }
+
+    [Fact]
+    public void The_settings_are_read_as_written()
+    {
+        var env = Load("  lock_timeout: 750ms\n  lock_retries: 0\n");
+
+        Assert.Equal(new LockDiscipline(TimeSpan.FromMilliseconds(750), 0), env.Migrations!.Locks);
+    }
+
+    private static EnvironmentDefinition Load(string settings) => TestEnvironments.FromYaml(
+        "name: t\nengine: postgres\ndatabase: app\nmigrations:\n  assembly: M.dll\n" + settings +
+        "nodes:\n  - { name: primary, role: primary, port: 5432 }\n",
+        _ => null);
+}
