@@ -47,16 +47,18 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
+        var configured = await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
         // A cascading replica keeps its (living) source; the others are pointed elsewhere next,
         // and an IO thread left connecting to the fenced primary's vanished address would only
-        // make the next STOP SLAVE wait.
-        if (context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
+        // make the next STOP SLAVE wait. A node whose promotion was interrupted after RESET SLAVE
+        // ALL has no source left to start.
+        if (configured && context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
         {
             await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
         }
+
         return applied;
     }
 
@@ -240,14 +242,16 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// <summary>A MariaDB primary keeps nothing per replica.</summary>
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <returns>Whether the node has a source configured at all.</returns>
+    private async Task<bool> DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await StopReplicatingAsync(session, "STOP SLAVE IO_THREAD", cancellationToken);
         var status = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault();
+        var configured = !string.IsNullOrEmpty(status?.GetString("Master_Host"));
         var received = status?.GetString("Gtid_IO_Pos");
         if (string.IsNullOrEmpty(received))
         {
-            return;
+            return configured;
         }
 
         if (status!.GetString("Slave_SQL_Running") != "Yes")
@@ -259,6 +263,8 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         {
             throw new LocalProviderException($"replica '{replica.Name}' did not apply its relay log (received up to {received}) within {timeout.TotalSeconds:0} s; see {files.LogFile(replica)}");
         }
+
+        return configured;
     }
 
     /// <summary>
