@@ -34,6 +34,11 @@ public sealed class MariaDbConfigFilesTests
         Assert.Contains("read_only = ON", lines);
         Assert.Contains("skip-slave-start", lines);
         Assert.DoesNotContain("read_only = OFF", lines);
+
+        // Started by hand it recovers as rejoin starts it: commits no replica acknowledged are discarded.
+        Assert.Contains("init-rpl-role = SLAVE", lines);
+        Assert.Contains("rpl_semi_sync_slave_enabled = ON", lines);
+        Assert.DoesNotContain("rpl_semi_sync_slave_enabled = OFF", lines);
     }
 
     [Fact]

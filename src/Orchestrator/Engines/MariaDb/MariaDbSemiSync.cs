@@ -32,7 +32,16 @@ internal static class MariaDbSemiSync
         yield return "rpl_semi_sync_master_wait_point = AFTER_SYNC";
         yield return "rpl_semi_sync_master_timeout = " + WaitMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         yield return $"rpl_semi_sync_master_enabled = {OnOff(primary)}";
-        yield return $"rpl_semi_sync_slave_enabled = {OnOff(replica)}";
+
+        // A fenced former primary, started by any means (by hand, by a host's init scripts),
+        // recovers in the replica role, as rejoin starts it: the commits a kill caught waiting for
+        // an acknowledgement are discarded rather than committed, and nothing is left that the
+        // new primary never received.
+        yield return $"rpl_semi_sync_slave_enabled = {OnOff(replica || node.Fenced)}";
+        if (node.Fenced)
+        {
+            yield return "init-rpl-role = SLAVE";
+        }
     }
 
     /// <summary>
