@@ -102,22 +102,18 @@ internal sealed class LocalNodes
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken, suspects, grace);
 
     /// <summary>The node a replica reports replicating from (its address when no node has it); null when it reports none.</summary>
-    public string? SourceOf(ObservedNode observed)
-    {
-        if (observed.Observation is not { SourceHost: { } host } observation)
-        {
-            return null;
-        }
+    public string? SourceOf(ObservedNode observed) =>
+        observed.Observation is { } observation
+            ? SourceOf(observation, (_opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first")).ServerView(Environment))
+            : null;
 
-        // The replica reports its source as the servers address each other (a container's address, not the published port).
-        var peers = (_opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first")).ServerView(Environment);
-        return peers.NameAt(host, observation.SourcePort);
-    }
+    /// <param name="peers">The environment as its servers address each other: a replica reports its source that way (a container's address, not the published port).</param>
+    private static string? SourceOf(NodeObservation observation, EnvironmentDefinition peers) =>
+        observation.SourceHost is { } host ? peers.NameAt(host, observation.SourcePort) : null;
 
     /// <summary>Waits until the replica streams from its source (<paramref name="node"/> as the shape being moved to has it).</summary>
     public Task WaitUntilReplicatingAsync(EnvironmentCredentials credentials, NodeDefinition node, CancellationToken cancellationToken)
     {
-        // The replica reports its source as the servers address each other (a container's address, not the published port).
         var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
         var peers = host.ServerView(Environment);
         return Progress.StepAsync(node.Name, $"wait until replicating from {node.Source}", () => Poll.UntilAsync(
@@ -126,7 +122,7 @@ internal sealed class LocalNodes
                 try
                 {
                     var observed = await Engine.ObserveAsync(node, credentials, cancellationToken);
-                    return observed.IsReplicating && observed.SourceHost is { } source && peers.NameAt(source, observed.SourcePort) == node.Source;
+                    return observed.IsReplicating && SourceOf(observed, peers) == node.Source;
                 }
                 catch (DatabaseException)
                 {

@@ -33,7 +33,7 @@ internal sealed class MariaDbLockWaits : ILockWaits
     {
         var rows = await observer.QueryAsync(
             """
-            SELECT p.ID AS id, p.USER AS user, COALESCE(t.trx_query, p.INFO) AS query,
+            SELECT p.ID AS id, p.USER AS user_name, COALESCE(t.trx_query, p.INFO) AS query,
                    TIMESTAMPDIFF(MICROSECOND, t.trx_started, NOW(6)) / 1000000 AS age
             FROM information_schema.PROCESSLIST p
             LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
@@ -48,10 +48,6 @@ internal sealed class MariaDbLockWaits : ILockWaits
             """,
             [waiting],
             cancellationToken);
-        return rows.Select(r => new LockBlocker(
-            r.GetInt64("id") ?? 0,
-            r.GetString("user"),
-            r.GetString("query"),
-            r.GetDouble("age") is { } age ? TimeSpan.FromSeconds(age) : null)).ToList();
+        return rows.Select(LockBlocker.Of).ToList();
     }
 }

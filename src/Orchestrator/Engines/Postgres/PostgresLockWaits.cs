@@ -21,14 +21,10 @@ internal sealed class PostgresLockWaits : ILockWaits
     public async Task<IReadOnlyList<LockBlocker>> BlockersAsync(IDbSession observer, long waiting, CancellationToken cancellationToken)
     {
         var rows = await observer.QueryAsync(
-            "SELECT pid, usename, query, extract(epoch FROM clock_timestamp() - xact_start)::float8 AS age " +
+            "SELECT pid AS id, usename AS user_name, query, extract(epoch FROM clock_timestamp() - xact_start)::float8 AS age " +
             "FROM pg_stat_activity WHERE pid = ANY (pg_blocking_pids($1::int)) ORDER BY xact_start",
             [(int)waiting],
             cancellationToken);
-        return rows.Select(r => new LockBlocker(
-            r.GetInt64("pid") ?? 0,
-            r.GetString("usename"),
-            r.GetString("query"),
-            r.GetDouble("age") is { } age ? TimeSpan.FromSeconds(age) : null)).ToList();
+        return rows.Select(LockBlocker.Of).ToList();
     }
 }

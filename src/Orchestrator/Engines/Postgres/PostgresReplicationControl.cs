@@ -57,31 +57,29 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// </summary>
     public async Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken)
     {
-        // The nodes that will follow the target get their slots on it while it is still a
-        // standby: should the switchover be killed after the promotion and before it moves them,
-        // the target keeps the WAL they will ask for from the switch of timelines on, however
-        // much is written until an operator rejoins them.
-        foreach (var follower in context.Environment.ReplicasOf(target.Name))
-        {
-            await sql.CreateSlotAsync(follower, target, cancellationToken, keepStreamingNode: true);
-        }
-
+        await CreateFollowerSlotsAsync(target, cancellationToken);
         await files.WriteConfigAsync(target, cancellationToken);
         return new PostgresHandover(this, engine, primary, target, await sql.SessionAsync(target, cancellationToken));
+    }
+
+    /// <summary>
+    /// The nodes that will follow <paramref name="node"/> get their slots on it while it is still
+    /// a standby (of a switchover or a failover): should the role change be killed after the
+    /// promotion and before it moves them, the new primary keeps the WAL they will stream from,
+    /// the switch of timelines included, however much is written until an operator rejoins them.
+    /// </summary>
+    private async Task CreateFollowerSlotsAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        foreach (var follower in context.Environment.ReplicasOf(node.Name).Where(f => !f.Fenced))
+        {
+            await sql.CreateSlotAsync(follower, node, cancellationToken, keepStreamingNode: true);
+        }
     }
 
     /// <summary>Writes the primary's configuration, then promotes (see <see cref="PromoteOnAsync"/>).</summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        // As in a switchover, the nodes that will follow the new primary get their slots on it
-        // while it is still a standby: should the failover be killed after the promotion and
-        // before it moves them, the new primary keeps the WAL they will stream from, the switch
-        // of timelines included, however much is written until an operator rejoins them.
-        foreach (var follower in context.Environment.ReplicasOf(node.Name).Where(f => !f.Fenced))
-        {
-            await sql.CreateSlotAsync(follower, node, cancellationToken, keepStreamingNode: true);
-        }
-
+        await CreateFollowerSlotsAsync(node, cancellationToken);
         await files.WriteConfigAsync(node, cancellationToken);
         await using (var session = await sql.SessionAsync(node, cancellationToken))
         {

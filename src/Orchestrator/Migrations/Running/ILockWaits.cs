@@ -6,6 +6,10 @@ namespace Orchestrator.Migrations.Running;
 /// <summary>A session holding a lock that a migration's statement waits for, as the server describes it.</summary>
 internal sealed record LockBlocker(long Session, string? User, string? Query, TimeSpan? TransactionAge)
 {
+    /// <summary>A row of an engine's blocker query, whose columns are id, user_name, query and age (seconds).</summary>
+    public static LockBlocker Of(DbRow row) =>
+        new(row.GetInt64("id") ?? 0, row.GetString("user_name"), row.GetString("query"), row.GetDouble("age") is { } age ? TimeSpan.FromSeconds(age) : null);
+
     public override string ToString()
     {
         var age = TransactionAge is { } a ? string.Create(CultureInfo.InvariantCulture, $", transaction open {a.TotalSeconds:0.0} s") : "";
