@@ -19,7 +19,7 @@ internal static class PlanCommand
         var command = new Command(
             "plan",
             "Show the migrations that 'migrate' would apply on the primary, with their SQL as FluentMigrator's generator writes it for this database, " +
-            "which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
+            "how each runs without blocking writers of existing tables (its online form), which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
         {
             to,
         };
@@ -74,9 +74,23 @@ internal static class PlanCommand
                         console.MarkupLine("  " + string.Join("; ", marks));
                     }
 
+                    foreach (var change in step.Translated.OnlineChanges)
+                    {
+                        console.MarkupLineInterpolated($"  [{(change.Applied ? "green" : "yellow")}]online:[/] {change.Note}");
+                    }
+
                     if (step.Translated.PreparedAtItsTurnBecause is null)
                     {
                         PrintSteps(console, step.Steps);
+                    }
+
+                    if (step.Translated.After.Count > 0)
+                    {
+                        console.MarkupLine("    [grey]-- after the transaction commits, one at a time (a rerun after a failure or a kill goes on here):[/]");
+                        foreach (var after in step.Translated.After)
+                        {
+                            console.WriteLine($"    {after.Sql}; -- {after.Cost}");
+                        }
                     }
                 }
 

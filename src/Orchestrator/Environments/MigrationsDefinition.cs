@@ -20,4 +20,7 @@ internal sealed record MigrationsDefinition(string? Project, string? Assembly, I
 
     /// <summary>How a migration's statements wait for locks.</summary>
     public LockDiscipline Locks { get; init; } = LockDiscipline.Default;
+
+    /// <summary>Versions that run as written rather than in their online form.</summary>
+    public IReadOnlySet<long> Offline { get; init; } = new HashSet<long>();
 }

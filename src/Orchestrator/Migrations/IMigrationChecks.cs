@@ -24,6 +24,9 @@ internal interface IMigrationChecks
     /// </summary>
     string? CannotRun(IMigrationExpression expression) => null;
 
+    /// <summary>What to do about a statement the server refused, beyond its message (a change it could only make by copying the table), or null.</summary>
+    string? FailureAdvice(Data.DatabaseException error) => null;
+
     /// <summary>Why a statement cannot run inside a transaction (e.g. CREATE INDEX CONCURRENTLY), or null.</summary>
     string? NeedsNoTransaction(string statement);
 

@@ -137,6 +137,7 @@ internal sealed class MigrationTarget : IAsyncDisposable
                 engine.LockWaits,
                 environment.Migrations.Locks,
                 token => engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), token)),
+            Offline = environment.Migrations.Offline,
         };
         return new MigrationTarget(project, runner, session, replicas, primary, store);
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Orchestrator.Data;
 using Orchestrator.IntegrationTests.Infrastructure;
 
@@ -18,7 +17,7 @@ public abstract class LockDisciplineTests(TopologyFixture fixture) : MigrationTe
         var (env, database) = await LockQueueEnvironmentAsync("lock_timeout: 1s", "lock_retries: 40");
         await using var reader = await OpenTransactionOnTargetAsync(database);
         var readerId = await SessionIdAsync(reader);
-        await using var writer = await TimedWriter.StartAsync(Topology, database, Dialect.Engine == "postgres" ? "$1" : "?");
+        await using var writer = await TimedWriter.StartAsync(Topology, database, $"INSERT INTO queue_target (id) VALUES ({(Dialect.Engine == "postgres" ? "$1" : "?")})");
 
         var migrate = Cli("migrate", env);
         await Task.Delay(Held);
@@ -91,56 +90,6 @@ public abstract class LockDisciplineTests(TopologyFixture fixture) : MigrationTe
         catch (DatabaseException)
         {
             return false;
-        }
-    }
-
-    /// <summary>Inserts into the busy table one row at a time on its own session, timing each insert.</summary>
-    private sealed class TimedWriter : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<(int Writes, TimeSpan Longest)> _writing;
-
-        private TimedWriter(IDbSession session, string placeholder) => _writing = WriteAsync(session, placeholder, _stop.Token);
-
-        public static async Task<TimedWriter> StartAsync(TestTopology topology, string database, string placeholder) =>
-            new(await topology.ConnectAsync("primary", database), placeholder);
-
-        public async Task<(int Writes, TimeSpan Longest)> StopAsync()
-        {
-            await _stop.CancelAsync();
-            return await _writing;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            try
-            {
-                await _writing;
-            }
-            catch (DatabaseException)
-            {
-            }
-
-            _stop.Dispose();
-        }
-
-        private static async Task<(int, TimeSpan)> WriteAsync(IDbSession session, string placeholder, CancellationToken stop)
-        {
-            await using (session)
-            {
-                var longest = TimeSpan.Zero;
-                var id = 0;
-                while (!stop.IsCancellationRequested)
-                {
-                    var clock = Stopwatch.StartNew();
-                    await session.ExecuteAsync($"INSERT INTO queue_target (id) VALUES ({placeholder})", [(long)++id], CancellationToken.None);
-                    longest = clock.Elapsed > longest ? clock.Elapsed : longest;
-                    await Task.Delay(20, CancellationToken.None);
-                }
-
-                return (id, longest);
-            }
         }
     }
 }

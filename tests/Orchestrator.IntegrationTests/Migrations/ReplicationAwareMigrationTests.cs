@@ -122,21 +122,32 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     }
 
     [Fact]
-    public async Task Plan_warns_about_risky_statements_and_strict_migrate_refuses_them()
+    public async Task Plan_shows_the_online_form_warns_about_what_runs_as_written_and_strict_migrate_refuses_that()
     {
         var (env, database) = await EnvironmentAsync("basic");
         Assert.Equal(0, (await Cli("migrate", env, "--to", "1001")).ExitCode);
+        var offline = Path.ChangeExtension(env, ".offline.yaml");
+        await File.WriteAllLinesAsync(offline, (await File.ReadAllLinesAsync(env)).SelectMany(l => l.StartsWith("  tags:", StringComparison.Ordinal) ? [l, "  offline: [1004]"] : new[] { l }));
 
         var (planExit, plan) = await Cli("plan", env);
-        var (strictExit, strict) = await Cli("migrate", env, "--strict");
+        var (offlinePlanExit, offlinePlan) = await Cli("plan", offline);
+        var (strictExit, strict) = await Cli("migrate", offline, "--strict");
 
         Assert.Equal(0, planExit);
+        Assert.Equal(0, offlinePlanExit);
         if (Dialect.TransactionalDdl)
         {
-            Assert.Contains("warning: 1004 IndexWidgetNames: CREATE INDEX \"ix_widgets_name\" on existing table \"widgets\" blocks writes", plan, StringComparison.Ordinal);
+            Assert.True(plan.Contains("online: index \"ix_widgets_name\" on existing table \"widgets\": built CONCURRENTLY after the transaction", StringComparison.Ordinal), plan);
+            Assert.DoesNotContain("warning", plan, StringComparison.Ordinal);
+            Assert.Contains("warning: 1004 IndexWidgetNames: CREATE INDEX \"ix_widgets_name\" on existing table \"widgets\" blocks writes", offlinePlan, StringComparison.Ordinal);
+            Assert.DoesNotContain("online:", offlinePlan, StringComparison.Ordinal);
             Assert.Equal(2, strictExit);
             Assert.Contains("--strict refuses what the plan warns about (statements risky on a replicated primary", strict, StringComparison.Ordinal);
             Assert.Equal([1001], await VersionsAsync(database));
+
+            var (onlineExit, online) = await Cli("migrate", env, "--strict");
+            Assert.True(onlineExit == 0, online);
+            Assert.Contains("CREATE INDEX CONCURRENTLY \"ix_widgets_name\"", online, StringComparison.Ordinal);
         }
         else
         {

@@ -2,7 +2,7 @@ using Orchestrator.Environments;
 
 namespace Orchestrator.Tests.Environments;
 
-/// <summary>migrations.lock_timeout and lock_retries (the refusals are in Invalid/bad-migrations-locks.yaml).</summary>
+/// <summary>migrations.lock_timeout, lock_retries and offline (the refusals are in Invalid/bad-migrations-locks.yaml).</summary>
 public sealed class LockDisciplineTests
 {
     [Fact]
@@ -19,6 +19,13 @@ public sealed class LockDisciplineTests
         var env = Load("  lock_timeout: 750ms\n  lock_retries: 0\n");
 
         Assert.Equal(new LockDiscipline(TimeSpan.FromMilliseconds(750), 0), env.Migrations!.Locks);
+    }
+
+    [Fact]
+    public void Offline_versions_are_read_and_none_by_default()
+    {
+        Assert.Empty(Load("").Migrations!.Offline);
+        Assert.Equal([7L, 202401010004L], Load("  offline: [202401010004, 7]\n").Migrations!.Offline.Order());
     }
 
     private static EnvironmentDefinition Load(string settings) => TestEnvironments.FromYaml(

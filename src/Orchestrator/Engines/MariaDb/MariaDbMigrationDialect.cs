@@ -6,7 +6,9 @@ using FluentMigrator.Runner.Generators.MySql;
 using Microsoft.Extensions.Options;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
+using Orchestrator.Data;
 using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Online;
 using Orchestrator.Migrations.Translation;
 
 namespace Orchestrator.Engines.MariaDb;
@@ -45,6 +47,14 @@ internal sealed class MariaDbMigrationDialect : IMigrationDialect
             "check it with ALTER TABLE ... ALGORITHM=INSTANT (or INPLACE, LOCK=NONE) on a copy first, or add a new column and backfill it"),
         _ => null,
     };
+
+    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
+        MariaDbOnlineForms.Of(expression, written);
+
+    public string? FailureAdvice(DatabaseException error) => MariaDbOnlineForms.Refusals.Contains(error.Code)
+        ? "The server can make this change only by copying the table (or locking it) while writes to it wait, so its online form (ALGORITHM=INPLACE, LOCK=NONE) was refused. " +
+          "To keep writers going, add a new column, backfill it in batches and switch to it; to run the change as written anyway, list the migration's version in 'migrations.offline' in the environment file."
+        : null;
 
     private static bool DatabaseIsUtf8mb4(DbConnection connection)
     {

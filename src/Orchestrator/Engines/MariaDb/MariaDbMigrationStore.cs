@@ -78,6 +78,18 @@ internal sealed class MariaDbMigrationStore(VersionTable table) : IMigrationStor
             [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
     ];
 
+    /// <summary>A duration of -1 marks the row in progress: a version FluentMigrator's runner rolled back leaves a complete one.</summary>
+    public IReadOnlyList<SqlStatement> RecordInProgress(long version, string checksum, string appliedFrom) =>
+    [
+        new($"REPLACE INTO `{VersionTable.HistoryTableName}` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, -1, ?, UTC_TIMESTAMP())", [version, checksum, appliedFrom]),
+    ];
+
+    public async Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+        (await session.QueryAsync(
+            $"SELECT h.`checksum` FROM `{VersionTable.HistoryTableName}` h WHERE h.`version` = ? AND h.`duration_ms` = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.`version`)",
+            [version],
+            cancellationToken)).SingleOrDefault()?.GetString("checksum");
+
     public IReadOnlyList<SqlStatement> Remove(long version) =>
     [
         new($"DELETE FROM {Versions} WHERE {Version} = ?", [version]),

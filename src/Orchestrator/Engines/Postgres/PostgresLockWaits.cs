@@ -13,8 +13,16 @@ internal sealed class PostgresLockWaits : ILockWaits
     public string SessionIdSql => "SELECT pg_backend_pid()";
 
     /// <summary>Session-wide (set_config's third argument false), so every migration and the bookkeeping run under it.</summary>
+    /// <summary>
+    /// Besides the lock timeout, the server checks every second that the tool is still there
+    /// (PostgreSQL 14 and later): a statement of a killed run stops instead of holding its locks,
+    /// or building an index nobody waits for, until it ends.
+    /// </summary>
     public IReadOnlyList<SqlStatement> BoundWaits(TimeSpan timeout) =>
-        [new("SELECT set_config('lock_timeout', $1, false)", [string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(timeout.TotalMilliseconds)}ms")])];
+    [
+        new("SELECT set_config('lock_timeout', $1, false)", [string.Create(CultureInfo.InvariantCulture, $"{(long)Math.Ceiling(timeout.TotalMilliseconds)}ms")]),
+        new("SELECT set_config('client_connection_check_interval', '1s', false) WHERE current_setting('server_version_num')::int >= 140000"),
+    ];
 
     public bool IsLockTimeout(DatabaseException error) => error.Code == LockNotAvailable;
 

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Options;
 using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Online;
 using Orchestrator.Migrations.Translation;
 
 namespace Orchestrator.Engines.Postgres;
@@ -94,7 +95,7 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
 
     public LintWarning? Lint(ProjectMigration migration, IMigrationExpression expression, IReadOnlySet<string> tablesCreatedInRun) => expression switch
     {
-        CreateIndexExpression e when !tablesCreatedInRun.Contains(e.Index.TableName) && !IsConcurrent(e) => new(
+        CreateIndexExpression e when !tablesCreatedInRun.Contains(e.Index.TableName) && !PostgresOnlineForms.IsConcurrent(e) => new(
             migration,
             $"CREATE INDEX \"{e.Index.Name}\" on existing table \"{e.Index.TableName}\" blocks writes to it while it builds",
             $".WithOptions().AsConcurrently() in a migration declared [Migration({migration.Version}, TransactionBehavior.None)]"),
@@ -113,8 +114,8 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
         _ => null,
     };
 
-    private static bool IsConcurrent(CreateIndexExpression expression) =>
-        expression.TryGetAdditionalFeature<PostgresIndexConcurrentlyDefinition?>(PostgresExtensions.Concurrently, out var concurrently) && concurrently is { IsConcurrently: true };
+    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
+        PostgresOnlineForms.Of(expression, written, generator, KeptName);
 
     [GeneratedRegex(@"^\s*((CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY|VACUUM|(CREATE|DROP)\s+(DATABASE|TABLESPACE)|ALTER\s+SYSTEM)\b", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NoTransactionStatement();

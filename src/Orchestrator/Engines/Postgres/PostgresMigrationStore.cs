@@ -72,6 +72,23 @@ internal sealed class PostgresMigrationStore(VersionTable table) : IMigrationSto
             [migration.Version, migration.Checksum, migration.DurationMs, migration.AppliedFrom]),
     ];
 
+    /// <summary>A duration of -1 marks the row in progress: a version FluentMigrator's runner rolled back leaves a complete one.</summary>
+    public IReadOnlyList<SqlStatement> RecordInProgress(long version, string checksum, string appliedFrom) =>
+    [
+        new(
+            $"""
+            INSERT INTO {History} (version, checksum, duration_ms, applied_from, applied_on) VALUES ($1, $2, -1, $3, now() AT TIME ZONE 'UTC')
+            ON CONFLICT (version) DO UPDATE SET checksum = EXCLUDED.checksum, duration_ms = -1, applied_from = EXCLUDED.applied_from, applied_on = EXCLUDED.applied_on
+            """,
+            [version, checksum, appliedFrom]),
+    ];
+
+    public async Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+        (await session.QueryAsync(
+            $"SELECT h.checksum FROM {History} h WHERE h.version = $1 AND h.duration_ms = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.version)",
+            [version],
+            cancellationToken)).SingleOrDefault()?.GetString("checksum");
+
     public IReadOnlyList<SqlStatement> Remove(long version) =>
     [
         new($"DELETE FROM {Versions} WHERE {Version} = $1", [version]),

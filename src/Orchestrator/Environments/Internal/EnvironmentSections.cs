@@ -26,7 +26,7 @@ internal static class EnvironmentSections
         }
 
         const string Context = "'migrations'";
-        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect", "lock_timeout", "lock_retries");
+        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect", "lock_timeout", "lock_retries", "offline");
         var project = reader.String(map, "project", Context, required: false);
         var assembly = reader.String(map, "assembly", Context, required: false);
         if (project is not null && assembly is not null)
@@ -54,7 +54,27 @@ internal static class EnvironmentSections
             NestedNamespaces = nested,
             Dialect = ReadDialect(map, reader, engine),
             Locks = ReadLocks(map, reader),
+            Offline = ReadOffline(map, reader),
         };
+    }
+
+    /// <summary>Migration versions (FluentMigrator's long numbers) to run as written, without their online form.</summary>
+    private static IReadOnlySet<long> ReadOffline(YamlMappingNode map, YamlReader reader)
+    {
+        var versions = new HashSet<long>();
+        foreach (var (text, node) in reader.StringList(map, "offline", "'migrations'"))
+        {
+            if (long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                versions.Add(version);
+            }
+            else
+            {
+                reader.Error(node, $"each entry of 'offline' in 'migrations' must be a migration version (a whole number, as in [Migration(202401010004)]), not '{text}'");
+            }
+        }
+
+        return versions;
     }
 
     private static LockDiscipline ReadLocks(YamlMappingNode map, YamlReader reader)

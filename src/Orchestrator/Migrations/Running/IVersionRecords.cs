@@ -16,6 +16,16 @@ internal interface IVersionRecords
     /// <summary>The statements that record an applied migration (run in the migration's transaction).</summary>
     IReadOnlyList<SqlStatement> Record(AppliedMigration migration);
 
+    /// <summary>
+    /// The statements that mark a migration in progress, run in its transaction when statements
+    /// still follow it (its online form): a history row with the checksum and no duration, and no
+    /// version row yet. <see cref="Record"/> completes it.
+    /// </summary>
+    IReadOnlyList<SqlStatement> RecordInProgress(long version, string checksum, string appliedFrom);
+
+    /// <summary>The checksum of the migration marked in progress by <see cref="RecordInProgress"/>, or null when it is not.</summary>
+    Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken);
+
     /// <summary>The statements that forget a rolled-back version.</summary>
     IReadOnlyList<SqlStatement> Remove(long version);
 

@@ -13,6 +13,9 @@ namespace Orchestrator.Migrations.Running;
 /// </summary>
 internal sealed class MigrationExecutor(IDbSession session, IMigrationStore store)
 {
+    /// <summary>What to do about a statement the server refused, from the engine, added to the failure's report.</summary>
+    public Func<DatabaseException, string?> Advice { get; init; } = _ => null;
+
     /// <summary>The run's lock discipline; null runs each statement once, waiting for locks as long as the server lets it.</summary>
     public LockWaitRetry? Locks { get; set; }
 
@@ -22,7 +25,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     public async Task<object?> RunAsync(
         TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
     {
-        if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.RunsCode)
+        if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.StepByStep)
         {
             return await RunInOneBatchAsync(migration, up, bookkeeping(null), claim, thenAsk, cancellationToken);
         }
@@ -84,6 +87,65 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         }
 
         completed(migrations.Count);
+    }
+
+    /// <summary>
+    /// Runs the statements of the migration's online form that follow its committed transaction,
+    /// one at a time, each under the lock discipline. The schema says which are done already (by
+    /// an earlier run that failed or was killed): those are skipped, and what an interrupted
+    /// attempt left (an invalid index) is dropped before the statement runs again.
+    /// </summary>
+    /// <param name="report">Told each statement as it starts, with what it costs or why it is skipped.</param>
+    public async Task RunAfterAsync(TranslatedMigration migration, Action<string> report, CancellationToken cancellationToken)
+    {
+        foreach (var (index, step) in migration.After.Index())
+        {
+            var label = $"{index + 1}/{migration.After.Count} {step.Sql}";
+            try
+            {
+                await UnderLockDisciplineAsync($"migration {migration.Migration.Name}: {step.Sql}", async token =>
+                {
+                    try
+                    {
+                        var state = (await session.QueryAsync(step.State.Sql, step.State.Parameters, token)).Single().GetString("state");
+                        if (state == "done")
+                        {
+                            report($"{label}: already done");
+                            return true;
+                        }
+
+                        if (state == "leftover" && step.ClearLeftover is { } clear)
+                        {
+                            report($"{label}: dropping what an interrupted attempt left ({clear})");
+                            await session.ExecuteAsync(clear, cancellationToken: token);
+                        }
+
+                        report($"{label} ({step.Cost})");
+                        await session.ExecuteAsync(step.Sql, cancellationToken: token);
+                        return true;
+                    }
+                    catch (DatabaseException e) when (GaveUpWaiting(e))
+                    {
+                        throw new LockWaitRetry.GaveUp(e);
+                    }
+                }, cancellationToken);
+            }
+            catch (DatabaseException e)
+            {
+                throw new MigrationFailedException(
+                    $"migration {migration.Migration.Name}: its transaction committed, then the statement after it failed: {step.Sql}\n{e.Message}\n" +
+                    $"The version is not recorded yet{(index > 0 ? $", and the {Counted.Of(index, "statement")} before this one are done" : "")}. " +
+                    "Fix the cause, then run migrate again: it goes on at this statement (what an interrupted attempt left is dropped first).",
+                    e);
+            }
+        }
+    }
+
+    /// <summary>Writes a migration's version rows in a transaction of their own, then asks <paramref name="thenAsk"/> and returns its answer.</summary>
+    public async Task<object?> RecordAsync(IReadOnlyList<SqlStatement> bookkeeping, string? thenAsk, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<SqlStatement> statements = [new(store.BeginTransactionSql), .. bookkeeping, new("COMMIT"), .. thenAsk is null ? [] : new[] { new SqlStatement(thenAsk) }];
+        return await session.ExecuteBatchAsync(statements, cancellationToken);
     }
 
     private async Task<object?> RunInOneBatchAsync(
@@ -191,6 +253,14 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                     case ExecutionEntryKind.Step when migration.Steps[entry.Step] is CodeStep code:
                         RunCode(code, transaction);
                         break;
+                    case ExecutionEntryKind.Step when migration.Steps[entry.Step] is CheckStep check:
+                        if ((await session.QueryAsync(check.Query.Sql, check.Query.Parameters, token)).FirstOrDefault() is { } offending)
+                        {
+                            var values = string.Join(", ", offending.Values.Select(v => $"{v.Key} = {v.Value ?? "NULL"}"));
+                            throw new DatabaseException($"{check.Problem} (the first: {values})", "check");
+                        }
+
+                        break;
                     case ExecutionEntryKind.Step:
                         await session.ExecuteAsync(((SqlStep)migration.Steps[entry.Step]).Sql, cancellationToken: token);
                         break;
@@ -293,7 +363,9 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         return step < 0
             ? new MigrationFailedException(
                 $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
-            : new MigrationFailedException(FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl), error);
+            : new MigrationFailedException(
+                FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl) + (Advice(error) is { } advice ? $"\n{advice}" : ""),
+                error);
     }
 
     private async Task RollBackAsync(MigrationExecution execution, DbTransaction? transaction)

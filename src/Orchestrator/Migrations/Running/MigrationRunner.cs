@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using FluentMigrator;
+using FluentMigrator.Expressions;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Migrations.Lint;
+using Orchestrator.Migrations.Online;
 using Orchestrator.Migrations.Translation;
 using Orchestrator.Progress;
 using Orchestrator.Servers;
@@ -50,7 +52,7 @@ internal sealed class MigrationRunner(
 
     private static readonly MigrationStage[] Stages = Enum.GetValues<MigrationStage>();
 
-    private readonly MigrationExecutor _executor = new(session, store);
+    private readonly MigrationExecutor _executor = new(session, store) { Advice = translator.Syntax.Dialect.FailureAdvice };
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -61,6 +63,9 @@ internal sealed class MigrationRunner(
 
     /// <summary>How the run's statements wait for locks; null: as long as the server lets them.</summary>
     public LockWaitSetup? LockWaits { get; init; }
+
+    /// <summary>Versions that run as written, not in their online form (the environment's <c>migrations.offline</c>).</summary>
+    public IReadOnlySet<long> Offline { get; init; } = new HashSet<long>();
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
@@ -193,9 +198,16 @@ internal sealed class MigrationRunner(
     /// <summary>Everything migrate would run, translated now: definition errors surface before the database is touched.</summary>
     private MigrationPlan Prepare(MigrationProject project, IReadOnlyList<AppliedMigration> applied, MigrateOptions options)
     {
-        var steps = MigrationPlanner.SelectUp(project.Migrations, applied, options.To, options.Only)
-            .Select((s, i) => new PlannedMigration(TranslateInAdvance(s.Migration, first: i == 0), s.OutOfOrder))
-            .ToList();
+        var created = new HashSet<string>(StringComparer.Ordinal);
+        var steps = new List<PlannedMigration>();
+        foreach (var (i, selected) in MigrationPlanner.SelectUp(project.Migrations, applied, options.To, options.Only).Index())
+        {
+            var createdBefore = created.ToHashSet(StringComparer.Ordinal);
+            var translated = TranslateInAdvance(selected.Migration, first: i == 0);
+            created.UnionWith(translated.Expressions.OfType<CreateTableExpression>().Select(t => t.TableName));
+            steps.Add(new PlannedMigration(Online(translated, createdBefore), selected.OutOfOrder) { CreatedBefore = createdBefore });
+        }
+
         var recurring = Stages.Where(s => s != MigrationStage.BeforeProfiles && s != MigrationStage.AfterAll).SelectMany(project.Maintenance)
             .Concat(project.Maintenance(MigrationStage.BeforeProfiles)).Concat(project.Profiles).Concat(project.Maintenance(MigrationStage.AfterAll))
             .Select(m => translator.Translate(m, up: true))
@@ -215,6 +227,13 @@ internal sealed class MigrationRunner(
             UnknownDatabaseNames = unknown,
         };
     }
+
+    /// <summary>
+    /// The migration's online form, unless the environment runs it as written. Tables created
+    /// earlier in the run are empty: what changes them runs as written.
+    /// </summary>
+    private TranslatedMigration Online(TranslatedMigration translated, IReadOnlySet<string> createdBefore) =>
+        Offline.Contains(translated.Migration.Version) ? translated : OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator);
 
     /// <summary>
     /// A migration is described before the run, so that definition errors stop it before the
@@ -316,7 +335,8 @@ internal sealed class MigrationRunner(
         var group = new List<PlannedMigration>();
         foreach (var step in steps)
         {
-            var fits = together && !step.Translated.ReadsDatabase && !step.Translated.RunsCode && step.Migration.TransactionBehavior == TransactionBehavior.Default;
+            var fits = together && !step.Translated.ReadsDatabase && !step.Translated.StepByStep && step.Translated.After.Count == 0
+                && step.Migration.TransactionBehavior == TransactionBehavior.Default;
             if (!fits || group.Count == MaxTogether)
             {
                 if (group.Count > 0)
@@ -395,8 +415,12 @@ internal sealed class MigrationRunner(
         {
             await progress.StepAsync(Subject, label, async () =>
             {
-                var translated = step.Translated.ReadsDatabase ? TranslateAgain(migration, up) : step.Translated;
-                answer = await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken);
+                var translated = !step.Translated.ReadsDatabase ? step.Translated
+                    : up ? Online(TranslateAgain(migration, up), step.CreatedBefore)
+                    : TranslateAgain(migration, up);
+                answer = translated.After.Count > 0
+                    ? await RunOnlineAsync(translated, claim, thenAsk, cancellationToken)
+                    : await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken);
             });
         }
         catch (MigrationAlreadyAppliedException)
@@ -406,6 +430,38 @@ internal sealed class MigrationRunner(
         }
 
         return (clock.Elapsed, answer, false);
+    }
+
+    /// <summary>
+    /// A migration whose online form runs statements after its transaction: the transaction
+    /// commits marked in progress, the statements after it run (each skipped when the schema shows
+    /// it done), and the version is recorded last. A rerun after a failure or a kill finds the mark
+    /// and goes on after the transaction; a migration changed since then is refused.
+    /// </summary>
+    private async Task<object?> RunOnlineAsync(TranslatedMigration translated, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
+    {
+        var migration = translated.Migration;
+        var clock = Stopwatch.StartNew();
+        var started = await store.InProgressChecksumAsync(session, migration.Version, cancellationToken);
+        if (started is null)
+        {
+            await _executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);
+        }
+        else if (started != translated.Checksum)
+        {
+            throw new MigrationFailedException(
+                $"migration {migration.Name} is partly applied: an earlier run committed its transaction, then stopped before the statements after it; " +
+                "its code has changed since, so the rest of it cannot be told apart from a different migration. " +
+                $"Restore the code it ran with and run migrate again to finish it, or finish or undo it by hand and delete its row from {VersionTable.HistoryTableName}.",
+                new InvalidOperationException("checksum mismatch"));
+        }
+        else
+        {
+            progress.Report(new ProgressEvent(Subject, $"{migration.Name}: its transaction was committed by an earlier run; going on with the statements after it", ProgressKind.Info));
+        }
+
+        await _executor.RunAfterAsync(translated, text => progress.Report(new ProgressEvent(Subject, $"{migration.Name}: {text}", ProgressKind.Info)), cancellationToken);
+        return await _executor.RecordAsync(Bookkeeping(translated, up: true, (long)clock.Elapsed.TotalMilliseconds), thenAsk, cancellationToken);
     }
 
     /// <summary>

@@ -8,4 +8,7 @@ internal sealed record PlannedMigration(TranslatedMigration Translated, bool Out
     public ProjectMigration Migration => Translated.Migration;
 
     public IReadOnlyList<MigrationStep> Steps => Translated.Steps;
+
+    /// <summary>The tables created by the migrations before it in the run: what changes them needs no online form.</summary>
+    public IReadOnlySet<string> CreatedBefore { get; init; } = new HashSet<string>();
 }

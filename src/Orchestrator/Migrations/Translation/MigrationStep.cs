@@ -20,3 +20,30 @@ internal sealed record CodeStep(PerformDBOperationExpression Expression) : Migra
 {
     public override string Text => $"-- Execute.WithConnection: {(string.IsNullOrWhiteSpace(Expression.Description) ? "code run with the connection" : Expression.Description)}";
 }
+
+/// <summary>
+/// A statement of a migration's online form that runs after the migration's transaction
+/// committed, on its own, so that the scan it does holds no lock writers need (PostgreSQL's
+/// CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT). It is safe to run again: <see cref="State"/>
+/// asks the schema whether its effect is there, and <see cref="ClearLeftover"/> removes what a
+/// failed or killed attempt left (an invalid index) before the next one.
+/// </summary>
+/// <param name="State">A query whose single row has a text column <c>state</c>: 'done', 'missing', or 'leftover'.</param>
+/// <param name="Cost">What the statement locks and scans, in words, for plan and progress.</param>
+internal sealed record OnlineStep(string Sql, Data.SqlStatement State, string? ClearLeftover, string Cost) : MigrationStep
+{
+    public override string Text => Sql;
+}
+
+/// <summary>What the online form did with one expression of a migration (<see cref="Expression"/> indexes its expressions), or why it left it as written.</summary>
+internal sealed record OnlineChange(int Expression, string Note, bool Applied);
+
+/// <summary>
+/// A check an online form makes before a statement that would not make it itself (MariaDB adds a
+/// foreign key in place only unchecked): the migration fails with <see cref="Problem"/> when
+/// <see cref="Query"/> returns a row, which names the first offending values.
+/// </summary>
+internal sealed record CheckStep(Data.SqlStatement Query, string Problem) : MigrationStep
+{
+    public override string Text => $"-- fails when any row: {Query.Sql}";
+}

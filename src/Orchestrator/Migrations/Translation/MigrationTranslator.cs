@@ -54,7 +54,8 @@ internal sealed class MigrationTranslator(MigrationProject project, MigrationSyn
         }
 
         var expressions = context.Expressions.ToList();
-        foreach (var expression in expressions)
+        var origins = new List<int>();
+        foreach (var (index, expression) in expressions.Index())
         {
             foreach (var (kind, name) in ExpressionIdentifiers.Of(expression))
             {
@@ -70,9 +71,10 @@ internal sealed class MigrationTranslator(MigrationProject project, MigrationSyn
             }
 
             Capture(migration, expression, processor);
+            origins.AddRange(Enumerable.Repeat(index, processor.Steps.Count - origins.Count));
         }
 
-        var translated = new TranslatedMigration(migration, processor.Steps, expressions, processor.ReadDatabase);
+        var translated = new TranslatedMigration(migration, processor.Steps, expressions, processor.ReadDatabase) { Origins = origins };
         CheckTransaction(translated);
         return translated;
     }

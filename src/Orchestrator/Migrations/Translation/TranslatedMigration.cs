@@ -16,10 +16,26 @@ internal sealed record TranslatedMigration(
     IReadOnlyList<IMigrationExpression> Expressions,
     bool ReadsDatabase)
 {
-    /// <summary>SHA-256 of the steps, recorded in the history table to notice later edits.</summary>
+    /// <summary>
+    /// SHA-256 of the steps as the migration wrote them, recorded in the history table to notice
+    /// later edits. A copy made with <c>with</c> keeps it: the online form of a migration is how
+    /// it runs, not a change to it.
+    /// </summary>
     public string Checksum { get; } = ChecksumOf(Steps);
 
+    /// <summary>For each step, the index in <see cref="Expressions"/> of the expression that produced it.</summary>
+    public IReadOnlyList<int> Origins { get; init; } = [];
+
+    /// <summary>Statements of the online form that run after the migration's transaction committed, one at a time, in order.</summary>
+    public IReadOnlyList<OnlineStep> After { get; init; } = [];
+
+    /// <summary>What the online form changed, or left as written and why, per expression.</summary>
+    public IReadOnlyList<OnlineChange> OnlineChanges { get; init; } = [];
+
     public bool RunsCode => Steps.Any(s => s is CodeStep);
+
+    /// <summary>True when a step is more than a statement to send (code, a check), so the steps go one at a time.</summary>
+    public bool StepByStep => Steps.Any(s => s is not SqlStep);
 
     /// <summary>
     /// Why the migration is prepared only at its turn: describing it read the database, and the

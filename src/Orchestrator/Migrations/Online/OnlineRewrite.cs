@@ -1,0 +1,86 @@
+using FluentMigrator;
+using FluentMigrator.Expressions;
+using Orchestrator.Migrations.Translation;
+
+namespace Orchestrator.Migrations.Online;
+
+/// <summary>
+/// Turns a pending versioned migration into its online form: each expression on a table that
+/// existed before the run takes the engine's online form, the statements moved out of the
+/// transaction run after it. A migration the environment lists as offline, or whose expressions
+/// have no online form, stays as it is. Pure: no I/O.
+/// </summary>
+internal static class OnlineRewrite
+{
+    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator)
+    {
+        if (migration.Migration.Kind != MigrationKind.Versioned || migration.PreparedAtItsTurnBecause is not null || migration.Origins.Count != migration.Steps.Count)
+        {
+            return migration;
+        }
+
+        var created = new HashSet<string>(createdBefore, StringComparer.Ordinal);
+        var steps = new List<MigrationStep>();
+        var origins = new List<int>();
+        var after = new List<OnlineStep>();
+        var changes = new List<OnlineChange>();
+        for (var i = 0; i < migration.Expressions.Count; i++)
+        {
+            var expression = migration.Expressions[i];
+            var written = migration.Steps.Where((_, s) => migration.Origins[s] == i).ToList();
+            if (expression is CreateTableExpression table)
+            {
+                created.Add(table.TableName);
+            }
+
+            var form = written.Count == 0 ? null : forms.OnlineForm(expression, written, generator);
+            if (form is not null && created.Contains(form.Table))
+            {
+                form = null;
+            }
+
+            if (form is { Defers: true } && NeededLater(migration, i, form.Table) is { } why)
+            {
+                changes.Add(new OnlineChange(i, $"{form.Note}: not done, it runs as written because {why}", Applied: false));
+                form = null;
+            }
+
+            if (form is not null)
+            {
+                changes.Add(new OnlineChange(i, form.Note, Applied: true));
+            }
+
+            var inPlace = form?.InPlace ?? written;
+            steps.AddRange(inPlace);
+            origins.AddRange(Enumerable.Repeat(i, inPlace.Count));
+            after.AddRange(form?.After ?? []);
+        }
+
+        return changes.Count == 0 ? migration : migration with { Steps = steps, Origins = origins, After = after, OnlineChanges = changes };
+    }
+
+    /// <summary>
+    /// Why a later statement of the migration may need what expression <paramref name="index"/>
+    /// makes before the transaction ends (a foreign key that references the table needs its unique
+    /// index; code the tool cannot read, or SQL that names the table, may use it), or null.
+    /// </summary>
+    private static string? NeededLater(TranslatedMigration migration, int index, string table)
+    {
+        for (var j = index + 1; j < migration.Expressions.Count; j++)
+        {
+            var later = migration.Expressions[j];
+            var mentions = migration.Steps.Where((step, s) => migration.Origins[s] == j && step.Text.Contains(table, StringComparison.OrdinalIgnoreCase)).Any();
+            switch (later)
+            {
+                case CreateForeignKeyExpression fk when string.Equals(fk.ForeignKey.PrimaryTable, table, StringComparison.Ordinal):
+                    return $"foreign key \"{fk.ForeignKey.Name}\" later in the migration references \"{table}\"";
+                case PerformDBOperationExpression:
+                    return "code later in the migration (Execute.WithConnection) may use it";
+                case ExecuteSqlStatementExpression or ExecuteSqlScriptExpressionBase when mentions:
+                    return $"SQL later in the migration (Execute.Sql or a script) names \"{table}\"";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,310 @@
+using System.Diagnostics;
+using Orchestrator.Data;
+using Orchestrator.Drift;
+using Orchestrator.FluentMigratorHost;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Migrations;
+
+/// <summary>
+/// Migrations that index, constrain and tighten a table of a million rows while a writer inserts
+/// into it: the engine's online forms, asserted from the server, on a primary with a replica and a
+/// cascading replica, against FluentMigrator's own runner as the oracle for the final schema.
+/// </summary>
+public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationTestBase(fixture)
+{
+    private const int Rows = 1_000_000;
+
+    /// <summary>What plan says about the online forms of migration 9802.</summary>
+    private protected abstract IReadOnlyList<string> PlanShows { get; }
+
+    /// <summary>A query whose column "seen" lists what runs in the database now (statements, progress of index builds).</summary>
+    private protected abstract string ActivitySql { get; }
+
+    /// <summary>An insert into the busy table whose single parameter is the id.</summary>
+    private protected abstract string Insert { get; }
+
+    /// <summary>Statements that fill the small table with 100 rows and the busy table with rows 1 to the single parameter.</summary>
+    private protected abstract IReadOnlyList<string> FillSql { get; }
+
+    /// <summary>Asserts from what the sampler saw that the server ran the online forms.</summary>
+    private protected abstract void AssertOnlineFormsRan(IReadOnlySet<string> seen);
+
+    /// <summary>Asserts the cascading replica's schema has every change of 9802.</summary>
+    private protected abstract Task AssertReplicaHasTheChangesAsync(string database);
+
+    [Fact]
+    public async Task Changes_to_a_big_busy_table_run_online_keep_its_writer_going_and_give_FluentMigrators_schema()
+    {
+        var (env, database) = await BusyTableAsync("online", Rows);
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.True(planExit == 0, plan);
+        Assert.All(PlanShows, shown => Assert.Contains(shown, plan, StringComparison.Ordinal));
+        Assert.DoesNotContain("warning:", plan, StringComparison.Ordinal);
+
+        await using var sampler = await ServerSampler.StartAsync(Topology, database, ActivitySql);
+        await using var writer = await TimedWriter.StartAsync(Topology, database, Insert, firstId: Rows + 1);
+        var (exitCode, output) = await Cli("migrate", env);
+        var (writes, longest) = await writer.StopAsync();
+        var seen = await sampler.StopAsync();
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([9801, 9802], await VersionsAsync(database, "replica-2"));
+        Assert.True(writes > 20, $"the writer committed {writes} rows");
+        Assert.True(longest < TimeSpan.FromSeconds(1), $"an insert waited {longest.TotalSeconds:0.00} s while the busy table changed\n{output}");
+        AssertOnlineFormsRan(seen);
+        await AssertReplicaHasTheChangesAsync(database);
+
+        var byFluentMigrator = await NewDatabaseAsync();
+        FluentMigratorRun.MigrateUp(new FluentMigratorRequest(Dialect.Engine, Topology.ConnectionString("primary", byFluentMigrator), BuiltArtifacts.TestMigrations) { Tags = ["online"] });
+        Assert.Empty(SchemaComparer.Compare(await ShapeAsync(byFluentMigrator), await ShapeAsync(database)));
+    }
+
+    /// <summary>A database with 9801 applied, its busy table filled with <paramref name="rows"/> rows and its small table with 100.</summary>
+    private protected async Task<(string Env, string Database)> BusyTableAsync(string tag, int rows, params string[] settings)
+    {
+        var database = await NewDatabaseAsync();
+        var env = Topology.WriteMigrationEnvironment(database, "assembly", BuiltArtifacts.TestMigrations, [tag], settings);
+        var (exitCode, output) = await Cli("migrate", env, "--to", "9801");
+        Assert.True(exitCode == 0, output);
+        await using var session = await Topology.ConnectAsync("primary", database);
+        foreach (var fill in FillSql)
+        {
+            await session.ExecuteAsync(fill, [rows]);
+        }
+
+        return (env, database);
+    }
+
+    private async Task<SchemaShape> ShapeAsync(string database)
+    {
+        await using var session = await Topology.ConnectAsync("primary", database);
+        return await Topology.EngineImpl.SchemaReader.ReadApplicationAsync(session, CancellationToken.None);
+    }
+
+    /// <summary>Samples what runs in the database every few milliseconds.</summary>
+    private sealed class ServerSampler : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<HashSet<string>> _sampling;
+
+        private ServerSampler(IDbSession session, string query) => _sampling = SampleAsync(session, query, _stop.Token);
+
+        public static async Task<ServerSampler> StartAsync(TestTopology topology, string database, string query) => new(await topology.ConnectAsync("primary", database), query);
+
+        public async Task<IReadOnlySet<string>> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _sampling;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await _sampling;
+            _stop.Dispose();
+        }
+
+        private static async Task<HashSet<string>> SampleAsync(IDbSession session, string query, CancellationToken stop)
+        {
+            await using (session)
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                while (!stop.IsCancellationRequested)
+                {
+                    seen.UnionWith((await session.QueryAsync(query, cancellationToken: CancellationToken.None)).Select(r => r.GetString("seen")!));
+                    await Task.Delay(5, CancellationToken.None);
+                }
+
+                return seen;
+            }
+        }
+    }
+}
+
+/// <summary>PostgreSQL: indexes built concurrently, constraints validated after the transaction, SET NOT NULL through a validated check.</summary>
+public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : OnlineMigrationTests(fixture)
+{
+    private protected override IReadOnlyList<string> PlanShows { get; } =
+    [
+        "online: index \"ix_busy_status\" on existing table \"busy\": built CONCURRENTLY after the transaction",
+        "CREATE INDEX CONCURRENTLY \"ix_busy_status\"",
+        "ALTER TABLE \"busy\" VALIDATE CONSTRAINT \"fk_busy_customer\"",
+    ];
+
+    private protected override string ActivitySql =>
+        """
+        SELECT query AS seen FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
+        UNION ALL
+        SELECT 'progress: ' || command || ' ' || index_relid::regclass::text FROM pg_stat_progress_create_index WHERE datname = current_database()
+        """;
+
+    private protected override string Insert => "INSERT INTO busy (id, status, code, customer_id) VALUES ($1, 'w', 'w' || $1::text, 1)";
+
+    private protected override IReadOnlyList<string> FillSql { get; } =
+    [
+        "INSERT INTO customers (id) SELECT g FROM generate_series(1, 100) g",
+        "INSERT INTO busy (id, status, code, customer_id) SELECT g, 'new', 'c' || g, 1 + g % 100 FROM generate_series(1, $1) g",
+    ];
+
+    private protected override void AssertOnlineFormsRan(IReadOnlySet<string> seen)
+    {
+        Assert.Contains(seen, s => s.Contains("CREATE INDEX CONCURRENTLY \"ix_busy_status\"", StringComparison.Ordinal) || s == "progress: CREATE INDEX CONCURRENTLY ix_busy_status");
+        Assert.Contains(seen, s => s.Contains("CREATE UNIQUE INDEX CONCURRENTLY \"uq_busy_code\"", StringComparison.Ordinal) || s == "progress: CREATE INDEX CONCURRENTLY uq_busy_code");
+        Assert.DoesNotContain(seen, s => s.StartsWith("progress: CREATE INDEX ", StringComparison.Ordinal) && !s.Contains("CONCURRENTLY", StringComparison.Ordinal));
+    }
+
+    private protected override async Task AssertReplicaHasTheChangesAsync(string database)
+    {
+        await using var replica = await Topology.ConnectAsync("replica-2", database);
+        var facts = (await replica.QueryAsync(
+            """
+            SELECT (SELECT indisvalid FROM pg_index WHERE indexrelid = 'ix_busy_status'::regclass) AS index_valid,
+                   (SELECT convalidated FROM pg_constraint WHERE conname = 'fk_busy_customer') AS fk_valid,
+                   (SELECT attnotnull FROM pg_attribute WHERE attrelid = 'busy'::regclass AND attname = 'status') AS not_null,
+                   (SELECT count(*) FROM pg_constraint WHERE conrelid = 'busy'::regclass AND contype = 'c') AS checks,
+                   (SELECT contype::text FROM pg_constraint WHERE conname = 'uq_busy_code') AS unique_type
+            """)).Single();
+        Assert.True(facts.GetBoolean("index_valid"));
+        Assert.True(facts.GetBoolean("fk_valid"));
+        Assert.True(facts.GetBoolean("not_null"));
+        Assert.Equal(0, facts.GetInt64("checks"));
+        Assert.Equal("u", facts.GetString("unique_type"));
+    }
+}
+
+/// <summary>MariaDB: every ALTER states ALGORITHM=INPLACE, LOCK=NONE; a foreign key is checked first, then added in place.</summary>
+public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : OnlineMigrationTests(fixture)
+{
+    private protected override IReadOnlyList<string> PlanShows { get; } =
+    [
+        "online: `busy` is changed with ALGORITHM=INPLACE, LOCK=NONE",
+        "online: foreign key `fk_busy_customer` on existing table `busy`: its rows are checked for values with no match first",
+        "SET STATEMENT foreign_key_checks = 0 FOR ALTER TABLE `busy` ADD CONSTRAINT `fk_busy_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`), ALGORITHM=INPLACE, LOCK=NONE",
+    ];
+
+    private protected override string ActivitySql =>
+        "SELECT INFO AS seen FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO IS NOT NULL";
+
+    private protected override string Insert => "INSERT INTO busy (id, status, code, customer_id) VALUES (?, 'w', NULL, 1)";
+
+    private protected override IReadOnlyList<string> FillSql { get; } =
+    [
+        "INSERT INTO customers (id) SELECT seq FROM seq_1_to_100",
+        "INSERT INTO busy (id, status, code, customer_id) SELECT seq, 'new', CONCAT('c', seq), 1 + seq % 100 FROM seq_1_to_1000000 WHERE seq <= ?",
+    ];
+
+    private protected override void AssertOnlineFormsRan(IReadOnlySet<string> seen)
+    {
+        Assert.Contains(seen, s => s.StartsWith("CREATE INDEX `ix_busy_status`", StringComparison.Ordinal) && s.EndsWith("ALGORITHM=INPLACE LOCK=NONE", StringComparison.Ordinal));
+        Assert.Contains(seen, s => s.StartsWith("ALTER TABLE `busy` MODIFY COLUMN `status`", StringComparison.Ordinal) && s.EndsWith("ALGORITHM=INPLACE, LOCK=NONE", StringComparison.Ordinal));
+        Assert.DoesNotContain(seen, s => s.StartsWith("ALTER TABLE `busy`", StringComparison.Ordinal) && !s.Contains("ALGORITHM=INPLACE", StringComparison.Ordinal));
+    }
+
+    /// <summary>Read with SHOW CREATE TABLE: information_schema has crashed MariaDB 10.11 replicas applying DDL.</summary>
+    private protected override async Task AssertReplicaHasTheChangesAsync(string database)
+    {
+        await using var replica = await Topology.ConnectAsync("replica-2", database);
+        var table = (await replica.QueryAsync("SHOW CREATE TABLE busy")).Single().GetString("Create Table")!;
+        Assert.Contains("`status` varchar(20) NOT NULL", table, StringComparison.Ordinal);
+        Assert.Contains("KEY `ix_busy_status` (`status`)", table, StringComparison.Ordinal);
+        Assert.Contains("UNIQUE KEY `uq_busy_code` (`code`)", table, StringComparison.Ordinal);
+        Assert.Contains("CONSTRAINT `fk_busy_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`)", table, StringComparison.Ordinal);
+    }
+}
+
+[Collection(MariaDbCollection.Name)]
+public sealed class MariaDbLocalOnlineMigrationTests(MariaDbTopologyFixture fixture) : MariaDbOnlineMigrationTests(fixture)
+{
+    [Fact]
+    public async Task A_foreign_key_over_rows_without_a_match_is_refused_naming_the_first()
+    {
+        var (env, database) = await BusyTableAsync("online", 1000);
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("UPDATE busy SET customer_id = 999 WHERE id = 7");
+        }
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("foreign key `fk_busy_customer`: rows of `busy` reference no row of `customers`; fix or delete them, then run migrate again (the first: customer_id = 999)", output, StringComparison.Ordinal);
+        Assert.Equal([9801], await VersionsAsync(database));
+    }
+
+    [Fact]
+    public async Task A_change_the_server_can_only_make_by_copying_is_refused_and_runs_as_written_when_listed_offline()
+    {
+        var (env, database) = await BusyTableAsync("online-copy", 1000);
+
+        var (refusedExit, refused) = await Cli("migrate", env);
+
+        Assert.True(refusedExit == 1, refused);
+        Assert.Contains("ALGORITHM=INPLACE is not supported", refused, StringComparison.Ordinal);
+        Assert.Contains("list the migration's version in 'migrations.offline'", refused, StringComparison.Ordinal);
+        Assert.Equal([9801], await VersionsAsync(database));
+
+        var offline = Path.ChangeExtension(env, ".offline.yaml");
+        await File.WriteAllLinesAsync(offline, (await File.ReadAllLinesAsync(env)).SelectMany(l => l.StartsWith("  tags:", StringComparison.Ordinal) ? [l, "  offline: [9804]"] : new[] { l }));
+        var (exitCode, output) = await Cli("migrate", offline);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([9801, 9804], await VersionsAsync(database, "replica-2"));
+    }
+}
+
+[Collection(MariaDbOnDockerCollection.Name)]
+public sealed class MariaDbOnDockerOnlineMigrationTests(MariaDbOnDockerFixture fixture) : MariaDbOnlineMigrationTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fixture) : PostgresOnlineMigrationTests(fixture)
+{
+    [Fact]
+    public async Task A_concurrent_index_build_killed_halfway_leaves_an_invalid_index_that_the_rerun_drops_and_builds()
+    {
+        var (env, database) = await BusyTableAsync("online-kill", 200_000, "lock_timeout: 60s");
+
+        // A writer's open transaction: the build registers its (invalid) index, then waits for it.
+        await using var holder = await Topology.ConnectAsync("primary", database);
+        await holder.ExecuteAsync("BEGIN");
+        await holder.ExecuteAsync(Insert, [900_000_000L]);
+        using (var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!)
+        {
+            await Poll.UntilAsync(async () => await IndexStateAsync(database) == "invalid", TimeSpan.FromSeconds(60), () => "the build never registered its index", CancellationToken.None);
+            migrate.Kill();
+            await migrate.WaitForExitAsync();
+        }
+
+        // The server noticed the tool was gone and stopped the build; the index stays invalid.
+        await Poll.UntilAsync(async () => !await BuildRunningAsync(database), TimeSpan.FromSeconds(15), () => "the server went on with the killed run's build", CancellationToken.None);
+        Assert.Equal("invalid", await IndexStateAsync(database));
+        Assert.Equal([9801], await VersionsAsync(database));
+        await holder.ExecuteAsync("COMMIT");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("its transaction was committed by an earlier run; going on with the statements after it", output, StringComparison.Ordinal);
+        Assert.Contains("dropping what an interrupted attempt left (DROP INDEX CONCURRENTLY IF EXISTS \"ix_busy_code_status\")", output, StringComparison.Ordinal);
+        Assert.Equal("valid", await IndexStateAsync(database));
+        Assert.Equal([9801, 9803], await VersionsAsync(database, "replica-2"));
+        Assert.Equal("valid", await IndexStateAsync(database, "replica-2"));
+    }
+
+    private async Task<string> IndexStateAsync(string database, string node = "primary")
+    {
+        await using var session = await Topology.ConnectAsync(node, database);
+        return (await session.QueryAsync(
+            "SELECT COALESCE((SELECT CASE WHEN indisvalid THEN 'valid' ELSE 'invalid' END FROM pg_index WHERE indexrelid = to_regclass('ix_busy_code_status')), 'none') AS state")).Single().GetString("state")!;
+    }
+
+    private async Task<bool> BuildRunningAsync(string database)
+    {
+        await using var session = await Topology.ConnectAsync("primary", database);
+        return (await session.QueryAsync("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'CREATE INDEX CONCURRENTLY%' AND pid <> pg_backend_pid()")).Count > 0;
+    }
+}
+
+[Collection(PostgresOnDockerCollection.Name)]
+public sealed class PostgresOnDockerOnlineMigrationTests(PostgresOnDockerFixture fixture) : PostgresOnlineMigrationTests(fixture);
