@@ -68,11 +68,11 @@ internal sealed class BenchPrimary : IAsyncDisposable
     }
 
     /// <summary>An environment file for this primary that migrates <paramref name="database"/> with <paramref name="assembly"/>.</summary>
-    public async Task<string> EnvironmentForAsync(string database, string assembly)
+    public async Task<string> EnvironmentForAsync(string database, string assembly, params string[] tags)
     {
         var text = await File.ReadAllTextAsync(Environment.FilePath);
         var file = Path.Combine(Directory, $"{database}.yaml");
-        await File.WriteAllTextAsync(file, text.Replace("database: app", $"database: {database}\nmigrations:\n  assembly: {assembly}", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(file, text.Replace("database: app", $"database: {database}\nmigrations:\n  assembly: {assembly}{(tags.Length == 0 ? "" : $"\n  tags: [{string.Join(", ", tags)}]")}", StringComparison.Ordinal));
         return file;
     }
 

@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup] [--backup-mb M] [--parallel N]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -92,6 +92,24 @@ public static class BenchmarkProgram
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  CPU per scrape: orchestrator {result.Tool.CpuPerScrape.TotalMilliseconds:0.0} ms ({result.Tool.Samples} samples), postgres_exporter {result.PostgresExporter.CpuPerScrape.TotalMilliseconds:0.0} ms ({result.PostgresExporter.Samples} samples)"));
             Console.WriteLine();
+        }
+
+        if (only is "online")
+        {
+            var rows = Option(args, "--online-rows") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 5_000_000;
+            var engines = Option(args, "--online-engine") switch
+            {
+                "postgres" => [EngineKind.Postgres],
+                "mariadb" => [EngineKind.MariaDb],
+                _ => new[] { EngineKind.Postgres, EngineKind.MariaDb },
+            };
+            foreach (var engine in engines)
+            {
+                var result = await OnlineMigrationBenchmark.RunAsync(root, engine, rows);
+                PrintOnline(engine, rows, result);
+            }
+
+            return 0;
         }
 
         if (only is null or "status")
@@ -203,6 +221,26 @@ public static class BenchmarkProgram
         Console.WriteLine(double.IsPositiveInfinity(target)
             ? string.Create(CultureInfo.InvariantCulture, $"  ratio {ratio:0.00}")
             : string.Create(CultureInfo.InvariantCulture, $"  ratio {ratio:0.00} (target <= {target:0.0}: {(ratio <= target ? "met" : "NOT met")})"));
+        Console.WriteLine();
+    }
+
+    private static void PrintOnline(EngineKind engine, int rows, OnlineMigrationBenchmark.Result result)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"online migrations of a {rows:N0}-row table (index, NOT NULL column with default, foreign key to a new table, SET NOT NULL), {engine}, primary + 2 replicas, 4 clients inserting"));
+        Console.WriteLine($"  {"",-36} {"orchestrator migrate",22} {"FluentMigrator's runner",24} {"ratio",7}");
+        void Row(string name, TimeSpan tool, TimeSpan fluentMigrator) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {name,-36} {tool.TotalSeconds,20:0.000} s {fluentMigrator.TotalSeconds,22:0.000} s {tool.TotalSeconds / fluentMigrator.TotalSeconds,7:0.00}"));
+        Row("longest gap between acknowledged writes", result.Tool.LongestGap, result.FluentMigrator.LongestGap);
+        Row("p99 write latency", result.Tool.P99, result.FluentMigrator.P99);
+        Row("highest replica lag (heartbeat)", result.Tool.HighestLag, result.FluentMigrator.HighestLag);
+        Row("total time", result.Tool.Total, result.FluentMigrator.Total);
+        Console.WriteLine($"  writes acknowledged during the run: {result.Tool.Writes} with the tool, {result.FluentMigrator.Writes} with FluentMigrator's runner");
+        if (engine == EngineKind.Postgres)
+        {
+            Console.WriteLine($"  targets on PostgreSQL: longest gap <= 1 s {(result.Tool.LongestGap <= TimeSpan.FromSeconds(1) ? "met" : "NOT met")}; highest lag <= 2 s {(result.Tool.HighestLag <= TimeSpan.FromSeconds(2) ? "met" : "NOT met")}");
+        }
+
         Console.WriteLine();
     }
 

@@ -56,3 +56,60 @@ public sealed class WidenBusyCode : Migration
 
     public override void Down() => Alter.Column("code").OnTable("busy").AsString(40).Nullable();
 }
+
+/// <summary>The benchmark's table (its rows come from the benchmark): changed by 9822 to 9825 while four clients write to it.</summary>
+[Migration(9821, "Create the benchmark's busy table")]
+[Tags("online-bench")]
+public sealed class CreateBenchTable : AutoReversingMigration
+{
+    public override void Up() => Create.Table("bench_busy")
+        .WithColumn("id").AsInt64().PrimaryKey()
+        .WithColumn("status").AsString(20).Nullable()
+        .WithColumn("code").AsString(40).Nullable()
+        .WithColumn("customer_id").AsInt32().Nullable();
+}
+
+[Migration(9822, "Index the benchmark table's status")]
+[Tags("online-bench")]
+public sealed class IndexBenchStatus : AutoReversingMigration
+{
+    public override void Up() => Create.Index("ix_bench_busy_status").OnTable("bench_busy").OnColumn("status").Ascending();
+}
+
+[Migration(9823, "Add a NOT NULL column with a default to the benchmark table")]
+[Tags("online-bench")]
+public sealed class AddBenchFlag : AutoReversingMigration
+{
+    public override void Up() => Alter.Table("bench_busy").AddColumn("flag").AsInt32().NotNullable().WithDefaultValue(0);
+}
+
+[Migration(9824, "Reference a new small table from the benchmark table")]
+[Tags("online-bench")]
+public sealed class ReferenceBenchCustomers : Migration
+{
+    public override void Up()
+    {
+        Create.Table("bench_customers").WithColumn("id").AsInt32().PrimaryKey();
+        for (var id = 1; id <= 100; id++)
+        {
+            Insert.IntoTable("bench_customers").Row(new { id });
+        }
+
+        Create.ForeignKey("fk_bench_busy_customer").FromTable("bench_busy").ForeignColumn("customer_id").ToTable("bench_customers").PrimaryColumn("id");
+    }
+
+    public override void Down()
+    {
+        Delete.ForeignKey("fk_bench_busy_customer").OnTable("bench_busy");
+        Delete.Table("bench_customers");
+    }
+}
+
+[Migration(9825, "Make the benchmark table's status NOT NULL")]
+[Tags("online-bench")]
+public sealed class TightenBenchStatus : Migration
+{
+    public override void Up() => Alter.Column("status").OnTable("bench_busy").AsString(20).NotNullable();
+
+    public override void Down() => Alter.Column("status").OnTable("bench_busy").AsString(20).Nullable();
+}

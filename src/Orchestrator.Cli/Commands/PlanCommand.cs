@@ -16,12 +16,14 @@ internal static class PlanCommand
     {
         var fleetOptions = new FleetOptions(rollout: false);
         var to = CommonOptions.To("Plan only up to this version (inclusive).");
+        var json = CommonOptions.Json();
         var command = new Command(
             "plan",
             "Show the migrations that 'migrate' would apply on the primary, with their SQL as FluentMigrator's generator writes it for this database, " +
-            "how each runs without blocking writers of existing tables (its online form), which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
+            "how each runs without blocking writers of existing tables (its online form) and what each statement locks and for how long, which are out of order or breaking changes, the maintenance and profile migrations that run every time, and statements that are risky on a replicated primary. Nothing is executed.")
         {
             to,
+            json,
         };
         fleetOptions.AddTo(command);
         command.SetAction(async (parse, cancellationToken) => parse.GetValue(fleetOptions.Shards) is { Length: 1 } one
@@ -32,13 +34,28 @@ internal static class PlanCommand
                 console,
                 cancellationToken,
                 single: environment => Single(parse, environment, null, cancellationToken),
-                fleet: async (migrations, selected, bound) => PrintFleet(console, await migrations.PlanAsync(selected, parse.GetValue(to), bound, cancellationToken))));
+                fleet: async (migrations, selected, bound) =>
+                {
+                    if (parse.GetValue(json))
+                    {
+                        console.Error("plan --json shows one database's plan: name a shard with --shard NAME");
+                        return ExitCodes.BadInput;
+                    }
+
+                    return PrintFleet(console, await migrations.PlanAsync(selected, parse.GetValue(to), bound, cancellationToken));
+                }));
 
         Task<int> Single(ParseResult parse, EnvironmentDefinition? loaded, string[]? shard, CancellationToken cancellationToken)
         {
             Func<EnvironmentDefinition, MigrationTarget, Task<int>> print = async (env, target) =>
             {
                 var plan = await target.Runner.PlanAsync(target.Project, parse.GetValue(to), cancellationToken);
+                if (parse.GetValue(json))
+                {
+                    console.WriteLine(PlanJson.Render(env, target, plan));
+                    return ExitCodes.Ok;
+                }
+
                 console.MarkupLineInterpolated(
                     $"Plan for [bold]{env.Name}[/] on {target.Node.Name} ({target.Node.Endpoint}), database '{env.Database}', migrations {target.Project.AssemblyName}: {plan.Applied.Count} applied, {plan.Steps.Count} pending.");
                 foreach (var step in plan.Steps)
@@ -81,7 +98,7 @@ internal static class PlanCommand
 
                     if (step.Translated.PreparedAtItsTurnBecause is null)
                     {
-                        PrintSteps(console, step.Steps);
+                        PrintSteps(console, step.Steps, step.Translated.Costs);
                     }
 
                     if (step.Translated.After.Count > 0)
@@ -162,16 +179,21 @@ internal static class PlanCommand
         return codes.Count == 0 ? ExitCodes.Ok : ShardFanOut.ExitCode(codes);
     }
 
-    private static void PrintSteps(IAnsiConsole console, IReadOnlyList<MigrationStep> steps)
+    /// <param name="costs">What each step costs the table it changes, where told (pending versioned migrations); else none.</param>
+    private static void PrintSteps(IAnsiConsole console, IReadOnlyList<MigrationStep> steps, IReadOnlyList<StatementCost?>? costs = null)
     {
         if (steps.Count == 0)
         {
             console.MarkupLine("    [grey](no statements for this database)[/]");
         }
 
-        foreach (var step in steps)
+        foreach (var (index, step) in steps.Index())
         {
-            console.WriteLine(step is SqlStep && !step.Text.TrimEnd().EndsWith(';') ? $"    {step.Text};" : $"    {step.Text}");
+            var text = step is SqlStep && !step.Text.TrimEnd().EndsWith(';') ? $"{step.Text};" : step.Text;
+            var cost = costs is { Count: > 0 } && index < costs.Count && step is not CodeStep
+                ? $" -- {costs[index]?.ToString() ?? "cost unknown: SQL the tool does not read"}"
+                : "";
+            console.WriteLine($"    {text}{cost}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Orchestrator.Data;
 using Orchestrator.Drift;
 using Orchestrator.FluentMigratorHost;
@@ -27,6 +28,9 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
     /// <summary>Statements that fill the small table with 100 rows and the busy table with rows 1 to the single parameter.</summary>
     private protected abstract IReadOnlyList<string> FillSql { get; }
 
+    /// <summary>Asserts what plan --json says 9802's statements cost.</summary>
+    private protected abstract void AssertCosts(JsonElement migration);
+
     /// <summary>Asserts from what the sampler saw that the server ran the online forms.</summary>
     private protected abstract void AssertOnlineFormsRan(IReadOnlySet<string> seen);
 
@@ -42,6 +46,15 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         Assert.True(planExit == 0, plan);
         Assert.All(PlanShows, shown => Assert.Contains(shown, plan, StringComparison.Ordinal));
         Assert.DoesNotContain("warning:", plan, StringComparison.Ordinal);
+        var (jsonExit, json) = await Cli("plan", env, "--json");
+        Assert.True(jsonExit == 0, json);
+        using (var document = JsonDocument.Parse(json))
+        {
+            var migration = Assert.Single(document.RootElement.GetProperty("pending").EnumerateArray());
+            Assert.Equal(9802, migration.GetProperty("version").GetInt64());
+            Assert.All(migration.GetProperty("statements").EnumerateArray().Concat(migration.GetProperty("afterTransaction").EnumerateArray()), s => Assert.Equal(JsonValueKind.Object, s.GetProperty("cost").ValueKind));
+            AssertCosts(migration);
+        }
 
         await using var sampler = await ServerSampler.StartAsync(Topology, database, ActivitySql);
         await using var writer = await TimedWriter.StartAsync(Topology, database, Insert, firstId: Rows + 1);
@@ -148,6 +161,14 @@ public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : On
         "INSERT INTO busy (id, status, code, customer_id) SELECT g, 'new', 'c' || g, 1 + g % 100 FROM generate_series(1, $1) g",
     ];
 
+    private protected override void AssertCosts(JsonElement migration)
+    {
+        var build = migration.GetProperty("afterTransaction").EnumerateArray().First(s => s.GetProperty("sql").GetString()!.StartsWith("CREATE INDEX CONCURRENTLY", StringComparison.Ordinal));
+        Assert.False(build.GetProperty("cost").GetProperty("blocksWrites").GetBoolean());
+        Assert.Equal("scan", build.GetProperty("cost").GetProperty("span").GetString());
+        Assert.DoesNotContain(migration.GetProperty("afterTransaction").EnumerateArray(), s => s.GetProperty("cost").GetProperty("span").GetString() == "scan" && s.GetProperty("cost").GetProperty("blocksWrites").GetBoolean());
+    }
+
     private protected override void AssertOnlineFormsRan(IReadOnlySet<string> seen)
     {
         Assert.Contains(seen, s => s.Contains("CREATE INDEX CONCURRENTLY \"ix_busy_status\"", StringComparison.Ordinal) || s == "progress: CREATE INDEX CONCURRENTLY ix_busy_status");
@@ -194,6 +215,9 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
         "INSERT INTO customers (id) SELECT seq FROM seq_1_to_100",
         "INSERT INTO busy (id, status, code, customer_id) SELECT seq, 'new', CONCAT('c', seq), 1 + seq % 100 FROM seq_1_to_1000000 WHERE seq <= ?",
     ];
+
+    private protected override void AssertCosts(JsonElement migration) =>
+        Assert.All(migration.GetProperty("statements").EnumerateArray(), s => Assert.False(s.GetProperty("cost").GetProperty("blocksWrites").GetBoolean(), s.GetProperty("sql").GetString()));
 
     private protected override void AssertOnlineFormsRan(IReadOnlySet<string> seen)
     {

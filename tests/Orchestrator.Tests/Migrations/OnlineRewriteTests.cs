@@ -58,7 +58,7 @@ public sealed class OnlineRewriteTests
             ["ALTER TABLE \"public\".\"orders\" ALTER \"status\" TYPE varchar(20)", "ALTER TABLE \"orders\" ADD CONSTRAINT \"orders_status_not_null\" CHECK (\"status\" IS NOT NULL) NOT VALID"],
             online.Steps.Select(s => s.Text));
         Assert.Equal(
-            ["ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"orders_status_not_null\"", "ALTER TABLE \"orders\" ALTER COLUMN \"status\" SET NOT NULL, DROP CONSTRAINT IF EXISTS \"orders_status_not_null\""],
+            ["ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"orders_status_not_null\"", "ALTER TABLE \"orders\" ALTER COLUMN \"status\" SET NOT NULL", "ALTER TABLE \"orders\" DROP CONSTRAINT IF EXISTS \"orders_status_not_null\""],
             online.After.Select(s => s.Sql));
     }
 
@@ -81,9 +81,14 @@ public sealed class OnlineRewriteTests
     {
         var sameMigration = Translate(Postgres, new CreateTableExpression { TableName = "orders", Columns = [new ColumnDefinition { Name = "id", Type = DbType.Int32, TableName = "orders" }] }, Index("orders", "ix_orders_id", unique: false));
 
-        Assert.Same(sameMigration, Online(sameMigration));
+        var created = Online(sameMigration);
+        Assert.Equal(sameMigration.Steps, created.Steps);
+        Assert.Empty(created.After);
+        Assert.All(created.Costs, cost => Assert.Equal(StatementCost.NewTable, cost));
         var index = Translate(Postgres, Index("orders", "ix_orders_status", unique: false));
-        Assert.Same(index, OnlineRewrite.Apply(index, new HashSet<string> { "orders" }, Postgres.Dialect, Postgres.Generator));
+        var earlier = OnlineRewrite.Apply(index, new HashSet<string> { "orders" }, Postgres.Dialect, Postgres.Generator);
+        Assert.Equal(index.Steps, earlier.Steps);
+        Assert.Empty(earlier.OnlineChanges);
     }
 
     [Fact]
@@ -104,6 +109,18 @@ public sealed class OnlineRewriteTests
         Assert.False(kept.Applied);
         Assert.Contains("foreign key \"fk_orders_code\" later in the migration references \"customers\"", kept.Note, StringComparison.Ordinal);
         Assert.Equal("ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"fk_orders_code\"", Assert.Single(online.After).Sql);
+    }
+
+    [Fact]
+    public void Each_statement_is_told_its_cost_and_an_offline_migration_keeps_its_statements()
+    {
+        var index = Translate(Postgres, Index("orders", "ix_orders_status", unique: false));
+
+        var offline = OnlineRewrite.Apply(index, new HashSet<string>(), Postgres.Dialect, Postgres.Generator, online: false);
+
+        Assert.Equal(index.Steps, offline.Steps);
+        Assert.Equal("SHARE, for a scan of the table, writers wait", Assert.Single(offline.Costs)!.ToString());
+        Assert.Equal("SHARE UPDATE EXCLUSIVE, for a scan of the table, writers go on", Assert.Single(Online(index).After).Cost.ToString());
     }
 
     private static TranslatedMigration Online(TranslatedMigration migration) => OnlineRewrite.Apply(migration, new HashSet<string>(), Postgres.Dialect, Postgres.Generator);

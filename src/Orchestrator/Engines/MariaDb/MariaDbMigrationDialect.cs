@@ -51,6 +51,8 @@ internal sealed class MariaDbMigrationDialect : IMigrationDialect
     public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
         MariaDbOnlineForms.Of(expression, written);
 
+    public StatementCost? Cost(string statement) => MariaDbStatementCosts.Of(statement);
+
     public string? FailureAdvice(DatabaseException error) => MariaDbOnlineForms.Refusals.Contains(error.Code)
         ? "The server can make this change only by copying the table (or locking it) while writes to it wait, so its online form (ALGORITHM=INPLACE, LOCK=NONE) was refused. " +
           "To keep writers going, add a new column, backfill it in batches and switch to it; to run the change as written anyway, list the migration's version in 'migrations.offline' in the environment file."

@@ -31,7 +31,7 @@ internal static partial class MariaDbOnlineForms
         return expression switch
         {
             CreateForeignKeyExpression e => ForeignKey(e.ForeignKey, ((SqlStep)written[0]).Sql, written.Count),
-            _ when TableOf(expression) is { } table => new OnlineForm(
+            _ when ExpressionTables.Of(expression) is { } table => new OnlineForm(
                 table,
                 written.Select(s => (MigrationStep)new SqlStep(InPlace(((SqlStep)s).Sql))).ToList(),
                 [],
@@ -71,22 +71,6 @@ internal static partial class MariaDbOnlineForms
         var statement = sql.TrimEnd().TrimEnd(';').TrimEnd();
         return statement.StartsWith("ALTER", StringComparison.OrdinalIgnoreCase) ? $"{statement}, {Clauses}" : $"{statement} {Clauses.Replace(",", "", StringComparison.Ordinal)}";
     }
-
-    private static string? TableOf(IMigrationExpression expression) => expression switch
-    {
-        CreateColumnExpression e => e.TableName,
-        DeleteColumnExpression e => e.TableName,
-        AlterColumnExpression e => e.TableName,
-        RenameColumnExpression e => e.TableName,
-        CreateIndexExpression e => e.Index.TableName,
-        DeleteIndexExpression e => e.Index.TableName,
-        DeleteForeignKeyExpression e => e.ForeignKey.ForeignTable,
-        CreateConstraintExpression e => e.Constraint.TableName,
-        DeleteConstraintExpression e => e.Constraint.TableName,
-        AlterDefaultConstraintExpression e => e.TableName,
-        DeleteDefaultConstraintExpression e => e.TableName,
-        _ => null,
-    };
 
     [GeneratedRegex(@"^\s*(ALTER\s+TABLE|CREATE\s+(UNIQUE\s+)?INDEX|DROP\s+INDEX)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Alter();

@@ -117,6 +117,8 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
     public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
         PostgresOnlineForms.Of(expression, written, generator, KeptName);
 
+    public StatementCost? Cost(string statement) => PostgresStatementCosts.Of(statement);
+
     [GeneratedRegex(@"^\s*((CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|REINDEX\b.*\bCONCURRENTLY|VACUUM|(CREATE|DROP)\s+(DATABASE|TABLESPACE)|ALTER\s+SYSTEM)\b", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex NoTransactionStatement();
 }

@@ -19,9 +19,13 @@ namespace Orchestrator.Engines.Postgres;
 /// </summary>
 internal static partial class PostgresOnlineForms
 {
-    private const string IndexBuildCost = "no write lock: builds the index in two scans of the table, after the transactions using it end";
+    /// <summary>Two scans in fact, each after the transactions then using the table have ended.</summary>
+    private static readonly StatementCost IndexBuildCost = new("SHARE UPDATE EXCLUSIVE", LockSpan.Scan, BlocksWrites: false);
 
-    private const string ValidateCost = "no write lock: scans the table to check its rows";
+    private static readonly StatementCost ValidateCost = new("SHARE UPDATE EXCLUSIVE", LockSpan.Scan, BlocksWrites: false);
+
+    /// <summary>SET NOT NULL after a validated check, dropping that check, making a built index the constraint: none reads the table.</summary>
+    private static readonly StatementCost BriefCost = new("ACCESS EXCLUSIVE", LockSpan.Brief, BlocksWrites: true);
 
     public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, Func<string, string?> keptName) => expression switch
     {
@@ -71,22 +75,30 @@ internal static partial class PostgresOnlineForms
             .Select(s => (MigrationStep)new SqlStep(s))
             .Append(new SqlStep($"ALTER TABLE {table} ADD CONSTRAINT {PostgresSql.Identifier(check)} CHECK ({column} IS NOT NULL) NOT VALID"))
             .ToList();
-        const string Column = "SELECT attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = $3";
-        const string Check = "SELECT convalidated FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2";
+        // $1 is the table; the check's name and the column's are the parameters after it.
+        static string Column(int name) => $"SELECT attnotnull FROM pg_attribute WHERE attrelid = to_regclass($1) AND attname = ${name}";
+        static string Check(int name) => $"SELECT convalidated FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = ${name}";
         return new OnlineForm(
             e.TableName,
             inPlace,
             [
                 new OnlineStep(
                     $"ALTER TABLE {table} VALIDATE CONSTRAINT {PostgresSql.Identifier(check)}",
-                    new SqlStatement($"SELECT CASE WHEN ({Check}) OR (({Column}) AND NOT EXISTS ({Check})) THEN 'done' ELSE 'missing' END AS state", [table, check, e.Column.Name]),
+                    new SqlStatement($"SELECT CASE WHEN ({Check(2)}) OR (({Column(3)}) AND NOT EXISTS ({Check(2)})) THEN 'done' ELSE 'missing' END AS state", [table, check, e.Column.Name]),
                     null,
                     ValidateCost),
+                // Two statements: in one ALTER the check would be dropped before SET NOT NULL looks
+                // for it, and the table would be scanned under the exclusive lock after all.
                 new OnlineStep(
-                    $"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL, DROP CONSTRAINT IF EXISTS {PostgresSql.Identifier(check)}",
-                    new SqlStatement($"SELECT CASE WHEN ({Column}) AND NOT EXISTS ({Check}) THEN 'done' ELSE 'missing' END AS state", [table, check, e.Column.Name]),
+                    $"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL",
+                    new SqlStatement($"SELECT CASE WHEN ({Column(2)}) THEN 'done' ELSE 'missing' END AS state", [table, e.Column.Name]),
                     null,
-                    "a brief exclusive lock: the validated check spares the scan"),
+                    BriefCost),
+                new OnlineStep(
+                    $"ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {PostgresSql.Identifier(check)}",
+                    new SqlStatement($"SELECT CASE WHEN NOT EXISTS ({Check(2)}) THEN 'done' ELSE 'missing' END AS state", [table, check]),
+                    null,
+                    BriefCost),
             ],
             Defers: false,
             $"NOT NULL on \"{e.TableName}\".\"{e.Column.Name}\": a CHECK ({e.Column.Name} IS NOT NULL) added NOT VALID in the transaction, validated after it without blocking writers, then SET NOT NULL without a scan");
@@ -106,7 +118,7 @@ internal static partial class PostgresOnlineForms
                     $"ALTER TABLE {table} ADD CONSTRAINT {quoted} UNIQUE USING INDEX {quoted}",
                     new SqlStatement("SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2) THEN 'done' ELSE 'missing' END AS state", [table, name]),
                     null,
-                    "a brief exclusive lock: the index is already built"),
+                    BriefCost),
             ],
             Defers: true,
             $"unique constraint \"{name}\" on existing table \"{c.TableName}\": its unique index built CONCURRENTLY after the transaction, then made the constraint");

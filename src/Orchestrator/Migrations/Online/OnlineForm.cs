@@ -23,4 +23,7 @@ internal interface IOnlineForms
     /// has no better way). <paramref name="generator"/> writes the engine's SQL for changed expressions.
     /// </summary>
     OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) => null;
+
+    /// <summary>What a statement costs the existing table it changes, read from its text; null when the engine cannot tell (raw SQL it does not know).</summary>
+    StatementCost? Cost(string statement) => null;
 }

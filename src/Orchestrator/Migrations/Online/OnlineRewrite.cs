@@ -8,11 +8,12 @@ namespace Orchestrator.Migrations.Online;
 /// Turns a pending versioned migration into its online form: each expression on a table that
 /// existed before the run takes the engine's online form, the statements moved out of the
 /// transaction run after it. A migration the environment lists as offline, or whose expressions
-/// have no online form, stays as it is. Pure: no I/O.
+/// have no online form, keeps its statements; either way each statement is told its cost. Pure: no I/O.
 /// </summary>
 internal static class OnlineRewrite
 {
-    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator)
+    /// <param name="online">False for a migration the environment runs as written: only its costs are told.</param>
+    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator, bool online = true)
     {
         if (migration.Migration.Kind != MigrationKind.Versioned || migration.PreparedAtItsTurnBecause is not null || migration.Origins.Count != migration.Steps.Count)
         {
@@ -22,6 +23,7 @@ internal static class OnlineRewrite
         var created = new HashSet<string>(createdBefore, StringComparer.Ordinal);
         var steps = new List<MigrationStep>();
         var origins = new List<int>();
+        var costs = new List<StatementCost?>();
         var after = new List<OnlineStep>();
         var changes = new List<OnlineChange>();
         for (var i = 0; i < migration.Expressions.Count; i++)
@@ -33,7 +35,8 @@ internal static class OnlineRewrite
                 created.Add(table.TableName);
             }
 
-            var form = written.Count == 0 ? null : forms.OnlineForm(expression, written, generator);
+            var onNewTable = ExpressionTables.Of(expression) is { } changed && created.Contains(changed);
+            var form = online && written.Count > 0 && !onNewTable ? forms.OnlineForm(expression, written, generator) : null;
             if (form is not null && created.Contains(form.Table))
             {
                 form = null;
@@ -53,10 +56,16 @@ internal static class OnlineRewrite
             var inPlace = form?.InPlace ?? written;
             steps.AddRange(inPlace);
             origins.AddRange(Enumerable.Repeat(i, inPlace.Count));
+            costs.AddRange(inPlace.Select(step => onNewTable ? StatementCost.NewTable : step switch
+            {
+                SqlStep sql => forms.Cost(sql.Sql),
+                CheckStep => StatementCost.Read,
+                _ => null,
+            }));
             after.AddRange(form?.After ?? []);
         }
 
-        return changes.Count == 0 ? migration : migration with { Steps = steps, Origins = origins, After = after, OnlineChanges = changes };
+        return migration with { Steps = steps, Origins = origins, Costs = costs, After = after, OnlineChanges = changes };
     }
 
     /// <summary>

@@ -229,11 +229,11 @@ internal sealed class MigrationRunner(
     }
 
     /// <summary>
-    /// The migration's online form, unless the environment runs it as written. Tables created
-    /// earlier in the run are empty: what changes them runs as written.
+    /// The migration's online form, unless the environment runs it as written, with what each
+    /// statement costs. Tables created earlier in the run are empty: what changes them runs as written.
     /// </summary>
     private TranslatedMigration Online(TranslatedMigration translated, IReadOnlySet<string> createdBefore) =>
-        Offline.Contains(translated.Migration.Version) ? translated : OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator);
+        OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator, online: !Offline.Contains(translated.Migration.Version));
 
     /// <summary>
     /// A migration is described before the run, so that definition errors stop it before the

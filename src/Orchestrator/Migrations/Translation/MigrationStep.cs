@@ -29,8 +29,8 @@ internal sealed record CodeStep(PerformDBOperationExpression Expression) : Migra
 /// failed or killed attempt left (an invalid index) before the next one.
 /// </summary>
 /// <param name="State">A query whose single row has a text column <c>state</c>: 'done', 'missing', or 'leftover'.</param>
-/// <param name="Cost">What the statement locks and scans, in words, for plan and progress.</param>
-internal sealed record OnlineStep(string Sql, Data.SqlStatement State, string? ClearLeftover, string Cost) : MigrationStep
+/// <param name="Cost">What the statement costs the table, for plan and progress.</param>
+internal sealed record OnlineStep(string Sql, Data.SqlStatement State, string? ClearLeftover, StatementCost Cost) : MigrationStep
 {
     public override string Text => Sql;
 }

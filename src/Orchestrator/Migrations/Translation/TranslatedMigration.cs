@@ -26,6 +26,9 @@ internal sealed record TranslatedMigration(
     /// <summary>For each step, the index in <see cref="Expressions"/> of the expression that produced it.</summary>
     public IReadOnlyList<int> Origins { get; init; } = [];
 
+    /// <summary>What each step costs the table it changes (null where the engine cannot tell), once the run's online pass told it; empty before.</summary>
+    public IReadOnlyList<StatementCost?> Costs { get; init; } = [];
+
     /// <summary>Statements of the online form that run after the migration's transaction committed, one at a time, in order.</summary>
     public IReadOnlyList<OnlineStep> After { get; init; } = [];
 

@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>
+/// Migrations of a big table while four clients write to it, on a primary with two replicas:
+/// `orchestrator migrate` (online forms) against FluentMigrator's own runner on the same setup,
+/// each on a database of its own filled the same way. The migration set (tests/Orchestrator.TestMigrations,
+/// tag online-bench) adds an index, adds a NOT NULL column with a default, adds a foreign key to a
+/// new small table, and sets NOT NULL on an existing column. Measured for each side: the longest
+/// gap between acknowledged writes, their p99 latency, the highest replica lag (a heartbeat row
+/// written on the primary every 100 ms, read on each replica), and the run's total time.
+/// </summary>
+internal static class OnlineMigrationBenchmark
+{
+    public sealed record Side(TimeSpan Total, TimeSpan LongestGap, TimeSpan P99, TimeSpan HighestLag, int Writes);
+
+    public sealed record Result(Side Tool, Side FluentMigrator);
+
+    private const long Created = 9821;
+
+    public static async Task<Result> RunAsync(string root, EngineKind engine, int rows)
+    {
+        var assembly = Path.Combine(root, "tests", "Orchestrator.TestMigrations", "bin", "Release", "net10.0", "Orchestrator.TestMigrations.dll");
+        var cli = MigrationsBenchmark.Built(root, "src", "Orchestrator.Cli");
+        var host = MigrationsBenchmark.Built(root, "tests", "Orchestrator.FluentMigratorHost");
+        await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2);
+
+        var toolEnvironment = await PrepareAsync(bench, "online_tool", assembly, cli, rows);
+        var tool = await MeasureAsync(bench, "online_tool", async () =>
+        {
+            var run = await ProcessRunner.RunCheckedAsync(
+                new ProcessSpec("dotnet", [cli, "migrate", "-e", toolEnvironment, "--state-dir", bench.StateDir]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None);
+            if (System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null)
+            {
+                Console.Error.WriteLine(run.StandardOutput + run.StandardError);
+            }
+        });
+
+        await PrepareAsync(bench, "online_fm", assembly, cli, rows);
+        var fluentMigrator = await MeasureAsync(bench, "online_fm", () => ProcessRunner.RunCheckedAsync(
+            new ProcessSpec("dotnet", [host, engine.ToText(), bench.ConnectionString("online_fm"), assembly, "--tag", "online-bench"]) { Timeout = TimeSpan.FromMinutes(30) },
+            CancellationToken.None));
+        return new Result(tool, fluentMigrator);
+    }
+
+    /// <summary>A database at version 9821 with <paramref name="rows"/> rows and a heartbeat row, replicated; returns its environment file.</summary>
+    private static async Task<string> PrepareAsync(BenchPrimary bench, string database, string assembly, string cli, int rows)
+    {
+        await bench.CreateDatabaseAsync(database);
+        var environment = await bench.EnvironmentForAsync(database, assembly, "online-bench");
+        await ProcessRunner.RunCheckedAsync(
+            new ProcessSpec("dotnet", [cli, "migrate", "-e", environment, "--state-dir", bench.StateDir, "--to", Created.ToString(CultureInfo.InvariantCulture)]), CancellationToken.None);
+        await using var session = await ConnectAsync(bench, "primary", database);
+        var postgres = bench.Environment.Engine == EngineKind.Postgres;
+        await session.ExecuteAsync(postgres
+            ? "INSERT INTO bench_busy (id, status, code, customer_id) SELECT g, 'new', 'c' || g, 1 + g % 100 FROM generate_series(1, $1) g"
+            : $"INSERT INTO bench_busy (id, status, code, customer_id) SELECT seq, 'new', CONCAT('c', seq), 1 + seq % 100 FROM seq_1_to_{rows}",
+            postgres ? [rows] : []);
+        await session.ExecuteAsync(postgres ? "VACUUM ANALYZE bench_busy" : "ANALYZE TABLE bench_busy");
+
+        // Last, so that a replica showing the heartbeat row has replayed everything before it.
+        await session.ExecuteAsync(postgres
+            ? "CREATE TABLE heartbeat (id int PRIMARY KEY, at timestamptz NOT NULL)"
+            : "CREATE TABLE heartbeat (id INT PRIMARY KEY, at DATETIME(6) NOT NULL)");
+        await session.ExecuteAsync(postgres ? "INSERT INTO heartbeat VALUES (1, clock_timestamp())" : "INSERT INTO heartbeat VALUES (1, NOW(6))");
+        await WaitForReplicasAsync(bench, database, TimeSpan.FromMinutes(10));
+        return environment;
+    }
+
+    private static async Task<Side> MeasureAsync(BenchPrimary bench, string database, Func<Task> migrate)
+    {
+        var insert = bench.Environment.Engine == EngineKind.Postgres
+            ? "INSERT INTO bench_busy (id, status, code, customer_id) VALUES ($1, 'w', $2, NULL)"
+            : "INSERT INTO bench_busy (id, status, code, customer_id) VALUES (?, 'w', ?, NULL)";
+        using var stop = new CancellationTokenSource();
+        var heartbeat = BeatAsync(bench, database, stop.Token);
+        var lags = bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica).Select(n => SampleLagAsync(bench, n.Name, database, stop.Token)).ToList();
+        var trace = System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null && bench.Environment.Engine == EngineKind.Postgres ? TraceAsync(bench, database, stop.Token) : Task.CompletedTask;
+        Side side;
+        await using (var load = await WriteLoad.StartAsync(bench, clients: 4, new WriteTarget(database, "bench_busy", null, insert)))
+        {
+            var from = load.Now;
+            var clock = Stopwatch.StartNew();
+            await migrate();
+            var total = clock.Elapsed;
+            var to = load.Now;
+            await WaitForReplicasAsync(bench, database, TimeSpan.FromMinutes(10));
+            side = new Side(total, load.LongestGap(from, to), load.Latency(0.99, from, to), TimeSpan.Zero, load.Count);
+        }
+
+        await stop.CancelAsync();
+        await heartbeat;
+        await trace;
+        return side with { HighestLag = (await Task.WhenAll(lags)).Max() };
+    }
+
+    /// <summary>With ONLINE_BENCH_TRACE set: when the statements running on the primary change, and lags over half a second, on standard error.</summary>
+    private static async Task TraceAsync(BenchPrimary bench, string database, CancellationToken stop)
+    {
+        await using var session = await ConnectAsync(bench, "primary", database);
+        var last = "";
+        while (!stop.IsCancellationRequested)
+        {
+            var now = string.Join(" | ", (await session.QueryAsync("SELECT left(query, 90) AS q FROM pg_stat_activity WHERE state = 'active' AND query NOT LIKE 'INSERT INTO bench_busy%' AND query NOT LIKE 'UPDATE heartbeat%' AND pid <> pg_backend_pid() AND backend_type = 'client backend'", cancellationToken: CancellationToken.None)).Select(r => r.GetString("q")));
+            if (now != last)
+            {
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} primary runs: {now}");
+                last = now;
+            }
+
+            await Delay(20, stop);
+        }
+    }
+
+    /// <summary>Writes the primary's clock into the heartbeat row every 100 ms.</summary>
+    private static async Task BeatAsync(BenchPrimary bench, string database, CancellationToken stop)
+    {
+        await using var session = await ConnectAsync(bench, "primary", database);
+        var beat = bench.Environment.Engine == EngineKind.Postgres ? "UPDATE heartbeat SET at = clock_timestamp()" : "UPDATE heartbeat SET at = NOW(6)";
+        while (!stop.IsCancellationRequested)
+        {
+            await session.ExecuteAsync(beat, cancellationToken: CancellationToken.None);
+            await Delay(100, stop);
+        }
+    }
+
+    /// <summary>The highest age of the heartbeat a replica showed, read every 50 ms (same machine, same clock).</summary>
+    private static async Task<TimeSpan> SampleLagAsync(BenchPrimary bench, string node, string database, CancellationToken stop)
+    {
+        await using var session = await ConnectAsync(bench, node, database);
+        var age = bench.Environment.Engine == EngineKind.Postgres
+            ? "SELECT extract(epoch FROM clock_timestamp() - at)::float8 AS lag FROM heartbeat"
+            : "SELECT TIMESTAMPDIFF(MICROSECOND, at, NOW(6)) / 1000000.0 AS lag FROM heartbeat";
+        var highest = 0.0;
+        while (!stop.IsCancellationRequested)
+        {
+            var lag = (await session.QueryAsync(age, cancellationToken: CancellationToken.None)).Single().GetDouble("lag") ?? 0;
+            if (System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null && lag > 0.5)
+            {
+                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {node} lag {lag:0.000}");
+            }
+
+            highest = Math.Max(highest, lag);
+            await Delay(50, stop);
+        }
+
+        return TimeSpan.FromSeconds(highest);
+    }
+
+    /// <summary>
+    /// Until every replica shows the heartbeat row as the primary has it now. Asked of the heartbeat
+    /// row only: a scan of the big table on a replica would hold up its replay of the schema changes.
+    /// </summary>
+    private static async Task WaitForReplicasAsync(BenchPrimary bench, string database, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var postgres = bench.Environment.Engine == EngineKind.Postgres;
+        string now;
+        await using (var primary = await ConnectAsync(bench, "primary", database))
+        {
+            now = (await primary.QueryAsync(postgres ? "SELECT at::text AS at FROM heartbeat" : "SELECT CAST(at AS CHAR(26)) AS at FROM heartbeat")).Single().GetString("at")!;
+        }
+
+        foreach (var replica in bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica))
+        {
+            await using var session = await ConnectAsync(bench, replica.Name, database);
+            var caught = postgres ? "SELECT count(*) AS n FROM heartbeat WHERE at >= $1::timestamptz" : "SELECT count(*) AS n FROM heartbeat WHERE at >= CAST(? AS DATETIME(6))";
+            while ((await TryCountAsync(session, caught, now)) == 0)
+            {
+                if (clock.Elapsed > timeout)
+                {
+                    throw new TimeoutException($"{replica.Name} did not catch up with the primary within {timeout}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>The heartbeat table reaches a replica with the rows before it: until then, none.</summary>
+    private static async Task<long> TryCountAsync(IDbSession session, string sql, string at)
+    {
+        try
+        {
+            return (await session.QueryAsync(sql, [at])).Single().GetInt64("n") ?? 0;
+        }
+        catch (DatabaseException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task<IDbSession> ConnectAsync(BenchPrimary bench, string node, string database) =>
+        await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Node(node), bench.Credentials, database), CancellationToken.None);
+
+    private static async Task Delay(int milliseconds, CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(milliseconds, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
