@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -105,8 +105,14 @@ public static class BenchmarkProgram
             };
             foreach (var engine in engines)
             {
-                var result = await OnlineMigrationBenchmark.RunAsync(root, engine, rows);
+                var twoPhase = engine == EngineKind.MariaDb && args.Contains("--online-two-phase");
+                var result = await OnlineMigrationBenchmark.RunAsync(root, engine, rows, twoPhase);
                 PrintOnline(engine, rows, result);
+                if (twoPhase)
+                {
+                    Console.WriteLine("  (binlog_alter_two_phase on the primary, slave_parallel_threads = 4 on the replicas)");
+                    Console.WriteLine();
+                }
             }
 
             return 0;

@@ -23,12 +23,17 @@ internal static class OnlineMigrationBenchmark
 
     private const long Created = 9821;
 
-    public static async Task<Result> RunAsync(string root, EngineKind engine, int rows)
+    /// <param name="twoPhase">MariaDB: binlog_alter_two_phase on the primary and four parallel replication workers on the replicas, which lets a replica start a long ALTER when the primary does.</param>
+    public static async Task<Result> RunAsync(string root, EngineKind engine, int rows, bool twoPhase = false)
     {
         var assembly = Path.Combine(root, "tests", "Orchestrator.TestMigrations", "bin", "Release", "net10.0", "Orchestrator.TestMigrations.dll");
         var cli = MigrationsBenchmark.Built(root, "src", "Orchestrator.Cli");
         var host = MigrationsBenchmark.Built(root, "tests", "Orchestrator.FluentMigratorHost");
         await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2);
+        if (twoPhase)
+        {
+            await AlterInTwoPhasesAsync(bench);
+        }
 
         var toolEnvironment = await PrepareAsync(bench, "online_tool", assembly, cli, rows);
         var tool = await MeasureAsync(bench, "online_tool", async () =>
@@ -46,6 +51,22 @@ internal static class OnlineMigrationBenchmark
             new ProcessSpec("dotnet", [host, engine.ToText(), bench.ConnectionString("online_fm"), assembly, "--tag", "online-bench"]) { Timeout = TimeSpan.FromMinutes(30) },
             CancellationToken.None));
         return new Result(tool, fluentMigrator);
+    }
+
+    private static async Task AlterInTwoPhasesAsync(BenchPrimary bench)
+    {
+        await using (var primary = await ConnectAsync(bench, "primary", "app"))
+        {
+            await primary.ExecuteAsync("SET GLOBAL binlog_alter_two_phase = ON");
+        }
+
+        foreach (var replica in bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica))
+        {
+            await using var session = await ConnectAsync(bench, replica.Name, "app");
+            await session.ExecuteAsync("STOP SLAVE");
+            await session.ExecuteAsync("SET GLOBAL slave_parallel_threads = 4");
+            await session.ExecuteAsync("START SLAVE");
+        }
     }
 
     /// <summary>A database at version 9821 with <paramref name="rows"/> rows and a heartbeat row, replicated; returns its environment file.</summary>
