@@ -80,6 +80,11 @@ internal static class PlanCommand
                         marks.Add("[grey]asks the database (Schema...Exists()): described again when its turn comes, so its SQL can differ from this[/]");
                     }
 
+                    if (plan.PartlyApplied.TryGetValue(step.Migration.Version, out var done))
+                    {
+                        marks.Add($"[yellow]partly applied: an earlier run did {done} of its statements; migrate goes on after them[/]");
+                    }
+
                     if (step.Migration.TransactionBehavior == TransactionBehavior.None)
                     {
                         marks.Add("[grey]no transaction[/]");

@@ -19,6 +19,9 @@ internal sealed record VersionTable(
 {
     public const string HistoryTableName = "orchestrator_history";
 
+    /// <summary>The tool's record of the statements done of a migration still in progress, where schema changes commit one by one (MariaDB).</summary>
+    public const string ProgressTableName = "orchestrator_progress";
+
     public static VersionTable Default { get; } = new(null, "VersionInfo", "Version", "AppliedOn", "Description", "UC_Version", true, false);
 
     public static VersionTable From(IVersionTableMetaData metadata) => new(

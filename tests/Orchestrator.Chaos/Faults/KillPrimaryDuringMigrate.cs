@@ -1,5 +1,4 @@
 using System.Globalization;
-using Orchestrator.Environments;
 
 namespace Orchestrator.Chaos.Faults;
 
@@ -10,13 +9,6 @@ namespace Orchestrator.Chaos.Faults;
 internal sealed class KillPrimaryDuringMigrate : Fault
 {
     public override string Name => "kill-primary-during-migrate";
-
-    /// <summary>
-    /// Not on MariaDB, whose DDL commits on its own: a kill between a migration's statement and
-    /// its version row leaves the statement applied and unrecorded, and `migrate` again fails on
-    /// it. Resuming such a migration is issue 28 (part 2 of migrations on big, busy tables).
-    /// </summary>
-    public override bool DrawnByDefault(EngineKind engine) => engine != EngineKind.MariaDb;
 
     public override Task PrepareAsync(ChaosRun run) => PendingMigrations.RollBackAllAsync(run);
 

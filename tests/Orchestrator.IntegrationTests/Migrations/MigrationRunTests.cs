@@ -92,7 +92,32 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
         else
         {
             Assert.Contains("These statements ran before the failure and stay applied (this engine commits schema changes immediately):\n  1. CREATE TABLE `half_done`", output, StringComparison.Ordinal);
-            Assert.Contains("The version row of 2002 was not written.", output, StringComparison.Ordinal);
+            Assert.Contains("They are recorded as done in orchestrator_progress, and the version row of 2002 was not written.", output, StringComparison.Ordinal);
+            Assert.Contains("run migrate again: it goes on at statement 2.", output, StringComparison.Ordinal);
+        }
+
+        // Once the cause is fixed, the rerun goes on where the migration stopped: on MariaDB after
+        // the committed CREATE TABLE (recorded), with the insert its failure rolled back.
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Equal(!Dialect.TransactionalDdl, plan.Contains("partly applied: an earlier run did 1 of its statements", StringComparison.Ordinal));
+        if (!Dialect.TransactionalDdl)
+        {
+            var (rollbackExit, rollback) = await Cli("rollback", env, "--to", "0");
+            Assert.True(rollbackExit == 1, rollback);
+            Assert.Contains("migration 2002 BreakHalfway is partly applied (an earlier migrate did 1 statement of it, then failed or was killed)", rollback, StringComparison.Ordinal);
+            Assert.Equal([2001], await VersionsAsync(database));
+        }
+
+        await session.ExecuteAsync("CREATE TABLE no_such_table (id INT)");
+        var (againExit, again) = await Cli("migrate", env);
+        Assert.True(againExit == 0, again);
+        Assert.Equal(!Dialect.TransactionalDdl, again.Contains("2002 BreakHalfway: an earlier run did statements 1 to 1 of 3; going on at statement 2", StringComparison.Ordinal));
+        Assert.Equal([2001, 2002], await VersionsAsync(database, "replica-2"));
+        Assert.Equal(1, (await session.QueryAsync("SELECT COUNT(*) AS n FROM gadgets")).Single().GetInt64("n"));
+        if (!Dialect.TransactionalDdl)
+        {
+            Assert.Equal(0, (await session.QueryAsync("SELECT COUNT(*) AS n FROM orchestrator_progress")).Single().GetInt64("n"));
         }
     }
 

@@ -28,10 +28,37 @@ internal sealed class MariaDbMigrationStore(VersionTable table) : IMigrationStor
 
     private string Version => MariaDbSql.Identifier(table.ColumnName);
 
-    public Task EnsureHistoryTableAsync(IDbSession session, CancellationToken cancellationToken) =>
-        session.ExecuteAsync(
+    public async Task EnsureHistoryTableAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(
             $"CREATE TABLE IF NOT EXISTS `{VersionTable.HistoryTableName}` (`version` BIGINT NOT NULL PRIMARY KEY, `checksum` CHAR(64) NOT NULL, `duration_ms` BIGINT NOT NULL, `applied_from` VARCHAR(512) NOT NULL, `applied_on` DATETIME NOT NULL) ENGINE=InnoDB",
             cancellationToken: cancellationToken);
+        await session.ExecuteAsync(
+            $"CREATE TABLE IF NOT EXISTS `{VersionTable.ProgressTableName}` (`version` BIGINT NOT NULL, `step` INT NOT NULL, `checksum` CHAR(64) NOT NULL, `done_on` DATETIME NOT NULL, PRIMARY KEY (`version`, `step`)) ENGINE=InnoDB",
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>Run right after the step: after a schema change it commits on its own; after a data change, with the change's transaction.</summary>
+    public IReadOnlyList<SqlStatement> RecordStepDone(long version, int step, string checksum) =>
+        [new($"REPLACE INTO `{VersionTable.ProgressTableName}` (`version`, `step`, `checksum`, `done_on`) VALUES (?, ?, ?, UTC_TIMESTAMP())", [version, step, checksum])];
+
+    public IReadOnlyList<SqlStatement> ForgetSteps(long version) => [new($"DELETE FROM `{VersionTable.ProgressTableName}` WHERE `version` = ?", [version])];
+
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<DoneStep>>> ReadDoneStepsAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DbRow> rows;
+        try
+        {
+            rows = await session.QueryAsync($"SELECT `version`, `step`, `checksum` FROM `{VersionTable.ProgressTableName}` ORDER BY `version`, `step`", cancellationToken: cancellationToken);
+        }
+        catch (DatabaseException missing) when (missing.Code == NoSuchTable)
+        {
+            return new Dictionary<long, IReadOnlyList<DoneStep>>();
+        }
+
+        return rows.GroupBy(r => r.GetInt64("version")!.Value)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<DoneStep>)g.Select(r => new DoneStep((int)r.GetInt64("step")!.Value, r.GetString("checksum")!)).ToList());
+    }
 
     /// <summary>
     /// Selects from the tables themselves and treats "no such table" (1146) as absent, rather than

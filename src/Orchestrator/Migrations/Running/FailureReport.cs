@@ -7,7 +7,8 @@ namespace Orchestrator.Migrations.Running;
 /// <summary>Says exactly what a failed migration left behind, and what to do about it.</summary>
 internal static class FailureReport
 {
-    public static string Describe(TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl)
+    /// <param name="resumable">The statements done are recorded (<see cref="IVersionRecords.RecordStepDone"/>): a rerun goes on at the failed one.</param>
+    public static string Describe(TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl, bool resumable = false)
     {
         var migration = translated.Migration;
         var steps = translated.Steps;
@@ -31,6 +32,14 @@ internal static class FailureReport
         foreach (var index in remaining)
         {
             report.AppendLine($"  {index + 1}. {steps[index].Text}");
+        }
+
+        if (resumable)
+        {
+            report.Append(
+                $"They are recorded as done in {VersionTable.ProgressTableName}, and the version row of {migration.Version} was not written. Fix the cause (the failed statement itself may be corrected), " +
+                $"then run migrate again: it goes on at statement {remaining[^1] + 2}. A statement already done whose text has changed since is refused.");
+            return report.ToString();
         }
 
         report.Append(recorded

@@ -26,9 +26,26 @@ internal interface IVersionRecords
     /// <summary>The checksum of the migration marked in progress by <see cref="RecordInProgress"/>, or null when it is not.</summary>
     Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The statement that records step <paramref name="step"/> of a migration as done, with its
+    /// checksum, run right after it; none where schema changes are transactional (nothing of a
+    /// migration stays half-applied there).
+    /// </summary>
+    IReadOnlyList<SqlStatement> RecordStepDone(long version, int step, string checksum) => [];
+
+    /// <summary>The statements that forget a migration's step records, run with its version row.</summary>
+    IReadOnlyList<SqlStatement> ForgetSteps(long version) => [];
+
+    /// <summary>The recorded steps of migrations in progress, by version (none where schema changes are transactional).</summary>
+    Task<IReadOnlyDictionary<long, IReadOnlyList<DoneStep>>> ReadDoneStepsAsync(IDbSession session, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<long, IReadOnlyList<DoneStep>>>(new Dictionary<long, IReadOnlyList<DoneStep>>());
+
     /// <summary>The statements that forget a rolled-back version.</summary>
     IReadOnlyList<SqlStatement> Remove(long version);
 
     /// <summary>True when the version row is present (on a replica: replicated).</summary>
     Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken);
 }
+
+/// <summary>A statement of a migration in progress that was recorded as done, with the checksum of its text then.</summary>
+internal sealed record DoneStep(int Step, string Checksum);

@@ -19,6 +19,9 @@ internal enum ExecutionEntryKind
     /// <summary>Claim the version inside the transaction, failing when another runner recorded it (see <see cref="IMigrationStore.ClaimsVersions"/>).</summary>
     Claim,
 
+    /// <summary>Record that the step at <see cref="ExecutionEntry.Step"/> is done, right after it (see <see cref="IVersionRecords.RecordStepDone"/>).</summary>
+    StepDone,
+
     Commit,
 }
 
@@ -34,7 +37,16 @@ internal sealed record ExecutionEntry(ExecutionEntryKind Kind, int Step = -1, Sq
 internal sealed class MigrationExecution
 {
     /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
-    public MigrationExecution(TranslatedMigration migration, IMigrationTransactions store, bool atomic, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement>? claim = null)
+    /// <param name="stepDone">The statements that record a step as done, run right after it; none when steps are not recorded.</param>
+    /// <param name="resumeAt">The first step to run: those before it were done by an earlier run.</param>
+    public MigrationExecution(
+        TranslatedMigration migration,
+        IMigrationTransactions store,
+        bool atomic,
+        IReadOnlyList<SqlStatement> bookkeeping,
+        IReadOnlyList<SqlStatement>? claim = null,
+        Func<int, IReadOnlyList<SqlStatement>>? stepDone = null,
+        int resumeAt = 0)
     {
         Migration = migration;
         Transactional = migration.Migration.TransactionBehavior == TransactionBehavior.Default;
@@ -48,7 +60,7 @@ internal sealed class MigrationExecution
             open = true;
         }
 
-        for (var i = 0; i < migration.Steps.Count; i++)
+        for (var i = resumeAt; i < migration.Steps.Count; i++)
         {
             var isData = migration.Steps[i] is CodeStep || (migration.Steps[i] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));
             if (!open && (store.TransactionalDdl || isData))
@@ -59,8 +71,10 @@ internal sealed class MigrationExecution
 
             entries.Add(new ExecutionEntry(ExecutionEntryKind.Step, i));
 
-            // A schema change committed implicitly and left the session in autocommit.
+            // A schema change committed implicitly and left the session in autocommit, where its
+            // record commits on its own; a data change's record commits with it.
             open &= !Controlled || store.TransactionalDdl || isData;
+            entries.AddRange((stepDone?.Invoke(i) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, i, sql)));
         }
 
         if (!open && bookkeeping.Count > 0)

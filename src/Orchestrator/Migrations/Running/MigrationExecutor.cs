@@ -22,15 +22,16 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
     /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
     /// <param name="claim">Statements that claim the version inside its transaction (<see cref="IMigrationStore.ClaimsVersions"/>); a conflict throws <see cref="MigrationAlreadyAppliedException"/>.</param>
+    /// <param name="resumeAt">The first step to run: an earlier run did those before it (recorded in <see cref="IVersionRecords.RecordStepDone"/>).</param>
     public async Task<object?> RunAsync(
-        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
+        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken, int resumeAt = 0)
     {
         if (migration.Migration.TransactionBehavior == FluentMigrator.TransactionBehavior.Default && !migration.StepByStep)
         {
-            return await RunInOneBatchAsync(migration, up, bookkeeping(null), claim, thenAsk, cancellationToken);
+            return await RunInOneBatchAsync(migration, up, bookkeeping(null), claim, thenAsk, resumeAt, cancellationToken);
         }
 
-        await RunStepByStepAsync(migration, up, bookkeeping, claim, cancellationToken);
+        await RunStepByStepAsync(migration, up, bookkeeping, claim, resumeAt, cancellationToken);
         return thenAsk is null ? null : (await session.QueryAsync(thenAsk, cancellationToken: cancellationToken)).Single().Values.Values.Single();
     }
 
@@ -43,7 +44,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     public async Task RunTogetherAsync(
         IReadOnlyList<TranslatedMigration> migrations, Func<TranslatedMigration, IReadOnlyList<SqlStatement>> bookkeeping, Action<int> completed, CancellationToken cancellationToken)
     {
-        var executions = migrations.Select(m => new MigrationExecution(m, store, atomic: false, bookkeeping(m))).ToList();
+        var executions = migrations.Select(m => new MigrationExecution(m, store, atomic: false, bookkeeping(m), stepDone: StepRecords(m, up: true))).ToList();
         var entries = new List<(int Migration, ExecutionEntry Entry)>();
         for (var i = 0; i < executions.Count; i++)
         {
@@ -149,11 +150,11 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     }
 
     private async Task<object?> RunInOneBatchAsync(
-        TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken)
+        TranslatedMigration migration, bool up, IReadOnlyList<SqlStatement> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, int resumeAt, CancellationToken cancellationToken)
     {
         // A question asked in an atomic batch would be answered before its implicit commit; with
         // one, the migration commits explicitly first.
-        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic && thenAsk is null, bookkeeping, claim);
+        var execution = new MigrationExecution(migration, store, store.BatchIsAtomic && thenAsk is null, bookkeeping, claim, StepRecords(migration, up), resumeAt);
         var entries = store.BatchPrologue.Select(s => new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: s))
             .Concat(execution.Entries)
             .Concat(thenAsk is null ? [] : [new ExecutionEntry(ExecutionEntryKind.Bookkeeping, Sql: new SqlStatement(thenAsk))])
@@ -188,11 +189,11 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     }
 
     private async Task RunStepByStepAsync(
-        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, CancellationToken cancellationToken)
+        TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, int resumeAt, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var recorded = bookkeeping(0).Count > 0;
-        var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : [], claim);
+        var execution = new MigrationExecution(migration, store, atomic: false, recorded ? bookkeeping(0) : [], claim, StepRecords(migration, up), resumeAt);
         DbTransaction? transaction = null;
         var step = -1;
         var entries = execution.Entries.Where(e => e.Kind != ExecutionEntryKind.Bookkeeping).ToList();
@@ -238,6 +239,9 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                     case ExecutionEntryKind.Open:
                         // Schema changes committed the transaction implicitly (MariaDB); start another under the same ADO.NET transaction.
                         await session.ExecuteAsync(store.BeginTransactionSql, cancellationToken: token);
+                        break;
+                    case ExecutionEntryKind.StepDone:
+                        await session.ExecuteAsync(entry.Sql!.Sql, entry.Sql.Parameters, token);
                         break;
                     case ExecutionEntryKind.Claim:
                         try
@@ -294,6 +298,16 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
             }
         }
     }
+
+    /// <summary>
+    /// Where schema changes commit one by one, each step of a migration being applied is recorded
+    /// as done right after it, with its checksum, so that a run that fails or is killed halfway
+    /// can be continued; null where nothing of a migration stays half-applied, and for rollbacks.
+    /// </summary>
+    private Func<int, IReadOnlyList<SqlStatement>>? StepRecords(TranslatedMigration migration, bool up) =>
+        !up || store.TransactionalDdl || migration.Migration.Kind != MigrationKind.Versioned
+            ? null
+            : step => store.RecordStepDone(migration.Migration.Version, step, TranslatedMigration.ChecksumOf([migration.Steps[step]]));
 
     private Task<T> UnderLockDisciplineAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
         Locks is null ? attempt(cancellationToken) : Locks.RunAsync(what, attempt, cancellationToken);
@@ -364,7 +378,8 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
             ? new MigrationFailedException(
                 $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
             : new MigrationFailedException(
-                FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl) + (Advice(error) is { } advice ? $"\n{advice}" : ""),
+                FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl, resumable: StepRecords(migration, up) is not null)
+                    + (Advice(error) is { } advice ? $"\n{advice}" : ""),
                 error);
     }
 

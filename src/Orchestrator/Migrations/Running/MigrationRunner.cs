@@ -69,7 +69,10 @@ internal sealed class MigrationRunner(
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
-        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to });
+        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }) with
+        {
+            PartlyApplied = (await store.ReadDoneStepsAsync(session, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Count),
+        };
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
         UnderLockAsync(async lockWaited =>
@@ -77,6 +80,7 @@ internal sealed class MigrationRunner(
             var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), options);
             Check(plan, options);
             await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
+            var inProgress = await store.ReadDoneStepsAsync(session, cancellationToken);
             var ran = new List<(PlannedMigration, TimeSpan)>();
             var elsewhere = new List<ProjectMigration>();
             var recurring = new List<string>();
@@ -84,7 +88,7 @@ internal sealed class MigrationRunner(
             var waits = new List<TimeSpan>();
             await RunStageAsync(project, MigrationStage.BeforeAll, recurring, cancellationToken);
             var waited = true;
-            foreach (var group in Groups(project, plan.Steps, options.Together))
+            foreach (var group in Groups(project, plan.Steps, options.Together, inProgress))
             {
                 if (options.StopBefore.IsCancellationRequested)
                 {
@@ -108,7 +112,7 @@ internal sealed class MigrationRunner(
                     // The replicas' target position comes back with the migration, unless AfterEach maintenance still runs after it.
                     var ask = waitNow && HasReplicas && project.Maintenance(MigrationStage.AfterEach).Count == 0;
                     await RunStageAsync(project, MigrationStage.BeforeEach, recurring, cancellationToken);
-                    var (elapsed, answer, skipped) = await RunAsync(group[0], up: true, ask ? replay.CommitPositionSql : null, cancellationToken);
+                    var (elapsed, answer, skipped) = await RunAsync(group[0], up: true, ask ? replay.CommitPositionSql : null, cancellationToken, inProgress.GetValueOrDefault(group[0].Migration.Version));
                     if (skipped)
                     {
                         elsewhere.Add(group[0].Migration);
@@ -146,6 +150,15 @@ internal sealed class MigrationRunner(
         UnderLockAsync(async _ =>
         {
             var applied = await store.ReadAppliedAsync(session, cancellationToken);
+            if ((await store.ReadDoneStepsAsync(session, cancellationToken)) is { Count: > 0 } inProgress)
+            {
+                var (partly, partlyDone) = inProgress.First();
+                var name = project.Find(partly)?.Name ?? partly.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                throw new MigrationFailedException(
+                    $"migration {name} is partly applied (an earlier migrate did {Counted.Of(partlyDone.Count, "statement")} of it, then failed or was killed), and a rollback would undo the migrations under it. " +
+                    $"Finish it with migrate first, or undo its statements by hand and delete its rows from {VersionTable.ProgressTableName}. Nothing was rolled back.",
+                    new InvalidOperationException("a migration is partly applied"));
+            }
 
             // A database FluentMigrator's runner migrated has no history table to forget versions in yet.
             await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
@@ -327,7 +340,7 @@ internal sealed class MigrationRunner(
     /// runs plain SQL in a transaction, produced without asking the database. Every other
     /// migration is a group of its own.
     /// </summary>
-    private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps, bool allowed)
+    private IEnumerable<List<PlannedMigration>> Groups(MigrationProject project, IReadOnlyList<PlannedMigration> steps, bool allowed, IReadOnlyDictionary<long, IReadOnlyList<DoneStep>> inProgress)
     {
         const int MaxTogether = 100;
         var together = allowed && !store.ClaimsVersions && (Replicas is null || Replicas.Replicas.Count == 0 || Wait == ReplayWait.PerRun)
@@ -335,7 +348,7 @@ internal sealed class MigrationRunner(
         var group = new List<PlannedMigration>();
         foreach (var step in steps)
         {
-            var fits = together && !step.Translated.ReadsDatabase && !step.Translated.StepByStep && step.Translated.After.Count == 0
+            var fits = together && !step.Translated.ReadsDatabase && !step.Translated.StepByStep && step.Translated.After.Count == 0 && !inProgress.ContainsKey(step.Migration.Version)
                 && step.Migration.TransactionBehavior == TransactionBehavior.Default;
             if (!fits || group.Count == MaxTogether)
             {
@@ -404,7 +417,8 @@ internal sealed class MigrationRunner(
     /// again now, so its schema questions see what the migrations before it did.
     /// </summary>
     /// <returns>Skipped: another runner applied the migration meanwhile (a store that claims versions).</returns>
-    private async Task<(TimeSpan Elapsed, object? Answer, bool Skipped)> RunAsync(PlannedMigration step, bool up, string? thenAsk, CancellationToken cancellationToken)
+    /// <param name="done">The steps an earlier run recorded as done, for a migration it left partly applied.</param>
+    private async Task<(TimeSpan Elapsed, object? Answer, bool Skipped)> RunAsync(PlannedMigration step, bool up, string? thenAsk, CancellationToken cancellationToken, IReadOnlyList<DoneStep>? done = null)
     {
         var migration = step.Migration;
         var label = $"{(up ? "apply" : "roll back")} {migration.Name}{(step.OutOfOrder ? " (out of order)" : "")}";
@@ -418,9 +432,10 @@ internal sealed class MigrationRunner(
                 var translated = !step.Translated.ReadsDatabase ? step.Translated
                     : up ? Online(TranslateAgain(migration, up), step.CreatedBefore)
                     : TranslateAgain(migration, up);
+                var resumeAt = done is null ? 0 : ResumeAt(translated, done);
                 answer = translated.After.Count > 0
                     ? await RunOnlineAsync(translated, claim, thenAsk, cancellationToken)
-                    : await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken);
+                    : await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken, resumeAt);
             });
         }
         catch (MigrationAlreadyAppliedException)
@@ -464,6 +479,20 @@ internal sealed class MigrationRunner(
         return await _executor.RecordAsync(Bookkeeping(translated, up: true, (long)clock.Elapsed.TotalMilliseconds), thenAsk, cancellationToken);
     }
 
+    /// <summary>Where a migration an earlier run left partly applied goes on, said on the progress stream.</summary>
+    private int ResumeAt(TranslatedMigration translated, IReadOnlyList<DoneStep> done)
+    {
+        var resumeAt = StepEffects.ResumePoint(translated, done, translator.Syntax.Dialect.SchemaQuestions(session.Connection), out var foundInSchema);
+        var recorded = foundInSchema ? resumeAt - 1 : resumeAt;
+        var name = translated.Migration.Name;
+        progress.Report(new ProgressEvent(
+            Subject,
+            $"{name}: an earlier run did statements 1 to {recorded} of {translated.Steps.Count}{(foundInSchema ? $", and statement {resumeAt} too (its effect is in the schema)" : "")}; " +
+            (resumeAt < translated.Steps.Count ? $"going on at statement {resumeAt + 1}" : "recording its version"),
+            ProgressKind.Info));
+        return resumeAt;
+    }
+
     /// <summary>
     /// A migration that asks schema questions, described again as its turn comes. Its definition
     /// failing now is no longer bad input: the migrations before it in this run are applied.
@@ -494,7 +523,7 @@ internal sealed class MigrationRunner(
         }
 
         return up
-            ? store.Record(new AppliedMigration(migration.Version, null, migration.Description, translated.Checksum, durationMs, appliedFrom))
+            ? [.. store.Record(new AppliedMigration(migration.Version, null, migration.Description, translated.Checksum, durationMs, appliedFrom)), .. store.ForgetSteps(migration.Version)]
             : store.Remove(migration.Version);
     }
 

@@ -1,0 +1,70 @@
+using FluentMigrator.Expressions;
+using Orchestrator.Migrations.Translation;
+
+namespace Orchestrator.Migrations.Running;
+
+/// <summary>
+/// Whether a step's effect is already in the schema: the statement a killed run sent last may
+/// have committed (a schema change commits on its own) before its record did. Only a step that is
+/// the whole of a FluentMigrator expression with a visible effect can be told; SQL the tool does
+/// not read cannot.
+/// </summary>
+internal static class StepEffects
+{
+    /// <returns>True or false; null when the schema cannot tell.</returns>
+    public static bool? Present(TranslatedMigration migration, int step, ISchemaQuestions schema)
+    {
+        if (migration.Origins.Count != migration.Steps.Count || step >= migration.Steps.Count)
+        {
+            return null;
+        }
+
+        var origin = migration.Origins[step];
+        if (migration.Origins.Count(o => o == origin) != 1)
+        {
+            return null;
+        }
+
+        return migration.Expressions[origin] switch
+        {
+            CreateTableExpression e => schema.TableExists(e.SchemaName, e.TableName),
+            CreateColumnExpression e => schema.ColumnExists(e.SchemaName, e.TableName, e.Column.Name),
+            CreateIndexExpression e => schema.IndexExists(e.Index.SchemaName, e.Index.TableName, e.Index.Name),
+            CreateForeignKeyExpression e => schema.ConstraintExists(e.ForeignKey.ForeignTableSchema, e.ForeignKey.ForeignTable, e.ForeignKey.Name),
+            CreateConstraintExpression e => schema.ConstraintExists(e.Constraint.SchemaName, e.Constraint.TableName, e.Constraint.ConstraintName)
+                || schema.IndexExists(e.Constraint.SchemaName, e.Constraint.TableName, e.Constraint.ConstraintName),
+            DeleteTableExpression e => !schema.TableExists(e.SchemaName, e.TableName),
+            DeleteColumnExpression e => e.ColumnNames.All(c => !schema.ColumnExists(e.SchemaName, e.TableName, c)),
+            DeleteIndexExpression e => !schema.IndexExists(e.Index.SchemaName, e.Index.TableName, e.Index.Name),
+            RenameColumnExpression e => schema.ColumnExists(e.SchemaName, e.TableName, e.NewName) && !schema.ColumnExists(e.SchemaName, e.TableName, e.OldName),
+            RenameTableExpression e => schema.TableExists(e.SchemaName, e.NewName) && !schema.TableExists(e.SchemaName, e.OldName),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Where a migration an earlier run left partly applied goes on: after the steps recorded as
+    /// done (which must still read as they did), and after the next one too when its effect is
+    /// already in the schema. A recorded step whose text has changed is refused.
+    /// </summary>
+    public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
+    {
+        var resumeAt = 0;
+        foreach (var record in done.OrderBy(d => d.Step).TakeWhile((d, i) => d.Step == i))
+        {
+            if (record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum)
+            {
+                var now = record.Step >= migration.Steps.Count ? "the migration now has fewer statements" : $"it now reads: {migration.Steps[record.Step].Text}";
+                throw new MigrationFailedException(
+                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {done.Count}, and statement {record.Step + 1} has changed since ({now}). " +
+                    $"Restore the migration as it ran and run migrate again to finish it, or undo what it did by hand and delete its rows from {VersionTable.ProgressTableName}; a change belongs in a new migration.",
+                    new InvalidOperationException("a done statement's checksum differs"));
+            }
+
+            resumeAt++;
+        }
+
+        foundInSchema = resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true;
+        return foundInSchema ? resumeAt + 1 : resumeAt;
+    }
+}
