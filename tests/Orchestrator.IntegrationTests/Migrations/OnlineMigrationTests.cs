@@ -316,6 +316,30 @@ public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fi
         Assert.Equal("valid", await IndexStateAsync(database, "replica-2"));
     }
 
+    [Fact]
+    public async Task A_validation_that_fails_says_what_is_in_force_meanwhile_and_the_rerun_finishes_once_the_rows_are_fixed()
+    {
+        var (env, database) = await BusyTableAsync("online", 1000);
+        await using var session = await Topology.ConnectAsync("primary", database);
+        await session.ExecuteAsync("UPDATE busy SET status = NULL WHERE id = 7");
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("its transaction committed, then the statement after it failed: ALTER TABLE \"busy\" VALIDATE CONSTRAINT \"busy_status_not_null\"", output, StringComparison.Ordinal);
+        Assert.Contains("CHECK (status IS NOT NULL), added NOT VALID by the transaction, already refuses NULL in new and changed rows of \"busy\"", output, StringComparison.Ordinal);
+        Assert.Contains("to back it out instead: ALTER TABLE \"busy\" DROP CONSTRAINT \"busy_status_not_null\"", output, StringComparison.Ordinal);
+        Assert.Equal([9801], await VersionsAsync(database));
+
+        await session.ExecuteAsync("UPDATE busy SET status = 'fixed' WHERE id = 7");
+        var (againExit, again) = await Cli("migrate", env);
+
+        Assert.True(againExit == 0, again);
+        Assert.Contains("its transaction was committed by an earlier run; going on with the statements after it", again, StringComparison.Ordinal);
+        Assert.Contains("already done", again, StringComparison.Ordinal);
+        Assert.Equal([9801, 9802], await VersionsAsync(database, "replica-2"));
+    }
+
     private async Task<string> IndexStateAsync(string database, string node = "primary")
     {
         await using var session = await Topology.ConnectAsync(node, database);

@@ -58,7 +58,11 @@ internal static partial class PostgresOnlineForms
                     "SELECT COALESCE((SELECT CASE WHEN convalidated THEN 'done' ELSE 'missing' END FROM pg_constraint WHERE conrelid = to_regclass($1) AND conname = $2), 'missing') AS state",
                     [table, name]),
                 null,
-                ValidateCost)],
+                ValidateCost)
+            {
+                MeanwhileInForce = $"Foreign key \"{name}\", added NOT VALID by the transaction, already checks new and changed rows of \"{fk.ForeignTable}\"; " +
+                    $"to back it out instead: ALTER TABLE {table} DROP CONSTRAINT {PostgresSql.Identifier(name)}",
+            }],
             Defers: false,
             $"foreign key \"{name}\" on existing table \"{fk.ForeignTable}\": added NOT VALID in the transaction, validated after it without blocking writers");
     }
@@ -86,7 +90,11 @@ internal static partial class PostgresOnlineForms
                     $"ALTER TABLE {table} VALIDATE CONSTRAINT {PostgresSql.Identifier(check)}",
                     new SqlStatement($"SELECT CASE WHEN ({Check(2)}) OR (({Column(3)}) AND NOT EXISTS ({Check(2)})) THEN 'done' ELSE 'missing' END AS state", [table, check, e.Column.Name]),
                     null,
-                    ValidateCost),
+                    ValidateCost)
+                {
+                    MeanwhileInForce = $"CHECK ({e.Column.Name} IS NOT NULL), added NOT VALID by the transaction, already refuses NULL in new and changed rows of \"{e.TableName}\"; " +
+                        $"to back it out instead: ALTER TABLE {table} DROP CONSTRAINT {PostgresSql.Identifier(check)}",
+                },
                 // Two statements: in one ALTER the check would be dropped before SET NOT NULL looks
                 // for it, and the table would be scanned under the exclusive lock after all.
                 new OnlineStep(

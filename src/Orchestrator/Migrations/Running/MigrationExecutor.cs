@@ -136,7 +136,8 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                 throw new MigrationFailedException(
                     $"migration {migration.Migration.Name}: its transaction committed, then the statement after it failed: {step.Sql}\n{e.Message}\n" +
                     $"The version is not recorded yet{(index > 0 ? $", and the {Counted.Of(index, "statement")} before this one are done" : "")}. " +
-                    "Fix the cause, then run migrate again: it goes on at this statement (what an interrupted attempt left is dropped first).",
+                    (step.MeanwhileInForce is { } inForce ? $"{inForce}. " : "") +
+                    "Fix the cause (rows that break the constraint, say), then run migrate again: it goes on at this statement (what an interrupted attempt left is dropped first).",
                     e);
             }
         }

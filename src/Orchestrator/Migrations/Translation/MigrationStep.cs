@@ -33,6 +33,12 @@ internal sealed record CodeStep(PerformDBOperationExpression Expression) : Migra
 internal sealed record OnlineStep(string Sql, Data.SqlStatement State, string? ClearLeftover, StatementCost Cost) : MigrationStep
 {
     public override string Text => Sql;
+
+    /// <summary>
+    /// What is in force until this statement is done, and how to back it out, for the message of
+    /// its failure (a constraint added NOT VALID already checks new rows), or null.
+    /// </summary>
+    public string? MeanwhileInForce { get; init; }
 }
 
 /// <summary>What the online form did with one expression of a migration (<see cref="Expression"/> indexes its expressions), or why it left it as written.</summary>
