@@ -66,3 +66,42 @@ public sealed class SlowStatement : Migration
     {
     }
 }
+
+/// <summary>Three schema changes, the third broken (a column twice): on MariaDB the first two stay applied.</summary>
+[Migration(9841, "Three tables, the third broken")]
+[Tags("resume-broken")]
+public sealed class ThreeTablesBroken : Migration
+{
+    public override void Up()
+    {
+        Create.Table("resume_one").WithColumn("id").AsInt32().PrimaryKey();
+        Create.Table("resume_two").WithColumn("id").AsInt32().PrimaryKey();
+        Execute.Sql("CREATE TABLE resume_three (id INT, id INT)");
+    }
+
+    public override void Down()
+    {
+        Delete.Table("resume_two");
+        Delete.Table("resume_one");
+    }
+}
+
+/// <summary>The same migration with its third statement corrected.</summary>
+[Migration(9841, "Three tables, the third corrected")]
+[Tags("resume-fixed")]
+public sealed class ThreeTablesFixed : Migration
+{
+    public override void Up()
+    {
+        Create.Table("resume_one").WithColumn("id").AsInt32().PrimaryKey();
+        Create.Table("resume_two").WithColumn("id").AsInt32().PrimaryKey();
+        Execute.Sql("CREATE TABLE resume_three (id INT)");
+    }
+
+    public override void Down()
+    {
+        Delete.Table("resume_three");
+        Delete.Table("resume_two");
+        Delete.Table("resume_one");
+    }
+}
