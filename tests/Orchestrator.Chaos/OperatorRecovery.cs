@@ -59,24 +59,33 @@ internal static class OperatorRecovery
 
         foreach (var node in status.Nodes.Where(n => n.Name != primary && !(n.Reachable && n.Role == "replica" && n.ReplicatingFrom == primary && n.ReplicationState is "streaming" or "replicating")))
         {
-            var rejoin = await run.Cli.RunAsync("rejoin", node.Name, "-e", run.File, "--json");
-            var outcome = RoleChangeJson.Parse(rejoin);
-            if (rejoin.ExitCode == 0 && outcome is { Succeeded: true })
-            {
-                run.Transcript.Note($"'{node.Name}' rejoined: {outcome}");
-                continue;
-            }
-
-            // A typed refusal (a history of its own, a lost slot) names `replica rebuild` as the way on; a failed step is a recovery that did not work.
-            var refused = outcome is { IsRefusal: true };
-            run.Expect(refused, $"'rejoin {node.Name}' succeeded or refused with a reason ({outcome?.ToString() ?? $"exit {rejoin.ExitCode}, no outcome printed"})");
-            if (!refused)
-            {
-                run.Transcript.Block($"server log of '{node.Name}' after the failed rejoin", await ServerLogs.TailAsync(run.Environment, node.Name));
-            }
-
-            run.Transcript.Note($"rebuilding '{node.Name}'");
-            await run.RoleChangeAsync("replica", "rebuild", node.Name);
+            await RejoinOrRebuildAsync(run, node.Name);
         }
+    }
+
+    /// <summary>
+    /// `rejoin`, and `replica rebuild` when rejoin refuses with a reason, as the refusal tells the
+    /// operator to (a history of its own, a lost slot). A rejoin that fails instead of refusing
+    /// fails the run, and the node is rebuilt all the same.
+    /// </summary>
+    public static async Task RejoinOrRebuildAsync(ChaosRun run, string node)
+    {
+        var rejoin = await run.Cli.RunAsync("rejoin", node, "-e", run.File, "--json");
+        var outcome = RoleChangeJson.Parse(rejoin);
+        if (rejoin.ExitCode == 0 && outcome is { Succeeded: true })
+        {
+            run.Transcript.Note($"'{node}' rejoined: {outcome}");
+            return;
+        }
+
+        var refused = outcome is { IsRefusal: true };
+        run.Expect(refused, $"'rejoin {node}' succeeded or refused with a reason ({outcome?.ToString() ?? $"exit {rejoin.ExitCode}, no outcome printed"})");
+        if (!refused)
+        {
+            run.Transcript.Block($"server log of '{node}' after the failed rejoin", await ServerLogs.TailAsync(run.Environment, node));
+        }
+
+        run.Transcript.Note($"rebuilding '{node}' ({outcome})");
+        await run.RoleChangeAsync("replica", "rebuild", node);
     }
 }

@@ -45,7 +45,11 @@ internal sealed class KillPrimaryDuringMigrate : Fault
         run.Land(string.Create(CultureInfo.InvariantCulture, $"{hit.Evidence}, {hit.AfterFirstOutput.TotalSeconds:0.000}s after the migrate's first progress line"), hit.Step(run.Environment.Definition.Name));
         run.Transcript.Note($"the interrupted migrate ended with exit {hit.Command.ExitCode}");
         await OperatorRecovery.FailoverAsync(run, killedAt);
-        await run.RoleChangeAsync("rejoin", run.Primary);
+
+        // MariaDB: the crash recovery of a schema change that was running when the server died
+        // (its DDL log) can write to the binary log anew, after the failover took the replica
+        // without it: the old primary then has a history of its own, and rejoin refuses.
+        await OperatorRecovery.RejoinOrRebuildAsync(run, run.Primary);
         await PendingMigrations.MigrateAsync(run);
     }
 }
