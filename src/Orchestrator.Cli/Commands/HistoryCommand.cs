@@ -46,7 +46,10 @@ internal static class HistoryCommand
 
                 foreach (var pending in plan.Steps)
                 {
-                    table.AddRow(pending.Migration.Version.ToString(CultureInfo.InvariantCulture), Markup.Escape(pending.Migration.Description), "[grey]pending[/]", "", "", "");
+                    var state = plan.PartlyApplied.TryGetValue(pending.Migration.Version, out var done)
+                        ? $"[yellow]partly applied: {done} of {pending.Steps.Count} statements[/]"
+                        : "[grey]pending[/]";
+                    table.AddRow(pending.Migration.Version.ToString(CultureInfo.InvariantCulture), Markup.Escape(pending.Migration.Description), state, "", "", "");
                 }
 
                 console.Write(table);

@@ -101,6 +101,9 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
         var (planExit, plan) = await Cli("plan", env);
         Assert.True(planExit == 0, plan);
         Assert.Equal(!Dialect.TransactionalDdl, plan.Contains("partly applied: an earlier run did 1 of its statements", StringComparison.Ordinal));
+        var (historyExit, history) = await Cli("history", env);
+        Assert.True(historyExit == 0, history);
+        Assert.Equal(!Dialect.TransactionalDdl, history.Contains("partly applied: 1 of 3 statements", StringComparison.Ordinal));
         if (!Dialect.TransactionalDdl)
         {
             var (rollbackExit, rollback) = await Cli("rollback", env, "--to", "0");

@@ -13,7 +13,8 @@ namespace Orchestrator.Migrations.Online;
 internal static class OnlineRewrite
 {
     /// <param name="online">False for a migration the environment runs as written: only its costs are told.</param>
-    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator, bool online = true)
+    /// <param name="withCosts">Tell each statement's cost (<see cref="TranslatedMigration.Costs"/>); without, a migration with no online form comes back as it is.</param>
+    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator, bool online = true, bool withCosts = true)
     {
         if (migration.Migration.Kind != MigrationKind.Versioned || migration.PreparedAtItsTurnBecause is not null || migration.Origins.Count != migration.Steps.Count)
         {
@@ -56,16 +57,20 @@ internal static class OnlineRewrite
             var inPlace = form?.InPlace ?? written;
             steps.AddRange(inPlace);
             origins.AddRange(Enumerable.Repeat(i, inPlace.Count));
-            costs.AddRange(inPlace.Select(step => onNewTable ? StatementCost.NewTable : step switch
+            if (withCosts)
             {
-                SqlStep sql => forms.Cost(sql.Sql),
-                CheckStep => StatementCost.Read,
-                _ => null,
-            }));
+                costs.AddRange(inPlace.Select(step => onNewTable ? StatementCost.NewTable : step switch
+                {
+                    SqlStep sql => forms.Cost(sql.Sql),
+                    CheckStep => StatementCost.Read,
+                    _ => null,
+                }));
+            }
+
             after.AddRange(form?.After ?? []);
         }
 
-        return migration with { Steps = steps, Origins = origins, Costs = costs, After = after, OnlineChanges = changes };
+        return changes.Count == 0 && !withCosts ? migration : migration with { Steps = steps, Origins = origins, Costs = costs, After = after, OnlineChanges = changes };
     }
 
     /// <summary>

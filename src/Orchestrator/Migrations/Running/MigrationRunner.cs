@@ -69,7 +69,7 @@ internal sealed class MigrationRunner(
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
-        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }) with
+        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
         {
             PartlyApplied = (await store.ReadDoneStepsAsync(session, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Count),
         };
@@ -209,16 +209,17 @@ internal sealed class MigrationRunner(
         }, cancellationToken);
 
     /// <summary>Everything migrate would run, translated now: definition errors surface before the database is touched.</summary>
-    private MigrationPlan Prepare(MigrationProject project, IReadOnlyList<AppliedMigration> applied, MigrateOptions options)
+    /// <param name="withCosts">Tell each statement's cost (for plan; a run does not need it).</param>
+    private MigrationPlan Prepare(MigrationProject project, IReadOnlyList<AppliedMigration> applied, MigrateOptions options, bool withCosts = false)
     {
-        var created = new HashSet<string>(StringComparer.Ordinal);
+        // Immutable: each migration keeps the tables created before it, sharing what the ones before kept.
+        var created = System.Collections.Immutable.ImmutableHashSet.Create<string>(StringComparer.Ordinal);
         var steps = new List<PlannedMigration>();
         foreach (var (i, selected) in MigrationPlanner.SelectUp(project.Migrations, applied, options.To, options.Only).Index())
         {
-            var createdBefore = created.ToHashSet(StringComparer.Ordinal);
             var translated = TranslateInAdvance(selected.Migration, first: i == 0);
-            created.UnionWith(translated.Expressions.OfType<CreateTableExpression>().Select(t => t.TableName));
-            steps.Add(new PlannedMigration(Online(translated, createdBefore), selected.OutOfOrder) { CreatedBefore = createdBefore });
+            steps.Add(new PlannedMigration(Online(translated, created, withCosts), selected.OutOfOrder) { CreatedBefore = created });
+            created = created.Union(translated.Expressions.OfType<CreateTableExpression>().Select(t => t.TableName));
         }
 
         var recurring = Stages.Where(s => s != MigrationStage.BeforeProfiles && s != MigrationStage.AfterAll).SelectMany(project.Maintenance)
@@ -245,8 +246,8 @@ internal sealed class MigrationRunner(
     /// The migration's online form, unless the environment runs it as written, with what each
     /// statement costs. Tables created earlier in the run are empty: what changes them runs as written.
     /// </summary>
-    private TranslatedMigration Online(TranslatedMigration translated, IReadOnlySet<string> createdBefore) =>
-        OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator, online: !Offline.Contains(translated.Migration.Version));
+    private TranslatedMigration Online(TranslatedMigration translated, IReadOnlySet<string> createdBefore, bool withCosts = false) =>
+        OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator, online: !Offline.Contains(translated.Migration.Version), withCosts);
 
     /// <summary>
     /// A migration is described before the run, so that definition errors stop it before the
