@@ -35,6 +35,20 @@ public sealed class MariaDbMigrationRunTests(MariaDbTopologyFixture fixture) : M
         Assert.True(killedExit == 0, killedOutput);
         Assert.Contains("an earlier run did statements 1 to 1 of 3, and statement 2 too (its effect is in the schema); going on at statement 3", killedOutput, StringComparison.Ordinal);
         Assert.Equal([9841], await VersionsAsync(second, "replica-2"));
+
+        // A kill right after the first schema change: only the mark that the migration started.
+        var (third, firstOnly) = await EnvironmentAsync("resume-broken");
+        Assert.Equal(1, (await Cli("migrate", third)).ExitCode);
+        await using (var session = await Topology.ConnectAsync("primary", firstOnly))
+        {
+            await session.ExecuteAsync("DROP TABLE resume_two");
+            await session.ExecuteAsync("DELETE FROM orchestrator_progress WHERE version = 9841 AND step >= 0");
+        }
+
+        var (firstExit, firstOutput) = await Cli("migrate", Topology.WriteMigrationEnvironment(firstOnly, "assembly", BuiltArtifacts.TestMigrations, "resume-fixed"));
+        Assert.True(firstExit == 0, firstOutput);
+        Assert.Contains("an earlier run started it (3 statements), and statement 1 is done (its effect is in the schema); going on at statement 2", firstOutput, StringComparison.Ordinal);
+        Assert.Equal([9841], await VersionsAsync(firstOnly, "replica-2"));
     }
 }
 

@@ -47,5 +47,11 @@ internal interface IVersionRecords
     Task<bool> HasVersionAsync(IDbSession session, long version, CancellationToken cancellationToken);
 }
 
-/// <summary>A statement of a migration in progress that was recorded as done, with the checksum of its text then.</summary>
-internal sealed record DoneStep(int Step, string Checksum);
+/// <summary>
+/// A statement of a migration in progress that was recorded as done, with the checksum of its
+/// text then; step -1 marks that the migration started (with the whole migration's checksum).
+/// </summary>
+internal sealed record DoneStep(int Step, string Checksum)
+{
+    public bool IsStartMark => Step < 0;
+}

@@ -37,7 +37,10 @@ internal sealed record ExecutionEntry(ExecutionEntryKind Kind, int Step = -1, Sq
 internal sealed class MigrationExecution
 {
     /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
-    /// <param name="stepDone">The statements that record a step as done, run right after it; none when steps are not recorded.</param>
+    /// <param name="stepDone">
+    /// The statements that record a step as done, run right after it, and (for step -1, first of
+    /// all) that the migration has started; none when steps are not recorded.
+    /// </param>
     /// <param name="resumeAt">The first step to run: those before it were done by an earlier run.</param>
     public MigrationExecution(
         TranslatedMigration migration,
@@ -60,9 +63,18 @@ internal sealed class MigrationExecution
             open = true;
         }
 
+        // The mark comes before anything commits: a kill right after the first schema change
+        // still leaves evidence that the migration had started.
+        if (resumeAt == 0)
+        {
+            entries.AddRange((stepDone?.Invoke(-1) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, -1, sql)));
+        }
+
+        bool IsData(int step) => migration.Steps[step] is CodeStep || (migration.Steps[step] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));
+        var lastSchemaChange = Enumerable.Range(0, migration.Steps.Count).LastOrDefault(i => !IsData(i), -1);
         for (var i = resumeAt; i < migration.Steps.Count; i++)
         {
-            var isData = migration.Steps[i] is CodeStep || (migration.Steps[i] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));
+            var isData = IsData(i);
             if (!open && (store.TransactionalDdl || isData))
             {
                 entries.Add(new ExecutionEntry(ExecutionEntryKind.Open));
@@ -74,7 +86,12 @@ internal sealed class MigrationExecution
             // A schema change committed implicitly and left the session in autocommit, where its
             // record commits on its own; a data change's record commits with it.
             open &= !Controlled || store.TransactionalDdl || isData;
-            entries.AddRange((stepDone?.Invoke(i) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, i, sql)));
+
+            // A data change after the last schema change commits with the version rows: it needs no record.
+            if (!(Controlled && isData && i > lastSchemaChange))
+            {
+                entries.AddRange((stepDone?.Invoke(i) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, i, sql)));
+            }
         }
 
         if (!open && bookkeeping.Count > 0)

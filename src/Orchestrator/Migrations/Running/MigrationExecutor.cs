@@ -302,13 +302,14 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
 
     /// <summary>
     /// Where schema changes commit one by one, each step of a migration being applied is recorded
-    /// as done right after it, with its checksum, so that a run that fails or is killed halfway
-    /// can be continued; null where nothing of a migration stays half-applied, and for rollbacks.
+    /// as done right after it, with its checksum (step -1, the mark that it started, with the
+    /// migration's), so that a run that fails or is killed halfway can be continued; null where
+    /// nothing of a migration stays half-applied, and for rollbacks.
     /// </summary>
     private Func<int, IReadOnlyList<SqlStatement>>? StepRecords(TranslatedMigration migration, bool up) =>
         !up || store.TransactionalDdl || migration.Migration.Kind != MigrationKind.Versioned
             ? null
-            : step => store.RecordStepDone(migration.Migration.Version, step, TranslatedMigration.ChecksumOf([migration.Steps[step]]));
+            : step => store.RecordStepDone(migration.Migration.Version, step, step < 0 ? migration.Checksum : TranslatedMigration.ChecksumOf([migration.Steps[step]]));
 
     private Task<T> UnderLockDisciplineAsync<T>(string what, Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
         Locks is null ? attempt(cancellationToken) : Locks.RunAsync(what, attempt, cancellationToken);

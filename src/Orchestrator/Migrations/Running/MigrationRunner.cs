@@ -71,7 +71,7 @@ internal sealed class MigrationRunner(
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
         Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
         {
-            PartlyApplied = (await store.ReadDoneStepsAsync(session, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Count),
+            PartlyApplied = (await store.ReadDoneStepsAsync(session, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Count(d => !d.IsStartMark)),
         };
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
@@ -155,7 +155,7 @@ internal sealed class MigrationRunner(
                 var (partly, partlyDone) = inProgress.First();
                 var name = project.Find(partly)?.Name ?? partly.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 throw new MigrationFailedException(
-                    $"migration {name} is partly applied (an earlier migrate did {Counted.Of(partlyDone.Count, "statement")} of it, then failed or was killed), and a rollback would undo the migrations under it. " +
+                    $"migration {name} is partly applied (an earlier migrate did {Counted.Of(partlyDone.Count(d => !d.IsStartMark), "statement")} of it, then failed or was killed), and a rollback would undo the migrations under it. " +
                     $"Finish it with migrate first, or undo its statements by hand and delete its rows from {VersionTable.ProgressTableName}. Nothing was rolled back.",
                     new InvalidOperationException("a migration is partly applied"));
             }
@@ -488,7 +488,8 @@ internal sealed class MigrationRunner(
         var name = translated.Migration.Name;
         progress.Report(new ProgressEvent(
             Subject,
-            $"{name}: an earlier run did statements 1 to {recorded} of {translated.Steps.Count}{(foundInSchema ? $", and statement {resumeAt} too (its effect is in the schema)" : "")}; " +
+            $"{name}: {(recorded == 0 ? $"an earlier run started it ({translated.Steps.Count} statements)" : $"an earlier run did statements 1 to {recorded} of {translated.Steps.Count}")}" +
+            $"{(foundInSchema ? $", and statement {resumeAt} {(recorded == 0 ? "is done" : "too")} (its effect is in the schema)" : "")}; " +
             (resumeAt < translated.Steps.Count ? $"going on at statement {resumeAt + 1}" : "recording its version"),
             ProgressKind.Info));
         return resumeAt;

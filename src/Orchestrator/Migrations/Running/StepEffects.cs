@@ -50,13 +50,14 @@ internal static class StepEffects
     public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
     {
         var resumeAt = 0;
-        foreach (var record in done.OrderBy(d => d.Step).TakeWhile((d, i) => d.Step == i))
+        var statements = done.Where(d => !d.IsStartMark).ToList();
+        foreach (var record in statements.OrderBy(d => d.Step).TakeWhile((d, i) => d.Step == i))
         {
             if (record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum)
             {
                 var now = record.Step >= migration.Steps.Count ? "the migration now has fewer statements" : $"it now reads: {migration.Steps[record.Step].Text}";
                 throw new MigrationFailedException(
-                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {done.Count}, and statement {record.Step + 1} has changed since ({now}). " +
+                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {statements.Count}, and statement {record.Step + 1} has changed since ({now}). " +
                     $"Restore the migration as it ran and run migrate again to finish it, or undo what it did by hand and delete its rows from {VersionTable.ProgressTableName}; a change belongs in a new migration.",
                     new InvalidOperationException("a done statement's checksum differs"));
             }
