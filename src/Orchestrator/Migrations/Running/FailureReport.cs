@@ -7,7 +7,7 @@ namespace Orchestrator.Migrations.Running;
 /// <summary>Says exactly what a failed migration left behind, and what to do about it.</summary>
 internal static class FailureReport
 {
-    /// <param name="resumable">The statements done are recorded (<see cref="IVersionRecords.RecordStepDone"/>): a rerun goes on at the failed one.</param>
+    /// <param name="resumable">The statements done are recorded (<see cref="IProgressRecords.RecordStepDone"/>): a rerun goes on at the failed one.</param>
     public static string Describe(TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl, bool resumable = false)
     {
         var migration = translated.Migration;

@@ -19,7 +19,7 @@ internal enum ExecutionEntryKind
     /// <summary>Claim the version inside the transaction, failing when another runner recorded it (see <see cref="IMigrationStore.ClaimsVersions"/>).</summary>
     Claim,
 
-    /// <summary>Record that the step at <see cref="ExecutionEntry.Step"/> is done, right after it (see <see cref="IVersionRecords.RecordStepDone"/>).</summary>
+    /// <summary>Record that the step at <see cref="ExecutionEntry.Step"/> is done, right after it (see <see cref="IProgressRecords.RecordStepDone"/>).</summary>
     StepDone,
 
     Commit,

@@ -22,7 +22,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
     /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
     /// <param name="claim">Statements that claim the version inside its transaction (<see cref="IMigrationStore.ClaimsVersions"/>); a conflict throws <see cref="MigrationAlreadyAppliedException"/>.</param>
-    /// <param name="resumeAt">The first step to run: an earlier run did those before it (recorded in <see cref="IVersionRecords.RecordStepDone"/>).</param>
+    /// <param name="resumeAt">The first step to run: an earlier run did those before it (recorded in <see cref="IProgressRecords.RecordStepDone"/>).</param>
     public async Task<object?> RunAsync(
         TranslatedMigration migration, bool up, Func<long?, IReadOnlyList<SqlStatement>> bookkeeping, IReadOnlyList<SqlStatement> claim, string? thenAsk, CancellationToken cancellationToken, int resumeAt = 0)
     {
