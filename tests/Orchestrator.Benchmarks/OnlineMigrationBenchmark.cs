@@ -36,15 +36,8 @@ internal static class OnlineMigrationBenchmark
         }
 
         var toolEnvironment = await PrepareAsync(bench, "online_tool", assembly, cli, rows);
-        var tool = await MeasureAsync(bench, "online_tool", async () =>
-        {
-            var run = await ProcessRunner.RunCheckedAsync(
-                new ProcessSpec("dotnet", [cli, "migrate", "-e", toolEnvironment, "--state-dir", bench.StateDir]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None);
-            if (System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null)
-            {
-                Console.Error.WriteLine(run.StandardOutput + run.StandardError);
-            }
-        });
+        var tool = await MeasureAsync(bench, "online_tool", () => ProcessRunner.RunCheckedAsync(
+            new ProcessSpec("dotnet", [cli, "migrate", "-e", toolEnvironment, "--state-dir", bench.StateDir]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None));
 
         await PrepareAsync(bench, "online_fm", assembly, cli, rows);
         var fluentMigrator = await MeasureAsync(bench, "online_fm", () => ProcessRunner.RunCheckedAsync(
@@ -101,7 +94,6 @@ internal static class OnlineMigrationBenchmark
         using var stop = new CancellationTokenSource();
         var heartbeat = BeatAsync(bench, database, stop.Token);
         var lags = bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica).Select(n => SampleLagAsync(bench, n.Name, database, stop.Token)).ToList();
-        var trace = System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null && bench.Environment.Engine == EngineKind.Postgres ? TraceAsync(bench, database, stop.Token) : Task.CompletedTask;
         Side side;
         await using (var load = await WriteLoad.StartAsync(bench, clients: 4, new WriteTarget(database, "bench_busy", null, insert)))
         {
@@ -116,26 +108,7 @@ internal static class OnlineMigrationBenchmark
 
         await stop.CancelAsync();
         await heartbeat;
-        await trace;
         return side with { HighestLag = (await Task.WhenAll(lags)).Max() };
-    }
-
-    /// <summary>With ONLINE_BENCH_TRACE set: when the statements running on the primary change, and lags over half a second, on standard error.</summary>
-    private static async Task TraceAsync(BenchPrimary bench, string database, CancellationToken stop)
-    {
-        await using var session = await ConnectAsync(bench, "primary", database);
-        var last = "";
-        while (!stop.IsCancellationRequested)
-        {
-            var now = string.Join(" | ", (await session.QueryAsync("SELECT left(query, 90) AS q FROM pg_stat_activity WHERE state = 'active' AND query NOT LIKE 'INSERT INTO bench_busy%' AND query NOT LIKE 'UPDATE heartbeat%' AND pid <> pg_backend_pid() AND backend_type = 'client backend'", cancellationToken: CancellationToken.None)).Select(r => r.GetString("q")));
-            if (now != last)
-            {
-                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} primary runs: {now}");
-                last = now;
-            }
-
-            await Delay(20, stop);
-        }
     }
 
     /// <summary>Writes the primary's clock into the heartbeat row every 100 ms.</summary>
@@ -160,13 +133,7 @@ internal static class OnlineMigrationBenchmark
         var highest = 0.0;
         while (!stop.IsCancellationRequested)
         {
-            var lag = (await session.QueryAsync(age, cancellationToken: CancellationToken.None)).Single().GetDouble("lag") ?? 0;
-            if (System.Environment.GetEnvironmentVariable("ONLINE_BENCH_TRACE") is not null && lag > 0.5)
-            {
-                Console.Error.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {node} lag {lag:0.000}");
-            }
-
-            highest = Math.Max(highest, lag);
+            highest = Math.Max(highest, (await session.QueryAsync(age, cancellationToken: CancellationToken.None)).Single().GetDouble("lag") ?? 0);
             await Delay(50, stop);
         }
 

@@ -27,10 +27,11 @@ internal static class OnlineRewrite
         var costs = new List<StatementCost?>();
         var after = new List<OnlineStep>();
         var changes = new List<OnlineChange>();
+        var stepsOf = migration.Steps.Zip(migration.Origins).ToLookup(p => p.Second, p => p.First);
         for (var i = 0; i < migration.Expressions.Count; i++)
         {
             var expression = migration.Expressions[i];
-            var written = migration.Steps.Where((_, s) => migration.Origins[s] == i).ToList();
+            var written = stepsOf[i].ToList();
             if (expression is CreateTableExpression table)
             {
                 created.Add(table.TableName);
@@ -38,12 +39,7 @@ internal static class OnlineRewrite
 
             var onNewTable = ExpressionTables.Of(expression) is { } changed && created.Contains(changed);
             var form = online && written.Count > 0 && !onNewTable ? forms.OnlineForm(expression, written, generator) : null;
-            if (form is not null && created.Contains(form.Table))
-            {
-                form = null;
-            }
-
-            if (form is { Defers: true } && NeededLater(migration, i, form.Table) is { } why)
+            if (form is { Defers: true } && NeededLater(migration.Expressions, stepsOf, i, form.Table) is { } why)
             {
                 changes.Add(new OnlineChange(i, $"{form.Note}: not done, it runs as written because {why}", Applied: false));
                 form = null;
@@ -78,19 +74,19 @@ internal static class OnlineRewrite
     /// makes before the transaction ends (a foreign key that references the table needs its unique
     /// index; code the tool cannot read, or SQL that names the table, may use it), or null.
     /// </summary>
-    private static string? NeededLater(TranslatedMigration migration, int index, string table)
+    private static string? NeededLater(IReadOnlyList<IMigrationExpression> expressions, ILookup<int, MigrationStep> stepsOf, int index, string table)
     {
-        for (var j = index + 1; j < migration.Expressions.Count; j++)
+        for (var j = index + 1; j < expressions.Count; j++)
         {
-            var later = migration.Expressions[j];
-            var mentions = migration.Steps.Where((step, s) => migration.Origins[s] == j && step.Text.Contains(table, StringComparison.OrdinalIgnoreCase)).Any();
+            var later = expressions[j];
+            bool Mentions() => stepsOf[j].Any(step => step.Text.Contains(table, StringComparison.OrdinalIgnoreCase));
             switch (later)
             {
                 case CreateForeignKeyExpression fk when string.Equals(fk.ForeignKey.PrimaryTable, table, StringComparison.Ordinal):
                     return $"foreign key \"{fk.ForeignKey.Name}\" later in the migration references \"{table}\"";
                 case PerformDBOperationExpression:
                     return "code later in the migration (Execute.WithConnection) may use it";
-                case ExecuteSqlStatementExpression or ExecuteSqlScriptExpressionBase when mentions:
+                case ExecuteSqlStatementExpression or ExecuteSqlScriptExpressionBase when Mentions():
                     return $"SQL later in the migration (Execute.Sql or a script) names \"{table}\"";
             }
         }
