@@ -73,6 +73,38 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     }
 
     [Fact]
+    public async Task A_primary_that_dies_while_the_replicas_replay_stops_migrate_at_once_saying_so()
+    {
+        var (env, database) = await EnvironmentAsync("basic");
+
+        // replica-1 holds back its replay (replica-2 replicates from it), so migrate is still
+        // waiting for the first migration when the primary dies.
+        await HoldReplayAsync("replica-1", hold: true);
+        try
+        {
+            await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(EnvironmentLoader.LoadOrThrow(env), Topology.StateDir, SilentProgress.Instance), CancellationToken.None);
+            var run = target.Runner.MigrateAsync(target.Project, new MigrateOptions(), CancellationToken.None);
+            await TestTopology.EventuallyAsync(async () => (await VersionsAsync(database)).Count == 1, "the first migration committed on the primary");
+            Assert.False(run.IsCompleted);
+            await Topology.KillServerAsync("primary");
+
+            // Without the watch, this would be the replay timeout's report (60 s, "NOT replayed").
+            var failure = await Assert.ThrowsAsync<MigrationFailedException>(() => run);
+            Assert.Contains("migration 1001", failure.Message, StringComparison.Ordinal);
+            Assert.Contains("but then the primary went away", failure.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Topology.UpAsync();
+            await HoldReplayAsync("replica-1", hold: false);
+        }
+
+        var (exitCode, output) = await Cli("migrate", env);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([1001, 1002, 1003, 1004], await VersionsAsync(database, "replica-2"));
+    }
+
+    [Fact]
     public async Task An_external_environment_over_servers_started_outside_it_is_migrated_and_its_status_read()
     {
         var database = await NewDatabaseAsync();
@@ -155,5 +187,14 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
             Assert.DoesNotContain("warning", plan, StringComparison.Ordinal);
             Assert.True(strictExit == 0, strict);
         }
+    }
+
+    /// <summary>Pauses (or resumes) a replica's replay of what it receives.</summary>
+    private async Task HoldReplayAsync(string replica, bool hold)
+    {
+        await using var session = await Topology.ConnectAsync(replica, null);
+        await session.ExecuteAsync(Topology.Engine == EngineKind.Postgres
+            ? (hold ? "SELECT pg_wal_replay_pause()" : "SELECT pg_wal_replay_resume()")
+            : (hold ? "STOP SLAVE SQL_THREAD" : "START SLAVE SQL_THREAD"));
     }
 }

@@ -542,7 +542,18 @@ internal sealed class MigrationRunner(
         }
 
         position ??= await replay.CommitPositionAsync(session, cancellationToken);
-        var results = await Replicas.VerifyAsync(position, up ? migration?.Version : null, cancellationToken);
+        var (results, primaryProblem) = await PrimaryWatch.WhileAnsweringAsync(session, token => Replicas.VerifyAsync(position, up ? migration?.Version : null, token), cancellationToken);
+        var what = migration is null
+            ? $"the maintenance and profile migrations ran on the primary (after {done} migration{(done == 1 ? "" : "s")} in this run) and stay so there"
+            : $"migration {migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there";
+        if (primaryProblem is not null || results is null)
+        {
+            throw new MigrationFailedException(
+                $"{what}, but then the primary {primaryProblem} while the replicas were replaying it; they cannot receive what it had not sent them yet. " +
+                "Bring the primary back ('up') or fail over to a replica ('failover'), then run the command again: it starts from the versions that primary has.",
+                new InvalidOperationException("the primary stopped answering"));
+        }
+
         var failed = results.Where(r => !r.Replayed).ToList();
         if (failed.Count == 0)
         {
@@ -552,9 +563,6 @@ internal sealed class MigrationRunner(
         var report = string.Join("\n", results.Select(r => r.Replayed
             ? $"  {r.Node}: replayed ({r.Waited.TotalMilliseconds:0} ms)"
             : $"  {r.Node}: NOT replayed: {r.Failure!.Detail}"));
-        var what = migration is null
-            ? $"the maintenance and profile migrations ran on the primary (after {done} migration{(done == 1 ? "" : "s")} in this run) and stay so there"
-            : $"migration {migration.Name} was {(up ? "applied" : "rolled back")} on the primary (with {done - 1} before it in this run) and stays so there";
         throw new ReplicationLagException(
             $"{what}, but not every replica has replayed it:\n{report}\n" +
             "Repair or restart the replica; 'status' shows when it has caught up. Then run the command again to continue.",
