@@ -14,9 +14,21 @@ internal interface IAppliedPositions
     /// </summary>
     Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// With the primary gone, the first step of a failover: stops the replica taking in more and
+    /// says what it received and what it would keep if another node were promoted.
+    /// </summary>
+    Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Orders two positions of this engine: negative, zero or positive, null when neither contains the other.</summary>
     int? ComparePositions(string a, string b);
 
     /// <summary>Transactions written directly on a replica since it became one (none on engines whose replicas cannot write).</summary>
     Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A replica's positions once it stopped taking in more: what it received, and what it keeps when
+/// pointed at another source (what it applied, where the rest is discarded then; else all it received).
+/// </summary>
+internal sealed record HeldPosition(string Received, string Kept);

@@ -34,6 +34,8 @@ internal sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisit
 
     public Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken) => replication.DrainAsync(replica, timeout, cancellationToken);
 
+    public Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken) => replication.HoldAsync(replica, timeout, cancellationToken);
+
     public int? ComparePositions(string a, string b) => replication.ComparePositions(a, b);
 
     public Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken) => replication.ErrantTransactionsAsync(replica, cancellationToken);

@@ -244,6 +244,29 @@ public sealed class RoleChangePlannerTests
     }
 
     [Fact]
+    public void The_synchronous_replica_wins_over_one_ahead_only_by_what_it_has_not_applied_and_nobody_acknowledged()
+    {
+        // replica-3 received 9 but applied only 4: it discards 5 to 9 when pointed at replica-1.
+        CandidatePosition[] positions = [new("replica-3", "9", false) { Kept = "4" }, new("replica-1", "7", true)];
+
+        Assert.Equal("replica-1", RoleChangePlanner.ChooseFailoverTarget(positions, null, Numeric, everySyncReplicaAnswered: true).Plan);
+        Assert.Equal("replica-1", RoleChangePlanner.ChooseFailoverTarget(positions, "replica-1", Numeric, everySyncReplicaAnswered: true).Plan);
+    }
+
+    [Fact]
+    public void The_most_advanced_wins_when_another_keeps_more_than_the_synchronous_replica_received_or_a_synchronous_replica_is_missing()
+    {
+        // replica-3 applied 8 already: replica-1 (7) would leave it a transaction its primary lacks.
+        CandidatePosition[] applied = [new("replica-3", "9", false) { Kept = "8" }, new("replica-1", "7", true)];
+        Assert.Equal("replica-3", RoleChangePlanner.ChooseFailoverTarget(applied, null, Numeric, everySyncReplicaAnswered: true).Plan);
+        Assert.Equal(RefusalReason.TargetBehind, RoleChangePlanner.ChooseFailoverTarget(applied, "replica-1", Numeric, everySyncReplicaAnswered: true).Refusal!.Reason);
+
+        // A synchronous replica that did not answer may have acknowledged what only replica-3 received.
+        CandidatePosition[] unapplied = [new("replica-3", "9", false) { Kept = "4" }, new("replica-1", "7", true)];
+        Assert.Equal("replica-3", RoleChangePlanner.ChooseFailoverTarget(unapplied, null, Numeric, everySyncReplicaAnswered: false).Plan);
+    }
+
+    [Fact]
     public void Positions_neither_of_which_contains_the_other_need_a_name()
     {
         CandidatePosition[] positions = [new("replica-1", "0:9", false), new("replica-3", "1:4", false)];

@@ -62,6 +62,29 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         return applied;
     }
 
+    /// <summary>
+    /// Stops both replication threads of a replica of the failed primary, so that what it applied
+    /// stops moving, without applying the rest of its relay log first: that is for the node
+    /// promoted (<see cref="DrainAsync"/>), and the others discard it as they are pointed at it.
+    /// A replica of a living source (cascading) is drained and goes on following it.
+    /// </summary>
+    public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
+        {
+            var drained = await DrainAsync(replica, timeout, cancellationToken);
+            return new HeldPosition(drained, drained);
+        }
+
+        await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
+        await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
+        var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault()?.GetString("Gtid_IO_Pos");
+        var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
+
+        // Nothing received beyond what was applied leaves no IO position (a relay log started afresh).
+        return new HeldPosition(string.IsNullOrEmpty(received) || GtidPosition.Compare(received, applied) < 0 ? applied : received, applied);
+    }
+
     public int? ComparePositions(string a, string b) => GtidPosition.Compare(a, b);
 
     /// <summary>
@@ -102,8 +125,10 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await files.WriteConfigAsync(replica, cancellationToken);
         await context.Progress.StepAsync(replica.Name, $"replicate from {source.Name}", async () =>
         {
+            // Not drained first: what the relay log holds beyond what was applied is discarded by
+            // CHANGE MASTER and fetched again from the new source, which has it unless nobody
+            // acknowledged it (a failover's discarded transactions).
             await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-            await DrainRelayLogAsync(session, replica, context.Environment.Replication.ReplayTimeout, cancellationToken);
             await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, replica, cancellationToken);
             await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);

@@ -45,6 +45,13 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         return received;
     }
 
+    /// <summary>A standby keeps the WAL it received (a new timeline cannot fork before it), so it applies all of it: the drain.</summary>
+    public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var received = await DrainAsync(replica, timeout, cancellationToken);
+        return new HeldPosition(received, received);
+    }
+
     public int? ComparePositions(string a, string b) => Lsn.Parse(a).CompareTo(Lsn.Parse(b));
 
     /// <summary>A PostgreSQL standby cannot be written to.</summary>

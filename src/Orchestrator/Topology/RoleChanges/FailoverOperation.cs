@@ -74,18 +74,24 @@ internal sealed class FailoverOperation(LocalNodes nodes)
             positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
             {
                 var node = nodes.Environment.Node(name);
-                return new CandidatePosition(name, await server.DrainAsync(node, timeout, cancellationToken), node.Sync);
+                var held = await server.HoldAsync(node, timeout, cancellationToken);
+                return new CandidatePosition(name, held.Received, node.Sync) { Kept = held.Kept };
             }));
         }
         finally
         {
             await fileFence;
         }
-        var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions);
+
+        var syncReplicas = nodes.Environment.Replicas.Where(n => n.Sync && n.Name != oldPrimary).Select(n => n.Name);
+        var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions, everySyncReplicaAnswered: syncReplicas.All(candidates.Candidates.Contains));
         if (choice.Plan is not { } target)
         {
             return Stopped(choice.Refusal!);
         }
+
+        // Only the node promoted applies all it received before it takes writes.
+        var position = await server.DrainAsync(nodes.Environment.Node(target), timeout, cancellationToken);
 
         if (RoleChangePlanner.Errant(target, await server.ErrantTransactionsAsync(nodes.Environment.Node(target), cancellationToken), RoleChangeKind.Failover) is { } errant)
         {
@@ -97,7 +103,6 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         nodes.Record(plan.Next);
         var next = plan.Next.Apply(nodes.File);
         var promoting = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: true, cancellationToken);
-        var position = positions.Single(p => p.Name == target).Position;
         await promoting.PromoteAsync(next.Node(target), cancellationToken);
         window.Stop();
         changes.Add(new NodeChange(target, NodeAction.Promote, ChangeResult.Done, $"at {position}", window.Elapsed));

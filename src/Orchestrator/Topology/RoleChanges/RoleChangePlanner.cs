@@ -48,8 +48,15 @@ internal sealed record FollowPlan(string Node, string Primary, string Source, Li
     public bool AlreadyFollowing { get; init; }
 }
 
-/// <summary>A failover candidate after it applied what it received.</summary>
-internal sealed record CandidatePosition(string Name, string Position, bool Sync);
+/// <summary>A failover candidate that stopped taking in more: what it received (<paramref name="Position"/>, all of which it applies when promoted).</summary>
+internal sealed record CandidatePosition(string Name, string Position, bool Sync)
+{
+    /// <summary>
+    /// What it keeps when another is promoted: what it applied where the events received but not
+    /// applied are discarded as it is pointed elsewhere (MariaDB's relay log), else all it received.
+    /// </summary>
+    public string Kept { get; init; } = Position;
+}
 
 /// <summary>
 /// The decisions of switchover, failover, rejoin and rebuild, from what the servers report, the
@@ -158,44 +165,59 @@ internal static class RoleChangePlanner
     }
 
     /// <summary>
-    /// The most advanced candidate, a synchronous one on a tie; the named one only when no other
-    /// has applied more. Positions neither of which contains the other need a name.
+    /// The candidate to promote. It must have received every transaction a client was told is
+    /// committed, and all that any other candidate keeps. What was acknowledged is what the
+    /// synchronous replicas received, when all of them are among the candidates
+    /// (<paramref name="everySyncReplicaAnswered"/>); otherwise only the most advanced is sure to
+    /// have it. Of those eligible, a synchronous replica is preferred, then the most advanced: an
+    /// asynchronous replica ahead only by transactions nobody acknowledged (the failed primary
+    /// discards them at rejoin too), and still applying a backlog, would keep writes refused longer.
+    /// The named one goes when it is eligible. Positions neither of which contains the other need a name.
     /// </summary>
-    public static Decision<string> ChooseFailoverTarget(IReadOnlyList<CandidatePosition> positions, string? to, Func<string, string, int?> compare)
+    public static Decision<string> ChooseFailoverTarget(
+        IReadOnlyList<CandidatePosition> positions, string? to, Func<string, string, int?> compare, bool everySyncReplicaAnswered = false)
     {
-        var best = positions[0];
+        var mostAdvanced = positions[0];
         foreach (var candidate in positions.Skip(1))
         {
-            var order = compare(candidate.Position, best.Position);
+            var order = compare(candidate.Position, mostAdvanced.Position);
             if (order is null)
             {
                 return to is null
                     ? new Refusal(
                         RefusalReason.PositionsIncomparable,
-                        $"'{candidate.Name}' ({candidate.Position}) and '{best.Name}' ({best.Position}) each have transactions the other lacks; name the one to promote with --to",
+                        $"'{candidate.Name}' ({candidate.Position}) and '{mostAdvanced.Name}' ({mostAdvanced.Position}) each have transactions the other lacks; name the one to promote with --to",
                         false)
                     : Decision<string>.Go(to);
             }
 
-            if (order > 0 || (order == 0 && candidate.Sync && !best.Sync))
+            if (order > 0 || (order == 0 && candidate.Sync && !mostAdvanced.Sync))
             {
-                best = candidate;
+                mostAdvanced = candidate;
             }
         }
 
+        var acknowledged = everySyncReplicaAnswered && positions.Where(p => p.Sync).MaxBy(p => p.Position, Comparer(compare)) is { } sync ? sync.Position : mostAdvanced.Position;
+        var eligible = positions
+            .Where(p => compare(p.Position, acknowledged) >= 0 && positions.All(other => compare(p.Position, other.Kept) >= 0))
+            .OrderByDescending(p => p.Sync)
+            .ThenByDescending(p => p.Position, Comparer(compare))
+            .ToList();
         if (to is null)
         {
-            return Decision<string>.Go(best.Name);
+            return Decision<string>.Go(eligible.Count > 0 ? eligible[0].Name : mostAdvanced.Name);
         }
 
         var named = positions.Single(p => p.Name == to);
-        return compare(best.Position, named.Position) > 0
-            ? new Refusal(
+        return eligible.Any(p => p.Name == to)
+            ? Decision<string>.Go(to)
+            : new Refusal(
                 RefusalReason.TargetBehind,
-                $"'{best.Name}' has applied more ({best.Position}) than '{to}' ({named.Position}); promoting '{to}' would lose those transactions. Fail over to '{best.Name}' instead.",
-                false)
-            : Decision<string>.Go(to);
+                $"'{mostAdvanced.Name}' has received more ({mostAdvanced.Position}) than '{to}' ({named.Position}); promoting '{to}' would lose those transactions. Fail over to '{mostAdvanced.Name}' instead.",
+                false);
     }
+
+    private static Comparer<string> Comparer(Func<string, string, int?> compare) => Comparer<string>.Create((a, b) => compare(a, b) ?? 0);
 
     /// <summary>A failover's second phase: promote the target, move the other candidates whose source changes.</summary>
     public static FailoverPlan FailoverTo(EnvironmentDefinition file, LiveShape current, FailoverCandidates candidates, string target)
