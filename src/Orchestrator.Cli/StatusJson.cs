@@ -43,6 +43,7 @@ internal static class StatusJson
                 lagSeconds = n.LagSeconds,
                 schemaVersion = n.SchemaVersion,
                 pendingMigrations = n.PendingMigrations,
+                migrationsInProgress = n.InProgressMigrations.Select(m => new { version = m.Version, statementsDone = m.StatementsDone, transactionCommitted = m.TransactionCommitted }),
                 lastAppliedOn = n.LastAppliedOn,
                 file = n.File is { } f ? new { sizeBytes = f.SizeBytes, journalMode = f.JournalMode } : null,
                 synchronous = n.Synchronous is { } sync

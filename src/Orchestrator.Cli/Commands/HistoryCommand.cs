@@ -46,8 +46,8 @@ internal static class HistoryCommand
 
                 foreach (var pending in plan.Steps)
                 {
-                    var state = plan.PartlyApplied.TryGetValue(pending.Migration.Version, out var done)
-                        ? $"[yellow]partly applied: {done} of {pending.Steps.Count} statements[/]"
+                    var state = plan.InProgress.FirstOrDefault(p => p.Version == pending.Migration.Version) is { } partly
+                        ? (partly.TransactionCommitted ? "[yellow]partly applied: transaction committed, online statements remain[/]" : $"[yellow]partly applied: {partly.StatementsDone} of {pending.Steps.Count} statements[/]")
                         : "[grey]pending[/]";
                     table.AddRow(pending.Migration.Version.ToString(CultureInfo.InvariantCulture), Markup.Escape(pending.Migration.Description), state, "", "", "");
                 }

@@ -80,9 +80,9 @@ internal static class PlanCommand
                         marks.Add("[grey]asks the database (Schema...Exists()): described again when its turn comes, so its SQL can differ from this[/]");
                     }
 
-                    if (plan.PartlyApplied.TryGetValue(step.Migration.Version, out var done))
+                    if (plan.InProgress.FirstOrDefault(p => p.Version == step.Migration.Version) is { } partly)
                     {
-                        marks.Add($"[yellow]partly applied: an earlier run did {done} of its statements; migrate goes on after them[/]");
+                        marks.Add($"[yellow]partly applied: {Markup.Escape(partly.Describe())}; migrate goes on after them[/]");
                     }
 
                     if (step.Migration.TransactionBehavior == TransactionBehavior.None)

@@ -1,4 +1,5 @@
 using Orchestrator.Environments;
+using Orchestrator.Migrations.Running;
 using Orchestrator.Servers;
 
 namespace Orchestrator.Topology;
@@ -27,6 +28,9 @@ internal sealed record NodeStatus(
 
     /// <summary>Selected migrations this node has not applied (or replayed); null when the migrations could not be loaded.</summary>
     public int? PendingMigrations { get; init; }
+
+    /// <summary>Migrations an earlier run started and did not finish (failed, killed, or running now).</summary>
+    public IReadOnlyList<MigrationInProgress> InProgressMigrations { get; init; } = [];
 
     /// <summary>When the newest applied migration was applied (UTC).</summary>
     public DateTime? LastAppliedOn { get; init; }

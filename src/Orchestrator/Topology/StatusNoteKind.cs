@@ -12,6 +12,9 @@ internal enum StatusNoteKind
     /// <summary>More than one node accepts writes.</summary>
     SplitBrain,
 
+    /// <summary>The primary's records show a migration an earlier run started and did not finish.</summary>
+    MigrationInProgress,
+
     /// <summary>A node fenced by a failover stays down until it rejoins or is rebuilt.</summary>
     Fenced,
 

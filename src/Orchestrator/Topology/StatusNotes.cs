@@ -1,3 +1,6 @@
+using Orchestrator.Migrations.Running;
+using Orchestrator.Servers;
+
 namespace Orchestrator.Topology;
 
 /// <summary>The notes an environment's status carries below its rows, decided from the status alone.</summary>
@@ -12,6 +15,15 @@ internal static class StatusNotes
         }
 
         notes.AddRange(status.HostNotes.Select(h => new StatusNote(StatusNoteKind.Host, h.Node is null ? [] : [h.Node], h.Text)));
+
+        // The replicas replay the same records: the primary's say it once.
+        foreach (var (node, migration) in status.Nodes.Where(n => n.Role == ObservedRole.Primary).SelectMany(n => n.InProgressMigrations.Select(m => (n.Name, m))))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.MigrationInProgress,
+                [node],
+                $"migration {migration.Version} on '{node}' is partly applied ({migration.Describe()}): a migrate is running it now, or one failed or was killed. Run migrate to finish it (it goes on where it stopped); 'history' shows it."));
+        }
         var writable = status.WritableNodes;
         if (status.SplitBrain)
         {

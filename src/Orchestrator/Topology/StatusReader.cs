@@ -102,6 +102,7 @@ internal static class StatusReader
             SchemaVersion = r.Applied is { Count: > 0 } applied ? applied.Max(a => a.Version) : null,
             LastAppliedOn = r.Applied?.Where(a => a.AppliedOn is not null).Select(a => a.AppliedOn).Max(),
             PendingMigrations = project is null || r.Observation is null ? null : MigrationPlanner.SelectUp(project.Migrations, r.Applied ?? [], null).Count,
+            InProgressMigrations = r.InProgress,
         });
         return new EnvironmentStatus(environment.Name, environment.Engine, environment.Provider, rows.ToList()) { MigrationsProblem = problem };
     }
@@ -170,7 +171,10 @@ internal static class StatusReader
     {
         var observation = await engine.ObserveAsync(session, cancellationToken);
         var versionTable = (await loading).Project?.VersionTable ?? VersionTable.Default;
-        return new NodeReading(node, observation, hasDatabase ? await ReadAppliedAsync(engine.MigrationStore(versionTable), session, cancellationToken) : [], null);
+        var store = engine.MigrationStore(versionTable);
+        return hasDatabase
+            ? new NodeReading(node, observation, await ReadAppliedAsync(store, session, cancellationToken), null) { InProgress = await store.ReadInProgressAsync(session, cancellationToken) }
+            : new NodeReading(node, observation, [], null);
     }
 
     /// <param name="peers">The environment as its servers address each other: a replica reports its source that way.</param>
@@ -209,7 +213,11 @@ internal static class StatusReader
     }
 
     /// <summary>What one node said about itself (or why it said nothing).</summary>
-    internal sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error);
+    internal sealed record NodeReading(NodeDefinition Node, NodeObservation? Observation, IReadOnlyList<AppliedMigration>? Applied, string? Error)
+    {
+        /// <summary>Migrations an earlier run started and did not finish, as this node's records say.</summary>
+        public IReadOnlyList<MigrationInProgress> InProgress { get; init; } = [];
+    }
 
 
     /// <summary>Servers that outlived the state directory's passwords (containers), for a better word than "not brought up"; null without them, or without a provider to ask.</summary>

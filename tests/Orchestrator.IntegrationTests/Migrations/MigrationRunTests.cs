@@ -104,6 +104,14 @@ public abstract class MigrationRunTests(TopologyFixture fixture) : MigrationTest
         var (historyExit, history) = await Cli("history", env);
         Assert.True(historyExit == 0, history);
         Assert.Equal(!Dialect.TransactionalDdl, history.Contains("partly applied: 1 of 3 statements", StringComparison.Ordinal));
+        var (_, status) = await Cli("status", env, "--json");
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            var primary = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "primary");
+            var inProgress = primary.GetProperty("migrationsInProgress").EnumerateArray().Select(m => (m.GetProperty("version").GetInt64(), m.GetProperty("statementsDone").GetInt32())).ToList();
+            Assert.Equal(Dialect.TransactionalDdl ? [] : [(2002L, 1)], inProgress);
+        }
+
         if (!Dialect.TransactionalDdl)
         {
             var (rollbackExit, rollback) = await Cli("rollback", env, "--to", "0");

@@ -305,6 +305,13 @@ public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fi
         Assert.Equal("invalid", await IndexStateAsync(database));
         Assert.Equal([9801], await VersionsAsync(database));
         await holder.ExecuteAsync("COMMIT");
+        var (_, status) = await Cli("status", env, "--json");
+        using (var json = System.Text.Json.JsonDocument.Parse(status))
+        {
+            var primary = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "primary");
+            var inProgress = primary.GetProperty("migrationsInProgress").EnumerateArray().Select(m => (m.GetProperty("version").GetInt64(), m.GetProperty("transactionCommitted").GetBoolean())).ToList();
+            Assert.Equal([(9803L, true)], inProgress);
+        }
 
         var (exitCode, output) = await Cli("migrate", env);
 

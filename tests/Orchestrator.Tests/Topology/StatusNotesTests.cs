@@ -49,6 +49,19 @@ public sealed class StatusNotesTests
     }
 
     [Fact]
+    public void A_migration_in_progress_on_the_primary_is_noted_once_and_leaves_the_health_alone()
+    {
+        IReadOnlyList<Orchestrator.Migrations.Running.MigrationInProgress> partly = [new(2002, 1, TransactionCommitted: false)];
+        var status = Status(
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null) with { InProgressMigrations = partly },
+            Node("replica-1", NodeRole.Replica, ObservedRole.Replica, "primary", "primary") with { InProgressMigrations = partly });
+
+        Assert.True(status.Healthy);
+        Assert.Equal([(StatusNoteKind.MigrationInProgress, "primary")], Kinds(status));
+        Assert.Contains("migration 2002 on 'primary' is partly applied (an earlier run did 1 of its statements)", status.Notes.Single().Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void After_a_failover_the_fenced_node_is_noted_and_the_moved_nodes_are_named()
     {
         var status = Status(

@@ -111,11 +111,10 @@ internal sealed class MariaDbMigrationStore(VersionTable table) : IMigrationStor
         new($"REPLACE INTO `{VersionTable.HistoryTableName}` (`version`, `checksum`, `duration_ms`, `applied_from`, `applied_on`) VALUES (?, ?, -1, ?, UTC_TIMESTAMP())", [version, checksum, appliedFrom]),
     ];
 
-    public async Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyDictionary<long, string>> ReadMarkedInProgressAsync(IDbSession session, CancellationToken cancellationToken) =>
         (await session.QueryAsync(
-            $"SELECT h.`checksum` FROM `{VersionTable.HistoryTableName}` h WHERE h.`version` = ? AND h.`duration_ms` = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.`version`)",
-            [version],
-            cancellationToken)).SingleOrDefault()?.GetString("checksum");
+            $"SELECT h.`version`, h.`checksum` FROM `{VersionTable.HistoryTableName}` h WHERE h.`duration_ms` = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.`version`)",
+            cancellationToken: cancellationToken)).ToDictionary(r => r.GetInt64("version")!.Value, r => r.GetString("checksum")!);
 
     public IReadOnlyList<SqlStatement> Remove(long version) =>
     [

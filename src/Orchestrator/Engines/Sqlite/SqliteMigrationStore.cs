@@ -91,11 +91,10 @@ internal sealed class SqliteMigrationStore(VersionTable table) : IMigrationStore
         new($"INSERT OR REPLACE INTO {History} (version, checksum, duration_ms, applied_from, applied_on) VALUES ($1, $2, -1, $3, strftime('%Y-%m-%dT%H:%M:%S', 'now'))", [version, checksum, appliedFrom]),
     ];
 
-    public async Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyDictionary<long, string>> ReadMarkedInProgressAsync(IDbSession session, CancellationToken cancellationToken) =>
         (await session.QueryAsync(
-            $"SELECT h.checksum FROM {History} h WHERE h.version = $1 AND h.duration_ms = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.version)",
-            [version],
-            cancellationToken)).SingleOrDefault()?.GetString("checksum");
+            $"SELECT h.version, h.checksum FROM {History} h WHERE h.duration_ms = -1 AND NOT EXISTS (SELECT 1 FROM {Versions} v WHERE v.{Version} = h.version)",
+            cancellationToken: cancellationToken)).ToDictionary(r => r.GetInt64("version")!.Value, r => r.GetString("checksum")!);
 
     public IReadOnlyList<SqlStatement> Remove(long version) =>
     [

@@ -16,8 +16,8 @@ internal interface IProgressRecords
     /// </summary>
     IReadOnlyList<SqlStatement> RecordInProgress(long version, string checksum, string appliedFrom);
 
-    /// <summary>The checksum of the migration marked in progress by <see cref="RecordInProgress"/>, or null when it is not.</summary>
-    Task<string?> InProgressChecksumAsync(IDbSession session, long version, CancellationToken cancellationToken);
+    /// <summary>The migrations marked in progress by <see cref="RecordInProgress"/> (and not recorded since), with their checksums then.</summary>
+    Task<IReadOnlyDictionary<long, string>> ReadMarkedInProgressAsync(IDbSession session, CancellationToken cancellationToken);
 
     /// <summary>
     /// The statement that records step <paramref name="step"/> of a migration as done, with its
@@ -41,4 +41,17 @@ internal interface IProgressRecords
 internal sealed record DoneStep(int Step, string Checksum)
 {
     public bool IsStartMark => Step < 0;
+}
+
+/// <summary>
+/// A migration an earlier run started and did not finish (failed, killed, or still running): either
+/// some of its statements are done (where schema changes commit one by one), or its transaction
+/// committed and statements after it (its online form) remain.
+/// </summary>
+internal sealed record MigrationInProgress(long Version, int StatementsDone, bool TransactionCommitted)
+{
+    /// <summary>What an earlier run left, for a person.</summary>
+    public string Describe() => TransactionCommitted
+        ? "its transaction committed; the statements after it (its online form) are not all done"
+        : $"an earlier run did {StatementsDone} of its statements";
 }

@@ -18,8 +18,8 @@ internal sealed record MigrationPlan(
     /// <summary>Applied migrations whose SQL depends on what the database holds (they ask schema questions): their checksums cannot be compared.</summary>
     public IReadOnlyList<ProjectMigration> NotComparable { get; init; } = [];
 
-    /// <summary>Pending migrations an earlier run left partly applied, with how many of their statements it did (MariaDB).</summary>
-    public IReadOnlyDictionary<long, int> PartlyApplied { get; init; } = new Dictionary<long, int>();
+    /// <summary>Pending migrations an earlier run started and did not finish.</summary>
+    public IReadOnlyList<MigrationInProgress> InProgress { get; init; } = [];
 
     /// <summary>Names given to IfDatabase that match no database FluentMigrator knows, per migration.</summary>
     public IReadOnlyList<(ProjectMigration Migration, string Name)> UnknownDatabaseNames { get; init; } = [];

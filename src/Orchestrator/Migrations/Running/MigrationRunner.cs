@@ -71,7 +71,7 @@ internal sealed class MigrationRunner(
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
         Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
         {
-            PartlyApplied = (await store.ReadDoneStepsAsync(session, cancellationToken)).ToDictionary(p => p.Key, p => p.Value.Count(d => !d.IsStartMark)),
+            InProgress = await store.ReadInProgressAsync(session, cancellationToken),
         };
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
@@ -150,13 +150,15 @@ internal sealed class MigrationRunner(
         UnderLockAsync(async _ =>
         {
             var applied = await store.ReadAppliedAsync(session, cancellationToken);
-            if ((await store.ReadDoneStepsAsync(session, cancellationToken)) is { Count: > 0 } inProgress)
+            if ((await store.ReadInProgressAsync(session, cancellationToken)).FirstOrDefault() is { } partly)
             {
-                var (partly, partlyDone) = inProgress.First();
-                var name = project.Find(partly)?.Name ?? partly.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var name = project.Find(partly.Version)?.Name ?? partly.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var (what, records) = partly.TransactionCommitted
+                    ? ("its transaction committed, the statements after it did not all run", $"its row from {VersionTable.HistoryTableName}")
+                    : ($"an earlier migrate did {Counted.Of(partly.StatementsDone, "statement")} of it, then failed or was killed", $"its rows from {VersionTable.ProgressTableName}");
                 throw new MigrationFailedException(
-                    $"migration {name} is partly applied (an earlier migrate did {Counted.Of(partlyDone.Count(d => !d.IsStartMark), "statement")} of it, then failed or was killed), and a rollback would undo the migrations under it. " +
-                    $"Finish it with migrate first, or undo its statements by hand and delete its rows from {VersionTable.ProgressTableName}. Nothing was rolled back.",
+                    $"migration {name} is partly applied ({what}), and a rollback would undo the migrations under it. " +
+                    $"Finish it with migrate first, or undo its statements by hand and delete {records}. Nothing was rolled back.",
                     new InvalidOperationException("a migration is partly applied"));
             }
 
@@ -458,7 +460,7 @@ internal sealed class MigrationRunner(
     {
         var migration = translated.Migration;
         var clock = Stopwatch.StartNew();
-        var started = await store.InProgressChecksumAsync(session, migration.Version, cancellationToken);
+        var started = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).GetValueOrDefault(migration.Version);
         if (started is null)
         {
             await _executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);
