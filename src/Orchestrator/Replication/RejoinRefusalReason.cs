@@ -17,4 +17,10 @@ internal enum RejoinRefusalReason
 
     /// <summary>The node committed transactions the source never received (MariaDB).</summary>
     TransactionsNotOnSource,
+
+    /// <summary>
+    /// The node failed while a migration ran on it (MariaDB): a schema change made then can
+    /// survive its crash recovery although its binary log, and so every other node, lacks it.
+    /// </summary>
+    MigrationAtCrash,
 }

@@ -41,7 +41,18 @@ public sealed class StatusWatchTests
             var errors = watch.StandardError.ReadToEndAsync();
             await Task.Delay(TimeSpan.FromSeconds(10));
             Libc.Kill(watch.Id, SigInt);
-            await watch.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token);
+            try
+            {
+                await watch.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(120)).Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // A watch that ignores Ctrl+C must not outlive the test (it would hold the suite's lock).
+                watch.Kill(entireProcessTree: true);
+                await watch.WaitForExitAsync();
+                Assert.Fail($"status --watch did not end within 120 s of SIGINT:\n{await reading}{await errors}");
+            }
+
             output = await reading + await errors;
         }
         finally

@@ -183,6 +183,15 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
                 $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to discard them and clone it from '{source.Name}'.");
         }
 
+        if (fenced && await MigrationsInProgressAsync(session, cancellationToken) is { Count: > 0 } migrations)
+        {
+            throw new RejoinRefusedException(
+                RejoinRefusalReason.MigrationAtCrash,
+                $"node '{node.Name}' failed while migration {string.Join(", ", migrations)} was in progress on it. A schema change it made just then can survive its crash recovery " +
+                $"although its binary log, and so every other node, lacks it: following '{source.Name}' would stop at the first statement that meets it. " +
+                $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'.");
+        }
+
         await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
         await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
         // A gtid_slave_pos left from an earlier time as a replica can name a position the new
@@ -320,6 +329,26 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
 
         await session.ExecuteAsync(stop, cancellationToken: cancellationToken);
     }
+
+    /// <summary>The versions the node's own records show in progress in the environment's database (none without the records).</summary>
+    private async Task<IReadOnlyList<long>> MigrationsInProgressAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await session.QueryAsync(
+                    $"SELECT DISTINCT `version` FROM {MariaDbSql.Identifier(context.Environment.Database)}.`{Migrations.VersionTable.ProgressTableName}` ORDER BY `version`",
+                    cancellationToken: cancellationToken))
+                .Select(r => r.GetInt64("version")!.Value)
+                .ToList();
+        }
+        catch (DatabaseException e) when (e.Code is UnknownDatabase or UnknownTable)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>ER_BAD_DB_ERROR and ER_NO_SUCH_TABLE.</summary>
+    private const string UnknownDatabase = "1049", UnknownTable = "1146";
 
     /// <summary>ER_NO_SUCH_THREAD.</summary>
     private const string UnknownThread = "1094";
