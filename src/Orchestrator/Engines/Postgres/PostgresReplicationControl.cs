@@ -30,19 +30,49 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         return await engine.Replay.WaitForReplayAsync(session, position, timeout, cancellationToken);
     }
 
-    /// <summary>Waits until the standby has replayed all the WAL it received; returns that position.</summary>
+    /// <summary>
+    /// Waits until the standby has replayed all the WAL it received, and returns the position it
+    /// reached. The end of what was received can lie past the end of the last record (the page
+    /// header and padding of a page boundary, or the first part of a record the dead primary never
+    /// finished sending): replay never reaches it, so the standby also counts as drained once its
+    /// startup process waits for WAL that does not come, with its replay position standing still.
+    /// </summary>
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(engine.AdminTarget(replica, context.Credentials), cancellationToken);
         var received = (await session.QueryAsync(
             "SELECT coalesce(greatest(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), pg_last_wal_replay_lsn())::text AS lsn",
             cancellationToken: cancellationToken)).Single().GetString("lsn")!;
-        if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
+        var deadline = DateTime.UtcNow + timeout;
+        string? before = null;
+        while (true)
         {
-            throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}) within {timeout.TotalSeconds:0} s; see {files.LogFile(replica)}");
-        }
+            var row = (await session.QueryAsync(
+                """
+                SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done, pg_last_wal_replay_lsn()::text AS replayed,
+                       EXISTS (SELECT 1 FROM pg_stat_activity WHERE backend_type = 'startup' AND wait_event IN ('RecoveryWalStream', 'RecoveryRetrieveRetryInterval')) AS starved
+                """,
+                [received],
+                cancellationToken)).Single();
+            var replayed = row.GetString("replayed")!;
+            if (row.GetBoolean("done") == true)
+            {
+                return received;
+            }
 
-        return received;
+            if (row.GetBoolean("starved") == true && replayed == before)
+            {
+                return replayed;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new LocalProviderException($"replica '{replica.Name}' did not replay the WAL it received (up to {received}, replayed {replayed}) within {timeout.TotalSeconds:0} s; see {files.LogFile(replica)}");
+            }
+
+            before = row.GetBoolean("starved") == true ? replayed : null;
+            await Task.Delay(20, cancellationToken);
+        }
     }
 
     /// <summary>A standby keeps the WAL it received (a new timeline cannot fork before it), so it applies all of it: the drain.</summary>
