@@ -183,7 +183,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
                 $"'{node.Name}' is running read-only for inspection; run 'replica rebuild {node.Name}' to discard them and clone it from '{source.Name}'.");
         }
 
-        if (fenced && await MigrationsInProgressAsync(session, cancellationToken) is { Count: > 0 } migrations)
+        if (fenced && await MigrationsInProgressAsync(node, cancellationToken) is { Count: > 0 } migrations)
         {
             throw new RejoinRefusedException(
                 RejoinRefusalReason.MigrationAtCrash,
@@ -330,25 +330,20 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await session.ExecuteAsync(stop, cancellationToken: cancellationToken);
     }
 
-    /// <summary>The versions the node's own records show in progress in the environment's database (none without the records).</summary>
-    private async Task<IReadOnlyList<long>> MigrationsInProgressAsync(IDbSession session, CancellationToken cancellationToken)
+    /// <summary>The versions the node's own records show in progress in the environment's database (none without the database).</summary>
+    private async Task<IReadOnlyList<long>> MigrationsInProgressAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         try
         {
-            return (await session.QueryAsync(
-                    $"SELECT DISTINCT `version` FROM {MariaDbSql.Identifier(context.Environment.Database)}.`{Migrations.VersionTable.ProgressTableName}` ORDER BY `version`",
-                    cancellationToken: cancellationToken))
-                .Select(r => r.GetInt64("version")!.Value)
-                .ToList();
+            await using var session = await sql.LocalRootSessionAsync(node, cancellationToken, context.Environment.Database);
+            return (await engine.MigrationStore(Migrations.VersionTable.Default).ReadDoneStepsAsync(session, cancellationToken)).Keys.Order().ToList();
         }
-        catch (DatabaseException e) when (e.Code is UnknownDatabase or UnknownTable)
+        catch (DatabaseException e) when (engine.Replay.IsNotYetReplicated(e))
         {
+            // The database was never created on it: nothing was migrated there.
             return [];
         }
     }
-
-    /// <summary>ER_BAD_DB_ERROR and ER_NO_SUCH_TABLE.</summary>
-    private const string UnknownDatabase = "1049", UnknownTable = "1146";
 
     /// <summary>ER_NO_SUCH_THREAD.</summary>
     private const string UnknownThread = "1094";

@@ -12,8 +12,9 @@ namespace Orchestrator.Engines.MariaDb;
 /// </summary>
 internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context, MariaDbNodeFiles files)
 {
-    public Task<IDbSession> LocalRootSessionAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        engine.ConnectAsync(new ConnectionTarget(node.Host, node.Port, SocketUser, null, null, files.SocketForTool(node)), cancellationToken);
+    /// <param name="database">The database the session uses; none by default.</param>
+    public Task<IDbSession> LocalRootSessionAsync(NodeDefinition node, CancellationToken cancellationToken, string? database = null) =>
+        engine.ConnectAsync(new ConnectionTarget(node.Host, node.Port, SocketUser, null, database, files.SocketForTool(node)), cancellationToken);
 
     /// <summary>
     /// The account the socket admits: the server names its peer by the peer's user id, and this
