@@ -2,7 +2,7 @@
 # Installs what Orchestrator needs on a Debian machine, when missing, and builds it.
 #   Debian packages: postgresql-15, mariadb-server, mariadb-backup, prometheus (the monitoring tests),
 #   sqlite3 and prometheus-postgres-exporter (the benchmarks' baselines), docker.io and debootstrap
-#   (docker environments and their tests)
+#   (docker environments and their tests), tcpdump (the test that captures a docker network's traffic)
 #   Docker: starts dockerd when no engine answers (there is no systemd to do it), and builds the
 #   images the docker environments use (scripts/build-images.sh).
 #   .NET: restores NuGet packages and builds the solution (Release).
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for package in postgresql-15 mariadb-server mariadb-backup sqlite3 prometheus prometheus-postgres-exporter docker.io debootstrap; do
+for package in postgresql-15 mariadb-server mariadb-backup sqlite3 prometheus prometheus-postgres-exporter docker.io debootstrap tcpdump; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || need+=("$package")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -35,6 +35,7 @@ public static class CliApp
             FailoverCommand.Create(console),
             RejoinCommand.Create(console),
             ReplicaCommand.Create(console),
+            TlsCommand.Create(console),
         };
         root.Options.Add(new System.CommandLine.Help.HelpOption());
         root.Options.Add(new VersionOption { Action = new VersionAction() });

@@ -38,7 +38,7 @@ internal static class OperationErrors
     {
         ExternalEnvironmentException or MigrationDefinitionException or IncomparableEnvironmentsException or BackupRefusedException
             or StateDirectoryConflictException or StatsRequestException or ShardSelectionException or MissingPasswordException
-            or ChecksumMismatchException or ReplicationSafetyException => (ExitCodes.BadInput, e.Message),
+            or ChecksumMismatchException or ReplicationSafetyException or TlsRequestException => (ExitCodes.BadInput, e.Message),
         MigrationFailedException or ReplicationLagException or BackupInvalidException
             or LocalProviderException or ProcessFailedException or DatabaseException => (ExitCodes.Failed, Redactor.Redact(e.Message)),
         _ => null,

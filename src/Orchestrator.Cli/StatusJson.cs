@@ -46,6 +46,7 @@ internal static class StatusJson
                 migrationsInProgress = n.InProgressMigrations.Select(m => new { version = m.Version, statementsDone = m.StatementsDone, transactionCommitted = m.TransactionCommitted }),
                 lastAppliedOn = n.LastAppliedOn,
                 file = n.File is { } f ? new { sizeBytes = f.SizeBytes, journalMode = f.JournalMode } : null,
+                certificateNotAfter = n.CertificateNotAfter,
                 synchronous = n.Synchronous is { } sync
                     ? new { waits = sync.Waits, expected = n.ExpectsSynchronous, acknowledgingReplicas = sync.Acknowledging, waitingCommits = sync.WaitingCommits }
                     : null,

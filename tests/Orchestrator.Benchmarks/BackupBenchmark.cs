@@ -109,6 +109,9 @@ internal static class BackupBenchmark
             if (primary.Environment.Engine == EngineKind.Postgres)
             {
                 await File.WriteAllTextAsync(script, BackupBaselineScripts.Postgres);
+                // The baseline runs as the server's user, who cannot read the state directory's CA.
+                var ca = Path.Combine(work, "ca.crt");
+                File.Copy(credentials.TrustedCaFile!, ca, overwrite: true);
                 await ProcessRunner.RunCheckedAsync(new ProcessSpec("chown", ["-R", "postgres:", work]), CancellationToken.None);
                 var bin = (await ProcessRunner.RunCheckedAsync(new ProcessSpec("pg_config", ["--bindir"]), CancellationToken.None)).StandardOutput.Trim();
                 var clock = Stopwatch.StartNew();
@@ -117,7 +120,7 @@ internal static class BackupBenchmark
                     {
                         RunAs = "postgres",
                         WorkingDirectory = work,
-                        Environment = new Dictionary<string, string> { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
+                        Environment = new Dictionary<string, string>(BaselineTls.Libpq(credentials, ca)) { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
                         Timeout = TimeSpan.FromHours(2),
                     },
                     CancellationToken.None);
@@ -128,7 +131,7 @@ internal static class BackupBenchmark
             var options = Path.Combine(work, "source.cnf");
             await File.WriteAllTextAsync(options, $"[client]\nuser = {credentials.AdminUser}\npassword = \"{credentials.AdminPassword.Reveal()}\"\n");
             var mariaClock = Stopwatch.StartNew();
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("bash", [script, work, port, source, "app", options, "mysql"]) { WorkingDirectory = work, Timeout = TimeSpan.FromHours(2) }, CancellationToken.None);
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("bash", [script, work, port, source, "app", options, "mysql", credentials.TrustedCaFile!]) { WorkingDirectory = work, Timeout = TimeSpan.FromHours(2) }, CancellationToken.None);
             return mariaClock.Elapsed;
         }
         finally

@@ -34,7 +34,8 @@ internal sealed class BenchPrimary : IAsyncDisposable
     /// <summary>Topology operations that read the live shape afresh (after a switchover, say).</summary>
     public LocalTopology Local() => new(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance));
 
-    public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0)
+    /// <param name="tls">The file's tls value; none (verify-full, the default) unless given.</param>
+    public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0, string? tls = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("orch-bench-").FullName;
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -47,6 +48,7 @@ internal sealed class BenchPrimary : IAsyncDisposable
             name: bench
             engine: {{(engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
             database: app
+            {{(tls is null ? "" : $"tls: {tls}")}}
             nodes:
               - { name: primary, role: primary, port: {{port}} }
             """) + replicaNodes + "\n");
@@ -82,8 +84,8 @@ internal sealed class BenchPrimary : IAsyncDisposable
         var node = Environment.Primary;
         var credentials = Credentials;
         return Environment.Engine == EngineKind.Postgres
-            ? $"Host={node.Host};Port={node.Port};Username={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false"
-            : $"Server={node.Host};Port={node.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=None";
+            ? $"Host={node.Host};Port={node.Port};Username={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;{BaselineTls.ConnectionString(credentials, postgres: true)}"
+            : $"Server={node.Host};Port={node.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;{BaselineTls.ConnectionString(credentials, postgres: false)}";
     }
 
     public async Task CreateDatabaseAsync(string database)

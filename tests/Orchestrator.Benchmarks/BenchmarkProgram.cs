@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -183,6 +183,16 @@ public static class BenchmarkProgram
                     var scenario = $"migrate {Migrations} generated FluentMigrator migrations (table + index + row each), {engine} primary";
                     Print(scenario, "orchestrator migrate (process)", result.Tool, $"{client}, same SQL, one session", result.Client, target: 1.1);
                     Print(scenario, "orchestrator migrate (process)", result.Tool, "FluentMigrator's runner (process, MigrateUp)", result.FluentMigrator, target: 0.7);
+                }
+            }
+
+            if (only is null or "tls-migrate")
+            {
+                foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
+                {
+                    var result = await TlsMigrationsBenchmark.RunAsync(root, engine, assembly, rounds);
+                    var scenario = $"migrate {Migrations} generated FluentMigrator migrations, {engine} primary: TLS verify-full (the default) against tls: disable";
+                    Print(scenario, "orchestrator migrate, TLS", result.WithTls, "orchestrator migrate, plain", result.Plain, target: 1.1);
                 }
             }
 

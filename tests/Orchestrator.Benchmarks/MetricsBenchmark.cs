@@ -37,7 +37,7 @@ internal static class MetricsBenchmark
         var credentials = bench.Credentials;
         var exporter = new ProcessStartInfo("/usr/bin/prometheus-postgres-exporter") { ArgumentList = { $"--web.listen-address=127.0.0.1:{ports[1]}" } };
         exporter.Environment["DATA_SOURCE_NAME"] =
-            $"postgresql://{Uri.EscapeDataString(credentials.AdminUser)}:{Uri.EscapeDataString(credentials.AdminPassword.Reveal())}@{primary.Host}:{primary.Port}/{bench.Environment.Database}?sslmode=disable";
+            $"postgresql://{Uri.EscapeDataString(credentials.AdminUser)}:{Uri.EscapeDataString(credentials.AdminPassword.Reveal())}@{primary.Host}:{primary.Port}/{bench.Environment.Database}?sslmode=verify-full&sslrootcert={Uri.EscapeDataString(bench.Credentials.TrustedCaFile!)}";
         var toolSide = await MeasureAsync(tool, ports[0], scrapes);
         var exporterSide = await MeasureAsync(exporter, ports[1], scrapes);
         return new Result(toolSide, exporterSide);

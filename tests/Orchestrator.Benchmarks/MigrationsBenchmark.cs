@@ -91,7 +91,7 @@ internal static class MigrationsBenchmark
             await ProcessRunner.RunCheckedAsync(
                 new ProcessSpec("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", node.Host, "-p", port, "-U", credentials.AdminUser, "-d", database, "-f", script])
                 {
-                    Environment = new Dictionary<string, string> { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
+                    Environment = new Dictionary<string, string>(BaselineTls.Libpq(credentials)) { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
                 },
                 CancellationToken.None);
             return;
@@ -101,7 +101,7 @@ internal static class MigrationsBenchmark
         await File.WriteAllTextAsync(options, $"[client]\nuser = {credentials.AdminUser}\npassword = \"{credentials.AdminPassword.Reveal()}\"\n");
         await using var input = File.OpenRead(script);
         await ProcessRunner.RunCheckedAsync(
-            new ProcessSpec("mariadb", [$"--defaults-extra-file={options}", "-h", node.Host, "-P", port, "--protocol=TCP", database]),
+            new ProcessSpec("mariadb", [$"--defaults-extra-file={options}", "-h", node.Host, "-P", port, "--protocol=TCP", .. BaselineTls.MariaDbClient(credentials), database]),
             CancellationToken.None,
             input);
     }

@@ -100,7 +100,7 @@ internal static class ShardsBenchmark
                 await ProcessRunner.RunCheckedAsync(
                     new ProcessSpec("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", node.Host, "-p", node.Port.ToString(CultureInfo.InvariantCulture), "-U", credentials.AdminUser, "-d", database, "-f", script])
                     {
-                        Environment = new Dictionary<string, string> { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
+                        Environment = new Dictionary<string, string>(BaselineTls.Libpq(credentials)) { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
                     },
                     CancellationToken.None);
             }

@@ -43,7 +43,7 @@ internal static class StatusBenchmark
                     await ProcessRunner.RunCheckedAsync(
                         new ProcessSpec("psql", ["-X", "-q", "-h", node.Host, "-p", node.Port.ToString(CultureInfo.InvariantCulture), "-U", credentials.AdminUser, "-d", "postgres", "-c", "SELECT 1"])
                         {
-                            Environment = new Dictionary<string, string> { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
+                            Environment = new Dictionary<string, string>(BaselineTls.Libpq(credentials)) { ["PGPASSWORD"] = credentials.AdminPassword.Reveal() },
                         },
                         CancellationToken.None);
                 }

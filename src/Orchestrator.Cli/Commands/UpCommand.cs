@@ -52,6 +52,8 @@ internal static class UpCommand
         NodeUpAction.Recovered => "recovered after an unclean stop",
         NodeUpAction.Initialized => "initialised",
         NodeUpAction.Bootstrapped => "cloned",
+        NodeUpAction.TlsTurnedOn => "restarted with TLS",
+        NodeUpAction.CertificateRenewed => "certificate renewed",
         NodeUpAction.Fenced => "fenced by a failover: not started (rejoin or rebuild it)",
         _ => action.ToString(),
     };

@@ -16,6 +16,23 @@ internal sealed record ConnectionTarget(string Host, int Port, string User, Secr
 
     public TlsMode Tls { get; init; }
 
+    /// <summary>The CA certificate (PEM file) the server's certificate is checked against under <see cref="TlsMode.VerifyFull"/>; null for the system's authorities.</summary>
+    public string? TrustedCaFile { get; init; }
+
+    /// <summary>The CA file a driver should trust: none unless the certificate is checked; a missing file is an error that says what to do.</summary>
+    public string? TrustedCaForDriver()
+    {
+        if (Tls != TlsMode.VerifyFull || TrustedCaFile is null || Socket is not null)
+        {
+            return null;
+        }
+
+        return System.IO.File.Exists(TrustedCaFile)
+            ? TrustedCaFile
+            : throw new DatabaseException(
+                $"could not connect to {this}: the CA certificate that the server's certificate is checked against, {TrustedCaFile}, is missing; run 'orchestrator up' to make the environment's CA and give its servers certificates", "connection");
+    }
+
     /// <summary>
     /// True when code other than the tool's own reads through the session (a migration's
     /// Execute.WithConnection), which may meet the database's own types (enums, extensions): the

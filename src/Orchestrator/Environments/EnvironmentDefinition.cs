@@ -31,6 +31,9 @@ internal sealed record EnvironmentDefinition(
     /// <summary>The node backups are taken from unless a command names one (the file's <c>backup.node</c>).</summary>
     public string? BackupNode { get; init; }
 
+    /// <summary>How connections to the servers use TLS (the file's <c>tls</c>; each node carries it too).</summary>
+    public TlsMode Tls { get; init; }
+
     /// <summary>
     /// The shards of a sharded environment (then <see cref="Nodes"/> is empty: each shard has its
     /// own, see <see cref="Shard"/>); empty otherwise.

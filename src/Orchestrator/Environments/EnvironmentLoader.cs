@@ -133,14 +133,9 @@ internal static class EnvironmentLoader
             reader.Error(YamlReader.Get(root, "database")!, $"database name '{database}' must start with a letter or '_' and use only letters, digits and '_' (at most 32)");
         }
 
+        // The servers the tool starts get certificates from the environment's own CA, which it trusts.
         var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
-            ?? (provider.StartsServers() ? TlsMode.Disable : TlsMode.Prefer);
-        if (provider.StartsServers() && tls is TlsMode.Require or TlsMode.VerifyFull)
-        {
-            // The servers the tool starts have no certificates yet: every connection would fail.
-            var text = tls == TlsMode.Require ? "require" : "verify-full";
-            reader.Error(YamlReader.Get(root, "tls")!, $"tls: {text} cannot work with provider {(provider == ProviderKind.Local ? "local" : "docker")}: local and docker servers run without TLS yet; use tls: disable or prefer");
-        }
+            ?? (provider.StartsServers() ? TlsMode.VerifyFull : TlsMode.Prefer);
 
         var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
@@ -188,6 +183,7 @@ internal static class EnvironmentLoader
         {
             BackupNode = backupNode,
             Shards = shardDefinitions,
+            Tls = tls,
         };
     }
 

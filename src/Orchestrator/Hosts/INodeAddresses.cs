@@ -24,6 +24,9 @@ internal interface INodeAddresses
     /// </summary>
     string SocketForTool(NodeDefinition node, string name);
 
+    /// <summary>Every host name and address a client or a replica reaches the node by: what its server certificate must name.</summary>
+    IReadOnlyList<string> NamesOf(NodeDefinition node);
+
     /// <summary>Where to read the node's log, for a message ("see ...").</summary>
     string DescribeLog(NodeDefinition node);
 }

@@ -25,6 +25,9 @@ internal sealed record NodeObservation(
 
     /// <summary>On a primary: whether its commits wait for synchronous replicas, and how that goes; null elsewhere.</summary>
     public SynchronousReplication? Synchronous { get; init; }
+
+    /// <summary>When the certificate the server presents stops being valid (UTC); null without TLS, or when the account may not read it.</summary>
+    public DateTimeOffset? CertificateNotAfter { get; init; }
 }
 
 /// <summary>A database file as <c>status</c> shows it.</summary>

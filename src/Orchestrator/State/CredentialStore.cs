@@ -30,7 +30,24 @@ internal static class CredentialStore
         var replication = environment.Replicator.Password ?? Generated("replication");
         Redactor.Register(admin);
         Redactor.Register(replication);
-        return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication);
+        return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication) { TrustedCaFile = TrustedCa(environment, state, create) };
+    }
+
+    /// <summary>The environment CA's certificate for servers the tool runs with TLS (made on the first <c>up</c>).</summary>
+    private static string? TrustedCa(EnvironmentDefinition environment, StateLayout? state, bool create)
+    {
+        if (state is null || environment.Tls == TlsMode.Disable)
+        {
+            return null;
+        }
+
+        var ca = EnvironmentCa.In(state, environment.Name);
+        if (create)
+        {
+            ca.Ensure();
+        }
+
+        return ca.CaFile;
     }
 
     private static Dictionary<string, string> Load(StateLayout state, bool create, EnvironmentDefinition environment)
@@ -49,12 +66,7 @@ internal static class CredentialStore
 
         var secrets = new Dictionary<string, string> { ["admin"] = Generate(), ["replication"] = Generate() };
         Directory.CreateDirectory(state.Root);
-        using (var stream = new FileStream(state.SecretsFile, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+        using (var stream = OwnerOnlyFile.CreateNew(state.SecretsFile))
         {
             JsonSerializer.Serialize(stream, secrets);
         }

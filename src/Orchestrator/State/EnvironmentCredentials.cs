@@ -9,6 +9,12 @@ namespace Orchestrator.State;
 /// </summary>
 internal sealed record EnvironmentCredentials(string AdminUser, Secret AdminPassword, string ReplicationUser, Secret? ReplicationPassword)
 {
+    /// <summary>
+    /// The CA certificate (a PEM file on this machine) that the servers' certificates are checked
+    /// against: the environment's own for servers the tool runs with TLS; null for the system's authorities.
+    /// </summary>
+    public string? TrustedCaFile { get; init; }
+
     /// <summary>The replication password, for a step that connects as the replication account; bad input when the file gives none.</summary>
     public Secret RequiredReplicationPassword() => ReplicationPassword ?? throw new MissingPasswordException(
         $"this command connects as the replication account '{ReplicationUser}', and the environment file gives no password for it: " +

@@ -21,12 +21,7 @@ internal sealed class SecretFile : IDisposable
         var directory = Directory.CreateTempSubdirectory("orchestrator-secret-").FullName;
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var path = System.IO.Path.Combine(directory, name);
-        using (var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
+        using (var stream = OwnerOnlyFile.CreateNew(path))
         using (var writer = new StreamWriter(stream))
         {
             writer.Write(content);

@@ -134,6 +134,24 @@ internal sealed class LocalNodes
             cancellationToken));
     }
 
+    /// <summary>
+    /// Whether the node's running server started without the certificate the environment wants it
+    /// to present: its files are written before every start, so a server without them on its host
+    /// was started by an earlier version (or under tls: disable), and reads them only at a restart.
+    /// </summary>
+    public async Task<bool> RunsWithoutTlsAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        return Environment.Tls != TlsMode.Disable && await host.ReadFileAsync(node, host.Paths(node).TlsCertificateFile, cancellationToken) is null;
+    }
+
+    /// <summary>Whether the node's certificate is due for renewal (near its end, or lacking a name the node is reached by now).</summary>
+    public bool CertificateDue(NodeDefinition node)
+    {
+        var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        return Environment.Tls != TlsMode.Disable && EnvironmentCa.In(State, Environment.Name).IsDue(node.Name, host.NamesOf(node));
+    }
+
     /// <summary>Stops the node if it runs and deletes its directory.</summary>
     public async Task RemoveNodeAsync(ILocalServer server, NodeDefinition node, CancellationToken cancellationToken)
     {

@@ -332,9 +332,26 @@ internal sealed class LocalTopology
         }
 
         var state = await server.GetStateAsync(node, cancellationToken);
+        var turningTlsOn = state is LocalNodeState.Running or LocalNodeState.Stopped or LocalNodeState.Crashed
+            && await _nodes.RunsWithoutTlsAsync(node, cancellationToken);
+        if (turningTlsOn)
+        {
+            _nodes.Progress.Report(new ProgressEvent(node.Name, "turning TLS on: its server ran without certificates; it starts with its own now", ProgressKind.Info));
+        }
+
         NodeUpAction action;
         switch (state)
         {
+            case LocalNodeState.Running when turningTlsOn:
+                await server.StopAsync(node, cancellationToken);
+                await server.StartAsync(node, cancellationToken);
+                action = NodeUpAction.TlsTurnedOn;
+                break;
+            case LocalNodeState.Running when _nodes.CertificateDue(node):
+                // Written with the node's configuration, and read again at a reload: no restart.
+                await _nodes.Progress.StepAsync(node.Name, "renew its certificate", () => server.ReloadConfigAsync(node, cancellationToken));
+                action = NodeUpAction.CertificateRenewed;
+                break;
             case LocalNodeState.Running:
                 action = NodeUpAction.AlreadyRunning;
                 break;
@@ -360,6 +377,13 @@ internal sealed class LocalTopology
                 }
 
                 break;
+        }
+
+        if (turningTlsOn && node.Role == NodeRole.Replica)
+        {
+            // Its source (a level before it) refuses plain connections now; a MariaDB replica
+            // keeps how it connects in its own tables, so it is pointed at its source anew.
+            await server.RepointAsync(node, Environment.Node(node.Source!), cancellationToken);
         }
 
         return new NodeOutcome<NodeUpAction>(node.Name, action, clock.Elapsed);

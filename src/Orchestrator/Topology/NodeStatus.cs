@@ -44,6 +44,15 @@ internal sealed record NodeStatus(
     /// <summary>On a node answering as primary: its synchronous replication as its server reports it.</summary>
     public SynchronousReplication? Synchronous { get; init; }
 
+    /// <summary>When the certificate the server presents stops being valid; null without TLS (or unreadable).</summary>
+    public DateTimeOffset? CertificateNotAfter { get; init; }
+
+    /// <summary>The server's certificate ends within <see cref="CertificateWarning"/> (or has ended).</summary>
+    public bool CertificateExpiring => CertificateNotAfter is { } end && end - DateTimeOffset.UtcNow < CertificateWarning;
+
+    /// <summary>How long before a certificate's end <c>status</c> warns.</summary>
+    public static readonly TimeSpan CertificateWarning = TimeSpan.FromDays(30);
+
     /// <summary>The environment's shape gives this node, answering as primary, a synchronous replica.</summary>
     public bool ExpectsSynchronous { get; init; }
 

@@ -65,6 +65,14 @@ internal static class StatusNotes
                 $"{node.Synchronous!.WaitingCommits} commit(s) on '{node.Name}' wait for a synchronous replica to acknowledge them, and none is connected: writes hang until one is. Start it ('up'), or list a second synchronous replica in the file for availability."));
         }
 
+        foreach (var node in status.Nodes.Where(n => n.CertificateExpiring))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.CertificateExpiring,
+                [node.Name],
+                $"the certificate of '{node.Name}' {(node.CertificateNotAfter < DateTimeOffset.UtcNow ? "ended" : "ends")} on {node.CertificateNotAfter:yyyy-MM-dd HH:mm} UTC: run 'up', which issues a new one and restarts nothing that already presents a valid one (a server reads a new certificate when it next starts)."));
+        }
+
         var moved = status.Nodes.Where(n => n.Reachable && ((int?)n.Role != (int)n.ExpectedRole || (n.ReplicatingFrom is not null && n.ReplicatingFrom != n.ExpectedSource))).Select(n => n.Name).ToList();
         if (moved.Count > 0)
         {

@@ -196,6 +196,7 @@ internal static class StatusReader
             File = observation.File,
             Connections = observation.Connections,
             Synchronous = observation.Synchronous,
+            CertificateNotAfter = observation.CertificateNotAfter,
         };
     }
 

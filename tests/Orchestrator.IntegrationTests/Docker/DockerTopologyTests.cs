@@ -3,6 +3,7 @@ using DotNet.Testcontainers.Builders;
 using Orchestrator.Environments;
 using Orchestrator.Hosts.Docker;
 using Orchestrator.IntegrationTests.Infrastructure;
+using Orchestrator.Processes;
 using Orchestrator.Servers;
 
 namespace Orchestrator.IntegrationTests.Docker;
@@ -44,9 +45,71 @@ public abstract class DockerTopologyTests(DockerTopologyFixture fixture)
         Assert.NotNull(replicaAddress);
         Assert.Equal(replicaAddress, row.GetString("address"));
 
+        // Every replication connection is encrypted, and each replica checks its source's
+        // certificate (which names the source's address on the network) against the environment CA.
+        foreach (var (source, replica) in new[] { ("primary", "replica-1"), ("replica-1", "replica-2") })
+        {
+            await using var onSource = await Docker.ConnectAsync(source, Postgres ? "postgres" : null);
+            await using var onReplica = await Docker.ConnectAsync(replica, Postgres ? "postgres" : null);
+            if (Postgres)
+            {
+                var ssl = Assert.Single(await onSource.QueryAsync("SELECT s.ssl FROM pg_stat_replication r JOIN pg_stat_ssl s ON s.pid = r.pid WHERE r.application_name = $1", [replica]));
+                Assert.True(ssl.GetBoolean("ssl"), $"{replica}'s stream from {source} is not encrypted");
+                var conninfo = (await onReplica.QueryAsync("SELECT current_setting('primary_conninfo') AS c")).Single().GetString("c")!;
+                Assert.Contains("sslmode='verify-full'", conninfo, StringComparison.Ordinal);
+            }
+            else
+            {
+                var replicaStatus = (await onReplica.QueryAsync("SHOW SLAVE STATUS")).Single();
+                Assert.Equal("Yes", replicaStatus.GetString("Slave_IO_Running"));
+                Assert.Equal("Yes", replicaStatus.GetString("Master_SSL_Allowed"));
+                Assert.Equal("Yes", replicaStatus.GetString("Master_SSL_Verify_Server_Cert"));
+            }
+        }
+
         var (exitCode, output) = await CliRunner.RunAsync("up", "-e", Docker.File, "--state-dir", Docker.StateDir);
         Assert.True(exitCode == 0, output);
         Assert.Contains("already up: all 3 nodes are running; nothing changed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_capture_on_the_environments_bridge_sees_the_replication_traffic_and_none_of_what_it_carries()
+    {
+        var marker = $"tlsmark{Guid.NewGuid():N}"[..24];
+        var plainMarker = $"plainmark{Guid.NewGuid():N}"[..24];
+        var network = await Docker.Docker.Networks.InspectNetworkAsync(Docker.Network);
+        var primaryAddress = (await Docker.Docker.Containers.InspectContainerAsync(Docker.Container("primary"))).NetworkSettings!.Networks![Docker.Network].IPAddress;
+        await using var capture = await BridgeCapture.StartAsync($"br-{network.ID[..12]}", Path.Combine(Docker.Directory, $"{marker}.pcap"));
+
+        // Written through the tool's session (the published port crosses the bridge too), then
+        // streamed to replica-1 and on to replica-2 over the network.
+        await using (var primary = await Docker.ConnectAsync("primary"))
+        {
+            await primary.ExecuteAsync($"CREATE TABLE {marker} (note varchar(100))");
+            await primary.ExecuteAsync($"INSERT INTO {marker} VALUES ('{marker}-row')");
+        }
+
+        await TestTopology.EventuallyAsync(
+            async () =>
+            {
+                await using var replica = await Docker.ConnectAsync("replica-2");
+                return (await replica.QueryAsync($"SELECT COUNT(*) AS n FROM {marker} WHERE note = '{marker}-row'")).Single().GetInt64("n") == 1;
+            },
+            "replica-2 has the marked row");
+        var (statusExit, statusOutput) = await CliRunner.RunAsync("status", "-e", Docker.File, "--state-dir", Docker.StateDir);
+        Assert.True(statusExit == 0, statusOutput);
+
+        // A plain client's first message crosses the bridge in the clear (and is refused): the capture sees the servers' port.
+        var plain = await ProcessRunner.RunAsync(
+            Postgres
+                ? new ProcessSpec("psql", [$"host={primaryAddress} port=5432 user={plainMarker} dbname=app sslmode=disable connect_timeout=5", "-c", "SELECT 1"])
+                : new ProcessSpec("mariadb", ["--no-defaults", "--skip-ssl", "-h", primaryAddress, "-P", "3306", "-u", plainMarker, "--connect-timeout=5", "-e", "SELECT 1"]),
+            CancellationToken.None);
+        Assert.NotEqual(0, plain.ExitCode);
+
+        var packets = await capture.StopAsync();
+        Assert.True(BridgeCapture.Holds(packets, plainMarker), $"the capture ({packets.Length} bytes) does not hold the plain client's user name: it saw nothing of the servers' traffic; the client said: {plain.StandardError}");
+        Assert.False(BridgeCapture.Holds(packets, marker), "the marker crossed the network in the clear");
     }
 
     [Fact]

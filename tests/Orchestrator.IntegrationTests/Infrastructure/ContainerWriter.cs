@@ -28,7 +28,7 @@ internal sealed class ContainerWriter : IAsyncDisposable
         i=1
         while :; do
           for h in $NODES; do
-            if mariadb -h "$h" -u "$DBUSER" --connect-timeout=2 -e "INSERT INTO container_writes (id) VALUES ($i)" app >/dev/null 2>&1; then echo "$i"; break; fi
+            if mariadb --ssl -h "$h" -u "$DBUSER" --connect-timeout=2 -e "INSERT INTO container_writes (id) VALUES ($i)" app >/dev/null 2>&1; then echo "$i"; break; fi
           done
           i=$((i+1))
         done

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -14,18 +15,42 @@ internal static class ForeignClient
 {
     public static readonly IPAddress Address = IPAddress.Parse("127.0.0.2");
 
-    /// <summary>Sends a PostgreSQL StartupMessage and returns the ErrorResponse's message, or null when none came.</summary>
-    public static async Task<string?> PostgresStartupErrorAsync(int port, string user, string database)
+    /// <summary>
+    /// Sends a PostgreSQL StartupMessage and returns the ErrorResponse's message, or null when none
+    /// came; with <paramref name="encrypted"/>, over TLS first (SSLRequest), as a client in good
+    /// standing would, so that only the address is wrong.
+    /// </summary>
+    public static async Task<string?> PostgresStartupErrorAsync(int port, string user, string database, bool encrypted = false)
     {
         using var socket = await ConnectAsync(port);
+        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        if (encrypted)
+        {
+            var request = new byte[8];
+            BinaryPrimitives.WriteInt32BigEndian(request, 8);
+            BinaryPrimitives.WriteInt32BigEndian(request.AsSpan(4), 80877103);
+            await stream.WriteAsync(request);
+            var answer = new byte[1];
+            await stream.ReadExactlyAsync(answer);
+            Assert.Equal((byte)'S', answer[0]);
+
+            // Only the server's answer to the address matters here, not who it is.
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+            await tls.AuthenticateAsClientAsync("localhost");
+            stream = tls;
+        }
+
+        await using var _ = stream;
         var parameters = Encoding.UTF8.GetBytes($"user\0{user}\0database\0{database}\0\0");
         var startup = new byte[8 + parameters.Length];
         BinaryPrimitives.WriteInt32BigEndian(startup, startup.Length);
         BinaryPrimitives.WriteInt32BigEndian(startup.AsSpan(4), 196608);
         parameters.CopyTo(startup, 8);
-        await socket.SendAsync(startup);
+        await stream.WriteAsync(startup);
 
-        var reply = await ReceiveAsync(socket);
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var reply = buffer[..await stream.ReadAsync(buffer, timeout.Token)];
         if (reply.Length == 0 || reply[0] != (byte)'E')
         {
             return null;

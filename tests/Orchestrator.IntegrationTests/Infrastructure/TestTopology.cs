@@ -42,7 +42,10 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
 
     public string StateDir => Path.Combine(Directory, "state");
 
-    public EnvironmentDefinition Environment { get; }
+    public EnvironmentDefinition Environment { get; private set; }
+
+    /// <summary>Reads the environment file again, after a test changed it.</summary>
+    public void Reload() => Environment = EnvironmentLoader.LoadOrThrow(File);
 
     public IEngine EngineImpl => EngineRegistry.For(Engine);
 
@@ -51,7 +54,8 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
     public EnvironmentCredentials Credentials => CredentialStore.Resolve(Environment, State, create: false);
 
     /// <summary>Writes the environment file and brings it up.</summary>
-    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false, ProviderKind provider = ProviderKind.Local)
+    /// <param name="tls">The file's tls value; none (verify-full, the default) unless given.</param>
+    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false, ProviderKind provider = ProviderKind.Local, string? tls = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
         var docker = provider == ProviderKind.Docker;
@@ -69,6 +73,7 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
             .AppendLine(CultureInfo.InvariantCulture, $"engine: {(engine == EngineKind.Postgres ? "postgres" : "mariadb")}")
             .AppendLine(docker ? $"provider: docker\nimage: {DockerTestEnvironment.ImageOf(engine)}" : "provider: local")
             .AppendLine("database: app")
+            .Append(tls is null ? "" : $"tls: {tls}\n")
             .AppendLine("access:")
             .AppendLine("  allow: [127.0.0.1/32]")
             .AppendLine("replication:")
@@ -189,7 +194,7 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
         var credentials = Credentials;
         return Engine == EngineKind.Postgres
             ? $"Host={definition.Host};Port={definition.Port};Username={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false"
-            : $"Server={definition.Host};Port={definition.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=None";
+            : $"Server={definition.Host};Port={definition.Port};User ID={credentials.AdminUser};Password={credentials.AdminPassword.Reveal()};Database={database};Pooling=false;SslMode=Required";
     }
 
     /// <summary>The operating-system process id of a node's running server on this machine, read from its pid file.</summary>

@@ -130,27 +130,45 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     }
 
     [Fact]
-    public async Task Tls_require_against_servers_without_tls_is_refused_with_a_clear_error()
+    public async Task The_servers_refuse_plain_connections_and_serve_tls_require()
     {
         var database = await NewDatabaseAsync();
-        var external = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "require");
+        var plain = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "disable");
+        var encrypted = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "require");
 
-        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", external, "--json");
-        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", external);
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", plain, "--json");
+        var (migrateExit, migrate) = await CliRunner.RunAsync("migrate", "-e", plain);
 
         Assert.Equal(1, statusExit);
         using (var json = System.Text.Json.JsonDocument.Parse(status))
         {
-            Assert.All(json.RootElement.GetProperty("nodes").EnumerateArray(), n =>
+            var nodes = json.RootElement.GetProperty("nodes").EnumerateArray().ToList();
+            Assert.Equal(3, nodes.Count);
+            Assert.All(nodes, n =>
             {
                 Assert.False(n.GetProperty("reachable").GetBoolean());
-                Assert.Matches("(?i)ssl|tls", n.GetProperty("error").GetString()!);
+
+                // PostgreSQL: pg_hba.conf's hostnossl line; MariaDB: the account's REQUIRE SSL.
+                Assert.Matches("no encryption|instead of tls: disable", n.GetProperty("error").GetString()!);
             });
         }
 
         Assert.Equal(1, migrateExit);
         Assert.Contains("no reachable node", migrate, StringComparison.Ordinal);
         Assert.False(await TableExistsAsync(database, "VersionInfo"));
+
+        var (encryptedExit, encryptedStatus) = await CliRunner.RunAsync("status", "-e", encrypted, "--json");
+        Assert.True(encryptedExit == 0, encryptedStatus);
+
+        // The CA that applications trust comes from 'tls ca', certificate only; an external environment has none of the tool's.
+        var (caExit, ca) = await CliRunner.RunAsync("tls", "ca", "-e", Topology.File, "--state-dir", Topology.StateDir);
+        Assert.True(caExit == 0, ca);
+        Assert.Equal(File.ReadAllText(Topology.Credentials.TrustedCaFile!).Trim(), ca.Trim());
+        Assert.StartsWith("-----BEGIN CERTIFICATE-----", ca.Trim(), StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", ca, StringComparison.Ordinal);
+        var (externalCaExit, externalCa) = await CliRunner.RunAsync("tls", "ca", "-e", encrypted);
+        Assert.Equal(2, externalCaExit);
+        Assert.Contains("uses provider 'external'", externalCa, StringComparison.Ordinal);
     }
 
     [Fact]

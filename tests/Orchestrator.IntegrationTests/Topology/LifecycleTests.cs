@@ -26,9 +26,10 @@ public abstract class LifecycleTests
     }
 
     [Fact]
-    public async Task Down_up_keeps_data_a_killed_replica_recovers_and_purge_deletes_everything()
+    public async Task Down_up_keeps_data_a_killed_replica_recovers_tls_is_turned_on_and_purge_deletes_everything()
     {
-        var topology = await TestTopology.StartAsync(_engine, _name, provider: _provider);
+        // Brought up as an earlier version did, without certificates; its file later stops saying so.
+        var topology = await TestTopology.StartAsync(_engine, _name, provider: _provider, tls: "disable");
         await using var cleanup = topology;
         var args = new[] { "-e", topology.File, "--state-dir", topology.StateDir };
 
@@ -52,10 +53,18 @@ public abstract class LifecycleTests
         await topology.KillServerAsync("replica-1");
         await ExecuteAsync(topology, "primary", "INSERT INTO kept VALUES (2)");
 
+        await File.WriteAllTextAsync(topology.File, (await File.ReadAllTextAsync(topology.File)).Replace("tls: disable\n", "", StringComparison.Ordinal));
+        topology.Reload();
+        Assert.Equal(TlsMode.VerifyFull, topology.Environment.Tls);
+
         var (upExit, upOutput) = await CliRunner.RunAsync(["up", .. args]);
         Assert.True(upExit == 0, upOutput);
-        Assert.True(upOutput.Contains("recovered after an unclean stop 1", StringComparison.Ordinal) && upOutput.Contains("already running 2", StringComparison.Ordinal), upOutput);
+        Assert.True(
+            upOutput.Contains("recovered after an unclean stop 1", StringComparison.Ordinal) && upOutput.Contains("restarted with TLS 2", StringComparison.Ordinal)
+                && upOutput.Contains("turning TLS on", StringComparison.Ordinal),
+            upOutput);
         await WaitForRowsAsync(topology, "kept", 2);
+        await AssertReplicationEncryptedAsync(topology);
         var status = await topology.StatusAsync();
         Assert.Equal(ObservedRole.Replica, status.Node("replica-1").Role);
         Assert.Equal("replica-1", status.Node("replica-2").ReplicatingFrom);
@@ -83,6 +92,26 @@ public abstract class LifecycleTests
             var owned = DockerNames.Owned(topology.Environment);
             Assert.Empty(await docker.Containers.ListContainersAsync(new global::Docker.DotNet.Models.ContainersListParameters { All = true, Filters = owned }));
             Assert.Empty((await docker.Volumes.ListAsync(new global::Docker.DotNet.Models.VolumesListParameters { Filters = owned })).Volumes ?? []);
+        }
+    }
+
+    /// <summary>Each replica streams from its source over TLS, the source's certificate checked.</summary>
+    private static async Task AssertReplicationEncryptedAsync(TestTopology topology)
+    {
+        foreach (var replica in topology.Environment.Replicas)
+        {
+            if (topology.Engine == EngineKind.Postgres)
+            {
+                await using var source = await topology.ConnectAsync(replica.Source!);
+                var ssl = Assert.Single(await source.QueryAsync("SELECT s.ssl FROM pg_stat_replication r JOIN pg_stat_ssl s ON s.pid = r.pid WHERE r.application_name = $1", [replica.Name]));
+                Assert.True(ssl.GetBoolean("ssl"), $"{replica.Name} streams unencrypted");
+            }
+            else
+            {
+                await using var session = await topology.ConnectAsync(replica.Name, null);
+                var status = (await session.QueryAsync("SHOW SLAVE STATUS")).Single();
+                Assert.Equal(["Yes", "Yes", "Yes"], new[] { "Slave_IO_Running", "Master_SSL_Allowed", "Master_SSL_Verify_Server_Cert" }.Select(c => status.GetString(c)));
+            }
         }
     }
 

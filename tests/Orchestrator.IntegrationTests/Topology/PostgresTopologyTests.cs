@@ -13,10 +13,79 @@ public sealed class PostgresTopologyTests(PostgresTopologyFixture fixture) : Rep
     [Fact]
     public async Task A_client_outside_access_allow_is_refused()
     {
-        var error = await ForeignClient.PostgresStartupErrorAsync(Topology.Environment.Primary.Port, Topology.Credentials.AdminUser, "app");
+        var error = await ForeignClient.PostgresStartupErrorAsync(Topology.Environment.Primary.Port, Topology.Credentials.AdminUser, "app", encrypted: true);
 
         Assert.NotNull(error);
         Assert.Contains("no pg_hba.conf entry for host \"127.0.0.2\"", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plain_connection_is_refused_by_pg_hba_and_the_replication_connections_are_encrypted()
+    {
+        var primary = Topology.Environment.Primary;
+        var plain = Topology.EngineImpl.AdminTarget(primary, Topology.Credentials, "app") with { Tls = Orchestrator.Environments.TlsMode.Disable };
+        var refused = await Assert.ThrowsAsync<DatabaseException>(() => Topology.EngineImpl.ConnectAsync(plain, CancellationToken.None));
+        Assert.Contains("no encryption", refused.Message, StringComparison.Ordinal);
+
+        // Every walsender (the primary's to replica-1, replica-1's to the cascading replica-2) runs over TLS.
+        foreach (var (node, replica) in new[] { ("primary", "replica-1"), ("replica-1", "replica-2") })
+        {
+            await using var session = await Topology.ConnectAsync(node);
+            var rows = await session.QueryAsync(
+                "SELECT r.application_name, s.ssl, s.version FROM pg_stat_replication r JOIN pg_stat_ssl s ON s.pid = r.pid");
+            var row = Assert.Single(rows);
+            Assert.Equal(replica, row.GetString("application_name"));
+            Assert.True(row.GetBoolean("ssl"), $"{replica}'s walsender on {node} is not encrypted");
+            Assert.StartsWith("TLSv1.", row.GetString("version"), StringComparison.Ordinal);
+        }
+
+        // status reads the end of each server's certificate as the server has it (issued for 397 days).
+        var nodes = (await Topology.StatusAsync()).Nodes;
+        Assert.Equal(3, nodes.Count);
+        Assert.All(nodes, n => Assert.InRange(n.CertificateNotAfter!.Value, DateTimeOffset.UtcNow.AddDays(390), DateTimeOffset.UtcNow.AddDays(398)));
+        Assert.DoesNotContain(nodes, n => n.CertificateExpiring);
+
+        // ...and each replica checks its source's certificate against the environment CA.
+        await using var replicaSession = await Topology.ConnectAsync("replica-2");
+        var conninfo = (await replicaSession.QueryAsync("SELECT current_setting('primary_conninfo') AS c")).Single().GetString("c")!;
+        Assert.Contains("sslmode='verify-full'", conninfo, StringComparison.Ordinal);
+        Assert.Contains("sslrootcert=", conninfo, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_certificate_from_a_foreign_ca_or_for_another_host_is_refused_by_the_tools_sessions_and_the_walreceiver()
+    {
+        var primary = Topology.Environment.Primary;
+        var foreign = Topology.EngineImpl.AdminTarget(primary, Topology.Credentials, "postgres") with { TrustedCaFile = NodeCertificates.ForeignCaFile(Topology.Directory) };
+        var untrusted = await Assert.ThrowsAsync<DatabaseException>(() => Topology.EngineImpl.ConnectAsync(foreign, CancellationToken.None));
+        Assert.Contains("certificate", untrusted.Message, StringComparison.OrdinalIgnoreCase);
+
+        await using var held = await Topology.ConnectAsync("primary");
+        var restore = NodeCertificates.GiveWrongHostName(Topology, "primary");
+        try
+        {
+            await held.ExecuteAsync("SELECT pg_reload_conf()");
+            var misnamed = await Assert.ThrowsAsync<DatabaseException>(() => Topology.ConnectAsync("primary"));
+            Assert.Contains("certificate", misnamed.Message, StringComparison.OrdinalIgnoreCase);
+
+            // The walreceiver's next connection meets the new certificate, and refuses it.
+            await held.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_replication WHERE application_name = 'replica-1'");
+            var log = Path.Combine(Topology.State.NodeDir(Topology.Environment.Node("replica-1")), "server.log");
+            await TestTopology.EventuallyAsync(
+                () => Task.FromResult(File.ReadAllText(log).Contains("does not match host name", StringComparison.Ordinal)),
+                "replica-1's walreceiver refuses the primary's misnamed certificate");
+            var streaming = await held.QueryAsync("SELECT count(*) AS n FROM pg_stat_replication WHERE application_name = 'replica-1'");
+            Assert.Equal(0, streaming.Single().GetInt64("n"));
+        }
+        finally
+        {
+            restore();
+            await held.ExecuteAsync("SELECT pg_reload_conf()");
+        }
+
+        await TestTopology.EventuallyAsync(
+            async () => (await held.QueryAsync("SELECT count(*) AS n FROM pg_stat_replication WHERE application_name = 'replica-1' AND state = 'streaming'")).Single().GetInt64("n") == 1,
+            "replica-1 streams again once the primary has its right certificate");
     }
 
     [Fact]

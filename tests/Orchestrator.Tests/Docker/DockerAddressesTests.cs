@@ -45,7 +45,7 @@ public sealed class DockerAddressesTests
             view.Allow.Select(c => c.ToString()));
         Assert.Equal(["10.213.7.1/32"], view.ToolAddresses.Select(c => c.ToString()));
         var hba = PostgresConfigFiles.HbaConf(view);
-        Assert.Contains(hba.Split('\n'), l => l.StartsWith("host    replication", StringComparison.Ordinal) && l.Contains("10.213.7.1/32", StringComparison.Ordinal));
+        Assert.Contains(hba.Split('\n'), l => l.StartsWith("hostssl   replication", StringComparison.Ordinal) && l.Contains("10.213.7.1/32", StringComparison.Ordinal));
         Assert.Empty(file.ToolAddresses);
 
         // The file itself is untouched: the tool still reaches the nodes through the published ports.

@@ -178,7 +178,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
 
         var target = engine.AdminTarget(request.Node, request.Credentials, request.Environment.Database);
         var copy = request.Host is { } host
-            ? new InContainerCopy(host, request, engine.AdminTarget(request.Host.ServerView(request.Environment).Node(request.Node.Name), request.Credentials))
+            ? new InContainerCopy(host, request, engine.AdminTarget(request.Host.ServerView(request.Environment).Node(request.Node.Name), request.Credentials) with { TrustedCaFile = null })
             : (IDataCopy)new LocalCopy(request, target);
         await using var session = await engine.ConnectAsync(target, cancellationToken);
         string position;
@@ -214,21 +214,12 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
             request.Credentials.AdminUser);
     }
 
-    internal static string[] ConnectionArguments(ConnectionTarget target)
-    {
-        List<string> arguments = [$"--host={target.Host}", $"--port={target.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP"];
-        if (target.Tls is TlsMode.Require or TlsMode.VerifyFull)
-        {
-            arguments.Add("--ssl");
-        }
-
-        if (target.Tls == TlsMode.VerifyFull)
-        {
-            arguments.Add("--ssl-verify-server-cert");
-        }
-
-        return [.. arguments];
-    }
+    /// <param name="caFileOnItsHost">Where the CA certificate is for a client run on a node's host; else the target's own, on this machine.</param>
+    internal static string[] ConnectionArguments(ConnectionTarget target, string? caFileOnItsHost = null) =>
+    [
+        $"--host={target.Host}", $"--port={target.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
+        .. MariaDbConfigFiles.ClientTlsArguments(target.Tls, caFileOnItsHost ?? target.TrustedCaForDriver()),
+    ];
 
     internal static SecretFile ClientOptions(ConnectionTarget target) =>
         SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(target.User, target.Password?.Reveal() ?? ""));

@@ -79,7 +79,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             }
 
             await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ?", [position], cancellationToken);
-            await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
+            await sql.ChangeMasterAsync(session, node, source, demote: false, cancellationToken);
         });
         await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
@@ -172,7 +172,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         using var clientConf = SecretFile.Create("client.cnf", MariaDbConfigFiles.ClientConf(context.Credentials.AdminUser, context.Credentials.AdminPassword.Reveal()));
         var dump = new ProcessSpec(files.Clients.Path("mariadb-dump"), [
             $"--defaults-file={clientConf.Path}",
-            $"--host={source.Host}", $"--port={source.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
+            .. MariaDbBackups.ConnectionArguments(engine.AdminTarget(source, context.Credentials)),
             .. MariaDbConfigFiles.ConsistentDumpOptions,
             "--databases", .. databases,
         ]);

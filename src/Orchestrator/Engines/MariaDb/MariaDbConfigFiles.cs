@@ -59,6 +59,20 @@ internal static class MariaDbConfigFiles
             conf.AppendLine(line);
         }
 
+        if (node.Tls != TlsMode.Disable)
+        {
+            // FLUSH SSL reads these files again: a new certificate takes effect without a restart.
+            Path(conf, "ssl_cert", paths.TlsCertificateFile);
+            Path(conf, "ssl_key", paths.TlsKeyFile);
+            Path(conf, "ssl_ca", paths.TlsCaFile);
+            conf.AppendLine("tls_version = TLSv1.2,TLSv1.3");
+            if (node.Tls.ServersRefusePlain())
+            {
+                // Connections over the server's own socket stay allowed (the tool's setup, as root).
+                conf.AppendLine("require_secure_transport = ON");
+            }
+        }
+
         conf.AppendLine("character-set-server = utf8mb4");
         conf.AppendLine("collation-server = utf8mb4_unicode_ci");
         conf.AppendLine("innodb_buffer_pool_size = 128M");
@@ -94,6 +108,17 @@ internal static class MariaDbConfigFiles
         GtidInDumpHeader.Match(head) is { Success: true } first ? first.Groups["pos"].Value
         : GtidInDumpHeader.Matches(tail).LastOrDefault() is { } last ? last.Groups["pos"].Value
         : null;
+
+    /// <summary>
+    /// The MariaDB clients' TLS options (mariadb-dump, mariadb, mariadb-backup): they use no TLS
+    /// unless told, and check the server's certificate against <paramref name="caFile"/> under verify-full.
+    /// </summary>
+    public static IReadOnlyList<string> ClientTlsArguments(TlsMode tls, string? caFile) => tls switch
+    {
+        TlsMode.VerifyFull => ["--ssl", "--ssl-verify-server-cert", .. caFile is null ? Array.Empty<string>() : [$"--ssl-ca={caFile}"]],
+        TlsMode.Require => ["--ssl"],
+        _ => [],
+    };
 
     /// <summary>A [client] option file holding a password, so it never appears on a command line.</summary>
     public static string ClientConf(string user, string password) =>

@@ -19,7 +19,7 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
         await MariaDbSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls };
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile };
 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
@@ -28,19 +28,22 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS connections, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS') AS sync_waits, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS') AS sync_acknowledging, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting",
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SSL_SERVER_NOT_AFTER') AS certificate_not_after",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
             .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
         var connections = variables.GetInt64("connections");
+        var certificateNotAfter = NotAfter(variables.GetString("certificate_not_after"));
         if (replica is null)
         {
             // Without a source, read_only marks a demoted or fenced node, not a primary.
             return variables.GetInt64("read_only") == 1
-                ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null) { Connections = connections }
+                ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null) { Connections = connections, CertificateNotAfter = certificateNotAfter }
                 : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null)
                 {
                     Connections = connections,
+                    CertificateNotAfter = certificateNotAfter,
 
                     // Off both when not asked for and when the primary fell back to asynchronous replication.
                     Synchronous = new SynchronousReplication(
@@ -59,8 +62,20 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
         {
             IsReplicating = replica.GetString("Slave_IO_Running") == "Yes" && replica.GetString("Slave_SQL_Running") == "Yes",
             Connections = connections,
+            CertificateNotAfter = certificateNotAfter,
         };
     }
+
+    /// <summary>Ssl_server_not_after as OpenSSL prints it ("Dec  4 22:02:21 2027 GMT"); null without TLS.</summary>
+    private static DateTimeOffset? NotAfter(string? text) =>
+        DateTimeOffset.TryParseExact(
+            text?.Replace("  ", " ", StringComparison.Ordinal).Replace(" GMT", "", StringComparison.Ordinal),
+            "MMM d HH:mm:ss yyyy",
+            System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal,
+            out var notAfter)
+            ? notAfter
+            : null;
 
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica) =>
         new(null, GtidPosition.Distance(primary.Position, replica.Position));

@@ -50,12 +50,13 @@ internal sealed class MariaDbNodeFiles(LocalContext context)
     /// <summary>How <paramref name="node"/>'s peers reach it.</summary>
     public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
 
-    /// <summary>Writes the node's option file from the environment's shape.</summary>
+    /// <summary>Writes the node's option file from the environment's shape, and its TLS files.</summary>
     public Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
         // The node as its host sees it, with the role and fence of the shape being written.
         var addressed = Addressed(node);
-        return Host.WriteFileAsync(node, ConfigFile(node), MariaDbConfigFiles.ServerConf(ServerView, node with { Host = addressed.Host, Port = addressed.Port }, Paths(node)), cancellationToken);
+        var conf = MariaDbConfigFiles.ServerConf(ServerView, node with { Host = addressed.Host, Port = addressed.Port }, Paths(node));
+        return Host.WriteFilesAsync(node, [(ConfigFile(node), conf), .. context.TlsFiles(node)], cancellationToken);
     }
 
     /// <summary>An empty node directory with its own tmpdir, owned by the service user; a previous, never completed setup is deleted.</summary>

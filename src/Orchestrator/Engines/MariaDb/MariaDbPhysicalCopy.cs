@@ -91,7 +91,7 @@ internal sealed class InContainerCopy(INodeHost host, BackupRequest request, Con
             await RunAsync(
                 new ProcessSpec(Program, [
                     $"--defaults-file={Options}", "--backup", $"--target-dir={Work}", $"--datadir={Paths.DataDir}",
-                    .. MariaDbBackups.ConnectionArguments(self),
+                    .. MariaDbBackups.ConnectionArguments(self, Paths.TlsCaFile),
                 ])
                 {
                     Timeout = MariaDbBackups.LongRunning,

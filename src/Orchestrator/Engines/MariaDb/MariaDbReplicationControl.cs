@@ -131,7 +131,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
             await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, replica, cancellationToken);
-            await sql.ChangeMasterAsync(session, source, demote: false, cancellationToken);
+            await sql.ChangeMasterAsync(session, replica, source, demote: false, cancellationToken);
         });
     }
 
@@ -201,7 +201,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         var regained = GtidPosition.OwnBeyond(own.GetInt64("id")!.Value, ownLatest, sourceState);
         if (regained.Count == 0)
         {
-            await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
+            await sql.ChangeMasterAsync(session, node, source, demote: true, cancellationToken);
         }
         else
         {
@@ -226,7 +226,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await session.ExecuteAsync("SET GLOBAL server_id = ?", [MariaDbConfigFiles.ServerIdWhileRegaining(serverId)], cancellationToken);
             try
             {
-                await sql.ChangeMasterAsync(session, source, demote: true, cancellationToken);
+                await sql.ChangeMasterAsync(session, node, source, demote: true, cancellationToken);
                 var timeout = context.Environment.Replication.ReplayTimeout;
                 if (!await engine.Replay.WaitForReplayAsync(session, sourcePosition, timeout, cancellationToken))
                 {
@@ -270,6 +270,13 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
+
+            // The certificate files just written take effect for new connections; a server
+            // started without TLS has none to reload (up restarts it with TLS).
+            if ((await session.QueryAsync("SELECT @@have_ssl = 'YES' AS tls", cancellationToken: cancellationToken)).Single().GetBoolean("tls") == true)
+            {
+                await session.ExecuteAsync("FLUSH SSL", cancellationToken: cancellationToken);
+            }
         }
     }
 

@@ -57,6 +57,7 @@ internal sealed class MariaDbSession : IDbSession
                 TlsMode.VerifyFull => MySqlSslMode.VerifyFull,
                 _ => MySqlSslMode.None,
             },
+            SslCa = target.TrustedCaForDriver() ?? "",
         };
         if (target.Socket is null)
         {
@@ -84,7 +85,10 @@ internal sealed class MariaDbSession : IDbSession
         catch (MySqlException e)
         {
             await connection.DisposeAsync();
-            throw Translate(e, $"could not connect to {target}");
+            var plainRefused = target.Socket is null && target.Tls == TlsMode.Disable && e.Number == AccessDenied;
+            throw Translate(e, $"could not connect to {target}", hint: plainRefused
+                ? "; a server that refuses plain connections (require_secure_transport, an account's REQUIRE SSL, as on the servers the tool starts) answers them so: connect with tls: verify-full or require instead of tls: disable"
+                : "");
         }
         catch
         {
@@ -185,6 +189,14 @@ internal sealed class MariaDbSession : IDbSession
     }
 
     /// <summary>Keeps the server's error number (the driver's own for client-side failures, such as 1042 for an unreachable host).</summary>
-    private static DatabaseException Translate(MySqlException e, string context, int? statementIndex = null) =>
-        new($"{context}: {e.Message} (MariaDB error {e.Number})", e.Number.ToString(CultureInfo.InvariantCulture), e, statementIndex);
+    /// <summary>ER_ACCESS_DENIED_ERROR, which is also the answer to a plain login of an account that requires TLS.</summary>
+    private const int AccessDenied = 1045;
+
+    /// <remarks>A failed TLS handshake says only "SSL Authentication Error"; the reason (an untrusted CA, a host name the certificate lacks) is the inner exception's.</remarks>
+    private static DatabaseException Translate(MySqlException e, string context, int? statementIndex = null, string hint = "") =>
+        new(
+            $"{context}: {e.Message}{(e.InnerException is System.Security.Authentication.AuthenticationException tls ? $": {tls.Message}" : "")} (MariaDB error {e.Number}){hint}",
+            e.Number.ToString(CultureInfo.InvariantCulture),
+            e,
+            statementIndex);
 }

@@ -22,6 +22,9 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
     /// </summary>
     public static string SocketUser => System.Environment.UserName;
 
+    /// <summary>The accounts the tool makes log in over TLS only, when the servers refuse plain connections.</summary>
+    private string RequireSsl => context.Environment.Tls.ServersRefusePlain() ? " REQUIRE SSL" : "";
+
     /// <summary>
     /// The admin account from every address of <c>access.allow</c> (and, in containers, the
     /// network's gateway and the nodes); the replication account from each node's address, since
@@ -37,7 +40,7 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         var adminHash = NativePasswordHash.Compute(context.Credentials.AdminPassword.Reveal());
         foreach (var host in files.ServerView.Allow.Select(MariaDbConfigFiles.HostPattern).Distinct())
         {
-            await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.AdminUser, host, adminHash], cancellationToken);
+            await session.ExecuteAsync($"CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?{RequireSsl}", [context.Credentials.AdminUser, host, adminHash], cancellationToken);
             await session.ExecuteAsync("GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION", [context.Credentials.AdminUser, host], cancellationToken);
 
             // Without READ_ONLY ADMIN the admin account is refused writes on read-only replicas too.
@@ -47,18 +50,31 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
         var replicationHash = NativePasswordHash.Compute(context.Credentials.RequiredReplicationPassword().Reveal());
         foreach (var host in files.ServerView.Nodes.Select(r => r.Host == "localhost" ? "127.0.0.1" : r.Host).Distinct())
         {
-            await session.ExecuteAsync("CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?", [context.Credentials.ReplicationUser, host, replicationHash], cancellationToken);
+            await session.ExecuteAsync($"CREATE OR REPLACE USER ?@? IDENTIFIED BY PASSWORD ?{RequireSsl}", [context.Credentials.ReplicationUser, host, replicationHash], cancellationToken);
             await session.ExecuteAsync("GRANT REPLICATION SLAVE ON *.* TO ?@?", [context.Credentials.ReplicationUser, host], cancellationToken);
         }
     }
 
     /// <summary>Points the node at <paramref name="source"/> by GTID and starts replicating; <paramref name="demote"/> continues from its own binary log.</summary>
-    public async Task ChangeMasterAsync(IDbSession session, NodeDefinition source, bool demote, CancellationToken cancellationToken)
+    public async Task ChangeMasterAsync(IDbSession session, NodeDefinition replica, NodeDefinition source, bool demote, CancellationToken cancellationToken)
     {
+        // The replica's IO thread checks the source's certificate against the CA on the replica's host.
+        var tls = replica.Tls switch
+        {
+            TlsMode.VerifyFull => ", MASTER_SSL = 1, MASTER_SSL_CA = ?, MASTER_SSL_VERIFY_SERVER_CERT = 1",
+            TlsMode.Require => ", MASTER_SSL = 1, MASTER_SSL_CA = '', MASTER_SSL_VERIFY_SERVER_CERT = 0",
+            _ => ", MASTER_SSL = 0, MASTER_SSL_CA = '', MASTER_SSL_VERIFY_SERVER_CERT = 0",
+        };
+        List<object?> values = [files.Addressed(source).Host, files.Addressed(source).Port, context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal()];
+        if (replica.Tls == TlsMode.VerifyFull)
+        {
+            values.Add(files.Paths(replica).TlsCaFile);
+        }
+
         await session.ExecuteAsync(
             "CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = ?, MASTER_PASSWORD = ?, MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1" +
-            (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
-            [files.Addressed(source).Host, files.Addressed(source).Port, context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal()],
+            tls + (demote ? ", MASTER_DEMOTE_TO_SLAVE = 1" : ""),
+            values,
             cancellationToken);
         await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
     }

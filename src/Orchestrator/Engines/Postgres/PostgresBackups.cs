@@ -159,7 +159,7 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
                 await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
             });
 
-            var replication = new ConnectionTarget(request.Node.Host, request.Node.Port, request.Credentials.ReplicationUser, request.Credentials.RequiredReplicationPassword(), null) { Tls = request.Node.Tls };
+            var replication = new ConnectionTarget(request.Node.Host, request.Node.Port, request.Credentials.ReplicationUser, request.Credentials.RequiredReplicationPassword(), null) { Tls = request.Node.Tls, TrustedCaFile = request.Credentials.TrustedCaFile };
             using var passfile = Passfile(replication, "replication");
             await request.Progress.StepAsync(request.Node.Name, "pg_basebackup with the WAL it needs", () => ProcessRunner.RunCheckedAsync(
                 new ProcessSpec(binaries.Path("pg_basebackup"), [
@@ -220,18 +220,12 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
     private static string[] ClientArguments(ConnectionTarget target) =>
         ["--host", target.Host, "--port", target.Port.ToString(CultureInfo.InvariantCulture), "--username", target.User, "--no-password"];
 
-    private static Dictionary<string, string> ClientEnvironment(ConnectionTarget target, SecretFile passfile) => new()
-    {
-        ["PGPASSFILE"] = passfile.Path,
-        ["PGAPPNAME"] = "orchestrator-backup",
-        ["PGSSLMODE"] = target.Tls switch
+    private static Dictionary<string, string> ClientEnvironment(ConnectionTarget target, SecretFile passfile) =>
+        new(PostgresConfigFiles.ClientTlsEnvironment(target.Tls, target.TrustedCaForDriver()))
         {
-            TlsMode.Prefer => "prefer",
-            TlsMode.Require => "require",
-            TlsMode.VerifyFull => "verify-full",
-            _ => "disable",
-        },
-    };
+            ["PGPASSFILE"] = passfile.Path,
+            ["PGAPPNAME"] = "orchestrator-backup",
+        };
 
     private static SecretFile Passfile(ConnectionTarget target, string database) =>
         SecretFile.Create("pgpass", PostgresConfigFiles.PassfileLine(target.Host, target.Port, database, target.User, target.Password?.Reveal() ?? ""));

@@ -75,7 +75,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
                 "-X", "stream", "-c", "fast", "-S", node.SlotName,
             ])
             {
-                Environment = new Dictionary<string, string> { ["PGPASSFILE"] = files.Passfile(node), ["PGAPPNAME"] = node.Name },
+                Environment = new Dictionary<string, string>(files.ClientTlsEnvironment(node)) { ["PGPASSFILE"] = files.Passfile(node), ["PGAPPNAME"] = node.Name },
                 WorkingDirectory = nodeDir,
             },
             cancellationToken));

@@ -21,7 +21,9 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
                (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend') AS connections,
                current_setting('synchronous_standby_names') <> '' AS sync_waits,
                (SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')) AS sync_acknowledging,
-               (SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS sync_waiting
+               (SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS sync_waiting,
+               CASE WHEN current_setting('ssl') = 'on' AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                    THEN pg_read_file(current_setting('ssl_cert_file')) END AS certificate
         FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
         """;
 
@@ -31,7 +33,7 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
         await PostgresSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls };
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile };
 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
@@ -49,7 +51,27 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
             IsReplicating = inRecovery && row.GetString("receiver_status") == "streaming",
             Connections = row.GetInt64("connections"),
             Synchronous = inRecovery ? null : new SynchronousReplication(row.GetBoolean("sync_waits") == true, row.GetInt64("sync_acknowledging") ?? 0, row.GetInt64("sync_waiting") ?? 0),
+            CertificateNotAfter = NotAfter(row.GetString("certificate")),
         };
+    }
+
+    /// <summary>The end of validity of the PEM certificate the server reads (its ssl_cert_file); null for none.</summary>
+    private static DateTimeOffset? NotAfter(string? pem)
+    {
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+            return new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     public ReplicationLag Lag(NodeObservation primary, NodeObservation replica)

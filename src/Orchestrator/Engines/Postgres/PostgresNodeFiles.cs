@@ -31,7 +31,7 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     public string InData(NodeDefinition node, string name) => Host.Paths(node).InData(name);
 
     /// <summary>The pgpass file the node's walreceiver reads to log in to its source.</summary>
-    public string Passfile(NodeDefinition node) => Host.Paths(node).InNode("pgpass");
+    public string Passfile(NodeDefinition node) => Host.Paths(node).InNode(PostgresConfigFiles.PassfileName);
 
     /// <summary>The environment as the servers address each other (see <see cref="INodeHost.ServerView"/>).</summary>
     public EnvironmentDefinition ServerView => _serverView ??= Host.ServerView(context.Environment);
@@ -44,8 +44,9 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     {
         List<(string, string)> written =
         [
-            (InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Passfile(node))),
+            (InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Host.Paths(node))),
             (InData(node, "pg_hba.conf"), PostgresConfigFiles.HbaConf(ServerView)),
+            .. context.TlsFiles(node),
         ];
         if (standby)
         {
@@ -72,8 +73,13 @@ internal sealed class PostgresNodeFiles(LocalContext context)
         await Host.WriteFilesAsync(node, written, cancellationToken);
     }
 
+    /// <summary>Writes what a new replica's pg_basebackup needs from its source: the replication password and the TLS files it checks the source with.</summary>
     public Task WriteReplicationPassfileAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) =>
-        WriteOwnedAsync(node, Passfile(node), ReplicationPassfileLine(Addressed(source)), cancellationToken);
+        Host.WriteFilesAsync(node, [(Passfile(node), ReplicationPassfileLine(Addressed(source))), .. context.TlsFiles(node)], cancellationToken);
+
+    /// <summary>libpq's TLS settings, as environment variables, for a program run on the node's host that connects to another node.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ClientTlsEnvironment(NodeDefinition node) =>
+        PostgresConfigFiles.ClientTlsEnvironment(node.Tls, Host.Paths(node).TlsCaFile);
 
     private string ReplicationPassfileLine(NodeDefinition addressedSource) =>
         PostgresConfigFiles.PassfileLine(addressedSource, context.Credentials.ReplicationUser, context.Credentials.RequiredReplicationPassword().Reveal());

@@ -236,6 +236,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
                 $"user={PostgresSql.ConninfoValue(context.Credentials.AdminUser)}",
                 "dbname=postgres",
                 $"passfile={PostgresSql.ConninfoValue(passfile)}",
+                .. PostgresConfigFiles.ClientTls(node.Tls, files.Host.Paths(node).TlsCaFile).Select(p => $"{p.Key}={PostgresSql.ConninfoValue(p.Value)}"),
             ]);
             rewind = await files.Host.RunAsync(
                 node,

@@ -44,6 +44,7 @@ internal sealed class PostgresSession : IDbSession
                 TlsMode.VerifyFull => SslMode.VerifyFull,
                 _ => SslMode.Disable,
             },
+            RootCertificate = target.TrustedCaForDriver(),
 
             // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
             IncludeFailedBatchedCommand = true,

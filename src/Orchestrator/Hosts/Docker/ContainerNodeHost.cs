@@ -36,6 +36,10 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
 
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => addresses.ServerView(environment, server.ContainerPort);
 
+    /// <summary>The published port's host (the tool's), the fixed address on the network, the container's name and its alias there (the node's name).</summary>
+    public IReadOnlyList<string> NamesOf(NodeDefinition node) =>
+        [node.Host, "localhost", addresses.Nodes[node.Name], DockerNames.Container(environment, node), node.Name];
+
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ExecAsync(node, _serviceUser, [spec.FileName, .. spec.Arguments], cancellationToken, spec.Environment, spec.WorkingDirectory, spec.Timeout);
 

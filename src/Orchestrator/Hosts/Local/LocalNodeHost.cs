@@ -18,6 +18,8 @@ internal sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INode
 
     public EnvironmentDefinition ServerView(EnvironmentDefinition environment) => environment;
 
+    public IReadOnlyList<string> NamesOf(NodeDefinition node) => [node.Host, "localhost"];
+
     public Task<ProcessResult> RunAsync(NodeDefinition node, ProcessSpec spec, CancellationToken cancellationToken) =>
         ProcessRunner.RunAsync(spec with { RunAs = user.RunAs }, cancellationToken);
 

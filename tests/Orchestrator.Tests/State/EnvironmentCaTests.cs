@@ -1,0 +1,64 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Orchestrator.State;
+
+namespace Orchestrator.Tests.State;
+
+public sealed class EnvironmentCaTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("orch-ca-").FullName;
+
+    private EnvironmentCa Ca => EnvironmentCa.In(new StateLayout(_root), "shop");
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void A_node_certificate_names_every_address_and_name_and_chains_to_the_environment_ca_only()
+    {
+        var issued = Ca.NodeCertificate("replica-1", ["127.0.0.1", "10.213.7.11", "orch-shop-replica-1", "replica-1"]);
+
+        using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
+        using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(Ca.CaFile));
+        var san = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Equal(["orch-shop-replica-1", "replica-1"], san.EnumerateDnsNames().Order(StringComparer.Ordinal));
+        Assert.Equal([IPAddress.Parse("127.0.0.1"), IPAddress.Parse("10.213.7.11")], san.EnumerateIPAddresses());
+        Assert.Equal(ca.Subject, certificate.Issuer);
+        Assert.InRange(certificate.NotAfter.ToUniversalTime(), DateTime.UtcNow.AddDays(396), DateTime.UtcNow.AddDays(398));
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        Assert.True(chain.Build(certificate));
+
+        // The CA's key and the node's are private to the state directory's owner.
+        foreach (var key in new[] { "ca.key", "replica-1.key", "ca.crt" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_root, "tls", key)));
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(_root, "tls")));
+    }
+
+    [Fact]
+    public void A_kept_certificate_is_reused_until_the_node_is_reached_by_a_name_it_lacks()
+    {
+        var first = Ca.NodeCertificate("primary", ["127.0.0.1", "localhost"]);
+        Assert.False(Ca.IsDue("primary", ["127.0.0.1"]));
+        Assert.Equal(first.CertificatePem, Ca.NodeCertificate("primary", ["localhost", "127.0.0.1"]).CertificatePem);
+
+        Assert.True(Ca.IsDue("primary", ["127.0.0.1", "db.internal"]));
+        var second = Ca.NodeCertificate("primary", ["127.0.0.1", "db.internal"]);
+        Assert.NotEqual(first.CertificatePem, second.CertificatePem);
+        Assert.NotEqual(first.KeyPem, second.KeyPem);
+        Assert.True(Ca.IsDue("other", ["127.0.0.1"]));
+    }
+
+    [Fact]
+    public void A_node_certificate_prints_no_key()
+    {
+        var issued = Ca.NodeCertificate("primary", ["127.0.0.1"]);
+        Assert.DoesNotContain("PRIVATE KEY", issued.ToString(), StringComparison.Ordinal);
+        Assert.Contains("PRIVATE KEY", issued.KeyPem, StringComparison.Ordinal);
+    }
+}
