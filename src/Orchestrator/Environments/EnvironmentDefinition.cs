@@ -34,6 +34,9 @@ internal sealed record EnvironmentDefinition(
     /// <summary>How connections to the servers use TLS (the file's <c>tls</c>; each node carries it too).</summary>
     public TlsMode Tls { get; init; }
 
+    /// <summary>The CA file (PEM) an external environment's certificates are checked against (the file's <c>tls_ca</c>); null for the system's authorities.</summary>
+    public string? TlsCaFile { get; init; }
+
     /// <summary>
     /// The shards of a sharded environment (then <see cref="Nodes"/> is empty: each shard has its
     /// own, see <see cref="Shard"/>); empty otherwise.

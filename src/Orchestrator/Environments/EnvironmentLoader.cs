@@ -11,7 +11,7 @@ namespace Orchestrator.Environments;
 internal static class EnvironmentLoader
 {
     private static readonly string[] TopKeys =
-        ["name", "engine", "file", "provider", "database", "tls", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards", "image"];
+        ["name", "engine", "file", "provider", "database", "tls", "tls_ca", "migrations", "credentials", "access", "replication", "local", "backup", "nodes", "shards", "image"];
 
     public static EnvironmentDefinition LoadOrThrow(string path, Func<string, string?>? environment = null)
     {
@@ -134,8 +134,9 @@ internal static class EnvironmentLoader
         }
 
         // The servers the tool starts get certificates from the environment's own CA, which it trusts.
-        var tls = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull))
-            ?? (provider.StartsServers() ? TlsMode.VerifyFull : TlsMode.Prefer);
+        var written = ParseEnum(reader, root, "tls", required: false, ("disable", TlsMode.Disable), ("prefer", TlsMode.Prefer), ("require", TlsMode.Require), ("verify-full", TlsMode.VerifyFull));
+        var tlsCa = TlsCaReader.Read(root, reader, provider, written, baseDirectory);
+        var tls = written ?? (provider.StartsServers() || tlsCa is not null ? TlsMode.VerifyFull : TlsMode.Prefer);
 
         var migrations = EnvironmentSections.ReadMigrations(root, reader, baseDirectory, engine);
         var (admin, replication) = EnvironmentSections.ReadCredentials(root, reader, provider, baseDirectory, environment);
@@ -184,6 +185,7 @@ internal static class EnvironmentLoader
             BackupNode = backupNode,
             Shards = shardDefinitions,
             Tls = tls,
+            TlsCaFile = tlsCa,
         };
     }
 

@@ -38,7 +38,7 @@ internal static class CredentialStore
     {
         if (state is null || environment.Tls == TlsMode.Disable)
         {
-            return null;
+            return environment.TlsCaFile;
         }
 
         var ca = EnvironmentCa.In(state, environment.Name);

@@ -159,7 +159,8 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
     /// Writes a provider: external environment for this topology's servers, as a team would for
     /// servers it did not start: passwords by ${file:...}, the migrations, and a database.
     /// </summary>
-    public string WriteExternalEnvironment(string database, string assembly, string tag, string tls = "prefer")
+    /// <param name="tlsCa">A tls_ca line's file, the CA the servers' certificates are checked against.</param>
+    public string WriteExternalEnvironment(string database, string assembly, string tag, string tls = "prefer", string? tlsCa = null)
     {
         var credentials = Credentials;
         var secrets = Path.Combine(Directory, $"secrets-{database}");
@@ -168,12 +169,12 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
         System.IO.File.WriteAllText(Path.Combine(secrets, "replication"), credentials.RequiredReplicationPassword().Reveal());
         var nodes = string.Join("\n", Environment.Nodes.Select(n =>
             $"  - {{ name: {n.Name}, role: {(n.Role == NodeRole.Primary ? "primary" : "replica")}, host: {n.Host}, port: {n.Port}{(n.Source is null ? "" : $", source: {n.Source}")} }}"));
-        var path = Path.Combine(Directory, $"external-{database}-{tls}.yaml");
+        var path = Path.Combine(Directory, $"external-{database}-{tls}{(tlsCa is null ? "" : "-ca")}.yaml");
         System.IO.File.WriteAllText(path, $$"""
             name: external-{{database}}
             engine: {{(Engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
             provider: external
-            tls: {{tls}}
+            tls: {{tls}}{{(tlsCa is null ? "" : $"\ntls_ca: \"${{file:{tlsCa}}}\"")}}
             database: {{database}}
             migrations:
               assembly: {{assembly}}

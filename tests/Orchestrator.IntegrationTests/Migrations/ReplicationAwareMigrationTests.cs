@@ -172,6 +172,47 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     }
 
     [Fact]
+    public async Task An_external_environment_trusts_a_private_ca_with_tls_ca_and_refuses_a_certificate_for_another_host()
+    {
+        var database = await NewDatabaseAsync();
+        var verified = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "verify-full", tlsCa: Topology.Credentials.TrustedCaFile);
+        var (statusExit, status) = await CliRunner.RunAsync("status", "-e", verified);
+        Assert.True(statusExit == 0, status);
+
+        // Without tls_ca, verify-full checks against the system's authorities, which never signed these certificates.
+        var systemOnly = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "verify-full");
+        var (untrustedExit, untrusted) = await CliRunner.RunAsync("status", "-e", systemOnly, "--json");
+        Assert.Equal(1, untrustedExit);
+        Assert.Contains("no authority this system trusts issued it", untrusted, StringComparison.Ordinal);
+        Assert.Contains("name its CA with tls_ca", untrusted, StringComparison.Ordinal);
+
+        if (Topology.Provider != ProviderKind.Local)
+        {
+            // A container's certificate lives in its volume; the local run covers a misnamed one.
+            return;
+        }
+
+        var reload = Topology.Engine == EngineKind.Postgres ? "SELECT pg_reload_conf()" : "FLUSH LOCAL SSL";
+        await using var held = await Topology.ConnectAsync("primary", null);
+        var restore = NodeCertificates.GiveWrongHostName(Topology, "primary");
+        try
+        {
+            await held.ExecuteAsync(reload);
+            var (misnamedExit, misnamed) = await CliRunner.RunAsync("status", "-e", verified, "--json");
+            Assert.Equal(1, misnamedExit);
+            using var json = System.Text.Json.JsonDocument.Parse(misnamed);
+            var primary = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == "primary");
+            Assert.False(primary.GetProperty("reachable").GetBoolean());
+            Assert.Contains("it names wrong.example, not '127.0.0.1'", primary.GetProperty("error").GetString()!, StringComparison.Ordinal);
+        }
+        finally
+        {
+            restore();
+            await held.ExecuteAsync(reload);
+        }
+    }
+
+    [Fact]
     public async Task Plan_shows_the_online_form_warns_about_what_runs_as_written_and_strict_migrate_refuses_that()
     {
         var (env, database) = await EnvironmentAsync("basic");

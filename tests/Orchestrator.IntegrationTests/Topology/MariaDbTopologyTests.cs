@@ -80,7 +80,7 @@ public sealed class MariaDbTopologyTests(MariaDbTopologyFixture fixture) : Repli
         var restore = NodeCertificates.GiveWrongHostName(Topology, "primary");
         try
         {
-            await held.ExecuteAsync("FLUSH SSL");
+            await held.ExecuteAsync("FLUSH LOCAL SSL");
             var misnamed = await Assert.ThrowsAsync<DatabaseException>(() => Topology.ConnectAsync("primary", null));
             Assert.Contains("certificate", misnamed.Message, StringComparison.OrdinalIgnoreCase);
 
@@ -96,7 +96,7 @@ public sealed class MariaDbTopologyTests(MariaDbTopologyFixture fixture) : Repli
         finally
         {
             restore();
-            await held.ExecuteAsync("FLUSH SSL");
+            await held.ExecuteAsync("FLUSH LOCAL SSL");
         }
 
         await replica.ExecuteAsync("STOP SLAVE IO_THREAD");

@@ -272,10 +272,11 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
 
             // The certificate files just written take effect for new connections; a server
-            // started without TLS has none to reload (up restarts it with TLS).
+            // started without TLS has none to reload (up restarts it with TLS). LOCAL: a FLUSH
+            // is otherwise written to the binary log, an errant transaction on a replica.
             if ((await session.QueryAsync("SELECT @@have_ssl = 'YES' AS tls", cancellationToken: cancellationToken)).Single().GetBoolean("tls") == true)
             {
-                await session.ExecuteAsync("FLUSH SSL", cancellationToken: cancellationToken);
+                await session.ExecuteAsync("FLUSH LOCAL SSL", cancellationToken: cancellationToken);
             }
         }
     }

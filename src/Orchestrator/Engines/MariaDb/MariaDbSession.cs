@@ -82,6 +82,13 @@ internal sealed class MariaDbSession : IDbSession
 
             return session;
         }
+        catch (MySqlException e) when (target.Socket is null && target.Tls == TlsMode.VerifyFull && CertificateDiagnosis.IsHandshakeRefusal(e))
+        {
+            await connection.DisposeAsync();
+            throw await DiagnoseAsync(builder, target, cancellationToken) is { } why
+                ? new DatabaseException($"could not connect to {target}: {why}", "certificate", e)
+                : Translate(e, $"could not connect to {target}");
+        }
         catch (MySqlException e)
         {
             await connection.DisposeAsync();
@@ -189,6 +196,35 @@ internal sealed class MariaDbSession : IDbSession
     }
 
     /// <summary>Keeps the server's error number (the driver's own for client-side failures, such as 1042 for an unreachable host).</summary>
+    /// <summary>A second handshake that only looks at the certificate the server presents, to say why it was refused.</summary>
+    private static async Task<string?> DiagnoseAsync(MySqlConnectionStringBuilder refused, ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        var builder = new MySqlConnectionStringBuilder(refused.ConnectionString) { SslMode = MySqlSslMode.Required, SslCa = "" };
+        System.Security.Cryptography.X509Certificates.X509Certificate2? seen = null;
+        var errors = System.Net.Security.SslPolicyErrors.None;
+        await using var connection = new MySqlConnection(builder.ConnectionString)
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, policyErrors) =>
+            {
+                seen ??= CertificateDiagnosis.Keep(certificate);
+                errors = policyErrors;
+                return false;
+            },
+        };
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (MySqlException)
+        {
+        }
+
+        using (seen)
+        {
+            return seen is null ? null : CertificateDiagnosis.Explain(seen, errors, target.Host, target.TrustedCaFile);
+        }
+    }
+
     /// <summary>ER_ACCESS_DENIED_ERROR, which is also the answer to a plain login of an account that requires TLS.</summary>
     private const int AccessDenied = 1045;
 

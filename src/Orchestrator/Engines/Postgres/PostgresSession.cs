@@ -62,7 +62,40 @@ internal sealed class PostgresSession : IDbSession
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             await dataSource.DisposeAsync();
+            if (target.Tls == TlsMode.VerifyFull && CertificateDiagnosis.IsHandshakeRefusal(e) && await DiagnoseAsync(builder, target, cancellationToken) is { } why)
+            {
+                throw new DatabaseException($"could not connect to {target}: {why}", "certificate", e);
+            }
+
             throw Translate(e, $"could not connect to {target}");
+        }
+    }
+
+    /// <summary>A second handshake that only looks at the certificate the server presents, to say why it was refused.</summary>
+    private static async Task<string?> DiagnoseAsync(NpgsqlConnectionStringBuilder refused, ConnectionTarget target, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(refused.ConnectionString) { SslMode = SslMode.Require, RootCertificate = null };
+        System.Security.Cryptography.X509Certificates.X509Certificate2? seen = null;
+        var errors = System.Net.Security.SslPolicyErrors.None;
+        await using var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
+            .UseSslClientAuthenticationOptionsCallback(options => options.RemoteCertificateValidationCallback = (_, certificate, _, policyErrors) =>
+            {
+                seen ??= CertificateDiagnosis.Keep(certificate);
+                errors = policyErrors;
+                return false;
+            })
+            .Build();
+        try
+        {
+            await using var _ = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+        }
+
+        using (seen)
+        {
+            return seen is null ? null : CertificateDiagnosis.Explain(seen, errors, target.Host, target.TrustedCaFile);
         }
     }
 

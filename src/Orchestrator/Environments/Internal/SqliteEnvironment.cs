@@ -17,6 +17,7 @@ internal static class SqliteEnvironment
         ("provider", "a SQLite database is a file the tool opens itself; there is no server to start or to connect to"),
         ("database", "the file is the database; name it with 'file'"),
         ("tls", "a file is opened directly, not over a network connection"),
+        ("tls_ca", "a file is opened directly, not over a network connection"),
         ("credentials", "SQLite has no accounts; the file's permissions decide who may open it"),
         ("access", "SQLite has no network access to allow"),
         ("replication", "SQLite has no replicas"),
