@@ -23,7 +23,7 @@ public static class BenchmarkProgram
         if (only is null or "up")
         {
             var (tool, script) = await UpBenchmark.RunAsync(root, rounds);
-            Print("up local.yaml (primary + replica + cascading replica, until streaming)", "orchestrator up", tool, "shell script (initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
+            Print("up local.yaml (primary + replica + cascading replica, until streaming), TLS on both sides", "orchestrator up", tool, "shell script (openssl, initdb, pg_ctl, pg_basebackup)", script, target: 1.0);
         }
 
         if (only is null or "docker-up")
