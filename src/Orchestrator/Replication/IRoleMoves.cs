@@ -38,6 +38,9 @@ internal interface IRoleMoves
     /// <summary>Rewrites the node's configuration from this server's environment and applies it to the running server.</summary>
     Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken);
 
+    /// <summary>Makes the replica connect to its source afresh (a new TLS handshake, which meets the source's current certificate), keeping its position.</summary>
+    Task ReconnectAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken);
+
     /// <summary>Removes what the node keeps for replicas that no longer replicate from it (PostgreSQL slots).</summary>
     Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken);
 }

@@ -52,5 +52,7 @@ internal sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisit
 
     public Task ReloadConfigAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.ReloadConfigAsync(node, cancellationToken);
 
+    public Task ReconnectAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken) => replication.ReconnectAsync(replica, source, cancellationToken);
+
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.DropStaleReplicationStateAsync(node, cancellationToken);
 }

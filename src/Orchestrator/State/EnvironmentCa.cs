@@ -108,6 +108,13 @@ internal sealed class EnvironmentCa
         return made;
     }
 
+    /// <summary>A new certificate and key for the node, whatever it had (a rotation).</summary>
+    public NodeCertificate Reissue(string node, IReadOnlyCollection<string> names)
+    {
+        File.Delete(Path.Combine(_directory, $"{node}.crt"));
+        return NodeCertificate(node, names);
+    }
+
     /// <summary>Whether <see cref="NodeCertificate"/> would issue the node a new certificate: it has none, it lacks one of <paramref name="names"/>, or it ends within <see cref="RenewWithin"/>.</summary>
     public bool IsDue(string node, IReadOnlyCollection<string> names) => !(Kept(node) is { } kept && StillGood(kept, names));
 

@@ -145,6 +145,13 @@ internal sealed class LocalNodes
         return Environment.Tls != TlsMode.Disable && await host.ReadFileAsync(node, host.Paths(node).TlsCertificateFile, cancellationToken) is null;
     }
 
+    /// <summary>Issues the node a new certificate and key from the environment's CA (kept for its next configuration write).</summary>
+    public NodeCertificate ReissueCertificate(NodeDefinition node)
+    {
+        var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
+        return EnvironmentCa.In(State, Environment.Name).Reissue(node.Name, host.NamesOf(node));
+    }
+
     /// <summary>Whether the node's certificate is due for renewal (near its end, or lacking a name the node is reached by now).</summary>
     public bool CertificateDue(NodeDefinition node)
     {

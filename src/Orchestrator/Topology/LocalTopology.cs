@@ -47,6 +47,10 @@ internal sealed class LocalTopology
 
     public Task<UpOutcome> UpAsync(CancellationToken cancellationToken) => ExclusiveAsync("up", () => BringUpAsync(cancellationToken), cancellationToken);
 
+    /// <summary>New certificates for every node, presented without a restart (<c>tls rotate</c>).</summary>
+    public Task<CertificateRotationOutcome> RotateCertificatesAsync(CancellationToken cancellationToken) =>
+        ExclusiveAsync("tls rotate", () => new CertificateRotation(_nodes).RunAsync(cancellationToken), cancellationToken);
+
     public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
         ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
 

@@ -23,6 +23,81 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     protected abstract string ReadOnlyErrorCode { get; }
 
     [Fact]
+    public async Task Tls_rotate_under_writes_presents_new_certificates_reconnects_the_replicas_and_restarts_nothing()
+    {
+        var credentials = Topology.Credentials;
+        var nodes = Topology.Environment.Nodes;
+        await using var writer = await BackgroundWriter.StartAsync(Topology);
+        await writer.WaitForMoreAsync(50, "primary");
+        var serials = new Dictionary<string, string>();
+        var started = new Dictionary<string, (string Marker, long Uptime)>();
+        foreach (var node in nodes)
+        {
+            serials[node.Name] = await PresentedCertificate.SerialAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
+            started[node.Name] = await StartedAsync(node.Name);
+        }
+
+        var streamsBefore = await ReplicationStreamsAsync();
+        var (exit, output) = await CliRunner.RunAsync("tls", "rotate", "-e", Topology.File, "--state-dir", Topology.StateDir);
+        Assert.True(exit == 0, output);
+
+        foreach (var node in nodes)
+        {
+            var serial = await PresentedCertificate.SerialAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
+            Assert.NotEqual(serials[node.Name], serial);
+            Assert.Contains(serial, output, StringComparison.Ordinal);
+
+            // No server restarted: the same start time (PostgreSQL), an uptime that only grew (MariaDB).
+            var now = await StartedAsync(node.Name);
+            Assert.Equal(started[node.Name].Marker, now.Marker);
+            Assert.True(now.Uptime >= started[node.Name].Uptime, $"{node.Name} restarted");
+        }
+
+        // Every replication connection was made again, so it met the new certificate.
+        var streamsAfter = await ReplicationStreamsAsync();
+        Assert.Equal(streamsBefore.Count, streamsAfter.Count);
+        Assert.Empty(streamsBefore.Intersect(streamsAfter));
+
+        await writer.WaitForMoreAsync(50, "primary");
+        await writer.StopAsync();
+        foreach (var node in nodes)
+        {
+            await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(node.Name)).Count == 0, $"{node.Name} has every acknowledged write");
+        }
+    }
+
+    /// <summary>A marker of the server's start (PostgreSQL: pg_postmaster_start_time) and its uptime in seconds (MariaDB: Uptime).</summary>
+    private async Task<(string Marker, long Uptime)> StartedAsync(string node)
+    {
+        await using var session = await Topology.ConnectAsync(node, null);
+        if (Topology.Engine == EngineKind.Postgres)
+        {
+            var row = (await session.QueryAsync("SELECT pg_postmaster_start_time()::text AS started")).Single();
+            return (row.GetString("started")!, 0);
+        }
+
+        var uptime = (await session.QueryAsync("SELECT VARIABLE_VALUE AS v FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME'")).Single();
+        return ("", long.Parse(uptime.GetString("v")!, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Each source's replication connections, by the server's own id for them (a walsender's pid, a binlog dump thread's id).</summary>
+    private async Task<List<string>> ReplicationStreamsAsync()
+    {
+        var streams = new List<string>();
+        foreach (var source in new[] { "primary", "replica-1" })
+        {
+            await using var session = await Topology.ConnectAsync(source, null);
+            var rows = await session.QueryAsync(Topology.Engine == EngineKind.Postgres
+                ? "SELECT pid::text AS id FROM pg_stat_replication"
+                : "SELECT CAST(ID AS CHAR) AS id FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'");
+            streams.AddRange(rows.Select(r => $"{source}:{r.GetString("id")}"));
+        }
+
+        Assert.Equal(2, streams.Count);
+        return streams;
+    }
+
+    [Fact]
     public async Task Rows_written_on_the_primary_are_read_on_both_replicas()
     {
         var table = UniqueTable("rows");

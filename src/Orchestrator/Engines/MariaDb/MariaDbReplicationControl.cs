@@ -281,6 +281,14 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         }
     }
 
+    /// <summary>Restarts the replica's IO thread: it connects again from where it received, the SQL thread applying on meanwhile.</summary>
+    public async Task ReconnectAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
+        await session.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
+        await session.ExecuteAsync("START SLAVE IO_THREAD", cancellationToken: cancellationToken);
+    }
+
     /// <summary>A MariaDB primary keeps nothing per replica.</summary>
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 

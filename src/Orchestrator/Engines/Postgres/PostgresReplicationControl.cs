@@ -350,6 +350,22 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         }
     }
 
+    /// <summary>Ends the source's walsender for the replica, and waits for the one its walreceiver starts again (within wal_retrieve_retry_interval).</summary>
+    public async Task ReconnectAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        await using var session = await sql.SessionAsync(source, cancellationToken);
+        var ended = (await session.QueryAsync(
+                "SELECT pid, pg_terminate_backend(pid) AS ended FROM pg_stat_replication WHERE application_name = $1", [replica.Name], cancellationToken))
+            .Select(r => r.GetInt64("pid")).ToHashSet();
+        var timeout = context.Environment.Replication.ReplayTimeout;
+        await Poll.UntilAsync(
+            async () => (await session.QueryAsync("SELECT pid FROM pg_stat_replication WHERE application_name = $1 AND state = 'streaming'", [replica.Name], cancellationToken))
+                .Any(r => !ended.Contains(r.GetInt64("pid"))),
+            timeout,
+            () => $"'{replica.Name}' did not stream from '{source.Name}' again within {timeout.TotalSeconds:0} s of its reconnection; see {files.LogFile(replica)}",
+            cancellationToken);
+    }
+
     /// <summary>Drops inactive slots of nodes that no longer replicate from this one, which would keep WAL forever.</summary>
     public async Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
