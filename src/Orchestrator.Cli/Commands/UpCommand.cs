@@ -17,7 +17,8 @@ internal static class UpCommand
         var command = new Command(
             "up",
             "Initialise (first time) and start every node of a local or docker environment: the primary first, then its replicas, cloned from their sources and " +
-            "replicating. Nodes already running are left alone; nodes that crashed are restarted. Servers keep running after the command exits.")
+            "replicating. Nodes already running are left alone, except that a server started without TLS is restarted once to present its certificate, and a certificate " +
+            "within 30 days of its end is renewed with a reload; nodes that crashed are restarted. Servers keep running after the command exits.")
         {
             environment,
             stateDir,
