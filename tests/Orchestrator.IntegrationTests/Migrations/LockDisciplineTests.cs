@@ -32,10 +32,11 @@ public abstract class LockDisciplineTests(TopologyFixture fixture) : MigrationTe
         Assert.Equal([9901, 9902], await VersionsAsync(database));
         Assert.True(await ColumnExistsAsync(database), "the column 9902 adds");
 
-        // The writer went on all along: each insert waited at most one lock timeout (MariaDB
-        // counts it in whole seconds), with half a second to spare.
+        // The writer went on all along: each insert waited about one lock timeout at most (MariaDB
+        // counts it in whole seconds), far from the 10 s the blocker held; the second of spare is
+        // for a two-core machine running other suites beside this one (1.68 s seen there).
         Assert.True(writes > 50, $"the writer committed {writes} rows");
-        Assert.True(longest < TimeSpan.FromSeconds(1.5), $"an insert waited {longest.TotalSeconds:0.00} s behind the waiting schema change");
+        Assert.True(longest < TimeSpan.FromSeconds(2), $"an insert waited {longest.TotalSeconds:0.00} s behind the waiting schema change");
     }
 
     [Fact]
