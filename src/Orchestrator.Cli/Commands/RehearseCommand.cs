@@ -22,10 +22,12 @@ internal static class RehearseCommand
         };
         var keep = new Option<bool>("--keep") { Description = "Leave the scratch node running afterwards, and say how to remove it." };
         var json = CommonOptions.Json();
+        var stateDir = CommonOptions.StateDir();
         var command = new Command(
             "rehearse",
             "Prove that a backup restores: check its files, restore it into a scratch node of the same engine (a container of the same image for a docker environment), compare every table's row count and checksum " +
             "with the manifest, optionally migrate, and report each step's duration; their sum estimates the recovery time. " +
+            "The scratch node's certificate comes from the environment's CA when it has one (so whoever trusts 'tls ca' trusts the scratch node too). " +
             "Exit 0 when everything matched, 1 when the backup is damaged or the data differs, 2 for bad input.")
         {
             environment,
@@ -34,13 +36,14 @@ internal static class RehearseCommand
             migrate,
             keep,
             json,
+            stateDir,
         };
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var asJson = parse.GetValue(json);
                 var report = await Rehearsal.RunAsync(
-                    CompositionRoot.Open(env, stateDir: null, asJson ? SilentProgress.Instance : new ConsoleProgress(console)),
+                    CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, asJson ? SilentProgress.Instance : new ConsoleProgress(console)),
                     parse.GetValue(backup)!.FullName, parse.GetValue(migrate), parse.GetValue(keep), cancellationToken);
                 if (asJson)
                 {

@@ -26,7 +26,10 @@ internal sealed class EnvironmentContext(EnvironmentDefinition definition, IEngi
     private EnvironmentCredentials? _credentials;
 
     /// <summary>Where the tool keeps this environment's state (checked to be this environment's, once); null for environments it keeps none for (external servers, a database file).</summary>
-    public StateLayout? State => Definition.RunsServers ? _state ??= StateLayout.For(Definition, StateDir) : null;
+    public StateLayout? State => Definition.RunsServers ? _state ??= StateLayout.For(Definition, StateDir, BorrowedCaDir) : null;
+
+    /// <summary>For a scratch node: the CA folder of the environment it stands in for, whose CA issues its certificate; null otherwise.</summary>
+    public string? BorrowedCaDir { get; private init; }
 
     /// <summary>
     /// The passwords the tool logs in with, read once per command: the state directory's for
@@ -36,6 +39,7 @@ internal sealed class EnvironmentContext(EnvironmentDefinition definition, IEngi
     public EnvironmentCredentials Credentials => _credentials ??= CredentialStore.Resolve(Definition, State, create: false);
 
     /// <summary>Another environment of the same engine (a scratch copy, one shard of a fleet), reporting to the same progress unless told otherwise.</summary>
-    public EnvironmentContext With(EnvironmentDefinition definition, string? stateDir, ITopologyProgress? progress = null) =>
-        new(definition, Engine, stateDir, progress ?? Progress);
+    /// <param name="borrowedCaDir">For a scratch node: the CA folder its certificate comes from (see <see cref="BorrowedCaDir"/>).</param>
+    public EnvironmentContext With(EnvironmentDefinition definition, string? stateDir, ITopologyProgress? progress = null, string? borrowedCaDir = null) =>
+        new(definition, Engine, stateDir, progress ?? Progress) { BorrowedCaDir = borrowedCaDir };
 }

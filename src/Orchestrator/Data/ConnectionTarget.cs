@@ -19,6 +19,9 @@ internal sealed record ConnectionTarget(string Host, int Port, string User, Secr
     /// <summary>The CA certificate (PEM file) the server's certificate is checked against under <see cref="TlsMode.VerifyFull"/>; null for the system's authorities.</summary>
     public string? TrustedCaFile { get; init; }
 
+    /// <summary>The client certificate presented to the server over TCP; null for none.</summary>
+    public ClientCertificate? ClientCertificate { get; init; }
+
     /// <summary>The CA file a driver should trust: none unless the certificate is checked; a missing file is an error that says what to do.</summary>
     public string? TrustedCaForDriver()
     {

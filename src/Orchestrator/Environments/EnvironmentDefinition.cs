@@ -55,6 +55,9 @@ internal sealed record EnvironmentDefinition(
     /// <summary>For the environment of one shard: the shard's name; null otherwise.</summary>
     public string? ShardName { get; init; }
 
+    /// <summary>The name of the environment in its file: a shard's without the ".shard" ending.</summary>
+    public string FleetName => ShardName is null ? Name : Name[..^(ShardName.Length + 1)];
+
     /// <summary>
     /// One shard as an environment of its own, which every single-environment operation takes:
     /// named "environment.shard" (so its default state directory is its own), with the shard's

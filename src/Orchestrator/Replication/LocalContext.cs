@@ -37,7 +37,7 @@ internal sealed record LocalContext(
         {
             if (!_certificates.TryGetValue(node.Name, out certificate!))
             {
-                certificate = _certificates[node.Name] = EnvironmentCa.In(State, Environment.Name).NodeCertificate(node.Name, Host.NamesOf(node));
+                certificate = _certificates[node.Name] = EnvironmentCa.In(State, Environment.FleetName).NodeCertificate(node.Name, Host.NamesOf(node));
             }
         }
 

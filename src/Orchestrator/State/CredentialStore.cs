@@ -24,13 +24,14 @@ internal static class CredentialStore
         Secret? Generated(string account) => stored is null ? null : new Secret(stored[account], $"generated, in {state!.SecretsFile}");
 
         var admin = environment.Admin.Password ?? Generated("admin")
+            ?? (environment.Admin.Certificate is not null ? new Secret("", "none: the client certificate logs in") : null)
             ?? throw new MissingPasswordException($"environment '{environment.Name}' gives no admin password, which only a local or docker environment may leave out: add credentials.admin.password, as \"${{env:NAME}}\" or \"${{file:PATH}}\"");
 
         // Null for an external environment that gives none: what needs it asks RequiredReplicationPassword.
         var replication = environment.Replicator.Password ?? Generated("replication");
         Redactor.Register(admin);
         Redactor.Register(replication);
-        return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication) { TrustedCaFile = TrustedCa(environment, state, create) };
+        return new EnvironmentCredentials(environment.Admin.User, admin, environment.Replicator.User, replication) { TrustedCaFile = TrustedCa(environment, state, create), AdminCertificate = environment.Admin.Certificate };
     }
 
     /// <summary>The environment CA's certificate for servers the tool runs with TLS (made on the first <c>up</c>).</summary>
@@ -41,7 +42,7 @@ internal static class CredentialStore
             return environment.TlsCaFile;
         }
 
-        var ca = EnvironmentCa.In(state, environment.Name);
+        var ca = EnvironmentCa.In(state, environment.FleetName);
         if (create)
         {
             ca.Ensure();

@@ -5,10 +5,11 @@ using System.Security.Cryptography.X509Certificates;
 namespace Orchestrator.State;
 
 /// <summary>
-/// The certificate authority of one environment the tool runs, kept in <c>STATE/tls</c> (0700;
-/// keys 0600): <c>ca.crt</c>, <c>ca.key</c>, and per node <c>NODE.crt</c> and <c>NODE.key</c>.
-/// Clients and replicas trust <c>ca.crt</c> alone, so a node's certificate can be reissued (new
-/// addresses, near its expiry) without touching anyone's trust.
+/// The certificate authority of one environment the tool runs: <c>ca.crt</c> and <c>ca.key</c> in
+/// <see cref="StateLayout.CaDir"/>, and per node <c>NODE.crt</c> and <c>NODE.key</c> in
+/// <see cref="StateLayout.TlsDir"/> (folders 0700, keys 0600). Clients and replicas trust
+/// <c>ca.crt</c> alone, so a node's certificate can be reissued (new addresses, near its expiry)
+/// without touching anyone's trust.
 /// </summary>
 internal sealed class EnvironmentCa
 {
@@ -19,22 +20,25 @@ internal sealed class EnvironmentCa
 
     private static readonly TimeSpan CaLifetime = TimeSpan.FromDays(3650);
 
+    private readonly string _caDirectory;
     private readonly string _directory;
     private readonly string _environmentName;
 
-    private EnvironmentCa(string directory, string environmentName)
+    private EnvironmentCa(string caDirectory, string directory, string environmentName)
     {
+        _caDirectory = caDirectory;
         _directory = directory;
         _environmentName = environmentName;
     }
 
-    /// <summary>The environment's CA in <paramref name="state"/>, whether or not it was made yet.</summary>
-    public static EnvironmentCa In(StateLayout state, string environmentName) => new(Path.Combine(state.Root, "tls"), environmentName);
+    /// <summary>The CA of the environment whose state is <paramref name="state"/>, whether or not it was made yet.</summary>
+    /// <param name="fleetName">The environment's name in its file (a shard's fleet's), which the CA's subject names.</param>
+    public static EnvironmentCa In(StateLayout state, string fleetName) => new(state.CaDir, state.TlsDir, fleetName);
 
     /// <summary>The CA certificate (PEM), which clients and replicas trust.</summary>
-    public string CaFile => Path.Combine(_directory, "ca.crt");
+    public string CaFile => Path.Combine(_caDirectory, "ca.crt");
 
-    private string CaKeyFile => Path.Combine(_directory, "ca.key");
+    private string CaKeyFile => Path.Combine(_caDirectory, "ca.key");
 
     public bool Exists => File.Exists(CaFile) && File.Exists(CaKeyFile);
 
@@ -46,18 +50,44 @@ internal sealed class EnvironmentCa
             return false;
         }
 
-        Directory.CreateDirectory(_directory);
-        File.SetUnixFileMode(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN=orchestrator CA for environment {Escape(_environmentName)}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        var now = DateTimeOffset.UtcNow;
-        using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaLifetime));
-        OwnerOnlyFile.Replace(CaKeyFile, key.ExportPkcs8PrivateKeyPem());
-        OwnerOnlyFile.Replace(CaFile, ca.ExportCertificatePem());
+        OwnerOnlyFolder(_caDirectory);
+        var (keyPem, certificatePem) = NewCa($"CN=orchestrator CA for environment {Escape(_environmentName)}");
+        OwnerOnlyFile.Replace(CaKeyFile, keyPem);
+        OwnerOnlyFile.Replace(CaFile, certificatePem);
         return true;
+    }
+
+    /// <summary>The serial numbers of the CAs trusted now, the newest first: more than one while a CA rotation is under way.</summary>
+    public IReadOnlyList<string> TrustedSerials()
+    {
+        using var trusted = Trusted(File.ReadAllText(CaFile));
+        return trusted.Select(c => c.SerialNumber).ToList();
+    }
+
+    /// <summary>
+    /// Starts a CA rotation: a new CA issues every certificate from now on, and <c>ca.crt</c>
+    /// holds it before every CA trusted so far, so that clients and replicas given that bundle
+    /// trust the servers whether they present an old certificate or a new one. Returns the new
+    /// CA's serial number. Each step leaves a usable CA behind if the process dies.
+    /// </summary>
+    public string BeginCaRotation()
+    {
+        Ensure();
+        var (keyPem, certificatePem) = NewCa($"CN=orchestrator CA for environment {Escape(_environmentName)}, OU=issued {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
+        var nextKey = CaKeyFile + ".next";
+        OwnerOnlyFile.Replace(nextKey, keyPem);
+        // Trust comes before issuing: until the key moves, the old CA still issues, and both are trusted.
+        OwnerOnlyFile.Replace(CaFile, certificatePem.TrimEnd() + "\n" + File.ReadAllText(CaFile).TrimStart());
+        File.Move(nextKey, CaKeyFile, overwrite: true);
+        using var made = X509Certificate2.CreateFromPem(certificatePem);
+        return made.SerialNumber;
+    }
+
+    /// <summary>Ends a CA rotation: <c>ca.crt</c> holds the issuing CA alone, and the CAs it replaced are trusted no more.</summary>
+    public void DropRetiredCas()
+    {
+        using var issuer = Issuer();
+        OwnerOnlyFile.Replace(CaFile, issuer.ExportCertificatePem());
     }
 
     /// <summary>
@@ -77,7 +107,7 @@ internal sealed class EnvironmentCa
         var keyFile = Path.Combine(_directory, $"{node}.key");
         var caPem = File.ReadAllText(CaFile);
 
-        using var ca = X509Certificate2.CreateFromPemFile(CaFile, CaKeyFile);
+        using var ca = Issuer();
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={Escape(node)}", key, HashAlgorithmName.SHA256);
         var alternative = new SubjectAlternativeNameBuilder();
@@ -103,8 +133,14 @@ internal sealed class EnvironmentCa
         var notAfter = now.Add(NodeLifetime) < ca.NotAfter ? now.Add(NodeLifetime) : new DateTimeOffset(ca.NotAfter.ToUniversalTime());
         using var issued = request.Create(ca, now.AddMinutes(-5), notAfter, RandomNumberGenerator.GetBytes(16));
         var made = new NodeCertificate(caPem, issued.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+        OwnerOnlyFolder(_directory);
         OwnerOnlyFile.Replace(keyFile, made.KeyPem);
         OwnerOnlyFile.Replace(certFile, made.CertificatePem);
+        if (_directory != _caDirectory)
+        {
+            // A shared or borrowed CA: its certificate beside the node's, so that this state alone (a kept scratch node) still says whom to trust.
+            OwnerOnlyFile.Replace(Path.Combine(_directory, "ca.crt"), caPem);
+        }
         return made;
     }
 
@@ -127,13 +163,45 @@ internal sealed class EnvironmentCa
             : null;
     }
 
+    /// <summary>The issuing CA, with its key: of the certificates in <c>ca.crt</c>, the one whose key <c>ca.key</c> holds.</summary>
+    private X509Certificate2 Issuer()
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(CaKeyFile));
+        var publicKey = key.ExportSubjectPublicKeyInfo();
+        using var trusted = Trusted(File.ReadAllText(CaFile));
+        var issuer = trusted.FirstOrDefault(c => c.PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(publicKey))
+            ?? throw new CryptographicException($"{CaKeyFile} is the key of no certificate in {CaFile}: restore both from a backup of the state directory, or run 'down --purge' and 'up' for a new CA");
+        return issuer.CopyWithPrivateKey(key);
+    }
+
+    private static (string KeyPem, string CertificatePem) NewCa(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        using var ca = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(CaLifetime));
+        return (key.ExportPkcs8PrivateKeyPem(), ca.ExportCertificatePem());
+    }
+
+    /// <summary>The certificates of a trust bundle (one CA, or several during a rotation); the caller disposes them.</summary>
+    private static DisposableCertificates Trusted(string pem)
+    {
+        var certificates = new DisposableCertificates();
+        certificates.ImportFromPem(pem);
+        return certificates;
+    }
+
     private static bool StillGood(NodeCertificate kept, IReadOnlyCollection<string> names)
     {
         try
         {
             using var certificate = X509Certificate2.CreateFromPem(kept.CertificatePem);
-            using var ca = X509Certificate2.CreateFromPem(kept.CaPem);
-            if (certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewWithin || certificate.Issuer != ca.Subject)
+            using var trusted = Trusted(kept.CaPem);
+            if (certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow < RenewWithin)
             {
                 return false;
             }
@@ -143,7 +211,7 @@ internal sealed class EnvironmentCa
                 : [];
             return names.All(name => covered.Contains(IPAddress.TryParse(name, out var address) ? address.ToString() : name))
                 && certificate.GetECDsaPublicKey() is { } publicKey && SameKey(publicKey, kept.KeyPem)
-                && SignedBy(certificate, ca);
+                && SignedBy(certificate, trusted);
         }
         catch (CryptographicException)
         {
@@ -158,18 +226,37 @@ internal sealed class EnvironmentCa
         return key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(publicKey.ExportSubjectPublicKeyInfo());
     }
 
-    private static bool SignedBy(X509Certificate2 certificate, X509Certificate2 ca)
+    /// <summary>Whether one of the trusted CAs (during a rotation, the old one too) issued the certificate.</summary>
+    private static bool SignedBy(X509Certificate2 certificate, X509Certificate2Collection trusted)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
+    }
+
+    private static void OwnerOnlyFolder(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>A name in a distinguished name: the characters RFC 4514 gives a meaning are escaped.</summary>
     private static string Escape(string value) =>
         string.Concat(value.Select(c => c is ',' or '+' or '"' or '\\' or '<' or '>' or ';' or '=' ? $"\\{c}" : c.ToString()));
+}
+
+/// <summary>Certificates read from PEM, disposed together.</summary>
+internal sealed class DisposableCertificates : X509Certificate2Collection, IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var certificate in this)
+        {
+            certificate.Dispose();
+        }
+    }
 }
 
 /// <summary>A node's certificate, its private key and the CA that issued it, as PEM text for the node's host.</summary>

@@ -15,6 +15,9 @@ internal sealed record EnvironmentCredentials(string AdminUser, Secret AdminPass
     /// </summary>
     public string? TrustedCaFile { get; init; }
 
+    /// <summary>The client certificate the admin account presents (an external environment's <c>credentials.admin.certificate</c>); null for none.</summary>
+    public ClientCertificate? AdminCertificate { get; init; }
+
     /// <summary>The replication password, for a step that connects as the replication account; bad input when the file gives none.</summary>
     public Secret RequiredReplicationPassword() => ReplicationPassword ?? throw new MissingPasswordException(
         $"this command connects as the replication account '{ReplicationUser}', and the environment file gives no password for it: " +

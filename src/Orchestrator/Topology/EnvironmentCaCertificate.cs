@@ -27,7 +27,7 @@ internal static class EnvironmentCaCertificate
         }
 
         var state = context.State!;
-        var ca = EnvironmentCa.In(state, environment.Name);
+        var ca = EnvironmentCa.In(state, environment.FleetName);
         return ca.Exists
             ? File.ReadAllText(ca.CaFile)
             : throw new LocalProviderException(

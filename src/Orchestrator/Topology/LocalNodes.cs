@@ -145,18 +145,21 @@ internal sealed class LocalNodes
         return Environment.Tls != TlsMode.Disable && await host.ReadFileAsync(node, host.Paths(node).TlsCertificateFile, cancellationToken) is null;
     }
 
+    /// <summary>The CA the nodes' certificates come from (for a shard, its fleet's).</summary>
+    public EnvironmentCa Ca => EnvironmentCa.In(State, Environment.FleetName);
+
     /// <summary>Issues the node a new certificate and key from the environment's CA (kept for its next configuration write).</summary>
     public NodeCertificate ReissueCertificate(NodeDefinition node)
     {
         var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
-        return EnvironmentCa.In(State, Environment.Name).Reissue(node.Name, host.NamesOf(node));
+        return Ca.Reissue(node.Name, host.NamesOf(node));
     }
 
     /// <summary>Whether the node's certificate is due for renewal (near its end, or lacking a name the node is reached by now).</summary>
     public bool CertificateDue(NodeDefinition node)
     {
         var host = _opened?.Hosting.Host ?? throw new InvalidOperationException("CreateServerAsync must run first");
-        return Environment.Tls != TlsMode.Disable && EnvironmentCa.In(State, Environment.Name).IsDue(node.Name, host.NamesOf(node));
+        return Environment.Tls != TlsMode.Disable && Ca.IsDue(node.Name, host.NamesOf(node));
     }
 
     /// <summary>Stops the node if it runs and deletes its directory.</summary>

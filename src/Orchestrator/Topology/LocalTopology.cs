@@ -48,8 +48,8 @@ internal sealed class LocalTopology
     public Task<UpOutcome> UpAsync(CancellationToken cancellationToken) => ExclusiveAsync("up", () => BringUpAsync(cancellationToken), cancellationToken);
 
     /// <summary>New certificates for every node, presented without a restart (<c>tls rotate</c>).</summary>
-    public Task<CertificateRotationOutcome> RotateCertificatesAsync(CancellationToken cancellationToken) =>
-        ExclusiveAsync("tls rotate", () => new CertificateRotation(_nodes).RunAsync(cancellationToken), cancellationToken);
+    public Task<CertificateRotationOutcome> RotateCertificatesAsync(CaRotation rotation, CancellationToken cancellationToken) =>
+        ExclusiveAsync(rotation == CaRotation.KeepCa ? "tls rotate" : "tls rotate --ca", () => new CertificateRotation(_nodes).RunAsync(rotation, cancellationToken), cancellationToken);
 
     public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
         ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
@@ -173,11 +173,16 @@ internal sealed class LocalTopology
             {
                 await _nodes.Hosting.RemoveAsync(cancellationToken);
                 Directory.Delete(root, recursive: true);
+                _nodes.State.ForgetSharedCaIfUnused();
             }
         }
         else
         {
             await _nodes.DownWithoutStateAsync(purge, cancellationToken);
+            if (purge)
+            {
+                _nodes.State.ForgetSharedCaIfUnused();
+            }
 
             outcomes.AddRange(Environment.Nodes.Select(n => new NodeOutcome<NodeDownAction>(n.Name, NodeDownAction.NeverInitialized, TimeSpan.Zero)));
         }

@@ -22,9 +22,17 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
     private ScratchEnvironment(string directory, EnvironmentContext like, EnvironmentDefinition definition, ITopologyProgress progress)
     {
         Directory = directory;
-        Context = like.With(definition, StateDir, progress);
+        Context = like.With(definition, StateDir, progress, SharedCaDir(like));
         _topology = definition.RunsServers ? new LocalTopology(Context) : null;
     }
+
+    /// <summary>
+    /// The CA folder of the environment the scratch node stands in for, when that one runs with
+    /// TLS: the scratch node's certificate comes from it, so whoever trusts the environment trusts
+    /// its scratch nodes too. Null otherwise (the scratch node makes a CA of its own).
+    /// </summary>
+    private static string? SharedCaDir(EnvironmentContext like) =>
+        like.Definition.Tls != TlsMode.Disable && like.State is { } state && EnvironmentCa.In(state, like.Definition.FleetName).Exists ? state.CaDir : null;
 
     /// <summary>The scratch environment, of the same engine as the one it was made like.</summary>
     public EnvironmentContext Context { get; }

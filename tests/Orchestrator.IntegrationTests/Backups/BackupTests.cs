@@ -151,6 +151,40 @@ public abstract class BackupTests(TopologyFixture fixture) : MigrationTestBase(f
     }
 
     [Fact]
+    public async Task A_rehearsal_scratch_node_presents_a_certificate_from_the_environments_own_ca()
+    {
+        var (env, _) = await EnvironmentWithItemsAsync(rows: 20);
+        var backup = NewBackupDirectory();
+        Assert.Equal(0, (await Cli("backup", env, "--out", backup)).ExitCode);
+        var (caExit, pem) = await CliRunner.RunAsync("tls", "ca", "-e", env, "--state-dir", Topology.StateDir);
+        Assert.True(caExit == 0, pem);
+        var caFile = Path.Combine(Path.GetDirectoryName(backup)!, $"environment-ca-{Guid.NewGuid():N}.crt");
+        await File.WriteAllTextAsync(caFile, pem);
+
+        var (exitCode, output) = await Cli("rehearse", env, "--backup", backup, "--keep", "--json");
+
+        // The scratch node is kept whatever the outcome; the report says where.
+        using var report = JsonDocument.Parse(output);
+        var kept = report.RootElement.GetProperty("keptAt").GetString()!;
+        var scratchFile = Path.Combine(kept, "scratch.yaml");
+        try
+        {
+            Assert.True(exitCode == 0, output);
+            var scratch = EnvironmentLoader.LoadOrThrow(scratchFile);
+            var credentials = Orchestrator.State.CredentialStore.Resolve(scratch, new Orchestrator.State.StateLayout(Path.Combine(kept, "state")), create: false);
+            // An application that trusts the environment's CA alone verifies the scratch node too.
+            await PresentedCertificate.ConnectVerifiedAsync(Topology.Engine, scratch.Primary, credentials.AdminUser, credentials.AdminPassword.Reveal(), caFile);
+            Assert.False(File.Exists(Path.Combine(kept, "state", "tls", "ca.key")), "the scratch node made a CA of its own");
+        }
+        finally
+        {
+            var (downExit, down) = await CliRunner.RunAsync("down", "-e", scratchFile, "--state-dir", Path.Combine(kept, "state"), "--purge");
+            Directory.Delete(kept, recursive: true);
+            Assert.True(downExit == 0, down);
+        }
+    }
+
+    [Fact]
     public async Task Restore_into_the_local_environment_leaves_the_primary_and_its_replicas_with_the_backups_data()
     {
         var (env, database) = await EnvironmentWithItemsAsync(rows: 250);

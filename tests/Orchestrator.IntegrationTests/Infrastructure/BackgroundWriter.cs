@@ -13,20 +13,21 @@ internal sealed class BackgroundWriter : IAsyncDisposable
 
     private readonly AcknowledgedWriter _writer;
 
-    private BackgroundWriter(ITestNodes topology)
+    private BackgroundWriter(ITestNodes topology, string table)
     {
-        var target = new WriterTarget(topology.Engine, topology.Environment.Nodes.Select(n => n.Name).ToList(), (node, _) => topology.ConnectAsync(node), Table);
+        var target = new WriterTarget(topology.Engine, topology.Environment.Nodes.Select(n => n.Name).ToList(), (node, _) => topology.ConnectAsync(node), table);
         _writer = new AcknowledgedWriter(target, clients: 1, Timeout.InfiniteTimeSpan, Stopwatch.StartNew());
     }
 
-    public static async Task<BackgroundWriter> StartAsync(ITestNodes topology)
+    /// <param name="table">A table of its own, for a test that shares its topology with another writing test.</param>
+    public static async Task<BackgroundWriter> StartAsync(ITestNodes topology, string table = Table)
     {
         await using (var session = await topology.ConnectAsync("primary"))
         {
-            await session.ExecuteAsync($"CREATE TABLE {Table} (id bigint PRIMARY KEY)");
+            await session.ExecuteAsync($"CREATE TABLE {table} (id bigint PRIMARY KEY)");
         }
 
-        return new BackgroundWriter(topology);
+        return new BackgroundWriter(topology, table);
     }
 
     public IReadOnlyList<long> Acknowledged => _writer.Acknowledged.Select(a => a.Id).ToList();

@@ -26,7 +26,7 @@ internal static class NodeCertificates
     /// </summary>
     public static Action GiveWrongHostName(TestTopology topology, string node)
     {
-        var ca = EnvironmentCa.In(topology.State, topology.Environment.Name);
+        var ca = EnvironmentCa.In(topology.State, topology.Environment.FleetName);
         void Install(IReadOnlyCollection<string> names)
         {
             var certificate = ca.NodeCertificate(node, names);

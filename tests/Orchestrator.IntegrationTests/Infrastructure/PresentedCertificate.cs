@@ -34,4 +34,21 @@ internal static class PresentedCertificate
 
         return serial ?? throw new InvalidOperationException($"'{node.Name}' presented no certificate");
     }
+
+    /// <summary>Connects as an application would, verifying the server against <paramref name="caFile"/> alone (verify-full); throws when refused.</summary>
+    public static async Task ConnectVerifiedAsync(EngineKind engine, NodeDefinition node, string user, string password, string caFile)
+    {
+        if (engine == EngineKind.Postgres)
+        {
+            var builder = new NpgsqlConnectionStringBuilder { Host = node.Host, Port = node.Port, Username = user, Password = password, Database = "postgres", Pooling = false, SslMode = SslMode.VerifyFull, RootCertificate = caFile };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+        }
+        else
+        {
+            var builder = new MySqlConnectionStringBuilder { Server = node.Host, Port = (uint)node.Port, UserID = user, Password = password, Pooling = false, SslMode = MySqlSslMode.VerifyFull, SslCa = caFile };
+            await using var connection = new MySqlConnection(builder.ConnectionString);
+            await connection.OpenAsync();
+        }
+    }
 }

@@ -213,6 +213,102 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
     }
 
     [Fact]
+    public async Task An_external_environment_logs_in_with_the_admin_client_certificate_where_the_servers_require_one()
+    {
+        if (Topology.Engine == EngineKind.Postgres && Topology.Provider != ProviderKind.Local)
+        {
+            // PostgreSQL requires a certificate in pg_hba.conf, which is in the container's volume here; the local run edits it.
+            return;
+        }
+
+        const string user = "certadmin";
+        var database = await NewDatabaseAsync();
+        var ca = Orchestrator.State.EnvironmentCa.In(Topology.State, Topology.Environment.FleetName);
+        ca.NodeCertificate(user, [user]);
+        var certificate = Path.Combine(Topology.State.TlsDir, $"{user}.crt");
+        var key = Path.Combine(Topology.State.TlsDir, $"{user}.key");
+        var hbaFiles = Topology.Engine == EngineKind.Postgres ? Topology.Environment.Nodes.Select(n => Path.Combine(Topology.State.DataDir(n), "pg_hba.conf")).ToList() : [];
+        var hbaBefore = hbaFiles.ToDictionary(f => f, File.ReadAllText);
+        await RequireCertificateAsync(user, hbaBefore);
+        try
+        {
+            var withPassword = Topology.WriteExternalEnvironment(database, BuiltArtifacts.TestMigrations, "basic", tls: "verify-full", tlsCa: Topology.Credentials.TrustedCaFile);
+            var lines = await File.ReadAllLinesAsync(withPassword);
+            var withCertificate = Path.ChangeExtension(withPassword, ".certificate.yaml");
+            await File.WriteAllLinesAsync(withCertificate, lines.Select(l => l.TrimStart().StartsWith("admin:", StringComparison.Ordinal)
+                ? $"  admin: {{ user: {user}, certificate: \"${{file:{certificate}}}\", key: \"${{file:{key}}}\" }}"
+                : l));
+            var withoutCertificate = Path.ChangeExtension(withPassword, ".nocertificate.yaml");
+            await File.WriteAllLinesAsync(withoutCertificate, lines.Select(l => l.TrimStart().StartsWith("admin:", StringComparison.Ordinal)
+                ? l.Replace($"user: {Topology.Credentials.AdminUser}", $"user: {user}", StringComparison.Ordinal)
+                : l));
+
+            var (statusExit, status) = await CliRunner.RunAsync("status", "-e", withCertificate);
+            var backupDirectory = Path.Combine(Topology.Directory, $"cert-backup-{Guid.NewGuid():N}");
+            var (backupExit, backup) = await CliRunner.RunAsync("backup", "-e", withCertificate, "--out", backupDirectory);
+            var (refusedExit, refused) = await CliRunner.RunAsync("status", "-e", withoutCertificate, "--json");
+
+            Assert.True(statusExit == 0, status);
+            // The dump programs present it too (libpq's PGSSLCERT, mariadb-dump --ssl-cert).
+            Assert.True(backupExit == 0, backup);
+            Assert.True(File.Exists(Path.Combine(backupDirectory, "manifest.json")), backup);
+            Assert.Equal(1, refusedExit);
+            using var json = System.Text.Json.JsonDocument.Parse(refused);
+            Assert.All(json.RootElement.GetProperty("nodes").EnumerateArray(), n => Assert.False(n.GetProperty("reachable").GetBoolean(), refused));
+            Assert.DoesNotContain("PRIVATE KEY", status + backup + refused, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var session = await Topology.ConnectAsync("primary", null);
+            await session.ExecuteAsync(Topology.Engine == EngineKind.Postgres ? $"DROP ROLE {user}" : $"DROP USER {user}@'%'");
+            foreach (var (file, text) in hbaBefore)
+            {
+                await File.WriteAllTextAsync(file, text);
+            }
+
+            await ReloadAllAsync();
+        }
+    }
+
+    /// <summary>An account that logs in with a certificate from the environment's CA and nothing else (PostgreSQL 'cert'; MariaDB REQUIRE X509, no password).</summary>
+    private async Task RequireCertificateAsync(string user, IReadOnlyDictionary<string, string> hbaFiles)
+    {
+        await using (var session = await Topology.ConnectAsync("primary", null))
+        {
+            if (Topology.Engine == EngineKind.Postgres)
+            {
+                await session.ExecuteAsync($"CREATE ROLE {user} LOGIN SUPERUSER");
+            }
+            else
+            {
+                await session.ExecuteAsync($"CREATE USER {user}@'%' REQUIRE X509");
+                await session.ExecuteAsync($"GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, PROCESS, SHOW DATABASES, BINLOG MONITOR, SLAVE MONITOR ON *.* TO {user}@'%'");
+            }
+        }
+
+        foreach (var (file, text) in hbaFiles)
+        {
+            await File.WriteAllTextAsync(file, $"hostssl all {user} 127.0.0.1/32 cert\n" + text);
+        }
+
+        await ReloadAllAsync();
+    }
+
+    private async Task ReloadAllAsync()
+    {
+        if (Topology.Engine != EngineKind.Postgres)
+        {
+            return;
+        }
+
+        foreach (var node in Topology.Environment.Nodes)
+        {
+            await using var session = await Topology.ConnectAsync(node.Name, null);
+            await session.ExecuteAsync("SELECT pg_reload_conf()");
+        }
+    }
+
+    [Fact]
     public async Task Plan_shows_the_online_form_warns_about_what_runs_as_written_and_strict_migrate_refuses_that()
     {
         var (env, database) = await EnvironmentAsync("basic");

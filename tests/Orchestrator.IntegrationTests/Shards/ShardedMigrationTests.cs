@@ -6,6 +6,7 @@ using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
 using Orchestrator.Composition;
+using Orchestrator.State;
 
 namespace Orchestrator.IntegrationTests.Shards;
 
@@ -85,6 +86,30 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
 
         Assert.True(exitCode == 0, output);
         Assert.False(Directory.Exists(stateDir), output);
+    }
+
+    [Fact]
+    public async Task The_shards_share_one_ca_so_an_application_that_trusts_tls_ca_reaches_every_node_of_every_shard_verified()
+    {
+        var (exitCode, pem) = await CliRunner.RunAsync("tls", "ca", "-e", fixture.File, "--state-dir", fixture.StateDir);
+        Assert.True(exitCode == 0, pem);
+        var caFile = Path.Combine(fixture.Directory, $"fleet-ca-{Guid.NewGuid():N}.crt");
+        await File.WriteAllTextAsync(caFile, pem);
+
+        var serials = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var shard in Shards)
+        {
+            var environment = fixture.Environment.Shard(shard);
+            var credentials = CredentialStore.Resolve(environment, StateLayout.For(environment, fixture.StateDir), create: false);
+            foreach (var node in environment.Nodes)
+            {
+                await PresentedCertificate.ConnectVerifiedAsync(environment.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), caFile);
+                serials.Add(await PresentedCertificate.SerialAsync(environment.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal()));
+            }
+        }
+
+        // Every node presents a certificate of its own, from the one CA.
+        Assert.Equal(ShardedTopologyFixture.ShardCount * 2, serials.Count);
     }
 
     [Fact]

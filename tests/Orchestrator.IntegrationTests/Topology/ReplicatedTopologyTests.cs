@@ -23,11 +23,16 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
     protected abstract string ReadOnlyErrorCode { get; }
 
     [Fact]
-    public async Task Tls_rotate_under_writes_presents_new_certificates_reconnects_the_replicas_and_restarts_nothing()
+    public Task Tls_rotate_under_writes_presents_new_certificates_reconnects_the_replicas_and_restarts_nothing() => RotateUnderWritesAsync(newCa: false);
+
+    [Fact]
+    public Task Tls_rotate_ca_staged_then_finished_under_writes_moves_every_node_to_a_new_ca_that_alone_is_trusted_at_the_end() => RotateUnderWritesAsync(newCa: true);
+
+    private async Task RotateUnderWritesAsync(bool newCa)
     {
         var credentials = Topology.Credentials;
         var nodes = Topology.Environment.Nodes;
-        await using var writer = await BackgroundWriter.StartAsync(Topology);
+        await using var writer = await BackgroundWriter.StartAsync(Topology, newCa ? "writes_new_ca" : "writes_new_certificates");
         await writer.WaitForMoreAsync(50, "primary");
         var serials = new Dictionary<string, string>();
         var started = new Dictionary<string, (string Marker, long Uptime)>();
@@ -38,14 +43,40 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         }
 
         var streamsBefore = await ReplicationStreamsAsync();
-        var (exit, output) = await CliRunner.RunAsync("tls", "rotate", "-e", Topology.File, "--state-dir", Topology.StateDir);
+        var oldCa = await TlsCaAsync("old");
+        if (newCa)
+        {
+            var (staged, stagedOutput) = await CliRunner.RunAsync("tls", "rotate", "-e", Topology.File, "--state-dir", Topology.StateDir, "--ca", "--stage");
+            Assert.True(staged == 0, stagedOutput);
+            // Staged: both CAs are trusted, every node still presents its old certificate, and an application given the pair reaches each.
+            var pair = await TlsCaAsync("pair");
+            Assert.Equal(2, CertificateCount(pair));
+            foreach (var node in nodes)
+            {
+                Assert.Equal(serials[node.Name], await PresentedCertificate.SerialAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal()));
+                await PresentedCertificate.ConnectVerifiedAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), pair);
+            }
+
+            await writer.WaitForMoreAsync(20, "primary");
+        }
+
+        var (exit, output) = await CliRunner.RunAsync(newCa ? ["tls", "rotate", "-e", Topology.File, "--state-dir", Topology.StateDir, "--ca"] : ["tls", "rotate", "-e", Topology.File, "--state-dir", Topology.StateDir]);
         Assert.True(exit == 0, output);
+        var caAfter = await TlsCaAsync("after");
+        Assert.Equal(1, CertificateCount(caAfter));
+        Assert.Equal(newCa, File.ReadAllText(caAfter) != File.ReadAllText(oldCa));
 
         foreach (var node in nodes)
         {
             var serial = await PresentedCertificate.SerialAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
             Assert.NotEqual(serials[node.Name], serial);
             Assert.Contains(serial, output, StringComparison.Ordinal);
+            await PresentedCertificate.ConnectVerifiedAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), caAfter);
+            if (newCa)
+            {
+                // The old CA is trusted by nobody now, and verifies no node.
+                await Assert.ThrowsAnyAsync<Exception>(() => PresentedCertificate.ConnectVerifiedAsync(Topology.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), oldCa));
+            }
 
             // No server restarted: the same start time (PostgreSQL), an uptime that only grew (MariaDB).
             var now = await StartedAsync(node.Name);
@@ -64,6 +95,23 @@ public abstract class ReplicatedTopologyTests(TopologyFixture fixture)
         {
             await TestTopology.EventuallyAsync(async () => (await writer.MissingOnAsync(node.Name)).Count == 0, $"{node.Name} has every acknowledged write");
         }
+    }
+
+    /// <summary>What <c>tls ca</c> prints now, in a file of its own.</summary>
+    private async Task<string> TlsCaAsync(string label)
+    {
+        var (exit, pem) = await CliRunner.RunAsync("tls", "ca", "-e", Topology.File, "--state-dir", Topology.StateDir);
+        Assert.True(exit == 0, pem);
+        var file = Path.Combine(Topology.Directory, $"ca-{label}-{Guid.NewGuid():N}.crt");
+        await File.WriteAllTextAsync(file, pem);
+        return file;
+    }
+
+    private static int CertificateCount(string pemFile)
+    {
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        certificates.ImportFromPemFile(pemFile);
+        return certificates.Count;
     }
 
     /// <summary>A marker of the server's start (PostgreSQL: pg_postmaster_start_time) and its uptime in seconds (MariaDB: Uptime).</summary>

@@ -66,6 +66,53 @@ public sealed class ShardedEnvironmentTests
     }
 
     [Fact]
+    public void The_shards_share_one_ca_which_goes_when_the_last_shard_state_is_purged()
+    {
+        var env = Load("""
+            name: fleet
+            engine: postgres
+            database: app
+            shards: { count: 2, port: 56030, nodes: [ { name: primary, role: primary } ] }
+            """);
+        var stateDir = Directory.CreateTempSubdirectory("orch-shards-").FullName;
+        try
+        {
+            var one = StateLayout.For(env.Shard("shard-1"), stateDir);
+            var two = StateLayout.For(env.Shard("shard-2"), stateDir);
+            Assert.Equal(Path.Combine(stateDir, "tls"), one.CaDir);
+            Assert.Equal(one.CaDir, two.CaDir);
+            Assert.NotEqual(one.TlsDir, two.TlsDir);
+            Assert.False(one.OwnsCa);
+
+            var issuedOne = EnvironmentCa.In(one, env.Shard("shard-1").FleetName).NodeCertificate("primary", ["127.0.0.1"]);
+            var issuedTwo = EnvironmentCa.In(two, env.Shard("shard-2").FleetName).NodeCertificate("primary", ["127.0.0.1"]);
+            Assert.Equal(issuedOne.CaPem, issuedTwo.CaPem);
+            Assert.NotEqual(issuedOne.CertificatePem, issuedTwo.CertificatePem);
+            using (var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(issuedOne.CaPem))
+            {
+                Assert.Equal("CN=orchestrator CA for environment fleet", ca.Subject);
+            }
+
+            // Both shards were brought up (their owner files exist); purging one keeps the CA the other needs.
+            foreach (var state in new[] { one, two })
+            {
+                File.WriteAllText(Path.Combine(state.Root, "environment.json"), "{}");
+            }
+
+            Directory.Delete(one.Root, recursive: true);
+            Assert.False(one.ForgetSharedCaIfUnused());
+            Assert.True(File.Exists(Path.Combine(stateDir, "tls", "ca.crt")));
+            Directory.Delete(two.Root, recursive: true);
+            Assert.True(two.ForgetSharedCaIfUnused());
+            Assert.False(Directory.Exists(Path.Combine(stateDir, "tls")));
+        }
+        finally
+        {
+            Directory.Delete(stateDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Selection_takes_every_shard_in_file_order_or_the_named_ones_and_refuses_unknown_names()
     {
         var env = Load("""

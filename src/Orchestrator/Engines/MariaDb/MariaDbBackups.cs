@@ -219,6 +219,7 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
     [
         $"--host={target.Host}", $"--port={target.Port.ToString(CultureInfo.InvariantCulture)}", "--protocol=TCP",
         .. MariaDbConfigFiles.ClientTlsArguments(target.Tls, caFileOnItsHost ?? target.TrustedCaForDriver()),
+        .. target.ClientCertificate is { } client ? [$"--ssl-cert={client.CertificateFile}", $"--ssl-key={client.KeyFile}"] : Array.Empty<string>(),
     ];
 
     internal static SecretFile ClientOptions(ConnectionTarget target) =>

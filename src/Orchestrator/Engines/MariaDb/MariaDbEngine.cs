@@ -19,7 +19,7 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
         await MariaDbSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile };
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database) { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile, ClientCertificate = credentials.AdminCertificate };
 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {

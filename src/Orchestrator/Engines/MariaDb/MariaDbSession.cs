@@ -58,6 +58,8 @@ internal sealed class MariaDbSession : IDbSession
                 _ => MySqlSslMode.None,
             },
             SslCa = target.TrustedCaForDriver() ?? "",
+            SslCert = target.Socket is null ? target.ClientCertificate?.CertificateFile ?? "" : "",
+            SslKey = target.Socket is null ? target.ClientCertificate?.KeyFile ?? "" : "",
         };
         if (target.Socket is null)
         {

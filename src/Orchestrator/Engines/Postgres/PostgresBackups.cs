@@ -220,12 +220,21 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
     private static string[] ClientArguments(ConnectionTarget target) =>
         ["--host", target.Host, "--port", target.Port.ToString(CultureInfo.InvariantCulture), "--username", target.User, "--no-password"];
 
-    private static Dictionary<string, string> ClientEnvironment(ConnectionTarget target, SecretFile passfile) =>
-        new(PostgresConfigFiles.ClientTlsEnvironment(target.Tls, target.TrustedCaForDriver()))
+    private static Dictionary<string, string> ClientEnvironment(ConnectionTarget target, SecretFile passfile)
+    {
+        var environment = new Dictionary<string, string>(PostgresConfigFiles.ClientTlsEnvironment(target.Tls, target.TrustedCaForDriver()))
         {
             ["PGPASSFILE"] = passfile.Path,
             ["PGAPPNAME"] = "orchestrator-backup",
         };
+        if (target.ClientCertificate is { } client)
+        {
+            environment["PGSSLCERT"] = client.CertificateFile;
+            environment["PGSSLKEY"] = client.KeyFile;
+        }
+
+        return environment;
+    }
 
     private static SecretFile Passfile(ConnectionTarget target, string database) =>
         SecretFile.Create("pgpass", PostgresConfigFiles.PassfileLine(target.Host, target.Port, database, target.User, target.Password?.Reveal() ?? ""));

@@ -44,6 +44,9 @@ internal static class PostgresConfigFiles
             conf.AppendLine("ssl = on");
             Setting(conf, "ssl_cert_file", paths.TlsCertificateFile);
             Setting(conf, "ssl_key_file", paths.TlsKeyFile);
+
+            // Client certificates from the environment's CA can then log in (pg_hba.conf 'cert', clientcert=verify-full).
+            Setting(conf, "ssl_ca_file", paths.TlsCaFile);
             Setting(conf, "ssl_min_protocol_version", "TLSv1.2");
         }
 

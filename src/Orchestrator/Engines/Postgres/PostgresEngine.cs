@@ -33,7 +33,7 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
         await PostgresSession.OpenAsync(target, cancellationToken);
 
     public ConnectionTarget AdminTarget(NodeDefinition node, EnvironmentCredentials credentials, string? database = null) =>
-        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile };
+        new(node.Host, node.Port, credentials.AdminUser, credentials.AdminPassword, database ?? "postgres") { Tls = node.Tls, TrustedCaFile = credentials.TrustedCaFile, ClientCertificate = credentials.AdminCertificate };
 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {

@@ -45,6 +45,8 @@ internal sealed class PostgresSession : IDbSession
                 _ => SslMode.Disable,
             },
             RootCertificate = target.TrustedCaForDriver(),
+            SslCertificate = target.Socket is null ? target.ClientCertificate?.CertificateFile : null,
+            SslKey = target.Socket is null ? target.ClientCertificate?.KeyFile : null,
 
             // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
             IncludeFailedBatchedCommand = true,

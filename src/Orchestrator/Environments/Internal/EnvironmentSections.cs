@@ -161,7 +161,16 @@ internal static class EnvironmentSections
             return null;
         }
 
-        reader.RejectUnknownKeys(map, context, "user", "password");
+        // Only the admin account logs in as the tool; the replication account's login is the servers'.
+        if (key == "admin")
+        {
+            reader.RejectUnknownKeys(map, context, "user", "password", "certificate", "key");
+        }
+        else
+        {
+            reader.RejectUnknownKeys(map, context, "user", "password");
+        }
+
         var user = reader.String(map, "user", context, required: false) ?? defaultUser;
         var valid = true;
         if (!Names.Identifier().IsMatch(user))
@@ -172,7 +181,15 @@ internal static class EnvironmentSections
 
         // An external environment must say how to log in as admin; the replication password only the
         // commands that connect as that account need (they say so when it is missing).
-        var passwordRequired = provider == ProviderKind.External && key == "admin";
+        // A client certificate may log in alone (PostgreSQL cert authentication).
+        ClientCertificate? certificate = null;
+        if (key == "admin")
+        {
+            certificate = ClientCertificateReader.Read(map, reader, provider, baseDirectory, out var certificateValid);
+            valid &= certificateValid;
+        }
+
+        var passwordRequired = provider == ProviderKind.External && key == "admin" && !ClientCertificateReader.IsGiven(map);
         Secret? password = null;
         if (reader.String(map, "password", context, required: passwordRequired) is { } text)
         {
@@ -188,7 +205,7 @@ internal static class EnvironmentSections
             valid = false;
         }
 
-        return valid ? new Credential(user, password) : null;
+        return valid ? new Credential(user, password) { Certificate = certificate } : null;
     }
 
     public static List<Cidr>? ReadAllow(YamlMappingNode root, YamlReader reader)

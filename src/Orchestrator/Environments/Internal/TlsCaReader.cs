@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace Orchestrator.Environments.Internal;
@@ -10,11 +9,8 @@ namespace Orchestrator.Environments.Internal;
 /// environment's server certificates are checked against under verify-full, instead of the
 /// system's authorities. The drivers read the file themselves, so it is named, not inlined.
 /// </summary>
-internal static partial class TlsCaReader
+internal static class TlsCaReader
 {
-    [GeneratedRegex(@"^\$\{file:(?<path>[^}]+)\}$")]
-    private static partial Regex FileReference();
-
     /// <summary>The CA file's full path, or null when the file gives none or it is unusable (reported).</summary>
     public static string? Read(YamlMappingNode root, YamlReader reader, ProviderKind provider, TlsMode? tls, string baseDirectory)
     {
@@ -35,16 +31,12 @@ internal static partial class TlsCaReader
             return null;
         }
 
-        var text = node is YamlScalarNode scalar ? scalar.Value ?? "" : "";
-        var match = FileReference().Match(text);
-        if (!match.Success)
+        if (FileReference.Read(node, reader, "tls_ca", "a PEM file", baseDirectory) is not { } file)
         {
-            reader.Error(node, "tls_ca names a PEM file by reference, as \"${file:PATH}\" (relative to the environment file)");
             return null;
         }
 
-        var relative = match.Groups["path"].Value;
-        var path = Path.GetFullPath(Path.Combine(baseDirectory, relative));
+        var (path, relative) = file;
         try
         {
             var certificates = new X509Certificate2Collection();
@@ -61,10 +53,6 @@ internal static partial class TlsCaReader
             }
 
             return path;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            reader.Error(node, $"tls_ca file '{relative}' does not exist (paths are relative to the environment file)");
         }
         catch (UnauthorizedAccessException)
         {
