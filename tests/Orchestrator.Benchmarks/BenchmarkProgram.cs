@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -57,6 +57,16 @@ public static class BenchmarkProgram
             if (only is "backup")
             {
                 return 0;
+            }
+        }
+
+        if (only is null or "tls-switchover")
+        {
+            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
+            {
+                var (withTls, plain) = await SwitchoverBenchmark.TlsAgainstPlainAsync(engine, Math.Max(rounds, 4));
+                Print($"switchover write-refused window, {engine}, primary + 2 replicas, 4 clients inserting: TLS verify-full (the default) against tls: disable",
+                    "orchestrator switchover, TLS", withTls, "orchestrator switchover, plain", plain, target: 1.2);
             }
         }
 

@@ -25,35 +25,9 @@ internal static class SwitchoverBenchmark
 
     public static async Task<Result> RunAsync(EngineKind engine, bool loaded, int rounds)
     {
-        var tool = new List<TimeSpan>();
-        var toolGap = new List<TimeSpan>();
+        var (tool, toolGap) = await ToolRoundsAsync(engine, loaded, rounds, tls: null);
         var baseline = new List<TimeSpan>();
         var baselineGap = new List<TimeSpan>();
-        await using (var bench = await BenchPrimary.StartAsync(engine, replicas: 2))
-        {
-            // Alternate the direction, so every round starts from a settled topology.
-            for (var round = 0; round < rounds; round++)
-            {
-                var to = round % 2 == 0 ? "replica-1" : "primary";
-                var (window, gap) = await MeasureAsync(bench, loaded, async () =>
-                {
-                    var outcome = await bench.Local().SwitchoverAsync(to, CancellationToken.None);
-                    if (!outcome.Succeeded)
-                    {
-                        throw new InvalidOperationException($"switchover to {to} failed: {outcome.Refusal} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}");
-                    }
-
-                    // Where the window's time went, step by step (each figure is the window's clock at the step's end).
-                    Console.Error.WriteLine($"  {engine} {(loaded ? "loaded" : "idle")} round {round + 1}: " + string.Join(", ", outcome.Changes
-                        .TakeWhile(c => c.Action != NodeAction.ReplicateFrom && c.Action != NodeAction.Rejoin)
-                        .Select(c => $"{c.Action} {c.Node} {c.Elapsed?.TotalMilliseconds:0} ms")));
-                    return outcome.WriteRefusedWindow!.Value;
-                });
-                tool.Add(window);
-                toolGap.Add(gap);
-            }
-        }
-
         for (var round = 0; round < rounds; round++)
         {
             // The hand-made switchover leaves nothing the tool could continue from: a fresh topology each round.
@@ -64,6 +38,46 @@ internal static class SwitchoverBenchmark
         }
 
         return new Result(Median(tool), Median(toolGap), Median(baseline), Median(baselineGap)) { Worst = (tool.Max(), baseline.Max()) };
+    }
+
+    /// <summary>The tool's switchover window under load with TLS (the default: verify-full everywhere, replicas included) against the same with tls: disable.</summary>
+    public static async Task<(TimeSpan WithTls, TimeSpan Plain)> TlsAgainstPlainAsync(EngineKind engine, int rounds)
+    {
+        var (withTls, _) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: null);
+        var (plain, _) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: "disable");
+        return (Median(withTls), Median(plain));
+    }
+
+    /// <summary>The tool's switchover windows and client gaps, one per round, alternating the direction on one topology.</summary>
+    private static async Task<(List<TimeSpan> Windows, List<TimeSpan> Gaps)> ToolRoundsAsync(EngineKind engine, bool loaded, int rounds, string? tls)
+    {
+        var windows = new List<TimeSpan>();
+        var gaps = new List<TimeSpan>();
+        await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2, tls);
+
+        // Alternate the direction, so every round starts from a settled topology.
+        for (var round = 0; round < rounds; round++)
+        {
+            var to = round % 2 == 0 ? "replica-1" : "primary";
+            var (window, gap) = await MeasureAsync(bench, loaded, async () =>
+            {
+                var outcome = await bench.Local().SwitchoverAsync(to, CancellationToken.None);
+                if (!outcome.Succeeded)
+                {
+                    throw new InvalidOperationException($"switchover to {to} failed: {outcome.Refusal} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}");
+                }
+
+                // Where the window's time went, step by step (each figure is the window's clock at the step's end).
+                Console.Error.WriteLine($"  {engine} {(loaded ? "loaded" : "idle")}{(tls is null ? "" : $" tls: {tls}")} round {round + 1}: " + string.Join(", ", outcome.Changes
+                    .TakeWhile(c => c.Action != NodeAction.ReplicateFrom && c.Action != NodeAction.Rejoin)
+                    .Select(c => $"{c.Action} {c.Node} {c.Elapsed?.TotalMilliseconds:0} ms")));
+                return outcome.WriteRefusedWindow!.Value;
+            });
+            windows.Add(window);
+            gaps.Add(gap);
+        }
+
+        return (windows, gaps);
     }
 
     private static async Task<(TimeSpan Window, TimeSpan ClientGap)> MeasureAsync(BenchPrimary bench, bool loaded, Func<Task<TimeSpan>> switchover)
