@@ -19,10 +19,13 @@ internal static class RestoreCommand
             Description = "Required to restore into an external environment: its name, confirming that its database is replaced.",
             HelpName = "NAME",
         };
+        var target = new RecoveryTargetOptions();
         var command = new Command(
             "restore",
             "Replace the environment's database with a backup's, after checking every file against the manifest (a damaged backup is refused before anything changes). " +
-            "A local or docker environment's primary is restored and its replicas rebuilt from it.")
+            "A local or docker environment's primary is restored and its replicas rebuilt from it. " +
+            "With --to-time, --to-position or --to-transaction (PostgreSQL with backup.archive), a physical backup is restored and the archived WAL after it replayed up to the target: " +
+            "the archive is checked for gaps and damaged files first, and the first transaction after the target is proven absent.")
         {
             environment,
             shard,
@@ -30,12 +33,18 @@ internal static class RestoreCommand
             backup,
             confirm,
         };
+        target.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var manifest = await RestoreRunner.RunAsync(
-                    CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)), parse.GetValue(backup)!.FullName, parse.GetValue(confirm), cancellationToken);
+                var (manifest, point) = await RestoreRunner.RunAsync(
+                    CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)), parse.GetValue(backup)!.FullName, parse.GetValue(confirm), cancellationToken, target.Read(parse));
+                if (point is not null)
+                {
+                    RecoveryTargetOptions.Print(console, point);
+                }
+
                 console.MarkupLineInterpolated(
                     $"[green]Restored[/] {manifest.Environment}/{manifest.Node}'s backup of {manifest.TakenAt:u} into '{env.Database}' of {env.Name} in {clock.Elapsed.TotalSeconds:0.0}s (schema version {manifest.SchemaVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}).");
                 return ExitCodes.Ok;

@@ -25,4 +25,7 @@ internal interface IBackupEngine
     /// keeps the load out of the replication stream (its replicas are rebuilt afterwards).
     /// </summary>
     Task RestoreLogicalAsync(ConnectionTarget admin, string database, string directory, BackupManifest manifest, bool replicate, LocalSettings local, ITopologyProgress progress, CancellationToken cancellationToken);
+
+    /// <summary>The engine's continuous archive, which point-in-time restores replay; null for an engine without one yet.</summary>
+    IWalArchive? Archive => null;
 }

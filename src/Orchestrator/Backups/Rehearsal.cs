@@ -5,6 +5,7 @@ using Orchestrator.Progress;
 using Orchestrator.Topology;
 using Orchestrator.Servers;
 using Orchestrator.Context;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Backups;
 
@@ -16,8 +17,9 @@ namespace Orchestrator.Backups;
 /// </summary>
 internal static class Rehearsal
 {
+    /// <param name="target">For a point-in-time rehearsal: where replay of the archive after the (physical) backup stops.</param>
     public static async Task<RehearsalReport> RunAsync(
-        EnvironmentContext context, string backupDirectory, bool migrate, bool keep, CancellationToken cancellationToken)
+        EnvironmentContext context, string backupDirectory, bool migrate, bool keep, CancellationToken cancellationToken, RecoveryTarget? target = null)
     {
         var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         if (migrate && environment.Migrations is null)
@@ -56,7 +58,8 @@ internal static class Rehearsal
             var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken));
             var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
             await Task.WhenAll(verify, start);
-            await Run("restore into a scratch node", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken));
+            var replay = target is null ? null : await Step("check the archive", () => PointInTimeRestore.PrepareAsync(context, directory, manifest, target, cancellationToken));
+            var point = await Step(replay is null ? "restore into a scratch node" : $"restore into a scratch node and replay to {target}", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken, replay));
             var credentials = scratch.Context.Credentials;
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
             var (restoredVersion, mismatches) = await Step("verify restored data", async () =>
@@ -69,7 +72,8 @@ internal static class Rehearsal
                     await using var session = await engine.ConnectAsync(database, cancellationToken);
                     version = await engine.MigrationStore(await MigrationProject.VersionTableOfAsync(environment, cancellationToken)).SchemaVersionAsync(session, cancellationToken);
                 });
-                return (version, RestoredData.Compare(manifest.Tables, restored));
+                // Replayed past the backup, the data is not the backup's: the proof is the point reached.
+                return (version, point is null ? RestoredData.Compare(manifest.Tables, restored) : []);
             });
 
             IReadOnlyList<long> applied = [];
@@ -85,7 +89,7 @@ internal static class Rehearsal
                 });
             }
 
-            var report = new RehearsalReport(manifest, steps, clock.Elapsed, restoredVersion, mismatches, applied, finalVersion, keep ? scratch.Directory : null);
+            var report = new RehearsalReport(manifest, steps, clock.Elapsed, restoredVersion, mismatches, applied, finalVersion, keep ? scratch.Directory : null) { Point = point };
             passed = report.Passed;
             return report;
         }
@@ -104,20 +108,21 @@ internal static class Rehearsal
         }
     }
 
-    /// <summary>Replaces the scratch node's data with the backup's; a scratch file gets the backup loaded into it.</summary>
-    private static async Task RestoreIntoScratchAsync(
-        ScratchEnvironment scratch, IEngine engine, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken)
+    /// <summary>Replaces the scratch node's data with the backup's (replayed to a target, with <paramref name="replay"/>); a scratch file gets the backup loaded into it.</summary>
+    private static async Task<RecoveryPoint?> RestoreIntoScratchAsync(
+        ScratchEnvironment scratch, IEngine engine, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken, ArchiveReplay? replay)
     {
         if (scratch.Topology is { } topology)
         {
-            await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);
+            var (_, point) = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken, replay);
             await topology.UpAsync(cancellationToken);
-            return;
+            return point;
         }
 
         var definition = scratch.Definition;
         var credentials = scratch.Context.Credentials;
         await engine.Backups.RestoreLogicalAsync(
             engine.AdminTarget(definition.Primary, credentials), definition.Database, directory, manifest, replicate: false, definition.Local, progress, cancellationToken);
+        return null;
     }
 }

@@ -1,3 +1,5 @@
+using Orchestrator.Replication;
+
 namespace Orchestrator.Backups;
 
 /// <summary>
@@ -16,7 +18,11 @@ internal sealed record RehearsalReport(
     long? FinalSchemaVersion,
     string? KeptAt)
 {
+    /// <summary>For a point-in-time rehearsal: where replay stopped, and the transaction after the target proven absent.</summary>
+    public RecoveryPoint? Point { get; init; }
+
     public bool SchemaVersionMatches => RestoredSchemaVersion == Manifest.SchemaVersion;
 
-    public bool Passed => SchemaVersionMatches && Mismatches.Count == 0;
+    /// <summary>A replay that reached its target proved itself (it fails otherwise); a plain restore matches the manifest.</summary>
+    public bool Passed => Point is not null || (SchemaVersionMatches && Mismatches.Count == 0);
 }

@@ -2,6 +2,7 @@ using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Topology;
 using Orchestrator.Context;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Backups;
 
@@ -13,8 +14,9 @@ namespace Orchestrator.Backups;
 /// </summary>
 internal static class RestoreRunner
 {
-    public static async Task<BackupManifest> RunAsync(
-        EnvironmentContext context, string backupDirectory, string? confirmedEnvironment, CancellationToken cancellationToken)
+    /// <param name="target">For a point-in-time restore: where replay of the archive after the (physical) backup stops; null restores the backup as it was taken.</param>
+    public static async Task<(BackupManifest Manifest, RecoveryPoint? Point)> RunAsync(
+        EnvironmentContext context, string backupDirectory, string? confirmedEnvironment, CancellationToken cancellationToken, RecoveryTarget? target = null)
     {
         var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         // A confirmation is only needed for servers the tool did not create, but one that names another environment is a mistake wherever it is given.
@@ -34,17 +36,28 @@ internal static class RestoreRunner
         var directory = Path.GetFullPath(backupDirectory);
         var manifest = await BackupManifest.ReadAsync(directory, cancellationToken);
         await BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken);
+        if (target is not null && !environment.RunsServers)
+        {
+            throw new BackupRefusedException($"a point-in-time restore replaces a server's data directory, which this tool does not manage for external environment '{environment.Name}'");
+        }
+
+        var replay = target is null ? null : await PointInTimeRestore.PrepareAsync(context, directory, manifest, target, cancellationToken);
         if (environment.RunsServers)
         {
             var topology = new LocalTopology(context);
-            var restored = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken);
+            var (restored, point) = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken, replay);
 
-            // The replicas are cloned from what the primary now holds, so it is proven first.
-            await RestoredData.VerifyAsync(
-                engine, restored, manifest, environment.Primary.Name,
-                $"the replicas were not cloned from it. Restore another backup, or run 'up' to clone them from '{environment.Primary.Name}' as it is", progress, cancellationToken);
+            // The replicas are cloned from what the primary now holds, so it is proven first: the
+            // backup's checksums, or (replayed past them) the transaction after the target absent.
+            if (point is null)
+            {
+                await RestoredData.VerifyAsync(
+                    engine, restored, manifest, environment.Primary.Name,
+                    $"the replicas were not cloned from it. Restore another backup, or run 'up' to clone them from '{environment.Primary.Name}' as it is", progress, cancellationToken);
+            }
+
             await topology.UpAsync(cancellationToken);
-            return manifest;
+            return (manifest, point);
         }
 
         if (manifest.Kind == BackupKind.Physical)
@@ -58,6 +71,6 @@ internal static class RestoreRunner
         await RestoredData.VerifyAsync(
             engine, engine.AdminTarget(primary, credentials, environment.Database), manifest, primary.Name,
             "its replicas replay what the primary holds; restore another backup", progress, cancellationToken);
-        return manifest;
+        return (manifest, null);
     }
 }

@@ -31,6 +31,9 @@ internal sealed record EnvironmentDefinition(
     /// <summary>The node backups are taken from unless a command names one (the file's <c>backup.node</c>).</summary>
     public string? BackupNode { get; init; }
 
+    /// <summary>Continuous archiving of the write-ahead log (the file's <c>backup.archive</c>); null when off.</summary>
+    public ArchiveSettings? Archive { get; init; }
+
     /// <summary>How connections to the servers use TLS (the file's <c>tls</c>; each node carries it too).</summary>
     public TlsMode Tls { get; init; }
 

@@ -151,7 +151,7 @@ internal static class EnvironmentLoader
 
         var shards = shardsNode is null ? [] : ShardsReader.Read(shardsNode, reader, provider, database ?? "app");
         var drafts = shardsNode is null ? NodeListReader.Read(root, reader) : shards.SelectMany(s => s.Nodes).ToList();
-        var backupNode = EnvironmentSections.ReadBackupNode(root, reader, shardsNode is null ? drafts : shards.FirstOrDefault()?.Nodes ?? []);
+        var (backupNode, archive) = BackupSectionReader.Read(root, reader, shardsNode is null ? drafts : shards.FirstOrDefault()?.Nodes ?? [], engine, provider, shardsNode is not null, baseDirectory);
 
         if (shardsNode is null)
         {
@@ -183,6 +183,7 @@ internal static class EnvironmentLoader
         return new EnvironmentDefinition(name, engine.Value, provider, database, migrations, admin, replication, allow, replicationSettings, local, nodes, fullPath)
         {
             BackupNode = backupNode,
+            Archive = archive,
             Shards = shardDefinitions,
             Tls = tls,
             TlsCaFile = tlsCa,

@@ -18,6 +18,9 @@ internal interface INodeFiles
     /// <summary>Copies the host's directory <paramref name="source"/> to <paramref name="target"/> on this machine (not there yet).</summary>
     Task CopyDirectoryOutAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken);
 
+    /// <summary>A folder of the host that the service user owns, 0700, made when missing (an archive the servers write into).</summary>
+    Task EnsurePrivateDirectoryAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
+
     /// <summary>The file's text, or null when it does not exist.</summary>
     Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
 

@@ -19,7 +19,9 @@ internal interface INodeBootstrap
 
     /// <summary>
     /// Creates <paramref name="node"/> (not initialised) from a physical backup: its data as of
-    /// the backup's position, running as a primary with this environment's accounts and passwords.
+    /// the backup's position (or, with <see cref="PhysicalCopy.Replay"/>, the replay target's),
+    /// running as a primary with this environment's accounts and passwords. Returns where a replay
+    /// stopped; null without one.
     /// </summary>
-    Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken);
+    Task<RecoveryPoint?> RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken);
 }

@@ -21,7 +21,7 @@ internal sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisit
 
     public Task BootstrapReplicaAsync(NodeDefinition node, NodeDefinition source, CancellationToken cancellationToken) => bootstrap.BootstrapReplicaAsync(node, source, cancellationToken);
 
-    public Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken) =>
+    public Task<RecoveryPoint?> RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken) =>
         bootstrap.RestorePhysicalAsync(node, copy, cancellationToken);
 
     public Task<IHandover> PrepareHandoverAsync(NodeDefinition primary, NodeDefinition target, CancellationToken cancellationToken) =>

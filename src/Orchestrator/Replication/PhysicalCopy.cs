@@ -5,4 +5,11 @@ namespace Orchestrator.Replication;
 /// was copied at (a PostgreSQL LSN, a MariaDB GTID state; empty when none), and the admin account
 /// its source had, which the copy still holds until this environment's accounts are set.
 /// </summary>
-internal sealed record PhysicalCopy(string BackupDirectory, string Position, string? SourceAdminUser);
+internal sealed record PhysicalCopy(string BackupDirectory, string Position, string? SourceAdminUser)
+{
+    /// <summary>For a point-in-time restore: the archived WAL to replay after the copy, and where to stop; null to stop at <see cref="Position"/>.</summary>
+    public ArchiveReplay? Replay { get; init; }
+}
+
+/// <summary>Replay of archived WAL from <paramref name="ArchiveWalDirectory"/> up to <paramref name="Target"/>.</summary>
+internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory);

@@ -51,6 +51,14 @@ internal sealed class EnvironmentCa
         }
 
         OwnerOnlyFolder(_caDirectory);
+
+        // The shards of an environment come up side by side, and share this CA: one makes it.
+        using var held = Lock();
+        if (Exists)
+        {
+            return false;
+        }
+
         var (keyPem, certificatePem) = NewCa($"CN=orchestrator CA for environment {Escape(_environmentName)}");
         OwnerOnlyFile.Replace(CaKeyFile, keyPem);
         OwnerOnlyFile.Replace(CaFile, certificatePem);
@@ -73,6 +81,7 @@ internal sealed class EnvironmentCa
     public string BeginCaRotation()
     {
         Ensure();
+        using var held = Lock();
         var (keyPem, certificatePem) = NewCa($"CN=orchestrator CA for environment {Escape(_environmentName)}, OU=issued {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
         var nextKey = CaKeyFile + ".next";
         OwnerOnlyFile.Replace(nextKey, keyPem);
@@ -86,6 +95,7 @@ internal sealed class EnvironmentCa
     /// <summary>Ends a CA rotation: <c>ca.crt</c> holds the issuing CA alone, and the CAs it replaced are trusted no more.</summary>
     public void DropRetiredCas()
     {
+        using var held = Lock();
         using var issuer = Issuer();
         OwnerOnlyFile.Replace(CaFile, issuer.ExportCertificatePem());
     }
@@ -234,6 +244,24 @@ internal sealed class EnvironmentCa
         chain.ChainPolicy.CustomTrustStore.AddRange(trusted);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(certificate);
+    }
+
+    /// <summary>Holds the CA folder's lock file (an exclusive lock, also against other processes) until disposed.</summary>
+    private FileStream Lock()
+    {
+        var path = Path.Combine(_caDirectory, "ca.lock");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 
     private static void OwnerOnlyFolder(string directory)

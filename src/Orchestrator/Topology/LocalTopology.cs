@@ -211,17 +211,17 @@ internal sealed class LocalTopology
     /// The replicas are removed first, so they do not replay the restore only to be rebuilt: the
     /// caller verifies the returned database before <see cref="UpAsync"/> clones them from it.
     /// </summary>
-    public Task<ConnectionTarget> RestorePrimaryAsync(PhysicalCopy copy, CancellationToken cancellationToken) =>
+    public Task<(ConnectionTarget Database, RecoveryPoint? Point)> RestorePrimaryAsync(PhysicalCopy copy, CancellationToken cancellationToken) =>
         ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(copy, load: null, cancellationToken), cancellationToken);
 
     /// <summary>
     /// As <see cref="RestorePrimaryAsync"/>, for data that <paramref name="load"/> puts into the
     /// running primary over the admin connection it is given (a logical backup).
     /// </summary>
-    public Task<ConnectionTarget> LoadIntoPrimaryAsync(Func<ConnectionTarget, CancellationToken, Task> load, CancellationToken cancellationToken) =>
+    public Task<(ConnectionTarget Database, RecoveryPoint? Point)> LoadIntoPrimaryAsync(Func<ConnectionTarget, CancellationToken, Task> load, CancellationToken cancellationToken) =>
         ExclusiveAsync("restore", () => ReplacePrimaryDataAsync(copy: null, load, cancellationToken), cancellationToken);
 
-    private async Task<ConnectionTarget> ReplacePrimaryDataAsync(PhysicalCopy? copy, Func<ConnectionTarget, CancellationToken, Task>? load, CancellationToken cancellationToken)
+    private async Task<(ConnectionTarget Database, RecoveryPoint? Point)> ReplacePrimaryDataAsync(PhysicalCopy? copy, Func<ConnectionTarget, CancellationToken, Task>? load, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
         foreach (var level in Environment.Levels().Skip(1).Reverse())
@@ -230,10 +230,11 @@ internal sealed class LocalTopology
         }
 
         var primary = Environment.Primary;
+        RecoveryPoint? point = null;
         if (copy is not null)
         {
             await _nodes.RemoveNodeAsync(server, primary, cancellationToken);
-            await server.RestorePhysicalAsync(primary, copy, cancellationToken);
+            point = await server.RestorePhysicalAsync(primary, copy, cancellationToken);
         }
         else
         {
@@ -241,7 +242,7 @@ internal sealed class LocalTopology
             await load!(_nodes.Engine.AdminTarget(primary, credentials), cancellationToken);
         }
 
-        return _nodes.Engine.AdminTarget(primary, credentials, Environment.Database);
+        return (_nodes.Engine.AdminTarget(primary, credentials, Environment.Database), point);
     }
 
     /// <summary>

@@ -55,7 +55,8 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
 
     /// <summary>Writes the environment file and brings it up.</summary>
     /// <param name="tls">The file's tls value; none (verify-full, the default) unless given.</param>
-    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false, ProviderKind provider = ProviderKind.Local, string? tls = null)
+    /// <param name="archive">The file's backup.archive (relative to the topology's directory); none unless given.</param>
+    public static async Task<TestTopology> StartAsync(EngineKind engine, string name, bool syncReplica = false, ProviderKind provider = ProviderKind.Local, string? tls = null, string? archive = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"orch-it-{name}-").FullName;
         var docker = provider == ProviderKind.Docker;
@@ -74,6 +75,7 @@ internal sealed class TestTopology : ITestNodes, IAsyncDisposable
             .AppendLine(docker ? $"provider: docker\nimage: {DockerTestEnvironment.ImageOf(engine)}" : "provider: local")
             .AppendLine("database: app")
             .Append(tls is null ? "" : $"tls: {tls}\n")
+            .Append(archive is null ? "" : $"backup:\n  archive: {archive}\n")
             .AppendLine("access:")
             .AppendLine("  allow: [127.0.0.1/32]")
             .AppendLine("replication:")

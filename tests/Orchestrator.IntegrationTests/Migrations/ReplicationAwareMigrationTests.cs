@@ -260,7 +260,17 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
         finally
         {
             await using var session = await Topology.ConnectAsync("primary", null);
-            await session.ExecuteAsync(Topology.Engine == EngineKind.Postgres ? $"DROP ROLE {user}" : $"DROP USER {user}@'%'");
+            if (Topology.Engine == EngineKind.Postgres)
+            {
+                await session.ExecuteAsync($"DROP ROLE {user}");
+            }
+            else
+            {
+                foreach (var host in await AdminHostsAsync(session))
+                {
+                    await session.ExecuteAsync($"DROP USER '{user}'@?", [host]);
+                }
+            }
             foreach (var (file, text) in hbaBefore)
             {
                 await File.WriteAllTextAsync(file, text);
@@ -281,8 +291,12 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
             }
             else
             {
-                await session.ExecuteAsync($"CREATE USER {user}@'%' REQUIRE X509");
-                await session.ExecuteAsync($"GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, PROCESS, SHOW DATABASES, BINLOG MONITOR, SLAVE MONITOR ON *.* TO {user}@'%'");
+                // From where the tool's own admin may connect (a wildcard host would admit every address, which another test proves refused).
+                foreach (var host in await AdminHostsAsync(session))
+                {
+                    await session.ExecuteAsync($"CREATE USER '{user}'@? REQUIRE X509", [host]);
+                    await session.ExecuteAsync($"GRANT SELECT, SHOW VIEW, TRIGGER, LOCK TABLES, EVENT, RELOAD, PROCESS, SHOW DATABASES, BINLOG MONITOR, SLAVE MONITOR ON *.* TO '{user}'@?", [host]);
+                }
             }
         }
 
@@ -293,6 +307,9 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
 
         await ReloadAllAsync();
     }
+
+    private async Task<IReadOnlyList<string>> AdminHostsAsync(Orchestrator.Data.IDbSession session) =>
+        (await session.QueryAsync("SELECT Host AS host FROM mysql.user WHERE User = ?", [Topology.Credentials.AdminUser])).Select(r => r.GetString("host")!).ToList();
 
     private async Task ReloadAllAsync()
     {

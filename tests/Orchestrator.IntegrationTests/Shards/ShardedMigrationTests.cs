@@ -79,13 +79,17 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
             $"  - {{ name: one, nodes: [ {{ name: primary, role: primary, port: {ports[0]} }} ] }}\n" +
             $"  - {{ name: two, nodes: [ {{ name: primary, role: primary, port: {ports[1]} }} ] }}\n");
         var (upExit, up) = await CliRunner.RunAsync("up", "-e", file, "--state-dir", stateDir);
-        Assert.True(upExit == 0, up);
-        Assert.True(Directory.Exists(Path.Combine(stateDir, "one")) && Directory.Exists(Path.Combine(stateDir, "two")), up);
-
-        var (exitCode, output) = await CliRunner.RunAsync("down", "-e", file, "--state-dir", stateDir, "--purge");
-
-        Assert.True(exitCode == 0, output);
-        Assert.False(Directory.Exists(stateDir), output);
+        try
+        {
+            Assert.True(upExit == 0, up);
+            Assert.True(Directory.Exists(Path.Combine(stateDir, "one")) && Directory.Exists(Path.Combine(stateDir, "two")), up);
+        }
+        finally
+        {
+            var (exitCode, output) = await CliRunner.RunAsync("down", "-e", file, "--state-dir", stateDir, "--purge");
+            Assert.True(exitCode == 0, output);
+            Assert.False(Directory.Exists(stateDir), output);
+        }
     }
 
     [Fact]

@@ -88,8 +88,13 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
     /// Copies the prepared data in and starts it once without grant tables or networking, to
     /// give it this environment's accounts (the copy holds the source's), then normally.
     /// </summary>
-    public async Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
+    public async Task<RecoveryPoint?> RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
     {
+        if (copy.Replay is not null)
+        {
+            throw new InvalidOperationException("MariaDB has no archive replay yet; the environment file's backup.archive is refused for it");
+        }
+
         await files.PrepareNodeDirAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
             files.Host.CopyDirectoryInAsync(node, Path.Combine(copy.BackupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node), cancellationToken));
@@ -115,6 +120,7 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
         await files.Host.MarkInitializedAsync(node, cancellationToken);
+        return null;
     }
 
     /// <summary>A replica's own server, up with its accounts, before anything is copied into it.</summary>

@@ -23,6 +23,8 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
     public const string DumpDirectory = "dump";
     public const string DataDirectory = "data";
 
+    public IWalArchive? Archive { get; } = new PostgresArchive(engine);
+
     public Task<TakenBackup> TakeAsync(BackupRequest request, CancellationToken cancellationToken) =>
         request.Kind == BackupKind.Logical ? TakeLogicalAsync(request, cancellationToken) : TakePhysicalAsync(request, cancellationToken);
 

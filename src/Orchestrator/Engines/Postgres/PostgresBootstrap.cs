@@ -90,8 +90,9 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
     /// in the node's socket directory that only the service user and root can enter (in a
     /// container, the directory of the state directory mounted there).
     /// </summary>
-    public async Task RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
+    public async Task<RecoveryPoint?> RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await files.PrepareNodeDirAsync(node, cancellationToken);
         var data = files.DataDir(node);
         var copied = Path.Combine(copy.BackupDirectory, PostgresBackups.DataDirectory);
@@ -109,15 +110,17 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         // more WAL follows it, recovery stops just before the next record; otherwise the WAL
         // ends there and recovery ends with it. The copy's WAL is read here, by this machine's pg_waldump.
         var waldump = context.InContainers ? await PostgresBinaries.LocateAsync(context.Environment.Local, cancellationToken) : files.Binaries;
-        List<(string, string)> settings = await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copied, "pg_wal"), copy.Position, cancellationToken)
-            ? [("recovery_target_lsn", copy.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote")]
-            : [];
-        var socketDir = files.Host.Paths(node).SocketDir;
-        await process.StartServerAsync(node, $"recover to {copy.Position} and promote", [
-            .. settings,
+        IReadOnlyList<(string, string)> settings = copy.Replay is { } replay
+            ? PostgresArchiveReplay.Settings(replay)
+            : await PostgresBackups.WalContinuesAfterAsync(waldump, Path.Combine(copied, "pg_wal"), copy.Position, cancellationToken)
+                ? [("recovery_target_lsn", copy.Position), ("recovery_target_inclusive", "off"), ("recovery_target_action", "promote"), ("restore_command", "false")]
 
-            // Archive recovery insists on a restore_command; everything it needs is in pg_wal.
-            ("restore_command", "false"),
+                // Archive recovery insists on a restore_command; everything it needs is in pg_wal.
+                : [("restore_command", "false")];
+        var socketDir = files.Host.Paths(node).SocketDir;
+        RecoveryPoint? reached = null;
+        await process.StartServerAsync(node, copy.Replay is { } target ? $"replay the archive to {target.Target}" : $"recover to {copy.Position} and promote", [
+            .. settings,
             ("listen_addresses", ""),
             ("unix_socket_directories", socketDir),
             ("unix_socket_permissions", "0700"),
@@ -129,6 +132,11 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
             await using var session = await engine.ConnectAsync(socket, cancellationToken);
+            if (copy.Replay is { } replay)
+            {
+                reached = await PostgresArchiveReplay.ReachAsync(session, replay, waldump, copied, clock, () => files.Host.LogTailAsync(node, 20, cancellationToken), cancellationToken);
+            }
+
             await Poll.UntilAsync(
                 async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS r", cancellationToken: cancellationToken)).Single().GetBoolean("r") == false,
                 TimeSpan.FromMinutes(30),
@@ -144,5 +152,6 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, cancellationToken);
         await files.Host.MarkInitializedAsync(node, cancellationToken);
+        return reached;
     }
 }

@@ -35,6 +35,15 @@ internal static class PostgresConfigFiles
         // freshly loaded data (a restore, then its verification) would log a copy of every page.
         conf.AppendLine(environment.Nodes.Count > 1 ? "wal_log_hints = on" : "wal_log_hints = off");
         Setting(conf, "max_slot_wal_keep_size", environment.Replication.MaxSlotWalKeepSize);
+        if (environment.Archive is { } archive)
+        {
+            // Every node archives (a replica too): a segment a lost primary had not archived yet is
+            // archived by the replicas that received it, so a failover leaves no gap. Copies of one
+            // segment are the same bytes; the command accepts an identical copy and refuses another.
+            conf.AppendLine("archive_mode = always");
+            Setting(conf, "archive_command", ArchiveCommand(archive.WalDirectory));
+            Setting(conf, "archive_timeout", $"{(long)archive.Timeout.TotalSeconds}s");
+        }
         // A standby whose source went away (a switchover, a failover) retries every second, not every five.
         Setting(conf, "wal_retrieve_retry_interval", "1s");
         Setting(conf, "log_line_prefix", "%m [%p] %q%u@%d ");
@@ -135,6 +144,19 @@ internal static class PostgresConfigFiles
     /// <summary>The same as libpq's environment variables (PGSSLMODE, PGSSLROOTCERT), for a program given no connection string.</summary>
     public static IEnumerable<KeyValuePair<string, string>> ClientTlsEnvironment(TlsMode tls, string? caFile) =>
         ClientTls(tls, caFile).Select(p => KeyValuePair.Create($"PG{p.Key.ToUpperInvariant()}", p.Value));
+
+    /// <summary>
+    /// The shell command the server archives a completed WAL segment (or history file) with: into
+    /// <paramref name="walDirectory"/> as a private, synced file, put under its name by a hard link
+    /// (atomic, and refused when the name exists), so that a file under its own name is always
+    /// whole and, when several nodes archive the same segment, one copy wins. A copy already there
+    /// is accepted when identical, refused otherwise. The SHA-256 beside it is of the file that won.
+    /// </summary>
+    public static string ArchiveCommand(string walDirectory) =>
+        $"d='{walDirectory}'; f=%f; t=\"$d/.$f.$$\"; mkdir -p \"$d\" || exit 1; " +
+        "if [ ! -f \"$d/$f\" ]; then cp %p \"$t\" && chmod 600 \"$t\" && sync \"$t\" || { rm -f \"$t\"; exit 1; }; ln \"$t\" \"$d/$f\" 2>/dev/null; rm -f \"$t\"; fi; " +
+        "cmp -s %p \"$d/$f\" || exit 1; " +
+        "[ -f \"$d/$f.sha256\" ] || { sha256sum \"$d/$f\" | cut -c1-64 > \"$t.sha\" && chmod 600 \"$t.sha\" && sync \"$t.sha\" && mv \"$t.sha\" \"$d/$f.sha256\"; }";
 
     /// <summary>One .pgpass line admitting the replication account to <paramref name="source"/>.</summary>
     public static string PassfileLine(NodeDefinition source, string user, string password) =>

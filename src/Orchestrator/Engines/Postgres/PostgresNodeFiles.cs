@@ -42,6 +42,11 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     /// <summary>Writes the node's settings and pg_hba.conf (and, with <paramref name="standby"/>, its standby.signal) in one go.</summary>
     public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken, bool standby = false)
     {
+        if (ServerView.Archive is { } archive)
+        {
+            await Host.EnsurePrivateDirectoryAsync(node, archive.Directory, cancellationToken);
+        }
+
         List<(string, string)> written =
         [
             (InData(node, PostgresConfigFiles.ConfFileName), PostgresConfigFiles.ServerConf(ServerView, Addressed(node), Host.Paths(node))),

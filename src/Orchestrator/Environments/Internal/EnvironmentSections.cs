@@ -309,24 +309,4 @@ internal static class EnvironmentSections
 
         return new LocalSettings(Directory("postgres_bin_dir"), Directory("mariadb_bin_dir"), osUser);
     }
-
-    /// <summary>The node backups are taken from when --node is not given (a replica spares the primary).</summary>
-    public static string? ReadBackupNode(YamlMappingNode root, YamlReader reader, IReadOnlyList<NodeDraft> nodes)
-    {
-        if (YamlReader.Get(root, "backup") is not { } node || reader.Mapping(node, "'backup'") is not { } map)
-        {
-            return null;
-        }
-
-        reader.RejectUnknownKeys(map, "'backup'", "node");
-        var name = reader.String(map, "node", "'backup'", required: false);
-        if (name is not null && nodes.All(n => n.Name != name))
-        {
-            var names = nodes.Select(n => n.Name).OfType<string>().ToList();
-            var hint = Names.ClosestMatch(name, names) is { } guess ? $"did you mean '{guess}'? " : "";
-            reader.Error(YamlReader.Get(map, "node")!, $"backup node '{name}' is not a node of this environment ({hint}nodes: {string.Join(", ", names)})");
-        }
-
-        return name;
-    }
 }

@@ -46,6 +46,9 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
     public Task StartDetachedAsync(NodeDefinition node, ProcessSpec spec, string logFile, CancellationToken cancellationToken) =>
         ExecCheckedAsync(node, _serviceUser, ProcessRunner.DetachedCommand([spec.FileName, .. spec.Arguments], logFile), cancellationToken, spec.WorkingDirectory);
 
+    public Task EnsurePrivateDirectoryAsync(NodeDefinition node, string path, CancellationToken cancellationToken) =>
+        ExecCheckedAsync(node, Root, ["sh", "-c", "mkdir -p \"$2\" && chown \"$1:\" \"$2\" && chmod 700 \"$2\"", "sh", _serviceUser, path], cancellationToken);
+
     public Task WriteFileAsync(NodeDefinition node, string path, string content, CancellationToken cancellationToken) =>
         WriteFilesAsync(node, [(path, content)], cancellationToken);
 

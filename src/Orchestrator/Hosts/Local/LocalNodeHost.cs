@@ -43,6 +43,19 @@ internal sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INode
         await user.TakeOwnershipAsync(path, cancellationToken);
     }
 
+    public async Task EnsurePrivateDirectoryAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(path))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await user.TakeOwnershipAsync(path, cancellationToken);
+        await user.EnsureCanEnterAsync(path, cancellationToken);
+    }
+
     public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
     {
         foreach (var (path, content) in files)

@@ -1,0 +1,18 @@
+using Orchestrator.Data;
+using Orchestrator.Environments;
+
+namespace Orchestrator.Backups;
+
+/// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL).</summary>
+internal interface IWalArchive
+{
+    /// <summary>
+    /// Proves that the archive holds, whole (checksums), every file replay needs from the physical
+    /// backup in <paramref name="backupDirectory"/> to the archive's newest; a gap or a damaged file
+    /// is refused (<see cref="BackupInvalidException"/>), naming it and the time it covers.
+    /// </summary>
+    Task CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken);
+
+    /// <summary>Has the running primary close its current log file and waits until it is archived, so that a restore can reach its latest commit.</summary>
+    Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken);
+}

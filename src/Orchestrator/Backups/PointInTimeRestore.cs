@@ -1,0 +1,53 @@
+using Orchestrator.Context;
+using Orchestrator.Migrations;
+using Orchestrator.Migrations.Running;
+using Orchestrator.Progress;
+using Orchestrator.Replication;
+
+namespace Orchestrator.Backups;
+
+/// <summary>
+/// What <c>restore</c> and <c>rehearse</c> do before a point-in-time restore: refuse what cannot
+/// reach the target (no archive, a logical backup, a target before the backup), have a running
+/// primary archive its latest WAL, and prove the archive holds every file replay needs, whole,
+/// before anything is restored.
+/// </summary>
+internal static class PointInTimeRestore
+{
+    public static async Task<ArchiveReplay> PrepareAsync(EnvironmentContext context, string directory, BackupManifest manifest, RecoveryTarget target, CancellationToken cancellationToken)
+    {
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
+        if (environment.Archive is not { } archive || engine.Backups.Archive is not { } wal)
+        {
+            throw new BackupRefusedException(
+                $"a point-in-time restore replays the archive of the log after a base backup, and environment '{environment.Name}' has none: " +
+                "add backup.archive to its file (PostgreSQL, local environments), run 'up' (and restart it with 'down' and 'up' if it was running), take a physical backup, and restore to a time after that backup");
+        }
+
+        if (manifest.Kind != BackupKind.Physical)
+        {
+            throw new BackupRefusedException(
+                $"a point-in-time restore starts from a physical backup, whose copy the archived WAL continues; {directory} holds a {manifest.Kind.ToString().ToLowerInvariant()} one. Take one with 'backup --kind physical'");
+        }
+
+        var consistentFrom = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
+        if (target.Time is { } moment && moment < consistentFrom)
+        {
+            throw new BackupRefusedException(
+                $"the backup in {directory} was completed at {consistentFrom:u}, after the target {moment:u}: replay only goes forward from a backup. Restore an older physical backup");
+        }
+
+        try
+        {
+            var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, context.Credentials, cancellationToken);
+            await progress.StepAsync(primary.Name, "archive the latest WAL (switch to a new segment)", () => wal.FlushAsync(engine.AdminTarget(primary, context.Credentials), cancellationToken));
+        }
+        catch (MigrationFailedException)
+        {
+            progress.Report(new ProgressEvent("archive", "no running primary: the archive's newest WAL is the newest point it can restore", ProgressKind.Info));
+        }
+
+        await progress.StepAsync("archive", $"check that the archive holds every WAL segment from the backup on, whole", () => wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
+        return new ArchiveReplay(target, archive.WalDirectory);
+    }
+}

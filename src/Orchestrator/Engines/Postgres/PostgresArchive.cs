@@ -1,0 +1,34 @@
+using System.Globalization;
+using Orchestrator.Backups;
+using Orchestrator.Data;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Engines.Postgres;
+
+/// <summary>The WAL archive a PostgreSQL environment's servers fill (backup.archive), as point-in-time restores use it.</summary>
+internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
+{
+    public async Task CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken)
+    {
+        var binaries = await PostgresBinaries.LocateAsync(local, cancellationToken);
+        var data = Path.Combine(backupDirectory, PostgresBackups.DataDirectory);
+        var (timeline, start) = PostgresArchiveReplay.BackupStart(data);
+        var control = await ProcessRunner.RunCheckedAsync(new ProcessSpec(binaries.Path("pg_controldata"), [data]) { Environment = new Dictionary<string, string> { ["LC_ALL"] = "C" } }, cancellationToken);
+        var sizeLine = control.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Bytes per WAL segment:", StringComparison.Ordinal))
+            ?? throw new LocalProviderException($"pg_controldata names no WAL segment size for {data}");
+        var segmentSize = long.Parse(sizeLine["Bytes per WAL segment:".Length..].Trim(), CultureInfo.InvariantCulture);
+        await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, cancellationToken);
+    }
+
+    public async Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken)
+    {
+        await using var session = await engine.ConnectAsync(primary, cancellationToken);
+        var closed = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS segment", cancellationToken: cancellationToken)).Single().GetString("segment")!;
+        await Poll.UntilAsync(
+            async () => string.CompareOrdinal((await session.QueryAsync("SELECT coalesce(last_archived_wal, '') AS archived FROM pg_stat_archiver", cancellationToken: cancellationToken)).Single().GetString("archived"), closed) >= 0,
+            TimeSpan.FromSeconds(60),
+            () => $"the primary did not archive WAL segment {closed} within 60 s: see pg_stat_archiver and its log (is the archive folder writable?)",
+            cancellationToken);
+    }
+}

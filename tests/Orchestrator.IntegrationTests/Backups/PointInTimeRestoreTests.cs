@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using Orchestrator.Environments;
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Backups;
+
+/// <summary>
+/// Point-in-time restore on PostgreSQL with the servers archiving their WAL (backup.archive): a
+/// physical backup, then acknowledged writes in two bursts with a pause between; rehearsals and a
+/// restore to targets inside the pause land exactly between the bursts, a gap in the archive is
+/// refused before anything changes, and a damaged segment fails the rehearsal.
+/// </summary>
+public sealed class PointInTimeRestoreTests
+{
+    private sealed record Acknowledged(long Id, string Transaction, DateTimeOffset At);
+
+    [Fact]
+    public async Task Restore_and_rehearse_to_a_time_position_or_transaction_in_a_pause_land_exactly_between_the_bursts_and_a_gap_is_refused_first()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "pitr", archive: "archive");
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
+        }
+
+        var backup = Path.Combine(topology.Directory, "base");
+        var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
+        Assert.True(backupExit == 0, backupOutput);
+
+        // Two bursts of acknowledged writes, each spread over several WAL segments, and a pause between them.
+        var before = await WriteBurstAsync(topology, 1);
+        string positionAfterBefore;
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            positionAfterBefore = (await session.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn")).Single().GetString("lsn")!;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await WriteBurstAsync(topology, 1001);
+        var pauseMiddle = before[^1].At + ((after[0].At - before[^1].At) / 2);
+        var target = pauseMiddle.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var firstAfter = after[0].Transaction;
+
+        // Rehearsals report the last transaction applied and prove the next one absent, for each kind of target.
+        foreach (var (arguments, expectedNext) in new (string[] Arguments, string Next)[]
+        {
+            (["--to-time", target], firstAfter),
+            (["--to-position", positionAfterBefore], firstAfter),
+            (["--to-transaction", before[^1].Transaction], firstAfter),
+            (["--to-transaction", firstAfter, "--exclusive"], firstAfter),
+        })
+        {
+            var (exit, output) = await Cli(topology, ["rehearse", "--backup", backup, "--json", .. arguments]);
+            Assert.True(exit == 0, output);
+            using var report = JsonDocument.Parse(output);
+            var point = report.RootElement.GetProperty("recoveryPoint");
+            Assert.True(report.RootElement.GetProperty("passed").GetBoolean(), output);
+            Assert.True(expectedNext == point.GetProperty("firstAfter").GetProperty("transaction").GetString(), $"{string.Join(' ', arguments)}: expected {expectedNext} first after the target\n{output}");
+            Assert.Contains(point.GetProperty("firstAfter").GetProperty("statusAfterRestore").GetString(), new[] { "aborted", "never started", "in progress" });
+            var lastCommit = point.GetProperty("lastCommitAt").GetDateTimeOffset();
+            Assert.InRange(lastCommit, before[^1].At.AddSeconds(-1), pauseMiddle);
+        }
+
+        // Every node archives (a replica too, so a failover leaves no gap), and their copies of each segment agree.
+        string closed;
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            closed = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS s")).Single().GetString("s")!;
+        }
+
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await using var session = await topology.ConnectAsync(node.Name);
+            await TestTopology.EventuallyAsync(
+                async () => string.CompareOrdinal((await session.QueryAsync("SELECT coalesce(last_archived_wal, '') AS w FROM pg_stat_archiver")).Single().GetString("w"), closed) >= 0,
+                $"{node.Name} archived {closed}");
+            var stats = (await session.QueryAsync("SELECT archived_count, failed_count, coalesce(last_failed_wal, '') AS failed FROM pg_stat_archiver")).Single();
+            Assert.True(stats.GetInt64("failed_count") == 0, $"{node.Name} failed to archive {stats.GetString("failed")}");
+            Assert.True(stats.GetInt64("archived_count") > 0, $"{node.Name} archived nothing");
+        }
+
+        // A gap: one archived segment between the bursts goes missing. Restore refuses before changing anything.
+        var wal = Path.Combine(topology.Directory, "archive", "wal");
+        var backupWal = Path.Combine(backup, "data", "pg_wal");
+        var lastInBackup = Directory.EnumerateFiles(backupWal).Select(Path.GetFileName).Where(n => n!.Length == 24).Order(StringComparer.Ordinal).Last()!;
+        var segments = Directory.EnumerateFiles(wal).Select(Path.GetFileName).OfType<string>().Where(n => n.Length == 24 && string.CompareOrdinal(n, lastInBackup) > 0).Order(StringComparer.Ordinal).ToList();
+        Assert.True(segments.Count >= 3, string.Join(", ", segments));
+        var missing = segments[1];
+        File.Move(Path.Combine(wal, missing), Path.Combine(topology.Directory, missing));
+        var (gapExit, gapOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        Assert.Equal(1, gapExit);
+        Assert.Contains($"the archive lacks WAL segment {missing}", gapOutput, StringComparison.Ordinal);
+        Assert.Contains("Nothing was restored", gapOutput, StringComparison.Ordinal);
+        Assert.Equal(before.Count + after.Count, (await IdsAsync(topology, "primary")).Count);
+        File.Move(Path.Combine(topology.Directory, missing), Path.Combine(wal, missing));
+
+        // A damaged segment fails the rehearsal, naming it.
+        var damaged = Path.Combine(wal, segments[0]);
+        var original = await File.ReadAllBytesAsync(damaged);
+        var flipped = original.ToArray();
+        flipped[flipped.Length / 2] ^= 0xFF;
+        await File.WriteAllBytesAsync(damaged, flipped);
+        var (damagedExit, damagedOutput) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target);
+        Assert.Equal(1, damagedExit);
+        Assert.Contains($"archived WAL segment {segments[0]} is damaged", damagedOutput, StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(damaged, original);
+
+        // The restore: exactly the first burst, on the primary and on the replicas cloned from it.
+        var (restoreExit, restoreOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        Assert.True(restoreExit == 0, restoreOutput);
+        Assert.Contains($"transaction {firstAfter}", restoreOutput, StringComparison.Ordinal);
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await TestTopology.EventuallyAsync(async () => (await IdsAsync(topology, node.Name)).SequenceEqual(before.Select(a => a.Id)), $"{node.Name} holds exactly the first burst");
+        }
+
+        // The restored primary archives on: a new timeline, and its new writes reach the archive.
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("INSERT INTO pitr_writes (id) VALUES (5000)");
+            var segment = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS s")).Single().GetString("s")!;
+            Assert.NotEqual("00000001", segment[..8]);
+            await TestTopology.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(wal, segment))), $"{segment} archived");
+        }
+    }
+
+    /// <summary>Inserts ids one transaction each, switching WAL segments between a few of them, and records each acknowledged one.</summary>
+    private static async Task<List<Acknowledged>> WriteBurstAsync(TestTopology topology, long firstId)
+    {
+        var acknowledged = new List<Acknowledged>();
+        await using var session = await topology.ConnectAsync("primary");
+        for (var i = 0; i < 30; i++)
+        {
+            var xid = (await session.QueryAsync("INSERT INTO pitr_writes (id) VALUES ($1) RETURNING pg_current_xact_id()::text AS xid", [firstId + i])).Single().GetString("xid")!;
+            acknowledged.Add(new Acknowledged(firstId + i, xid, DateTimeOffset.UtcNow));
+            if (i % 10 == 9)
+            {
+                await session.ExecuteAsync("SELECT pg_switch_wal()");
+            }
+
+            await Task.Delay(20);
+        }
+
+        return acknowledged;
+    }
+
+    private static async Task<List<long>> IdsAsync(TestTopology topology, string node)
+    {
+        await using var session = await topology.ConnectAsync(node);
+        return (await session.QueryAsync("SELECT id FROM pitr_writes ORDER BY id")).Select(r => r.GetInt64("id")!.Value).ToList();
+    }
+
+    private static Task<(int ExitCode, string Output)> Cli(TestTopology topology, params string[] arguments) =>
+        CliRunner.RunAsync([.. arguments, "-e", topology.File, "--state-dir", topology.StateDir]);
+}
