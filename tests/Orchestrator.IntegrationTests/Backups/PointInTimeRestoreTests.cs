@@ -28,17 +28,21 @@ public sealed class PointInTimeRestoreTests
         var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
         Assert.True(backupExit == 0, backupOutput);
 
-        // Two bursts of acknowledged writes, each spread over several WAL segments, and a pause between them.
-        var before = await WriteBurstAsync(topology, 1);
+        // Two bursts of acknowledged writes, each spread over several WAL segments, and a pause
+        // between them in which the primary role moves (a new timeline): the time target lies after that.
+        var before = await WriteBurstAsync(topology, "primary", 1);
         string positionAfterBefore;
         await using (var session = await topology.ConnectAsync("primary"))
         {
             positionAfterBefore = (await session.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn")).Single().GetString("lsn")!;
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(3));
-        var after = await WriteBurstAsync(topology, 1001);
-        var pauseMiddle = before[^1].At + ((after[0].At - before[^1].At) / 2);
+        var (switchExit, switchOutput) = await Cli(topology, "switchover", "--to", "replica-1");
+        Assert.True(switchExit == 0, switchOutput);
+        var switchedAt = DateTimeOffset.UtcNow;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var after = await WriteBurstAsync(topology, "replica-1", 1001);
+        var pauseMiddle = switchedAt + ((after[0].At - switchedAt) / 2);
         var target = pauseMiddle.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         var firstAfter = after[0].Transaction;
 
@@ -64,7 +68,7 @@ public sealed class PointInTimeRestoreTests
 
         // Every node archives (a replica too, so a failover leaves no gap), and their copies of each segment agree.
         string closed;
-        await using (var session = await topology.ConnectAsync("primary"))
+        await using (var session = await topology.ConnectAsync("replica-1"))
         {
             closed = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS s")).Single().GetString("s")!;
         }
@@ -84,7 +88,7 @@ public sealed class PointInTimeRestoreTests
         var wal = Path.Combine(topology.Directory, "archive", "wal");
         var backupWal = Path.Combine(backup, "data", "pg_wal");
         var lastInBackup = Directory.EnumerateFiles(backupWal).Select(Path.GetFileName).Where(n => n!.Length == 24).Order(StringComparer.Ordinal).Last()!;
-        var segments = Directory.EnumerateFiles(wal).Select(Path.GetFileName).OfType<string>().Where(n => n.Length == 24 && string.CompareOrdinal(n, lastInBackup) > 0).Order(StringComparer.Ordinal).ToList();
+        var segments = Directory.EnumerateFiles(wal).Select(Path.GetFileName).OfType<string>().Where(n => n.Length == 24 && n.StartsWith("00000001", StringComparison.Ordinal) && string.CompareOrdinal(n, lastInBackup) > 0).Order(StringComparer.Ordinal).ToList();
         Assert.True(segments.Count >= 3, string.Join(", ", segments));
         var missing = segments[1];
         File.Move(Path.Combine(wal, missing), Path.Combine(topology.Directory, missing));
@@ -115,21 +119,36 @@ public sealed class PointInTimeRestoreTests
             await TestTopology.EventuallyAsync(async () => (await IdsAsync(topology, node.Name)).SequenceEqual(before.Select(a => a.Id)), $"{node.Name} holds exactly the first burst");
         }
 
-        // The restored primary archives on: a new timeline, and its new writes reach the archive.
-        await using (var session = await topology.ConnectAsync("primary"))
+        // The restored primary archives on: a timeline of its own, and its new writes reach the archive.
+        await using (var session = await topology.ConnectAsync(await PrimaryAsync(topology)))
         {
             await session.ExecuteAsync("INSERT INTO pitr_writes (id) VALUES (5000)");
             var segment = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS s")).Single().GetString("s")!;
-            Assert.NotEqual("00000001", segment[..8]);
+            Assert.True(string.CompareOrdinal(segment[..8], "00000002") > 0, $"{segment} is on a timeline the history already had");
             await TestTopology.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(wal, segment))), $"{segment} archived");
         }
     }
 
-    /// <summary>Inserts ids one transaction each, switching WAL segments between a few of them, and records each acknowledged one.</summary>
-    private static async Task<List<Acknowledged>> WriteBurstAsync(TestTopology topology, long firstId)
+    /// <summary>The node that accepts writes now.</summary>
+    private static async Task<string> PrimaryAsync(TestTopology topology)
+    {
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await using var session = await topology.ConnectAsync(node.Name);
+            if ((await session.QueryAsync("SELECT NOT pg_is_in_recovery() AS p")).Single().GetBoolean("p") == true)
+            {
+                return node.Name;
+            }
+        }
+
+        throw new InvalidOperationException("no node accepts writes");
+    }
+
+    /// <summary>Inserts ids one transaction each on <paramref name="node"/>, switching WAL segments between a few of them, and records each acknowledged one.</summary>
+    private static async Task<List<Acknowledged>> WriteBurstAsync(TestTopology topology, string node, long firstId)
     {
         var acknowledged = new List<Acknowledged>();
-        await using var session = await topology.ConnectAsync("primary");
+        await using var session = await topology.ConnectAsync(node);
         for (var i = 0; i < 30; i++)
         {
             var xid = (await session.QueryAsync("INSERT INTO pitr_writes (id) VALUES ($1) RETURNING pg_current_xact_id()::text AS xid", [firstId + i])).Single().GetString("xid")!;
