@@ -47,6 +47,9 @@ internal static class StatusJson
                 lastAppliedOn = n.LastAppliedOn,
                 file = n.File is { } f ? new { sizeBytes = f.SizeBytes, journalMode = f.JournalMode } : null,
                 certificateNotAfter = n.CertificateNotAfter,
+                archive = n.Archive is { } archive
+                    ? new { failing = archive.Failing, lastArchivedFile = archive.LastArchivedFile, lastArchivedAt = archive.LastArchivedAt, lastFailedFile = archive.LastFailedFile, lastFailedAt = archive.LastFailedAt, failedCount = archive.FailedCount }
+                    : null,
                 synchronous = n.Synchronous is { } sync
                     ? new { waits = sync.Waits, expected = n.ExpectsSynchronous, acknowledgingReplicas = sync.Acknowledging, waitingCommits = sync.WaitingCommits }
                     : null,

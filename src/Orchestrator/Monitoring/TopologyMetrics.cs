@@ -34,7 +34,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
     private readonly Task _statsLoop;
     private (EnvironmentStats Stats, DateTime ReadAt)? _latestStats;
     private EnvironmentStats? _exportedStats;
-    private readonly Series _up, _role, _lagBytes, _lagSeconds, _lagTransactions, _position, _connections, _certificateExpiry;
+    private readonly Series _up, _role, _lagBytes, _lagSeconds, _lagTransactions, _position, _connections, _certificateExpiry, _archivedAt, _archiveFailing;
     private readonly Series _schemaVersion, _pending, _sinceMigration;
     private readonly Series _syncWaits, _syncExpected, _syncAcknowledging, _syncWaitingCommits;
     private readonly Series _slotRetained, _tableBytes, _indexBytes, _rows, _dead, _statsAge;
@@ -78,6 +78,8 @@ internal sealed class TopologyMetrics : IAsyncDisposable
         _position = Gauge("orchestrator_replication_position", "Replay position: the WAL LSN in bytes (PostgreSQL), the sum of GTID sequence numbers (MariaDB).");
         _connections = Gauge("orchestrator_node_connections", "Client connections to the server.");
         _certificateExpiry = Gauge("orchestrator_tls_certificate_expiry_seconds", "When the certificate the server presents stops being valid, as a Unix time in seconds (alert on it minus time()).");
+        _archivedAt = Gauge("orchestrator_archive_last_success_timestamp", "When the node last archived a WAL file, as a Unix time in seconds (alert on time() minus it, against backup.archive_timeout).");
+        _archiveFailing = Gauge("orchestrator_archive_failing", "1 when the node's latest attempt to archive a WAL file failed, 0 when it succeeded.");
         _syncWaits = Gauge("orchestrator_synchronous_replication_active", "On a primary: 1 when commits wait for a synchronous replica's acknowledgement, 0 when they do not (never asked for, or fallen back to asynchronous).");
         _syncExpected = Gauge("orchestrator_synchronous_replication_expected", "On a primary: 1 when the environment file gives it a synchronous replica; active below expected is a fall-back.");
         _syncAcknowledging = Gauge("orchestrator_synchronous_replicas_acknowledging", "On a primary: replicas connected that acknowledge commits.");
@@ -144,6 +146,11 @@ internal sealed class TopologyMetrics : IAsyncDisposable
             _position.SetIf(labels, _replay.Numeric(node.Position));
             _connections.SetIf(labels, node.Connections);
             _certificateExpiry.SetIf(labels, node.CertificateNotAfter?.ToUnixTimeSeconds());
+            if (node.Archive is { } archive)
+            {
+                _archivedAt.SetIf(labels, archive.LastArchivedAt?.ToUnixTimeSeconds());
+                _archiveFailing.Set(labels, archive.Failing ? 1 : 0);
+            }
             if (node.Synchronous is { } sync)
             {
                 _syncWaits.Set(labels, sync.Waits ? 1 : 0);

@@ -28,6 +28,18 @@ internal sealed record NodeObservation(
 
     /// <summary>When the certificate the server presents stops being valid (UTC); null without TLS, or when the account may not read it.</summary>
     public DateTimeOffset? CertificateNotAfter { get; init; }
+
+    /// <summary>The server's archiving of its log, when it archives (backup.archive); null otherwise.</summary>
+    public ArchiveObservation? Archive { get; init; }
+}
+
+/// <summary>
+/// How a server's archiving goes, as it counts it: the newest file it archived and when, and its
+/// latest failure. Failing while the newest failure is more recent than the newest success.
+/// </summary>
+internal sealed record ArchiveObservation(string? LastArchivedFile, DateTimeOffset? LastArchivedAt, string? LastFailedFile, DateTimeOffset? LastFailedAt, long FailedCount)
+{
+    public bool Failing => LastFailedAt is { } failed && (LastArchivedAt is not { } archived || failed > archived);
 }
 
 /// <summary>A database file as <c>status</c> shows it.</summary>

@@ -47,6 +47,12 @@ internal sealed record NodeStatus(
     /// <summary>When the certificate the server presents stops being valid; null without TLS (or unreadable).</summary>
     public DateTimeOffset? CertificateNotAfter { get; init; }
 
+    /// <summary>The server's archiving of its log, when it archives; null otherwise.</summary>
+    public ArchiveObservation? Archive { get; init; }
+
+    /// <summary>The server's archiving fails now: its latest attempt failed.</summary>
+    public bool ArchiveFailing => Archive?.Failing == true;
+
     /// <summary>The server's certificate ends within <see cref="CertificateWarning"/> (or has ended).</summary>
     public bool CertificateExpiring => CertificateNotAfter is { } end && end - DateTimeOffset.UtcNow < CertificateWarning;
 

@@ -27,6 +27,9 @@ internal enum StatusNoteKind
     /// <summary>A primary's commits wait for an acknowledgement no connected replica gives.</summary>
     CommitsStuck,
 
+    /// <summary>A server's archiving of its log fails.</summary>
+    ArchiveFailing,
+
     /// <summary>A server's certificate ends within 30 days, or has ended.</summary>
     CertificateExpiring,
 

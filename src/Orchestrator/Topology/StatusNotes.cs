@@ -65,6 +65,17 @@ internal static class StatusNotes
                 $"{node.Synchronous!.WaitingCommits} commit(s) on '{node.Name}' wait for a synchronous replica to acknowledge them, and none is connected: writes hang until one is. Start it ('up'), or list a second synchronous replica in the file for availability."));
         }
 
+        foreach (var node in status.Nodes.Where(n => n.ArchiveFailing))
+        {
+            var archive = node.Archive!;
+            var since = archive.LastArchivedAt is { } last ? $"its last success was {archive.LastArchivedFile} at {last:yyyy-MM-dd HH:mm:ss} UTC" : "it has archived nothing yet";
+            notes.Add(new StatusNote(
+                StatusNoteKind.ArchiveFailing,
+                [node.Name],
+                $"'{node.Name}' fails to archive its WAL: {archive.LastFailedFile} failed at {archive.LastFailedAt:yyyy-MM-dd HH:mm:ss} UTC ({archive.FailedCount} failure(s) so far), and {since}. " +
+                "A point-in-time restore cannot reach past the gap, and the node keeps the WAL until it is archived: see its server log for the archive command's error (a full or unwritable archive folder, or a different copy of the segment already there)."));
+        }
+
         foreach (var node in status.Nodes.Where(n => n.CertificateExpiring))
         {
             notes.Add(new StatusNote(

@@ -197,6 +197,7 @@ internal static class StatusReader
             Connections = observation.Connections,
             Synchronous = observation.Synchronous,
             CertificateNotAfter = observation.CertificateNotAfter,
+            Archive = observation.Archive,
         };
     }
 

@@ -127,6 +127,35 @@ public sealed class PointInTimeRestoreTests
             Assert.True(string.CompareOrdinal(segment[..8], "00000002") > 0, $"{segment} is on a timeline the history already had");
             await TestTopology.EventuallyAsync(() => Task.FromResult(File.Exists(Path.Combine(wal, segment))), $"{segment} archived");
         }
+
+        // Archiving that fails shows in status (exit 1, the node and the file named), and clears once
+        // it succeeds again; back to the file's shape first, which status also holds against it.
+        var (backExit, back) = await Cli(topology, "switchover", "--to", "primary");
+        Assert.True(backExit == 0, back);
+        var (healthyExit, healthy) = await Cli(topology, "status");
+        Assert.True(healthyExit == 0, healthy);
+        var primaryNow = await PrimaryAsync(topology);
+        File.SetUnixFileMode(wal, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            await using var session = await topology.ConnectAsync(primaryNow);
+            await session.ExecuteAsync("INSERT INTO pitr_writes (id) VALUES (5001)");
+            await session.ExecuteAsync("SELECT pg_switch_wal()");
+            await TestTopology.EventuallyAsync(async () => (await Cli(topology, "status")).ExitCode == 1, "status reports the failing archiver");
+            var (failingExit, failing) = await Cli(topology, "status", "--json");
+            Assert.Equal(1, failingExit);
+            using var json = JsonDocument.Parse(failing);
+            var node = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == primaryNow);
+            Assert.True(node.GetProperty("archive").GetProperty("failing").GetBoolean(), failing);
+            var (_, text) = await Cli(topology, "status");
+            Assert.Contains($"'{primaryNow}' fails to archive its WAL", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.SetUnixFileMode(wal, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        await TestTopology.EventuallyAsync(async () => (await Cli(topology, "status")).ExitCode == 0, "status is healthy once archiving succeeds again");
     }
 
     /// <summary>The node that accepts writes now.</summary>

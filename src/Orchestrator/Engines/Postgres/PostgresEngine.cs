@@ -23,8 +23,10 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
                (SELECT count(*) FROM pg_stat_replication WHERE sync_state IN ('sync', 'quorum')) AS sync_acknowledging,
                (SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'SyncRep') AS sync_waiting,
                CASE WHEN current_setting('ssl') = 'on' AND (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                    THEN pg_read_file(current_setting('ssl_cert_file')) END AS certificate
-        FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true
+                    THEN pg_read_file(current_setting('ssl_cert_file')) END AS certificate,
+               current_setting('archive_mode') <> 'off' AS archives,
+               a.last_archived_wal, a.last_archived_time, a.last_failed_wal, a.last_failed_time, a.failed_count
+        FROM (SELECT 1) AS one LEFT JOIN pg_stat_wal_receiver AS r ON true LEFT JOIN pg_stat_archiver AS a ON true
         """;
 
     public EngineDescriptor Descriptor { get; } = new(EngineKind.Postgres, "PostgreSQL", new ServerProgram("postgres", 5432, PostgresBinaries.InImage.Path("postgres")));
@@ -52,8 +54,13 @@ internal sealed class PostgresEngine : IEngine, IServerEngine, IMigrationEngine,
             Connections = row.GetInt64("connections"),
             Synchronous = inRecovery ? null : new SynchronousReplication(row.GetBoolean("sync_waits") == true, row.GetInt64("sync_acknowledging") ?? 0, row.GetInt64("sync_waiting") ?? 0),
             CertificateNotAfter = NotAfter(row.GetString("certificate")),
+            Archive = row.GetBoolean("archives") == true
+                ? new ArchiveObservation(row.GetString("last_archived_wal"), Utc(row.GetDateTime("last_archived_time")), row.GetString("last_failed_wal"), Utc(row.GetDateTime("last_failed_time")), row.GetInt64("failed_count") ?? 0)
+                : null,
         };
     }
+
+    private static DateTimeOffset? Utc(DateTime? moment) => moment is { } m ? new DateTimeOffset(DateTime.SpecifyKind(m.ToUniversalTime(), DateTimeKind.Utc)) : null;
 
     /// <summary>The end of validity of the PEM certificate the server reads (its ssl_cert_file); null for none.</summary>
     private static DateTimeOffset? NotAfter(string? pem)
