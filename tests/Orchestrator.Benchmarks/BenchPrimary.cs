@@ -35,7 +35,8 @@ internal sealed class BenchPrimary : IAsyncDisposable
     public LocalTopology Local() => new(CompositionRoot.Open(Environment, StateDir, SilentProgress.Instance));
 
     /// <param name="tls">The file's tls value; none (verify-full, the default) unless given.</param>
-    public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0, string? tls = null)
+    /// <param name="archive">The file's backup.archive (relative to the benchmark's directory); none unless given.</param>
+    public static async Task<BenchPrimary> StartAsync(EngineKind engine, int replicas = 0, string? tls = null, string? archive = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("orch-bench-").FullName;
         File.SetUnixFileMode(directory, (UnixFileMode)Convert.ToInt32("755", 8));
@@ -49,6 +50,7 @@ internal sealed class BenchPrimary : IAsyncDisposable
             engine: {{(engine == EngineKind.Postgres ? "postgres" : "mariadb")}}
             database: app
             {{(tls is null ? "" : $"tls: {tls}")}}
+            {{(archive is null ? "" : $"backup: {{ archive: {archive} }}")}}
             nodes:
               - { name: primary, role: primary, port: {{port}} }
             """) + replicaNodes + "\n");

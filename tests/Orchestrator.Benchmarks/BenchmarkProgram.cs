@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -36,6 +36,16 @@ public static class BenchmarkProgram
         {
             var (tool, script) = await DockerUpBenchmark.RunAsync(rounds, EngineKind.MariaDb);
             Print("up of a MariaDB docker environment (primary + replica + cascading replica in containers, until replicating)", "orchestrator up (provider: docker)", tool, "shell script (docker run, docker exec mariadb-install-db/mariadbd, dump into each replica, CHANGE MASTER)", script, target: 1.0);
+        }
+
+        if (only is null or "pitr")
+        {
+            var rows = Option(args, "--pitr-rows") is { } pr ? int.Parse(pr, CultureInfo.InvariantCulture) : 1_000_000;
+            var result = await PointInTimeBenchmark.RunAsync(root, rounds, rows, TimeSpan.FromSeconds(20));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  base backup {result.BaseBytes / 1048576.0:0} MiB ({rows} rows loaded), then 20 s of a 4-client insert load; the archive holds {result.ArchivedSegments} WAL segments; target: the load's middle"));
+            Print("point-in-time restore to the middle of a write load, PostgreSQL", "orchestrator rehearse --to-time (process: checks, replay, proof)", result.Tool,
+                "by hand: cp -a base, recovery.signal, restore_command + recovery_target_time, pg_ctl start, wait for promotion, stop", result.ByHand, target: 1.1);
         }
 
         if (only is "backup" || (only is null && Option(args, "--backup-mb") is not null))

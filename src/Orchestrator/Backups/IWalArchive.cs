@@ -3,15 +3,19 @@ using Orchestrator.Environments;
 
 namespace Orchestrator.Backups;
 
+/// <summary>A commit the archive records: its transaction, commit time and log position.</summary>
+internal sealed record ArchivedCommit(string TransactionId, DateTimeOffset CommittedAt, string Position);
+
 /// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL).</summary>
 internal interface IWalArchive
 {
     /// <summary>
     /// Proves that the archive holds, whole (checksums), every file replay needs from the physical
     /// backup in <paramref name="backupDirectory"/> to the archive's newest; a gap or a damaged file
-    /// is refused (<see cref="BackupInvalidException"/>), naming it and the time it covers.
+    /// is refused (<see cref="BackupInvalidException"/>), naming it and the time it covers. Returns
+    /// the newest commit the archive records (null: none since the backup), its end for a restore.
     /// </summary>
-    Task CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken);
+    Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken);
 
     /// <summary>Has the running primary close its current log file and waits until it is archived, so that a restore can reach its latest commit.</summary>
     Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken);

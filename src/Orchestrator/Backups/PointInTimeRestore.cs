@@ -47,7 +47,22 @@ internal static class PointInTimeRestore
             progress.Report(new ProgressEvent("archive", "no running primary: the archive's newest WAL is the newest point it can restore", ProgressKind.Info));
         }
 
-        await progress.StepAsync("archive", $"check that the archive holds every WAL segment from the backup on, whole", () => wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
+        ArchivedCommit? newest = null;
+        await progress.StepAsync("archive", "check that the archive holds every WAL segment from the backup on, whole", async () => newest = await wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
+        if (target.Time is { } at && (newest is null || at >= newest.CommittedAt))
+        {
+            if (at > DateTimeOffset.UtcNow.AddMinutes(1))
+            {
+                throw new BackupRefusedException($"the target {at:u} lies in the future; nothing was restored. Give a time in the past (UTC unless it names an offset)");
+            }
+
+            // Nothing after the target to stop at: the server would reach the end and fail. The end is the point.
+            progress.Report(new ProgressEvent("archive", newest is null
+                ? "the archive records no commit since the backup: replay all of it"
+                : $"the archive's newest commit (transaction {newest.TransactionId}, {newest.CommittedAt:yyyy-MM-dd HH:mm:ss.ffffff} UTC) precedes the target: replay all of it", ProgressKind.Info));
+            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true);
+        }
+
         return new ArchiveReplay(target, archive.WalDirectory);
     }
 }

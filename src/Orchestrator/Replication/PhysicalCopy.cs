@@ -11,5 +11,9 @@ internal sealed record PhysicalCopy(string BackupDirectory, string Position, str
     public ArchiveReplay? Replay { get; init; }
 }
 
-/// <summary>Replay of archived WAL from <paramref name="ArchiveWalDirectory"/> up to <paramref name="Target"/>.</summary>
-internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory);
+/// <summary>
+/// Replay of archived WAL from <paramref name="ArchiveWalDirectory"/> up to <paramref name="Target"/>;
+/// with <paramref name="ToEnd"/>, to the archive's end, because the target lies after its newest
+/// commit (a server would otherwise stop at the end without having seen the target, and fail).
+/// </summary>
+internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory, bool ToEnd = false);

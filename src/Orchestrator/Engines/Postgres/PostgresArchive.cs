@@ -9,7 +9,7 @@ namespace Orchestrator.Engines.Postgres;
 /// <summary>The WAL archive a PostgreSQL environment's servers fill (backup.archive), as point-in-time restores use it.</summary>
 internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
 {
-    public async Task CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken)
+    public async Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken)
     {
         var binaries = await PostgresBinaries.LocateAsync(local, cancellationToken);
         var data = Path.Combine(backupDirectory, PostgresBackups.DataDirectory);
@@ -19,6 +19,9 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
             ?? throw new LocalProviderException($"pg_controldata names no WAL segment size for {data}");
         var segmentSize = long.Parse(sizeLine["Bytes per WAL segment:".Length..].Trim(), CultureInfo.InvariantCulture);
         await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, cancellationToken);
+        return await PostgresWalArchive.NewestCommitAsync(binaries, archive.WalDirectory, timeline, start, segmentSize, cancellationToken) is { } newest
+            ? new ArchivedCommit(newest.TransactionId, newest.CommittedAt, newest.Position)
+            : null;
     }
 
     public async Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken)

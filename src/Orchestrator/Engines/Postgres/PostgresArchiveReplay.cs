@@ -13,9 +13,11 @@ namespace Orchestrator.Engines.Postgres;
 internal static class PostgresArchiveReplay
 {
     /// <summary>Recovery settings given on the server's command line for the restore.</summary>
-    public static IReadOnlyList<(string Name, string Value)> Settings(ArchiveReplay replay) =>
+    public static IReadOnlyList<(string Name, string Value)> Settings(ArchiveReplay replay) => replay.ToEnd
+        ? [("restore_command", RestoreCommand(replay)), ("recovery_target_timeline", "latest")]
+        :
     [
-        ("restore_command", $"cp \"{replay.ArchiveWalDirectory}/%f\" \"%p\""),
+        ("restore_command", RestoreCommand(replay)),
         (replay.Target.Kind switch
         {
             RecoveryTargetKind.Time => "recovery_target_time",
@@ -30,6 +32,8 @@ internal static class PostgresArchiveReplay
         ("recovery_target_action", "pause"),
     ];
 
+    private static string RestoreCommand(ArchiveReplay replay) => $"cp \"{replay.ArchiveWalDirectory}/%f\" \"%p\"";
+
     /// <summary>
     /// Waits until replay paused at the target, reads the point reached, proves the first commit
     /// the archive holds after it absent, and ends recovery (the server is promoted).
@@ -40,8 +44,9 @@ internal static class PostgresArchiveReplay
     {
         try
         {
+            // Replayed to the end, recovery ends by itself; at a target, it pauses there.
             await Poll.UntilAsync(
-                async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AND pg_get_wal_replay_pause_state() = 'paused' AS paused", cancellationToken: cancellationToken)).Single().GetBoolean("paused") == true,
+                async () => (await session.QueryAsync(replay.ToEnd ? "SELECT NOT pg_is_in_recovery() AS paused" : "SELECT pg_is_in_recovery() AND pg_get_wal_replay_pause_state() = 'paused' AS paused", cancellationToken: cancellationToken)).Single().GetBoolean("paused") == true,
                 TimeSpan.FromHours(24),
                 () => $"replay did not reach {replay.Target}",
                 cancellationToken);
@@ -52,14 +57,21 @@ internal static class PostgresArchiveReplay
         }
 
         var row = (await session.QueryAsync(
-            "SELECT pg_last_wal_replay_lsn()::text AS reached, pg_last_xact_replay_timestamp() AS committed, pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid",
+            "SELECT pg_last_wal_replay_lsn()::text AS reached, pg_last_xact_replay_timestamp() AS committed, pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid, " +
+            "(SELECT setting FROM pg_settings WHERE name = 'wal_segment_size') AS segment_size",
             cancellationToken: cancellationToken)).Single();
         var reached = row.GetString("reached")!;
+        if (replay.ToEnd)
+        {
+            // The archive's end: there is no transaction after it to prove absent.
+            return new RecoveryPoint(replay.Target, reached, row.GetDateTime("committed") is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : null, null, clock.Elapsed);
+        }
+
         DateTimeOffset? lastCommit = row.GetDateTime("committed") is { } committed ? new DateTimeOffset(DateTime.SpecifyKind(committed, DateTimeKind.Utc)) : null;
         var (timeline, _) = BackupStart(backupDataDirectory);
         var timelines = PostgresWalArchive.TimelinesFrom(replay.ArchiveWalDirectory, timeline);
         SkippedTransaction? firstAfter = null;
-        if (await PostgresWalArchive.FirstCommitAfterAsync(waldump, replay.ArchiveWalDirectory, timelines, PostgresWalArchive.ParseLsn(reached), cancellationToken) is { } next)
+        if (await PostgresWalArchive.FirstCommitAfterAsync(waldump, replay.ArchiveWalDirectory, timelines, PostgresWalArchive.ParseLsn(reached), long.Parse(row.GetString("segment_size")!, CultureInfo.InvariantCulture), cancellationToken) is { } next)
         {
             var status = await StatusAsync(session, next.TransactionId, ulong.Parse(row.GetString("next_xid")!, CultureInfo.InvariantCulture), cancellationToken);
             if (status == "committed")
@@ -97,8 +109,9 @@ internal static class PostgresArchiveReplay
     }
 
     /// <summary>
-    /// What the restored server says of a transaction: committed, aborted, in progress, or "never
-    /// started" when its id lies beyond every transaction replayed.
+    /// What the restored server says of a transaction: committed, aborted, in progress, or "not
+    /// completed in replay" when its id lies beyond the last transaction whose end replay applied
+    /// (it ran on past the target, or never began; recovery's end aborts it either way).
     /// </summary>
     private static async Task<string> StatusAsync(IDbSession session, string xid, ulong nextFullXid, CancellationToken cancellationToken)
     {
@@ -113,7 +126,7 @@ internal static class PostgresArchiveReplay
         var full = (epoch << 32) | low;
         if (full >= nextFullXid)
         {
-            return "never started";
+            return "not completed in replay";
         }
 
         var status = (await session.QueryAsync("SELECT pg_xact_status($1::text::xid8) AS status", [full.ToString(CultureInfo.InvariantCulture)], cancellationToken)).Single().GetString("status");

@@ -84,6 +84,20 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         await files.Host.MarkInitializedAsync(node, cancellationToken);
     }
 
+    /// <summary>A session over the restored server's socket; a server that ended meanwhile (recovery failed) is explained from its log.</summary>
+    private async Task<IDbSession> ConnectAfterStartAsync(NodeDefinition node, ConnectionTarget socket, PhysicalCopy copy, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await engine.ConnectAsync(socket, cancellationToken);
+        }
+        catch (DatabaseException e)
+        {
+            var what = copy.Replay is { } replay ? $"replay of the archive to {replay.Target}" : $"recovery to {copy.Position}";
+            throw new LocalProviderException($"{what} ended the server on '{node.Name}' ({e.Message}); its log says:\n{await files.Host.LogTailAsync(node, 20, cancellationToken)}");
+        }
+    }
+
     /// <summary>
     /// Recovers the copy to exactly the backup's recorded position and promotes it. Until this
     /// environment's passwords are set, the server listens on no TCP address, only on a socket
@@ -131,7 +145,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
         var socket = new ConnectionTarget(Path.GetDirectoryName(files.Host.SocketForTool(node, $".s.PGSQL.{addressed.Port}"))!, addressed.Port, copy.SourceAdminUser ?? context.Credentials.AdminUser, null, "postgres");
         await context.Progress.StepAsync(node.Name, "set this environment's accounts", async () =>
         {
-            await using var session = await engine.ConnectAsync(socket, cancellationToken);
+            await using var session = await ConnectAfterStartAsync(node, socket, copy, cancellationToken);
             if (copy.Replay is { } replay)
             {
                 reached = await PostgresArchiveReplay.ReachAsync(session, replay, waldump, copied, clock, () => files.Host.LogTailAsync(node, 20, cancellationToken), cancellationToken);

@@ -131,10 +131,48 @@ internal static partial class PostgresWalArchive
         return newestSegment;
     }
 
+    /// <summary>
+    /// The newest commit the archive records on the way from a backup's start: the last one of the
+    /// newest segment that has any, read from the newest segment backwards (null: none since the start).
+    /// </summary>
+    public static async Task<WalCommit?> NewestCommitAsync(PostgresBinaries binaries, string walDirectory, uint startTimeline, ulong startPosition, long segmentSize, CancellationToken cancellationToken)
+    {
+        var timelines = TimelinesFrom(walDirectory, startTimeline);
+        var onTheWay = Directory.EnumerateFiles(walDirectory).Select(Path.GetFileName).OfType<string>()
+            .Where(n => SegmentFile().Match(n) is { Success: true } m && OnTheWay(timelines, uint.Parse(m.Groups["tli"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), SegmentNumber(n, segmentSize), segmentSize, startPosition))
+            .OrderByDescending(n => SegmentNumber(n, segmentSize))
+            .ThenByDescending(n => n, StringComparer.Ordinal);
+        foreach (var segment in onTheWay)
+        {
+            if ((await CommitsAsync(binaries, walDirectory, segment, cancellationToken)).LastOrDefault() is { } newest)
+            {
+                return newest;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether replay from the start reads this segment of this timeline.</summary>
+    private static bool OnTheWay(IReadOnlyList<TimelineSpan> timelines, uint timeline, ulong segment, long segmentSize, ulong startPosition)
+    {
+        var index = timelines.ToList().FindIndex(s => s.Timeline == timeline);
+        if (index < 0 || segment < startPosition / (ulong)segmentSize)
+        {
+            return false;
+        }
+
+        var span = timelines[index];
+        var first = span.Begin / (ulong)segmentSize;
+        return segment >= first && (span.End is not { } end || segment < end / (ulong)segmentSize);
+    }
+
     /// <summary>The commits a segment of the archive records, in order (none when pg_waldump cannot read it).</summary>
     public static async Task<IReadOnlyList<WalCommit>> CommitsAsync(PostgresBinaries binaries, string walDirectory, string segment, CancellationToken cancellationToken)
     {
-        var dump = await ProcessRunner.RunAsync(new ProcessSpec(binaries.Path("pg_waldump"), ["--rmgr=Transaction", Path.Combine(walDirectory, segment)]), cancellationToken);
+        // The segment as its own end: pg_waldump otherwise reads on, and waits seconds for a next file that is not there.
+        var file = Path.Combine(walDirectory, segment);
+        var dump = await ProcessRunner.RunAsync(new ProcessSpec(binaries.Path("pg_waldump"), ["--rmgr=Transaction", file, file]), cancellationToken);
         return ParseCommits(dump.StandardOutput);
     }
 
@@ -143,21 +181,29 @@ internal static partial class PostgresWalArchive
     /// applied, on the way the timelines lead (the transaction a restore that stopped there left
     /// out); null when the archive holds none.
     /// </summary>
-    public static async Task<WalCommit?> FirstCommitAfterAsync(PostgresBinaries binaries, string walDirectory, IReadOnlyList<TimelineSpan> timelines, ulong position, CancellationToken cancellationToken)
+    public static async Task<WalCommit?> FirstCommitAfterAsync(PostgresBinaries binaries, string walDirectory, IReadOnlyList<TimelineSpan> timelines, ulong position, long segmentSize, CancellationToken cancellationToken)
     {
         foreach (var span in timelines.Where(s => s.End is null || s.End > position))
         {
-            var start = Math.Max(position, span.Begin);
-            List<string> arguments = ["--rmgr=Transaction", "--path", walDirectory, "--timeline", span.Timeline.ToString(CultureInfo.InvariantCulture), "--start", FormatLsn(start)];
-            if (span.End is { } end)
+            // A segment at a time, each with its end given: the first commit is usually near, and
+            // pg_waldump waits seconds at the end of what it is given without one.
+            for (var start = Math.Max(position, span.Begin); span.End is null || start < span.End; start = ((start / (ulong)segmentSize) + 1) * (ulong)segmentSize)
             {
-                arguments.AddRange(["--end", FormatLsn(end)]);
-            }
+                var segment = start / (ulong)segmentSize;
+                if (!File.Exists(Path.Combine(walDirectory, SegmentName(span.Timeline, segment, segmentSize))))
+                {
+                    break;
+                }
 
-            var dump = await ProcessRunner.RunAsync(new ProcessSpec(binaries.Path("pg_waldump"), arguments), cancellationToken);
-            if (ParseCommits(dump.StandardOutput).FirstOrDefault(c => ParseLsn(c.Position) >= position) is { } found)
-            {
-                return found;
+                var end = Math.Min((segment + 1) * (ulong)segmentSize, span.End ?? ulong.MaxValue);
+                var dump = await ProcessRunner.RunAsync(new ProcessSpec(binaries.Path("pg_waldump"), [
+                    "--rmgr=Transaction", "--path", walDirectory, "--timeline", span.Timeline.ToString(CultureInfo.InvariantCulture),
+                    "--start", FormatLsn(start), "--end", FormatLsn(end),
+                ]), cancellationToken);
+                if (ParseCommits(dump.StandardOutput).FirstOrDefault(c => ParseLsn(c.Position) >= position) is { } found)
+                {
+                    return found;
+                }
             }
         }
 
