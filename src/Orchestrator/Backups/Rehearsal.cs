@@ -55,10 +55,12 @@ internal static class Rehearsal
         {
             // An empty scratch server for a logical backup starts while the files are checked;
             // nothing is loaded into it before they pass.
+            // The archive is checked beside the backup's files: nothing is restored before both pass.
             var verify = Run("verify backup files", () => BackupVerification.VerifyAsync(context, directory, manifest, cancellationToken));
             var start = manifest.Kind == BackupKind.Logical && scratch.State is not null ? Run("start a scratch node", () => scratch.StartAsync(cancellationToken)) : Task.CompletedTask;
-            await Task.WhenAll(verify, start);
-            var replay = target is null ? null : await Step("check the archive", () => PointInTimeRestore.PrepareAsync(context, directory, manifest, target, cancellationToken));
+            var archive = target is null ? Task.FromResult<ArchiveReplay?>(null) : Step("check the archive", async () => (ArchiveReplay?)await PointInTimeRestore.PrepareAsync(context, directory, manifest, target, cancellationToken));
+            await Task.WhenAll(verify, start, archive);
+            var replay = await archive;
             var point = await Step(replay is null ? "restore into a scratch node" : $"restore into a scratch node and replay to {target}", () => RestoreIntoScratchAsync(scratch, engine, directory, manifest, progress, cancellationToken, replay));
             var credentials = scratch.Context.Credentials;
             var database = engine.AdminTarget(scratch.Definition.Primary, credentials, scratch.Definition.Database);
