@@ -306,6 +306,14 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
         }
 
         await ReloadAllAsync();
+
+        // The account reaches the replicas through replication: wait until each has it.
+        var exists = Topology.Engine == EngineKind.Postgres ? "SELECT count(*) AS n FROM pg_roles WHERE rolname = $1" : "SELECT count(*) AS n FROM mysql.user WHERE User = ?";
+        foreach (var node in Topology.Environment.Nodes)
+        {
+            await using var session = await Topology.ConnectAsync(node.Name, null);
+            await TestTopology.EventuallyAsync(async () => (await session.QueryAsync(exists, [user])).Single().GetInt64("n") > 0, $"{node.Name} has the account {user}");
+        }
     }
 
     private async Task<IReadOnlyList<string>> AdminHostsAsync(Orchestrator.Data.IDbSession session) =>
