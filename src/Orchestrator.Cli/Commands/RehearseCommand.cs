@@ -24,6 +24,12 @@ internal static class RehearseCommand
         var json = CommonOptions.Json();
         var stateDir = CommonOptions.StateDir();
         var target = new RecoveryTargetOptions();
+        var randomPoints = new Option<int?>("--random-points")
+        {
+            Description = $"Point-in-time: rehearse this many targets (1 to {RandomPointRehearsal.MaxPoints}) drawn at random between the backup's completion and the archive's newest commit; " +
+                "each reports the point reached and its recovery time, and fails unless replay stopped exactly at its target (exit 1).",
+            HelpName = "N",
+        };
         var command = new Command(
             "rehearse",
             "Prove that a backup restores (to a point in time with --to-time, --to-position or --to-transaction: reporting the last transaction applied and proving the next one absent): check its files, restore it into a scratch node of the same engine (a container of the same image for a docker environment), compare every table's row count and checksum " +
@@ -40,10 +46,25 @@ internal static class RehearseCommand
             stateDir,
         };
         target.AddTo(command);
+        command.Options.Add(randomPoints);
         command.SetAction(async (parse, cancellationToken) =>
             await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
             {
                 var asJson = parse.GetValue(json);
+                if (parse.GetValue(randomPoints) is { } count)
+                {
+                    if (target.Read(parse) is not null || parse.GetValue(migrate) || parse.GetValue(keep))
+                    {
+                        throw new BackupRefusedException("--random-points draws its own targets: give it without --to-time, --to-position, --to-transaction, --migrate and --keep");
+                    }
+
+                    var points = await RandomPointRehearsal.RunAsync(
+                        CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, asJson ? SilentProgress.Instance : new ConsoleProgress(console)),
+                        parse.GetValue(backup)!.FullName, count, cancellationToken);
+                    PrintPoints(console, points, asJson);
+                    return points.All(p => p.Exact) ? ExitCodes.Ok : ExitCodes.Failed;
+                }
+
                 var report = await Rehearsal.RunAsync(
                     CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, asJson ? SilentProgress.Instance : new ConsoleProgress(console)),
                     parse.GetValue(backup)!.FullName, parse.GetValue(migrate), parse.GetValue(keep), cancellationToken, target.Read(parse));
@@ -60,6 +81,33 @@ internal static class RehearseCommand
             },
             parse.GetValue(shard)));
         return command;
+    }
+
+    private static void PrintPoints(IAnsiConsole console, IReadOnlyList<RandomPointResult> points, bool asJson)
+    {
+        if (asJson)
+        {
+            console.WriteLine(JsonSerializer.Serialize(
+                new
+                {
+                    passed = points.All(p => p.Exact),
+                    points = points.Select(p => new { exact = p.Exact, recoveryPoint = RecoveryTargetOptions.Json(p.Report.Point), recoveryTimeEstimateSeconds = Math.Round(p.Report.RecoveryTimeEstimate.TotalSeconds, 3) }),
+                },
+                new JsonSerializerOptions { WriteIndented = true }));
+            return;
+        }
+
+        foreach (var point in points)
+        {
+            var reached = point.Report.Point!;
+            var last = reached.LastCommitAt is { } at ? at.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) : "none";
+            var next = reached.FirstAfter is { } after ? $"{after.Id} at {after.CommittedAt.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)} ({after.StatusAfterRestore})" : "none in the archive";
+            var verdict = point.Exact ? "[green]exact[/]" : "[red]NOT at the target[/]";
+            console.MarkupLine($"{verdict} {Markup.Escape(point.Target.Value)}: last commit applied {last}, first after {Markup.Escape(next)}, position {reached.ReachedPosition}, recovery {point.Report.RecoveryTimeEstimate.TotalSeconds:0.00}s");
+        }
+
+        var exact = points.Count(p => p.Exact);
+        console.MarkupLineInterpolated($"{(exact == points.Count ? "[green]" : "[red]")}{exact} of {Counted.Of(points.Count, "random target")} reached exactly[/]");
     }
 
     private static void Print(IAnsiConsole console, RehearsalReport report)

@@ -1,10 +1,9 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Backups;
 
-/// <summary>A commit the archive records: its transaction, commit time and log position.</summary>
-internal sealed record ArchivedCommit(string TransactionId, DateTimeOffset CommittedAt, string Position);
 
 /// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL).</summary>
 internal interface IWalArchive

@@ -14,7 +14,25 @@ namespace Orchestrator.Backups;
 /// </summary>
 internal static class PointInTimeRestore
 {
-    public static async Task<ArchiveReplay> PrepareAsync(EnvironmentContext context, string directory, BackupManifest manifest, RecoveryTarget target, CancellationToken cancellationToken)
+    /// <summary>
+    /// The moments a point-in-time restore from this backup can reach: from the backup's completion
+    /// to the archive's newest commit (after a running primary archived its latest WAL). The archive
+    /// is checked on the way.
+    /// </summary>
+    public static async Task<(DateTimeOffset From, DateTimeOffset To)> WindowAsync(EnvironmentContext context, string directory, BackupManifest manifest, CancellationToken cancellationToken)
+    {
+        var probe = await PrepareAsync(context, directory, manifest, new RecoveryTarget(RecoveryTargetKind.Time, manifest.TakenAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), true), cancellationToken, allowBeforeBackup: true);
+        var from = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
+        if (probe.NewestCommit is not { } newest || newest.CommittedAt <= from)
+        {
+            throw new BackupRefusedException($"the archive records no commit after the backup in {directory} was completed ({from:u}): there is no window to rehearse points in");
+        }
+
+        return (from, newest.CommittedAt);
+    }
+
+    /// <param name="allowBeforeBackup">For a probe of the window only: a time target before the backup is not refused.</param>
+    public static async Task<ArchiveReplay> PrepareAsync(EnvironmentContext context, string directory, BackupManifest manifest, RecoveryTarget target, CancellationToken cancellationToken, bool allowBeforeBackup = false)
     {
         var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         if (environment.Archive is not { } archive || engine.Backups.Archive is not { } wal)
@@ -31,7 +49,7 @@ internal static class PointInTimeRestore
         }
 
         var consistentFrom = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
-        if (target.Time is { } moment && moment < consistentFrom)
+        if (!allowBeforeBackup && target.Time is { } moment && moment < consistentFrom)
         {
             throw new BackupRefusedException(
                 $"the backup in {directory} was completed at {consistentFrom:u}, after the target {moment:u}: replay only goes forward from a backup. Restore an older physical backup");
@@ -60,9 +78,9 @@ internal static class PointInTimeRestore
             progress.Report(new ProgressEvent("archive", newest is null
                 ? "the archive records no commit since the backup: replay all of it"
                 : $"the archive's newest commit (transaction {newest.TransactionId}, {newest.CommittedAt:yyyy-MM-dd HH:mm:ss.ffffff} UTC) precedes the target: replay all of it", ProgressKind.Info));
-            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true);
+            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true) { NewestCommit = newest };
         }
 
-        return new ArchiveReplay(target, archive.WalDirectory);
+        return new ArchiveReplay(target, archive.WalDirectory) { NewestCommit = newest };
     }
 }

@@ -79,3 +79,6 @@ internal sealed record RecoveryPoint(RecoveryTarget Target, string ReachedPositi
 
 /// <summary>A transaction the archive holds after the target, and what the restored server says of it (never committed).</summary>
 internal sealed record SkippedTransaction(string Id, DateTimeOffset CommittedAt, string Position, string StatusAfterRestore);
+
+/// <summary>A commit the archive records: its transaction, commit time and log position.</summary>
+internal sealed record ArchivedCommit(string TransactionId, DateTimeOffset CommittedAt, string Position);

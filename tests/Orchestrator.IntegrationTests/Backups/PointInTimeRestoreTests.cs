@@ -76,6 +76,16 @@ public sealed class PointInTimeRestoreTests
             Assert.InRange(point.GetProperty("lastCommitAt").GetDateTimeOffset(), after[^1].At.AddSeconds(-1), after[^1].At);
         }
 
+        // Random targets inside the archive's window each land exactly.
+        var (randomExit, random) = await Cli(topology, "rehearse", "--backup", backup, "--random-points", "3", "--json");
+        Assert.True(randomExit == 0, random);
+        using (var points = JsonDocument.Parse(random))
+        {
+            var each = points.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(3, each.Count);
+            Assert.All(each, p => Assert.True(p.GetProperty("exact").GetBoolean(), random));
+        }
+
         var (futureExit, future) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture));
         Assert.Equal(2, futureExit);
         Assert.Contains("lies in the future", future, StringComparison.Ordinal);
@@ -122,6 +132,9 @@ public sealed class PointInTimeRestoreTests
         var (damagedExit, damagedOutput) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target);
         Assert.Equal(1, damagedExit);
         Assert.Contains($"archived WAL segment {segments[0]} is damaged", damagedOutput, StringComparison.Ordinal);
+        var (randomDamagedExit, randomDamaged) = await Cli(topology, "rehearse", "--backup", backup, "--random-points", "2");
+        Assert.Equal(1, randomDamagedExit);
+        Assert.Contains($"archived WAL segment {segments[0]} is damaged", randomDamaged, StringComparison.Ordinal);
         await File.WriteAllBytesAsync(damaged, original);
 
         // The restore: exactly the first burst, on the primary and on the replicas cloned from it.

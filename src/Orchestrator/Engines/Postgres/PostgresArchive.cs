@@ -3,6 +3,7 @@ using Orchestrator.Backups;
 using Orchestrator.Data;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
+using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.Postgres;
 
