@@ -1,4 +1,5 @@
 using Orchestrator.Context;
+using Orchestrator.Environments;
 using Orchestrator.Migrations;
 using Orchestrator.Migrations.Running;
 using Orchestrator.Progress;
@@ -21,9 +22,9 @@ internal static class PointInTimeRestore
     /// </summary>
     public static async Task<(DateTimeOffset From, DateTimeOffset To)> WindowAsync(EnvironmentContext context, string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {
-        var probe = await PrepareAsync(context, directory, manifest, new RecoveryTarget(RecoveryTargetKind.Time, manifest.TakenAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture), true), cancellationToken, allowBeforeBackup: true);
+        var (_, newest) = await CheckArchiveAsync(context, directory, manifest, cancellationToken);
         var from = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
-        if (probe.NewestCommit is not { } newest || newest.CommittedAt <= from)
+        if (newest is null || newest.CommittedAt <= from)
         {
             throw new BackupRefusedException($"the archive records no commit after the backup in {directory} was completed ({from:u}): there is no window to rehearse points in");
         }
@@ -31,8 +32,39 @@ internal static class PointInTimeRestore
         return (from, newest.CommittedAt);
     }
 
-    /// <param name="allowBeforeBackup">For a probe of the window only: a time target before the backup is not refused.</param>
-    public static async Task<ArchiveReplay> PrepareAsync(EnvironmentContext context, string directory, BackupManifest manifest, RecoveryTarget target, CancellationToken cancellationToken, bool allowBeforeBackup = false)
+    public static async Task<ArchiveReplay> PrepareAsync(EnvironmentContext context, string directory, BackupManifest manifest, RecoveryTarget target, CancellationToken cancellationToken)
+    {
+        var consistentFrom = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
+        if (target.Time is { } moment && moment < consistentFrom)
+        {
+            throw new BackupRefusedException(
+                $"the backup in {directory} was completed at {consistentFrom:u}, after the target {moment:u}: replay only goes forward from a backup. Restore an older physical backup");
+        }
+
+        var (archive, newest) = await CheckArchiveAsync(context, directory, manifest, cancellationToken);
+        if (target.Time is { } at && (newest is null || at >= newest.CommittedAt))
+        {
+            if (at > DateTimeOffset.UtcNow.AddMinutes(1))
+            {
+                throw new BackupRefusedException($"the target {at:u} lies in the future; nothing was restored. Give a time in the past (UTC unless it names an offset)");
+            }
+
+            // Nothing after the target to stop at: the server would reach the end and fail. The end is the point.
+            context.Progress.Report(new ProgressEvent("archive", newest is null
+                ? "the archive records no commit since the backup: replay all of it"
+                : $"the archive's newest commit (transaction {newest.TransactionId}, {newest.CommittedAt:yyyy-MM-dd HH:mm:ss.ffffff} UTC) precedes the target: replay all of it", ProgressKind.Info));
+            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true);
+        }
+
+        return new ArchiveReplay(target, archive.WalDirectory);
+    }
+
+    /// <summary>
+    /// Refuses what no replay can start from (no archive, a logical backup), has a running primary
+    /// archive its latest WAL, and proves the archive whole from the backup on. Returns the archive
+    /// and its newest commit (null: none since the backup).
+    /// </summary>
+    private static async Task<(ArchiveSettings Archive, ArchivedCommit? Newest)> CheckArchiveAsync(EnvironmentContext context, string directory, BackupManifest manifest, CancellationToken cancellationToken)
     {
         var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
         if (environment.Archive is not { } archive || engine.Backups.Archive is not { } wal)
@@ -48,13 +80,6 @@ internal static class PointInTimeRestore
                 $"a point-in-time restore starts from a physical backup, whose copy the archived WAL continues; {directory} holds a {manifest.Kind.ToString().ToLowerInvariant()} one. Take one with 'backup --kind physical'");
         }
 
-        var consistentFrom = manifest.TakenAt.AddSeconds(manifest.DurationSeconds);
-        if (!allowBeforeBackup && target.Time is { } moment && moment < consistentFrom)
-        {
-            throw new BackupRefusedException(
-                $"the backup in {directory} was completed at {consistentFrom:u}, after the target {moment:u}: replay only goes forward from a backup. Restore an older physical backup");
-        }
-
         try
         {
             var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, context.Credentials, cancellationToken);
@@ -67,20 +92,6 @@ internal static class PointInTimeRestore
 
         ArchivedCommit? newest = null;
         await progress.StepAsync("archive", "check that the archive holds every WAL segment from the backup on, whole", async () => newest = await wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
-        if (target.Time is { } at && (newest is null || at >= newest.CommittedAt))
-        {
-            if (at > DateTimeOffset.UtcNow.AddMinutes(1))
-            {
-                throw new BackupRefusedException($"the target {at:u} lies in the future; nothing was restored. Give a time in the past (UTC unless it names an offset)");
-            }
-
-            // Nothing after the target to stop at: the server would reach the end and fail. The end is the point.
-            progress.Report(new ProgressEvent("archive", newest is null
-                ? "the archive records no commit since the backup: replay all of it"
-                : $"the archive's newest commit (transaction {newest.TransactionId}, {newest.CommittedAt:yyyy-MM-dd HH:mm:ss.ffffff} UTC) precedes the target: replay all of it", ProgressKind.Info));
-            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true) { NewestCommit = newest };
-        }
-
-        return new ArchiveReplay(target, archive.WalDirectory) { NewestCommit = newest };
+        return (archive, newest);
     }
 }

@@ -16,8 +16,4 @@ internal sealed record PhysicalCopy(string BackupDirectory, string Position, str
 /// with <paramref name="ToEnd"/>, to the archive's end, because the target lies after its newest
 /// commit (a server would otherwise stop at the end without having seen the target, and fail).
 /// </summary>
-internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory, bool ToEnd = false)
-{
-    /// <summary>The newest commit the archive recorded when it was checked (null: none since the backup).</summary>
-    public ArchivedCommit? NewestCommit { get; init; }
-}
+internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory, bool ToEnd = false);

@@ -24,9 +24,6 @@ internal sealed class StateLayout(string root)
     /// <summary>Where the nodes' own certificates and keys are kept: always this state's <c>tls</c>.</summary>
     public string TlsDir => Path.Combine(Root, "tls");
 
-    /// <summary>The CA is this state's own, and goes with it; false for a shard's (shared) or a scratch node's (borrowed).</summary>
-    public bool OwnsCa => CaDir == TlsDir;
-
     /// <summary>For a shard: the pattern that finds its fleet's shard states beside it (the folder, and a name pattern); null otherwise.</summary>
     private (string Folder, string Pattern)? _shardStates;
 

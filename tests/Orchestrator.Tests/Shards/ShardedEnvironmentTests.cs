@@ -82,7 +82,7 @@ public sealed class ShardedEnvironmentTests
             Assert.Equal(Path.Combine(stateDir, "tls"), one.CaDir);
             Assert.Equal(one.CaDir, two.CaDir);
             Assert.NotEqual(one.TlsDir, two.TlsDir);
-            Assert.False(one.OwnsCa);
+            Assert.NotEqual(one.TlsDir, one.CaDir);
 
             var issuedOne = EnvironmentCa.In(one, env.Shard("shard-1").FleetName).NodeCertificate("primary", ["127.0.0.1"]);
             var issuedTwo = EnvironmentCa.In(two, env.Shard("shard-2").FleetName).NodeCertificate("primary", ["127.0.0.1"]);

@@ -19,8 +19,8 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
         var sizeLine = control.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Bytes per WAL segment:", StringComparison.Ordinal))
             ?? throw new LocalProviderException($"pg_controldata names no WAL segment size for {data}");
         var segmentSize = long.Parse(sizeLine["Bytes per WAL segment:".Length..].Trim(), CultureInfo.InvariantCulture);
-        await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, cancellationToken);
-        return await PostgresWalArchive.NewestCommitAsync(binaries, archive.WalDirectory, timeline, start, segmentSize, cancellationToken) is { } newest
+        var segments = await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, cancellationToken);
+        return await PostgresWalArchive.NewestCommitAsync(binaries, archive.WalDirectory, segments, cancellationToken) is { } newest
             ? new ArchivedCommit(newest.TransactionId, newest.CommittedAt, newest.Position)
             : null;
     }

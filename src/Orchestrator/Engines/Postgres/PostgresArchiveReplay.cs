@@ -61,13 +61,13 @@ internal static class PostgresArchiveReplay
             "(SELECT setting FROM pg_settings WHERE name = 'wal_segment_size') AS segment_size",
             cancellationToken: cancellationToken)).Single();
         var reached = row.GetString("reached")!;
+        DateTimeOffset? lastCommit = row.GetDateTime("committed") is { } committed ? new DateTimeOffset(DateTime.SpecifyKind(committed, DateTimeKind.Utc)) : null;
         if (replay.ToEnd)
         {
             // The archive's end: there is no transaction after it to prove absent.
-            return new RecoveryPoint(replay.Target, reached, row.GetDateTime("committed") is { } last ? new DateTimeOffset(DateTime.SpecifyKind(last, DateTimeKind.Utc)) : null, null, clock.Elapsed);
+            return new RecoveryPoint(replay.Target, reached, lastCommit, null, clock.Elapsed);
         }
 
-        DateTimeOffset? lastCommit = row.GetDateTime("committed") is { } committed ? new DateTimeOffset(DateTime.SpecifyKind(committed, DateTimeKind.Utc)) : null;
         var (timeline, _) = BackupStart(backupDataDirectory);
         var timelines = PostgresWalArchive.TimelinesFrom(replay.ArchiveWalDirectory, timeline);
         SkippedTransaction? firstAfter = null;

@@ -81,9 +81,9 @@ internal static partial class PostgresWalArchive
     /// Proves that replay can run from a backup's start to the archive's newest WAL: every segment
     /// on the way is in the archive (or the backup's own pg_wal) and matches its recorded checksum.
     /// A gap or a damaged file is refused, naming the file and the time it covers, before anything
-    /// is restored. Returns the newest segment's name.
+    /// is restored. Returns the archived segments on the way, in the order replay reads them.
     /// </summary>
-    public static async Task<string> CheckAsync(
+    public static async Task<IReadOnlyList<string>> CheckAsync(
         PostgresBinaries binaries, string walDirectory, string backupWalDirectory, uint startTimeline, ulong startPosition, long segmentSize, CancellationToken cancellationToken)
     {
         var timelines = TimelinesFrom(walDirectory, startTimeline);
@@ -97,6 +97,7 @@ internal static partial class PostgresWalArchive
         var lastSegment = SegmentNumber(newestSegment, segmentSize);
 
         string? previous = null;
+        var onTheWay = new List<string>();
         foreach (var (span, index) in timelines.Select((s, i) => (s, i)))
         {
             var first = Math.Max(startPosition, span.Begin) / (ulong)segmentSize;
@@ -108,6 +109,7 @@ internal static partial class PostgresWalArchive
                 if (archived.Contains(name))
                 {
                     await CheckSumAsync(walDirectory, name, cancellationToken);
+                    onTheWay.Add(name);
                     previous = name;
                     continue;
                 }
@@ -128,21 +130,13 @@ internal static partial class PostgresWalArchive
             }
         }
 
-        return newestSegment;
+        return onTheWay;
     }
 
-    /// <summary>
-    /// The newest commit the archive records on the way from a backup's start: the last one of the
-    /// newest segment that has any, read from the newest segment backwards (null: none since the start).
-    /// </summary>
-    public static async Task<WalCommit?> NewestCommitAsync(PostgresBinaries binaries, string walDirectory, uint startTimeline, ulong startPosition, long segmentSize, CancellationToken cancellationToken)
+    /// <summary>The newest commit among archived segments in replay order: the last one of the last segment that has any (null: none).</summary>
+    public static async Task<WalCommit?> NewestCommitAsync(PostgresBinaries binaries, string walDirectory, IReadOnlyList<string> segmentsInReplayOrder, CancellationToken cancellationToken)
     {
-        var timelines = TimelinesFrom(walDirectory, startTimeline);
-        var onTheWay = Directory.EnumerateFiles(walDirectory).Select(Path.GetFileName).OfType<string>()
-            .Where(n => SegmentFile().Match(n) is { Success: true } m && OnTheWay(timelines, uint.Parse(m.Groups["tli"].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), SegmentNumber(n, segmentSize), segmentSize, startPosition))
-            .OrderByDescending(n => SegmentNumber(n, segmentSize))
-            .ThenByDescending(n => n, StringComparer.Ordinal);
-        foreach (var segment in onTheWay)
+        foreach (var segment in segmentsInReplayOrder.Reverse())
         {
             if ((await CommitsAsync(binaries, walDirectory, segment, cancellationToken)).LastOrDefault() is { } newest)
             {
@@ -151,20 +145,6 @@ internal static partial class PostgresWalArchive
         }
 
         return null;
-    }
-
-    /// <summary>Whether replay from the start reads this segment of this timeline.</summary>
-    private static bool OnTheWay(IReadOnlyList<TimelineSpan> timelines, uint timeline, ulong segment, long segmentSize, ulong startPosition)
-    {
-        var index = timelines.ToList().FindIndex(s => s.Timeline == timeline);
-        if (index < 0 || segment < startPosition / (ulong)segmentSize)
-        {
-            return false;
-        }
-
-        var span = timelines[index];
-        var first = span.Begin / (ulong)segmentSize;
-        return segment >= first && (span.End is not { } end || segment < end / (ulong)segmentSize);
     }
 
     /// <summary>The commits a segment of the archive records, in order (none when pg_waldump cannot read it).</summary>
