@@ -6,7 +6,7 @@ using Orchestrator.Composition;
 
 namespace Orchestrator.Cli.Commands;
 
-/// <summary><c>orchestrator backup -e FILE [--node N] [--kind logical|physical] [--out DIR]</c>.</summary>
+/// <summary><c>orchestrator backup -e FILE [--node N] [--kind logical|physical] [--out DIR]</c>, and <c>backup list</c> / <c>backup prune</c>.</summary>
 internal static class BackupCommand
 {
     public static Command Create(IAnsiConsole console)
@@ -41,6 +41,8 @@ internal static class BackupCommand
             node,
             kind,
             output,
+            BackupRetentionCommands.List(console),
+            BackupRetentionCommands.Prune(console),
         };
         command.SetAction(async (parse, cancellationToken) =>
             await ShardFanOut.RunAsync(parse.GetValue(environment)!, parse.GetValue(shards) ?? [], parse.GetValue(parallel), false, live: true, console, cancellationToken, async (env, console) =>

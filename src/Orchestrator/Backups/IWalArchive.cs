@@ -4,6 +4,8 @@ using Orchestrator.Replication;
 
 namespace Orchestrator.Backups;
 
+/// <summary>What pruning took (or, in a dry run, would take) from the archive: its files and their size, and the oldest log file kept.</summary>
+internal sealed record ArchivePrune(IReadOnlyList<string> Files, long Bytes, string OldestKept);
 
 /// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL).</summary>
 internal interface IWalArchive
@@ -13,8 +15,15 @@ internal interface IWalArchive
     /// backup in <paramref name="backupDirectory"/> to the archive's newest; a gap or a damaged file
     /// is refused (<see cref="BackupInvalidException"/>), naming it and the time it covers. Returns
     /// the newest commit the archive records (null: none since the backup), its end for a restore.
+    /// Without <paramref name="verifyContents"/> only the files' presence is checked, not their checksums.
     /// </summary>
-    Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken);
+    Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken, bool verifyContents = true);
+
+    /// <summary>
+    /// The archive files that no replay from any of <paramref name="keptBackupDirectories"/> (physical
+    /// backups) reads, deleted unless <paramref name="dryRun"/>.
+    /// </summary>
+    Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken);
 
     /// <summary>Has the running primary close its current log file and waits until it is archived, so that a restore can reach its latest commit.</summary>
     Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken);

@@ -185,6 +185,76 @@ public sealed class PointInTimeRestoreTests
         await TestTopology.EventuallyAsync(async () => (await Cli(topology, "status")).ExitCode == 0, "status is healthy once archiving succeeds again");
     }
 
+    [Fact]
+    public async Task Prune_keeps_what_the_kept_backups_need_and_the_oldest_kept_one_still_restores_to_a_time()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "prune", archive: "archive");
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
+        }
+
+        var folder = Path.Combine(topology.Directory, "backups");
+        var (firstExit, firstOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "first"));
+        Assert.True(firstExit == 0, firstOutput);
+        var older = await WriteBurstAsync(topology, "primary", 1);
+        var (secondExit, secondOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "second"));
+        Assert.True(secondExit == 0, secondOutput);
+        var kept = await WriteBurstAsync(topology, "primary", 1001);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var later = await WriteBurstAsync(topology, "primary", 2001);
+        var target = (kept[^1].At + ((later[0].At - kept[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var (logicalExit, logicalOutput) = await Cli(topology, "backup", "--out", Path.Combine(folder, "logical"));
+        Assert.True(logicalExit == 0, logicalOutput);
+
+        // The listing: newest first, each physical backup reaching the archive's newest commit, and the window from the oldest one's completion.
+        JsonElement listed = default;
+        await TestTopology.EventuallyAsync(async () =>
+        {
+            var (exit, output) = await Cli(topology, "backup", "list", "--in", folder, "--json");
+            Assert.True(exit == 0, output);
+            listed = JsonDocument.Parse(output).RootElement.Clone();
+            return listed.GetProperty("archive").GetProperty("latest") is { ValueKind: JsonValueKind.Object } latest && latest.GetProperty("transaction").GetString() == later[^1].Transaction;
+        }, "the listing reaches the last write");
+        var backups = listed.GetProperty("backups").EnumerateArray().ToList();
+        Assert.Equal(["logical", "second", "first"], backups.Select(b => Path.GetFileName(b.GetProperty("directory").GetString())));
+        Assert.All(backups.Where(b => b.GetProperty("kind").GetString() == "physical"), b => Assert.Equal(later[^1].Transaction, b.GetProperty("reachesTo").GetProperty("transaction").GetString()));
+        Assert.Equal(backups[2].GetProperty("completedAt").GetDateTimeOffset(), listed.GetProperty("archive").GetProperty("earliest").GetDateTimeOffset());
+
+        // Where replay from the kept physical backup starts; the archive holds older segments, which are what may go.
+        var startSegment = File.ReadLines(Path.Combine(folder, "second", "data", "backup_label"))
+            .Single(l => l.StartsWith("START WAL LOCATION:", StringComparison.Ordinal)).Split("(file ")[1].TrimEnd(')');
+        var wal = Path.Combine(topology.Directory, "archive", "wal");
+        List<string> Older() => Directory.EnumerateFiles(wal).Select(Path.GetFileName).OfType<string>()
+            .Where(n => n.Length >= 24 && !n.Contains(".history", StringComparison.Ordinal) && string.CompareOrdinal(n[8..24], startSegment[8..]) < 0).ToList();
+        Assert.NotEmpty(Older());
+
+        var (dryExit, dry) = await Cli(topology, "backup", "prune", "--keep", "1", "--in", folder, "--dry-run");
+        Assert.True(dryExit == 0, dry);
+        Assert.Contains("would remove 1 backup", dry, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(Path.Combine(folder, "first")) && Older().Count > 0, dry);
+
+        var (pruneExit, pruned) = await Cli(topology, "backup", "prune", "--keep", "1", "--in", folder);
+        Assert.True(pruneExit == 0, pruned);
+        Assert.False(Directory.Exists(Path.Combine(folder, "first")), pruned);
+        Assert.True(Directory.Exists(Path.Combine(folder, "second")) && Directory.Exists(Path.Combine(folder, "logical")), pruned);
+        Assert.Empty(Older());
+        Assert.True(File.Exists(Path.Combine(wal, startSegment)) || File.Exists(Path.Combine(folder, "second", "data", "pg_wal", startSegment)), $"{startSegment} went\n{pruned}");
+
+        var (badExit, bad) = await Cli(topology, "backup", "prune", "--keep", "0", "--in", folder);
+        Assert.Equal(2, badExit);
+        Assert.Contains("--keep must be at least 1", bad, StringComparison.Ordinal);
+
+        // What is left restores: the kept backup replays to a moment in the pause, exactly.
+        var (restoreExit, restoreOutput) = await Cli(topology, "restore", "--backup", Path.Combine(folder, "second"), "--to-time", target);
+        Assert.True(restoreExit == 0, restoreOutput);
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await TestTopology.EventuallyAsync(
+                async () => (await IdsAsync(topology, node.Name)).SequenceEqual(older.Concat(kept).Select(a => a.Id)), $"{node.Name} holds exactly the writes before the pause");
+        }
+    }
+
     /// <summary>The node that accepts writes now.</summary>
     private static async Task<string> PrimaryAsync(TestTopology topology)
     {

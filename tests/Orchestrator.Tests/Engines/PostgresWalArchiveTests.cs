@@ -21,6 +21,34 @@ public sealed class PostgresWalArchiveTests : IDisposable
     }
 
     [Fact]
+    public void Pruning_takes_every_file_of_a_segment_before_the_oldest_needed_on_any_timeline_and_keeps_history_files()
+    {
+        string[] archive =
+        [
+            "000000010000000000000002", "000000010000000000000002.sha256",
+            "000000010000000000000002.00000028.backup", "000000010000000000000002.00000028.backup.sha256",
+            "000000010000000000000003", "000000010000000000000003.sha256",
+            "000000020000000000000003.partial", "000000020000000000000003.partial.sha256",
+            "00000002.history", "00000002.history.sha256",
+            "000000020000000000000004", "000000020000000000000004.sha256",
+            "000000020000000000000005", "000000020000000000000005.sha256",
+            "000000010000000100000000", "archive-notes.txt",
+        ];
+
+        var prunable = PostgresWalArchive.PrunableFiles(archive, "000000020000000000000004");
+
+        Assert.Equal(
+            [
+                "000000010000000000000002", "000000010000000000000002.00000028.backup", "000000010000000000000002.00000028.backup.sha256", "000000010000000000000002.sha256",
+                "000000010000000000000003", "000000010000000000000003.sha256",
+                "000000020000000000000003.partial", "000000020000000000000003.partial.sha256",
+            ],
+            prunable);
+        Assert.Empty(PostgresWalArchive.PrunableFiles(archive, "000000010000000000000002"));
+        Assert.Throws<ArgumentException>(() => PostgresWalArchive.PrunableFiles(archive, "00000002.history"));
+    }
+
+    [Fact]
     public void Commits_are_read_from_pg_waldump_output_with_their_time_in_utc()
     {
         var output = """

@@ -10,7 +10,7 @@ namespace Orchestrator.Engines.Postgres;
 /// <summary>The WAL archive a PostgreSQL environment's servers fill (backup.archive), as point-in-time restores use it.</summary>
 internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
 {
-    public async Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken)
+    public async Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken, bool verifyContents = true)
     {
         var binaries = await PostgresBinaries.LocateAsync(local, cancellationToken);
         var data = Path.Combine(backupDirectory, PostgresBackups.DataDirectory);
@@ -19,10 +19,34 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
         var sizeLine = control.StandardOutput.Split('\n').FirstOrDefault(l => l.StartsWith("Bytes per WAL segment:", StringComparison.Ordinal))
             ?? throw new LocalProviderException($"pg_controldata names no WAL segment size for {data}");
         var segmentSize = long.Parse(sizeLine["Bytes per WAL segment:".Length..].Trim(), CultureInfo.InvariantCulture);
-        var segments = await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, cancellationToken);
+        var segments = await PostgresWalArchive.CheckAsync(binaries, archive.WalDirectory, Path.Combine(data, "pg_wal"), timeline, start, segmentSize, verifyContents, cancellationToken);
         return await PostgresWalArchive.NewestCommitAsync(binaries, archive.WalDirectory, segments, cancellationToken) is { } newest
             ? new ArchivedCommit(newest.TransactionId, newest.CommittedAt, newest.Position)
             : null;
+    }
+
+    public Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken)
+    {
+        // Kept backups' starts are read before anything goes, so a backup that cannot say where it starts stops the pruning.
+        var oldestNeeded = keptBackupDirectories
+            .Select(b => PostgresArchiveReplay.BackupStartSegment(Path.Combine(b, PostgresBackups.DataDirectory)))
+            .MinBy(segment => segment[8..], StringComparer.Ordinal)
+            ?? throw new ArgumentException("pruning the archive needs at least one kept backup", nameof(keptBackupDirectories));
+        var names = Directory.Exists(archive.WalDirectory) ? Directory.EnumerateFiles(archive.WalDirectory).Select(Path.GetFileName).OfType<string>() : [];
+        var prunable = PostgresWalArchive.PrunableFiles(names, oldestNeeded);
+        long bytes = 0;
+        foreach (var name in prunable)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var path = Path.Combine(archive.WalDirectory, name);
+            bytes += new FileInfo(path).Length;
+            if (!dryRun)
+            {
+                File.Delete(path);
+            }
+        }
+
+        return Task.FromResult(new ArchivePrune(prunable, bytes, oldestNeeded));
     }
 
     public async Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken)

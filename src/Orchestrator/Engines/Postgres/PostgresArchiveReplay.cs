@@ -87,6 +87,15 @@ internal static class PostgresArchiveReplay
         return new RecoveryPoint(replay.Target, reached, lastCommit, firstAfter, clock.Elapsed);
     }
 
+    /// <summary>The WAL segment a physical backup's replay starts in (backup_label: START WAL LOCATION: 0/2000028 (file 000000010000000000000002)).</summary>
+    public static string BackupStartSegment(string dataDirectory)
+    {
+        const string Prefix = "START WAL LOCATION:";
+        var line = File.ReadLines(Path.Combine(dataDirectory, "backup_label")).FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.Ordinal));
+        var file = line?.IndexOf("(file ", StringComparison.Ordinal) is { } at and >= 0 ? line[(at + "(file ".Length)..].TrimEnd(')', ' ') : null;
+        return file is { Length: 24 } ? file : throw new LocalProviderException($"{dataDirectory}/backup_label names no start WAL file; is this a pg_basebackup copy?");
+    }
+
     /// <summary>The timeline and position a physical backup starts at (its backup_label).</summary>
     public static (uint Timeline, ulong Position) BackupStart(string dataDirectory)
     {

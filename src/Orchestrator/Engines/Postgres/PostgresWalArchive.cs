@@ -82,9 +82,10 @@ internal static partial class PostgresWalArchive
     /// on the way is in the archive (or the backup's own pg_wal) and matches its recorded checksum.
     /// A gap or a damaged file is refused, naming the file and the time it covers, before anything
     /// is restored. Returns the archived segments on the way, in the order replay reads them.
+    /// Without <paramref name="verifyContents"/> only their presence is checked (a listing's quick look).
     /// </summary>
     public static async Task<IReadOnlyList<string>> CheckAsync(
-        PostgresBinaries binaries, string walDirectory, string backupWalDirectory, uint startTimeline, ulong startPosition, long segmentSize, CancellationToken cancellationToken)
+        PostgresBinaries binaries, string walDirectory, string backupWalDirectory, uint startTimeline, ulong startPosition, long segmentSize, bool verifyContents, CancellationToken cancellationToken)
     {
         var timelines = TimelinesFrom(walDirectory, startTimeline);
         var archived = Directory.Exists(walDirectory)
@@ -108,7 +109,11 @@ internal static partial class PostgresWalArchive
                 var name = SegmentName(span.Timeline, segment, segmentSize);
                 if (archived.Contains(name))
                 {
-                    await CheckSumAsync(walDirectory, name, cancellationToken);
+                    if (verifyContents)
+                    {
+                        await CheckSumAsync(walDirectory, name, cancellationToken);
+                    }
+
                     onTheWay.Add(name);
                     previous = name;
                     continue;
@@ -188,6 +193,27 @@ internal static partial class PostgresWalArchive
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The archive's files that no replay starting at <paramref name="oldestNeededSegment"/> (the
+    /// start segment of the oldest backup kept) reads, with their checksums: segments, partial
+    /// segments and backup history files of an older segment, on any timeline, since replay only
+    /// moves forward from a backup's start. Timeline history files always stay (replay reads every
+    /// one to find its way, and they are tiny). Pure.
+    /// </summary>
+    public static IReadOnlyList<string> PrunableFiles(IEnumerable<string> archiveFileNames, string oldestNeededSegment)
+    {
+        var cutoff = SegmentFile().Match(oldestNeededSegment) is { Success: true } ? oldestNeededSegment[8..] : throw new ArgumentException($"{oldestNeededSegment} is not a WAL segment name", nameof(oldestNeededSegment));
+        return archiveFileNames
+            .Where(name =>
+            {
+                var file = name.EndsWith(".sha256", StringComparison.Ordinal) ? name[..^".sha256".Length] : name;
+                return file.Length >= 24 && SegmentFile().IsMatch(file[..24]) && (file.Length == 24 || file[24] == '.')
+                    && !HistoryFile().IsMatch(file) && string.CompareOrdinal(file[8..24], cutoff) < 0;
+            })
+            .Order(StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>The commit records in pg_waldump's output (pure).</summary>
