@@ -34,6 +34,13 @@ internal sealed record EnvironmentDefinition(
     /// <summary>Continuous archiving of the write-ahead log (the file's <c>backup.archive</c>); null when off.</summary>
     public ArchiveSettings? Archive { get; init; }
 
+    /// <summary>
+    /// An archive folder this environment's servers replay from but never archive into: a scratch
+    /// node restoring to a point in time from another environment's archive (its container mounts
+    /// the folder read-only). Never read from a file.
+    /// </summary>
+    public string? ReplaysArchive { get; init; }
+
     /// <summary>How connections to the servers use TLS (the file's <c>tls</c>; each node carries it too).</summary>
     public TlsMode Tls { get; init; }
 

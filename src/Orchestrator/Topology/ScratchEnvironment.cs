@@ -75,7 +75,9 @@ internal sealed class ScratchEnvironment : IAsyncDisposable
         var lines = ScratchFile.Like(like, Path.GetFileName(directory), servers, adminUser, servers ? PortProbe.FreePort() : null);
         var file = Path.Combine(directory, "scratch.yaml");
         await File.WriteAllLinesAsync(file, lines);
-        return new ScratchEnvironment(directory, likeContext, EnvironmentLoader.LoadOrThrow(file), progress);
+        // A point-in-time replay reads the environment's archive (a container mounts it read-only); the scratch node never archives into it.
+        var definition = EnvironmentLoader.LoadOrThrow(file) with { ReplaysArchive = like.Archive?.Directory };
+        return new ScratchEnvironment(directory, likeContext, definition, progress);
     }
 
     public async ValueTask DisposeAsync()

@@ -255,6 +255,57 @@ public sealed class PointInTimeRestoreTests
         }
     }
 
+    [Fact]
+    public async Task In_containers_archiving_added_later_remakes_them_and_a_rehearsal_and_a_restore_to_a_time_land_exactly()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.Postgres, "dpitr", provider: ProviderKind.Docker);
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
+        }
+
+        // Archiving added to a running docker environment: its containers were made without the
+        // archive's mount, so 'up' asks for a 'down' first, and then makes them anew on their volumes.
+        await File.AppendAllTextAsync(topology.File, "backup:\n  archive: archive\n");
+        var (runningExit, running) = await Cli(topology, "up");
+        Assert.Equal(1, runningExit);
+        Assert.Contains("does not mount", running, StringComparison.Ordinal);
+        var (downExit, down) = await Cli(topology, "down");
+        Assert.True(downExit == 0, down);
+        var (upExit, up) = await Cli(topology, "up");
+        Assert.True(upExit == 0, up);
+        Assert.Contains("anew, mounting the archive", up, StringComparison.Ordinal);
+        Assert.Empty(await IdsAsync(topology, "primary"));
+
+        var backup = Path.Combine(topology.Directory, "base");
+        var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
+        Assert.True(backupExit == 0, backupOutput);
+        var before = await WriteBurstAsync(topology, "primary", 1);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var after = await WriteBurstAsync(topology, "primary", 1001);
+        var target = (before[^1].At + ((after[0].At - before[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+        // The containers archive into the folder on this machine.
+        var wal = Path.Combine(topology.Directory, "archive", "wal");
+        Assert.True(Directory.EnumerateFiles(wal, "*.sha256").Count() >= 3, string.Join(", ", Directory.EnumerateFiles(wal).Select(Path.GetFileName)));
+
+        // A rehearsal in a scratch container, which reads the archive through a read-only mount.
+        var (rehearseExit, rehearsed) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
+        Assert.True(rehearseExit == 0, rehearsed);
+        using (var report = JsonDocument.Parse(rehearsed))
+        {
+            var point = report.RootElement.GetProperty("recoveryPoint");
+            Assert.Equal(after[0].Transaction, point.GetProperty("firstAfter").GetProperty("transaction").GetString());
+        }
+
+        var (restoreExit, restored) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        Assert.True(restoreExit == 0, restored);
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await TestTopology.EventuallyAsync(async () => (await IdsAsync(topology, node.Name)).SequenceEqual(before.Select(a => a.Id)), $"{node.Name} holds exactly the first burst");
+        }
+    }
+
     /// <summary>The node that accepts writes now.</summary>
     private static async Task<string> PrimaryAsync(TestTopology topology)
     {

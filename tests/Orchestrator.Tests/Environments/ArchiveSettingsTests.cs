@@ -17,9 +17,21 @@ public sealed class ArchiveSettingsTests
         Assert.Equal(TimeSpan.FromSeconds(5), Load("postgres", "local", "backup: { archive: /var/tmp/a, archive_timeout: 5s }").Archive!.Timeout);
     }
 
+    [Fact]
+    public void A_docker_environments_containers_mount_the_archive_at_its_own_path_and_a_replaying_scratch_node_mounts_it_read_only()
+    {
+        var env = Load("postgres", "docker", "backup: { archive: /var/tmp/a }");
+
+        var mount = Orchestrator.Hosts.Docker.DockerResources.ArchiveMount(env)!;
+        Assert.Equal(("/var/tmp/a", "/var/tmp/a", false), (mount.Source, mount.Target, mount.ReadOnly == true));
+        var replaying = Orchestrator.Hosts.Docker.DockerResources.ArchiveMount(Load("postgres", "docker", "") with { ReplaysArchive = "/var/tmp/a" })!;
+        Assert.Equal(("/var/tmp/a", true), (replaying.Target, replaying.ReadOnly == true));
+        Assert.Null(Orchestrator.Hosts.Docker.DockerResources.ArchiveMount(Load("postgres", "docker", "")));
+    }
+
     [Theory]
     [InlineData("mariadb", "local", "backup: { archive: a }", "MariaDB binary-log archiving is not built yet")]
-    [InlineData("postgres", "docker", "backup: { archive: a }", "local environments for now")]
+    [InlineData("postgres", "external", "backup: { archive: a }", "an external environment's archiving is its operator's")]
     [InlineData("postgres", "local", "backup: { archive: \"it's\" }", "without quotes")]
     [InlineData("postgres", "local", "backup: { archive: \"a$b\" }", "without quotes")]
     [InlineData("postgres", "local", "backup: { archive: a, archive_timeout: 2h }", "archive_timeout '2h' is out of range")]

@@ -49,7 +49,6 @@ internal static class BackupSectionReader
             (_, ProviderKind.External, _) => "applies to servers the tool runs: an external environment's archiving is its operator's",
             (EngineKind.Sqlite, _, _) => "applies to servers: a SQLite database file has no write-ahead log to archive",
             (EngineKind.MariaDb, _, _) => "is PostgreSQL's for now (WAL archiving); MariaDB binary-log archiving is not built yet",
-            (_, ProviderKind.Docker, _) => "is for local environments for now; a docker environment's containers do not mount an archive folder yet",
             (_, _, true) => "is for an environment of one primary for now; each shard would need an archive of its own",
             _ => null,
         };

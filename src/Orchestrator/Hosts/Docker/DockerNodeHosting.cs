@@ -202,6 +202,21 @@ internal sealed class DockerNodeHosting(EnvironmentDefinition environment, State
             throw new LocalProviderException($"container {name} of node '{node.Name}' is paused; run 'docker unpause {name}' first");
         }
 
+        if (existing is not null && DockerResources.ArchiveMount(environment) is { } archive && !(existing.Mounts ?? []).Any(m => m.Destination == archive.Target))
+        {
+            // A container is made with its mounts: one made before backup.archive was set would
+            // archive into its own filesystem. Its data is on the volume, so it is made again.
+            if (existing.State?.Running == true)
+            {
+                throw new LocalProviderException(
+                    $"the container {name} of node '{node.Name}' was made before backup.archive was set and does not mount {archive.Source}; run 'down' (its data stays on volume {DockerNames.Volume(environment, node)}) and 'up' again, which makes it anew");
+            }
+
+            await progress.StepAsync(node.Name, $"make container {name} anew, mounting the archive {archive.Source} (its data stays on volume {DockerNames.Volume(environment, node)})", () =>
+                Docker.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters(), cancellationToken));
+            existing = null;
+        }
+
         if (existing is { State.Running: true })
         {
             await EnsureAttachedAsync(node, existing, addresses, cancellationToken);
@@ -212,6 +227,11 @@ internal sealed class DockerNodeHosting(EnvironmentDefinition environment, State
         {
             // Before the container is made: the engine refuses a bind mount of a missing directory.
             var newSocketDir = EnsureSocketDir(node);
+            if (environment.Archive is { } archiving)
+            {
+                Directory.CreateDirectory(archiving.Directory);
+            }
+
             if (existing is null)
             {
                 await Resources.EnsureImageAsync(node.Image!, node.Name, cancellationToken);

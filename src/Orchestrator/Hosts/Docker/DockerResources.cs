@@ -149,6 +149,7 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
                 [
                     new Mount { Type = "volume", Source = DockerNames.Volume(environment, node), Target = DockerNames.MountPoint },
                     new Mount { Type = "bind", Source = DockerNames.SocketDirOnHost(stateRoot, node), Target = DockerNames.SocketMountPoint },
+                    .. ArchiveMount(environment) is { } archive ? [archive] : Array.Empty<Mount>(),
                 ],
 
                 // An address, never a name: "localhost" would publish on every interface.
@@ -163,6 +164,16 @@ internal sealed class DockerResources(DockerClient docker, EnvironmentDefinition
             },
         };
     }
+
+    /// <summary>
+    /// The archive folder, at the same path as on this machine: the archive command the servers
+    /// run, the restore command of a replay and this machine's pg_waldump then name the same
+    /// files. Read-only for a node that only replays from it. Null without an archive.
+    /// </summary>
+    public static Mount? ArchiveMount(EnvironmentDefinition environment) =>
+        environment.Archive is { } archive ? new Mount { Type = "bind", Source = archive.Directory, Target = archive.Directory }
+        : environment.ReplaysArchive is { } replayed ? new Mount { Type = "bind", Source = replayed, Target = replayed, ReadOnly = true }
+        : null;
 
     public static string PublishedAddress(NodeDefinition node) => node.Host == "localhost" ? "127.0.0.1" : node.Host;
 
