@@ -25,6 +25,7 @@ internal static class StatusJson
             provider = status.Provider.ToString().ToLowerInvariant(),
             splitBrain = status.SplitBrain,
             writableNodes = status.WritableNodes,
+            archiverProblems = status.ArchiverProblems,
             nodes = status.Nodes.Select(n => new
             {
                 name = n.Name,

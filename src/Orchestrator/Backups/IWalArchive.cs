@@ -7,7 +7,7 @@ namespace Orchestrator.Backups;
 /// <summary>What pruning took (or, in a dry run, would take) from the archive: its files and their size, and the oldest log file kept.</summary>
 internal sealed record ArchivePrune(IReadOnlyList<string> Files, long Bytes, string OldestKept);
 
-/// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL).</summary>
+/// <summary>An engine's continuous archive of its log, which point-in-time restores replay (PostgreSQL's WAL, MariaDB's binary logs).</summary>
 internal interface IWalArchive
 {
     /// <summary>
@@ -23,8 +23,11 @@ internal interface IWalArchive
     /// The archive files that no replay from any of <paramref name="keptBackupDirectories"/> (physical
     /// backups) reads, deleted unless <paramref name="dryRun"/>.
     /// </summary>
-    Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken);
+    Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, LocalSettings local, bool dryRun, CancellationToken cancellationToken);
+
+    /// <summary>Why this engine cannot stop at <paramref name="target"/> (a GTID on PostgreSQL, a WAL position on MariaDB); null when it can.</summary>
+    string? Unsupported(RecoveryTarget target);
 
     /// <summary>Has the running primary close its current log file and waits until it is archived, so that a restore can reach its latest commit.</summary>
-    Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken);
+    Task FlushAsync(ConnectionTarget primary, ArchiveSettings archive, CancellationToken cancellationToken);
 }

@@ -41,6 +41,11 @@ internal static class PointInTimeRestore
                 $"the backup in {directory} was completed at {consistentFrom:u}, after the target {moment:u}: replay only goes forward from a backup. Restore an older physical backup");
         }
 
+        if (context.Engine.Backups.Archive?.Unsupported(target) is { } unsupported)
+        {
+            throw new BackupRefusedException($"{unsupported}; nothing was restored");
+        }
+
         var (archive, newest) = await CheckArchiveAsync(context, directory, manifest, cancellationToken);
         if (target.Time is { } at && (newest is null || at >= newest.CommittedAt))
         {
@@ -53,10 +58,10 @@ internal static class PointInTimeRestore
             context.Progress.Report(new ProgressEvent("archive", newest is null
                 ? "the archive records no commit since the backup: replay all of it"
                 : $"the archive's newest commit (transaction {newest.TransactionId}, {newest.CommittedAt:yyyy-MM-dd HH:mm:ss.ffffff} UTC) precedes the target: replay all of it", ProgressKind.Info));
-            return new ArchiveReplay(target, archive.WalDirectory, ToEnd: true);
+            return new ArchiveReplay(target, archive, ToEnd: true);
         }
 
-        return new ArchiveReplay(target, archive.WalDirectory);
+        return new ArchiveReplay(target, archive);
     }
 
     /// <summary>
@@ -71,7 +76,7 @@ internal static class PointInTimeRestore
         {
             throw new BackupRefusedException(
                 $"a point-in-time restore replays the archive of the log after a base backup, and environment '{environment.Name}' has none: " +
-                "add backup.archive to its file (PostgreSQL, local or docker environments), run 'up' (and restart it with 'down' and 'up' if it was running), take a physical backup, and restore to a time after that backup");
+                "add backup.archive to its file (PostgreSQL: local or docker environments; MariaDB: local ones), run 'up' (and restart it with 'down' and 'up' if it was running), take a physical backup, and restore to a time after that backup");
         }
 
         if (manifest.Kind != BackupKind.Physical)
@@ -80,18 +85,33 @@ internal static class PointInTimeRestore
                 $"a point-in-time restore starts from a physical backup, whose copy the archived WAL continues; {directory} holds a {manifest.Kind.ToString().ToLowerInvariant()} one. Take one with 'backup --kind physical'");
         }
 
-        try
+        if (context.State is { } state && engine.ArchiverProblems(environment, state) is { Count: > 0 } problems)
         {
-            var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, context.Credentials, cancellationToken);
-            await progress.StepAsync(primary.Name, "archive the latest WAL (switch to a new segment)", () => wal.FlushAsync(engine.AdminTarget(primary, context.Credentials), cancellationToken));
+            // Nothing would archive the log a switch closes: the archive's newest file is the newest point.
+            progress.Report(new ProgressEvent("archive", $"the primary's latest log is not switched and archived: {string.Join("; ", problems)}", ProgressKind.Info));
         }
-        catch (MigrationFailedException)
+        else
         {
-            progress.Report(new ProgressEvent("archive", "no running primary: the archive's newest WAL is the newest point it can restore", ProgressKind.Info));
+            await FlushPrimaryAsync(context, wal, archive, cancellationToken);
         }
 
         ArchivedCommit? newest = null;
-        await progress.StepAsync("archive", "check that the archive holds every WAL segment from the backup on, whole", async () => newest = await wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
+        await progress.StepAsync("archive", "check that the archive holds every log file from the backup on, whole", async () => newest = await wal.CheckAsync(directory, archive, environment.Local, cancellationToken));
         return (archive, newest);
+    }
+
+    /// <summary>Has a running primary switch to a new log file and waits until the closed one is archived, so that a restore can reach its latest commit.</summary>
+    private static async Task FlushPrimaryAsync(EnvironmentContext context, IWalArchive wal, ArchiveSettings archive, CancellationToken cancellationToken)
+    {
+        var (environment, engine, progress) = (context.Definition, context.Engine, context.Progress);
+        try
+        {
+            var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, context.Credentials, cancellationToken);
+            await progress.StepAsync(primary.Name, "archive the latest log (switch to a new file)", () => wal.FlushAsync(engine.AdminTarget(primary, context.Credentials), archive, cancellationToken));
+        }
+        catch (MigrationFailedException)
+        {
+            progress.Report(new ProgressEvent("archive", "no running primary: the archive's newest log is the newest point it can restore", ProgressKind.Info));
+        }
     }
 }

@@ -9,4 +9,7 @@ internal interface ILocalServer : INodeSupervision, INodeBootstrap, IReplication
 {
     /// <summary>Fails with an actionable message when the engine's programs are missing.</summary>
     Task CheckPrerequisitesAsync(CancellationToken cancellationToken);
+
+    /// <summary>What archives the environment's log when its servers do not (null: they do, or nothing is archived).</summary>
+    ILogArchiver? LogArchiver { get; }
 }

@@ -3,9 +3,12 @@ using Orchestrator.Environments;
 namespace Orchestrator.Replication;
 
 /// <summary>An engine's local servers, put together from the parts that know each kind of work.</summary>
-internal sealed class LocalServer(Func<CancellationToken, Task> checkPrerequisites, INodeSupervision supervision, INodeBootstrap bootstrap, IReplicationControl replication) : ILocalServer
+internal sealed class LocalServer(
+    Func<CancellationToken, Task> checkPrerequisites, INodeSupervision supervision, INodeBootstrap bootstrap, IReplicationControl replication, ILogArchiver? logArchiver = null) : ILocalServer
 {
     public Task CheckPrerequisitesAsync(CancellationToken cancellationToken) => checkPrerequisites(cancellationToken);
+
+    public ILogArchiver? LogArchiver => logArchiver;
 
     public Task<LocalNodeState> GetStateAsync(NodeDefinition node, CancellationToken cancellationToken) => supervision.GetStateAsync(node, cancellationToken);
 

@@ -12,8 +12,12 @@ internal sealed record PhysicalCopy(string BackupDirectory, string Position, str
 }
 
 /// <summary>
-/// Replay of archived WAL from <paramref name="ArchiveWalDirectory"/> up to <paramref name="Target"/>;
+/// Replay of the log archived in <paramref name="Archive"/> up to <paramref name="Target"/>;
 /// with <paramref name="ToEnd"/>, to the archive's end, because the target lies after its newest
 /// commit (a server would otherwise stop at the end without having seen the target, and fail).
 /// </summary>
-internal sealed record ArchiveReplay(RecoveryTarget Target, string ArchiveWalDirectory, bool ToEnd = false);
+internal sealed record ArchiveReplay(RecoveryTarget Target, Environments.ArchiveSettings Archive, bool ToEnd = false)
+{
+    /// <summary>Where PostgreSQL's archived WAL is.</summary>
+    public string ArchiveWalDirectory => Archive.WalDirectory;
+}

@@ -26,6 +26,12 @@ internal sealed partial record RecoveryTarget(RecoveryTargetKind Kind, string Va
     [GeneratedRegex("^[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}$")]
     private static partial Regex Lsn();
 
+    [GeneratedRegex("^[0-9]{1,10}-[0-9]{1,10}-[0-9]{1,20}$")]
+    private static partial Regex Gtid();
+
+    /// <summary>Whether a position or transaction target is a MariaDB GTID (domain-server-sequence).</summary>
+    public bool IsGtid => Kind != RecoveryTargetKind.Time && Gtid().IsMatch(Value);
+
     /// <summary>The moment of a time target; null for the other kinds.</summary>
     public DateTimeOffset? Time => Kind == RecoveryTargetKind.Time
         ? DateTimeOffset.Parse(Value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)
@@ -47,18 +53,28 @@ internal sealed partial record RecoveryTarget(RecoveryTargetKind Kind, string Va
                 return new RecoveryTarget(kind, moment.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.ffffff+00:00", CultureInfo.InvariantCulture), inclusive);
 
             case RecoveryTargetKind.Position:
+                if (Gtid().IsMatch(text))
+                {
+                    return new RecoveryTarget(kind, text, inclusive);
+                }
+
                 if (!Lsn().IsMatch(text))
                 {
-                    problem = $"--to-position '{text}' is not a write-ahead log position: write it as PostgreSQL prints one, such as 0/3000148";
+                    problem = $"--to-position '{text}' is neither a write-ahead log position, written as PostgreSQL prints one (such as 0/3000148), nor a MariaDB GTID (such as 0-1-42)";
                     return null;
                 }
 
                 return new RecoveryTarget(kind, text.ToUpperInvariant(), inclusive);
 
             default:
+                if (Gtid().IsMatch(text))
+                {
+                    return new RecoveryTarget(kind, text, inclusive);
+                }
+
                 if (!uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var xid) || xid < 3)
                 {
-                    problem = $"--to-transaction '{text}' is not a transaction id: a whole number of at least 3, as txid_current() or the write-ahead log shows it";
+                    problem = $"--to-transaction '{text}' is not a transaction: a PostgreSQL transaction id (a whole number of at least 3, as txid_current() shows it) or a MariaDB GTID (such as 0-1-42)";
                     return null;
                 }
 

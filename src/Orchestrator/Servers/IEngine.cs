@@ -32,4 +32,11 @@ internal interface IEngine
 
     /// <summary>Replication positions: what a primary committed, and waiting for a replica to replay it.</summary>
     IReplayPositions Replay { get; }
+
+    /// <summary>
+    /// What keeps an environment's log archive from being current when a process other than its
+    /// servers fills it (MariaDB's binary-log archiver), each said so that a person can act on it.
+    /// None for engines whose servers archive: their archiving shows in each node's observation.
+    /// </summary>
+    IReadOnlyList<string> ArchiverProblems(EnvironmentDefinition environment, StateLayout state) => [];
 }

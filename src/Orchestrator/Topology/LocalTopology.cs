@@ -89,6 +89,11 @@ internal sealed class LocalTopology
             .Where(n => n.Role == NodeRole.Replica)
             .Select(n => _nodes.WaitUntilReplicatingAsync(credentials, n, cancellationToken)));
         await ApplySynchronousReplicationAsync(server, cancellationToken);
+        if (server.LogArchiver is { } archiver)
+        {
+            await archiver.EnsureRunningAsync(cancellationToken);
+        }
+
         return new UpOutcome(outcomes, clock.Elapsed);
     }
 
@@ -169,6 +174,11 @@ internal sealed class LocalTopology
             }
 
             await _nodes.StopStrayProcessesAsync(cancellationToken);
+            if (server.LogArchiver is { } archiver)
+            {
+                await archiver.StopAsync(cancellationToken);
+            }
+
             if (purge)
             {
                 await _nodes.Hosting.RemoveAsync(cancellationToken);

@@ -76,6 +76,11 @@ internal static class StatusNotes
                 "A point-in-time restore cannot reach past the gap, and the node keeps the WAL until it is archived: see its server log for the archive command's error (a full or unwritable archive folder, or a different copy of the segment already there)."));
         }
 
+        foreach (var archiving in status.ArchiverProblems)
+        {
+            notes.Add(new StatusNote(StatusNoteKind.ArchiveFailing, [], archiving));
+        }
+
         foreach (var node in status.Nodes.Where(n => n.CertificateExpiring))
         {
             notes.Add(new StatusNote(

@@ -50,7 +50,11 @@ internal static class StatusReader
         }
 
         var shape = state is null ? null : LiveShape.Load(state);
-        return Compose(context, state, shape, reads, await loading) with { FencedNodes = shape?.FencedNodes.ToList() ?? [] };
+        return Compose(context, state, shape, reads, await loading) with
+        {
+            FencedNodes = shape?.FencedNodes.ToList() ?? [],
+            ArchiverProblems = state is null ? [] : engine.ArchiverProblems(environment, state),
+        };
     }
 
     /// <summary>

@@ -18,15 +18,27 @@ public sealed class RecoveryTargetTests
 
     [Theory]
     [InlineData("Time", "yesterday", "is not a time")]
-    [InlineData("Position", "3000148", "is not a write-ahead log position")]
-    [InlineData("Position", "0/30001G8", "is not a write-ahead log position")]
-    [InlineData("Transaction", "-4", "is not a transaction id")]
-    [InlineData("Transaction", "2", "is not a transaction id")]
-    [InlineData("Transaction", "99999999999", "is not a transaction id")]
+    [InlineData("Position", "3000148", "is neither a write-ahead log position")]
+    [InlineData("Position", "0/30001G8", "is neither a write-ahead log position")]
+    [InlineData("Transaction", "-4", "is not a transaction: a PostgreSQL transaction id")]
+    [InlineData("Transaction", "2", "is not a transaction: a PostgreSQL transaction id")]
+    [InlineData("Transaction", "99999999999", "is not a transaction: a PostgreSQL transaction id")]
+    [InlineData("Transaction", "0-1", "or a MariaDB GTID")]
     public void A_value_that_is_not_a_target_of_its_kind_says_what_it_should_be(string kind, string text, string expected)
     {
         Assert.Null(RecoveryTarget.Parse(Enum.Parse<RecoveryTargetKind>(kind), text, inclusive: true, out var problem));
         Assert.Contains(expected, problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_mariadb_gtid_is_a_position_or_a_transaction_and_says_it_is_one()
+    {
+        var transaction = RecoveryTarget.Parse(RecoveryTargetKind.Transaction, "0-1-42", inclusive: true, out _)!;
+        Assert.True(transaction.IsGtid);
+        Assert.Equal("0-1-42", transaction.Value);
+        Assert.True(RecoveryTarget.Parse(RecoveryTargetKind.Position, "1-3-7", inclusive: false, out _)!.IsGtid);
+        Assert.False(RecoveryTarget.Parse(RecoveryTargetKind.Transaction, "742", inclusive: true, out _)!.IsGtid);
+        Assert.False(RecoveryTarget.Parse(RecoveryTargetKind.Position, "0/3000148", inclusive: true, out _)!.IsGtid);
     }
 
     [Fact]

@@ -16,11 +16,23 @@ internal static class GtidPosition
                 throw new FormatException($"'{gtid}' is not a GTID (domain-server-sequence)");
             }
 
-            positions[long.Parse(parts[0], CultureInfo.InvariantCulture)] = long.Parse(parts[2], CultureInfo.InvariantCulture);
+            // A binlog state lists a GTID per server of a domain; the domain is at the highest.
+            var domain = long.Parse(parts[0], CultureInfo.InvariantCulture);
+            positions[domain] = Math.Max(positions.GetValueOrDefault(domain), long.Parse(parts[2], CultureInfo.InvariantCulture));
         }
 
         return positions;
     }
+
+    /// <summary>Whether a server at <paramref name="state"/> has applied everything <paramref name="other"/> names (every domain of it at or before the state's).</summary>
+    public static bool Covers(string? state, string? other)
+    {
+        var have = Parse(state);
+        return Parse(other).All(p => p.Value <= have.GetValueOrDefault(p.Key));
+    }
+
+    /// <summary>Whether a server at <paramref name="state"/> has applied <paramref name="gtid"/> (GTIDs of a domain apply in sequence order).</summary>
+    public static bool Covers(string? state, Gtid gtid) => gtid.Sequence <= Parse(state).GetValueOrDefault(gtid.Domain);
 
     /// <summary>Transactions in <paramref name="ahead"/> that <paramref name="behind"/> has not applied yet.</summary>
     public static long Distance(string? ahead, string? behind)

@@ -19,6 +19,8 @@ namespace Orchestrator.Engines.MariaDb;
 /// </summary>
 internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngine
 {
+    public IWalArchive? Archive { get; } = new MariaDbArchive(engine);
+
     public const string DumpFile = "dump.sql";
     public const string DataDirectory = "data";
     internal static readonly TimeSpan LongRunning = TimeSpan.FromHours(24);

@@ -90,11 +90,6 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
     /// </summary>
     public async Task<RecoveryPoint?> RestorePhysicalAsync(NodeDefinition node, PhysicalCopy copy, CancellationToken cancellationToken)
     {
-        if (copy.Replay is not null)
-        {
-            throw new InvalidOperationException("MariaDB has no archive replay yet; the environment file's backup.archive is refused for it");
-        }
-
         await files.PrepareNodeDirAsync(node, cancellationToken);
         await context.Progress.StepAsync(node.Name, "copy the backup's prepared data directory", () =>
             files.Host.CopyDirectoryInAsync(node, Path.Combine(copy.BackupDirectory, MariaDbBackups.DataDirectory), files.DataDir(node), cancellationToken));
@@ -119,8 +114,9 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         });
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
+        var point = copy.Replay is { } replay ? await MariaDbArchiveReplay.ReplayAsync(engine, files, sql, node, copy, replay, context.Progress, cancellationToken) : null;
         await files.Host.MarkInitializedAsync(node, cancellationToken);
-        return null;
+        return point;
     }
 
     /// <summary>A replica's own server, up with its accounts, before anything is copied into it.</summary>

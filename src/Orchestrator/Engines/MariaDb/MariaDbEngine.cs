@@ -96,6 +96,9 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
 
     public ILocalServer CreateLocalServer(LocalContext context) => MariaDbLocalServer.Create(this, context);
 
+    public IReadOnlyList<string> ArchiverProblems(EnvironmentDefinition environment, StateLayout state) =>
+        environment.Archive is { } archive ? MariaDbBinlogArchiver.Problems(environment, state, archive) : [];
+
     private static string ReplicationState(DbRow status)
     {
         var io = status.GetString("Slave_IO_Running");

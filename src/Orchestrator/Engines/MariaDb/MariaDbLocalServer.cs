@@ -17,7 +17,8 @@ internal static class MariaDbLocalServer
             _ => CheckPrerequisites(context, files),
             process,
             new MariaDbBootstrap(engine, context, files, sql, process),
-            new MariaDbReplicationControl(engine, context, files, sql, process));
+            new MariaDbReplicationControl(engine, context, files, sql, process),
+            context.Environment.Archive is { } archive && !context.InContainers ? new MariaDbBinlogArchiver(context, files, archive) : null);
     }
 
     private static Task CheckPrerequisites(LocalContext context, MariaDbNodeFiles files)

@@ -25,7 +25,7 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
             : null;
     }
 
-    public Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken)
+    public Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, LocalSettings local, bool dryRun, CancellationToken cancellationToken)
     {
         // Kept backups' starts are read before anything goes, so a backup that cannot say where it starts stops the pruning.
         var oldestNeeded = keptBackupDirectories
@@ -49,7 +49,11 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
         return Task.FromResult(new ArchivePrune(prunable, bytes, oldestNeeded));
     }
 
-    public async Task FlushAsync(ConnectionTarget primary, CancellationToken cancellationToken)
+    public string? Unsupported(RecoveryTarget target) => target.IsGtid
+        ? $"{target.Value} is a MariaDB GTID; a PostgreSQL restore stops at a WAL position (--to-position 0/3000148), a transaction id (--to-transaction 742) or a time"
+        : null;
+
+    public async Task FlushAsync(ConnectionTarget primary, ArchiveSettings archive, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(primary, cancellationToken);
         var closed = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS segment", cancellationToken: cancellationToken)).Single().GetString("segment")!;

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Orchestrator.Backups;
+using Orchestrator.Environments;
+using Orchestrator.Processes;
+
+namespace Orchestrator.Engines.MariaDb;
+
+/// <summary>A transaction a binary log records: its GTID and the time of its first event (whole seconds, the statement's start).</summary>
+internal sealed record BinlogTransaction(Gtid Gtid, DateTimeOffset At);
+
+/// <summary>One archived binary log: where it is, the GTID state before it (its GTID list event) and the transactions it records.</summary>
+internal sealed record ArchivedLog(string Path, long Number, string StateBefore, IReadOnlyList<BinlogTransaction> Transactions);
+
+/// <summary>
+/// A stretch of one generation's logs that replay reads: from <see cref="StartState"/> (exclusive)
+/// through its logs' transactions, in order.
+/// </summary>
+internal sealed record ReplaySegment(string StartState, IReadOnlyList<ArchivedLog> Logs)
+{
+    public IEnumerable<BinlogTransaction> After => Logs.SelectMany(l => l.Transactions).Where(t => !GtidPosition.Covers(StartState, t.Gtid));
+}
+
+/// <summary>
+/// The binary logs the archiver fills (<c>ARCHIVE/binlog/NODE/GENERATION/</c>) as a restore reads
+/// them: which logs lead from a backup's GTID position to the newest archived transaction (across
+/// generations, since a node cloned again starts a new one), whether each is there and whole, and
+/// the transactions on the way.
+/// </summary>
+internal static partial class MariaDbBinlogArchive
+{
+    [GeneratedRegex(@"^#(?<date>\d{6})\s+(?<time>\d{1,2}:\d\d:\d\d) server id \d+\s+end_log_pos \d+.*\tGTID (?<d>\d+)-(?<s>\d+)-(?<n>\d+)", RegexOptions.Multiline)]
+    private static partial Regex GtidEvent();
+
+    [GeneratedRegex(@"\tGtid list \[(?<list>[^\]]*)\]")]
+    private static partial Regex GtidList();
+
+    [GeneratedRegex(@"^binlog\.(?<n>\d{6,})$")]
+    private static partial Regex LogName();
+
+    /// <summary>The GTID state before a log and its transactions, from mariadb-binlog's text (run with TZ=UTC). Pure.</summary>
+    public static (string StateBefore, IReadOnlyList<BinlogTransaction> Transactions) Parse(string output)
+    {
+        // The list spans lines ("# " continues it) and names the last GTID of each server in a domain: the domain is at the highest.
+        var entries = GtidList().Match(output) is { Success: true } list
+            ? GtidPosition.Entries(string.Join(',', list.Groups["list"].Value.Split(',').Select(e => e.Replace("#", "", StringComparison.Ordinal).Trim()).Where(e => e.Length > 0)))
+            : [];
+        var state = string.Join(',', entries.GroupBy(g => g.Domain).OrderBy(d => d.Key).Select(d => d.MaxBy(g => g.Sequence)!));
+        var transactions = GtidEvent().Matches(output).Select(m => new BinlogTransaction(
+            new Gtid(long.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture)),
+            new DateTimeOffset(DateTime.ParseExact($"{m.Groups["date"].Value} {m.Groups["time"].Value}", "yyMMdd H:mm:ss", CultureInfo.InvariantCulture), TimeSpan.Zero)))
+            .ToList();
+        return (state, transactions);
+    }
+
+    /// <summary>
+    /// The segments replay reads from <paramref name="backupPosition"/> to the newest archived
+    /// transaction: at each step the generation that holds the current state and reaches furthest,
+    /// read from the log after which the state is passed. Pure over the logs read.
+    /// </summary>
+    /// <exception cref="BackupInvalidException">A log on the way is missing (named, with the times it covers).</exception>
+    public static IReadOnlyList<ReplaySegment> Plan(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
+    {
+        var segments = new List<ReplaySegment>();
+        var state = backupPosition;
+        string? gap = null;
+        while (true)
+        {
+            (ReplaySegment Segment, string Reach, string? Gap)? best = null;
+            foreach (var logs in generations)
+            {
+                // Replay starts in the last log that begins at or before the state.
+                var start = -1;
+                for (var i = logs.Count - 1; i >= 0 && start < 0; i--)
+                {
+                    start = GtidPosition.Covers(state, logs[i].StateBefore) ? i : -1;
+                }
+
+                if (start < 0)
+                {
+                    continue;
+                }
+
+                var run = new List<ArchivedLog> { logs[start] };
+                for (var i = start + 1; i < logs.Count && logs[i].Number == logs[i - 1].Number + 1; i++)
+                {
+                    run.Add(logs[i]);
+                }
+
+                var segment = new ReplaySegment(state, run);
+                var reach = Advance(state, segment.After);
+                if (GtidPosition.Distance(reach, best?.Reach ?? state) > 0)
+                {
+                    best = (segment, reach, start + run.Count < logs.Count ? GapMessage(run[^1], logs[start + run.Count]) : null);
+                }
+            }
+
+            if (best is not { } chosen)
+            {
+                break;
+            }
+
+            segments.Add(chosen.Segment);
+            state = chosen.Reach;
+            gap = chosen.Gap;
+        }
+
+        // Transactions archived beyond where replay can get: a log on the way is missing.
+        if (generations.SelectMany(g => g).SelectMany(l => l.Transactions).FirstOrDefault(t => !GtidPosition.Covers(state, t.Gtid)) is { } beyond)
+        {
+            throw new BackupInvalidException(gap ?? $"no archived binary log continues from GTID state '{state}', yet the archive holds later transactions ({beyond.Gtid} at {beyond.At:yyyy-MM-dd HH:mm:ss} UTC); nothing was restored. Restore a base backup taken after the gap.");
+        }
+
+        return segments;
+    }
+
+    private static string GapMessage(ArchivedLog before, ArchivedLog after)
+    {
+        var missing = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(before.Path)!, $"binlog.{(before.Number + 1).ToString("D6", CultureInfo.InvariantCulture)}");
+        return $"the archive lacks binary log {missing}, which replay from the backup needs; it covers the transactions between " +
+            $"{Moment(before.Transactions.LastOrDefault())} and {Moment(after.Transactions.FirstOrDefault())}. Nothing was restored. " +
+            "Restore it into the archive from wherever it was copied, or restore a base backup taken after it with a target after it.";
+    }
+
+    /// <summary>The generations in the archive, each its whole logs in order (a log without its checksum is being written, and is left out).</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Generations(ArchiveSettings archive)
+    {
+        var root = System.IO.Path.Combine(archive.Directory, "binlog");
+        if (!Directory.Exists(root))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories(root).SelectMany(Directory.EnumerateDirectories).Order(StringComparer.Ordinal)
+            .Select(folder => (IReadOnlyList<string>)Directory.EnumerateFiles(folder)
+                .Where(f => LogName().IsMatch(System.IO.Path.GetFileName(f)) && File.Exists(f + ".sha256"))
+                .Order(StringComparer.Ordinal)
+                .ToList())
+            .Where(logs => logs.Count > 0)
+            .ToList();
+    }
+
+    /// <summary>Reads every archived log (its GTID list and transactions) with mariadb-binlog, and with <paramref name="verifyContents"/> checks each against its checksum first.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<ArchivedLog>>> ReadAsync(string binlogTool, ArchiveSettings archive, bool verifyContents, CancellationToken cancellationToken)
+    {
+        var generations = Generations(archive);
+        var read = new List<IReadOnlyList<ArchivedLog>>();
+        foreach (var logs in generations)
+        {
+            var parsed = new ArchivedLog[logs.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, logs.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken }, async (i, token) =>
+            {
+                if (verifyContents)
+                {
+                    await CheckSumAsync(logs[i], token);
+                }
+
+                var dump = await ProcessRunner.RunCheckedAsync(new ProcessSpec(binlogTool, ["--no-defaults", logs[i]]) { Environment = new Dictionary<string, string> { ["TZ"] = "UTC" } }, token);
+                var (state, transactions) = Parse(dump.StandardOutput);
+                parsed[i] = new ArchivedLog(logs[i], long.Parse(LogName().Match(System.IO.Path.GetFileName(logs[i])).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
+            });
+            read.Add(parsed);
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// Where a replay of <paramref name="segments"/> stops for <paramref name="target"/>: the last
+    /// transaction to apply (null: none after the backup) and the first one left out (null: none
+    /// archived after it). A time target takes the last transaction whose first event's time (whole
+    /// seconds) is at or before it (before it, exclusive); a GTID the transaction itself (the one
+    /// before it, exclusive). Pure.
+    /// </summary>
+    /// <exception cref="BackupRefusedException">A GTID target the archive does not hold after the backup.</exception>
+    public static (BinlogTransaction? Last, BinlogTransaction? FirstAfter) Stop(IReadOnlyList<ReplaySegment> segments, Replication.RecoveryTarget target, bool toEnd)
+    {
+        var all = segments.SelectMany(s => s.After).ToList();
+        int count;
+        if (toEnd)
+        {
+            count = all.Count;
+        }
+        else if (target.Time is { } moment)
+        {
+            count = all.TakeWhile(t => target.Inclusive ? t.At <= moment : t.At < moment).Count();
+        }
+        else
+        {
+            var index = all.FindIndex(t => t.Gtid.ToString() == target.Value);
+            if (index < 0)
+            {
+                throw new BackupRefusedException(
+                    $"transaction {target.Value} is not among the {all.Count} transactions the archive holds after the backup" +
+                    (all.Count > 0 ? $" ({all[0].Gtid} to {all[^1].Gtid})" : "") + "; nothing was restored. Give a GTID from that range, or a time");
+            }
+
+            count = target.Inclusive ? index + 1 : index;
+        }
+
+        return (count > 0 ? all[count - 1] : null, count < all.Count ? all[count] : null);
+    }
+
+    /// <summary>Proves each log whole against the checksum recorded when it was archived.</summary>
+    public static Task VerifyAsync(IReadOnlyList<string> logs, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(logs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken }, async (log, token) => await CheckSumAsync(log, token));
+
+    /// <summary>
+    /// The logs no replay from any of <paramref name="keptPositions"/> (the kept backups' GTID
+    /// positions) reads: those whose next log in their generation starts at or before every kept
+    /// position, so all they record precedes each backup. A generation's last log always stays. Pure.
+    /// </summary>
+    public static IReadOnlyList<string> Prunable(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, IReadOnlyList<string> keptPositions) =>
+        generations.SelectMany(logs => logs.Take(logs.Count - 1).Where((log, i) =>
+                logs[i + 1].Number == log.Number + 1 && keptPositions.All(position => GtidPosition.Covers(position, logs[i + 1].StateBefore))))
+            .Select(log => log.Path)
+            .ToList();
+
+    /// <summary>The GTID state after applying <paramref name="transactions"/> to <paramref name="state"/>. Pure.</summary>
+    public static string Advance(string state, IEnumerable<BinlogTransaction> transactions)
+    {
+        var positions = GtidPosition.Parse(state);
+        var servers = GtidPosition.Entries(state).ToDictionary(g => g.Domain, g => g.Server);
+        foreach (var transaction in transactions)
+        {
+            positions[transaction.Gtid.Domain] = Math.Max(positions.GetValueOrDefault(transaction.Gtid.Domain), transaction.Gtid.Sequence);
+            if (positions[transaction.Gtid.Domain] == transaction.Gtid.Sequence)
+            {
+                servers[transaction.Gtid.Domain] = transaction.Gtid.Server;
+            }
+        }
+
+        return string.Join(',', positions.OrderBy(p => p.Key).Select(p => $"{p.Key}-{servers.GetValueOrDefault(p.Key)}-{p.Value}"));
+    }
+
+    private static async Task CheckSumAsync(string log, CancellationToken cancellationToken)
+    {
+        var name = System.IO.Path.GetFileName(log);
+        await using var stream = File.OpenRead(log);
+        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        if (!string.Equals(actual, (await File.ReadAllTextAsync(log + ".sha256", cancellationToken)).Trim(), StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BackupInvalidException($"archived binary log {log} is damaged: its SHA-256 differs from the one recorded when it was archived ({name}.sha256); nothing was restored");
+        }
+    }
+
+    private static string Moment(BinlogTransaction? transaction) =>
+        transaction is null ? "(no transaction in the neighbouring file)" : $"{transaction.Gtid} ({transaction.At:yyyy-MM-dd HH:mm:ss} UTC)";
+}

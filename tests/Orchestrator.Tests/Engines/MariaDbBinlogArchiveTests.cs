@@ -1,0 +1,108 @@
+using Orchestrator.Backups;
+using Orchestrator.Engines.MariaDb;
+using Orchestrator.Replication;
+
+namespace Orchestrator.Tests.Engines;
+
+/// <summary>How a restore reads the archived binary logs: their GTIDs and times, the logs replay reads from a backup's position, where it stops, and what pruning may take.</summary>
+public sealed class MariaDbBinlogArchiveTests
+{
+    private static readonly DateTimeOffset Noon = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_logs_gtid_list_and_its_transactions_with_their_time_in_utc_are_read_from_mariadb_binlogs_text()
+    {
+        var output = "#261206  4:34:48 server id 1  end_log_pos 256 CRC32 0x050f885e \tStart: binlog v 4, server v 10.11.19-MariaDB-0+deb12u1-log created 261206  4:34:48 at startup\n" +
+            "#261206  4:34:48 server id 1  end_log_pos 285 CRC32 0xdaef2023 \tGtid list [0-1-4,1-2-9]\n" +
+            "#261206  4:34:48 server id 1  end_log_pos 367 CRC32 0x08841a12 \tGTID 0-1-5 ddl\n" +
+            "#261206 14:34:52 server id 1  end_log_pos 1733 CRC32 0x8083914d \tGTID 0-1-6 trans\n";
+
+        var (state, transactions) = MariaDbBinlogArchive.Parse(output);
+
+        Assert.Equal("0-1-4,1-2-9", state);
+        Assert.Equal(["0-1-5", "0-1-6"], transactions.Select(t => t.Gtid.ToString()));
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 4, 34, 48, TimeSpan.Zero), transactions[0].At);
+        Assert.Equal(new DateTimeOffset(2026, 12, 6, 14, 34, 52, TimeSpan.Zero), transactions[1].At);
+        Assert.Equal("", MariaDbBinlogArchive.Parse("\tGtid list []\n").StateBefore);
+
+        // After a switchover a domain has a last GTID per server, listed over several lines: the highest is the domain's.
+        Assert.Equal("0-2-40,1-3-7", MariaDbBinlogArchive.Parse("#261206  4:34:48 server id 2  end_log_pos 313 CRC32 0x1 \tGtid list [1-3-7,\n# 0-1-35,\n# 0-2-40]\n").StateBefore);
+    }
+
+    [Fact]
+    public void Replay_starts_in_the_log_the_backup_position_falls_in_and_follows_the_generation_that_reaches_furthest()
+    {
+        var old = Generation("a/old", ("", [1, 2]), ("0-1-2", [3, 4]), ("0-1-4", [5]));
+        var longer = Generation("b/long", ("", [1, 2]), ("0-1-2", [3, 4]), ("0-1-4", [5, 6]), ("0-1-6", [7]));
+
+        var segments = MariaDbBinlogArchive.Plan([old, longer], "0-1-3");
+
+        var segment = Assert.Single(segments);
+        Assert.Equal("0-1-3", segment.StartState);
+        Assert.Equal(["b/long/binlog.000002", "b/long/binlog.000003", "b/long/binlog.000004"], segment.Logs.Select(l => l.Path));
+        Assert.Equal([4, 5, 6, 7], segment.After.Select(t => t.Gtid.Sequence));
+    }
+
+    [Fact]
+    public void A_node_cloned_again_after_the_backup_continues_where_the_older_generation_ends()
+    {
+        var before = Generation("primary/one", ("", [1, 2, 3]), ("0-1-3", [4, 5]));
+        var recloned = Generation("primary/two", ("0-1-5", [6, 7]));
+
+        var segments = MariaDbBinlogArchive.Plan([before, recloned], "0-1-2");
+
+        Assert.Equal(["0-1-2", "0-1-5"], segments.Select(s => s.StartState));
+        Assert.Equal([3, 4, 5, 6, 7], segments.SelectMany(s => s.After).Select(t => t.Gtid.Sequence));
+    }
+
+    [Fact]
+    public void A_missing_log_on_the_way_is_named_with_the_transactions_around_it_unless_another_generation_goes_past_it()
+    {
+        var gapped = Generation("replica/x", ("", [1, 2]), ("0-1-2", [3]));
+        var withGap = gapped.Append(Log("replica/x", 4, "0-1-4", [5, 6])).ToList();
+
+        var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Plan([withGap], "0-1-1"));
+        Assert.Contains("lacks binary log replica/x/binlog.000003", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0-1-3 (2026-12-06 12:00:03 UTC) and 0-1-5 (2026-12-06 12:00:05 UTC)", error.Message, StringComparison.Ordinal);
+
+        var whole = Generation("primary/y", ("", [1, 2]), ("0-1-2", [3, 4]), ("0-1-4", [5, 6]));
+        Assert.Equal(6, MariaDbBinlogArchive.Plan([withGap, whole], "0-1-1").SelectMany(s => s.After).Last().Gtid.Sequence);
+    }
+
+    [Fact]
+    public void A_time_stops_after_the_last_transaction_at_or_before_it_and_a_gtid_at_itself_or_just_before()
+    {
+        var segments = MariaDbBinlogArchive.Plan([Generation("p/g", ("", [1, 2, 3, 4, 5]))], "0-1-1");
+        RecoveryTarget Target(RecoveryTargetKind kind, string value, bool inclusive = true) => RecoveryTarget.Parse(kind, value, inclusive, out _)!;
+
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03.5Z"), toEnd: false)));
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z"), toEnd: false)));
+        Assert.Equal((2L, 3L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z", inclusive: false), toEnd: false)));
+        Assert.Equal((0L, 2L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T11:00:00Z"), toEnd: false)));
+        Assert.Equal((4L, 5L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4"), toEnd: false)));
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4", inclusive: false), toEnd: false)));
+        Assert.Equal((5L, 0L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:02Z"), toEnd: true)));
+        var unknown = Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-1"), toEnd: false));
+        Assert.Contains("0-1-2 to 0-1-5", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pruning_takes_the_logs_that_end_before_every_kept_backup_and_never_a_generations_last()
+    {
+        var line = Generation("p/g", ("", [1, 2]), ("0-1-2", [3, 4]), ("0-1-4", [5, 6]), ("0-1-6", [7]));
+        var ended = Generation("r/old", ("", [1, 2]));
+
+        Assert.Equal(["p/g/binlog.000001", "p/g/binlog.000002"], MariaDbBinlogArchive.Prunable([line, ended], ["0-1-5", "0-1-6"]));
+        Assert.Equal(["p/g/binlog.000001"], MariaDbBinlogArchive.Prunable([line], ["0-1-3", "0-1-6"]));
+        Assert.Empty(MariaDbBinlogArchive.Prunable([line], ["0-1-1"]));
+    }
+
+    private static (long, long) Seq((BinlogTransaction? Last, BinlogTransaction? FirstAfter) stop) => (stop.Last?.Gtid.Sequence ?? 0, stop.FirstAfter?.Gtid.Sequence ?? 0);
+
+    /// <summary>Logs binlog.000001 on, each with the GTID state before it and its transactions (domain 0, server 1, committed at noon plus their sequence in seconds).</summary>
+    private static IReadOnlyList<ArchivedLog> Generation(string folder, params (string Before, long[] Sequences)[] logs) =>
+        logs.Select((log, i) => Log(folder, i + 1, log.Before, log.Sequences)).ToList();
+
+    private static ArchivedLog Log(string folder, long number, string before, long[] sequences) =>
+        new($"{folder}/binlog.{number:D6}", number, before, sequences.Select(n => new BinlogTransaction(new Gtid(0, 1, n), Noon.AddSeconds(n))).ToList());
+}
