@@ -11,20 +11,20 @@ internal sealed class RecoveryTargetOptions
 {
     public Option<string?> Time { get; } = new("--to-time")
     {
-        Description = "Point-in-time: replay the archive after the physical backup up to this moment (the last transaction committed at or before it), as 2026-12-06T14:03:00Z; UTC unless an offset is given. Needs backup.archive.",
+        Description = "Point-in-time: replay the archive after the physical backup up to this moment (the last transaction committed at or before it; on MariaDB, whose binary log keeps whole seconds, the last whose first statement started at or before it), as 2026-12-06T14:03:00Z; UTC unless an offset is given. Needs backup.archive.",
         HelpName = "TIME",
     };
 
     public Option<string?> Position { get; } = new("--to-position")
     {
-        Description = "Point-in-time: replay up to this write-ahead log position (a PostgreSQL LSN such as 0/3000148).",
-        HelpName = "LSN",
+        Description = "Point-in-time: replay up to this position: a PostgreSQL LSN such as 0/3000148, or on MariaDB a GTID such as 0-1-42 (as --to-transaction).",
+        HelpName = "LSN|GTID",
     };
 
     public Option<string?> Transaction { get; } = new("--to-transaction")
     {
-        Description = "Point-in-time: replay up to this transaction (its id, as txid_current() returned it).",
-        HelpName = "XID",
+        Description = "Point-in-time: replay up to this transaction: on PostgreSQL its id, as txid_current() returned it; on MariaDB its GTID, such as 0-1-42 (@@last_gtid).",
+        HelpName = "XID|GTID",
     };
 
     public Option<bool> Exclusive { get; } = new("--exclusive")

@@ -126,6 +126,31 @@ public sealed class MariaDbPointInTimeRestoreTests
         {
             await TestTopology.EventuallyAsync(async () => (await IdsAsync(topology, node.Name)).SequenceEqual(before.Select(a => a.Id)), $"{node.Name} holds exactly the first burst");
         }
+
+        // Writes on the restored primary fork the history after the target: a replay from the old backup refuses to guess which to follow.
+        await using (var session = await topology.ConnectAsync(await WritableAsync(topology)))
+        {
+            await session.ExecuteAsync("INSERT INTO pitr_writes (id) VALUES (5000)");
+        }
+
+        await TestTopology.EventuallyAsync(async () => (await Cli(topology, "rehearse", "--backup", backup, "--to-time", target)).ExitCode == 2, "the forked archive is refused");
+        var (_, forked) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target);
+        Assert.Contains("the archive holds two histories", forked, StringComparison.Ordinal);
+    }
+
+    /// <summary>The node that accepts writes now (the restore restored the primary of the shape the switchover left).</summary>
+    private static async Task<string> WritableAsync(TestTopology topology)
+    {
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await using var session = await topology.ConnectAsync(node.Name);
+            if ((await session.QueryAsync("SELECT @@read_only AS ro")).Single().GetInt64("ro") == 0)
+            {
+                return node.Name;
+            }
+        }
+
+        throw new InvalidOperationException("no node accepts writes");
     }
 
     private static async Task<IReadOnlyList<string>> ArchiverProblemsAsync(TestTopology topology)

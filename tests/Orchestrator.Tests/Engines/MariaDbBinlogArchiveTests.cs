@@ -70,6 +70,25 @@ public sealed class MariaDbBinlogArchiveTests
     }
 
     [Fact]
+    public void Two_histories_after_the_backup_a_restore_forked_are_refused_and_one_before_it_is_not()
+    {
+        var before = Generation("primary/old", ("", [1, 2, 3, 4]));
+        var restored = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 2, 3), Noon)]) };
+
+        var error = Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Plan([before, restored], "0-1-1"));
+        Assert.Contains("two histories", error.Message, StringComparison.Ordinal);
+        Assert.Contains("0-1-3 of 2026-12-06 12:00:03 UTC and 0-2-3 of 2026-12-06 12:00:00 UTC", error.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(MariaDbBinlogArchive.Plan([before, restored], "0-1-3"));
+
+        // The same server writing on after the restore: the same GTID at another time.
+        var sameServer = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 1, 3), Noon.AddHours(1))]) };
+        Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Plan([before, sameServer], "0-1-1"));
+
+        // A replica's copy of the same transactions is one history.
+        Assert.NotEmpty(MariaDbBinlogArchive.Plan([before, Generation("replica/copy", ("", [1, 2, 3, 4]))], "0-1-1"));
+    }
+
+    [Fact]
     public void A_time_stops_after_the_last_transaction_at_or_before_it_and_a_gtid_at_itself_or_just_before()
     {
         var segments = MariaDbBinlogArchive.Plan([Generation("p/g", ("", [1, 2, 3, 4, 5]))], "0-1-1");

@@ -62,6 +62,7 @@ internal static partial class MariaDbBinlogArchive
     /// <exception cref="BackupInvalidException">A log on the way is missing (named, with the times it covers).</exception>
     public static IReadOnlyList<ReplaySegment> Plan(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
     {
+        RefuseForkedHistory(generations, backupPosition);
         var segments = new List<ReplaySegment>();
         var state = backupPosition;
         string? gap = null;
@@ -113,6 +114,29 @@ internal static partial class MariaDbBinlogArchive
         }
 
         return segments;
+    }
+
+    /// <summary>
+    /// A point-in-time restore makes the servers write on from an earlier transaction, so the
+    /// archive then holds two histories after it: two transactions with one sequence number in a
+    /// domain, told apart by their server or their time (a node logs a replicated transaction with
+    /// its source's server id and time). Which one a replay should follow is the user's call, not a
+    /// guess; a restore from a backup taken after the fork has one history.
+    /// </summary>
+    private static void RefuseForkedHistory(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
+    {
+        var fork = generations.SelectMany(g => g).SelectMany(l => l.Transactions)
+            .Where(t => !GtidPosition.Covers(backupPosition, t.Gtid))
+            .GroupBy(t => (t.Gtid.Domain, t.Gtid.Sequence))
+            .Where(same => same.Select(t => (t.Gtid.Server, t.At)).Distinct().Count() > 1)
+            .OrderBy(same => same.Key.Sequence)
+            .FirstOrDefault();
+        if (fork is not null)
+        {
+            throw new BackupRefusedException(
+                $"the archive holds two histories after the backup's GTID position '{backupPosition}': {string.Join(" and ", fork.Select(t => $"{t.Gtid} of {t.At:yyyy-MM-dd HH:mm:ss} UTC").Distinct())} both follow it " +
+                "(a point-in-time restore made the servers write on from an earlier transaction). Nothing was restored: restore a physical backup taken after that restore.");
+        }
     }
 
     private static string GapMessage(ArchivedLog before, ArchivedLog after)
