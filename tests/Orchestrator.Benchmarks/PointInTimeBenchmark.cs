@@ -6,24 +6,30 @@ using Orchestrator.Processes;
 namespace Orchestrator.Benchmarks;
 
 /// <summary>
-/// A point-in-time restore of a physical base backup plus the WAL a write load archived after it,
+/// A point-in-time restore of a physical base backup plus the log a write load archived after it,
 /// to a moment in the middle of that load: `orchestrator rehearse --to-time` (a scratch node,
-/// the backup's files and the archive checked, replay paused at the target and the next
-/// transaction proven absent) against the same restore by hand with the raw tools (copy the
-/// backup's data directory, recovery.signal, restore_command and recovery_target_time, pg_ctl
-/// start, wait until recovery ends), alternating which goes first.
+/// the backup's files and the archive checked, replay stopped at the target and the next
+/// transaction proven absent) against the same restore by hand with the raw tools, alternating
+/// which goes first. PostgreSQL by hand: copy the backup's data directory, recovery.signal,
+/// restore_command and recovery_target_time, pg_ctl start, wait until recovery ends. MariaDB by
+/// hand: copy the prepared data directory, start mariadbd on it, pipe the archived binary logs
+/// through mariadb-binlog --start-position (the backup's GTID) --stop-datetime into the mariadb
+/// client, shut down.
 /// </summary>
 internal static class PointInTimeBenchmark
 {
     public sealed record Result(TimeSpan Tool, TimeSpan ByHand, long BaseBytes, int ArchivedSegments);
 
-    public static async Task<Result> RunAsync(string repositoryRoot, int rounds, int rows, TimeSpan load)
+    public static async Task<Result> RunAsync(string repositoryRoot, EngineKind engine, int rounds, int rows, TimeSpan load)
     {
-        await using var bench = await BenchPrimary.StartAsync(EngineKind.Postgres, replicas: 1, archive: "archive");
+        var postgres = engine == EngineKind.Postgres;
+        await using var bench = await BenchPrimary.StartAsync(engine, replicas: 1, archive: "archive");
         var cli = MigrationsBenchmark.Built(repositoryRoot, "src", "Orchestrator.Cli");
         await using (var session = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Primary, bench.Credentials, "app"), CancellationToken.None))
         {
-            await session.ExecuteAsync($"CREATE TABLE loaded AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, {rows.ToString(CultureInfo.InvariantCulture)}) AS g");
+            await session.ExecuteAsync(postgres
+                ? $"CREATE TABLE loaded AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, {rows.ToString(CultureInfo.InvariantCulture)}) AS g"
+                : $"CREATE TABLE loaded (id bigint PRIMARY KEY, payload char(32)) AS SELECT seq AS id, md5(seq) AS payload FROM seq_1_to_{rows.ToString(CultureInfo.InvariantCulture)}");
         }
 
         var backup = Path.Combine(bench.Directory, "base");
@@ -39,10 +45,10 @@ internal static class PointInTimeBenchmark
 
         await using (var session = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Primary, bench.Credentials, "app"), CancellationToken.None))
         {
-            await session.ExecuteAsync("SELECT pg_switch_wal()");
+            await session.ExecuteAsync(postgres ? "SELECT pg_switch_wal()" : "FLUSH BINARY LOGS");
         }
 
-        var wal = Path.Combine(bench.Directory, "archive", "wal");
+        var wal = Path.Combine(bench.Directory, "archive", postgres ? "wal" : "binlog");
         await Task.Delay(TimeSpan.FromSeconds(2));
         var text = target.ToString("yyyy-MM-dd HH:mm:ss.ffffff+00", CultureInfo.InvariantCulture);
         var tool = new List<TimeSpan>();
@@ -63,15 +69,57 @@ internal static class PointInTimeBenchmark
                 }
                 else
                 {
-                    await ByHandAsync(bench, backup, wal, text);
+                    await (postgres ? ByHandAsync(bench, backup, wal, text) : MariaDbByHandAsync(backup, wal, target));
                     byHand.Add(clock.Elapsed);
                 }
             }
         }
 
         var baseBytes = Directory.EnumerateFiles(Path.Combine(backup, "data"), "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        var segments = Directory.EnumerateFiles(wal).Count(f => Path.GetFileName(f).Length == 24);
+        var segments = postgres
+            ? Directory.EnumerateFiles(wal).Count(f => Path.GetFileName(f).Length == 24)
+            : Directory.EnumerateFiles(Path.Combine(wal, "primary"), "binlog.??????", SearchOption.AllDirectories).Count();
         return new Result(MigrationsBenchmark.Median(tool), MigrationsBenchmark.Median(byHand), baseBytes, segments);
+    }
+
+    /// <summary>
+    /// The MariaDB restore as a person would type it: a copy of the prepared data, mariadbd on it
+    /// (no grant tables, no network), the primary's archived logs from the backup's GTID position
+    /// to the target time piped into it, shutdown.
+    /// </summary>
+    private static async Task MariaDbByHandAsync(string backup, string binlogs, DateTimeOffset target)
+    {
+        var scratch = Directory.CreateTempSubdirectory("orch-bench-pitr-").FullName;
+        var data = Path.Combine(scratch, "data");
+        var socket = Path.Combine(scratch, "s.sock");
+        var position = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(backup, "manifest.json"))).RootElement.GetProperty("position").GetString()!;
+        var logs = Directory.EnumerateFiles(Path.Combine(binlogs, "primary"), "binlog.??????", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        try
+        {
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", Path.Combine(backup, "data"), data]), CancellationToken.None);
+            await ProcessRunner.StartDetachedAsync(new ProcessSpec("mariadbd", [
+                "--no-defaults", "--user=root", $"--datadir={data}", $"--socket={socket}", "--skip-networking", "--skip-grant-tables", $"--pid-file={scratch}/pid",
+                "--innodb-buffer-pool-size=256M",
+            ]), Path.Combine(scratch, "log"), CancellationToken.None);
+            while ((await ProcessRunner.RunAsync(new ProcessSpec("mariadb-admin", ["--no-defaults", $"--socket={socket}", "ping"]), CancellationToken.None)).ExitCode != 0)
+            {
+                await Task.Delay(50);
+            }
+
+            // mariadb-binlog reads --stop-datetime in the local time zone: UTC here.
+            var stop = target.UtcDateTime.AddSeconds(1).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            await ProcessPipeline.PipeAsync(
+                new ProcessSpec("mariadb-binlog", ["--no-defaults", $"--start-position={position}", $"--stop-datetime={stop}", .. logs]) { Environment = new Dictionary<string, string> { ["TZ"] = "UTC" } },
+                new ProcessSpec("mariadb", ["--no-defaults", $"--socket={socket}", "--binary-mode"]),
+                1,
+                (_, _) => { },
+                CancellationToken.None);
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("mariadb-admin", ["--no-defaults", $"--socket={socket}", "shutdown"]), CancellationToken.None);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     /// <summary>The restore as a person would type it: a copy of the backup's data, recovery settings, start, wait, stop.</summary>

@@ -114,7 +114,7 @@ internal static class BackupRetention
 
         ArchivePrune? pruned = null;
         await context.Progress.StepAsync("archive", dryRun ? "find the archive files no kept backup needs" : "remove the archive files no kept backup needs",
-            async () => pruned = await archive.PruneAsync(keptPhysical, settings, context.Definition.Local, dryRun, cancellationToken));
+            async () => pruned = await archive.PruneAsync(keptPhysical, settings, dryRun, cancellationToken));
         return (pruned, null);
     }
 }

@@ -23,7 +23,7 @@ internal interface IWalArchive
     /// The archive files that no replay from any of <paramref name="keptBackupDirectories"/> (physical
     /// backups) reads, deleted unless <paramref name="dryRun"/>.
     /// </summary>
-    Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, LocalSettings local, bool dryRun, CancellationToken cancellationToken);
+    Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken);
 
     /// <summary>Why this engine cannot stop at <paramref name="target"/> (a GTID on PostgreSQL, a WAL position on MariaDB); null when it can.</summary>
     string? Unsupported(RecoveryTarget target);

@@ -65,9 +65,10 @@ internal static class ProcessPipeline
         }
         catch (IOException) when (sink.HasExited)
         {
-            // The consumer stopped reading; its exit code and output below say why.
+            // The consumer stopped reading: its exit code and output say why, not the producer's kill.
             source.Kill(entireProcessTree: true);
             await source.WaitForExitAsync(cancellationToken);
+            throw new ProcessFailedException(ProcessRunner.Describe(consumer, new ProcessResult(sink.ExitCode, "", sinkOutput.ToString())));
         }
 
         if (source.ExitCode != 0)

@@ -10,24 +10,33 @@ public sealed class MariaDbBinlogArchiveTests
     private static readonly DateTimeOffset Noon = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void A_logs_gtid_list_and_its_transactions_with_their_time_in_utc_are_read_from_mariadb_binlogs_text()
+    public void A_logs_gtid_list_and_its_transactions_with_their_server_and_time_are_read_from_its_events_up_to_a_truncated_one()
     {
-        var output = "#261206  4:34:48 server id 1  end_log_pos 256 CRC32 0x050f885e \tStart: binlog v 4, server v 10.11.19-MariaDB-0+deb12u1-log created 261206  4:34:48 at startup\n" +
-            "#261206  4:34:48 server id 1  end_log_pos 285 CRC32 0xdaef2023 \tGtid list [0-1-4,1-2-9]\n" +
-            "#261206  4:34:48 server id 1  end_log_pos 367 CRC32 0x08841a12 \tGTID 0-1-5 ddl\n" +
-            "#261206 14:34:52 server id 1  end_log_pos 1733 CRC32 0x8083914d \tGTID 0-1-6 trans\n";
+        var at = new DateTimeOffset(2026, 12, 6, 4, 34, 48, TimeSpan.Zero);
+        var log = new List<byte>([0xfe, (byte)'b', (byte)'i', (byte)'n']);
+        log.AddRange(Event(15, 1, at, new byte[100]));
+        log.AddRange(Event(163, 2, at, [.. BitConverter.GetBytes(3u), .. Entry(1, 3, 7), .. Entry(0, 1, 35), .. Entry(0, 2, 40)]));
+        log.AddRange(Event(162, 2, at.AddSeconds(1), [.. BitConverter.GetBytes(41UL), .. BitConverter.GetBytes(0u), 0, .. new byte[8]]));
+        log.AddRange(Event(30, 2, at.AddSeconds(1), new byte[40]));
+        log.AddRange(Event(162, 3, at.AddHours(10), [.. BitConverter.GetBytes(7UL), .. BitConverter.GetBytes(1u), 0]));
+        log.AddRange(Event(162, 3, at.AddHours(11), [.. BitConverter.GetBytes(8UL), .. BitConverter.GetBytes(1u), 0])[..25]);
 
-        var (state, transactions) = MariaDbBinlogArchive.Parse(output);
+        var (state, transactions) = MariaDbBinlogArchive.Read(log.ToArray(), "binlog.000001");
 
-        Assert.Equal("0-1-4,1-2-9", state);
-        Assert.Equal(["0-1-5", "0-1-6"], transactions.Select(t => t.Gtid.ToString()));
-        Assert.Equal(new DateTimeOffset(2026, 12, 6, 4, 34, 48, TimeSpan.Zero), transactions[0].At);
-        Assert.Equal(new DateTimeOffset(2026, 12, 6, 14, 34, 52, TimeSpan.Zero), transactions[1].At);
-        Assert.Equal("", MariaDbBinlogArchive.Parse("\tGtid list []\n").StateBefore);
-
-        // After a switchover a domain has a last GTID per server, listed over several lines: the highest is the domain's.
-        Assert.Equal("0-2-40,1-3-7", MariaDbBinlogArchive.Parse("#261206  4:34:48 server id 2  end_log_pos 313 CRC32 0x1 \tGtid list [1-3-7,\n# 0-1-35,\n# 0-2-40]\n").StateBefore);
+        Assert.Equal("0-2-40,1-3-7", state);
+        Assert.Equal(["0-2-41", "1-3-7"], transactions.Select(t => t.Gtid.ToString()));
+        Assert.Equal([at.AddSeconds(1), at.AddHours(10)], transactions.Select(t => t.At));
+        var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Read("not a log"u8, "x"));
+        Assert.Contains("is not a MariaDB binary log", error.Message, StringComparison.Ordinal);
     }
+
+    private static byte[] Event(byte type, uint server, DateTimeOffset at, byte[] body) =>
+    [
+        .. BitConverter.GetBytes((uint)at.ToUnixTimeSeconds()), type, .. BitConverter.GetBytes(server),
+        .. BitConverter.GetBytes((uint)(19 + body.Length)), .. BitConverter.GetBytes(0u), 0, 0, .. body,
+    ];
+
+    private static byte[] Entry(uint domain, uint server, ulong sequence) => [.. BitConverter.GetBytes(domain), .. BitConverter.GetBytes(server), .. BitConverter.GetBytes(sequence)];
 
     [Fact]
     public void Replay_starts_in_the_log_the_backup_position_falls_in_and_follows_the_generation_that_reaches_furthest()

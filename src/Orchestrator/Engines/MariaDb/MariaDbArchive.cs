@@ -11,17 +11,16 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
     public async Task<ArchivedCommit?> CheckAsync(string backupDirectory, ArchiveSettings archive, LocalSettings local, CancellationToken cancellationToken, bool verifyContents = true)
     {
         var manifest = await BackupManifest.ReadAsync(backupDirectory, cancellationToken);
-        var segments = await PlanAsync(local, archive, manifest.Position, verifyContents, cancellationToken);
+        var segments = await PlanAsync(archive, manifest.Position, verifyContents, cancellationToken);
         return segments.SelectMany(s => s.After).LastOrDefault() is { } newest
             ? new ArchivedCommit(newest.Gtid.ToString(), newest.At, newest.Gtid.ToString())
             : null;
     }
 
     /// <summary>The stretches of archived logs replay reads from <paramref name="position"/>, each log on the way proven whole (with <paramref name="verifyContents"/>).</summary>
-    public static async Task<IReadOnlyList<ReplaySegment>> PlanAsync(LocalSettings local, ArchiveSettings archive, string position, bool verifyContents, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<ReplaySegment>> PlanAsync(ArchiveSettings archive, string position, bool verifyContents, CancellationToken cancellationToken)
     {
-        var tool = BinlogTool(local);
-        var generations = await MariaDbBinlogArchive.ReadAsync(tool, archive, verifyContents: false, cancellationToken);
+        var generations = await MariaDbBinlogArchive.ReadAsync(archive, verifyContents: false, cancellationToken);
         if (generations.Count == 0)
         {
             throw new BackupInvalidException(
@@ -57,7 +56,7 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
             cancellationToken);
     }
 
-    public async Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, LocalSettings local, bool dryRun, CancellationToken cancellationToken)
+    public async Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken)
     {
         var positions = new List<string>();
         foreach (var backup in keptBackupDirectories)
@@ -65,7 +64,7 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
             positions.Add((await BackupManifest.ReadAsync(backup, cancellationToken)).Position);
         }
 
-        var generations = await MariaDbBinlogArchive.ReadAsync(BinlogTool(local), archive, verifyContents: false, cancellationToken);
+        var generations = await MariaDbBinlogArchive.ReadAsync(archive, verifyContents: false, cancellationToken);
         var prunable = MariaDbBinlogArchive.Prunable(generations, positions);
         long bytes = 0;
         var files = new List<string>();

@@ -18,10 +18,21 @@ internal static class MariaDbArchiveReplay
     {
         var clock = Stopwatch.StartNew();
         var local = files.ServerView.Local;
-        var segments = await MariaDbArchive.PlanAsync(local, replay.Archive, copy.Position, verifyContents: false, cancellationToken);
+        var segments = await MariaDbArchive.PlanAsync(replay.Archive, copy.Position, verifyContents: false, cancellationToken);
         var (last, firstAfter) = MariaDbBinlogArchive.Stop(segments, replay.Target, replay.ToEnd);
+        string? restoreDurability = null;
         if (last is not null)
         {
+            // Each replayed transaction would otherwise wait for two disk flushes. A replay cut short
+            // by a crash is started again from the backup, so it runs with relaxed durability, and
+            // the durable settings return (and the logs are flushed) before the restored data is used.
+            await using (var relax = await sql.LocalRootSessionAsync(node, cancellationToken))
+            {
+                var durable = (await relax.QueryAsync("SELECT @@sync_binlog AS binlog, @@innodb_flush_log_at_trx_commit AS innodb", cancellationToken: cancellationToken)).Single();
+                restoreDurability = $"SET GLOBAL sync_binlog = {durable.GetInt64("binlog")}, GLOBAL innodb_flush_log_at_trx_commit = {durable.GetInt64("innodb")}";
+                await relax.ExecuteAsync("SET GLOBAL sync_binlog = 0, GLOBAL innodb_flush_log_at_trx_commit = 2", cancellationToken: cancellationToken);
+            }
+
             await progress.StepAsync(node.Name, $"replay the archived binary logs from GTID '{copy.Position}' to {last.Gtid} ({last.At:yyyy-MM-dd HH:mm:ss} UTC)", async () =>
             {
                 var tool = MariaDbArchive.BinlogTool(local);
@@ -47,6 +58,12 @@ internal static class MariaDbArchiveReplay
         }
 
         await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+        if (restoreDurability is not null)
+        {
+            await session.ExecuteAsync(restoreDurability, cancellationToken: cancellationToken);
+            await session.ExecuteAsync("FLUSH BINARY LOGS", cancellationToken: cancellationToken);
+        }
+
         var reached = (await session.QueryAsync("SELECT @@gtid_binlog_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
         if (last is not null && !GtidPosition.Covers(reached, last.Gtid))
         {

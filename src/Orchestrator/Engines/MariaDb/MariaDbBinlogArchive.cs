@@ -1,9 +1,9 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Orchestrator.Backups;
 using Orchestrator.Environments;
-using Orchestrator.Processes;
 
 namespace Orchestrator.Engines.MariaDb;
 
@@ -26,32 +26,71 @@ internal sealed record ReplaySegment(string StartState, IReadOnlyList<ArchivedLo
 /// The binary logs the archiver fills (<c>ARCHIVE/binlog/NODE/GENERATION/</c>) as a restore reads
 /// them: which logs lead from a backup's GTID position to the newest archived transaction (across
 /// generations, since a node cloned again starts a new one), whether each is there and whole, and
-/// the transactions on the way.
+/// the transactions on the way (read from their GTID events, not decoded by mariadb-binlog, which
+/// replay alone needs).
 /// </summary>
 internal static partial class MariaDbBinlogArchive
 {
-    [GeneratedRegex(@"^#(?<date>\d{6})\s+(?<time>\d{1,2}:\d\d:\d\d) server id \d+\s+end_log_pos \d+.*\tGTID (?<d>\d+)-(?<s>\d+)-(?<n>\d+)", RegexOptions.Multiline)]
-    private static partial Regex GtidEvent();
+    /// <summary>A binary log's first bytes: 0xfe 'b' 'i' 'n'.</summary>
+    private static readonly byte[] Magic = [0xfe, (byte)'b', (byte)'i', (byte)'n'];
 
-    [GeneratedRegex(@"\tGtid list \[(?<list>[^\]]*)\]")]
-    private static partial Regex GtidList();
+    /// <summary>An event header: timestamp (4), type (1), server id (4), length (4), next position (4), flags (2).</summary>
+    private const int HeaderLength = 19;
+
+    private const byte GtidEvent = 162;
+
+    private const byte GtidListEvent = 163;
 
     [GeneratedRegex(@"^binlog\.(?<n>\d{6,})$")]
     private static partial Regex LogName();
 
-    /// <summary>The GTID state before a log and its transactions, from mariadb-binlog's text (run with TZ=UTC). Pure.</summary>
-    public static (string StateBefore, IReadOnlyList<BinlogTransaction> Transactions) Parse(string output)
+    /// <summary>
+    /// The GTID state before a log (its GTID list event) and its transactions (its GTID events:
+    /// their GTIDs and header times), read from the log's events without decoding the rest. A
+    /// truncated last event (a crash) ends the reading. Pure.
+    /// </summary>
+    /// <exception cref="BackupInvalidException">The bytes are not a binary log.</exception>
+    public static (string StateBefore, IReadOnlyList<BinlogTransaction> Transactions) Read(ReadOnlySpan<byte> log, string name)
     {
-        // The list spans lines ("# " continues it) and names the last GTID of each server in a domain: the domain is at the highest.
-        var entries = GtidList().Match(output) is { Success: true } list
-            ? GtidPosition.Entries(string.Join(',', list.Groups["list"].Value.Split(',').Select(e => e.Replace("#", "", StringComparison.Ordinal).Trim()).Where(e => e.Length > 0)))
-            : [];
-        var state = string.Join(',', entries.GroupBy(g => g.Domain).OrderBy(d => d.Key).Select(d => d.MaxBy(g => g.Sequence)!));
-        var transactions = GtidEvent().Matches(output).Select(m => new BinlogTransaction(
-            new Gtid(long.Parse(m.Groups["d"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["s"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture)),
-            new DateTimeOffset(DateTime.ParseExact($"{m.Groups["date"].Value} {m.Groups["time"].Value}", "yyMMdd H:mm:ss", CultureInfo.InvariantCulture), TimeSpan.Zero)))
-            .ToList();
-        return (state, transactions);
+        if (log.Length < Magic.Length || !log[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new BackupInvalidException($"archived file {name} is not a MariaDB binary log (its first bytes are not a binary log's); nothing was restored");
+        }
+
+        var entries = new List<Gtid>();
+        var transactions = new List<BinlogTransaction>();
+        for (var at = Magic.Length; at + HeaderLength <= log.Length;)
+        {
+            var header = log[at..];
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(header[9..]);
+            if (length < HeaderLength || at + length > log.Length)
+            {
+                break;
+            }
+
+            var body = log.Slice(at + HeaderLength, (int)length - HeaderLength);
+            var server = BinaryPrimitives.ReadUInt32LittleEndian(header[5..]);
+            if (header[4] == GtidEvent && body.Length >= 12)
+            {
+                transactions.Add(new BinlogTransaction(
+                    new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), server, (long)BinaryPrimitives.ReadUInt64LittleEndian(body)),
+                    DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(header))));
+            }
+            else if (header[4] == GtidListEvent && body.Length >= 4 && entries.Count == 0)
+            {
+                var count = (int)(BinaryPrimitives.ReadUInt32LittleEndian(body) & 0x0fffffff);
+                for (var i = 0; i < count && 4 + ((i + 1) * 16) <= body.Length; i++)
+                {
+                    var entry = body[(4 + (i * 16))..];
+                    entries.Add(new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(entry), BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[8..])));
+                }
+            }
+
+            at += (int)length;
+        }
+
+        // The list names the last GTID of each server in a domain: the domain is at the highest.
+        return (string.Join(',', entries.GroupBy(g => g.Domain).OrderBy(d => d.Key).Select(d => d.MaxBy(g => g.Sequence)!)), transactions);
     }
 
     /// <summary>
@@ -165,12 +204,11 @@ internal static partial class MariaDbBinlogArchive
             .ToList();
     }
 
-    /// <summary>Reads every archived log (its GTID list and transactions) with mariadb-binlog, and with <paramref name="verifyContents"/> checks each against its checksum first.</summary>
-    public static async Task<IReadOnlyList<IReadOnlyList<ArchivedLog>>> ReadAsync(string binlogTool, ArchiveSettings archive, bool verifyContents, CancellationToken cancellationToken)
+    /// <summary>Reads every archived log's GTID list and transactions, and with <paramref name="verifyContents"/> checks each against its checksum first.</summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<ArchivedLog>>> ReadAsync(ArchiveSettings archive, bool verifyContents, CancellationToken cancellationToken)
     {
-        var generations = Generations(archive);
         var read = new List<IReadOnlyList<ArchivedLog>>();
-        foreach (var logs in generations)
+        foreach (var logs in Generations(archive))
         {
             var parsed = new ArchivedLog[logs.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, logs.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken }, async (i, token) =>
@@ -180,8 +218,7 @@ internal static partial class MariaDbBinlogArchive
                     await CheckSumAsync(logs[i], token);
                 }
 
-                var dump = await ProcessRunner.RunCheckedAsync(new ProcessSpec(binlogTool, ["--no-defaults", logs[i]]) { Environment = new Dictionary<string, string> { ["TZ"] = "UTC" } }, token);
-                var (state, transactions) = Parse(dump.StandardOutput);
+                var (state, transactions) = Read(await File.ReadAllBytesAsync(logs[i], token), logs[i]);
                 parsed[i] = new ArchivedLog(logs[i], long.Parse(LogName().Match(System.IO.Path.GetFileName(logs[i])).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
             });
             read.Add(parsed);

@@ -25,7 +25,7 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
             : null;
     }
 
-    public Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, LocalSettings local, bool dryRun, CancellationToken cancellationToken)
+    public Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken)
     {
         // Kept backups' starts are read before anything goes, so a backup that cannot say where it starts stops the pruning.
         var oldestNeeded = keptBackupDirectories
