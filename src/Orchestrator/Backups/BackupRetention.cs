@@ -45,15 +45,18 @@ internal static class BackupRetention
                 // Presence only: a listing looks at every backup, and rehearse proves the files whole.
                 listed.Add(new ListedBackup(backup, await archive.CheckAsync(backup.Directory, settings, context.Definition.Local, cancellationToken, verifyContents: false), null));
             }
-            catch (BackupInvalidException e)
+            catch (Exception e) when (e is BackupInvalidException or BackupRefusedException)
             {
                 listed.Add(new ListedBackup(backup, null, e.Message));
             }
         }
 
         var reaching = listed.Where(l => l.Backup.Manifest.Kind == BackupKind.Physical && l.Gap is null).ToList();
-        var files = Directory.Exists(settings.WalDirectory)
-            ? Directory.EnumerateFiles(settings.WalDirectory).Where(f => !f.EndsWith(".sha256", StringComparison.Ordinal)).Select(f => new FileInfo(f)).ToList()
+        // Log files only: not their checksums, nor the marks and partial copies (dot files) beside them.
+        var files = Directory.Exists(settings.Directory)
+            ? Directory.EnumerateFiles(settings.Directory, "*", SearchOption.AllDirectories)
+                .Where(f => !f.EndsWith(".sha256", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "abandoned-after")
+                .Select(f => new FileInfo(f)).ToList()
             : [];
         var window = new ArchiveWindow(
             settings.Directory,

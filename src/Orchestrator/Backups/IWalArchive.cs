@@ -29,5 +29,5 @@ internal interface IWalArchive
     string? Unsupported(RecoveryTarget target);
 
     /// <summary>Has the running primary close its current log file and waits until it is archived, so that a restore can reach its latest commit.</summary>
-    Task FlushAsync(ConnectionTarget primary, ArchiveSettings archive, CancellationToken cancellationToken);
+    Task FlushAsync(ConnectionTarget primary, string primaryNode, ArchiveSettings archive, CancellationToken cancellationToken);
 }

@@ -107,7 +107,7 @@ internal static class PointInTimeRestore
         try
         {
             var primary = await MigrationTarget.DiscoverPrimaryAsync(environment, engine, context.Credentials, cancellationToken);
-            await progress.StepAsync(primary.Name, "archive the latest log (switch to a new file)", () => wal.FlushAsync(engine.AdminTarget(primary, context.Credentials), archive, cancellationToken));
+            await progress.StepAsync(primary.Name, "archive the latest log (switch to a new file)", () => wal.FlushAsync(engine.AdminTarget(primary, context.Credentials), primary.Name, archive, cancellationToken));
         }
         catch (MigrationFailedException)
         {

@@ -234,6 +234,18 @@ internal sealed class LocalTopology
     private async Task<(ConnectionTarget Database, RecoveryPoint? Point)> ReplacePrimaryDataAsync(PhysicalCopy? copy, Func<ConnectionTarget, CancellationToken, Task>? load, CancellationToken cancellationToken)
     {
         var (server, credentials) = await _nodes.CreateServerAsync(create: true, cancellationToken);
+        if (server.LogArchiver is { } archiver && Environment.Archive is not null)
+        {
+            // Each server closes its last log as it stops; it is archived before its folder goes,
+            // so the history the restore leaves behind stays in the archive whole.
+            foreach (var level in Environment.Levels().Reverse())
+            {
+                await Task.WhenAll(level.Select(node => server.StopAsync(node, cancellationToken)));
+            }
+
+            await archiver.StopAsync(cancellationToken);
+        }
+
         foreach (var level in Environment.Levels().Skip(1).Reverse())
         {
             await Task.WhenAll(level.Select(node => _nodes.RemoveNodeAsync(server, node, cancellationToken)));

@@ -89,9 +89,11 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.Contains("0-1-3 of 2026-12-06 12:00:03 UTC and 0-2-3 of 2026-12-06 12:00:00 UTC", error.Message, StringComparison.Ordinal);
         Assert.NotEmpty(MariaDbBinlogArchive.Plan([before, restored], "0-1-3"));
 
-        // The same server writing on after the restore: the same GTID at another time.
-        var sameServer = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 1, 3), Noon.AddHours(1))]) };
-        Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Plan([before, sameServer], "0-1-1"));
+        // A restore marks the lines it leaves: replay follows the restored one past the fork.
+        var sameServer = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 1, 3), Noon.AddHours(1)), new BinlogTransaction(new Gtid(0, 1, 4), Noon.AddHours(1))]) };
+        var followed = MariaDbBinlogArchive.Plan([MariaDbBinlogArchive.Truncate(before, "0-1-2"), sameServer], "0-1-1").SelectMany(p => p.After).ToList();
+        Assert.Equal([2, 3, 4], followed.Select(t => t.Gtid.Sequence));
+        Assert.All(followed.Skip(1), t => Assert.Equal(Noon.AddHours(1), t.At));
 
         // A replica's copy of the same transactions is one history.
         Assert.NotEmpty(MariaDbBinlogArchive.Plan([before, Generation("replica/copy", ("", [1, 2, 3, 4]))], "0-1-1"));
@@ -103,14 +105,15 @@ public sealed class MariaDbBinlogArchiveTests
         var segments = MariaDbBinlogArchive.Plan([Generation("p/g", ("", [1, 2, 3, 4, 5]))], "0-1-1");
         RecoveryTarget Target(RecoveryTargetKind kind, string value, bool inclusive = true) => RecoveryTarget.Parse(kind, value, inclusive, out _)!;
 
-        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03.5Z"), toEnd: false)));
-        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z"), toEnd: false)));
-        Assert.Equal((2L, 3L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z", inclusive: false), toEnd: false)));
-        Assert.Equal((0L, 2L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T11:00:00Z"), toEnd: false)));
-        Assert.Equal((4L, 5L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4"), toEnd: false)));
-        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4", inclusive: false), toEnd: false)));
-        Assert.Equal((5L, 0L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:02Z"), toEnd: true)));
-        var unknown = Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-1"), toEnd: false));
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03.5Z"))));
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z"))));
+        Assert.Equal((2L, 3L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:03Z", inclusive: false))));
+        Assert.Equal((0L, 2L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T11:00:00Z"))));
+        Assert.Equal((4L, 5L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4"))));
+        Assert.Equal((3L, 4L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-4", inclusive: false))));
+        Assert.Equal((5L, 0L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T13:00:00Z"))));
+        Assert.Equal((4L, 5L), Seq(MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Time, "2026-12-06T12:00:05Z", inclusive: false))));
+        var unknown = Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Stop(segments, Target(RecoveryTargetKind.Transaction, "0-1-1")));
         Assert.Contains("0-1-2 to 0-1-5", unknown.Message, StringComparison.Ordinal);
     }
 

@@ -42,17 +42,19 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
         ? $"'{target.Value}' is a PostgreSQL position or transaction id; a MariaDB restore stops at a transaction named by its GTID (--to-transaction 0-1-42, --to-position likewise) or a time"
         : null;
 
-    public async Task FlushAsync(ConnectionTarget primary, ArchiveSettings archive, CancellationToken cancellationToken)
+    public async Task FlushAsync(ConnectionTarget primary, string primaryNode, ArchiveSettings archive, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(primary, cancellationToken);
         var closed = (await session.QueryAsync("SHOW MASTER STATUS", cancellationToken: cancellationToken)).Single().GetString("File")!;
         var switched = DateTime.UtcNow.AddSeconds(-2);
         await session.ExecuteAsync("FLUSH BINARY LOGS", cancellationToken: cancellationToken);
-        var root = Path.Combine(archive.Directory, "binlog");
+
+        // The primary's own folder: a replica's log of the same name, archived meanwhile, is not this one.
+        var folder = MariaDbBinlogArchiver.NodeFolder(archive, primaryNode);
         await Poll.UntilAsync(
-            () => Task.FromResult(Directory.Exists(root) && Directory.EnumerateFiles(root, closed, SearchOption.AllDirectories).Any(f => File.Exists(f + ".sha256") && File.GetLastWriteTimeUtc(f) >= switched)),
+            () => Task.FromResult(Directory.Exists(folder) && Directory.EnumerateFiles(folder, closed, SearchOption.AllDirectories).Any(f => File.Exists(f + ".sha256") && File.GetLastWriteTimeUtc(f) >= switched)),
             TimeSpan.FromSeconds(30),
-            () => $"binary log {closed}, closed on the primary just now, was not archived within 30 s: is the binary-log archiver running? ('status' says so; 'up' starts it)",
+            () => $"binary log {closed}, closed on the primary '{primaryNode}' just now, was not archived within 30 s: is the binary-log archiver running? ('status' says so; 'up' starts it)",
             cancellationToken);
     }
 
@@ -78,6 +80,17 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
                 {
                     File.Delete(file);
                 }
+            }
+        }
+
+        if (!dryRun)
+        {
+            // The nodes still have these logs: the archiver must not copy them back.
+            foreach (var generation in prunable.GroupBy(Path.GetDirectoryName))
+            {
+                var kept = Directory.EnumerateFiles(generation.Key!, "binlog.??????").Select(Path.GetFileName).Order(StringComparer.Ordinal).FirstOrDefault()
+                    ?? Path.GetFileName(generation.Max(StringComparer.Ordinal))!;
+                await File.WriteAllTextAsync(Path.Combine(generation.Key!, MariaDbBinlogArchiver.PrunedBelowFile), kept + "\n", cancellationToken);
             }
         }
 

@@ -19,7 +19,7 @@ internal static class MariaDbArchiveReplay
         var clock = Stopwatch.StartNew();
         var local = files.ServerView.Local;
         var segments = await MariaDbArchive.PlanAsync(replay.Archive, copy.Position, verifyContents: false, cancellationToken);
-        var (last, firstAfter) = MariaDbBinlogArchive.Stop(segments, replay.Target, replay.ToEnd);
+        var (last, firstAfter) = MariaDbBinlogArchive.Stop(segments, replay.Target);
         string? restoreDurability = null;
         if (last is not null)
         {

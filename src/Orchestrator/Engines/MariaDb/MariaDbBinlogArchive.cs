@@ -95,12 +95,16 @@ internal static partial class MariaDbBinlogArchive
 
     /// <summary>
     /// The segments replay reads from <paramref name="backupPosition"/> to the newest archived
-    /// transaction: at each step the generation that holds the current state and reaches furthest,
-    /// read from the log after which the state is passed. Pure over the logs read.
+    /// transaction: at each step, among the generations that hold the current state's very
+    /// transaction (its server too: a line that parted from it holds another), the one that reaches
+    /// furthest, read from the log after which the state is passed, for as long as each log ends
+    /// where the next one begins. Pure over the logs read.
     /// </summary>
-    /// <exception cref="BackupInvalidException">A log on the way is missing (named, with the times it covers).</exception>
+    /// <exception cref="BackupInvalidException">A log on the way is missing or incomplete (named, with the times it covers).</exception>
+    /// <exception cref="BackupRefusedException">The archive holds two histories after the position, or several GTID domains.</exception>
     public static IReadOnlyList<ReplaySegment> Plan(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
     {
+        RefuseSeveralDomains(generations, backupPosition);
         RefuseForkedHistory(generations, backupPosition);
         var segments = new List<ReplaySegment>();
         var state = backupPosition;
@@ -108,7 +112,7 @@ internal static partial class MariaDbBinlogArchive
         while (true)
         {
             (ReplaySegment Segment, string Reach, string? Gap)? best = null;
-            foreach (var logs in generations)
+            foreach (var logs in generations.Where(g => Holds(g, state)))
             {
                 // Replay starts in the last log that begins at or before the state.
                 var start = -1;
@@ -123,16 +127,23 @@ internal static partial class MariaDbBinlogArchive
                 }
 
                 var run = new List<ArchivedLog> { logs[start] };
-                for (var i = start + 1; i < logs.Count && logs[i].Number == logs[i - 1].Number + 1; i++)
+                string? stop = null;
+                for (var i = start + 1; i < logs.Count && stop is null; i++)
                 {
-                    run.Add(logs[i]);
+                    stop = logs[i].Number != logs[i - 1].Number + 1 ? MissingMessage(logs[i - 1], logs[i])
+                        : !SameState(Advance(logs[i - 1].StateBefore, logs[i - 1].Transactions), logs[i].StateBefore) ? IncompleteMessage(logs[i - 1], logs[i])
+                        : null;
+                    if (stop is null)
+                    {
+                        run.Add(logs[i]);
+                    }
                 }
 
                 var segment = new ReplaySegment(state, run);
                 var reach = Advance(state, segment.After);
                 if (GtidPosition.Distance(reach, best?.Reach ?? state) > 0)
                 {
-                    best = (segment, reach, start + run.Count < logs.Count ? GapMessage(run[^1], logs[start + run.Count]) : null);
+                    best = (segment, reach, stop);
                 }
             }
 
@@ -155,30 +166,53 @@ internal static partial class MariaDbBinlogArchive
         return segments;
     }
 
+    /// <summary>Whether a generation holds the very transactions a state names (none named: any does): as one of its transactions, or where one of its logs begins.</summary>
+    private static bool Holds(IReadOnlyList<ArchivedLog> logs, string state) =>
+        GtidPosition.Entries(state).All(gtid => gtid.Sequence == 0
+            || logs.Any(l => GtidPosition.Entries(l.StateBefore).Contains(gtid) || l.Transactions.Any(t => t.Gtid == gtid)));
+
+    private static bool SameState(string a, string b) => GtidPosition.Covers(a, b) && GtidPosition.Covers(b, a);
+
+    /// <summary>Replay stops at one transaction, which names one domain: an archive of several is beyond it.</summary>
+    private static void RefuseSeveralDomains(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
+    {
+        var domains = generations.SelectMany(g => g).SelectMany(l => l.Transactions).Select(t => t.Gtid.Domain)
+            .Concat(GtidPosition.Entries(backupPosition).Select(g => g.Domain))
+            .Distinct().Order().ToList();
+        if (domains.Count > 1)
+        {
+            throw new BackupRefusedException(
+                $"the archive and the backup span {domains.Count} GTID domains ({string.Join(", ", domains)}); a point-in-time restore here stops at one transaction of one domain. Nothing was restored: restore the physical backup as it was taken.");
+        }
+    }
+
     /// <summary>
-    /// A point-in-time restore makes the servers write on from an earlier transaction, so the
-    /// archive then holds two histories after it: two transactions with one sequence number in a
-    /// domain, told apart by their server or their time (a node logs a replicated transaction with
-    /// its source's server id and time). Which one a replay should follow is the user's call, not a
-    /// guess; a restore from a backup taken after the fork has one history.
+    /// A history that parted (a failover that lost transactions the old primary had archived): two
+    /// transactions with one sequence number in a domain, from different servers. Which one a
+    /// replay should follow is the user's call, not a guess. (A restore marks the lines it leaves
+    /// behind, see <see cref="AbandonedAfterFile"/>, so its fork is no such question.)
     /// </summary>
     private static void RefuseForkedHistory(IReadOnlyList<IReadOnlyList<ArchivedLog>> generations, string backupPosition)
     {
         var fork = generations.SelectMany(g => g).SelectMany(l => l.Transactions)
             .Where(t => !GtidPosition.Covers(backupPosition, t.Gtid))
             .GroupBy(t => (t.Gtid.Domain, t.Gtid.Sequence))
-            .Where(same => same.Select(t => (t.Gtid.Server, t.At)).Distinct().Count() > 1)
+            .Where(same => same.Select(t => t.Gtid.Server).Distinct().Count() > 1)
             .OrderBy(same => same.Key.Sequence)
             .FirstOrDefault();
         if (fork is not null)
         {
             throw new BackupRefusedException(
                 $"the archive holds two histories after the backup's GTID position '{backupPosition}': {string.Join(" and ", fork.Select(t => $"{t.Gtid} of {t.At:yyyy-MM-dd HH:mm:ss} UTC").Distinct())} both follow it " +
-                "(a point-in-time restore made the servers write on from an earlier transaction). Nothing was restored: restore a physical backup taken after that restore.");
+                "(a failover that lost transactions the old primary had archived). Nothing was restored: restore a physical backup taken after the fork, or move the lost line's generation folder out of the archive.");
         }
     }
 
-    private static string GapMessage(ArchivedLog before, ArchivedLog after)
+    private static string IncompleteMessage(ArchivedLog log, ArchivedLog next) =>
+        $"archived binary log {log.Path} ends at GTID state '{Advance(log.StateBefore, log.Transactions)}', but the next one begins at '{next.StateBefore}': it is incomplete (copied while its server still wrote it?). " +
+        "Nothing was restored. Copy the whole log into the archive from its node, or restore a base backup taken after it with a target after it.";
+
+    private static string MissingMessage(ArchivedLog before, ArchivedLog after)
     {
         var missing = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(before.Path)!, $"binlog.{(before.Number + 1).ToString("D6", CultureInfo.InvariantCulture)}");
         return $"the archive lacks binary log {missing}, which replay from the backup needs; it covers the transactions between " +
@@ -204,6 +238,45 @@ internal static partial class MariaDbBinlogArchive
             .ToList();
     }
 
+    /// <summary>
+    /// The file in a generation's folder that a restore writes when it leaves the line behind: the
+    /// GTID state the restored servers wrote on from. What the line holds after it is a history no
+    /// longer followed (as PostgreSQL's timeline history tells), and replay ignores it.
+    /// </summary>
+    public const string AbandonedAfterFile = "abandoned-after";
+
+    /// <summary>A generation as replay sees it: without what it holds after the state its line was abandoned at (null: not abandoned). Pure.</summary>
+    public static IReadOnlyList<ArchivedLog> Truncate(IReadOnlyList<ArchivedLog> logs, string? abandonedAfter) =>
+        abandonedAfter is null
+            ? logs
+            : logs.Where(l => GtidPosition.Covers(abandonedAfter, l.StateBefore))
+                .Select(l => l with { Transactions = l.Transactions.Where(t => GtidPosition.Covers(abandonedAfter, t.Gtid)).ToList() })
+                .ToList();
+
+    /// <summary>
+    /// Marks every generation that holds transactions after <paramref name="restoredState"/> as
+    /// abandoned there (keeping an earlier mark): the restored servers write on from that state.
+    /// </summary>
+    public static async Task MarkAbandonedAsync(ArchiveSettings archive, string restoredState, CancellationToken cancellationToken)
+    {
+        foreach (var logs in await ReadAsync(archive, verifyContents: false, cancellationToken))
+        {
+            if (logs.Count == 0 || !logs.SelectMany(l => l.Transactions).Any(t => !GtidPosition.Covers(restoredState, t.Gtid)))
+            {
+                continue;
+            }
+
+            var marker = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(logs[0].Path)!, AbandonedAfterFile);
+            if (File.Exists(marker) && GtidPosition.Covers(restoredState, (await File.ReadAllTextAsync(marker, cancellationToken)).Trim()))
+            {
+                continue;
+            }
+
+            await File.WriteAllTextAsync(marker + ".new", restoredState + "\n", cancellationToken);
+            File.Move(marker + ".new", marker, overwrite: true);
+        }
+    }
+
     /// <summary>Reads every archived log's GTID list and transactions, and with <paramref name="verifyContents"/> checks each against its checksum first.</summary>
     public static async Task<IReadOnlyList<IReadOnlyList<ArchivedLog>>> ReadAsync(ArchiveSettings archive, bool verifyContents, CancellationToken cancellationToken)
     {
@@ -221,7 +294,8 @@ internal static partial class MariaDbBinlogArchive
                 var (state, transactions) = Read(await File.ReadAllBytesAsync(logs[i], token), logs[i]);
                 parsed[i] = new ArchivedLog(logs[i], long.Parse(LogName().Match(System.IO.Path.GetFileName(logs[i])).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
             });
-            read.Add(parsed);
+            var marker = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(logs[0])!, AbandonedAfterFile);
+            read.Add(Truncate(parsed, File.Exists(marker) ? (await File.ReadAllTextAsync(marker, cancellationToken)).Trim() : null));
         }
 
         return read;
@@ -235,15 +309,13 @@ internal static partial class MariaDbBinlogArchive
     /// before it, exclusive). Pure.
     /// </summary>
     /// <exception cref="BackupRefusedException">A GTID target the archive does not hold after the backup.</exception>
-    public static (BinlogTransaction? Last, BinlogTransaction? FirstAfter) Stop(IReadOnlyList<ReplaySegment> segments, Replication.RecoveryTarget target, bool toEnd)
+    public static (BinlogTransaction? Last, BinlogTransaction? FirstAfter) Stop(IReadOnlyList<ReplaySegment> segments, Replication.RecoveryTarget target)
     {
+        // A time past the newest commit cuts nothing, so replay "to the end" needs no case of its
+        // own, and --exclusive at the newest commit's very second still leaves that commit out.
         var all = segments.SelectMany(s => s.After).ToList();
         int count;
-        if (toEnd)
-        {
-            count = all.Count;
-        }
-        else if (target.Time is { } moment)
+        if (target.Time is { } moment)
         {
             count = all.TakeWhile(t => target.Inclusive ? t.At <= moment : t.At < moment).Count();
         }

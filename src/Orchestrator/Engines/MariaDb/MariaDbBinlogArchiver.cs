@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using Orchestrator.Environments;
@@ -18,13 +19,16 @@ namespace Orchestrator.Engines.MariaDb;
 /// so a node restored or cloned again, whose logs start at 000001 again, never overwrites an
 /// earlier line.
 /// </summary>
-internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFiles files, ArchiveSettings archive) : ILogArchiver
+internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFiles files, ArchiveSettings? archive) : ILogArchiver
 {
     public const string ProgramFileName = "binlog-archiver.sh";
 
     public const string PidFileName = "binlog-archiver.pid";
 
     public const string LogFileName = "binlog-archiver.log";
+
+    /// <summary>The file in a generation's folder that pruning writes: the oldest log it kept, below which the archiver copies nothing again.</summary>
+    public const string PrunedBelowFile = "pruned-below";
 
     /// <summary>Where an event's length is in its header: timestamp (4), type (1), server id (4).</summary>
     private const int EventLengthOffset = 9;
@@ -53,6 +57,9 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         pidfile="$state/binlog-archiver.pid"
         umask 077
         if [ "$once" != 1 ]; then echo $$ > "$pidfile.new" && mv "$pidfile.new" "$pidfile"; fi
+        # SIGTERM ends the loop between steps, never in the middle of a copy.
+        stopping=0
+        trap 'stopping=1' TERM INT
         declare -A switched_at switched_pos
         stamp() { date -u +%Y-%m-%dT%H:%M:%SZ; }
         # A log is closed when a later one follows it, or when its in-use flag is clear (a clean shutdown).
@@ -98,9 +105,11 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             gen=$(generation "$data/${logs[0]}") || continue
             dir="$archive/binlog/$node/$gen"
             last=$((${#logs[@]} - 1))
-            for ((j = 0; j <= last; j++)); do
+            for ((j = 0; j <= last && stopping == 0; j++)); do
               f=${logs[j]}
               [ -f "$dir/$f" ] && continue
+              # Pruned from the archive: no kept backup needs it, so it is not copied again.
+              if [ -f "$dir/pruned-below" ] && [[ "$f" < "$(cat "$dir/pruned-below")" ]]; then continue; fi
               closed "$data/$f" $((last - j)) || continue
               mkdir -p "$dir" && chmod 700 "$archive/binlog" "$archive/binlog/$node" "$dir" || break
               if copy "$data/$f" "$dir" "$f"; then echo "$(stamp) $node: archived $f ($gen)"; else echo "$(stamp) $node: could not archive $f" >&2; break; fi
@@ -118,10 +127,13 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
           done
         }
         if [ "$once" = 1 ]; then pass; exit 0; fi
+        # Partial copies left by a run that was cut short.
+        find "$archive/binlog" -type f -name '.binlog.*' -delete 2>/dev/null
         echo "$(stamp) archiving the binary logs of $((${#nodes[@]} / 3)) nodes into $archive/binlog every second, switching logs after ${timeout}s"
-        while [ -d "$state" ] && [ "$(cat "$pidfile" 2>/dev/null)" = "$$" ]; do
+        while [ "$stopping" = 0 ] && [ -d "$state" ] && [ "$(cat "$pidfile" 2>/dev/null)" = "$$" ]; do
           pass
-          sleep 1
+          sleep 1 &
+          wait $!
         done
         echo "$(stamp) stopped"
         """;
@@ -129,6 +141,9 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
     private string ProgramFile => Path.Combine(context.State.Root, ProgramFileName);
 
     private string PidFile => Path.Combine(context.State.Root, PidFileName);
+
+    /// <summary>What the running archiver was started with (its program and arguments), to tell when it must start again.</summary>
+    private string ArgumentsFile => Path.Combine(context.State.Root, "binlog-archiver.args");
 
     public string LogFile => Path.Combine(context.State.Root, LogFileName);
 
@@ -142,19 +157,30 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
     /// </summary>
     public static string? Generation(string firstLog)
     {
-        var bytes = File.ReadAllBytes(firstLog);
-        if (bytes.Length < EventHeaderEnd + 4 || BitConverter.ToUInt32(bytes, 4 + EventLengthOffset) is var description && bytes.Length < 4 + description + EventHeaderEnd)
+        using var stream = File.OpenRead(firstLog);
+        var head = new byte[4 + EventHeaderEnd];
+        if (stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length)
         {
             return null;
         }
 
-        var end = 4 + (long)description + BitConverter.ToUInt32(bytes, (int)(4 + description + EventLengthOffset));
-        if (bytes.Length < end)
+        var description = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(4 + EventLengthOffset));
+        var listHeader = new byte[EventHeaderEnd];
+        stream.Position = 4 + description;
+        if (stream.ReadAtLeast(listHeader, listHeader.Length, throwOnEndOfStream: false) < listHeader.Length)
         {
             return null;
         }
 
-        var opening = bytes.AsSpan(0, (int)end).ToArray();
+        var end = 4 + description + BinaryPrimitives.ReadUInt32LittleEndian(listHeader.AsSpan(EventLengthOffset));
+        if (stream.Length < end)
+        {
+            return null;
+        }
+
+        var opening = new byte[end];
+        stream.Position = 0;
+        stream.ReadExactly(opening);
 
         // Its flags change when the log closes (the in-use flag); the rest never does.
         opening.AsSpan(FlagsOffset, 2).Clear();
@@ -195,7 +221,8 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
 
         try
         {
-            return File.ReadAllText($"/proc/{pid}/cmdline").Contains(ProgramFileName, StringComparison.Ordinal) ? pid : null;
+            // This environment's program, by its full path: another environment's archiver may hold a stale pid.
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(Path.Combine(stateRoot, ProgramFileName)) ? pid : null;
         }
         catch (IOException)
         {
@@ -203,19 +230,37 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         }
     }
 
+    /// <summary>
+    /// Starts the archiver, or starts it again when the file changed what it does (nodes, archive
+    /// folder, timeout) or this tool's program differs; stops one left running after the file
+    /// dropped backup.archive.
+    /// </summary>
     public async Task EnsureRunningAsync(CancellationToken cancellationToken)
     {
-        if (RunningPid() is not null)
+        if (archive is not { } settings)
         {
+            await StopAsync(cancellationToken);
             return;
         }
 
-        await context.Progress.StepAsync(context.Environment.Name, $"start the binary-log archiver (into {archive.Directory}; logs switch after {archive.Timeout.TotalSeconds:0}s; its log: {LogFile})", async () =>
+        var arguments = string.Join('\0', [Program, .. Arguments(settings, once: false)]);
+        if (RunningPid() is not null)
         {
-            Directory.CreateDirectory(archive.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            if (File.Exists(ArgumentsFile) && await File.ReadAllTextAsync(ArgumentsFile, cancellationToken) == arguments)
+            {
+                return;
+            }
+
+            await StopAsync(cancellationToken);
+        }
+
+        await context.Progress.StepAsync(context.Environment.Name, $"start the binary-log archiver (into {settings.Directory}; logs switch after {settings.Timeout.TotalSeconds:0}s; its log: {LogFile})", async () =>
+        {
+            Directory.CreateDirectory(settings.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             await File.WriteAllTextAsync(ProgramFile, Program.ReplaceLineEndings("\n") + "\n", cancellationToken);
             File.SetUnixFileMode(ProgramFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            await ProcessRunner.StartDetachedAsync(new ProcessSpec("/bin/bash", Arguments(once: false)), LogFile, cancellationToken);
+            await File.WriteAllTextAsync(ArgumentsFile, arguments, cancellationToken);
+            await ProcessRunner.StartDetachedAsync(new ProcessSpec("/bin/bash", Arguments(settings, once: false)), LogFile, cancellationToken);
             await Poll.UntilAsync(() => Task.FromResult(RunningPid() is not null), TimeSpan.FromSeconds(10), () => $"the binary-log archiver did not start; see {LogFile}", cancellationToken);
         });
     }
@@ -226,16 +271,16 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         if (RunningPid() is { } pid)
         {
             Libc.Kill(pid, 15);
-            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(10), () => $"the binary-log archiver (pid {pid}) did not stop", cancellationToken);
+            await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"the binary-log archiver (pid {pid}) did not stop", cancellationToken);
         }
 
-        if (File.Exists(ProgramFile))
+        if (archive is { } settings && File.Exists(ProgramFile))
         {
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", Arguments(once: true)), cancellationToken);
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", Arguments(settings, once: true)), cancellationToken);
         }
     }
 
-    public IReadOnlyList<string> Problems() => Problems(context.Environment, context.State, archive);
+    public IReadOnlyList<string> Problems() => archive is { } settings ? Problems(context.Environment, context.State, settings) : [];
 
     /// <summary>
     /// What keeps the archive from being current: the archiver not running, or a node's closed
@@ -270,7 +315,9 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             }
 
             var folder = Path.Combine(NodeFolder(archive, node.Name), generation);
+            var prunedBelow = Path.Combine(folder, PrunedBelowFile) is var mark && File.Exists(mark) ? File.ReadAllText(mark).Trim() : "";
             var late = logs.Select((log, i) => (log, i))
+                .Where(l => string.CompareOrdinal(l.log, prunedBelow) >= 0)
                 .Where(l => IsClosed(Path.Combine(data, l.log), l.i == logs.Count - 1) && !File.Exists(Path.Combine(folder, l.log))
                     && File.GetLastWriteTimeUtc(Path.Combine(data, l.log)) < DateTime.UtcNow.AddSeconds(-10))
                 .Select(l => l.log)
@@ -284,9 +331,9 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         return problems;
     }
 
-    private List<string> Arguments(bool once) =>
+    private List<string> Arguments(ArchiveSettings settings, bool once) =>
     [
-        ProgramFile, archive.Directory, context.State.Root, ((long)archive.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        ProgramFile, settings.Directory, context.State.Root, ((long)settings.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         files.Clients.Path("mariadb"), MariaDbSetupSql.SocketUser, once ? "1" : "0",
         .. context.Environment.Nodes.SelectMany(n => new[] { n.Name, files.DataDir(n), files.SocketForTool(n) }),
     ];

@@ -115,6 +115,12 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
         await process.StopAsync(node, cancellationToken);
         await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
         var point = copy.Replay is { } replay ? await MariaDbArchiveReplay.ReplayAsync(engine, files, sql, node, copy, replay, context.Progress, cancellationToken) : null;
+        if (context.Environment.Archive is { } archive)
+        {
+            // The restored server writes on from here; what the archived lines hold after it is a history left behind.
+            await MariaDbBinlogArchive.MarkAbandonedAsync(archive, point?.ReachedPosition ?? copy.Position, cancellationToken);
+        }
+
         await files.Host.MarkInitializedAsync(node, cancellationToken);
         return point;
     }

@@ -53,7 +53,7 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
         ? $"{target.Value} is a MariaDB GTID; a PostgreSQL restore stops at a WAL position (--to-position 0/3000148), a transaction id (--to-transaction 742) or a time"
         : null;
 
-    public async Task FlushAsync(ConnectionTarget primary, ArchiveSettings archive, CancellationToken cancellationToken)
+    public async Task FlushAsync(ConnectionTarget primary, string primaryNode, ArchiveSettings archive, CancellationToken cancellationToken)
     {
         await using var session = await engine.ConnectAsync(primary, cancellationToken);
         var closed = (await session.QueryAsync("SELECT pg_walfile_name(pg_switch_wal()) AS segment", cancellationToken: cancellationToken)).Single().GetString("segment")!;
