@@ -187,6 +187,18 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         IReadOnlyList<TableChecksum> checksums = [];
         long? schemaVersion = null;
         await copy.CheckAsync(cancellationToken);
+
+        // A replica stopped in the middle of applying a statement that commits as it goes (CREATE
+        // TABLE ... SELECT) keeps the table it made but not the GTID: the copy would hold what its
+        // position says is still to come, and a replay from it fails. The replica first applies
+        // what it has received (a while at most; under steady writes it stops wherever it is).
+        var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).SingleOrDefault()?.GetString("Gtid_IO_Pos");
+        if (!string.IsNullOrEmpty(received))
+        {
+            await request.Progress.StepAsync(request.Node.Name, $"apply what it received (up to GTID '{received}', 30 s at most)", () =>
+                session.QueryAsync("SELECT MASTER_GTID_WAIT(?, 30) AS waited", [received], cancellationToken));
+        }
+
         await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
         try
         {
