@@ -21,12 +21,12 @@ public sealed class MariaDbBinlogArchiveTests
         log.AddRange(Event(162, 3, at.AddHours(10), [.. BitConverter.GetBytes(7UL), .. BitConverter.GetBytes(1u), 0]));
         log.AddRange(Event(162, 3, at.AddHours(11), [.. BitConverter.GetBytes(8UL), .. BitConverter.GetBytes(1u), 0])[..25]);
 
-        var (state, transactions) = MariaDbBinlogArchive.Read(log.ToArray(), "binlog.000001");
+        var (state, transactions) = MariaDbBinlogArchive.Read(new MemoryStream(log.ToArray()), "binlog.000001");
 
         Assert.Equal("0-2-40,1-3-7", state);
         Assert.Equal(["0-2-41", "1-3-7"], transactions.Select(t => t.Gtid.ToString()));
         Assert.Equal([at.AddSeconds(1), at.AddHours(10)], transactions.Select(t => t.At));
-        var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Read("not a log"u8, "x"));
+        var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Read(new MemoryStream("not a log"u8.ToArray()), "x"));
         Assert.Contains("is not a MariaDB binary log", error.Message, StringComparison.Ordinal);
     }
 

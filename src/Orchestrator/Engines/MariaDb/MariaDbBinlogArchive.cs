@@ -46,47 +46,55 @@ internal static partial class MariaDbBinlogArchive
 
     /// <summary>
     /// The GTID state before a log (its GTID list event) and its transactions (its GTID events:
-    /// their GTIDs and header times), read from the log's events without decoding the rest. A
-    /// truncated last event (a crash) ends the reading. Pure.
+    /// their GTIDs and header times), read event by event from <paramref name="log"/> (which must
+    /// seek): only GTID and GTID-list events are read past their header, so a log of any size takes
+    /// little memory. A truncated last event (a crash) ends the reading.
     /// </summary>
     /// <exception cref="BackupInvalidException">The bytes are not a binary log.</exception>
-    public static (string StateBefore, IReadOnlyList<BinlogTransaction> Transactions) Read(ReadOnlySpan<byte> log, string name)
+    public static (string StateBefore, IReadOnlyList<BinlogTransaction> Transactions) Read(Stream log, string name)
     {
-        if (log.Length < Magic.Length || !log[..Magic.Length].SequenceEqual(Magic))
+        var magic = new byte[Magic.Length];
+        if (log.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.AsSpan().SequenceEqual(Magic))
         {
             throw new BackupInvalidException($"archived file {name} is not a MariaDB binary log (its first bytes are not a binary log's); nothing was restored");
         }
 
         var entries = new List<Gtid>();
         var transactions = new List<BinlogTransaction>();
-        for (var at = Magic.Length; at + HeaderLength <= log.Length;)
+        var header = new byte[HeaderLength];
+        for (long at = Magic.Length; at + HeaderLength <= log.Length;)
         {
-            var header = log[at..];
-            var length = BinaryPrimitives.ReadUInt32LittleEndian(header[9..]);
+            log.Position = at;
+            log.ReadExactly(header);
+            var length = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(9));
             if (length < HeaderLength || at + length > log.Length)
             {
                 break;
             }
 
-            var body = log.Slice(at + HeaderLength, (int)length - HeaderLength);
-            var server = BinaryPrimitives.ReadUInt32LittleEndian(header[5..]);
-            if (header[4] == GtidEvent && body.Length >= 12)
+            var server = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(5));
+            if (header[4] is GtidEvent or GtidListEvent)
             {
-                transactions.Add(new BinlogTransaction(
-                    new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(body[8..]), server, (long)BinaryPrimitives.ReadUInt64LittleEndian(body)),
-                    DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(header))));
-            }
-            else if (header[4] == GtidListEvent && body.Length >= 4 && entries.Count == 0)
-            {
-                var count = (int)(BinaryPrimitives.ReadUInt32LittleEndian(body) & 0x0fffffff);
-                for (var i = 0; i < count && 4 + ((i + 1) * 16) <= body.Length; i++)
+                var body = new byte[length - HeaderLength];
+                log.ReadExactly(body);
+                if (header[4] == GtidEvent && body.Length >= 12)
                 {
-                    var entry = body[(4 + (i * 16))..];
-                    entries.Add(new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(entry), BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[8..])));
+                    transactions.Add(new BinlogTransaction(
+                        new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(8)), server, (long)BinaryPrimitives.ReadUInt64LittleEndian(body)),
+                        DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(header))));
+                }
+                else if (header[4] == GtidListEvent && body.Length >= 4 && entries.Count == 0)
+                {
+                    var count = (int)(BinaryPrimitives.ReadUInt32LittleEndian(body) & 0x0fffffff);
+                    for (var i = 0; i < count && 4 + ((i + 1) * 16) <= body.Length; i++)
+                    {
+                        var entry = body.AsSpan(4 + (i * 16));
+                        entries.Add(new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(entry), BinaryPrimitives.ReadUInt32LittleEndian(entry[4..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(entry[8..])));
+                    }
                 }
             }
 
-            at += (int)length;
+            at += length;
         }
 
         // The list names the last GTID of each server in a domain: the domain is at the highest.
@@ -291,7 +299,8 @@ internal static partial class MariaDbBinlogArchive
                     await CheckSumAsync(logs[i], token);
                 }
 
-                var (state, transactions) = Read(await File.ReadAllBytesAsync(logs[i], token), logs[i]);
+                await using var stream = new FileStream(logs[i], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+                var (state, transactions) = Read(stream, logs[i]);
                 parsed[i] = new ArchivedLog(logs[i], long.Parse(LogName().Match(System.IO.Path.GetFileName(logs[i])).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
             });
             var marker = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(logs[0])!, AbandonedAfterFile);
