@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Orchestrator.Data;
 using Orchestrator.Drift;
+using Orchestrator.Environments;
 using Orchestrator.FluentMigratorHost;
 using Orchestrator.IntegrationTests.Infrastructure;
 
@@ -65,7 +66,11 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         Assert.True(exitCode == 0, output);
         Assert.Equal([9801, 9802], await VersionsAsync(database, "replica-2"));
         Assert.True(writes > 20, $"the writer committed {writes} rows");
-        Assert.True(longest < TimeSpan.FromSeconds(1), $"an insert waited {longest.TotalSeconds:0.00} s while the busy table changed\n{output}");
+        // Containers on a loaded two-core machine add scheduling stalls of their own (1.00 and 1.01 s
+        // were seen under the full suite); a writer queued behind the change's lock would wait the
+        // whole change (here well over 10 s), which either bound catches. The benchmark measures the gap.
+        var limit = Topology.Environment.Provider == ProviderKind.Docker ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(1);
+        Assert.True(longest < limit, $"an insert waited {longest.TotalSeconds:0.00} s while the busy table changed\n{output}");
         AssertOnlineFormsRan(seen);
         await AssertReplicaHasTheChangesAsync(database);
 
