@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
+using static Orchestrator.IntegrationTests.Backups.PointInTimeSteps;
 
 namespace Orchestrator.IntegrationTests.Backups;
 
@@ -28,12 +29,12 @@ public sealed class MariaDbPointInTimeRestoreTests
         }
 
         var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
+        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
         Assert.True(backupExit == 0, backupOutput);
 
         // Binary-log times are whole seconds: the pause spans more than two, so its middle second holds no write.
         var before = await WriteBurstAsync(topology, "primary", 1);
-        var (switchExit, switchOutput) = await Cli(topology, "switchover", "--to", "replica-1");
+        var (switchExit, switchOutput) = await CliAsync(topology, "switchover", "--to", "replica-1");
         Assert.True(switchExit == 0, switchOutput);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await WriteBurstAsync(topology, "replica-1", 1001);
@@ -46,7 +47,7 @@ public sealed class MariaDbPointInTimeRestoreTests
             ["--to-transaction", after[0].Gtid, "--exclusive"],
         })
         {
-            var (exit, output) = await Cli(topology, ["rehearse", "--backup", backup, "--json", .. arguments]);
+            var (exit, output) = await CliAsync(topology, ["rehearse", "--backup", backup, "--json", .. arguments]);
             Assert.True(exit == 0, output);
             using var report = JsonDocument.Parse(output);
             var point = report.RootElement.GetProperty("recoveryPoint");
@@ -54,14 +55,14 @@ public sealed class MariaDbPointInTimeRestoreTests
             Assert.Equal(before[^1].Gtid, point.GetProperty("reachedPosition").GetString());
         }
 
-        var (randomExit, random) = await Cli(topology, "rehearse", "--backup", backup, "--random-points", "2", "--json");
+        var (randomExit, random) = await CliAsync(topology, "rehearse", "--backup", backup, "--random-points", "2", "--json");
         Assert.True(randomExit == 0, random);
         using (var points = JsonDocument.Parse(random))
         {
             Assert.All(points.RootElement.GetProperty("points").EnumerateArray(), p => Assert.True(p.GetProperty("exact").GetBoolean(), random));
         }
 
-        var (postgresTargetExit, postgresTarget) = await Cli(topology, "rehearse", "--backup", backup, "--to-position", "0/3000148");
+        var (postgresTargetExit, postgresTarget) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-position", "0/3000148");
         Assert.Equal(2, postgresTargetExit);
         Assert.Contains("a MariaDB restore stops at a transaction named by its GTID", postgresTarget, StringComparison.Ordinal);
 
@@ -73,7 +74,7 @@ public sealed class MariaDbPointInTimeRestoreTests
         var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(topology.StateDir, "binlog-archiver.pid")), CultureInfo.InvariantCulture);
         System.Diagnostics.Process.GetProcessById(pid).Kill();
         await TestTopology.EventuallyAsync(async () => (await ArchiverProblemsAsync(topology)).Count == 1, "status reports the stopped archiver");
-        var (stoppedExit, stopped) = await Cli(topology, "status");
+        var (stoppedExit, stopped) = await CliAsync(topology, "status");
         Assert.Equal(1, stoppedExit);
         Assert.Contains("the binary-log archiver is not running", stopped, StringComparison.Ordinal);
 
@@ -90,7 +91,7 @@ public sealed class MariaDbPointInTimeRestoreTests
         var line = lines[0];
         var missing = Path.Combine(line, after[15].Log);
         File.Move(missing, Path.Combine(aside, "missing"));
-        var (gapExit, gapOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        var (gapExit, gapOutput) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
         Assert.Equal(1, gapExit);
         Assert.Contains($"the archive lacks binary log {missing}", gapOutput, StringComparison.Ordinal);
         Assert.Contains("Nothing was restored", gapOutput, StringComparison.Ordinal);
@@ -103,7 +104,7 @@ public sealed class MariaDbPointInTimeRestoreTests
         var flipped = original.ToArray();
         flipped[flipped.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(damaged, flipped);
-        var (damagedExit, damagedOutput) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target);
+        var (damagedExit, damagedOutput) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", target);
         Assert.Equal(1, damagedExit);
         Assert.Contains($"archived binary log {damaged} is damaged", damagedOutput, StringComparison.Ordinal);
         await File.WriteAllBytesAsync(damaged, original);
@@ -113,13 +114,13 @@ public sealed class MariaDbPointInTimeRestoreTests
         }
 
         // 'up' starts the archiver again.
-        var (upExit, up) = await Cli(topology, "up");
+        var (upExit, up) = await CliAsync(topology, "up");
         Assert.True(upExit == 0, up);
         Assert.Contains("start the binary-log archiver", up, StringComparison.Ordinal);
         Assert.Empty(await ArchiverProblemsAsync(topology));
 
         // The restore: exactly the first burst, on the primary and on the replicas cloned from it.
-        var (restoreExit, restoreOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        var (restoreExit, restoreOutput) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
         Assert.True(restoreExit == 0, restoreOutput);
         Assert.Contains($"transaction {after[0].Gtid}", restoreOutput, StringComparison.Ordinal);
         foreach (var node in topology.Environment.Nodes)
@@ -136,9 +137,9 @@ public sealed class MariaDbPointInTimeRestoreTests
         }
 
         Assert.NotEmpty(Directory.EnumerateFiles(binlogs, "abandoned-after", SearchOption.AllDirectories));
-        var (againExit, again) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
+        var (againExit, again) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
         Assert.True(againExit == 0, again);
-        var (abandonedExit, abandoned) = await Cli(topology, "rehearse", "--backup", backup, "--to-transaction", after[5].Gtid);
+        var (abandonedExit, abandoned) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-transaction", after[5].Gtid);
         Assert.Equal(2, abandonedExit);
         Assert.Contains($"transaction {after[5].Gtid} is not among", abandoned, StringComparison.Ordinal);
     }
@@ -160,7 +161,7 @@ public sealed class MariaDbPointInTimeRestoreTests
 
     private static async Task<IReadOnlyList<string>> ArchiverProblemsAsync(TestTopology topology)
     {
-        var (_, output) = await Cli(topology, "status", "--json");
+        var (_, output) = await CliAsync(topology, "status", "--json");
         using var status = JsonDocument.Parse(output);
         return status.RootElement.GetProperty("archiverProblems").EnumerateArray().Select(p => p.GetString()!).ToList();
     }
@@ -186,13 +187,4 @@ public sealed class MariaDbPointInTimeRestoreTests
 
         return acknowledged;
     }
-
-    private static async Task<List<long>> IdsAsync(TestTopology topology, string node)
-    {
-        await using var session = await topology.ConnectAsync(node);
-        return (await session.QueryAsync("SELECT id FROM pitr_writes ORDER BY id")).Select(r => r.GetInt64("id")!.Value).ToList();
-    }
-
-    private static Task<(int ExitCode, string Output)> Cli(TestTopology topology, params string[] arguments) =>
-        CliRunner.RunAsync([.. arguments, "-e", topology.File, "--state-dir", topology.StateDir]);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Orchestrator.Environments;
 using Orchestrator.IntegrationTests.Infrastructure;
+using static Orchestrator.IntegrationTests.Backups.PointInTimeSteps;
 
 namespace Orchestrator.IntegrationTests.Backups;
 
@@ -25,7 +26,7 @@ public sealed class PointInTimeRestoreTests
         }
 
         var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
+        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
         Assert.True(backupExit == 0, backupOutput);
 
         // Two bursts of acknowledged writes, each spread over several WAL segments, and a pause
@@ -37,7 +38,7 @@ public sealed class PointInTimeRestoreTests
             positionAfterBefore = (await session.QueryAsync("SELECT pg_current_wal_lsn()::text AS lsn")).Single().GetString("lsn")!;
         }
 
-        var (switchExit, switchOutput) = await Cli(topology, "switchover", "--to", "replica-1");
+        var (switchExit, switchOutput) = await CliAsync(topology, "switchover", "--to", "replica-1");
         Assert.True(switchExit == 0, switchOutput);
         var switchedAt = DateTimeOffset.UtcNow;
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -55,7 +56,7 @@ public sealed class PointInTimeRestoreTests
             (["--to-transaction", firstAfter, "--exclusive"], firstAfter),
         })
         {
-            var (exit, output) = await Cli(topology, ["rehearse", "--backup", backup, "--json", .. arguments]);
+            var (exit, output) = await CliAsync(topology, ["rehearse", "--backup", backup, "--json", .. arguments]);
             Assert.True(exit == 0, output);
             using var report = JsonDocument.Parse(output);
             var point = report.RootElement.GetProperty("recoveryPoint");
@@ -67,7 +68,7 @@ public sealed class PointInTimeRestoreTests
         }
 
         // A target after the archive's newest commit replays all of it (a server would fail at the end looking for the target); one in the future is refused.
-        var (endExit, endOutput) = await Cli(topology, "rehearse", "--backup", backup, "--json", "--to-time", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        var (endExit, endOutput) = await CliAsync(topology, "rehearse", "--backup", backup, "--json", "--to-time", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
         Assert.True(endExit == 0, endOutput);
         using (var end = JsonDocument.Parse(endOutput))
         {
@@ -77,7 +78,7 @@ public sealed class PointInTimeRestoreTests
         }
 
         // Random targets inside the archive's window each land exactly.
-        var (randomExit, random) = await Cli(topology, "rehearse", "--backup", backup, "--random-points", "3", "--json");
+        var (randomExit, random) = await CliAsync(topology, "rehearse", "--backup", backup, "--random-points", "3", "--json");
         Assert.True(randomExit == 0, random);
         using (var points = JsonDocument.Parse(random))
         {
@@ -86,7 +87,7 @@ public sealed class PointInTimeRestoreTests
             Assert.All(each, p => Assert.True(p.GetProperty("exact").GetBoolean(), random));
         }
 
-        var (futureExit, future) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture));
+        var (futureExit, future) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", DateTimeOffset.UtcNow.AddHours(1).ToString("O", CultureInfo.InvariantCulture));
         Assert.Equal(2, futureExit);
         Assert.Contains("lies in the future", future, StringComparison.Ordinal);
 
@@ -116,7 +117,7 @@ public sealed class PointInTimeRestoreTests
         Assert.True(segments.Count >= 3, string.Join(", ", segments));
         var missing = segments[1];
         File.Move(Path.Combine(wal, missing), Path.Combine(topology.Directory, missing));
-        var (gapExit, gapOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        var (gapExit, gapOutput) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
         Assert.Equal(1, gapExit);
         Assert.Contains($"the archive lacks WAL segment {missing}", gapOutput, StringComparison.Ordinal);
         Assert.Contains("Nothing was restored", gapOutput, StringComparison.Ordinal);
@@ -129,16 +130,16 @@ public sealed class PointInTimeRestoreTests
         var flipped = original.ToArray();
         flipped[flipped.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(damaged, flipped);
-        var (damagedExit, damagedOutput) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target);
+        var (damagedExit, damagedOutput) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", target);
         Assert.Equal(1, damagedExit);
         Assert.Contains($"archived WAL segment {segments[0]} is damaged", damagedOutput, StringComparison.Ordinal);
-        var (randomDamagedExit, randomDamaged) = await Cli(topology, "rehearse", "--backup", backup, "--random-points", "2");
+        var (randomDamagedExit, randomDamaged) = await CliAsync(topology, "rehearse", "--backup", backup, "--random-points", "2");
         Assert.Equal(1, randomDamagedExit);
         Assert.Contains($"archived WAL segment {segments[0]} is damaged", randomDamaged, StringComparison.Ordinal);
         await File.WriteAllBytesAsync(damaged, original);
 
         // The restore: exactly the first burst, on the primary and on the replicas cloned from it.
-        var (restoreExit, restoreOutput) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        var (restoreExit, restoreOutput) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
         Assert.True(restoreExit == 0, restoreOutput);
         Assert.Contains($"transaction {firstAfter}", restoreOutput, StringComparison.Ordinal);
         foreach (var node in topology.Environment.Nodes)
@@ -157,9 +158,9 @@ public sealed class PointInTimeRestoreTests
 
         // Archiving that fails shows in status (exit 1, the node and the file named), and clears once
         // it succeeds again; back to the file's shape first, which status also holds against it.
-        var (backExit, back) = await Cli(topology, "switchover", "--to", "primary");
+        var (backExit, back) = await CliAsync(topology, "switchover", "--to", "primary");
         Assert.True(backExit == 0, back);
-        var (healthyExit, healthy) = await Cli(topology, "status");
+        var (healthyExit, healthy) = await CliAsync(topology, "status");
         Assert.True(healthyExit == 0, healthy);
         var primaryNow = await PrimaryAsync(topology);
         File.SetUnixFileMode(wal, UnixFileMode.UserRead | UnixFileMode.UserExecute);
@@ -168,13 +169,13 @@ public sealed class PointInTimeRestoreTests
             await using var session = await topology.ConnectAsync(primaryNow);
             await session.ExecuteAsync("INSERT INTO pitr_writes (id) VALUES (5001)");
             await session.ExecuteAsync("SELECT pg_switch_wal()");
-            await TestTopology.EventuallyAsync(async () => (await Cli(topology, "status")).ExitCode == 1, "status reports the failing archiver");
-            var (failingExit, failing) = await Cli(topology, "status", "--json");
+            await TestTopology.EventuallyAsync(async () => (await CliAsync(topology, "status")).ExitCode == 1, "status reports the failing archiver");
+            var (failingExit, failing) = await CliAsync(topology, "status", "--json");
             Assert.Equal(1, failingExit);
             using var json = JsonDocument.Parse(failing);
             var node = json.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("name").GetString() == primaryNow);
             Assert.True(node.GetProperty("archive").GetProperty("failing").GetBoolean(), failing);
-            var (_, text) = await Cli(topology, "status");
+            var (_, text) = await CliAsync(topology, "status");
             Assert.Contains($"'{primaryNow}' fails to archive its WAL", text, StringComparison.Ordinal);
         }
         finally
@@ -182,7 +183,7 @@ public sealed class PointInTimeRestoreTests
             File.SetUnixFileMode(wal, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        await TestTopology.EventuallyAsync(async () => (await Cli(topology, "status")).ExitCode == 0, "status is healthy once archiving succeeds again");
+        await TestTopology.EventuallyAsync(async () => (await CliAsync(topology, "status")).ExitCode == 0, "status is healthy once archiving succeeds again");
     }
 
     [Fact]
@@ -195,23 +196,23 @@ public sealed class PointInTimeRestoreTests
         }
 
         var folder = Path.Combine(topology.Directory, "backups");
-        var (firstExit, firstOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "first"));
+        var (firstExit, firstOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "first"));
         Assert.True(firstExit == 0, firstOutput);
         var older = await WriteBurstAsync(topology, "primary", 1);
-        var (secondExit, secondOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "second"));
+        var (secondExit, secondOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", Path.Combine(folder, "second"));
         Assert.True(secondExit == 0, secondOutput);
         var kept = await WriteBurstAsync(topology, "primary", 1001);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var later = await WriteBurstAsync(topology, "primary", 2001);
         var target = (kept[^1].At + ((later[0].At - kept[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
-        var (logicalExit, logicalOutput) = await Cli(topology, "backup", "--out", Path.Combine(folder, "logical"));
+        var (logicalExit, logicalOutput) = await CliAsync(topology, "backup", "--out", Path.Combine(folder, "logical"));
         Assert.True(logicalExit == 0, logicalOutput);
 
         // The listing: newest first, each physical backup reaching the archive's newest commit, and the window from the oldest one's completion.
         JsonElement listed = default;
         await TestTopology.EventuallyAsync(async () =>
         {
-            var (exit, output) = await Cli(topology, "backup", "list", "--in", folder, "--json");
+            var (exit, output) = await CliAsync(topology, "backup", "list", "--in", folder, "--json");
             Assert.True(exit == 0, output);
             listed = JsonDocument.Parse(output).RootElement.Clone();
             return listed.GetProperty("archive").GetProperty("latest") is { ValueKind: JsonValueKind.Object } latest && latest.GetProperty("transaction").GetString() == later[^1].Transaction;
@@ -229,24 +230,24 @@ public sealed class PointInTimeRestoreTests
             .Where(n => n.Length >= 24 && !n.Contains(".history", StringComparison.Ordinal) && string.CompareOrdinal(n[8..24], startSegment[8..]) < 0).ToList();
         Assert.NotEmpty(Older());
 
-        var (dryExit, dry) = await Cli(topology, "backup", "prune", "--keep", "1", "--in", folder, "--dry-run");
+        var (dryExit, dry) = await CliAsync(topology, "backup", "prune", "--keep", "1", "--in", folder, "--dry-run");
         Assert.True(dryExit == 0, dry);
         Assert.Contains("would remove 1 backup", dry, StringComparison.Ordinal);
         Assert.True(Directory.Exists(Path.Combine(folder, "first")) && Older().Count > 0, dry);
 
-        var (pruneExit, pruned) = await Cli(topology, "backup", "prune", "--keep", "1", "--in", folder);
+        var (pruneExit, pruned) = await CliAsync(topology, "backup", "prune", "--keep", "1", "--in", folder);
         Assert.True(pruneExit == 0, pruned);
         Assert.False(Directory.Exists(Path.Combine(folder, "first")), pruned);
         Assert.True(Directory.Exists(Path.Combine(folder, "second")) && Directory.Exists(Path.Combine(folder, "logical")), pruned);
         Assert.Empty(Older());
         Assert.True(File.Exists(Path.Combine(wal, startSegment)) || File.Exists(Path.Combine(folder, "second", "data", "pg_wal", startSegment)), $"{startSegment} went\n{pruned}");
 
-        var (badExit, bad) = await Cli(topology, "backup", "prune", "--keep", "0", "--in", folder);
+        var (badExit, bad) = await CliAsync(topology, "backup", "prune", "--keep", "0", "--in", folder);
         Assert.Equal(2, badExit);
         Assert.Contains("--keep must be at least 1", bad, StringComparison.Ordinal);
 
         // What is left restores: the kept backup replays to a moment in the pause, exactly.
-        var (restoreExit, restoreOutput) = await Cli(topology, "restore", "--backup", Path.Combine(folder, "second"), "--to-time", target);
+        var (restoreExit, restoreOutput) = await CliAsync(topology, "restore", "--backup", Path.Combine(folder, "second"), "--to-time", target);
         Assert.True(restoreExit == 0, restoreOutput);
         foreach (var node in topology.Environment.Nodes)
         {
@@ -267,18 +268,18 @@ public sealed class PointInTimeRestoreTests
         // Archiving added to a running docker environment: its containers were made without the
         // archive's mount, so 'up' asks for a 'down' first, and then makes them anew on their volumes.
         await File.AppendAllTextAsync(topology.File, "backup:\n  archive: archive\n");
-        var (runningExit, running) = await Cli(topology, "up");
+        var (runningExit, running) = await CliAsync(topology, "up");
         Assert.Equal(1, runningExit);
         Assert.Contains("does not mount", running, StringComparison.Ordinal);
-        var (downExit, down) = await Cli(topology, "down");
+        var (downExit, down) = await CliAsync(topology, "down");
         Assert.True(downExit == 0, down);
-        var (upExit, up) = await Cli(topology, "up");
+        var (upExit, up) = await CliAsync(topology, "up");
         Assert.True(upExit == 0, up);
         Assert.Contains("anew, mounting the archive", up, StringComparison.Ordinal);
         Assert.Empty(await IdsAsync(topology, "primary"));
 
         var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await Cli(topology, "backup", "--kind", "physical", "--out", backup);
+        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
         Assert.True(backupExit == 0, backupOutput);
         var before = await WriteBurstAsync(topology, "primary", 1);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -290,7 +291,7 @@ public sealed class PointInTimeRestoreTests
         Assert.True(Directory.EnumerateFiles(wal, "*.sha256").Count() >= 3, string.Join(", ", Directory.EnumerateFiles(wal).Select(Path.GetFileName)));
 
         // A rehearsal in a scratch container, which reads the archive through a read-only mount.
-        var (rehearseExit, rehearsed) = await Cli(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
+        var (rehearseExit, rehearsed) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
         Assert.True(rehearseExit == 0, rehearsed);
         using (var report = JsonDocument.Parse(rehearsed))
         {
@@ -298,7 +299,7 @@ public sealed class PointInTimeRestoreTests
             Assert.Equal(after[0].Transaction, point.GetProperty("firstAfter").GetProperty("transaction").GetString());
         }
 
-        var (restoreExit, restored) = await Cli(topology, "restore", "--backup", backup, "--to-time", target);
+        var (restoreExit, restored) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
         Assert.True(restoreExit == 0, restored);
         foreach (var node in topology.Environment.Nodes)
         {
@@ -340,13 +341,4 @@ public sealed class PointInTimeRestoreTests
 
         return acknowledged;
     }
-
-    private static async Task<List<long>> IdsAsync(TestTopology topology, string node)
-    {
-        await using var session = await topology.ConnectAsync(node);
-        return (await session.QueryAsync("SELECT id FROM pitr_writes ORDER BY id")).Select(r => r.GetInt64("id")!.Value).ToList();
-    }
-
-    private static Task<(int ExitCode, string Output)> Cli(TestTopology topology, params string[] arguments) =>
-        CliRunner.RunAsync([.. arguments, "-e", topology.File, "--state-dir", topology.StateDir]);
 }

@@ -1,0 +1,16 @@
+using Orchestrator.IntegrationTests.Infrastructure;
+
+namespace Orchestrator.IntegrationTests.Backups;
+
+/// <summary>What the point-in-time tests of both engines do alike: run the CLI on a topology, read the ids written.</summary>
+internal static class PointInTimeSteps
+{
+    public static async Task<List<long>> IdsAsync(TestTopology topology, string node)
+    {
+        await using var session = await topology.ConnectAsync(node);
+        return (await session.QueryAsync("SELECT id FROM pitr_writes ORDER BY id")).Select(r => r.GetInt64("id")!.Value).ToList();
+    }
+
+    public static Task<(int ExitCode, string Output)> CliAsync(TestTopology topology, params string[] arguments) =>
+        CliRunner.RunAsync([.. arguments, "-e", topology.File, "--state-dir", topology.StateDir]);
+}
