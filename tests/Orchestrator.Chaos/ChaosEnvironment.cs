@@ -53,6 +53,20 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
     /// <summary>The schema version the setup's migrate left on the primary, which every node must show after every run.</summary>
     public long? SchemaVersion { get; private set; }
 
+    /// <summary>
+    /// The command line as users run it: the precompiled publish (scripts/publish-cli.sh, run by
+    /// setup) when it is at least as new as the build, since failover times count its start-up;
+    /// the build's output otherwise.
+    /// </summary>
+    private static string CommandLine(string repositoryRoot, string configuration)
+    {
+        var built = Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", configuration, "net10.0");
+        var published = Path.Combine(repositoryRoot, "artifacts", "cli");
+        static DateTime Written(string folder) => System.IO.File.GetLastWriteTimeUtc(Path.Combine(folder, "Orchestrator.dll"));
+        var current = System.IO.File.Exists(Path.Combine(published, "Orchestrator.Cli.dll")) && Written(published) >= Written(built);
+        return Path.Combine(current ? published : built, "Orchestrator.Cli.dll");
+    }
+
     /// <summary>Writes the environment file into a new work folder; nothing runs yet.</summary>
     public static ChaosEnvironment Write(ChaosOptions options, string repositoryRoot, string configuration)
     {
@@ -93,7 +107,7 @@ internal sealed class ChaosEnvironment : IAsyncDisposable
             """));
         try
         {
-            return new ChaosEnvironment(workDir, file, Path.Combine(repositoryRoot, "src", "Orchestrator.Cli", "bin", configuration, "net10.0", "Orchestrator.Cli.dll"));
+            return new ChaosEnvironment(workDir, file, CommandLine(repositoryRoot, configuration));
         }
         catch (InvalidEnvironmentException e)
         {

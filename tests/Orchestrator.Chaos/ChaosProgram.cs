@@ -51,6 +51,7 @@ public static class ChaosProgram
         try
         {
             written = ChaosEnvironment.Write(options, root, configuration);
+            await Console.Error.WriteLineAsync($"chaos: the command line is {Path.GetRelativePath(root, written.CliDll)}");
         }
         catch (ChaosSetupException e)
         {

@@ -101,6 +101,45 @@ internal sealed class LocalNodes
         EnvironmentCredentials credentials, CancellationToken cancellationToken, IReadOnlySet<string>? suspects = null, TimeSpan grace = default) =>
         await ObservedNode.ObserveAllAsync(Environment.Nodes, Engine, credentials, cancellationToken, suspects, grace);
 
+    /// <summary>
+    /// <see cref="CreateServerAsync"/> (with <paramref name="create"/> false) and
+    /// <see cref="ObserveAsync"/> side by side: asking the nodes needs only the stored passwords,
+    /// and a role change waits on both while the environment may be without a primary.
+    /// <paramref name="observe"/> gets the credentials and does the asking (in a progress step, say).
+    /// </summary>
+    public async Task<(ILocalServer Server, EnvironmentCredentials Credentials)> OpenWhileObservingAsync(Func<EnvironmentCredentials, Task> observe, CancellationToken cancellationToken)
+    {
+        // On a thread of its own: the Docker client's set-up is work, not waiting.
+        var opening = Task.Run(() => CreateServerAsync(create: false, cancellationToken), cancellationToken);
+        EnvironmentCredentials credentials;
+        try
+        {
+            credentials = CredentialStore.Resolve(Environment, State, create: false);
+        }
+        catch (Exception)
+        {
+            // The hosting says better why the passwords are missing (a state directory made elsewhere, say).
+            await opening;
+            throw;
+        }
+
+        var observing = observe(credentials);
+        (ILocalServer, EnvironmentCredentials) opened;
+        try
+        {
+            opened = await opening;
+        }
+        catch (Exception)
+        {
+            // The hosting's failure is the one to report; the asking only needs to have ended.
+            await Task.WhenAny(observing);
+            throw;
+        }
+
+        await observing;
+        return opened;
+    }
+
     /// <summary>The node a replica reports replicating from (its address when no node has it); null when it reports none.</summary>
     public string? SourceOf(ObservedNode observed) =>
         observed.Observation is { } observation

@@ -103,11 +103,20 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             .ToList();
     }
 
+    /// <summary>
+    /// Promotes, then writes the node's configuration as a primary: the server reads it only at
+    /// its next start, and writes are refused until the promotion, which a container's file
+    /// writes (calls to the Docker engine) would otherwise delay. Should the tool die between
+    /// the two, the node starts again read-only, as the replica its old files describe.
+    /// </summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
+        await using (var session = await sql.LocalRootSessionAsync(node, cancellationToken))
+        {
+            await PromoteOnAsync(session, node, cancellationToken);
+        }
+
         await files.WriteConfigAsync(node, cancellationToken);
-        await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
-        await PromoteOnAsync(session, node, cancellationToken);
     }
 
     /// <summary>Stops replication for good and lifts read_only.</summary>

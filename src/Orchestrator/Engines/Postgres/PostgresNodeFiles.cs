@@ -39,12 +39,23 @@ internal sealed class PostgresNodeFiles(LocalContext context)
     /// <summary>How <paramref name="node"/>'s peers reach it.</summary>
     public NodeDefinition Addressed(NodeDefinition node) => ServerView.Node(node.Name);
 
-    /// <summary>Writes the node's settings and pg_hba.conf (and, with <paramref name="standby"/>, its standby.signal) in one go.</summary>
-    public async Task WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken, bool standby = false)
+    /// <summary>
+    /// Writes the node's settings and pg_hba.conf (and, with <paramref name="standby"/>, its
+    /// standby.signal) in one go. With <paramref name="onlyInitialized"/>, writes nothing (and
+    /// returns false) where the data directory was never initialised. The reads before the
+    /// writes go side by side: on a container each is a call to the Docker engine, and a
+    /// failover waits on them.
+    /// </summary>
+    public async Task<bool> WriteConfigAsync(NodeDefinition node, CancellationToken cancellationToken, bool standby = false, bool onlyInitialized = false)
     {
-        if (ServerView.Archive is { } archive)
+        var main = InData(node, "postgresql.conf");
+        var reading = Host.ReadFileAsync(node, main, cancellationToken);
+        var initialized = onlyInitialized ? Host.ReadFileAsync(node, InData(node, "PG_VERSION"), cancellationToken) : Task.FromResult<string?>("");
+        var archiveReady = ServerView.Archive is { } archive ? Host.EnsurePrivateDirectoryAsync(node, archive.Directory, cancellationToken) : Task.CompletedTask;
+        await Task.WhenAll(reading, initialized, archiveReady);
+        if (await initialized is null)
         {
-            await Host.EnsurePrivateDirectoryAsync(node, archive.Directory, cancellationToken);
+            return false;
         }
 
         List<(string, string)> written =
@@ -67,15 +78,15 @@ internal sealed class PostgresNodeFiles(LocalContext context)
             written.Add((Passfile(node), ReplicationPassfileLine(ServerView.Node(source))));
         }
 
-        var main = InData(node, "postgresql.conf");
         var include = $"include '{PostgresConfigFiles.ConfFileName}'";
-        var text = await Host.ReadFileAsync(node, main, cancellationToken) ?? "";
+        var text = await reading ?? "";
         if (!text.Contains(include, StringComparison.Ordinal))
         {
             written.Add((main, $"{text}\n# Settings managed by orchestrator:\n{include}\n"));
         }
 
         await Host.WriteFilesAsync(node, written, cancellationToken);
+        return true;
     }
 
     /// <summary>Writes what a new replica's pg_basebackup needs from its source: the replication password and the TLS files it checks the source with.</summary>

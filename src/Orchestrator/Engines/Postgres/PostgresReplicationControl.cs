@@ -113,14 +113,37 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         }
     }
 
-    /// <summary>Writes the primary's configuration, then promotes (see <see cref="PromoteOnAsync"/>).</summary>
+    /// <summary>
+    /// Makes the followers' slots, promotes (see <see cref="PromoteOnAsync"/>), then writes the
+    /// primary's configuration and loads it. Writes are refused until the promotion, and the
+    /// configuration a promoted standby runs with until then asks for nothing more: it names no
+    /// synchronous standbys (nor does the one written, until the followers stream), its
+    /// primary_conninfo is ignored once promoted, and pg_hba.conf is the same for every role.
+    /// Writing it is a few calls to the Docker engine in a container, on a loaded machine a
+    /// good part of the failover.
+    /// </summary>
     public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        await CreateFollowerSlotsAsync(node, cancellationToken);
-        await files.WriteConfigAsync(node, cancellationToken);
-        await using (var session = await sql.SessionAsync(node, cancellationToken))
+        var opening = sql.SessionAsync(node, cancellationToken);
+        try
+        {
+            await Task.WhenAll(CreateFollowerSlotsAsync(node, cancellationToken), opening);
+        }
+        catch (Exception)
+        {
+            if (opening.IsCompletedSuccessfully)
+            {
+                await opening.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+
+        await using (var session = opening.Result)
         {
             await PromoteOnAsync(session, node, cancellationToken);
+            await files.WriteConfigAsync(node, cancellationToken);
+            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
         }
 
         // A failed primary fenced by this failover will rejoin from here: its slot, made as the
@@ -280,13 +303,8 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     }
 
     /// <summary>standby.signal: started by any means, the server recovers as a standby and refuses writes.</summary>
-    public async Task WriteFenceAsync(NodeDefinition node, CancellationToken cancellationToken)
-    {
-        if (await files.Host.ReadFileAsync(node, files.InData(node, "PG_VERSION"), cancellationToken) is not null)
-        {
-            await files.WriteConfigAsync(node, cancellationToken, standby: true);
-        }
-    }
+    public Task WriteFenceAsync(NodeDefinition node, CancellationToken cancellationToken) =>
+        files.WriteConfigAsync(node, cancellationToken, standby: true, onlyInitialized: true);
 
     /// <summary>
     /// The slot the failover made for this node on its new source was invalidated (more WAL

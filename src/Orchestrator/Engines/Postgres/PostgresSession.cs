@@ -8,13 +8,24 @@ namespace Orchestrator.Engines.Postgres;
 /// <summary><see cref="IDbSession"/> over Npgsql; parameters are positional ($1, $2, ...).</summary>
 internal sealed class PostgresSession : IDbSession
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly NpgsqlConnection _connection;
+    /// <summary>
+    /// One data source per connection string and type loading, kept for the life of the
+    /// process: building one sets up the driver's type mappings, work a role change would
+    /// otherwise repeat for each of its many short sessions. Unpooled, a data source holds no
+    /// connection (and reads the CA file at each handshake). Past <see cref="KeptDataSources"/>
+    /// (a process that visits many databases) a session builds its own, as before.
+    /// </summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool), NpgsqlDataSource> DataSources = new();
 
-    private PostgresSession(NpgsqlDataSource dataSource, NpgsqlConnection connection)
+    private const int KeptDataSources = 64;
+
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlDataSource? _ownDataSource;
+
+    private PostgresSession(NpgsqlConnection connection, NpgsqlDataSource? ownDataSource)
     {
-        _dataSource = dataSource;
         _connection = connection;
+        _ownDataSource = ownDataSource;
     }
 
     public string ServerVersion => _connection.ServerVersion;
@@ -51,19 +62,23 @@ internal sealed class PostgresSession : IDbSession
             // Lets a failed batch say which statement failed (PostgresException.BatchCommand).
             IncludeFailedBatchedCommand = true,
         };
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString)
-            .ConfigureTypeLoading(types => types.EnableTypeLoading(target.ForUserCode))
-            .Build();
-
         // Loading the database's types costs a catalog query per server; short-lived sessions
         // of the tool's own need only the built-in ones.
+        NpgsqlDataSource Build() => new NpgsqlDataSourceBuilder(builder.ConnectionString).ConfigureTypeLoading(types => types.EnableTypeLoading(target.ForUserCode)).Build();
+        var key = (builder.ConnectionString, target.ForUserCode);
+        var own = DataSources.ContainsKey(key) || DataSources.Count < KeptDataSources ? null : Build();
+        var dataSource = own ?? DataSources.GetOrAdd(key, _ => Build());
         try
         {
-            return new PostgresSession(dataSource, await dataSource.OpenConnectionAsync(cancellationToken));
+            return new PostgresSession(await dataSource.OpenConnectionAsync(cancellationToken), own);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            await dataSource.DisposeAsync();
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+
             if (target.Tls == TlsMode.VerifyFull && CertificateDiagnosis.IsHandshakeRefusal(e) && await DiagnoseAsync(builder, target, cancellationToken) is { } why)
             {
                 throw new DatabaseException($"could not connect to {target}: {why}", "certificate", e);
@@ -153,7 +168,10 @@ internal sealed class PostgresSession : IDbSession
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();
-        await _dataSource.DisposeAsync();
+        if (_ownDataSource is not null)
+        {
+            await _ownDataSource.DisposeAsync();
+        }
     }
 
     private NpgsqlCommand Command(string sql, IReadOnlyList<object?>? parameters)

@@ -55,7 +55,9 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
     public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
     {
         var (uid, gid) = await OwnerAsync(node, cancellationToken);
-        foreach (var directory in files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal))
+
+        // One archive per directory, sent side by side: a failover waits on these calls.
+        await Task.WhenAll(files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal).Select(async directory =>
         {
             var tar = new MemoryStream();
             await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
@@ -77,7 +79,7 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
 
             tar.Position = 0;
             await docker.Containers.ExtractArchiveToContainerAsync(Container(node), new CopyToContainerParameters { Path = directory.Key }, tar, cancellationToken);
-        }
+        }));
     }
 
     public async Task CopyDirectoryInAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Orchestrator.Progress;
 using System.Diagnostics;
+using Orchestrator.Replication;
 using Orchestrator.Servers;
 
 namespace Orchestrator.Topology.RoleChanges;
@@ -25,17 +26,17 @@ internal sealed class FailoverOperation(LocalNodes nodes)
             return Refused(unknown);
         }
 
-        var (_, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
-
         // A frozen or cut-off primary answers nothing, ever. It is given half a second after the
         // replicas answered (a live server answers within milliseconds of them): the failover
         // runs because it is presumed gone, and every second spent on it is without a primary.
         IReadOnlyList<ObservedNode> observed = [];
         var suspects = RoleChangePlanner.FailoverSuspects(nodes.CurrentShape);
-        await nodes.Progress.StepAsync(
-            nodes.File.Name,
-            $"ask every node for its role and position ({string.Join(", ", suspects.Order())}: up to {SuspectGrace.TotalSeconds:0.#} s after the others)",
-            async () => observed = await nodes.ObserveAsync(credentials, cancellationToken, suspects, SuspectGrace));
+        var (_, credentials) = await nodes.OpenWhileObservingAsync(
+            credentials => nodes.Progress.StepAsync(
+                nodes.File.Name,
+                $"ask every node for its role and position ({string.Join(", ", suspects.Order())}: up to {SuspectGrace.TotalSeconds:0.#} s after the others)",
+                async () => observed = await nodes.ObserveAsync(credentials, cancellationToken, suspects, SuspectGrace)),
+            cancellationToken);
         var decision = RoleChangePlanner.Failover(nodes.File, nodes.CurrentShape, observed.Select(NodeView.Of).ToList(), to);
         if (decision.Plan is not { } candidates)
         {
@@ -67,35 +68,19 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         changes.Add(new NodeChange(oldPrimary, NodeAction.Fence, ChangeResult.Done, "stopped for good; its own configuration starts it unable to take writes", window.Elapsed));
         RoleChangeOutcome Stopped(Refusal refusal) => new(RoleChangeKind.Failover, changes, clock.Elapsed) { OldPrimary = oldPrimary, Refusal = refusal };
 
-        var timeout = nodes.Environment.Replication.ReplayTimeout;
-        CandidatePosition[] positions;
+        Decision<Chosen> chosen;
         try
         {
-            positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
-            {
-                var node = nodes.Environment.Node(name);
-                var held = await server.HoldAsync(node, timeout, cancellationToken);
-                return new CandidatePosition(name, held.Received, node.Sync) { Kept = held.Kept };
-            }));
+            chosen = await ChooseAsync(server, candidates, to, cancellationToken);
         }
         finally
         {
             await fileFence;
         }
 
-        var syncReplicas = nodes.Environment.Replicas.Where(n => n.Sync && n.Name != oldPrimary).Select(n => n.Name);
-        var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions, everySyncReplicaAnswered: syncReplicas.All(candidates.Candidates.Contains));
-        if (choice.Plan is not { } target)
+        if (chosen.Plan is not { Target: var target, Position: var position })
         {
-            return Stopped(choice.Refusal!);
-        }
-
-        // Only the node promoted applies all it received before it takes writes.
-        var position = await server.DrainAsync(nodes.Environment.Node(target), timeout, cancellationToken);
-
-        if (RoleChangePlanner.Errant(target, await server.ErrantTransactionsAsync(nodes.Environment.Node(target), cancellationToken), RoleChangeKind.Failover) is { } errant)
-        {
-            return Stopped(errant);
+            return Stopped(chosen.Refusal!);
         }
 
         var plan = RoleChangePlanner.FailoverTo(nodes.File, fenced, candidates, target);
@@ -119,4 +104,38 @@ internal sealed class FailoverOperation(LocalNodes nodes)
             PromotedAt = position,
         };
     }
+
+    /// <summary>
+    /// Lets every reachable candidate apply what it received, chooses the most advanced (or
+    /// <paramref name="to"/>), drains it and refuses it when it has transactions of its own.
+    /// </summary>
+    private async Task<Decision<Chosen>> ChooseAsync(ILocalServer server, FailoverCandidates candidates, string? to, CancellationToken cancellationToken)
+    {
+        var timeout = nodes.Environment.Replication.ReplayTimeout;
+        var positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
+        {
+            var node = nodes.Environment.Node(name);
+            var held = await server.HoldAsync(node, timeout, cancellationToken);
+            return new CandidatePosition(name, held.Received, node.Sync) { Kept = held.Kept };
+        }));
+
+        var syncReplicas = nodes.Environment.Replicas.Where(n => n.Sync && n.Name != candidates.OldPrimary).Select(n => n.Name);
+        var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions, everySyncReplicaAnswered: syncReplicas.All(candidates.Candidates.Contains));
+        if (choice.Plan is not { } target)
+        {
+            return choice.Refusal!;
+        }
+
+        // Only the node promoted applies all it received before it takes writes.
+        var position = await server.DrainAsync(nodes.Environment.Node(target), timeout, cancellationToken);
+        if (RoleChangePlanner.Errant(target, await server.ErrantTransactionsAsync(nodes.Environment.Node(target), cancellationToken), RoleChangeKind.Failover) is { } errant)
+        {
+            return errant;
+        }
+
+        return Decision<Chosen>.Go(new Chosen(target, position));
+    }
+
+    /// <summary>The replica to promote and the position it drained to.</summary>
+    private sealed record Chosen(string Target, string Position);
 }

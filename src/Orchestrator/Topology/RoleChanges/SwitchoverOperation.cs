@@ -26,8 +26,8 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
             return Refused(unknown);
         }
 
-        var (server, credentials) = await nodes.CreateServerAsync(create: false, cancellationToken);
-        var observed = await nodes.ObserveAsync(credentials, cancellationToken);
+        IReadOnlyList<ObservedNode> observed = [];
+        var (server, credentials) = await nodes.OpenWhileObservingAsync(async credentials => observed = await nodes.ObserveAsync(credentials, cancellationToken), cancellationToken);
         var current = nodes.CurrentShape;
         var decision = RoleChangePlanner.Switchover(nodes.File, current, observed.Select(NodeView.Of).ToList(), to);
         if (decision.Plan is not { } plan)
