@@ -77,7 +77,29 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         }
 
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
+
+        // A semi-synchronous replica's IO thread, as it stops, connects to its source to end the
+        // dump thread there, and waits up to rpl_semi_sync_slave_kill_conn_timeout (5 s by
+        // default) for a vanished container's address: all of it without a primary. The fenced
+        // source is gone, so the wait is cut to its least (0 would be no limit), then put back.
+        var killWait = (await session.QueryAsync("SELECT @@rpl_semi_sync_slave_kill_conn_timeout AS seconds", cancellationToken: cancellationToken)).Single().GetInt64("seconds");
+        if (killWait > 1)
+        {
+            await session.ExecuteAsync("SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = 1", cancellationToken: cancellationToken);
+        }
+
+        try
+        {
+            await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
+        }
+        finally
+        {
+            if (killWait > 1)
+            {
+                await session.ExecuteAsync("SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = ?", [killWait], CancellationToken.None);
+            }
+        }
+
         var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault()?.GetString("Gtid_IO_Pos");
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
