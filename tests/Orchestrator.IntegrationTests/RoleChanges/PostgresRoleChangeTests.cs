@@ -11,6 +11,16 @@ public sealed class PostgresRoleChangeTests(ITestOutputHelper output) : RoleChan
 {
     protected override bool SynchronousReplica => true;
 
+    /// <summary>The promotion's short wal_retrieve_retry_interval was an ALTER SYSTEM, reset once promoted.</summary>
+    private protected override async Task AssertFailoverLeftNoSettingsAsync(TestTopology topology)
+    {
+        await using var session = await topology.ConnectAsync("replica-1");
+        var rows = await session.QueryAsync("SELECT name FROM pg_file_settings WHERE sourcefile LIKE '%postgresql.auto.conf'");
+        Assert.Empty(rows.Select(r => r.GetString("name")));
+        var interval = (await session.QueryAsync("SELECT setting FROM pg_settings WHERE name = 'wal_retrieve_retry_interval'")).Single().GetString("setting");
+        Assert.Equal("1000", interval);
+    }
+
     /// <summary>
     /// The fault campaign's kill-tool-switchover (postgres, docker, seed 11 run 4): killed after
     /// the promotion, the old primary was never moved. `up` started it as a replica of the new

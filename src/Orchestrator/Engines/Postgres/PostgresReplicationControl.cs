@@ -161,18 +161,60 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// accepts writes. Promotion needs no checkpoint first; polling every few milliseconds,
     /// rather than pg_promote's own waiting in tenths of a second, ends the wait as soon as it is done.
     /// </summary>
+    /// <remarks>
+    /// A standby whose walreceiver failed moments ago (its source just killed or stopped) waits
+    /// out wal_retrieve_retry_interval before it acts on a promotion request: up to a second more
+    /// without a primary. The interval is cut to <see cref="PromotionRetryInterval"/> with ALTER
+    /// SYSTEM for the promotion and reset after it, unless the user set one there; a kill in
+    /// between leaves the value, which the next promotion of the node recognises and resets.
+    /// </remarks>
     public Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
         context.Progress.StepAsync(node.Name, "promote", async () =>
         {
-            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
-            await session.QueryAsync("SELECT pg_promote(false)", cancellationToken: cancellationToken);
-            await Poll.UntilAsync(
-                async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS recovering", cancellationToken: cancellationToken)).Single().GetBoolean("recovering") == false,
-                TimeSpan.FromSeconds(60),
-                () => $"node '{node.Name}' did not finish promotion within 60 s; see {files.LogFile(node)}",
-                cancellationToken,
-                interval: TimeSpan.FromMilliseconds(5));
+            var ownInterval = (await session.QueryAsync(
+                "SELECT setting FROM pg_file_settings WHERE name = 'wal_retrieve_retry_interval' AND sourcefile LIKE '%postgresql.auto.conf'",
+                cancellationToken: cancellationToken)).Select(r => r.GetString("setting")).LastOrDefault();
+            var shorten = ownInterval is null or PromotionRetryInterval;
+            if (shorten)
+            {
+                await session.ExecuteAsync($"ALTER SYSTEM SET wal_retrieve_retry_interval = '{PromotionRetryInterval}'", cancellationToken: cancellationToken);
+            }
+
+            try
+            {
+                await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
+                await session.QueryAsync("SELECT pg_promote(false)", cancellationToken: cancellationToken);
+                await Poll.UntilAsync(
+                    async () => (await session.QueryAsync("SELECT pg_is_in_recovery() AS recovering", cancellationToken: cancellationToken)).Single().GetBoolean("recovering") == false,
+                    TimeSpan.FromSeconds(60),
+                    () => $"node '{node.Name}' did not finish promotion within 60 s; see {files.LogFile(node)}",
+                    cancellationToken,
+                    interval: TimeSpan.FromMilliseconds(5));
+            }
+            finally
+            {
+                if (shorten)
+                {
+                    await ResetRetryIntervalAsync(session);
+                }
+            }
         });
+
+    /// <summary>wal_retrieve_retry_interval during a promotion (see <see cref="PromoteOnAsync"/>).</summary>
+    private const string PromotionRetryInterval = "10ms";
+
+    /// <summary>A session that failed the promotion may be gone too: the value left is reset at the node's next promotion.</summary>
+    private static async Task ResetRetryIntervalAsync(IDbSession session)
+    {
+        try
+        {
+            await session.ExecuteAsync("ALTER SYSTEM RESET wal_retrieve_retry_interval", cancellationToken: CancellationToken.None);
+            await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: CancellationToken.None);
+        }
+        catch (DatabaseException)
+        {
+        }
+    }
 
     /// <summary>
     /// Creates the replica's slot on its new source, points primary_conninfo there and reloads;
