@@ -52,12 +52,7 @@ internal static class BackupRetention
         }
 
         var reaching = listed.Where(l => l.Backup.Manifest.Kind == BackupKind.Physical && l.Gap is null).ToList();
-        // Log files only: not their checksums, nor the marks and partial copies (dot files) beside them.
-        var files = Directory.Exists(settings.Directory)
-            ? Directory.EnumerateFiles(settings.Directory, "*", SearchOption.AllDirectories)
-                .Where(f => !f.EndsWith(".sha256", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != "abandoned-after")
-                .Select(f => new FileInfo(f)).ToList()
-            : [];
+        var files = archive.LogFiles(settings);
         var window = new ArchiveWindow(
             settings.Directory,
             files.Count,

@@ -25,6 +25,9 @@ internal interface IWalArchive
     /// </summary>
     Task<ArchivePrune> PruneAsync(IReadOnlyList<string> keptBackupDirectories, ArchiveSettings archive, bool dryRun, CancellationToken cancellationToken);
 
+    /// <summary>The archive's log files, whole: not their checksums, nor the marks and partial copies beside them.</summary>
+    IReadOnlyList<FileInfo> LogFiles(ArchiveSettings archive);
+
     /// <summary>Why this engine cannot stop at <paramref name="target"/> (a GTID on PostgreSQL, a WAL position on MariaDB); null when it can.</summary>
     string? Unsupported(RecoveryTarget target);
 

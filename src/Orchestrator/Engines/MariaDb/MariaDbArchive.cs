@@ -38,6 +38,9 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
 
     public static string BinlogTool(LocalSettings local) => MariaDbBinaries.LocateClients(local).Optional("mariadb-binlog", "mariadb-client");
 
+    public IReadOnlyList<FileInfo> LogFiles(ArchiveSettings archive) =>
+        MariaDbBinlogArchive.Generations(archive).SelectMany(logs => logs).Select(log => new FileInfo(log)).ToList();
+
     public string? Unsupported(RecoveryTarget target) => target.Kind != RecoveryTargetKind.Time && !target.IsGtid
         ? $"'{target.Value}' is a PostgreSQL position or transaction id; a MariaDB restore stops at a transaction named by its GTID (--to-transaction 0-1-42, --to-position likewise) or a time"
         : null;

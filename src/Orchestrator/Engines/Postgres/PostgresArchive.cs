@@ -49,6 +49,15 @@ internal sealed class PostgresArchive(PostgresEngine engine) : IWalArchive
         return Task.FromResult(new ArchivePrune(prunable, bytes, oldestNeeded));
     }
 
+    /// <summary>Segments, partial segments, history and backup files; a copy under way is a dot file.</summary>
+    public IReadOnlyList<FileInfo> LogFiles(ArchiveSettings archive) =>
+        Directory.Exists(archive.WalDirectory)
+            ? Directory.EnumerateFiles(archive.WalDirectory)
+                .Where(f => !f.EndsWith(".sha256", StringComparison.Ordinal) && !Path.GetFileName(f).StartsWith('.'))
+                .Select(f => new FileInfo(f))
+                .ToList()
+            : [];
+
     public string? Unsupported(RecoveryTarget target) => target.IsGtid
         ? $"{target.Value} is a MariaDB GTID; a PostgreSQL restore stops at a WAL position (--to-position 0/3000148), a transaction id (--to-transaction 742) or a time"
         : null;
