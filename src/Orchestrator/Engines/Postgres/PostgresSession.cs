@@ -15,7 +15,7 @@ internal sealed class PostgresSession : IDbSession
     /// connection (and reads the CA file at each handshake). Past <see cref="KeptDataSources"/>
     /// (a process that visits many databases) a session builds its own, as before.
     /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool), NpgsqlDataSource> DataSources = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool), Lazy<NpgsqlDataSource>> DataSources = new();
 
     private const int KeptDataSources = 64;
 
@@ -67,7 +67,8 @@ internal sealed class PostgresSession : IDbSession
         NpgsqlDataSource Build() => new NpgsqlDataSourceBuilder(builder.ConnectionString).ConfigureTypeLoading(types => types.EnableTypeLoading(target.ForUserCode)).Build();
         var key = (builder.ConnectionString, target.ForUserCode);
         var own = DataSources.ContainsKey(key) || DataSources.Count < KeptDataSources ? null : Build();
-        var dataSource = own ?? DataSources.GetOrAdd(key, _ => Build());
+        // Lazy: sessions opened side by side build the shared one once, and none is left undisposed.
+        var dataSource = own ?? DataSources.GetOrAdd(key, _ => new Lazy<NpgsqlDataSource>(Build)).Value;
         try
         {
             return new PostgresSession(await dataSource.OpenConnectionAsync(cancellationToken), own);
