@@ -24,7 +24,7 @@ public sealed class DockerLifecycleTests
         }
 
         // A frozen node cannot be stopped cleanly: down refuses, stopping nothing, until it is thawed.
-        await docker.Docker.Containers.PauseContainerAsync(docker.Container("replica-1"));
+        await docker.PauseAsync("replica-1");
         var (frozenExit, frozenOutput) = await CliRunner.RunAsync(["down", .. args]);
         await docker.Docker.Containers.UnpauseContainerAsync(docker.Container("replica-1"));
         Assert.True(frozenExit == 1, frozenOutput);

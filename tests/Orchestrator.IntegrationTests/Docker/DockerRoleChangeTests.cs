@@ -77,7 +77,7 @@ public sealed class DockerRoleChangeTests(ITestOutputHelper output)
 
         if (fault == "pause")
         {
-            await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
+            await docker.PauseAsync("primary");
         }
         else
         {

@@ -66,6 +66,27 @@ internal sealed class DockerTestEnvironment : ITestNodes, IAsyncDisposable
 
     public string Container(string node) => DockerNames.Container(Environment, Environment.Node(node));
 
+    /// <summary>
+    /// docker pause of the node's container. The cgroup freezer can fail to freeze a process caught
+    /// mid-system-call ("unable to freeze", seen once in CI on a loaded machine); the pause is the
+    /// test's fault, not the tool's, so it is tried again.
+    /// </summary>
+    public async Task PauseAsync(string node)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await Docker.Containers.PauseContainerAsync(Container(node));
+                return;
+            }
+            catch (DockerApiException e) when (attempt < 5 && e.Message.Contains("unable to freeze", StringComparison.Ordinal))
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
     /// <param name="syncReplica">Whether replica-1 is synchronous (semi-synchronous on MariaDB).</param>
     /// <param name="admitClientContainers">Whether client containers on the network (a writer) are admitted: access.allow then covers the engine's addresses.</param>
     /// <param name="passwordsByReference">Whether the file gives both passwords by ${env:...} (set here), as a team sharing the file would; otherwise they are generated.</param>

@@ -25,7 +25,7 @@ public sealed class DockerFenceTests
     {
         var engine = Enum.Parse<EngineKind>(engineName);
         await using var docker = await DockerTestEnvironment.StartAsync($"it-docker-fence-{engine.ToText()}", nodes: 2, engine: engine);
-        await docker.Docker.Containers.PauseContainerAsync(docker.Container("primary"));
+        await docker.PauseAsync("primary");
         var outcome = await docker.Local().FailoverAsync(null, CancellationToken.None);
         Assert.True(outcome.Succeeded, string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}")));
 
