@@ -19,7 +19,7 @@ internal static class OnlineMigrationBenchmark
 {
     public sealed record Side(TimeSpan Total, TimeSpan LongestGap, TimeSpan P99, TimeSpan HighestLag, int Writes);
 
-    public sealed record Result(Side Tool, Side FluentMigrator);
+    public sealed record Result(Side Tool, Side Baseline);
 
     private const long Created = 9821;
 
@@ -46,6 +46,31 @@ internal static class OnlineMigrationBenchmark
         return new Result(tool, fluentMigrator);
     }
 
+    /// <summary>
+    /// A column type change (int to bigint, tag online-copy-bench) of a big table under four
+    /// writing clients: `orchestrator migrate` (an online table copy) against the plain ALTER TABLE
+    /// a user would send with the engine's client, on a database of its own filled the same way.
+    /// </summary>
+    public static async Task<Result> RunCopyAsync(string root, EngineKind engine, int rows)
+    {
+        var assembly = Path.Combine(root, "tests", "Orchestrator.TestMigrations", "bin", "Release", "net10.0", "Orchestrator.TestMigrations.dll");
+        var cli = MigrationsBenchmark.Built(root, "src", "Orchestrator.Cli");
+        await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2);
+        var toolEnvironment = await PrepareAsync(bench, "copy_tool", assembly, cli, rows, "online-copy-bench");
+        var tool = await MeasureAsync(bench, "copy_tool", () => ProcessRunner.RunCheckedAsync(
+            new ProcessSpec("dotnet", [cli, "migrate", "-e", toolEnvironment, "--state-dir", bench.StateDir]) { Timeout = TimeSpan.FromMinutes(60) }, CancellationToken.None));
+
+        await PrepareAsync(bench, "copy_alter", assembly, cli, rows, "online-copy-bench");
+        var alter = await MeasureAsync(bench, "copy_alter", async () =>
+        {
+            await using var session = await ConnectAsync(bench, "primary", "copy_alter");
+            await session.ExecuteAsync(engine == EngineKind.Postgres
+                ? "ALTER TABLE bench_busy ALTER COLUMN customer_id TYPE bigint"
+                : "ALTER TABLE bench_busy MODIFY COLUMN customer_id BIGINT NULL");
+        });
+        return new Result(tool, alter);
+    }
+
     private static async Task AlterInTwoPhasesAsync(BenchPrimary bench)
     {
         await using (var primary = await ConnectAsync(bench, "primary", "app"))
@@ -63,10 +88,10 @@ internal static class OnlineMigrationBenchmark
     }
 
     /// <summary>A database at version 9821 with <paramref name="rows"/> rows and a heartbeat row, replicated; returns its environment file.</summary>
-    private static async Task<string> PrepareAsync(BenchPrimary bench, string database, string assembly, string cli, int rows)
+    private static async Task<string> PrepareAsync(BenchPrimary bench, string database, string assembly, string cli, int rows, string tag = "online-bench")
     {
         await bench.CreateDatabaseAsync(database);
-        var environment = await bench.EnvironmentForAsync(database, assembly, "online-bench");
+        var environment = await bench.EnvironmentForAsync(database, assembly, tag);
         await ProcessRunner.RunCheckedAsync(
             new ProcessSpec("dotnet", [cli, "migrate", "-e", environment, "--state-dir", bench.StateDir, "--to", Created.ToString(CultureInfo.InvariantCulture)]), CancellationToken.None);
         await using var session = await ConnectAsync(bench, "primary", database);

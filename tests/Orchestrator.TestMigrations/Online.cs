@@ -47,7 +47,7 @@ public sealed class IndexBusyTable : AutoReversingMigration
     public override void Up() => Create.Index("ix_busy_code_status").OnTable("busy").OnColumn("code").Ascending().OnColumn("status").Ascending();
 }
 
-/// <summary>A wider text column: MariaDB can make it only by copying the table (its length prefix grows), so its online form is refused.</summary>
+/// <summary>A wider text column: MariaDB can make it only by copying the table (its length prefix grows), so it is copied online there; PostgreSQL widens a varchar in place.</summary>
 [Migration(9804, "Widen the busy table's code")]
 [Tags("online-copy")]
 public sealed class WidenBusyCode : Migration
@@ -57,9 +57,19 @@ public sealed class WidenBusyCode : Migration
     public override void Down() => Alter.Column("code").OnTable("busy").AsString(40).Nullable();
 }
 
+/// <summary>A wider integer: both engines rewrite the table for it, so it is copied online.</summary>
+[Migration(9805, "Widen the busy table's customer_id to bigint")]
+[Tags("online-copy")]
+public sealed class WidenBusyCustomer : Migration
+{
+    public override void Up() => Alter.Column("customer_id").OnTable("busy").AsInt64().Nullable();
+
+    public override void Down() => Alter.Column("customer_id").OnTable("busy").AsInt32().Nullable();
+}
+
 /// <summary>The benchmark's table (its rows come from the benchmark): changed by 9822 to 9825 while four clients write to it.</summary>
 [Migration(9821, "Create the benchmark's busy table")]
-[Tags("online-bench")]
+[Tags("online-bench", "online-copy-bench")]
 public sealed class CreateBenchTable : AutoReversingMigration
 {
     public override void Up() => Create.Table("bench_busy")
@@ -112,4 +122,14 @@ public sealed class TightenBenchStatus : Migration
     public override void Up() => Alter.Column("status").OnTable("bench_busy").AsString(20).NotNullable();
 
     public override void Down() => Alter.Column("status").OnTable("bench_busy").AsString(20).Nullable();
+}
+
+/// <summary>The online-copy benchmark's change: both engines rewrite the table for it, so the tool copies it online.</summary>
+[Migration(9826, "Widen the benchmark table's customer_id to bigint")]
+[Tags("online-copy-bench")]
+public sealed class WidenBenchCustomer : Migration
+{
+    public override void Up() => Alter.Column("customer_id").OnTable("bench_busy").AsInt64().Nullable();
+
+    public override void Down() => Alter.Column("customer_id").OnTable("bench_busy").AsInt32().Nullable();
 }

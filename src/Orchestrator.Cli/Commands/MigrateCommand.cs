@@ -20,6 +20,12 @@ internal static class MigrateCommand
         {
             Description = "Apply migrations marked as breaking changes ([Migration(..., BreakingChange = true)]), which are refused otherwise, as FluentMigrator's runner does.",
         };
+        var abandon = new Option<long?>("--abandon-online-copy")
+        {
+            Description = "Instead of migrating: remove the online table copy that migration VERSION has in progress (its shadow table and triggers), leaving the table exactly as it was. " +
+                "A copy that was stopped (killed, failed, paused too long) otherwise goes on from its last chunk at the next migrate.",
+            HelpName = "VERSION",
+        };
         var command = new Command(
             "migrate",
             "Apply pending FluentMigrator migrations on the primary, in version order, each in its own transaction with its version row (where the engine allows), " +
@@ -29,6 +35,7 @@ internal static class MigrateCommand
             to,
             strict,
             allowBreaking,
+            abandon,
         };
         fleetOptions.AddTo(command);
         MigrateOptions Options(ParseResult parse) => new() { To = parse.GetValue(to), Strict = parse.GetValue(strict), AllowBreakingChanges = parse.GetValue(allowBreaking) };
@@ -38,12 +45,29 @@ internal static class MigrateCommand
             console,
             cancellationToken,
             single: environment => Single(parse, environment, cancellationToken),
-            fleet: (migrations, selected, bound) => FleetCommand.RolloutAsync(
+            fleet: (migrations, selected, bound) => parse.GetValue(abandon) is not null
+                ? Task.FromResult(Refuse("--abandon-online-copy works on one database: give --shard"))
+                : FleetCommand.RolloutAsync(
                 parse, fleetOptions, bound, console, "applied", (rollout, finished) => migrations.MigrateAsync(selected, Options(parse), rollout, finished, cancellationToken))));
 
         Task<int> Single(ParseResult parse, EnvironmentDefinition environment, CancellationToken cancellationToken) =>
             EnvironmentArgument.RunWithMigrationsAsync(environment, parse.GetValue(fleetOptions.StateDir), console, cancellationToken, async (env, target) =>
             {
+                if (parse.GetValue(abandon) is { } abandoned)
+                {
+                    var (table, pending) = await target.Runner.AbandonOnlineCopyAsync(target.Project, abandoned, cancellationToken);
+                    if (table is null)
+                    {
+                        return Refuse($"migration {abandoned} has no online table copy in progress on {target.Node.Name}");
+                    }
+
+                    console.MarkupLineInterpolated($"[green]Removed the online copy of {table}[/] for migration {abandoned}: the table is as it was.");
+                    console.WriteLine(pending
+                        ? $"Migration {abandoned} is pending again; migrate would start its copy anew."
+                        : $"Migration {abandoned}'s transaction stays committed; migrate would start its copy anew (or roll the rest back by hand).");
+                    return ExitCodes.Ok;
+                }
+
                 var options = Options(parse);
                 var outcome = await target.Runner.MigrateAsync(target.Project, options, cancellationToken);
                 if (outcome.Ran.Count == 0)
@@ -62,5 +86,11 @@ internal static class MigrateCommand
                 return ExitCodes.Ok;
             });
         return command;
+
+        int Refuse(string message)
+        {
+            console.MarkupLineInterpolated($"[red]error:[/] {message}");
+            return ExitCodes.BadInput;
+        }
     }
 }

@@ -27,5 +27,5 @@ internal static class SchemaReaderExtensions
     }
 
     private static bool IsHistoryTable(string name) =>
-        new[] { VersionTable.HistoryTableName, VersionTable.ProgressTableName }.Any(t => name == t || name.EndsWith("." + t, StringComparison.Ordinal));
+        new[] { VersionTable.HistoryTableName, VersionTable.ProgressTableName, VersionTable.OnlineCopyTableName }.Any(t => name == t || name.EndsWith("." + t, StringComparison.Ordinal));
 }

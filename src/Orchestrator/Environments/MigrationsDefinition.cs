@@ -23,4 +23,7 @@ internal sealed record MigrationsDefinition(string? Project, string? Assembly, I
 
     /// <summary>Versions that run as written rather than in their online form.</summary>
     public IReadOnlySet<long> Offline { get; init; } = new HashSet<long>();
+
+    /// <summary>How far behind a replica may fall before an online table copy pauses for it; null for the default (1.5 s).</summary>
+    public TimeSpan? MaxReplicaLag { get; init; }
 }

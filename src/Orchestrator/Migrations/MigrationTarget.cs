@@ -138,6 +138,7 @@ internal sealed class MigrationTarget : IAsyncDisposable
                 environment.Migrations.Locks,
                 token => engine.ConnectAsync(engine.AdminTarget(primary, credentials, environment.Database), token)),
             Offline = environment.Migrations.Offline,
+            MaxReplicaLag = environment.Migrations.MaxReplicaLag ?? CopyPacing.DefaultMaxReplicaLag,
         };
         return new MigrationTarget(project, runner, session, replicas, primary, store);
     }

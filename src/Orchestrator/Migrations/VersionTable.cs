@@ -22,6 +22,9 @@ internal sealed record VersionTable(
     /// <summary>The tool's record of the statements done of a migration still in progress, where schema changes commit one by one (MariaDB).</summary>
     public const string ProgressTableName = "orchestrator_progress";
 
+    /// <summary>The tool's record of each online table copy: its phase, the last key copied, and a heartbeat that tells how far each replica has replayed it.</summary>
+    public const string OnlineCopyTableName = "orchestrator_online_copy";
+
     public static VersionTable Default { get; } = new(null, "VersionInfo", "Version", "AppliedOn", "Description", "UC_Version", true, false);
 
     public static VersionTable From(IVersionTableMetaData metadata) => new(

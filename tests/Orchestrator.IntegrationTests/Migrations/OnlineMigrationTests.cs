@@ -79,6 +79,108 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         Assert.Empty(SchemaComparer.Compare(await ShapeAsync(byFluentMigrator), await ShapeAsync(database)));
     }
 
+    [Fact]
+    public async Task A_column_type_change_is_copied_online_under_a_writer_and_every_replica_has_every_row()
+    {
+        const int rows = 200_000;
+        var (env, database) = await BusyTableAsync("online-copy", rows);
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Contains("column customer_id of busy from ", plan, StringComparison.Ordinal);
+        Assert.Contains("copied online into a new table after the transaction", plan, StringComparison.Ordinal);
+
+        await using var writer = await TimedWriter.StartAsync(Topology, database, Insert, firstId: rows + 1);
+        var (exitCode, output) = await Cli("migrate", env);
+        var (writes, longest) = await writer.StopAsync();
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("busy and its copy agree", output, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        Assert.True(writes > 20, $"the writer committed {writes} rows");
+        var limit = Topology.Environment.Provider == ProviderKind.Docker ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(1);
+        Assert.True(longest < limit, $"an insert waited {longest.TotalSeconds:0.00} s while the busy table was copied\n{output}");
+        foreach (var node in new[] { "primary", "replica-2" })
+        {
+            await using var session = await Topology.ConnectAsync(node, database);
+            var facts = (await session.QueryAsync(FactsSql)).Single();
+            Assert.Equal(rows, facts.GetInt64("old_rows"));
+            Assert.Equal(writes, facts.GetInt64("new_rows"));
+            Assert.Equal(Enumerable.Range(1, rows).Sum(i => 1L + i % 100), facts.GetInt64("customers"));
+            Assert.Equal("bigint", facts.GetString("customer_type"));
+            Assert.Equal(0, facts.GetInt64("leftovers"));
+        }
+    }
+
+    /// <summary>
+    /// Kills migrate once the copy of 9805 committed its first chunk; abandons that copy (the table
+    /// is exactly as it was, 9805 pending again); kills a second run likewise, and a third run goes
+    /// on where the second stopped and finishes, every row there with its values.
+    /// </summary>
+    private protected async Task KilledCopyAsync()
+    {
+        const int rows = 300_000;
+        var (env, database) = await BusyTableAsync("online-copy", rows);
+        await using var session = await Topology.ConnectAsync("primary", database);
+        var before = (await session.QueryAsync(ChecksumSql)).Single().GetInt64("h");
+
+        await KillDuringCopyAsync(env, session);
+        var (abandonExit, abandoned) = await Cli("migrate", env, "--abandon-online-copy", "9805");
+
+        Assert.True(abandonExit == 0, abandoned);
+        Assert.Contains("the table is as it was", abandoned, StringComparison.Ordinal);
+        Assert.Contains("Migration 9805 is pending again", abandoned, StringComparison.Ordinal);
+        Assert.Equal(before, (await session.QueryAsync(ChecksumSql)).Single().GetInt64("h"));
+        Assert.Equal(0, (await session.QueryAsync(FactsSql)).Single().GetInt64("leftovers"));
+        Assert.Equal([9801, 9804], await VersionsAsync(database));
+        var (againExit, again) = await Cli("migrate", env, "--abandon-online-copy", "9805");
+        Assert.True(againExit == 2, again);
+
+        await KillDuringCopyAsync(env, session);
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("going on with the online copy of busy after key ", output, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        foreach (var node in new[] { "primary", "replica-2" })
+        {
+            await using var reader = await Topology.ConnectAsync(node, database);
+            Assert.Equal(before, (await reader.QueryAsync(ChecksumSql)).Single().GetInt64("h"));
+            var facts = (await reader.QueryAsync(FactsSql)).Single();
+            Assert.Equal("bigint", facts.GetString("customer_type"));
+            Assert.Equal(0, facts.GetInt64("leftovers"));
+        }
+    }
+
+    private async Task KillDuringCopyAsync(string env, IDbSession session)
+    {
+        using var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    return (await session.QueryAsync("SELECT rows_copied FROM orchestrator_online_copy WHERE version = 9805")).SingleOrDefault()?.GetInt64("rows_copied") > 0;
+                }
+                catch (DatabaseException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(120),
+            () => "the copy never committed a chunk",
+            CancellationToken.None);
+        migrate.Kill();
+        await migrate.WaitForExitAsync();
+        Assert.Equal("copying", (await session.QueryAsync("SELECT phase FROM orchestrator_online_copy WHERE version = 9805")).Single().GetString("phase"));
+    }
+
+    /// <summary>One row: h, a checksum of every row's id and values as text (the same before and after a type change that keeps the values).</summary>
+    private protected abstract string ChecksumSql { get; }
+
+    /// <summary>One row: old_rows (ids of the fill), new_rows (the writer's), customers (their sum over the fill), customer_type, leftovers (the copy's tables still there).</summary>
+    private protected abstract string FactsSql { get; }
+
     /// <summary>A database with 9801 applied, its busy table filled with <paramref name="rows"/> rows and its small table with 100.</summary>
     private protected async Task<(string Env, string Database)> BusyTableAsync(string tag, int rows, params string[] settings)
     {
@@ -166,6 +268,17 @@ public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : On
         "INSERT INTO busy (id, status, code, customer_id) SELECT g, 'new', 'c' || g, 1 + g % 100 FROM generate_series(1, $1) g",
     ];
 
+    private protected override string ChecksumSql =>
+        "SELECT sum(hashtext(id::text || ':' || coalesce(customer_id::text, '-') || ':' || coalesce(code, '-') || ':' || coalesce(status, '-'))::bigint) AS h FROM busy";
+
+    private protected override string FactsSql =>
+        """
+        SELECT count(*) FILTER (WHERE id <= 200000) AS old_rows, count(*) FILTER (WHERE id > 200000) AS new_rows, sum(customer_id) FILTER (WHERE id <= 200000) AS customers,
+               (SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = 'busy'::regclass AND attname = 'customer_id') AS customer_type,
+               (SELECT count(*) FROM pg_class WHERE relname LIKE 'busy\_\_oc%') + (SELECT count(*) FROM pg_proc WHERE proname LIKE 'busy\_\_oc%') AS leftovers
+        FROM busy
+        """;
+
     private protected override void AssertCosts(JsonElement migration)
     {
         var build = migration.GetProperty("afterTransaction").EnumerateArray().First(s => s.GetProperty("sql").GetString()!.StartsWith("CREATE INDEX CONCURRENTLY", StringComparison.Ordinal));
@@ -221,6 +334,18 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
         "INSERT INTO busy (id, status, code, customer_id) SELECT seq, 'new', CONCAT('c', seq), 1 + seq % 100 FROM seq_1_to_1000000 WHERE seq <= ?",
     ];
 
+    private protected override string ChecksumSql =>
+        "SELECT SUM(CRC32(CONCAT_WS(':', id, IFNULL(customer_id, '-'), IFNULL(code, '-'), IFNULL(status, '-')))) AS h FROM busy";
+
+    private protected override string FactsSql =>
+        """
+        SELECT SUM(id <= 200000) AS old_rows, SUM(id > 200000) AS new_rows, SUM(IF(id <= 200000, customer_id, 0)) AS customers,
+               (SELECT DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'busy' AND COLUMN_NAME = 'customer_id') AS customer_type,
+               (SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE 'busy\_\_oc%')
+                 + (SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'busy\_\_oc%') AS leftovers
+        FROM busy
+        """;
+
     private protected override void AssertCosts(JsonElement migration) =>
         Assert.All(migration.GetProperty("statements").EnumerateArray(), s => Assert.False(s.GetProperty("cost").GetProperty("blocksWrites").GetBoolean(), s.GetProperty("sql").GetString()));
 
@@ -263,24 +388,21 @@ public sealed class MariaDbLocalOnlineMigrationTests(MariaDbTopologyFixture fixt
     }
 
     [Fact]
-    public async Task A_change_the_server_can_only_make_by_copying_is_refused_and_runs_as_written_when_listed_offline()
+    public async Task Changes_listed_offline_run_as_written_without_a_copy()
     {
         var (env, database) = await BusyTableAsync("online-copy", 1000);
-
-        var (refusedExit, refused) = await Cli("migrate", env);
-
-        Assert.True(refusedExit == 1, refused);
-        Assert.Contains("ALGORITHM=INPLACE is not supported", refused, StringComparison.Ordinal);
-        Assert.Contains("list the migration's version in 'migrations.offline'", refused, StringComparison.Ordinal);
-        Assert.Equal([9801], await VersionsAsync(database));
-
         var offline = Path.ChangeExtension(env, ".offline.yaml");
-        await File.WriteAllLinesAsync(offline, (await File.ReadAllLinesAsync(env)).SelectMany(l => l.StartsWith("  tags:", StringComparison.Ordinal) ? [l, "  offline: [9804]"] : new[] { l }));
+        await File.WriteAllLinesAsync(offline, (await File.ReadAllLinesAsync(env)).SelectMany(l => l.StartsWith("  tags:", StringComparison.Ordinal) ? [l, "  offline: [9804, 9805]"] : new[] { l }));
+
         var (exitCode, output) = await Cli("migrate", offline);
 
         Assert.True(exitCode == 0, output);
-        Assert.Equal([9801, 9804], await VersionsAsync(database, "replica-2"));
+        Assert.DoesNotContain("online copy", output, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
     }
+
+    [Fact]
+    public Task A_copy_killed_halfway_is_abandoned_leaving_the_table_as_it_was_and_a_copy_killed_again_resumes() => KilledCopyAsync();
 }
 
 [Collection(MariaDbOnDockerCollection.Name)]
@@ -289,6 +411,9 @@ public sealed class MariaDbOnDockerOnlineMigrationTests(MariaDbOnDockerFixture f
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fixture) : PostgresOnlineMigrationTests(fixture)
 {
+    [Fact]
+    public Task A_copy_killed_halfway_is_abandoned_leaving_the_table_as_it_was_and_a_copy_killed_again_resumes() => KilledCopyAsync();
+
     [Fact]
     public async Task A_concurrent_index_build_killed_halfway_leaves_an_invalid_index_that_the_rerun_drops_and_builds()
     {

@@ -123,6 +123,41 @@ public sealed class OnlineRewriteTests
         Assert.Equal("SHARE UPDATE EXCLUSIVE, for a scan of the table, writers go on", Assert.Single(Online(index).After).Cost.ToString());
     }
 
+    [Fact]
+    public void A_type_change_that_rewrites_is_an_online_copy_with_the_statements_written_for_the_shadow()
+    {
+        var widen = Translate(Postgres, new AlterColumnExpression
+        {
+            TableName = "orders", Column = new ColumnDefinition { Name = "customer_id", Type = DbType.Int64, IsNullable = true, TableName = "orders" },
+        });
+
+        var online = OnlineRewrite.Apply(widen, new HashSet<string>(), Postgres.Dialect, Postgres.Generator, current: new ColumnTypes([("orders", "customer_id", "integer")]));
+
+        Assert.Empty(online.Steps);
+        var copy = Assert.Single(online.After).Copy;
+        Assert.NotNull(copy);
+        Assert.Equal("orders__oc_new", copy.Shadow);
+        Assert.All(copy.ShadowChanges, change => Assert.Contains("\"orders__oc_new\"", change, StringComparison.Ordinal));
+        Assert.Contains(copy.ShadowChanges, change => change.Contains("TYPE bigint", StringComparison.Ordinal));
+        Assert.Equal("column customer_id of orders from integer to bigint", copy.Change);
+    }
+
+    [Theory]
+    [InlineData("character varying(20)", DbType.String, 20, false)]
+    [InlineData("character varying(40)", DbType.String, 100, true)]
+    [InlineData("integer", DbType.Int32, null, false)]
+    public void A_type_that_stays_or_widens_in_the_catalog_is_not_copied(string current, DbType type, int? size, bool nullable)
+    {
+        var alter = Translate(Postgres, new AlterColumnExpression
+        {
+            TableName = "orders", Column = new ColumnDefinition { Name = "status", Type = type, Size = size, IsNullable = nullable, TableName = "orders" },
+        });
+
+        var online = OnlineRewrite.Apply(alter, new HashSet<string>(), Postgres.Dialect, Postgres.Generator, current: new ColumnTypes([("orders", "status", current)]));
+
+        Assert.All(online.After, step => Assert.Null(step.Copy));
+    }
+
     private static TranslatedMigration Online(TranslatedMigration migration) => OnlineRewrite.Apply(migration, new HashSet<string>(), Postgres.Dialect, Postgres.Generator);
 
     /// <summary>The migration's steps as the translator captures them: each expression through the generator, in order.</summary>

@@ -48,8 +48,13 @@ internal sealed class MariaDbMigrationDialect : IMigrationDialect
         _ => null,
     };
 
-    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
-        MariaDbOnlineForms.Of(expression, written);
+    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, ColumnTypes current) =>
+        MariaDbOnlineForms.Of(expression, written, generator, current);
+
+    public string ColumnTypesSql =>
+        "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, COLUMN_TYPE AS column_type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()";
+
+    public ITableCopies TableCopies => MariaDbTableCopies.Instance;
 
     public StatementCost? Cost(string statement) => MariaDbStatementCosts.Of(statement);
 

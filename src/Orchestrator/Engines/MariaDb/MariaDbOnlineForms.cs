@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FluentMigrator;
 using FluentMigrator.Expressions;
 using FluentMigrator.Model;
 using Orchestrator.Data;
@@ -21,8 +22,14 @@ internal static partial class MariaDbOnlineForms
 
     private const string Clauses = "ALGORITHM=INPLACE, LOCK=NONE";
 
-    public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written)
+    public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, ColumnTypes current)
     {
+        if (expression is AlterColumnExpression alter && written is [SqlStep modify]
+            && MariaDbTypeChange.Target(modify.Sql, alter.Column.Name) is { } to && current.Of(alter.TableName, alter.Column.Name) is { } from && MariaDbTypeChange.Changes(from, to))
+        {
+            return TableCopyForm.Of(alter, generator, sql => [sql.TrimEnd().TrimEnd(';').TrimEnd()], from, to);
+        }
+
         if (written.Count == 0 || written.Any(s => s is not SqlStep sql || !Alter().IsMatch(sql.Sql) || sql.Sql.Contains("ALGORITHM", StringComparison.OrdinalIgnoreCase)))
         {
             return null;

@@ -114,8 +114,15 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
         _ => null,
     };
 
-    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) =>
-        PostgresOnlineForms.Of(expression, written, generator, KeptName);
+    public OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, ColumnTypes current) =>
+        PostgresOnlineForms.Of(expression, written, generator, KeptName, current);
+
+    public string ColumnTypesSql =>
+        "SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type " +
+        "FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace " +
+        "WHERE c.relkind IN ('r', 'p') AND n.nspname = ANY (current_schemas(false)) AND a.attnum > 0 AND NOT a.attisdropped";
+
+    public ITableCopies TableCopies => PostgresTableCopies.Instance;
 
     public StatementCost? Cost(string statement) => PostgresStatementCosts.Of(statement);
 

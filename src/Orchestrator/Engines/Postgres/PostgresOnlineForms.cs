@@ -27,8 +27,10 @@ internal static partial class PostgresOnlineForms
     /// <summary>SET NOT NULL after a validated check, dropping that check, making a built index the constraint: none reads the table.</summary>
     private static readonly StatementCost BriefCost = new("ACCESS EXCLUSIVE", LockSpan.Brief, BlocksWrites: true);
 
-    public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, Func<string, string?> keptName) => expression switch
+    public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, Func<string, string?> keptName, ColumnTypes current) => expression switch
     {
+        AlterColumnExpression e when TypeChange(e, written, current) is var (from, to) =>
+            TableCopyForm.Of(e, generator, sql => PostgresStatementSplitter.Split(sql).Where(s => !string.IsNullOrWhiteSpace(s)), from, to),
         CreateIndexExpression e when !IsConcurrent(e) && written is [SqlStep step] && CreateIndex().IsMatch(step.Sql) =>
             Index(e.Index.SchemaName, e.Index.TableName, Kept(e.Index.Name, keptName), CreateIndex().Replace(step.Sql, "CREATE $1INDEX CONCURRENTLY ", 1)),
         CreateForeignKeyExpression e when written is [SqlStep step] && !step.Sql.Contains("NOT VALID", StringComparison.OrdinalIgnoreCase) =>
@@ -38,6 +40,13 @@ internal static partial class PostgresOnlineForms
             Unique(c, Kept(c.ConstraintName, keptName)),
         _ => null,
     };
+
+    /// <summary>The column's type before and after, when the change rewrites the table; null otherwise.</summary>
+    private static (string From, string To)? TypeChange(AlterColumnExpression e, IReadOnlyList<MigrationStep> written, ColumnTypes current) =>
+        written.OfType<SqlStep>().Select(s => PostgresTypeChange.Target(s.Sql, e.Column.Name)).FirstOrDefault(t => t is not null) is { } to
+        && current.Of(e.TableName, e.Column.Name) is { } from && PostgresTypeChange.Rewrites(from, to)
+            ? (from, to)
+            : null;
 
     private static OnlineForm Index(string? schema, string table, string name, string concurrently) => new(
         table,

@@ -26,7 +26,7 @@ internal static class EnvironmentSections
         }
 
         const string Context = "'migrations'";
-        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect", "lock_timeout", "lock_retries", "offline");
+        reader.RejectUnknownKeys(map, Context, "project", "assembly", "tags", "profile", "namespace", "nested_namespaces", "dialect", "lock_timeout", "lock_retries", "offline", "max_replica_lag");
         var project = reader.String(map, "project", Context, required: false);
         var assembly = reader.String(map, "assembly", Context, required: false);
         if (project is not null && assembly is not null)
@@ -55,6 +55,7 @@ internal static class EnvironmentSections
             Dialect = ReadDialect(map, reader, engine),
             Locks = ReadLocks(map, reader),
             Offline = ReadOffline(map, reader),
+            MaxReplicaLag = ReadMaxReplicaLag(map, reader),
         };
     }
 
@@ -75,6 +76,23 @@ internal static class EnvironmentSections
         }
 
         return versions;
+    }
+
+    /// <summary>How far behind a replica may fall before an online table copy pauses for it.</summary>
+    private static TimeSpan? ReadMaxReplicaLag(YamlMappingNode map, YamlReader reader)
+    {
+        if (reader.String(map, "max_replica_lag", "'migrations'", required: false) is not { } text)
+        {
+            return null;
+        }
+
+        if (DurationText.Problem(text, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1), out var parsed) is { } problem)
+        {
+            reader.Error(YamlReader.Get(map, "max_replica_lag")!, $"max_replica_lag '{text}' {problem}");
+            return null;
+        }
+
+        return parsed;
     }
 
     private static LockDiscipline ReadLocks(YamlMappingNode map, YamlReader reader)

@@ -20,9 +20,16 @@ internal interface IOnlineForms
     /// <summary>
     /// The online form of an expression whose written statements are <paramref name="written"/>, or
     /// null when it runs as written (nothing it does scans or rewrites under a lock, or the engine
-    /// has no better way). <paramref name="generator"/> writes the engine's SQL for changed expressions.
+    /// has no better way). <paramref name="generator"/> writes the engine's SQL for changed expressions;
+    /// <paramref name="current"/> tells the columns' types before the run.
     /// </summary>
-    OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator) => null;
+    OnlineForm? OnlineForm(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, ColumnTypes current) => null;
+
+    /// <summary>A query whose rows (table_name, column_name, column_type) are the database's columns, for <see cref="ColumnTypes"/>; null where no form needs them.</summary>
+    string? ColumnTypesSql => null;
+
+    /// <summary>The engine's online table copy, for changes no engine makes in place without blocking writers; null where it has none.</summary>
+    ITableCopies? TableCopies => null;
 
     /// <summary>What a statement costs the existing table it changes, read from its text; null when the engine cannot tell (raw SQL it does not know).</summary>
     StatementCost? Cost(string statement) => null;

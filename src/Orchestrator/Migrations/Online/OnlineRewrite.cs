@@ -14,7 +14,9 @@ internal static class OnlineRewrite
 {
     /// <param name="online">False for a migration the environment runs as written: only its costs are told.</param>
     /// <param name="withCosts">Tell each statement's cost (<see cref="TranslatedMigration.Costs"/>); without, a migration with no online form comes back as it is.</param>
-    public static TranslatedMigration Apply(TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator, bool online = true, bool withCosts = true)
+    /// <param name="current">The columns' types before the run (none: a type change is taken as one that keeps the type).</param>
+    public static TranslatedMigration Apply(
+        TranslatedMigration migration, IReadOnlySet<string> createdBefore, IOnlineForms forms, IMigrationGenerator generator, bool online = true, bool withCosts = true, ColumnTypes? current = null)
     {
         if (migration.Migration.Kind != MigrationKind.Versioned || migration.PreparedAtItsTurnBecause is not null || migration.Origins.Count != migration.Steps.Count)
         {
@@ -38,7 +40,7 @@ internal static class OnlineRewrite
             }
 
             var onNewTable = ExpressionTables.Of(expression) is { } changed && created.Contains(changed);
-            var form = online && written.Count > 0 && !onNewTable ? forms.OnlineForm(expression, written, generator) : null;
+            var form = online && written.Count > 0 && !onNewTable ? forms.OnlineForm(expression, written, generator, current ?? ColumnTypes.None) : null;
             if (form is { Defers: true } && NeededLater(migration.Expressions, stepsOf, i, form.Table) is { } why)
             {
                 changes.Add(new OnlineChange(i, $"{form.Note}: not done, it runs as written because {why}", Applied: false));

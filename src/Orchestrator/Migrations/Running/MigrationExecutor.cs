@@ -19,6 +19,15 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// <summary>The run's lock discipline; null runs each statement once, waiting for locks as long as the server lets it.</summary>
     public LockWaitRetry? Locks { get; set; }
 
+    /// <summary>How the run copies tables online; null where the engine has no online copy.</summary>
+    public TableCopySetup? TableCopies { get; init; }
+
+    /// <summary>An online table copy on this session, under the run's lock discipline.</summary>
+    public OnlineTableCopy NewTableCopy() =>
+        TableCopies is { } setup
+            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, GaveUpWaiting)
+            : throw new InvalidOperationException("this engine has no online table copy");
+
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
     /// <param name="thenAsk">A query to ask once the migration committed, in the same round trip where it can; its answer is returned.</param>
     /// <param name="claim">Statements that claim the version inside its transaction (<see cref="IMigrationStore.ClaimsVersions"/>); a conflict throws <see cref="MigrationAlreadyAppliedException"/>.</param>
@@ -102,6 +111,13 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         foreach (var (index, step) in migration.After.Index())
         {
             var label = $"{index + 1}/{migration.After.Count} {step.Sql}";
+            if (step.Copy is { } copy)
+            {
+                report($"{index + 1}/{migration.After.Count} online copy of {copy.Table}: {copy.Change}");
+                await NewTableCopy().RunAsync(migration.Migration.Version, copy, report, cancellationToken);
+                continue;
+            }
+
             try
             {
                 await UnderLockDisciplineAsync($"migration {migration.Migration.Name}: {step.Sql}", async token =>

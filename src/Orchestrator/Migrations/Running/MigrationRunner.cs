@@ -52,7 +52,10 @@ internal sealed class MigrationRunner(
 
     private static readonly MigrationStage[] Stages = Enum.GetValues<MigrationStage>();
 
-    private readonly MigrationExecutor _executor = new(session, store) { Advice = translator.Syntax.Dialect.FailureAdvice };
+    private MigrationExecutor? _executorMade;
+
+    /// <summary>The columns' types when the run was planned, for online forms that depend on whether a type changes.</summary>
+    private ColumnTypes _columnTypes = ColumnTypes.None;
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -64,19 +67,54 @@ internal sealed class MigrationRunner(
     /// <summary>How the run's statements wait for locks; null: as long as the server lets them.</summary>
     public LockWaitSetup? LockWaits { get; init; }
 
+    /// <summary>How online table copies pace themselves (the environment's <c>migrations.max_replica_lag</c>).</summary>
+    public TimeSpan MaxReplicaLag { get; init; } = CopyPacing.DefaultMaxReplicaLag;
+
     /// <summary>Versions that run as written, not in their online form (the environment's <c>migrations.offline</c>).</summary>
     public IReadOnlySet<long> Offline { get; init; } = new HashSet<long>();
 
     /// <summary>What migrate would do, read without the lock and without changing anything.</summary>
-    public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken) =>
-        Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
+    public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken)
+    {
+        await ReadColumnTypesAsync(cancellationToken);
+        return Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
         {
             InProgress = await store.ReadInProgressAsync(session, cancellationToken),
         };
+    }
+
+    /// <summary>
+    /// Removes the online table copy migration <paramref name="version"/> has in progress, leaving
+    /// the table as it was. When nothing else of the migration ran (its transaction held only the
+    /// copy's mark), the migration is pending again; otherwise its transaction stays committed and
+    /// the next migrate starts the copy anew. Returns the table, or null when no copy is in progress.
+    /// </summary>
+    public Task<(string? Table, bool Pending)> AbandonOnlineCopyAsync(MigrationProject project, long version, CancellationToken cancellationToken) =>
+        UnderLockAsync(async _ =>
+        {
+            var table = await Executor.NewTableCopy().AbandonAsync(version, cancellationToken);
+            if (table is null)
+            {
+                return ((string?)null, false);
+            }
+
+            await ReadColumnTypesAsync(cancellationToken);
+            var applied = await store.ReadAppliedAsync(session, cancellationToken);
+            var planned = Prepare(project, applied, new MigrateOptions { Only = m => m.Version == version }).Steps.SingleOrDefault();
+            var marked = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).ContainsKey(version);
+            var alone = planned is { Translated.Steps.Count: 0 };
+            if (marked && alone)
+            {
+                await session.ExecuteBatchAsync(store.Remove(version), cancellationToken);
+            }
+
+            return (table, marked && alone);
+        }, cancellationToken);
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
         UnderLockAsync(async lockWaited =>
         {
+            await ReadColumnTypesAsync(cancellationToken);
             var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), options);
             Check(plan, options);
             await VersionTableSetup.EnsureAsync(session, store, translator, cancellationToken);
@@ -249,7 +287,27 @@ internal sealed class MigrationRunner(
     /// statement costs. Tables created earlier in the run are empty: what changes them runs as written.
     /// </summary>
     private TranslatedMigration Online(TranslatedMigration translated, IReadOnlySet<string> createdBefore, bool withCosts = false) =>
-        OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator, online: !Offline.Contains(translated.Migration.Version), withCosts);
+        OnlineRewrite.Apply(translated, createdBefore, translator.Syntax.Dialect, translator.Syntax.Generator, online: !Offline.Contains(translated.Migration.Version), withCosts, _columnTypes);
+
+    private MigrationExecutor Executor => _executorMade ??= new(session, store)
+    {
+        Advice = translator.Syntax.Dialect.FailureAdvice,
+        TableCopies = translator.Syntax.Dialect.TableCopies is { } copies
+            ? new TableCopySetup(
+                copies,
+                new CopyPacing(MaxReplicaLag, Replicas?.Timeout ?? TimeSpan.FromMinutes(5)),
+                (query, token) => Replicas is { } replicas ? replicas.AskEachAsync(query, token) : Task.FromResult<IReadOnlyList<ReplicaHeartbeat>>([]))
+            : null,
+    };
+
+    private async Task ReadColumnTypesAsync(CancellationToken cancellationToken)
+    {
+        if (translator.Syntax.Dialect.ColumnTypesSql is { } query)
+        {
+            var rows = await session.QueryAsync(query, cancellationToken: cancellationToken);
+            _columnTypes = new ColumnTypes(rows.Select(r => (r.GetString("table_name")!, r.GetString("column_name")!, r.GetString("column_type")!)));
+        }
+    }
 
     /// <summary>
     /// A migration is described before the run, so that definition errors stop it before the
@@ -393,7 +451,7 @@ internal sealed class MigrationRunner(
             }
         }
 
-        await _executor.RunTogetherAsync(group.Select(s => s.Translated).ToList(), t => Bookkeeping(t, up: true, durationMs: null), Completed, cancellationToken);
+        await Executor.RunTogetherAsync(group.Select(s => s.Translated).ToList(), t => Bookkeeping(t, up: true, durationMs: null), Completed, cancellationToken);
     }
 
     /// <summary>A stage's maintenance migrations, translated as they run (they may ask the database), never recorded.</summary>
@@ -438,7 +496,7 @@ internal sealed class MigrationRunner(
                 var resumeAt = done is null ? 0 : ResumeAt(translated, done);
                 answer = translated.After.Count > 0
                     ? await RunOnlineAsync(translated, claim, thenAsk, cancellationToken)
-                    : await _executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken, resumeAt);
+                    : await Executor.RunAsync(translated, up, durationMs => Bookkeeping(translated, up, durationMs), claim, thenAsk, cancellationToken, resumeAt);
             });
         }
         catch (MigrationAlreadyAppliedException)
@@ -463,7 +521,7 @@ internal sealed class MigrationRunner(
         var started = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).GetValueOrDefault(migration.Version);
         if (started is null)
         {
-            await _executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);
+            await Executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);
         }
         else if (started != translated.Checksum)
         {
@@ -478,8 +536,8 @@ internal sealed class MigrationRunner(
             progress.Report(new ProgressEvent(Subject, $"{migration.Name}: its transaction was committed by an earlier run; going on with the statements after it", ProgressKind.Info));
         }
 
-        await _executor.RunAfterAsync(translated, text => progress.Report(new ProgressEvent(Subject, $"{migration.Name}: {text}", ProgressKind.Info)), cancellationToken);
-        return await _executor.RecordAsync(Bookkeeping(translated, up: true, (long)clock.Elapsed.TotalMilliseconds), thenAsk, cancellationToken);
+        await Executor.RunAfterAsync(translated, text => progress.Report(new ProgressEvent(Subject, $"{migration.Name}: {text}", ProgressKind.Info)), cancellationToken);
+        return await Executor.RecordAsync(Bookkeeping(translated, up: true, (long)clock.Elapsed.TotalMilliseconds), thenAsk, cancellationToken);
     }
 
     /// <summary>Where a migration an earlier run left partly applied goes on, said on the progress stream.</summary>
@@ -602,14 +660,14 @@ internal sealed class MigrationRunner(
             await using var locks = LockWaits is { } setup
                 ? await LockWaitRetry.StartAsync(session, setup.Waits, setup.Discipline, progress, setup.OpenObserver, cancellationToken)
                 : null;
-            _executor.Locks = locks;
+            Executor.Locks = locks;
             try
             {
                 result = await work(waited);
             }
             finally
             {
-                _executor.Locks = null;
+                Executor.Locks = null;
             }
         }
         catch

@@ -21,9 +21,38 @@ internal sealed class ReplicaWatch(
 
     public IReadOnlyList<NodeDefinition> Replicas => replicas;
 
+    /// <summary>How long a replica may take to replay a migration before the run stops waiting.</summary>
+    public TimeSpan Timeout => timeout;
+
     /// <summary>Waits until every replica has replayed <paramref name="position"/> and, when given, shows <paramref name="version"/>.</summary>
     public async Task<IReadOnlyList<ReplicaReplay>> VerifyAsync(string position, long? version, CancellationToken cancellationToken) =>
         await Task.WhenAll(replicas.Select(r => VerifyAsync(r, position, version, cancellationToken)));
+
+    /// <summary>Asks every replica one query whose first row's first value is a number (its answer, or null without a row), each in parallel; a replica that fails says why.</summary>
+    public async Task<IReadOnlyList<ReplicaHeartbeat>> AskEachAsync(SqlStatement query, CancellationToken cancellationToken) =>
+        await Task.WhenAll(replicas.Select(async node =>
+        {
+            try
+            {
+                var session = await SessionAsync(node, cancellationToken);
+                try
+                {
+                    var row = (await session.QueryAsync(query.Sql, query.Parameters, cancellationToken)).FirstOrDefault();
+                    return new ReplicaHeartbeat(node.Name, row is null ? null : Convert.ToInt64(row.Values.Values.First(), System.Globalization.CultureInfo.InvariantCulture), null);
+                }
+                catch (DatabaseException)
+                {
+                    // When the replica still answers, it has not replayed what the query reads (the copy's state table): it is behind.
+                    await session.QueryAsync("SELECT 1", cancellationToken: cancellationToken);
+                    return new ReplicaHeartbeat(node.Name, null, null);
+                }
+            }
+            catch (DatabaseException e)
+            {
+                await ForgetAsync(node);
+                return new ReplicaHeartbeat(node.Name, null, e.Message);
+            }
+        }));
 
     public async ValueTask DisposeAsync()
     {

@@ -39,6 +39,9 @@ internal sealed record OnlineStep(string Sql, Data.SqlStatement State, string? C
     /// its failure (a constraint added NOT VALID already checks new rows), or null.
     /// </summary>
     public string? MeanwhileInForce { get; init; }
+
+    /// <summary>The online table copy this step makes, instead of running <see cref="Sql"/> (which then only describes it); null for a statement.</summary>
+    public TableCopy? Copy { get; init; }
 }
 
 /// <summary>What the online form did with one expression of a migration (<see cref="Expression"/> indexes its expressions), or why it left it as written.</summary>
