@@ -55,13 +55,13 @@ internal static class MigrateCommand
             {
                 if (parse.GetValue(abandon) is { } abandoned)
                 {
-                    var (table, pending) = await target.Runner.AbandonOnlineCopyAsync(target.Project, abandoned, cancellationToken);
-                    if (table is null)
+                    var (tables, pending) = await target.Runner.AbandonOnlineCopyAsync(target.Project, abandoned, cancellationToken);
+                    if (tables.Count == 0)
                     {
                         return Refuse($"migration {abandoned} has no online table copy in progress on {target.Node.Name}");
                     }
 
-                    console.MarkupLineInterpolated($"[green]Removed the online copy of {table}[/] for migration {abandoned}: the table is as it was.");
+                    console.MarkupLineInterpolated($"[green]Removed the online copy of {string.Join(", ", tables)}[/] for migration {abandoned}: the table is as it was.");
                     console.WriteLine(pending
                         ? $"Migration {abandoned} is pending again; migrate would start its copy anew."
                         : $"Migration {abandoned}'s transaction stays committed; migrate would start its copy anew (or roll the rest back by hand).");

@@ -152,6 +152,86 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         }
     }
 
+    /// <summary>
+    /// Once the copy started, replica-2's replay is paused: the copy stops before its next chunk
+    /// (its heartbeat is not replayed there) and says so; once replay goes on, so does the copy,
+    /// and migrate finishes. (Paused earlier, migrate would wait for 9804's replay instead.)
+    /// </summary>
+    private protected async Task PausedForAReplicaAsync()
+    {
+        const int rows = 300_000;
+        var (env, database) = await BusyTableAsync("online-copy", rows, "max_replica_lag: 500ms");
+        // The cascading replica: pausing the synchronous one would hold the primary's commits.
+        await using var replica = await Topology.ConnectAsync("replica-2", database);
+        await using var primary = await Topology.ConnectAsync("primary", database);
+        const string copied = "SELECT rows_copied FROM orchestrator_online_copy WHERE version = 9805";
+        var output = new System.Text.StringBuilder();
+        using var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        migrate.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        migrate.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        migrate.BeginOutputReadLine();
+        migrate.BeginErrorReadLine();
+        await Poll.UntilAsync(async () => await TryQueryAsync(primary, copied) is not null, TimeSpan.FromSeconds(60), () => $"the copy never started\n{output}", CancellationToken.None);
+        await replica.ExecuteAsync(PauseReplaySql);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var before = (await TryQueryAsync(primary, copied))?.GetInt64("rows_copied");
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var after = (await TryQueryAsync(primary, copied))?.GetInt64("rows_copied");
+
+            Assert.False(migrate.HasExited, output.ToString());
+            Assert.Equal(before, after);
+            Assert.True(after < rows, $"{after} rows copied");
+        }
+        finally
+        {
+            await replica.ExecuteAsync(ResumeReplaySql);
+        }
+
+        await migrate.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var text = output.ToString();
+        Assert.True(migrate.ExitCode == 0, text);
+        Assert.Contains("pausing the copy: replica replica-2 is ", text, StringComparison.Ordinal);
+        Assert.Contains("going on after a pause of ", text, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+    }
+
+    /// <summary>
+    /// A table another table's foreign key references cannot be copied online: migrate says so and
+    /// makes the change as the engine's online form without a copy would (PostgreSQL: as written;
+    /// MariaDB: in place, which the server refuses for this change, naming what to do).
+    /// </summary>
+    private protected async Task<(int ExitCode, string Output, string Database)> ReferencedTableAsync()
+    {
+        var (env, database) = await BusyTableAsync("online-copy", 1000);
+        await using (var session = await Topology.ConnectAsync("primary", database))
+        {
+            await session.ExecuteAsync("CREATE TABLE busy_ref (id int PRIMARY KEY, busy_id bigint REFERENCES busy (id))");
+        }
+
+        var (exitCode, output) = await Cli("migrate", env);
+        Assert.Contains("busy cannot be copied online (foreign keys", output, StringComparison.Ordinal);
+        return (exitCode, output, database);
+    }
+
+    private static async Task<DbRow?> TryQueryAsync(IDbSession session, string sql)
+    {
+        try
+        {
+            return (await session.QueryAsync(sql)).SingleOrDefault();
+        }
+        catch (DatabaseException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Stops a replica's replay while it keeps receiving.</summary>
+    private protected abstract string PauseReplaySql { get; }
+
+    private protected abstract string ResumeReplaySql { get; }
+
     private async Task KillDuringCopyAsync(string env, IDbSession session)
     {
         using var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -268,6 +348,10 @@ public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : On
         "INSERT INTO busy (id, status, code, customer_id) SELECT g, 'new', 'c' || g, 1 + g % 100 FROM generate_series(1, $1) g",
     ];
 
+    private protected override string PauseReplaySql => "SELECT pg_wal_replay_pause()";
+
+    private protected override string ResumeReplaySql => "SELECT pg_wal_replay_resume()";
+
     private protected override string ChecksumSql =>
         "SELECT sum(hashtext(id::text || ':' || coalesce(customer_id::text, '-') || ':' || coalesce(code, '-') || ':' || coalesce(status, '-'))::bigint) AS h FROM busy";
 
@@ -333,6 +417,10 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
         "INSERT INTO customers (id) SELECT seq FROM seq_1_to_100",
         "INSERT INTO busy (id, status, code, customer_id) SELECT seq, 'new', CONCAT('c', seq), 1 + seq % 100 FROM seq_1_to_1000000 WHERE seq <= ?",
     ];
+
+    private protected override string PauseReplaySql => "STOP SLAVE SQL_THREAD";
+
+    private protected override string ResumeReplaySql => "START SLAVE SQL_THREAD";
 
     private protected override string ChecksumSql =>
         "SELECT SUM(CRC32(CONCAT_WS(':', id, IFNULL(customer_id, '-'), IFNULL(code, '-'), IFNULL(status, '-')))) AS h FROM busy";
@@ -403,6 +491,20 @@ public sealed class MariaDbLocalOnlineMigrationTests(MariaDbTopologyFixture fixt
 
     [Fact]
     public Task A_copy_killed_halfway_is_abandoned_leaving_the_table_as_it_was_and_a_copy_killed_again_resumes() => KilledCopyAsync();
+
+    [Fact]
+    public Task The_copy_pauses_while_a_replica_does_not_replay_and_goes_on_when_it_does() => PausedForAReplicaAsync();
+
+    [Fact]
+    public async Task A_referenced_table_is_changed_in_place_which_the_server_refuses_for_a_type_change()
+    {
+        var (exitCode, output, database) = await ReferencedTableAsync();
+
+        Assert.True(exitCode == 1, output);
+        Assert.Equal([9801], await VersionsAsync(database));
+        Assert.Contains("ALGORITHM=INPLACE is not supported", output, StringComparison.Ordinal);
+        Assert.Contains("list the migration's version in 'migrations.offline'", output, StringComparison.Ordinal);
+    }
 }
 
 [Collection(MariaDbOnDockerCollection.Name)]
@@ -412,7 +514,21 @@ public sealed class MariaDbOnDockerOnlineMigrationTests(MariaDbOnDockerFixture f
 public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fixture) : PostgresOnlineMigrationTests(fixture)
 {
     [Fact]
+    public async Task A_referenced_table_is_changed_as_written_and_migrate_says_why()
+    {
+        var (exitCode, output, database) = await ReferencedTableAsync();
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        await using var session = await Topology.ConnectAsync("replica-2", database);
+        Assert.Equal("bigint", (await session.QueryAsync("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'busy'::regclass AND attname = 'customer_id'")).Single().GetString("t"));
+    }
+
+    [Fact]
     public Task A_copy_killed_halfway_is_abandoned_leaving_the_table_as_it_was_and_a_copy_killed_again_resumes() => KilledCopyAsync();
+
+    [Fact]
+    public Task The_copy_pauses_while_a_replica_does_not_replay_and_goes_on_when_it_does() => PausedForAReplicaAsync();
 
     [Fact]
     public async Task A_concurrent_index_build_killed_halfway_leaves_an_invalid_index_that_the_rerun_drops_and_builds()

@@ -27,7 +27,7 @@ internal static partial class MariaDbOnlineForms
         if (expression is AlterColumnExpression alter && written is [SqlStep modify]
             && MariaDbTypeChange.Target(modify.Sql, alter.Column.Name) is { } to && current.Of(alter.TableName, alter.Column.Name) is { } from && MariaDbTypeChange.Changes(from, to))
         {
-            return TableCopyForm.Of(alter, generator, sql => [sql.TrimEnd().TrimEnd(';').TrimEnd()], from, to);
+            return TableCopyForm.Of(alter, generator, sql => [sql.TrimEnd().TrimEnd(';').TrimEnd()], from, to, [InPlace(modify.Sql)]);
         }
 
         if (written.Count == 0 || written.Any(s => s is not SqlStep sql || !Alter().IsMatch(sql.Sql) || sql.Sql.Contains("ALGORITHM", StringComparison.OrdinalIgnoreCase)))

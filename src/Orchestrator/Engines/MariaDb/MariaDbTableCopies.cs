@@ -21,8 +21,9 @@ internal sealed class MariaDbTableCopies : ITableCopies
     private static readonly string[] IntegerTypes = ["tinyint", "smallint", "mediumint", "int", "bigint"];
 
     public string CreateStateTable =>
-        $"CREATE TABLE IF NOT EXISTS {State} (`version` BIGINT NOT NULL PRIMARY KEY, `table_schema` VARCHAR(64) NULL, `table_name` VARCHAR(64) NOT NULL, `phase` VARCHAR(16) NOT NULL, " +
-        "`last_key` TEXT NULL, `rows_copied` BIGINT NOT NULL DEFAULT 0, `heartbeat` BIGINT NOT NULL DEFAULT 0, `updated_on` DATETIME(6) NOT NULL) ENGINE=InnoDB";
+        $"CREATE TABLE IF NOT EXISTS {State} (`version` BIGINT NOT NULL, `table_schema` VARCHAR(64) NULL, `table_name` VARCHAR(64) NOT NULL, `column_name` VARCHAR(64) NOT NULL, " +
+        "`phase` VARCHAR(16) NOT NULL, `last_key` TEXT NULL, `rows_copied` BIGINT NOT NULL DEFAULT 0, `heartbeat` BIGINT NOT NULL DEFAULT 0, `updated_on` DATETIME(6) NOT NULL, " +
+        "PRIMARY KEY (`version`, `table_name`, `column_name`)) ENGINE=InnoDB";
 
     public string Begin => "START TRANSACTION";
 
@@ -30,16 +31,20 @@ internal sealed class MariaDbTableCopies : ITableCopies
 
     public string Load => "SELECT COUNT(*) AS busy FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID()";
 
-    public SqlStatement ReadState(long version) =>
-        new($"SELECT `phase`, `last_key`, `rows_copied`, `heartbeat`, `table_schema`, `table_name` FROM {State} WHERE `version` = ?", [version]);
+    public SqlStatement ReadState(long version, TableCopy copy) =>
+        new($"SELECT `phase`, `last_key`, `rows_copied`, `heartbeat` FROM {State} WHERE `version` = ? AND `table_name` = ? AND `column_name` = ?", [version, copy.Table, copy.Column]);
 
     public SqlStatement SaveState(long version, TableCopy copy, CopyState state, long heartbeat) => new(
-        $"REPLACE INTO {State} (`version`, `table_schema`, `table_name`, `phase`, `last_key`, `rows_copied`, `heartbeat`, `updated_on`) VALUES (?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
-        [version, copy.Schema, copy.Table, state.Phase, state.LastKey, state.Rows, heartbeat]);
+        $"REPLACE INTO {State} (`version`, `table_schema`, `table_name`, `column_name`, `phase`, `last_key`, `rows_copied`, `heartbeat`, `updated_on`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, UTC_TIMESTAMP(6))",
+        [version, copy.Schema, copy.Table, copy.Column, state.Phase, state.LastKey, state.Rows, heartbeat]);
 
-    public SqlStatement DeleteState(long version) => new($"DELETE FROM {State} WHERE `version` = ?", [version]);
+    public SqlStatement ReadCopies(long version) =>
+        new($"SELECT `phase`, `table_schema`, `table_name`, `column_name` FROM {State} WHERE `version` = ? ORDER BY `table_name`, `column_name`", [version]);
 
-    public SqlStatement Heartbeat(long version) => new($"SELECT `heartbeat` FROM {State} WHERE `version` = ?", [version]);
+    public SqlStatement ForgetCopies(long version) => new($"DELETE FROM {State} WHERE `version` = ?", [version]);
+
+    public SqlStatement Heartbeat(long version, TableCopy copy) =>
+        new($"SELECT `heartbeat` FROM {State} WHERE `version` = ? AND `table_name` = ? AND `column_name` = ?", [version, copy.Table, copy.Column]);
 
     public SqlStatement Exists(TableCopy copy) => new(
         "SELECT SUM(TABLE_NAME = ?) AS table_exists, SUM(TABLE_NAME = ?) AS shadow_exists, SUM(TABLE_NAME = ?) AS old_exists FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
@@ -51,18 +56,23 @@ internal sealed class MariaDbTableCopies : ITableCopies
             """
             SELECT (SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?) AS engine,
                    (SELECT COUNT(*) FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND CONSTRAINT_NAME = 'PRIMARY') AS key_columns,
+                   (SELECT MAX(c.DATA_TYPE) FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.COLUMNS c
+                     ON c.TABLE_SCHEMA = k.TABLE_SCHEMA AND c.TABLE_NAME = k.TABLE_NAME AND c.COLUMN_NAME = k.COLUMN_NAME
+                     WHERE k.TABLE_SCHEMA = DATABASE() AND k.TABLE_NAME = ? AND k.CONSTRAINT_NAME = 'PRIMARY') AS key_type,
                    (SELECT GROUP_CONCAT(CONCAT(CONSTRAINT_NAME, ' of ', TABLE_NAME) SEPARATOR ', ') FROM information_schema.REFERENTIAL_CONSTRAINTS
                      WHERE CONSTRAINT_SCHEMA = DATABASE() AND (TABLE_NAME = ? OR REFERENCED_TABLE_NAME = ?)) AS foreign_keys,
                    (SELECT GROUP_CONCAT(TRIGGER_NAME SEPARATOR ', ') FROM information_schema.TRIGGERS
                      WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ? AND TRIGGER_NAME NOT IN (?, ?, ?)) AS triggers
             """,
-            [copy.Table, copy.Table, copy.Table, copy.Table, copy.Table, .. Triggers(copy)],
+            [copy.Table, copy.Table, copy.Table, copy.Table, copy.Table, copy.Table, .. Triggers(copy)],
             cancellationToken)).Single();
         return facts.GetString("engine") switch
         {
             null => $"table `{copy.Table}` does not exist",
             not "InnoDB" => $"`{copy.Table}` is not an InnoDB table",
             _ when facts.GetInt64("key_columns") != 1 => $"`{copy.Table}` has no single-column primary key to copy it by in chunks",
+            _ when facts.GetString("key_type") is { } type && (type.Contains("binary", StringComparison.Ordinal) || type.Contains("blob", StringComparison.Ordinal)) =>
+                $"the primary key of `{copy.Table}` is binary ({type}), which the copy cannot record as its position",
             _ when facts.GetString("foreign_keys") is { } fks => $"foreign keys involve `{copy.Table}` ({fks}); InnoDB names them per database, so they cannot move to the new table under their names",
             _ when facts.GetString("triggers") is { } triggers => $"`{copy.Table}` has triggers of its own ({triggers})",
             _ => null,
@@ -82,9 +92,10 @@ internal sealed class MariaDbTableCopies : ITableCopies
         [
             $"CREATE TABLE {shadow} LIKE {table}",
             .. copy.ShadowChanges,
-            $"CREATE TRIGGER {triggers[0]} AFTER INSERT ON {table} FOR EACH ROW REPLACE INTO {shadow} ({names}) VALUES ({values})",
-            $"CREATE TRIGGER {triggers[1]} AFTER UPDATE ON {table} FOR EACH ROW BEGIN DELETE FROM {shadow} WHERE {quotedKey} <=> OLD.{quotedKey}; REPLACE INTO {shadow} ({names}) VALUES ({values}); END",
+            // Deletes and updates first: a row inserted before them would otherwise change unseen.
             $"CREATE TRIGGER {triggers[2]} AFTER DELETE ON {table} FOR EACH ROW DELETE FROM {shadow} WHERE {quotedKey} <=> OLD.{quotedKey}",
+            $"CREATE TRIGGER {triggers[1]} AFTER UPDATE ON {table} FOR EACH ROW BEGIN DELETE FROM {shadow} WHERE {quotedKey} <=> OLD.{quotedKey}; REPLACE INTO {shadow} ({names}) VALUES ({values}); END",
+            $"CREATE TRIGGER {triggers[0]} AFTER INSERT ON {table} FOR EACH ROW REPLACE INTO {shadow} ({names}) VALUES ({values})",
         ];
     }
 
@@ -131,7 +142,7 @@ internal sealed class MariaDbTableCopies : ITableCopies
         var table = MariaDbSql.Identifier(copy.Table);
         var shadow = MariaDbSql.Identifier(copy.Shadow);
         var key = MariaDbSql.Identifier(columns.Key);
-        var equal = string.Join(" AND ", columns.Columns.Select(c => $"o.{MariaDbSql.Identifier(c.Name)} <=> n.{MariaDbSql.Identifier(c.Name)}"));
+        var equal = string.Join(" AND ", columns.Columns.Select(c => $"{Converted("o." + MariaDbSql.Identifier(c.Name), c.Type)} <=> n.{MariaDbSql.Identifier(c.Name)}"));
         return new(
             $"SELECT (SELECT COUNT(*) FROM {table}) AS old_rows, (SELECT COUNT(*) FROM {shadow}) AS new_rows, " +
             $"(SELECT COUNT(*) FROM {table} o LEFT JOIN {shadow} n ON n.{key} = o.{key} WHERE n.{key} IS NULL OR NOT ({equal})) AS differing");
@@ -156,6 +167,27 @@ internal sealed class MariaDbTableCopies : ITableCopies
         .. Triggers(copy).Select(t => $"DROP TRIGGER IF EXISTS {MariaDbSql.Identifier(t)}"),
         $"DROP TABLE IF EXISTS {MariaDbSql.Identifier(copy.Shadow)}",
     ];
+
+    /// <summary>An old value as the new column's type would hold it, where CAST can say so (numbers, decimals, times); else as it is.</summary>
+    private static string Converted(string value, string newType)
+    {
+        var type = newType.ToLowerInvariant();
+        var unsigned = type.Contains("unsigned", StringComparison.Ordinal);
+        var name = new string(type.TakeWhile(char.IsLetter).ToArray());
+        var arguments = System.Text.RegularExpressions.Regex.Match(type, @"^\w+(\(\d+(,\d+)?\))").Groups[1].Value;
+        var target = name switch
+        {
+            "tinyint" or "smallint" or "mediumint" or "int" or "integer" or "bigint" => unsigned ? "UNSIGNED" : "SIGNED",
+            "decimal" or "numeric" => $"DECIMAL{arguments}",
+            "double" or "real" => "DOUBLE",
+            "float" => "FLOAT",
+            "date" => "DATE",
+            "datetime" or "timestamp" => $"DATETIME{arguments}",
+            "time" => $"TIME{arguments}",
+            _ => null,
+        };
+        return target is null ? value : $"CAST({value} AS {target})";
+    }
 
     private static string[] Triggers(TableCopy copy) => [$"{copy.Table}__oc_i", $"{copy.Table}__oc_u", $"{copy.Table}__oc_d"];
 

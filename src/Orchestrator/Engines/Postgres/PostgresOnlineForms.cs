@@ -30,7 +30,7 @@ internal static partial class PostgresOnlineForms
     public static OnlineForm? Of(IMigrationExpression expression, IReadOnlyList<MigrationStep> written, IMigrationGenerator generator, Func<string, string?> keptName, ColumnTypes current) => expression switch
     {
         AlterColumnExpression e when TypeChange(e, written, current) is var (from, to) =>
-            TableCopyForm.Of(e, generator, sql => PostgresStatementSplitter.Split(sql).Where(s => !string.IsNullOrWhiteSpace(s)), from, to),
+            TableCopyForm.Of(e, generator, sql => PostgresStatementSplitter.Split(sql).Where(s => !string.IsNullOrWhiteSpace(s)), from, to, written.Select(s => s.Text).ToList()),
         CreateIndexExpression e when !IsConcurrent(e) && written is [SqlStep step] && CreateIndex().IsMatch(step.Sql) =>
             Index(e.Index.SchemaName, e.Index.TableName, Kept(e.Index.Name, keptName), CreateIndex().Replace(step.Sql, "CREATE $1INDEX CONCURRENTLY ", 1)),
         CreateForeignKeyExpression e when written is [SqlStep step] && !step.Sql.Contains("NOT VALID", StringComparison.OrdinalIgnoreCase) =>

@@ -22,8 +22,8 @@ internal sealed partial class PostgresTableCopies : ITableCopies
     private static readonly string State = PostgresSql.Identifier(VersionTable.OnlineCopyTableName);
 
     public string CreateStateTable =>
-        $"CREATE TABLE IF NOT EXISTS {State} (version bigint PRIMARY KEY, table_schema text, table_name text NOT NULL, phase text NOT NULL, last_key text, " +
-        "rows_copied bigint NOT NULL DEFAULT 0, heartbeat bigint NOT NULL DEFAULT 0, updated_on timestamptz NOT NULL DEFAULT now())";
+        $"CREATE TABLE IF NOT EXISTS {State} (version bigint NOT NULL, table_schema text, table_name text NOT NULL, column_name text NOT NULL, phase text NOT NULL, last_key text, " +
+        "rows_copied bigint NOT NULL DEFAULT 0, heartbeat bigint NOT NULL DEFAULT 0, updated_on timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (version, table_name, column_name))";
 
     public string Begin => "BEGIN";
 
@@ -31,18 +31,22 @@ internal sealed partial class PostgresTableCopies : ITableCopies
 
     public string Load => "SELECT count(*) AS busy FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()";
 
-    public SqlStatement ReadState(long version) =>
-        new($"SELECT phase, last_key, rows_copied, heartbeat, table_schema, table_name FROM {State} WHERE version = $1", [version]);
+    public SqlStatement ReadState(long version, TableCopy copy) =>
+        new($"SELECT phase, last_key, rows_copied, heartbeat FROM {State} WHERE version = $1 AND table_name = $2 AND column_name = $3", [version, copy.Table, copy.Column]);
 
     public SqlStatement SaveState(long version, TableCopy copy, CopyState state, long heartbeat) => new(
-        $"INSERT INTO {State} (version, table_schema, table_name, phase, last_key, rows_copied, heartbeat, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7, now()) " +
-        "ON CONFLICT (version) DO UPDATE SET table_schema = EXCLUDED.table_schema, table_name = EXCLUDED.table_name, phase = EXCLUDED.phase, last_key = EXCLUDED.last_key, " +
+        $"INSERT INTO {State} (version, table_schema, table_name, column_name, phase, last_key, rows_copied, heartbeat, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now()) " +
+        "ON CONFLICT (version, table_name, column_name) DO UPDATE SET table_schema = EXCLUDED.table_schema, phase = EXCLUDED.phase, last_key = EXCLUDED.last_key, " +
         "rows_copied = EXCLUDED.rows_copied, heartbeat = EXCLUDED.heartbeat, updated_on = EXCLUDED.updated_on",
-        [version, copy.Schema, copy.Table, state.Phase, state.LastKey, state.Rows, heartbeat]);
+        [version, copy.Schema, copy.Table, copy.Column, state.Phase, state.LastKey, state.Rows, heartbeat]);
 
-    public SqlStatement DeleteState(long version) => new($"DELETE FROM {State} WHERE version = $1", [version]);
+    public SqlStatement ReadCopies(long version) =>
+        new($"SELECT phase, table_schema, table_name, column_name FROM {State} WHERE version = $1 ORDER BY table_name, column_name", [version]);
 
-    public SqlStatement Heartbeat(long version) => new($"SELECT heartbeat FROM {State} WHERE version = $1", [version]);
+    public SqlStatement ForgetCopies(long version) => new($"DELETE FROM {State} WHERE version = $1", [version]);
+
+    public SqlStatement Heartbeat(long version, TableCopy copy) =>
+        new($"SELECT heartbeat FROM {State} WHERE version = $1 AND table_name = $2 AND column_name = $3", [version, copy.Table, copy.Column]);
 
     public SqlStatement Exists(TableCopy copy) => new(
         "SELECT (to_regclass($1) IS NOT NULL)::int AS table_exists, (to_regclass($2) IS NOT NULL)::int AS shadow_exists, (to_regclass($3) IS NOT NULL)::int AS old_exists",
@@ -52,27 +56,39 @@ internal sealed partial class PostgresTableCopies : ITableCopies
     {
         var facts = (await session.QueryAsync(
             """
-            SELECT (SELECT relkind::text FROM pg_class WHERE oid = to_regclass($1)) AS kind,
-                   (SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass($1) AND i.indisprimary) AS key_columns,
-                   (SELECT string_agg(conname || ' of ' || conrelid::regclass::text, ', ') FROM pg_constraint WHERE confrelid = to_regclass($1) AND contype = 'f' AND conrelid <> confrelid) AS referenced_by,
+            SELECT c.relkind::text AS kind, c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS owned, c.relrowsecurity AS row_security,
+                   c.relreplident::text AS replica_identity, c.reltablespace <> 0 AS tablespace, c.reloptions IS NOT NULL AS options,
+                   (SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = c.oid AND i.indisprimary) AS key_columns,
+                   (SELECT bool_or(condeferrable) FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p') AS deferrable_key,
+                   (SELECT string_agg(conname || ' of ' || conrelid::regclass::text, ', ') FROM pg_constraint WHERE confrelid = c.oid AND contype = 'f') AS referenced_by,
                    (SELECT string_agg(DISTINCT v.oid::regclass::text, ', ') FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
-                     WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = to_regclass($1) AND v.oid <> to_regclass($1)) AS views,
-                   (SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = to_regclass($1) AND NOT tgisinternal AND tgname <> $2) AS triggers,
-                   (SELECT count(*) FROM pg_inherits WHERE inhrelid = to_regclass($1) OR inhparent = to_regclass($1)) AS inheritance
+                     WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid AND v.oid <> c.oid) AS views,
+                   (SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgname <> $2) AS triggers,
+                   (SELECT count(*) FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid) AS inheritance,
+                   (SELECT count(*) FROM pg_policy WHERE polrelid = c.oid) AS policies,
+                   (SELECT string_agg(p.pubname, ', ') FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid WHERE pr.prrelid = c.oid) AS publications,
+                   (SELECT count(*) FROM pg_attribute WHERE attrelid = c.oid AND attacl IS NOT NULL) AS column_grants
+            FROM pg_class c WHERE c.oid = to_regclass($1)
             """,
             [Name(copy, copy.Table), copy.Sync],
-            cancellationToken)).Single();
-        return facts.GetString("kind") switch
-        {
-            null => $"table \"{copy.Table}\" does not exist",
-            not "r" => $"\"{copy.Table}\" is not a plain table (partitioned tables are not copied online)",
-            _ when facts.GetInt64("key_columns") != 1 => $"\"{copy.Table}\" has no single-column primary key to copy it by in chunks",
-            _ when facts.GetString("referenced_by") is { } fks => $"foreign keys of other tables reference \"{copy.Table}\" ({fks}) and would have to move to the new table",
-            _ when facts.GetString("views") is { } views => $"views depend on \"{copy.Table}\" ({views}) and would have to be made again over the new table",
-            _ when facts.GetString("triggers") is { } triggers => $"\"{copy.Table}\" has triggers of its own ({triggers})",
-            _ when facts.GetInt64("inheritance") > 0 => $"\"{copy.Table}\" takes part in table inheritance",
-            _ => null,
-        };
+            cancellationToken)).SingleOrDefault();
+        string? Has(string column) => facts?.GetString(column);
+        return facts is null ? $"table \"{copy.Table}\" does not exist"
+            : Has("kind") != "r" ? $"\"{copy.Table}\" is not a plain table (partitioned tables are not copied online)"
+            : facts.GetBoolean("owned") != true ? $"\"{copy.Table}\" is owned by another role than the one migrating, which the new table could not take over"
+            : facts.GetInt64("key_columns") != 1 ? $"\"{copy.Table}\" has no single-column primary key to copy it by in chunks"
+            : facts.GetBoolean("deferrable_key") == true ? $"the primary key of \"{copy.Table}\" is deferrable, which the copy's triggers cannot use"
+            : Has("referenced_by") is { } fks ? $"foreign keys reference \"{copy.Table}\" ({fks}) and would have to move to the new table"
+            : Has("views") is { } views ? $"views depend on \"{copy.Table}\" ({views}) and would have to be made again over the new table"
+            : Has("triggers") is { } triggers ? $"\"{copy.Table}\" has triggers of its own ({triggers})"
+            : facts.GetInt64("inheritance") > 0 ? $"\"{copy.Table}\" takes part in table inheritance"
+            : facts.GetBoolean("row_security") == true || facts.GetInt64("policies") > 0 ? $"\"{copy.Table}\" has row-level security, whose policies would have to move to the new table"
+            : Has("publications") is { } publications ? $"\"{copy.Table}\" is in publications ({publications}), which would have to take the new table"
+            : Has("replica_identity") != "d" ? $"\"{copy.Table}\" has a replica identity other than its primary key"
+            : facts.GetBoolean("tablespace") == true ? $"\"{copy.Table}\" is in a tablespace of its own"
+            : facts.GetBoolean("options") == true ? $"\"{copy.Table}\" has storage options (WITH (...)) the new table would have to take"
+            : facts.GetInt64("column_grants") > 0 ? $"\"{copy.Table}\" has grants on single columns"
+            : null;
     }
 
     public async Task<IReadOnlyList<string>> PrepareAsync(IDbSession session, TableCopy copy, CancellationToken cancellationToken)
@@ -104,9 +120,16 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         var others = columns.Where(c => c != key).Select(c => $"{PostgresSql.Identifier(c)} = EXCLUDED.{PostgresSql.Identifier(c)}").ToList();
         var onConflict = others.Count == 0 ? "DO NOTHING" : $"DO UPDATE SET {string.Join(", ", others)}";
         var function = Qualified(copy, copy.Sync);
+        var gone = Qualified(copy, copy.Gone);
+        statements.Add($"CREATE TABLE {gone} AS SELECT {quotedKey} FROM {table} WITH NO DATA");
+        // As its owner, with names it resolves itself: the writers' roles need no rights on the
+        // shadow, and their search_path cannot redirect it. A writer whose snapshot is older than
+        // a chunk cannot see that chunk's rows to delete them: the keys it deleted are kept, and
+        // the swap removes those rows once no such writer is left.
         statements.Add(
-            $"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $oc$ BEGIN " +
+            $"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $oc$ BEGIN " +
             $"IF TG_OP <> 'INSERT' THEN DELETE FROM {shadow} WHERE {quotedKey} = OLD.{quotedKey}; END IF; " +
+            $"IF TG_OP = 'DELETE' OR OLD.{quotedKey} IS DISTINCT FROM NEW.{quotedKey} THEN INSERT INTO {gone} VALUES (OLD.{quotedKey}); END IF; " +
             $"IF TG_OP <> 'DELETE' THEN INSERT INTO {shadow} ({names}) OVERRIDING SYSTEM VALUE VALUES ({values}) ON CONFLICT ({quotedKey}) {onConflict}; END IF; " +
             "RETURN NULL; END $oc$");
         statements.Add($"CREATE TRIGGER {PostgresSql.Identifier(copy.Sync)} AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()");
@@ -154,18 +177,24 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         var table = Qualified(copy, copy.Table);
         var shadow = Qualified(copy, copy.Shadow);
         var key = PostgresSql.Identifier(columns.Key);
-        var converted = string.Join(", ", columns.Columns.Select(c => $"CAST(o.{PostgresSql.Identifier(c.Name)} AS {c.Type})"));
-        var copied = string.Join(", ", columns.Columns.Select(c => $"n.{PostgresSql.Identifier(c.Name)}"));
+        // As text, which every type has (json, xml and the geometric types have no equality).
+        var unequal = string.Join(" OR ", columns.Columns.Select(c => $"CAST(o.{PostgresSql.Identifier(c.Name)} AS {c.Type})::text IS DISTINCT FROM n.{PostgresSql.Identifier(c.Name)}::text"));
         return new(
             $"SELECT (SELECT count(*) FROM {table}) AS old_rows, (SELECT count(*) FROM {shadow}) AS new_rows, " +
-            $"(SELECT count(*) FROM {table} o FULL JOIN {shadow} n ON n.{key} = o.{key} WHERE o.{key} IS NULL OR n.{key} IS NULL OR ROW({converted}) IS DISTINCT FROM ROW({copied})) AS differing");
+            $"(SELECT count(*) FROM {table} o FULL JOIN {shadow} n ON n.{key} = o.{key} WHERE o.{key} IS NULL OR n.{key} IS NULL OR {unequal}) AS differing");
     }
 
     public async Task<IReadOnlyList<SqlStatement>> SwapAsync(IDbSession session, TableCopy copy, CancellationToken cancellationToken)
     {
         var table = Qualified(copy, copy.Table);
         var shadow = Qualified(copy, copy.Shadow);
-        var statements = new List<SqlStatement> { new($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE") };
+        var key = PostgresSql.Identifier((await OwnColumnsAsync(session, copy, cancellationToken)).Key);
+        var statements = new List<SqlStatement>
+        {
+            new($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
+            // With the table locked no writer is left whose snapshot hid a copied row from its delete.
+            new($"DELETE FROM {shadow} n USING {Qualified(copy, copy.Gone)} g WHERE n.{key} = g.{key} AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.{key} = g.{key})"),
+        };
         var sequences = await session.QueryAsync(
             """
             SELECT n.nspname AS seq_schema, s.relname AS seq_name, a.attname AS column_name, a.attidentity::text AS identity
@@ -186,18 +215,30 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         }
 
         var grants = await session.QueryAsync(
-            "SELECT grantee, privilege_type, is_grantable FROM information_schema.role_table_grants WHERE table_schema = COALESCE($1, current_schema()) AND table_name = $2 AND grantee <> current_user",
-            [copy.Schema, copy.Table],
+            """
+            SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE r.rolname END AS grantee, a.privilege_type, a.is_grantable
+            FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+            WHERE c.oid = to_regclass($1) AND a.grantee <> c.relowner
+            """,
+            [table],
             cancellationToken);
         foreach (var grant in grants)
         {
-            var grantee = grant.GetString("grantee") == "PUBLIC" ? "PUBLIC" : PostgresSql.Identifier(grant.GetString("grantee")!);
-            statements.Add(new($"GRANT {PrivilegeWord().Match(grant.GetString("privilege_type")!).Value} ON {shadow} TO {grantee}{(grant.GetString("is_grantable") == "YES" ? " WITH GRANT OPTION" : "")}"));
+            var grantee = grant.GetString("grantee") is { } role ? PostgresSql.Identifier(role) : "PUBLIC";
+            statements.Add(new($"GRANT {PrivilegeWord().Match(grant.GetString("privilege_type")!).Value} ON {shadow} TO {grantee}{(grant.GetBoolean("is_grantable") == true ? " WITH GRANT OPTION" : "")}"));
+        }
+
+        // COMMENT takes no parameters: the table's own comment, as the server has it, goes in as a literal.
+        var comment = (await session.QueryAsync("SELECT obj_description(to_regclass($1), 'pg_class') AS comment", [table], cancellationToken)).Single().GetString("comment");
+        if (comment is not null)
+        {
+            statements.Add(new($"COMMENT ON TABLE {shadow} IS {PostgresSql.Literal(comment)}"));
         }
 
         var indexes = await IndexesAsync(session, copy, cancellationToken);
         statements.Add(new($"DROP TABLE {table}"));
         statements.Add(new($"DROP FUNCTION IF EXISTS {Qualified(copy, copy.Sync)}()"));
+        statements.Add(new($"DROP TABLE IF EXISTS {Qualified(copy, copy.Gone)}"));
         statements.Add(new($"ALTER TABLE {shadow} RENAME TO {PostgresSql.Identifier(copy.Table)}"));
         foreach (var index in indexes)
         {
@@ -217,6 +258,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         $"DROP TRIGGER IF EXISTS {PostgresSql.Identifier(copy.Sync)} ON {Qualified(copy, copy.Table)}",
         $"DROP FUNCTION IF EXISTS {Qualified(copy, copy.Sync)}()",
         $"DROP TABLE IF EXISTS {Qualified(copy, copy.Shadow)}",
+        $"DROP TABLE IF EXISTS {Qualified(copy, copy.Gone)}",
     ];
 
     /// <summary>The table's indexes by name, with the definition of the constraint each backs (primary key, unique, exclusion), if any.</summary>
@@ -248,8 +290,9 @@ internal sealed partial class PostgresTableCopies : ITableCopies
     private static string Temporary(TableCopy copy, string index) =>
         "oc_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{copy.Schema}.{copy.Table}.{index}")))[..16];
 
+    /// <summary>Always with its schema, public when the migration named none (FluentMigrator's generator writes it so).</summary>
     private static string Qualified(TableCopy copy, string name) =>
-        string.IsNullOrEmpty(copy.Schema) ? PostgresSql.Identifier(name) : $"{PostgresSql.Identifier(copy.Schema)}.{PostgresSql.Identifier(name)}";
+        $"{PostgresSql.Identifier(string.IsNullOrEmpty(copy.Schema) ? "public" : copy.Schema)}.{PostgresSql.Identifier(name)}";
 
     /// <summary>A name as to_regclass reads it: quoted, so its case and characters stay.</summary>
     private static string Name(TableCopy copy, string name) => Qualified(copy, name);

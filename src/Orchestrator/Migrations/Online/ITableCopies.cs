@@ -23,16 +23,20 @@ internal interface ITableCopies
     /// <summary>Creates the state table when missing.</summary>
     string CreateStateTable { get; }
 
-    /// <summary>The version's state row: phase, last_key, rows_copied, heartbeat, table_schema, table_name.</summary>
-    SqlStatement ReadState(long version);
+    /// <summary>The copy's state row: phase, last_key, rows_copied, heartbeat.</summary>
+    SqlStatement ReadState(long version, TableCopy copy);
 
-    /// <summary>Writes the version's state row with a new heartbeat (a number that only grows, which replicas replay).</summary>
+    /// <summary>Writes the copy's state row with a new heartbeat (a number that only grows, which replicas replay).</summary>
     SqlStatement SaveState(long version, TableCopy copy, CopyState state, long heartbeat);
 
-    SqlStatement DeleteState(long version);
+    /// <summary>The state rows of the version's copies: phase, table_schema, table_name, column_name.</summary>
+    SqlStatement ReadCopies(long version);
 
-    /// <summary>The single value <c>heartbeat</c> of the version's state row (asked on each replica too).</summary>
-    SqlStatement Heartbeat(long version);
+    /// <summary>Forgets the version's copies (their rows), for one the version starts afresh or that was abandoned.</summary>
+    SqlStatement ForgetCopies(long version);
+
+    /// <summary>The single value <c>heartbeat</c> of the copy's state row (asked on each replica too).</summary>
+    SqlStatement Heartbeat(long version, TableCopy copy);
 
     /// <summary>One row: table_exists, shadow_exists, old_exists, each 0 or 1.</summary>
     SqlStatement Exists(TableCopy copy);

@@ -41,7 +41,7 @@ internal static class OnlineRewrite
 
             var onNewTable = ExpressionTables.Of(expression) is { } changed && created.Contains(changed);
             var form = online && written.Count > 0 && !onNewTable ? forms.OnlineForm(expression, written, generator, current ?? ColumnTypes.None) : null;
-            if (form is { Defers: true } && NeededLater(migration.Expressions, stepsOf, i, form.Table) is { } why)
+            if (form is { Defers: true } && NeededLater(migration.Expressions, stepsOf, i, form.Table, copies: form.After.Any(a => a.Copy is not null)) is { } why)
             {
                 changes.Add(new OnlineChange(i, $"{form.Note}: not done, it runs as written because {why}", Applied: false));
                 form = null;
@@ -76,11 +76,17 @@ internal static class OnlineRewrite
     /// makes before the transaction ends (a foreign key that references the table needs its unique
     /// index; code the tool cannot read, or SQL that names the table, may use it), or null.
     /// </summary>
-    private static string? NeededLater(IReadOnlyList<IMigrationExpression> expressions, ILookup<int, MigrationStep> stepsOf, int index, string table)
+    /// <param name="copies">The form copies the table after the transaction: anything later on the same table would see the old type (an update would store values the old way).</param>
+    private static string? NeededLater(IReadOnlyList<IMigrationExpression> expressions, ILookup<int, MigrationStep> stepsOf, int index, string table, bool copies)
     {
         for (var j = index + 1; j < expressions.Count; j++)
         {
             var later = expressions[j];
+            if (copies && string.Equals(ExpressionTables.Of(later), table, StringComparison.Ordinal))
+            {
+                return $"a later statement of the migration changes \"{table}\" too and must see the new type";
+            }
+
             bool Mentions() => stepsOf[j].Any(step => step.Text.Contains(table, StringComparison.OrdinalIgnoreCase));
             switch (later)
             {

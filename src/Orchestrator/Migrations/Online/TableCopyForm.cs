@@ -19,8 +19,9 @@ internal static class TableCopyForm
     private static readonly SqlStatement KeepsItsOwnState = new("SELECT 'missing' AS state");
 
     /// <param name="split">The engine's split of the generator's SQL into statements.</param>
+    /// <param name="withoutCopy">What runs when the table cannot be copied (<see cref="TableCopy.WithoutCopy"/>).</param>
     /// <returns>Null when the table's name leaves no room for the copy's names.</returns>
-    public static OnlineForm? Of(AlterColumnExpression e, IMigrationGenerator generator, Func<string, IEnumerable<string>> split, string from, string to)
+    public static OnlineForm? Of(AlterColumnExpression e, IMigrationGenerator generator, Func<string, IEnumerable<string>> split, string from, string to, IReadOnlyList<string> withoutCopy)
     {
         if (e.TableName.Length > TableCopy.MaxTableName)
         {
@@ -28,16 +29,16 @@ internal static class TableCopyForm
         }
 
         var column = (FluentMigrator.Model.ColumnDefinition)e.Column.Clone();
-        var shadowName = new TableCopy(e.SchemaName, e.TableName, [], "").Shadow;
+        var shadowName = new TableCopy(e.SchemaName, e.TableName, e.Column.Name, [], "").Shadow;
         column.TableName = shadowName;
         var forShadow = split(generator.Generate(new AlterColumnExpression { SchemaName = e.SchemaName, TableName = shadowName, Column = column })).ToList();
         var change = $"column {e.Column.Name} of {e.TableName} from {from} to {to}";
-        var copy = new TableCopy(e.SchemaName, e.TableName, forShadow, change);
+        var copy = new TableCopy(e.SchemaName, e.TableName, e.Column.Name, forShadow, change) { WithoutCopy = withoutCopy };
         return new OnlineForm(
             e.TableName,
             [],
             [new OnlineStep($"-- online table copy: {change}", KeepsItsOwnState, null, Cost) { Copy = copy }],
             Defers: true,
-            $"{change}: copied online into a new table after the transaction (triggers carry concurrent writes, each chunk waits for every replica), compared, then swapped in under a brief lock; writers go on");
+            $"{change}: copied online into a new table after the transaction (triggers carry concurrent writes, each chunk waits for every replica), compared, then swapped in under a brief lock; writers go on (a table that cannot be copied online is changed as without a copy, which migrate says)");
     }
 }

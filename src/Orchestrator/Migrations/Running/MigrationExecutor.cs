@@ -25,7 +25,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// <summary>An online table copy on this session, under the run's lock discipline.</summary>
     public OnlineTableCopy NewTableCopy() =>
         TableCopies is { } setup
-            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, GaveUpWaiting)
+            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, GaveUpWaiting, Advice)
             : throw new InvalidOperationException("this engine has no online table copy");
 
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
@@ -114,7 +114,20 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
             if (step.Copy is { } copy)
             {
                 report($"{index + 1}/{migration.After.Count} online copy of {copy.Table}: {copy.Change}");
-                await NewTableCopy().RunAsync(migration.Migration.Version, copy, report, cancellationToken);
+                try
+                {
+                    await NewTableCopy().RunAsync(migration.Migration.Version, copy, report, cancellationToken);
+                }
+                catch (DatabaseException e)
+                {
+                    throw new MigrationFailedException(
+                        $"migration {migration.Migration.Name}: its transaction committed, then the online copy of {copy.Table} ({copy.Change}) failed: {e.Message}\n" +
+                        "The version is not recorded yet. What the copy did is kept: fix the cause and run migrate again to go on from there, " +
+                        $"or run 'migrate --abandon-online-copy {migration.Migration.Version}' to remove the copy and leave the table as it was." +
+                        (Advice(e) is { } advice ? $"\n{advice}" : ""),
+                        e);
+                }
+
                 continue;
             }
 

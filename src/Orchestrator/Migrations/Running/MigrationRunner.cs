@@ -89,13 +89,13 @@ internal sealed class MigrationRunner(
     /// copy's mark), the migration is pending again; otherwise its transaction stays committed and
     /// the next migrate starts the copy anew. Returns the table, or null when no copy is in progress.
     /// </summary>
-    public Task<(string? Table, bool Pending)> AbandonOnlineCopyAsync(MigrationProject project, long version, CancellationToken cancellationToken) =>
+    public Task<(IReadOnlyList<string> Tables, bool Pending)> AbandonOnlineCopyAsync(MigrationProject project, long version, CancellationToken cancellationToken) =>
         UnderLockAsync(async _ =>
         {
-            var table = await Executor.NewTableCopy().AbandonAsync(version, cancellationToken);
-            if (table is null)
+            var tables = await Executor.NewTableCopy().AbandonAsync(version, cancellationToken);
+            if (tables.Count == 0)
             {
-                return ((string?)null, false);
+                return (tables, false);
             }
 
             await ReadColumnTypesAsync(cancellationToken);
@@ -108,7 +108,7 @@ internal sealed class MigrationRunner(
                 await session.ExecuteBatchAsync(store.Remove(version), cancellationToken);
             }
 
-            return (table, marked && alone);
+            return (tables, marked && alone);
         }, cancellationToken);
 
     public Task<MigrationRunOutcome> MigrateAsync(MigrationProject project, MigrateOptions options, CancellationToken cancellationToken) =>
@@ -521,6 +521,12 @@ internal sealed class MigrationRunner(
         var started = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).GetValueOrDefault(migration.Version);
         if (started is null)
         {
+            if (translated.After.Any(step => step.Copy is not null))
+            {
+                // Copy records of an earlier application that was rolled back since would say "done".
+                await Executor.NewTableCopy().ForgetAsync(migration.Version, cancellationToken);
+            }
+
             await Executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);
         }
         else if (started != translated.Checksum)

@@ -37,7 +37,8 @@ internal sealed class OnlineTableCopy(
     CopyPacing pacing,
     Func<SqlStatement, CancellationToken, Task<IReadOnlyList<ReplicaHeartbeat>>> askReplicas,
     Func<string, Func<CancellationToken, Task<bool>>, CancellationToken, Task<bool>> underLocks,
-    Func<DatabaseException, bool> gaveUpWaiting)
+    Func<DatabaseException, bool> gaveUpWaiting,
+    Func<DatabaseException, string?> advice)
 {
     private readonly Dictionary<long, TimeSpan> _heartbeatsWritten = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -46,7 +47,7 @@ internal sealed class OnlineTableCopy(
     public async Task RunAsync(long version, TableCopy copy, Action<string> report, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
-        var row = (await session.QueryAsync(sql.ReadState(version).Sql, sql.ReadState(version).Parameters, cancellationToken)).SingleOrDefault();
+        var row = (await QueryAsync(sql.ReadState(version, copy), cancellationToken)).SingleOrDefault();
         var state = row is null ? null : new CopyState(row.GetString("phase")!, row.GetString("last_key"), row.GetInt64("rows_copied") ?? 0);
         _heartbeat = row?.GetInt64("heartbeat") ?? 0;
         if (state?.Phase == "done")
@@ -65,6 +66,12 @@ internal sealed class OnlineTableCopy(
 
         if (state is null || state.Phase != "copying" || exists.GetInt64("shadow_exists") == 0)
         {
+            if (await sql.RefusalAsync(session, copy, cancellationToken) is { } refusal)
+            {
+                await WithoutCopyAsync(version, copy, refusal, report, cancellationToken);
+                return;
+            }
+
             state = await PrepareAsync(version, copy, exists.GetInt64("shadow_exists") > 0, report, cancellationToken);
         }
         else
@@ -81,47 +88,77 @@ internal sealed class OnlineTableCopy(
         await FinishAsync(version, copy, state, report, cancellationToken);
     }
 
-    /// <summary>Removes a copy in progress: the triggers and the shadow go, the table stays as it was, and the state row is forgotten.</summary>
-    public async Task<string?> AbandonAsync(long version, CancellationToken cancellationToken)
+    /// <summary>Forgets the copies an earlier application of the version made (rolled back since): the version starts afresh.</summary>
+    public async Task ForgetAsync(long version, CancellationToken cancellationToken)
     {
         await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
-        var row = (await QueryAsync(sql.ReadState(version), cancellationToken)).SingleOrDefault();
-        if (row is null)
+        await ExecuteAsync(sql.ForgetCopies(version), cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes the copies the version has in progress: their triggers and shadows go, the tables
+    /// stay as they were, and the version's copy records are forgotten. Returns the tables, none
+    /// when no copy is in progress; refuses when one was swapped in already (the table has its new
+    /// shape: only migrate can finish it).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> AbandonAsync(long version, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
+        var copies = (await QueryAsync(sql.ReadCopies(version), cancellationToken))
+            .Select(r => (Phase: r.GetString("phase"), Copy: new TableCopy(r.GetString("table_schema"), r.GetString("table_name")!, r.GetString("column_name")!, [], "")))
+            .ToList();
+        if (copies.All(c => c.Phase == "done"))
         {
-            return null;
+            return [];
         }
 
-        var copy = new TableCopy(row.GetString("table_schema"), row.GetString("table_name")!, [], "");
-        if (row.GetString("phase") != "done")
+        foreach (var (phase, copy) in copies)
         {
             var exists = (await QueryAsync(sql.Exists(copy), cancellationToken)).Single();
-            if (exists.GetInt64("old_exists") > 0 && exists.GetInt64("shadow_exists") == 0)
+            if (phase == "done" || (exists.GetInt64("old_exists") > 0 && exists.GetInt64("shadow_exists") == 0))
             {
                 throw new MigrationFailedException(
-                    $"the online copy of {copy.Table} for migration {version} was already swapped in: the table has its new shape and the old one waits to be dropped ({copy.Old}); run migrate to finish it",
+                    $"the online copy of {copy.Table} ({copy.Column}) for migration {version} was swapped in already: the table has its new shape. Run migrate to finish the migration, or roll it back once it is applied",
                     new InvalidOperationException("swapped"));
             }
+        }
 
+        foreach (var (_, copy) in copies)
+        {
             foreach (var statement in sql.Abandon(copy))
             {
                 await UnderLocksAsync($"abandoning the copy of {copy.Table}", [new SqlStatement(statement)], null, copy, null, cancellationToken);
             }
         }
 
-        await ExecuteAsync(sql.DeleteState(version), cancellationToken);
-        return copy.Table;
+        await ExecuteAsync(sql.ForgetCopies(version), cancellationToken);
+        return copies.Select(c => c.Copy.Table).Distinct().ToList();
+    }
+
+    /// <summary>The change as the engine makes it without a copy, for a table the copy cannot take, each statement under the lock discipline.</summary>
+    private async Task WithoutCopyAsync(long version, TableCopy copy, string refusal, Action<string> report, CancellationToken cancellationToken)
+    {
+        report($"{copy.Table} cannot be copied online ({refusal}); changing it without a copy instead: {string.Join("; ", copy.WithoutCopy)}");
+        try
+        {
+            foreach (var statement in copy.WithoutCopy)
+            {
+                await UnderLocksAsync($"the change of {copy.Table}", [new SqlStatement(statement)], null, copy, null, cancellationToken);
+            }
+        }
+        catch (DatabaseException e)
+        {
+            throw new MigrationFailedException(
+                $"migration {version}: {copy.Table} cannot be copied online ({refusal}), and the change without a copy failed: {e.Message}\n" +
+                "Its transaction committed and its version is not recorded yet; run migrate again once the cause is fixed." + (advice(e) is { } what ? $"\n{what}" : ""),
+                e);
+        }
+
+        await ExecuteAsync(Save(version, copy, new CopyState("done", null, 0)), cancellationToken);
     }
 
     private async Task<CopyState> PrepareAsync(long version, TableCopy copy, bool leftover, Action<string> report, CancellationToken cancellationToken)
     {
-        if (await sql.RefusalAsync(session, copy, cancellationToken) is { } refusal)
-        {
-            throw new MigrationFailedException(
-                $"the online copy of {copy.Table} cannot start: {refusal}. Nothing was changed. Make the change another way (add a new column, backfill it in batches, switch to it), " +
-                "or list the migration's version in 'migrations.offline' in the environment file to run it as written (writers wait while the table is rewritten)",
-                new InvalidOperationException("copy refused"));
-        }
-
         if (leftover)
         {
             report($"dropping what an interrupted copy of {copy.Table} left ({copy.Shadow} and its triggers)");
@@ -159,7 +196,7 @@ internal sealed class OnlineTableCopy(
         var lastReport = _clock.Elapsed;
         while (true)
         {
-            await PaceAsync(version, report, cancellationToken);
+            await PaceAsync(version, copy, report, cancellationToken);
             var bound = (await QueryAsync(sql.NextBound(copy, columns, state.LastKey, chunk), cancellationToken)).Single().GetString("bound");
             if (bound is null)
             {
@@ -184,12 +221,12 @@ internal sealed class OnlineTableCopy(
     }
 
     /// <summary>Waits while a replica has not replayed a heartbeat written more than the allowed lag ago, or the primary is busy.</summary>
-    private async Task PaceAsync(long version, Action<string> report, CancellationToken cancellationToken)
+    private async Task PaceAsync(long version, TableCopy copy, Action<string> report, CancellationToken cancellationToken)
     {
         TimeSpan? pausedAt = null;
         while (true)
         {
-            var why = await WhyWaitAsync(version, cancellationToken);
+            var why = await WhyWaitAsync(version, copy, cancellationToken);
             if (why is null)
             {
                 if (pausedAt is not null)
@@ -216,10 +253,10 @@ internal sealed class OnlineTableCopy(
         }
     }
 
-    private async Task<string?> WhyWaitAsync(long version, CancellationToken cancellationToken)
+    private async Task<string?> WhyWaitAsync(long version, TableCopy copy, CancellationToken cancellationToken)
     {
         var now = _clock.Elapsed;
-        foreach (var replica in await askReplicas(sql.Heartbeat(version), cancellationToken))
+        foreach (var replica in await askReplicas(sql.Heartbeat(version, copy), cancellationToken))
         {
             if (replica.Error is { } error)
             {
