@@ -113,19 +113,27 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
     }
 
     /// <summary>
-    /// Kills migrate once the copy of 9805 committed its first chunk; abandons that copy (the table
-    /// is exactly as it was, 9805 pending again); kills a second run likewise, and a third run goes
-    /// on where the second stopped and finishes, every row there with its values.
+    /// Under a writer all along: kills migrate once the copy of 9805 committed its first chunk;
+    /// abandons that copy (the table is exactly as it was, 9805 pending again); kills a second run
+    /// likewise, and a third run goes on where the second stopped and finishes. Every acknowledged
+    /// write is there, on the primary and the cascading replica, and no replica lagged more than the
+    /// setting (1.5 s) plus 1 s, as a heartbeat of the test's own shows.
     /// </summary>
     private protected async Task KilledCopyAsync()
     {
-        const int rows = 300_000;
+        const int rows = 1_000_000;
         var (env, database) = await BusyTableAsync("online-copy", rows);
         await using var session = await Topology.ConnectAsync("primary", database);
         var before = (await session.QueryAsync(ChecksumSql)).Single().GetInt64("h");
+        await using var lag = await HeartbeatLag.StartAsync(Topology, database, "replica-2", HeartbeatSql);
+        await using var writer = await TimedWriter.StartAsync(Topology, database, Insert, firstId: rows + 1);
 
+        var phases = new List<string>();
+        void Phase(string name) => phases.Add($"{name} at {lag.Elapsed.TotalSeconds:0.0} s");
         await KillDuringCopyAsync(env, session);
+        Phase("first kill");
         var (abandonExit, abandoned) = await Cli("migrate", env, "--abandon-online-copy", "9805");
+        Phase("abandoned");
 
         Assert.True(abandonExit == 0, abandoned);
         Assert.Contains("the table is as it was", abandoned, StringComparison.Ordinal);
@@ -137,20 +145,33 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         Assert.True(againExit == 2, again);
 
         await KillDuringCopyAsync(env, session);
+        Phase("second kill");
         var (exitCode, output) = await Cli("migrate", env);
+        Phase("resumed and finished");
+        var (writes, longest) = await writer.StopAsync();
+        var highest = await lag.StopAsync();
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("going on with the online copy of busy after key ", output, StringComparison.Ordinal);
         Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        Assert.True(writes > 100, $"the writer committed {writes} rows");
+        var limit = Topology.Environment.Provider == ProviderKind.Docker ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(1);
+        Assert.True(longest < limit, $"an insert waited {longest.TotalSeconds:0.00} s\n{output}");
+        Assert.True(highest < TimeSpan.FromSeconds(2.5), $"replica-2 lagged {highest.TotalSeconds:0.00} s at {lag.HighestAt.TotalSeconds:0.0} s ({string.Join(", ", phases)})\n{output}");
         foreach (var node in new[] { "primary", "replica-2" })
         {
             await using var reader = await Topology.ConnectAsync(node, database);
             Assert.Equal(before, (await reader.QueryAsync(ChecksumSql)).Single().GetInt64("h"));
-            var facts = (await reader.QueryAsync(FactsSql)).Single();
+            var facts = (await reader.QueryAsync(FactsSql.Replace("200000", "1000000", StringComparison.Ordinal))).Single();
+            Assert.Equal(rows, facts.GetInt64("old_rows"));
+            Assert.Equal(writes, facts.GetInt64("new_rows"));
             Assert.Equal("bigint", facts.GetString("customer_type"));
             Assert.Equal(0, facts.GetInt64("leftovers"));
         }
     }
+
+    /// <summary>Creating the test's heartbeat table, writing the primary's clock into it, and reading its age on a replica (column lag, seconds).</summary>
+    private protected abstract (string Create, string Beat, string Age) HeartbeatSql { get; }
 
     /// <summary>
     /// Once the copy started, replica-2's replay is paused: the copy stops before its next chunk
@@ -213,6 +234,26 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         var (exitCode, output) = await Cli("migrate", env);
         Assert.Contains("busy cannot be copied online (foreign keys", output, StringComparison.Ordinal);
         return (exitCode, output, database);
+    }
+
+    /// <summary>A view over the copied table works after the swap and shows the new type; <paramref name="setup"/> adds what else the table carries.</summary>
+    private protected async Task<(IDbSession Session, string Database)> ViewOverTheTableAsync(params string[] setup)
+    {
+        var (env, database) = await BusyTableAsync("online-copy", 10_000);
+        var session = await Topology.ConnectAsync("primary", database);
+        await session.ExecuteAsync("CREATE VIEW busy_customers AS SELECT id, customer_id FROM busy WHERE customer_id > 50");
+        foreach (var statement in setup)
+        {
+            await session.ExecuteAsync(statement);
+        }
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("busy and its copy agree", output, StringComparison.Ordinal);
+        Assert.Equal(Enumerable.Range(1, 10_000).Count(i => 1 + i % 100 > 50), (await session.QueryAsync("SELECT COUNT(*) AS n FROM busy_customers")).Single().GetInt64("n"));
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        return (session, database);
     }
 
     private static async Task<DbRow?> TryQueryAsync(IDbSession session, string sql)
@@ -353,7 +394,12 @@ public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : On
     private protected override string ResumeReplaySql => "SELECT pg_wal_replay_resume()";
 
     private protected override string ChecksumSql =>
-        "SELECT sum(hashtext(id::text || ':' || coalesce(customer_id::text, '-') || ':' || coalesce(code, '-') || ':' || coalesce(status, '-'))::bigint) AS h FROM busy";
+        "SELECT sum(hashtext(id::text || ':' || coalesce(customer_id::text, '-') || ':' || coalesce(code, '-') || ':' || coalesce(status, '-'))::bigint) AS h FROM busy WHERE id <= 1000000";
+
+    private protected override (string Create, string Beat, string Age) HeartbeatSql =>
+        ("CREATE TABLE test_heartbeat (id int PRIMARY KEY, at timestamptz NOT NULL); INSERT INTO test_heartbeat VALUES (1, clock_timestamp())",
+         "UPDATE test_heartbeat SET at = clock_timestamp()",
+         "SELECT extract(epoch FROM clock_timestamp() - at)::float8 AS lag FROM test_heartbeat");
 
     private protected override string FactsSql =>
         """
@@ -423,7 +469,12 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
     private protected override string ResumeReplaySql => "START SLAVE SQL_THREAD";
 
     private protected override string ChecksumSql =>
-        "SELECT SUM(CRC32(CONCAT_WS(':', id, IFNULL(customer_id, '-'), IFNULL(code, '-'), IFNULL(status, '-')))) AS h FROM busy";
+        "SELECT SUM(CRC32(CONCAT_WS(':', id, IFNULL(customer_id, '-'), IFNULL(code, '-'), IFNULL(status, '-')))) AS h FROM busy WHERE id <= 1000000";
+
+    private protected override (string Create, string Beat, string Age) HeartbeatSql =>
+        ("CREATE TABLE test_heartbeat (id INT PRIMARY KEY, at DATETIME(6) NOT NULL); INSERT INTO test_heartbeat VALUES (1, NOW(6))",
+         "UPDATE test_heartbeat SET at = NOW(6)",
+         "SELECT TIMESTAMPDIFF(MICROSECOND, at, NOW(6)) / 1000000.0 AS lag FROM test_heartbeat");
 
     private protected override string FactsSql =>
         """
@@ -496,6 +547,16 @@ public sealed class MariaDbLocalOnlineMigrationTests(MariaDbTopologyFixture fixt
     public Task The_copy_pauses_while_a_replica_does_not_replay_and_goes_on_when_it_does() => PausedForAReplicaAsync();
 
     [Fact]
+    public async Task A_view_over_the_copied_table_keeps_working()
+    {
+        var (session, _) = await ViewOverTheTableAsync();
+        await using (session)
+        {
+            Assert.Equal("bigint", (await session.QueryAsync("SELECT DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'busy_customers' AND COLUMN_NAME = 'customer_id'")).Single().GetString("t"));
+        }
+    }
+
+    [Fact]
     public async Task A_referenced_table_is_changed_in_place_which_the_server_refuses_for_a_type_change()
     {
         var (exitCode, output, database) = await ReferencedTableAsync();
@@ -513,6 +574,28 @@ public sealed class MariaDbOnDockerOnlineMigrationTests(MariaDbOnDockerFixture f
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fixture) : PostgresOnlineMigrationTests(fixture)
 {
+    [Fact]
+    public async Task A_view_its_grants_and_the_tables_own_trigger_go_along_with_the_copy()
+    {
+        var (session, _) = await ViewOverTheTableAsync(
+            "CREATE TABLE busy_audit (id bigint, op text)",
+            "CREATE FUNCTION busy_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO busy_audit VALUES (NEW.id, TG_OP); RETURN NEW; END $$",
+            "CREATE TRIGGER busy_audited AFTER INSERT ON busy FOR EACH ROW EXECUTE FUNCTION busy_audit()",
+            "GRANT SELECT ON busy, busy_customers TO PUBLIC",
+            "COMMENT ON TABLE busy IS 'the busy table'");
+        await using (session)
+        {
+            Assert.Equal("bigint", (await session.QueryAsync("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'busy_customers'::regclass AND attname = 'customer_id'")).Single().GetString("t"));
+            await session.ExecuteAsync(Insert, [5_000_000L]);
+            Assert.Equal(1, (await session.QueryAsync("SELECT COUNT(*) AS n FROM busy_audit WHERE id = 5000000")).Single().GetInt64("n"));
+            var grants = await session.QueryAsync("SELECT table_name FROM information_schema.role_table_grants WHERE grantee = 'PUBLIC' AND privilege_type = 'SELECT' AND table_name IN ('busy', 'busy_customers') ORDER BY 1");
+            Assert.Equal(["busy", "busy_customers"], grants.Select(g => g.GetString("table_name")));
+            Assert.Equal("the busy table", (await session.QueryAsync("SELECT obj_description('busy'::regclass, 'pg_class') AS c")).Single().GetString("c"));
+            var index = Assert.Single(await session.QueryAsync("SELECT relname FROM pg_class WHERE oid IN (SELECT indexrelid FROM pg_index WHERE indrelid = 'busy'::regclass)")).GetString("relname");
+            Assert.Equal("PK_busy", index);
+        }
+    }
+
     [Fact]
     public async Task A_referenced_table_is_changed_as_written_and_migrate_says_why()
     {

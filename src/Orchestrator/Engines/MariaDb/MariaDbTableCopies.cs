@@ -12,9 +12,11 @@ namespace Orchestrator.Engines.MariaDb;
 /// RENAME TABLE swaps both names at once. Grants and views name tables, so they follow the name.
 /// Schema changes commit one by one here: a rerun finds by name what an interrupted step left.
 /// </summary>
-internal sealed class MariaDbTableCopies : ITableCopies
+internal sealed class MariaDbTableCopies : ITableCopies, ICopyStates
 {
     public static readonly MariaDbTableCopies Instance = new();
+
+    public ICopyStates States => this;
 
     private static readonly string State = MariaDbSql.Identifier(VersionTable.OnlineCopyTableName);
 
@@ -25,7 +27,11 @@ internal sealed class MariaDbTableCopies : ITableCopies
         "`phase` VARCHAR(16) NOT NULL, `last_key` TEXT NULL, `rows_copied` BIGINT NOT NULL DEFAULT 0, `heartbeat` BIGINT NOT NULL DEFAULT 0, `updated_on` DATETIME(6) NOT NULL, " +
         "PRIMARY KEY (`version`, `table_name`, `column_name`)) ENGINE=InnoDB";
 
-    public string Begin => "START TRANSACTION";
+    /// <summary>
+    /// READ COMMITTED: a chunk's locking read then locks the rows it copies and no gaps, so inserts
+    /// past the end of the table do not wait for the last chunk (binlog_format ROW or MIXED logs it safely).
+    /// </summary>
+    public IReadOnlyList<string> Begin { get; } = ["SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION"];
 
     public bool PrepareIsAtomic => false;
 
@@ -115,14 +121,17 @@ internal sealed class MariaDbTableCopies : ITableCopies
         return new CopyColumns(key, keyType, rows.Select(r => (r.GetString("name")!, r.GetString("type")!)).ToList());
     }
 
-    public SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, int rows)
+    public SqlStatement LastKey(TableCopy copy, CopyColumns columns) =>
+        new($"SELECT CAST(MAX({MariaDbSql.Identifier(columns.Key)}) AS CHAR) AS bound FROM {MariaDbSql.Identifier(copy.Table)}");
+
+    public SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, string end, int rows)
     {
         var table = MariaDbSql.Identifier(copy.Table);
         var key = MariaDbSql.Identifier(columns.Key);
-        var where = after is null ? "" : $"WHERE {key} > {Bound(columns)}";
+        var where = $"WHERE {key} <= {Bound(columns)}" + (after is null ? "" : $" AND {key} > {Bound(columns)}");
         return new(
             $"SELECT CAST(COALESCE((SELECT {key} FROM {table} {where} ORDER BY {key} LIMIT 1 OFFSET {rows - 1}), (SELECT MAX({key}) FROM {table} {where})) AS CHAR) AS bound",
-            after is null ? [] : [after, after]);
+            after is null ? [end, end] : [end, after, end, after]);
     }
 
     public SqlStatement CopyChunk(TableCopy copy, CopyColumns columns, string? after, string upTo)

@@ -15,9 +15,11 @@ namespace Orchestrator.Engines.Postgres;
 /// row changed meanwhile waits for the chunk. The swap is one transaction: the table is dropped,
 /// the shadow takes its name, its indexes and constraints theirs, its sequences and grants.
 /// </summary>
-internal sealed partial class PostgresTableCopies : ITableCopies
+internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
 {
     public static readonly PostgresTableCopies Instance = new();
+
+    public ICopyStates States => this;
 
     private static readonly string State = PostgresSql.Identifier(VersionTable.OnlineCopyTableName);
 
@@ -25,7 +27,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         $"CREATE TABLE IF NOT EXISTS {State} (version bigint NOT NULL, table_schema text, table_name text NOT NULL, column_name text NOT NULL, phase text NOT NULL, last_key text, " +
         "rows_copied bigint NOT NULL DEFAULT 0, heartbeat bigint NOT NULL DEFAULT 0, updated_on timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (version, table_name, column_name))";
 
-    public string Begin => "BEGIN";
+    public IReadOnlyList<string> Begin { get; } = ["BEGIN"];
 
     public bool PrepareIsAtomic => true;
 
@@ -62,8 +64,10 @@ internal sealed partial class PostgresTableCopies : ITableCopies
                    (SELECT bool_or(condeferrable) FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p') AS deferrable_key,
                    (SELECT string_agg(conname || ' of ' || conrelid::regclass::text, ', ') FROM pg_constraint WHERE confrelid = c.oid AND contype = 'f') AS referenced_by,
                    (SELECT string_agg(DISTINCT v.oid::regclass::text, ', ') FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_class v ON v.oid = r.ev_class
-                     WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid AND v.oid <> c.oid) AS views,
-                   (SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgname <> $2) AS triggers,
+                     WHERE d.classid = 'pg_rewrite'::regclass AND d.refobjid = c.oid AND v.oid <> c.oid
+                       AND (v.relkind <> 'v' OR v.relowner <> c.relowner OR EXISTS (SELECT 1 FROM pg_depend d2 JOIN pg_rewrite r2 ON r2.oid = d2.objid
+                            WHERE d2.classid = 'pg_rewrite'::regclass AND d2.refobjid = v.oid AND r2.ev_class <> v.oid))) AS views,
+                   (SELECT string_agg(tgname, ', ') FROM pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgname <> $2 AND tgenabled <> 'O') AS triggers,
                    (SELECT count(*) FROM pg_inherits WHERE inhrelid = c.oid OR inhparent = c.oid) AS inheritance,
                    (SELECT count(*) FROM pg_policy WHERE polrelid = c.oid) AS policies,
                    (SELECT string_agg(p.pubname, ', ') FROM pg_publication_rel pr JOIN pg_publication p ON p.oid = pr.prpubid WHERE pr.prrelid = c.oid) AS publications,
@@ -79,8 +83,8 @@ internal sealed partial class PostgresTableCopies : ITableCopies
             : facts.GetInt64("key_columns") != 1 ? $"\"{copy.Table}\" has no single-column primary key to copy it by in chunks"
             : facts.GetBoolean("deferrable_key") == true ? $"the primary key of \"{copy.Table}\" is deferrable, which the copy's triggers cannot use"
             : Has("referenced_by") is { } fks ? $"foreign keys reference \"{copy.Table}\" ({fks}) and would have to move to the new table"
-            : Has("views") is { } views ? $"views depend on \"{copy.Table}\" ({views}) and would have to be made again over the new table"
-            : Has("triggers") is { } triggers ? $"\"{copy.Table}\" has triggers of its own ({triggers})"
+            : Has("views") is { } views ? $"views or materialized views depend on \"{copy.Table}\" that the copy cannot make again ({views}: a materialized view, one owned by another role, or one other views depend on)"
+            : Has("triggers") is { } triggers ? $"\"{copy.Table}\" has disabled or replica-only triggers ({triggers})"
             : facts.GetInt64("inheritance") > 0 ? $"\"{copy.Table}\" takes part in table inheritance"
             : facts.GetBoolean("row_security") == true || facts.GetInt64("policies") > 0 ? $"\"{copy.Table}\" has row-level security, whose policies would have to move to the new table"
             : Has("publications") is { } publications ? $"\"{copy.Table}\" is in publications ({publications}), which would have to take the new table"
@@ -151,14 +155,17 @@ internal sealed partial class PostgresTableCopies : ITableCopies
         return new CopyColumns(key, columns.Single(c => c.Item1 == key).Item2, columns);
     }
 
-    public SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, int rows)
+    public SqlStatement LastKey(TableCopy copy, CopyColumns columns) =>
+        new($"SELECT max({PostgresSql.Identifier(columns.Key)})::text AS bound FROM {Qualified(copy, copy.Table)}");
+
+    public SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, string end, int rows)
     {
         var table = Qualified(copy, copy.Table);
         var key = PostgresSql.Identifier(columns.Key);
-        var where = after is null ? "" : $"WHERE {key} > CAST($2 AS {columns.KeyType})";
+        var where = $"WHERE {key} <= CAST($2 AS {columns.KeyType})" + (after is null ? "" : $" AND {key} > CAST($3 AS {columns.KeyType})");
         return new(
             $"SELECT COALESCE((SELECT {key} FROM {table} {where} ORDER BY {key} OFFSET $1 LIMIT 1), (SELECT max({key}) FROM {table} {where}))::text AS bound",
-            after is null ? [rows - 1] : [rows - 1, after]);
+            after is null ? [rows - 1, end] : [rows - 1, end, after]);
     }
 
     public SqlStatement CopyChunk(TableCopy copy, CopyColumns columns, string? after, string upTo)
@@ -214,31 +221,27 @@ internal sealed partial class PostgresTableCopies : ITableCopies
                 : new($"SELECT setval(pg_get_serial_sequence($1, $2), last_value, is_called) FROM {sequence}", [shadow, row.GetString("column_name")]));
         }
 
-        var grants = await session.QueryAsync(
-            """
-            SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE r.rolname END AS grantee, a.privilege_type, a.is_grantable
-            FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
-            WHERE c.oid = to_regclass($1) AND a.grantee <> c.relowner
-            """,
-            [table],
-            cancellationToken);
-        foreach (var grant in grants)
-        {
-            var grantee = grant.GetString("grantee") is { } role ? PostgresSql.Identifier(role) : "PUBLIC";
-            statements.Add(new($"GRANT {PrivilegeWord().Match(grant.GetString("privilege_type")!).Value} ON {shadow} TO {grantee}{(grant.GetBoolean("is_grantable") == true ? " WITH GRANT OPTION" : "")}"));
-        }
-
-        // COMMENT takes no parameters: the table's own comment, as the server has it, goes in as a literal.
-        var comment = (await session.QueryAsync("SELECT obj_description(to_regclass($1), 'pg_class') AS comment", [table], cancellationToken)).Single().GetString("comment");
-        if (comment is not null)
-        {
-            statements.Add(new($"COMMENT ON TABLE {shadow} IS {PostgresSql.Literal(comment)}"));
-        }
-
+        statements.AddRange(await PostgresTableCompanions.GrantsAsync(session, table, shadow, cancellationToken));
+        statements.AddRange(await PostgresTableCompanions.CommentAsync(session, table, "TABLE", shadow, cancellationToken));
+        var triggers = await PostgresTableCompanions.TriggersAsync(session, table, copy.Sync, cancellationToken);
+        var (dropViews, createViews) = await PostgresTableCompanions.ViewsAsync(session, table, cancellationToken);
+        statements.AddRange(dropViews);
+        // The old table is renamed aside with its indexes, and dropped after the lock is released:
+        // dropping a big table's files is no work to do while writers wait.
         var indexes = await IndexesAsync(session, copy, cancellationToken);
-        statements.Add(new($"DROP TABLE {table}"));
+        statements.Add(new($"DROP TRIGGER {PostgresSql.Identifier(copy.Sync)} ON {table}"));
         statements.Add(new($"DROP FUNCTION IF EXISTS {Qualified(copy, copy.Sync)}()"));
         statements.Add(new($"DROP TABLE IF EXISTS {Qualified(copy, copy.Gone)}"));
+        statements.Add(new($"ALTER TABLE {table} RENAME TO {PostgresSql.Identifier(copy.Old)}"));
+        var old = Qualified(copy, copy.Old);
+        foreach (var index in indexes)
+        {
+            var aside = PostgresSql.Identifier(Temporary(copy, "old " + index.Name));
+            statements.Add(new(index.Constraint is not null
+                ? $"ALTER TABLE {old} RENAME CONSTRAINT {PostgresSql.Identifier(index.Name)} TO {aside}"
+                : $"ALTER INDEX {Qualified(copy, index.Name)} RENAME TO {aside}"));
+        }
+
         statements.Add(new($"ALTER TABLE {shadow} RENAME TO {PostgresSql.Identifier(copy.Table)}"));
         foreach (var index in indexes)
         {
@@ -248,10 +251,12 @@ internal sealed partial class PostgresTableCopies : ITableCopies
                 : $"ALTER INDEX {Qualified(copy, temporary)} RENAME TO {PostgresSql.Identifier(index.Name)}"));
         }
 
+        statements.AddRange(triggers);
+        statements.AddRange(createViews);
         return statements;
     }
 
-    public IReadOnlyList<string> Finish(TableCopy copy) => [$"ANALYZE {Qualified(copy, copy.Table)}"];
+    public IReadOnlyList<string> Finish(TableCopy copy) => [$"DROP TABLE IF EXISTS {Qualified(copy, copy.Old)}", $"ANALYZE {Qualified(copy, copy.Table)}"];
 
     public IReadOnlyList<string> Abandon(TableCopy copy) =>
     [
@@ -300,6 +305,4 @@ internal sealed partial class PostgresTableCopies : ITableCopies
     [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX .+? ON (ONLY )?.+? USING ", RegexOptions.Singleline)]
     private static partial Regex IndexHead();
 
-    [GeneratedRegex(@"^[A-Z ]+$")]
-    private static partial Regex PrivilegeWord();
 }

@@ -8,17 +8,16 @@ namespace Orchestrator.Migrations.Online;
 /// <param name="Columns">The shadow's columns that the table has too, with the shadow's type of each.</param>
 internal sealed record CopyColumns(string Key, string KeyType, IReadOnlyList<(string Name, string Type)> Columns);
 
-/// <summary>Where a copy stands, as its state row records it (see <see cref="ITableCopies.ReadState"/>).</summary>
+/// <summary>Where a copy stands, as its state row records it (see <see cref="ICopyStates.ReadState"/>).</summary>
 /// <param name="Phase">preparing, copying, or done.</param>
 /// <param name="LastKey">The key of the last row copied, as text; null before the first chunk.</param>
 internal sealed record CopyState(string Phase, string? LastKey, long Rows);
 
 /// <summary>
-/// One engine's SQL for the online table copy (<see cref="TableCopy"/>); the runner sequences it.
-/// Identifiers are quoted by the engine, values bound. The state table lives beside the table
-/// and replicates, so its heartbeat also tells how far each replica has replayed the copy.
+/// The state table of the online table copies: it lives beside the table and replicates, so its
+/// heartbeat also tells how far each replica has replayed the copy.
 /// </summary>
-internal interface ITableCopies
+internal interface ICopyStates
 {
     /// <summary>Creates the state table when missing.</summary>
     string CreateStateTable { get; }
@@ -37,6 +36,16 @@ internal interface ITableCopies
 
     /// <summary>The single value <c>heartbeat</c> of the copy's state row (asked on each replica too).</summary>
     SqlStatement Heartbeat(long version, TableCopy copy);
+}
+
+/// <summary>
+/// One engine's SQL for the online table copy (<see cref="TableCopy"/>); the runner sequences it.
+/// Identifiers are quoted by the engine, values bound.
+/// </summary>
+internal interface ITableCopies
+{
+    /// <summary>Where each copy stands, in the state table.</summary>
+    ICopyStates States { get; }
 
     /// <summary>One row: table_exists, shadow_exists, old_exists, each 0 or 1.</summary>
     SqlStatement Exists(TableCopy copy);
@@ -52,14 +61,17 @@ internal interface ITableCopies
 
     Task<CopyColumns> ColumnsAsync(IDbSession session, TableCopy copy, CancellationToken cancellationToken);
 
-    /// <summary>The single value <c>bound</c>: the key (as text) of the <paramref name="rows"/>th row after <paramref name="after"/>, or of the last row when fewer remain; null when none remain.</summary>
-    SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, int rows);
+    /// <summary>The single value <c>bound</c>: the table's highest key now, as text (null when it is empty).</summary>
+    SqlStatement LastKey(TableCopy copy, CopyColumns columns);
+
+    /// <summary>The single value <c>bound</c>: the key (as text) of the <paramref name="rows"/>th row after <paramref name="after"/> up to <paramref name="end"/>, or of the last such row when fewer remain; null when none remain.</summary>
+    SqlStatement NextBound(TableCopy copy, CopyColumns columns, string? after, string end, int rows);
 
     /// <summary>Copies the rows with keys after <paramref name="after"/> up to <paramref name="upTo"/>, locking them against concurrent change while they are read; rows the triggers carried already are kept.</summary>
     SqlStatement CopyChunk(TableCopy copy, CopyColumns columns, string? after, string upTo);
 
-    /// <summary>The statement that opens a transaction.</summary>
-    string Begin { get; }
+    /// <summary>The statements that open a chunk's transaction.</summary>
+    IReadOnlyList<string> Begin { get; }
 
     /// <summary>One row from one snapshot: old_rows, new_rows, and differing (rows missing on either side or unequal once the old value is converted).</summary>
     SqlStatement Compare(TableCopy copy, CopyColumns columns);

@@ -15,7 +15,7 @@ internal sealed record CopyPacing(TimeSpan MaxReplicaLag, TimeSpan PauseLimit, i
     public static readonly TimeSpan DefaultMaxReplicaLag = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Each chunk aims at this long, like pt-online-schema-change's chunk time: short enough that a writer waiting for its rows hardly notices.</summary>
-    public static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(500);
 }
 
 /// <summary>What a run's online table copies need: the engine's SQL, the pacing, and a way to ask every replica.</summary>
@@ -43,20 +43,21 @@ internal sealed class OnlineTableCopy(
     private readonly Dictionary<long, TimeSpan> _heartbeatsWritten = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _heartbeat;
+    private TimeSpan _paused;
 
     public async Task RunAsync(long version, TableCopy copy, Action<string> report, CancellationToken cancellationToken)
     {
-        await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
-        var row = (await QueryAsync(sql.ReadState(version, copy), cancellationToken)).SingleOrDefault();
+        await session.ExecuteAsync(sql.States.CreateStateTable, cancellationToken: cancellationToken);
+        var row = (await QueryAsync(sql.States.ReadState(version, copy), cancellationToken)).SingleOrDefault();
         var state = row is null ? null : new CopyState(row.GetString("phase")!, row.GetString("last_key"), row.GetInt64("rows_copied") ?? 0);
         _heartbeat = row?.GetInt64("heartbeat") ?? 0;
-        if (state?.Phase == "done")
+        var exists = (await QueryAsync(sql.Exists(copy), cancellationToken)).Single();
+        if (state?.Phase == "done" && exists.GetInt64("old_exists") == 0)
         {
             report($"the online copy of {copy.Table} is done already");
             return;
         }
 
-        var exists = (await QueryAsync(sql.Exists(copy), cancellationToken)).Single();
         if (exists.GetInt64("old_exists") > 0 && exists.GetInt64("shadow_exists") == 0)
         {
             report($"the copy of {copy.Table} was swapped in by an earlier run; finishing");
@@ -84,15 +85,17 @@ internal sealed class OnlineTableCopy(
         await CompareAsync(copy, columns, report, cancellationToken);
         var swap = await sql.SwapAsync(session, copy, cancellationToken);
         report($"swapping {copy.Shadow} in for {copy.Table} (a brief exclusive lock)");
+        var swapping = _clock.Elapsed;
         await UnderLocksAsync($"the swap of {copy.Table}", swap, version, copy, state with { Phase = sql.PrepareIsAtomic ? "done" : "copying" }, cancellationToken);
+        report(string.Create(CultureInfo.InvariantCulture, $"swapped in {(_clock.Elapsed - swapping).TotalSeconds:0.000} s"));
         await FinishAsync(version, copy, state, report, cancellationToken);
     }
 
     /// <summary>Forgets the copies an earlier application of the version made (rolled back since): the version starts afresh.</summary>
     public async Task ForgetAsync(long version, CancellationToken cancellationToken)
     {
-        await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
-        await ExecuteAsync(sql.ForgetCopies(version), cancellationToken);
+        await session.ExecuteAsync(sql.States.CreateStateTable, cancellationToken: cancellationToken);
+        await ExecuteAsync(sql.States.ForgetCopies(version), cancellationToken);
     }
 
     /// <summary>
@@ -103,8 +106,8 @@ internal sealed class OnlineTableCopy(
     /// </summary>
     public async Task<IReadOnlyList<string>> AbandonAsync(long version, CancellationToken cancellationToken)
     {
-        await session.ExecuteAsync(sql.CreateStateTable, cancellationToken: cancellationToken);
-        var copies = (await QueryAsync(sql.ReadCopies(version), cancellationToken))
+        await session.ExecuteAsync(sql.States.CreateStateTable, cancellationToken: cancellationToken);
+        var copies = (await QueryAsync(sql.States.ReadCopies(version), cancellationToken))
             .Select(r => (Phase: r.GetString("phase"), Copy: new TableCopy(r.GetString("table_schema"), r.GetString("table_name")!, r.GetString("column_name")!, [], "")))
             .ToList();
         if (copies.All(c => c.Phase == "done"))
@@ -131,7 +134,7 @@ internal sealed class OnlineTableCopy(
             }
         }
 
-        await ExecuteAsync(sql.ForgetCopies(version), cancellationToken);
+        await ExecuteAsync(sql.States.ForgetCopies(version), cancellationToken);
         return copies.Select(c => c.Copy.Table).Distinct().ToList();
     }
 
@@ -193,15 +196,18 @@ internal sealed class OnlineTableCopy(
     private async Task<CopyState> CopyRowsAsync(long version, TableCopy copy, CopyColumns columns, CopyState state, Action<string> report, CancellationToken cancellationToken)
     {
         var chunk = 1000;
+        var began = _clock.Elapsed;
         var lastReport = _clock.Elapsed;
-        while (true)
+        // Rows past the highest key now came after the triggers (preparing waited for every writer
+        // then): the triggers carry them, and the chunks need not chase the writers.
+        var end = (await QueryAsync(sql.LastKey(copy, columns), cancellationToken)).Single().GetString("bound");
+        while (end is not null)
         {
             await PaceAsync(version, copy, report, cancellationToken);
-            var bound = (await QueryAsync(sql.NextBound(copy, columns, state.LastKey, chunk), cancellationToken)).Single().GetString("bound");
+            var bound = (await QueryAsync(sql.NextBound(copy, columns, state.LastKey, end, chunk), cancellationToken)).Single().GetString("bound");
             if (bound is null)
             {
-                report($"copied {state.Rows:N0} rows of {copy.Table}; writers' changes since are carried by the triggers");
-                return state;
+                break;
             }
 
             var started = _clock.Elapsed;
@@ -215,9 +221,13 @@ internal sealed class OnlineTableCopy(
             if (_clock.Elapsed - lastReport > TimeSpan.FromSeconds(2))
             {
                 lastReport = _clock.Elapsed;
-                report($"copying {copy.Table}: about {state.Rows:N0} rows so far, up to key {bound} ({chunk:N0} rows a chunk)");
+                report($"copying {copy.Table}: about {state.Rows:N0} rows so far, up to key {bound} of {end} ({chunk:N0} rows a chunk)");
             }
         }
+
+        report(string.Create(CultureInfo.InvariantCulture,
+            $"copied about {state.Rows:N0} rows of {copy.Table} in {(_clock.Elapsed - began).TotalSeconds:0.0} s ({_paused.TotalSeconds:0.0} s of it paused); writers' changes since are carried by the triggers"));
+        return state;
     }
 
     /// <summary>Waits while a replica has not replayed a heartbeat written more than the allowed lag ago, or the primary is busy.</summary>
@@ -231,6 +241,7 @@ internal sealed class OnlineTableCopy(
             {
                 if (pausedAt is not null)
                 {
+                    _paused += _clock.Elapsed - pausedAt.Value;
                     report($"going on after a pause of {(_clock.Elapsed - pausedAt.Value).TotalSeconds:0.0} s");
                 }
 
@@ -256,7 +267,7 @@ internal sealed class OnlineTableCopy(
     private async Task<string?> WhyWaitAsync(long version, TableCopy copy, CancellationToken cancellationToken)
     {
         var now = _clock.Elapsed;
-        foreach (var replica in await askReplicas(sql.Heartbeat(version, copy), cancellationToken))
+        foreach (var replica in await askReplicas(sql.States.Heartbeat(version, copy), cancellationToken))
         {
             if (replica.Error is { } error)
             {
@@ -269,11 +280,13 @@ internal sealed class OnlineTableCopy(
                 continue;
             }
 
-            // Behind since the first heartbeat it has not replayed was written (or since this run began).
+            // Behind since the first heartbeat it has not replayed was written (or since this run
+            // began). A chunk's replay adds about its own time, so the next waits with room for it.
             var since = _heartbeatsWritten.GetValueOrDefault(seen + 1, TimeSpan.Zero);
-            if (now - since > pacing.MaxReplicaLag)
+            var room = TimeSpan.FromTicks(Math.Max(pacing.MaxReplicaLag.Ticks - CopyPacing.ChunkTime.Ticks, pacing.MaxReplicaLag.Ticks / 2));
+            if (now - since > room)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"replica {replica.Node} is {(now - since).TotalSeconds:0.0} s behind (more than {pacing.MaxReplicaLag.TotalSeconds:0.0} s, migrations.max_replica_lag)");
+                return string.Create(CultureInfo.InvariantCulture, $"replica {replica.Node} is {(now - since).TotalSeconds:0.0} s behind (a chunk more could take it past migrations.max_replica_lag, {pacing.MaxReplicaLag.TotalSeconds:0.0} s)");
             }
         }
 
@@ -284,6 +297,7 @@ internal sealed class OnlineTableCopy(
     private async Task CompareAsync(TableCopy copy, CopyColumns columns, Action<string> report, CancellationToken cancellationToken)
     {
         report($"comparing {copy.Table} with {copy.Shadow} row by row (old values converted to the new types)");
+        var began = _clock.Elapsed;
         var result = (await QueryAsync(sql.Compare(copy, columns), cancellationToken)).Single();
         var (old, copied, differing) = (result.GetInt64("old_rows") ?? -1, result.GetInt64("new_rows") ?? -1, result.GetInt64("differing") ?? -1);
         if (old != copied || differing != 0)
@@ -294,7 +308,7 @@ internal sealed class OnlineTableCopy(
                 new InvalidOperationException("copy differs"));
         }
 
-        report($"{copy.Table} and its copy agree: {old:N0} rows");
+        report(string.Create(CultureInfo.InvariantCulture, $"{copy.Table} and its copy agree: {old:N0} rows (compared in {(_clock.Elapsed - began).TotalSeconds:0.0} s)"));
     }
 
     private async Task FinishAsync(long version, TableCopy copy, CopyState state, Action<string> report, CancellationToken cancellationToken)
@@ -313,7 +327,7 @@ internal sealed class OnlineTableCopy(
     {
         IReadOnlyList<SqlStatement> batch = state is null || version is null
             ? statements
-            : [new SqlStatement(sql.Begin), .. statements, Save(version.Value, copy, state), new SqlStatement("COMMIT")];
+            : [.. sql.Begin.Select(b => new SqlStatement(b)), .. statements, Save(version.Value, copy, state), new SqlStatement("COMMIT")];
         return underLocks(what, async token =>
         {
             try
@@ -353,7 +367,7 @@ internal sealed class OnlineTableCopy(
     {
         _heartbeat++;
         _heartbeatsWritten[_heartbeat] = _clock.Elapsed;
-        return sql.SaveState(version, copy, state, _heartbeat);
+        return sql.States.SaveState(version, copy, state, _heartbeat);
     }
 
     private Task<IReadOnlyList<DbRow>> QueryAsync(SqlStatement statement, CancellationToken cancellationToken) =>
