@@ -59,7 +59,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
         var facts = (await session.QueryAsync(
             """
             SELECT c.relkind::text AS kind, c.relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) AS owned, c.relrowsecurity AS row_security,
-                   c.relreplident::text AS replica_identity, c.reltablespace <> 0 AS tablespace, c.reloptions IS NOT NULL AS options,
+                   c.relreplident::text AS replica_identity, c.reltablespace <> 0 AS tablespace, coalesce(array_length(c.reloptions, 1), 0) > 0 AS options,
                    (SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = c.oid AND i.indisprimary) AS key_columns,
                    (SELECT bool_or(condeferrable) FROM pg_constraint WHERE conrelid = c.oid AND contype = 'p') AS deferrable_key,
                    (SELECT string_agg(conname || ' of ' || conrelid::regclass::text, ', ') FROM pg_constraint WHERE confrelid = c.oid AND contype = 'f') AS referenced_by,
@@ -101,7 +101,10 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
         var shadow = Qualified(copy, copy.Shadow);
         var statements = new List<string>
         {
-            $"CREATE TABLE {shadow} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS)",
+            // Autovacuum waits until the swap: a worker on the freshly filled shadow would hold the
+            // swap's exclusive lock (and every writer queued behind it) until it cancels itself after deadlock_timeout.
+            $"CREATE TABLE {shadow} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS INCLUDING STORAGE INCLUDING COMMENTS INCLUDING COMPRESSION INCLUDING STATISTICS) " +
+                "WITH (autovacuum_enabled = false)",
         };
         statements.AddRange(copy.ShadowChanges);
         foreach (var index in await IndexesAsync(session, copy, cancellationToken))
@@ -201,6 +204,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
             new($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
             // With the table locked no writer is left whose snapshot hid a copied row from its delete.
             new($"DELETE FROM {shadow} n USING {Qualified(copy, copy.Gone)} g WHERE n.{key} = g.{key} AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.{key} = g.{key})"),
+            new($"ALTER TABLE {shadow} RESET (autovacuum_enabled)"),
         };
         var sequences = await session.QueryAsync(
             """
