@@ -52,7 +52,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
 
     public SqlStatement Exists(TableCopy copy) => new(
         "SELECT (to_regclass($1) IS NOT NULL)::int AS table_exists, (to_regclass($2) IS NOT NULL)::int AS shadow_exists, (to_regclass($3) IS NOT NULL)::int AS old_exists",
-        [Name(copy, copy.Table), Name(copy, copy.Shadow), Name(copy, copy.Old)]);
+        [Qualified(copy, copy.Table), Qualified(copy, copy.Shadow), Qualified(copy, copy.Old)]);
 
     public async Task<string?> RefusalAsync(IDbSession session, TableCopy copy, CancellationToken cancellationToken)
     {
@@ -74,7 +74,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
                    (SELECT count(*) FROM pg_attribute WHERE attrelid = c.oid AND attacl IS NOT NULL) AS column_grants
             FROM pg_class c WHERE c.oid = to_regclass($1)
             """,
-            [Name(copy, copy.Table), copy.Sync],
+            [Qualified(copy, copy.Table), copy.Sync],
             cancellationToken)).SingleOrDefault();
         string? Has(string column) => facts?.GetString(column);
         return facts is null ? $"table \"{copy.Table}\" does not exist"
@@ -152,7 +152,7 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
             JOIN pg_attribute s ON s.attrelid = to_regclass($2) AND s.attname = a.attname AND s.attnum > 0 AND NOT s.attisdropped
             WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum
             """,
-            [Name(copy, copy.Table), Name(copy, copy.Shadow)],
+            [Qualified(copy, copy.Table), Qualified(copy, copy.Shadow)],
             cancellationToken);
         var columns = rows.Select(r => (r.GetString("name")!, r.GetString("type")!)).ToList();
         return new CopyColumns(key, columns.Single(c => c.Item1 == key).Item2, columns);
@@ -303,8 +303,6 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
     private static string Qualified(TableCopy copy, string name) =>
         $"{PostgresSql.Identifier(string.IsNullOrEmpty(copy.Schema) ? "public" : copy.Schema)}.{PostgresSql.Identifier(name)}";
 
-    /// <summary>A name as to_regclass reads it: quoted, so its case and characters stay.</summary>
-    private static string Name(TableCopy copy, string name) => Qualified(copy, name);
 
     [GeneratedRegex(@"^CREATE (UNIQUE )?INDEX .+? ON (ONLY )?.+? USING ", RegexOptions.Singleline)]
     private static partial Regex IndexHead();
