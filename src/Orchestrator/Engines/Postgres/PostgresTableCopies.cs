@@ -203,7 +203,9 @@ internal sealed partial class PostgresTableCopies : ITableCopies, ICopyStates
         {
             new($"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"),
             // With the table locked no writer is left whose snapshot hid a copied row from its delete.
-            new($"DELETE FROM {shadow} n USING {Qualified(copy, copy.Gone)} g WHERE n.{key} = g.{key} AND NOT EXISTS (SELECT 1 FROM {table} o WHERE o.{key} = g.{key})"),
+            // The keys are gathered first so the shadow is searched by its key: it was never analyzed
+            // (autovacuum is off on it), and a join could scan all of it while writers wait.
+            new($"DELETE FROM {shadow} WHERE {key} = ANY (ARRAY(SELECT g.{key} FROM {Qualified(copy, copy.Gone)} g WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE o.{key} = g.{key})))"),
             new($"ALTER TABLE {shadow} RESET (autovacuum_enabled)"),
         };
         var sequences = await session.QueryAsync(
