@@ -67,6 +67,9 @@ internal static class OnlineMigrationBenchmark
             {
                 Console.WriteLine($"    {line.Trim()}");
             }
+
+            var lines = (run.StandardOutput + run.StandardError).Split('\n');
+            Console.WriteLine($"    the copy paused {lines.Count(l => l.Contains("pausing the copy", StringComparison.Ordinal))} times; the first: {lines.FirstOrDefault(l => l.Contains("pausing the copy", StringComparison.Ordinal))?.Trim() ?? "none"}");
         });
 
         await PrepareAsync(bench, "copy_alter", assembly, cli, rows, "online-copy-bench");
@@ -159,13 +162,21 @@ internal static class OnlineMigrationBenchmark
             ? "INSERT INTO bench_busy (id, status, code, customer_id) VALUES ($1, 'w', $2, NULL)"
             : "INSERT INTO bench_busy (id, status, code, customer_id) VALUES (?, 'w', ?, NULL)";
         using var stop = new CancellationTokenSource();
+        // A fresh beat the replicas have replayed first: the row's age since the fill is not lag.
+        await using (var primary = await ConnectAsync(bench, "primary", database))
+        {
+            await primary.ExecuteAsync(bench.Environment.Engine == EngineKind.Postgres ? "UPDATE heartbeat SET at = clock_timestamp()" : "UPDATE heartbeat SET at = NOW(6)");
+        }
+
+        await WaitForReplicasAsync(bench, database, TimeSpan.FromMinutes(10));
         var heartbeat = BeatAsync(bench, database, stop.Token);
-        var lags = bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica).Select(n => SampleLagAsync(bench, n.Name, database, stop.Token)).ToList();
+        var clock = new Stopwatch();
+        var lags = bench.Environment.Nodes.Where(n => n.Role == NodeRole.Replica).Select(n => SampleLagAsync(bench, n.Name, database, clock, stop.Token)).ToList();
         Side side;
         await using (var load = await WriteLoad.StartAsync(bench, clients: 4, new WriteTarget(database, "bench_busy", null, insert)))
         {
             var from = load.Now;
-            var clock = Stopwatch.StartNew();
+            clock.Start();
             await migrate();
             var total = clock.Elapsed;
             var to = load.Now;
@@ -175,8 +186,19 @@ internal static class OnlineMigrationBenchmark
 
         await stop.CancelAsync();
         await heartbeat;
-        return side with { HighestLag = (await Task.WhenAll(lags)).Max() };
+        var samples = await Task.WhenAll(lags);
+        // When the lag happened tells which phase caused it.
+        foreach (var sample in samples)
+        {
+            var over = sample.Behind is { } behind ? string.Create(CultureInfo.InvariantCulture, $"; over 2 s from {behind.From.TotalSeconds:0.0} s to {behind.To.TotalSeconds:0.0} s") : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {database}: {sample.Node} lagged at most {sample.Highest.TotalSeconds:0.00} s, {sample.At.TotalSeconds:0.0} s into a run of {side.Total.TotalSeconds:0.0} s{over}"));
+        }
+
+        return side with { HighestLag = samples.Max(s => s.Highest) };
     }
+
+    private sealed record LagSample(string Node, TimeSpan Highest, TimeSpan At, (TimeSpan From, TimeSpan To)? Behind);
 
     /// <summary>Writes the primary's clock into the heartbeat row every 100 ms.</summary>
     private static async Task BeatAsync(BenchPrimary bench, string database, CancellationToken stop)
@@ -190,21 +212,33 @@ internal static class OnlineMigrationBenchmark
         }
     }
 
-    /// <summary>The highest age of the heartbeat a replica showed, read every 50 ms (same machine, same clock).</summary>
-    private static async Task<TimeSpan> SampleLagAsync(BenchPrimary bench, string node, string database, CancellationToken stop)
+    /// <summary>The highest age of the heartbeat a replica showed, read every 50 ms (same machine, same clock), when, and when it was over 2 s.</summary>
+    private static async Task<LagSample> SampleLagAsync(BenchPrimary bench, string node, string database, Stopwatch clock, CancellationToken stop)
     {
         await using var session = await ConnectAsync(bench, node, database);
         var age = bench.Environment.Engine == EngineKind.Postgres
             ? "SELECT extract(epoch FROM clock_timestamp() - at)::float8 AS lag FROM heartbeat"
             : "SELECT TIMESTAMPDIFF(MICROSECOND, at, NOW(6)) / 1000000.0 AS lag FROM heartbeat";
         var highest = 0.0;
+        var at = TimeSpan.Zero;
+        (TimeSpan From, TimeSpan To)? behind = null;
         while (!stop.IsCancellationRequested)
         {
-            highest = Math.Max(highest, (await session.QueryAsync(age, cancellationToken: CancellationToken.None)).Single().GetDouble("lag") ?? 0);
+            var lag = (await session.QueryAsync(age, cancellationToken: CancellationToken.None)).Single().GetDouble("lag") ?? 0;
+            if (lag > highest)
+            {
+                (highest, at) = (lag, clock.Elapsed);
+            }
+
+            if (lag > 2)
+            {
+                behind = (behind?.From ?? clock.Elapsed, clock.Elapsed);
+            }
+
             await Delay(50, stop);
         }
 
-        return TimeSpan.FromSeconds(highest);
+        return new LagSample(node, TimeSpan.FromSeconds(highest), at, behind);
     }
 
     /// <summary>
