@@ -3,7 +3,7 @@ using FluentMigrator;
 namespace Orchestrator.TestMigrations;
 
 [Migration(9801, "Create a table that will be big and busy, and a small one it will reference")]
-[Tags("online", "online-kill", "online-copy")]
+[Tags("online", "online-kill", "online-copy", "online-copy-made-uncopiable")]
 public sealed class CreateBusyTable : AutoReversingMigration
 {
     public override void Up()
@@ -65,6 +65,28 @@ public sealed class WidenBusyCustomer : Migration
     public override void Up() => Alter.Column("customer_id").OnTable("busy").AsInt64().Nullable();
 
     public override void Down() => Alter.Column("customer_id").OnTable("busy").AsInt32().Nullable();
+}
+
+/// <summary>
+/// A table that foreign keys reference cannot be copied online, and this migration's own transaction
+/// makes the busy table one: the check before it runs passes, the copy step afterwards finds the
+/// reference and changes the column without a copy.
+/// </summary>
+[Migration(9806, "Reference the busy table and widen its customer_id to bigint")]
+[Tags("online-copy-made-uncopiable")]
+public sealed class ReferenceAndWidenBusyCustomer : Migration
+{
+    public override void Up()
+    {
+        Create.Table("busy_ref").WithColumn("id").AsInt32().PrimaryKey().WithColumn("busy_id").AsInt64().Nullable().ForeignKey("fk_busy_ref_busy", "busy", "id");
+        Alter.Column("customer_id").OnTable("busy").AsInt64().Nullable();
+    }
+
+    public override void Down()
+    {
+        Alter.Column("customer_id").OnTable("busy").AsInt32().Nullable();
+        Delete.Table("busy_ref");
+    }
 }
 
 /// <summary>The benchmark's table (its rows come from the benchmark): changed by 9822 to 9825 while four clients write to it.</summary>

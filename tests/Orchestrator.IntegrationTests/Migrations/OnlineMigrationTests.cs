@@ -191,12 +191,8 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         await using var replica = await Topology.ConnectAsync("replica-2", database);
         await using var primary = await Topology.ConnectAsync("primary", database);
         const string copied = "SELECT rows_copied FROM orchestrator_online_copy WHERE version = 9805";
-        var output = new System.Text.StringBuilder();
-        using var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        migrate.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        migrate.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
-        migrate.BeginOutputReadLine();
-        migrate.BeginErrorReadLine();
+        var (migrate, output) = StartMigrate(env);
+        using var running = migrate;
         await Poll.UntilAsync(async () => await TryQueryAsync(primary, copied) is not null, TimeSpan.FromSeconds(60), () => $"the copy never started\n{output}", CancellationToken.None);
         await replica.ExecuteAsync(PauseReplaySql);
         try
@@ -223,19 +219,122 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
     }
 
-    /// <summary>
-    /// A table another table's foreign key references cannot be copied online: migrate says so and
-    /// makes the change as the engine's online form without a copy would (PostgreSQL: as written;
-    /// MariaDB: in place, which the server refuses for this change, naming what to do).
-    /// </summary>
-    private protected async Task<(int ExitCode, string Output, string Database)> ReferencedTableAsync()
+    /// <summary>migrate in a process of its own, its output gathered as it comes.</summary>
+    private (Process Migrate, System.Text.StringBuilder Output) StartMigrate(string env)
     {
-        var (env, database) = await BusyTableAsync("online-copy", 1000);
-        await using (var session = await Topology.ConnectAsync("primary", database))
+        var output = new System.Text.StringBuilder();
+        var migrate = Process.Start(new ProcessStartInfo("dotnet", [BuiltArtifacts.Cli, "migrate", "-e", env, "--state-dir", Topology.StateDir]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        migrate.OutputDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        migrate.ErrorDataReceived += (_, line) => { lock (output) { output.AppendLine(line.Data); } };
+        migrate.BeginOutputReadLine();
+        migrate.BeginErrorReadLine();
+        return (migrate, output);
+    }
+
+    /// <summary>Statements that open the test's transaction and make it the one the server keeps when it breaks a deadlock with a chunk.</summary>
+    private protected abstract IReadOnlyList<string> HeavyTransactionSql { get; }
+
+    /// <summary>A query whose column n counts the copy's chunks that wait for a row lock now.</summary>
+    private protected abstract string ChunkWaitingSql { get; }
+
+    /// <summary>
+    /// A writer deadlocks with a chunk: it holds a row near the end of the table, the chunk reaches
+    /// that row and waits holding the rows before it, and the writer then updates the first row of
+    /// the chunk. The server rolls the chunk back (the writer's transaction is the heavier, or the
+    /// one whose deadlock check comes later); migrate says so, runs the chunk again and finishes,
+    /// with both of the writer's updates in the new table on every node.
+    /// </summary>
+    [Fact]
+    public async Task A_chunk_the_server_rolls_back_to_end_a_deadlock_with_a_writer_runs_again()
+    {
+        const int rows = 300_000;
+        const int held = rows - 5;
+        var (env, database) = await BusyTableAsync("online-copy", rows);
+        await using var primary = await Topology.ConnectAsync("primary", database);
+        await using var writer = await Topology.ConnectAsync("primary", database);
+        foreach (var statement in HeavyTransactionSql)
         {
-            await session.ExecuteAsync("CREATE TABLE busy_ref (id int PRIMARY KEY, busy_id bigint REFERENCES busy (id))");
+            await writer.ExecuteAsync(statement);
         }
 
+        var (migrate, output) = StartMigrate(env);
+        using var running = migrate;
+        await Poll.UntilAsync(
+            async () => await TryQueryAsync(primary, "SELECT phase FROM orchestrator_online_copy WHERE version = 9805 AND phase = 'copying'") is not null,
+            TimeSpan.FromSeconds(60), () => $"the copy of 9805 never started\n{output}", CancellationToken.None);
+        await writer.ExecuteAsync($"UPDATE busy SET status = 'held' WHERE id = {held}");
+        await Poll.UntilAsync(
+            async () => (await TryQueryAsync(primary, ChunkWaitingSql))?.GetInt64("n") > 0,
+            TimeSpan.FromSeconds(60), () => $"no chunk waited for row {held}\n{output}", CancellationToken.None);
+        var copiedUpTo = (await primary.QueryAsync("SELECT last_key FROM orchestrator_online_copy WHERE version = 9805")).Single().GetString("last_key");
+        var first = (copiedUpTo is null ? 0 : long.Parse(copiedUpTo, System.Globalization.CultureInfo.InvariantCulture)) + 1;
+        Assert.True(first < held, $"the waiting chunk begins at {first}");
+        await writer.ExecuteAsync($"UPDATE busy SET status = 'first' WHERE id = {first}");
+        await writer.ExecuteAsync("COMMIT");
+
+        await migrate.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var text = output.ToString();
+        Assert.True(migrate.ExitCode == 0, text);
+        Assert.Contains("the server rolled it back to end a deadlock with another session; trying again", text, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        foreach (var node in new[] { "primary", "replica-2" })
+        {
+            await using var reader = await Topology.ConnectAsync(node, database);
+            var updated = await reader.QueryAsync($"SELECT id, status FROM busy WHERE id IN ({first}, {held}) ORDER BY id");
+            Assert.Equal(["first", "held"], updated.Select(r => r.GetString("status")));
+            var facts = (await reader.QueryAsync(FactsSql.Replace("200000", "300000", StringComparison.Ordinal))).Single();
+            Assert.Equal(rows, facts.GetInt64("old_rows"));
+            Assert.Equal("bigint", facts.GetString("customer_type"));
+        }
+    }
+
+    /// <summary>
+    /// A table another table's foreign key references cannot be copied online: plan warns, migrate
+    /// refuses the migration that changes it before anything of it runs, saying why and what to do; listed
+    /// under migrations.offline, the migration runs as written.
+    /// </summary>
+    [Fact]
+    public async Task A_table_the_copy_cannot_take_is_refused_before_the_migration_runs_and_runs_as_written_when_listed_offline()
+    {
+        var (env, database) = await BusyTableAsync("online-copy", 1000);
+        await using var session = await Topology.ConnectAsync("primary", database);
+        await session.ExecuteAsync("CREATE TABLE busy_ref (id int PRIMARY KEY, busy_id bigint REFERENCES busy (id))");
+        var before = (await session.QueryAsync(FactsSql)).Single().GetString("customer_type");
+
+        var (planExit, plan) = await Cli("plan", env);
+        Assert.True(planExit == 0, plan);
+        Assert.Contains("cannot be copied online (foreign keys", plan, StringComparison.Ordinal);
+        Assert.Contains("migrate refuses it", plan, StringComparison.Ordinal);
+
+        var (exitCode, output) = await Cli("migrate", env);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("cannot be copied online (foreign keys", output, StringComparison.Ordinal);
+        Assert.Contains("Nothing of the migration was run", output, StringComparison.Ordinal);
+        // MariaDB copies 9804 too (a longer varchar), so the refusal comes one migration earlier there.
+        var refused = (await VersionsAsync(database)).Contains(9804) ? 9805 : 9804;
+        Assert.Contains($"List {refused} under 'migrations.offline'", output, StringComparison.Ordinal);
+        Assert.Equal(before, (await session.QueryAsync(FactsSql)).Single().GetString("customer_type"));
+        Assert.Equal(0, (await session.QueryAsync(FactsSql)).Single().GetInt64("leftovers"));
+
+        var offline = Topology.WriteMigrationEnvironment(database, "assembly", BuiltArtifacts.TestMigrations, ["online-copy"], ["offline: [9804, 9805]"]);
+        var (offlineExit, offlineOutput) = await Cli("migrate", offline);
+
+        Assert.True(offlineExit == 0, offlineOutput);
+        Assert.DoesNotContain("online copy", offlineOutput, StringComparison.Ordinal);
+        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        Assert.Equal("bigint", (await session.QueryAsync(FactsSql)).Single().GetString("customer_type"));
+    }
+
+    /// <summary>
+    /// Migration 9806's own transaction makes the busy table one that foreign keys reference: the
+    /// check before it passes, and the copy step afterwards changes the column as the engine's
+    /// online form without a copy would (PostgreSQL: as written; MariaDB: in place, which the
+    /// server refuses for this change, naming what to do).
+    /// </summary>
+    private protected async Task<(int ExitCode, string Output, string Database)> MadeUncopiableAsync()
+    {
+        var (env, database) = await BusyTableAsync("online-copy-made-uncopiable", 1000);
         var (exitCode, output) = await Cli("migrate", env);
         Assert.Contains("busy cannot be copied online (foreign keys", output, StringComparison.Ordinal);
         return (exitCode, output, database);
@@ -403,6 +502,12 @@ public abstract class PostgresOnlineMigrationTests(TopologyFixture fixture) : On
 
     private protected override string SettleSql => "VACUUM ANALYZE busy";
 
+    /// <summary>The server checks for a deadlock deadlock_timeout after a session began to wait: the writer's check comes a minute late, the chunk's after 1 s.</summary>
+    private protected override IReadOnlyList<string> HeavyTransactionSql { get; } = ["BEGIN", "SET LOCAL deadlock_timeout = '60s'"];
+
+    private protected override string ChunkWaitingSql =>
+        "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO %busy\\_\\_oc\\_new%'";
+
     private protected override string PauseReplaySql => "SELECT pg_wal_replay_pause()";
 
     private protected override string ResumeReplaySql => "SELECT pg_wal_replay_resume()";
@@ -479,6 +584,17 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
     ];
 
     private protected override string SettleSql => "ANALYZE TABLE busy";
+
+    /// <summary>
+    /// InnoDB rolls back the transaction that changed fewer rows: the writer's inserts 300,000 first.
+    /// READ COMMITTED, as the copy's own chunks: in REPEATABLE READ the trigger's delete of a row
+    /// not copied yet would lock the shadow's empty gap, and the first chunk would wait for that instead.
+    /// </summary>
+    private protected override IReadOnlyList<string> HeavyTransactionSql { get; } =
+        ["CREATE TABLE weight (id INT PRIMARY KEY)", "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", "START TRANSACTION", "INSERT INTO weight SELECT seq FROM seq_1_to_300000"];
+
+    private protected override string ChunkWaitingSql =>
+        "SELECT COUNT(*) AS n FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT' AND trx_query LIKE '%busy\\_\\_oc\\_new%'";
 
     private protected override string PauseReplaySql => "STOP SLAVE SQL_THREAD";
 
@@ -573,9 +689,9 @@ public sealed class MariaDbLocalOnlineMigrationTests(MariaDbTopologyFixture fixt
     }
 
     [Fact]
-    public async Task A_referenced_table_is_changed_in_place_which_the_server_refuses_for_a_type_change()
+    public async Task A_table_its_migration_made_uncopiable_is_changed_in_place_which_the_server_refuses_for_a_type_change()
     {
-        var (exitCode, output, database) = await ReferencedTableAsync();
+        var (exitCode, output, database) = await MadeUncopiableAsync();
 
         Assert.True(exitCode == 1, output);
         Assert.Equal([9801], await VersionsAsync(database));
@@ -613,12 +729,12 @@ public sealed class PostgresLocalOnlineMigrationTests(PostgresTopologyFixture fi
     }
 
     [Fact]
-    public async Task A_referenced_table_is_changed_as_written_and_migrate_says_why()
+    public async Task A_table_its_migration_made_uncopiable_is_changed_as_written_and_migrate_says_why()
     {
-        var (exitCode, output, database) = await ReferencedTableAsync();
+        var (exitCode, output, database) = await MadeUncopiableAsync();
 
         Assert.True(exitCode == 0, output);
-        Assert.Equal([9801, 9804, 9805], await VersionsAsync(database, "replica-2"));
+        Assert.Equal([9801, 9806], await VersionsAsync(database, "replica-2"));
         await using var session = await Topology.ConnectAsync("replica-2", database);
         Assert.Equal("bigint", (await session.QueryAsync("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'busy'::regclass AND attname = 'customer_id'")).Single().GetString("t"));
     }

@@ -12,6 +12,9 @@ internal sealed class MariaDbLockWaits : ILockWaits
     /// <summary>ER_LOCK_WAIT_TIMEOUT.</summary>
     private const string LockWaitTimeout = "1205";
 
+    /// <summary>ER_LOCK_DEADLOCK: InnoDB rolled back the whole transaction.</summary>
+    private const string Deadlock = "1213";
+
     public string SessionIdSql => "SELECT CONNECTION_ID()";
 
     /// <summary>Both bounds count whole seconds: the timeout is rounded up, to one second at least.</summary>
@@ -22,6 +25,8 @@ internal sealed class MariaDbLockWaits : ILockWaits
     }
 
     public bool IsLockTimeout(DatabaseException error) => error.Code == LockWaitTimeout;
+
+    public bool IsDeadlock(DatabaseException error) => error.Code == Deadlock;
 
     /// <summary>
     /// A row lock's holder is known exactly (INNODB_LOCK_WAITS). A metadata lock's is not without

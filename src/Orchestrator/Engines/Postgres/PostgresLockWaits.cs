@@ -10,6 +10,9 @@ internal sealed class PostgresLockWaits : ILockWaits
     /// <summary>lock_not_available: raised when lock_timeout ends a wait.</summary>
     private const string LockNotAvailable = "55P03";
 
+    /// <summary>deadlock_detected: the transaction is aborted and must be rolled back.</summary>
+    private const string DeadlockDetected = "40P01";
+
     public string SessionIdSql => "SELECT pg_backend_pid()";
 
     /// <summary>Session-wide (set_config's third argument false), so every migration and the bookkeeping run under it.</summary>
@@ -25,6 +28,8 @@ internal sealed class PostgresLockWaits : ILockWaits
     ];
 
     public bool IsLockTimeout(DatabaseException error) => error.Code == LockNotAvailable;
+
+    public bool IsDeadlock(DatabaseException error) => error.Code == DeadlockDetected;
 
     public async Task<IReadOnlyList<LockBlocker>> BlockersAsync(IDbSession observer, long waiting, CancellationToken cancellationToken)
     {

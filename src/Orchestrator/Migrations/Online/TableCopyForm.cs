@@ -39,6 +39,6 @@ internal static class TableCopyForm
             [],
             [new OnlineStep($"-- online table copy: {change}", KeepsItsOwnState, null, Cost) { Copy = copy }],
             Defers: true,
-            $"{change}: copied online into a new table after the transaction (triggers carry concurrent writes, each chunk waits for every replica), compared, then swapped in under a brief lock; writers go on (a table that cannot be copied online is changed as without a copy, which migrate says)");
+            $"{change}: copied online into a new table after the transaction (triggers carry concurrent writes, each chunk waits for every replica), compared, then swapped in under a brief lock; writers go on (migrate refuses a table that cannot be copied online before the migration runs, and says why)");
     }
 }

@@ -27,6 +27,9 @@ internal interface ILockWaits
     /// <summary>Whether the statement failed because a lock wait reached the session's bound.</summary>
     bool IsLockTimeout(DatabaseException error);
 
+    /// <summary>Whether the server ended a deadlock by rolling back the statement's transaction: the transaction may simply run again.</summary>
+    bool IsDeadlock(DatabaseException error);
+
     /// <summary>A query whose single value is the session's id as <see cref="BlockersAsync"/> takes it.</summary>
     string SessionIdSql { get; }
 
@@ -47,6 +50,8 @@ internal sealed class UnboundedLockWaits : ILockWaits
     public IReadOnlyList<SqlStatement> BoundWaits(TimeSpan timeout) => [];
 
     public bool IsLockTimeout(DatabaseException error) => false;
+
+    public bool IsDeadlock(DatabaseException error) => false;
 
     public Task<IReadOnlyList<LockBlocker>> BlockersAsync(IDbSession observer, long waiting, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<LockBlocker>>([]);

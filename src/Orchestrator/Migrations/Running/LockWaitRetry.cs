@@ -58,7 +58,7 @@ internal sealed class LockWaitRetry : IAsyncDisposable
                 {
                     _progress.Report(new ProgressEvent("migrations", string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{_what}: a lock wait gave up after {Describe(_discipline.Timeout)}{HeldBy()}; trying again in {args.RetryDelay.TotalSeconds:0.0} s (retry {args.AttemptNumber + 1} of {_discipline.Retries})"),
+                        $"{_what}: {Cause(args.Outcome.Exception)}; trying again in {args.RetryDelay.TotalSeconds:0.0} s (retry {args.AttemptNumber + 1} of {_discipline.Retries})"),
                         ProgressKind.Info));
                     return ValueTask.CompletedTask;
                 },
@@ -89,6 +89,8 @@ internal sealed class LockWaitRetry : IAsyncDisposable
     }
 
     public bool IsLockTimeout(DatabaseException error) => _waits.IsLockTimeout(error);
+
+    public bool IsDeadlock(DatabaseException error) => _waits.IsDeadlock(error);
 
     /// <summary>
     /// Runs <paramref name="attempt"/> and, when it throws <see cref="GaveUp"/>, runs it again
@@ -123,6 +125,15 @@ internal sealed class LockWaitRetry : IAsyncDisposable
         {
             var e = gaveUp.Error;
             var tries = _discipline.Retries + 1;
+            if (_waits.IsDeadlock(e))
+            {
+                throw new DatabaseException(
+                    $"{e.Message}: {tries} {(tries == 1 ? "try" : "tries")} each ended in a deadlock with another session. Run the command again when the writes that collide with it are fewer",
+                    e.Code,
+                    e,
+                    e.StatementIndex);
+            }
+
             throw new DatabaseException(
                 $"{e.Message}: {tries} {(tries == 1 ? "try" : "tries")} each gave up waiting {Describe(_discipline.Timeout)} for a lock{HeldBy()}. " +
                 "End that session's transaction (or wait until it ends) and run the command again; 'migrations.lock_timeout' and 'migrations.lock_retries' in the environment file set how long to wait",
@@ -174,6 +185,11 @@ internal sealed class LockWaitRetry : IAsyncDisposable
     }
 
     private string HeldBy() => HeldBy(_blockers);
+
+    /// <summary>What ended the attempt that is tried again: a deadlock the server broke, or the lock timeout.</summary>
+    private string Cause(Exception? failure) => failure is GaveUp gaveUp && _waits.IsDeadlock(gaveUp.Error)
+        ? "the server rolled it back to end a deadlock with another session"
+        : $"a lock wait gave up after {Describe(_discipline.Timeout)}{HeldBy()}";
 
     private static string HeldBy(IReadOnlyList<LockBlocker> blockers) => blockers.Count switch
     {

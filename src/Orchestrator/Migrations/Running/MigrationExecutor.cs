@@ -22,10 +22,14 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// <summary>How the run copies tables online; null where the engine has no online copy.</summary>
     public TableCopySetup? TableCopies { get; init; }
 
-    /// <summary>An online table copy on this session, under the run's lock discipline.</summary>
+    /// <summary>
+    /// An online table copy on this session, under the run's lock discipline. Each of its steps is a
+    /// transaction of its own that ends with its state saved: one the server rolled back to end a
+    /// deadlock with a writer (busy tables have them) runs again like one whose lock wait gave up.
+    /// </summary>
     public OnlineTableCopy NewTableCopy() =>
         TableCopies is { } setup
-            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, GaveUpWaiting, Advice)
+            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, e => GaveUpWaiting(e) || Locks?.IsDeadlock(e) == true, Advice)
             : throw new InvalidOperationException("this engine has no online table copy");
 
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>

@@ -77,11 +77,29 @@ internal sealed class MigrationRunner(
     public async Task<MigrationPlan> PlanAsync(MigrationProject project, long? to, CancellationToken cancellationToken)
     {
         await ReadColumnTypesAsync(cancellationToken);
-        return Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true) with
+        var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true);
+        var refusals = new List<LintWarning>();
+        foreach (var step in plan.Steps.Where(s => s.Translated.After.Any(a => a.Copy is not null)))
+        {
+            if (await Executor.NewTableCopy().FirstUncopiableAsync(step.Translated.After.Where(a => a.Copy is not null).Select(a => a.Copy!).ToList(), cancellationToken) is { } refused)
+            {
+                var (problem, what) = Uncopiable(step.Migration, refused.Copy, refused.Why);
+                refusals.Add(new LintWarning(step.Migration, $"{problem}; migrate refuses it", what));
+            }
+        }
+
+        return plan with
         {
             InProgress = await store.ReadInProgressAsync(session, cancellationToken),
+            Warnings = [.. plan.Warnings, .. refusals],
         };
     }
+
+    /// <summary>Why a migration's table cannot be copied online, and what the user can do instead.</summary>
+    private static (string Problem, string What) Uncopiable(ProjectMigration migration, TableCopy copy, string why) => (
+        $"the change of {copy.Change} cannot be copied online ({why}), and as written it holds writers while the table is rewritten",
+        $"List {migration.Version} under 'migrations.offline' in the environment file to run it as written, " +
+        "or, when an earlier statement of the same migration removes the cause, move that statement into a migration of its own before this one");
 
     /// <summary>
     /// Removes the online table copy migration <paramref name="version"/> has in progress, leaving
@@ -521,10 +539,18 @@ internal sealed class MigrationRunner(
         var started = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).GetValueOrDefault(migration.Version);
         if (started is null)
         {
-            if (translated.After.Any(step => step.Copy is not null))
+            if (translated.After.Where(step => step.Copy is not null).Select(step => step.Copy!).ToList() is { Count: > 0 } copies)
             {
+                var tableCopy = Executor.NewTableCopy();
+                // Refused before its transaction: nothing of it runs, and no writer waits for a rewrite nobody chose.
+                if (await tableCopy.FirstUncopiableAsync(copies, cancellationToken) is { } refused)
+                {
+                    var (problem, what) = Uncopiable(migration, refused.Copy, refused.Why);
+                    throw new MigrationFailedException($"migration {migration.Name}: {problem}. Nothing of the migration was run.\n{what}", new InvalidOperationException("cannot be copied online"));
+                }
+
                 // Copy records of an earlier application that was rolled back since would say "done".
-                await Executor.NewTableCopy().ForgetAsync(migration.Version, cancellationToken);
+                await tableCopy.ForgetAsync(migration.Version, cancellationToken);
             }
 
             await Executor.RunAsync(translated, up: true, _ => store.RecordInProgress(migration.Version, translated.Checksum, appliedFrom), claim, null, cancellationToken);

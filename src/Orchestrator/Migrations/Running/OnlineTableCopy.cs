@@ -37,10 +37,10 @@ internal sealed class OnlineTableCopy(
     CopyPacing pacing,
     Func<SqlStatement, CancellationToken, Task<IReadOnlyList<ReplicaHeartbeat>>> askReplicas,
     Func<string, Func<CancellationToken, Task<bool>>, CancellationToken, Task<bool>> underLocks,
-    Func<DatabaseException, bool> gaveUpWaiting,
+    Func<DatabaseException, bool> mayRetry,
     Func<DatabaseException, string?> advice)
 {
-    private readonly Dictionary<long, TimeSpan> _heartbeatsWritten = [];
+    private readonly ReplicaPace _pace = new(pacing.MaxReplicaLag, CopyPacing.ChunkTime);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _heartbeat;
     private TimeSpan _paused;
@@ -51,6 +51,7 @@ internal sealed class OnlineTableCopy(
         var row = (await QueryAsync(sql.States.ReadState(version, copy), cancellationToken)).SingleOrDefault();
         var state = row is null ? null : new CopyState(row.GetString("phase")!, row.GetString("last_key"), row.GetInt64("rows_copied") ?? 0);
         _heartbeat = row?.GetInt64("heartbeat") ?? 0;
+        _pace.Begin(_heartbeat);
         var exists = (await QueryAsync(sql.Exists(copy), cancellationToken)).Single();
         if (state?.Phase == "done" && exists.GetInt64("old_exists") == 0)
         {
@@ -89,6 +90,20 @@ internal sealed class OnlineTableCopy(
         await UnderLocksAsync($"the swap of {copy.Table}", swap, version, copy, state with { Phase = sql.PrepareIsAtomic ? "done" : "copying" }, cancellationToken);
         report(string.Create(CultureInfo.InvariantCulture, $"swapped in {(_clock.Elapsed - swapping).TotalSeconds:0.000} s"));
         await FinishAsync(version, copy, state, report, cancellationToken);
+    }
+
+    /// <summary>The first of <paramref name="copies"/> whose table the copy cannot take as it is now, with why; null when it can take them all.</summary>
+    public async Task<(TableCopy Copy, string Why)?> FirstUncopiableAsync(IReadOnlyList<TableCopy> copies, CancellationToken cancellationToken)
+    {
+        foreach (var copy in copies)
+        {
+            if (await sql.RefusalAsync(session, copy, cancellationToken) is { } why)
+            {
+                return (copy, why);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Forgets the copies an earlier application of the version made (rolled back since): the version starts afresh.</summary>
@@ -215,8 +230,9 @@ internal sealed class OnlineTableCopy(
             await UnderLocksAsync($"a chunk of {copy.Table}", [sql.CopyChunk(copy, columns, state.LastKey, bound)], version, copy, next, cancellationToken);
             state = next;
             var took = _clock.Elapsed - started;
+            _pace.Committed(_heartbeat, _clock.Elapsed, took);
             // Toward the time budget, by at most a doubling a step so one fast chunk does not overshoot.
-            var scale = Math.Clamp(CopyPacing.ChunkTime.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 1), 0.5, 2.0);
+            var scale = Math.Clamp(_pace.ChunkBudget.TotalMilliseconds / Math.Max(took.TotalMilliseconds, 1), 0.5, 2.0);
             chunk = (int)Math.Clamp(chunk * scale, 100, 100_000);
             if (_clock.Elapsed - lastReport > TimeSpan.FromSeconds(2))
             {
@@ -266,28 +282,19 @@ internal sealed class OnlineTableCopy(
 
     private async Task<string?> WhyWaitAsync(long version, TableCopy copy, CancellationToken cancellationToken)
     {
+        var replicas = await askReplicas(sql.States.Heartbeat(version, copy), cancellationToken);
         var now = _clock.Elapsed;
-        foreach (var replica in await askReplicas(sql.States.Heartbeat(version, copy), cancellationToken))
+        string? why = null;
+        // Every replica's answer is taken in, so the pace learns each one's speed, but one reason is enough.
+        foreach (var replica in replicas)
         {
-            if (replica.Error is { } error)
-            {
-                return $"replica {replica.Node} does not answer ({error})";
-            }
+            var reason = replica.Error is { } error ? $"replica {replica.Node} does not answer ({error})" : _pace.WhyWait(replica.Node, replica.Heartbeat, now);
+            why ??= reason;
+        }
 
-            var seen = replica.Heartbeat ?? -1;
-            if (seen >= _heartbeat)
-            {
-                continue;
-            }
-
-            // Behind since the first heartbeat it has not replayed was written (or since this run
-            // began). A chunk's replay adds about its own time, so the next waits with room for it.
-            var since = _heartbeatsWritten.GetValueOrDefault(seen + 1, TimeSpan.Zero);
-            var room = TimeSpan.FromTicks(Math.Max(pacing.MaxReplicaLag.Ticks - CopyPacing.ChunkTime.Ticks, pacing.MaxReplicaLag.Ticks / 2));
-            if (now - since > room)
-            {
-                return string.Create(CultureInfo.InvariantCulture, $"replica {replica.Node} is {(now - since).TotalSeconds:0.0} s behind (a chunk more could take it past migrations.max_replica_lag, {pacing.MaxReplicaLag.TotalSeconds:0.0} s)");
-            }
+        if (why is not null)
+        {
+            return why;
         }
 
         var busy = (await session.QueryAsync(sql.Load, cancellationToken: cancellationToken)).Single().GetInt64("busy") ?? 0;
@@ -335,7 +342,7 @@ internal sealed class OnlineTableCopy(
                 await session.ExecuteBatchAsync(batch, token);
                 return true;
             }
-            catch (DatabaseException e) when (gaveUpWaiting(e))
+            catch (DatabaseException e) when (mayRetry(e))
             {
                 await RollBackAsync(batch.Count > statements.Count);
                 throw new LockWaitRetry.GaveUp(e);
@@ -366,7 +373,7 @@ internal sealed class OnlineTableCopy(
     private SqlStatement Save(long version, TableCopy copy, CopyState state)
     {
         _heartbeat++;
-        _heartbeatsWritten[_heartbeat] = _clock.Elapsed;
+        _pace.Committed(_heartbeat, _clock.Elapsed, TimeSpan.Zero);
         return sql.States.SaveState(version, copy, state, _heartbeat);
     }
 
