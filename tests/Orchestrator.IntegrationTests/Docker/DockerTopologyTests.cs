@@ -107,7 +107,7 @@ public abstract class DockerTopologyTests(DockerTopologyFixture fixture)
             CancellationToken.None);
         Assert.NotEqual(0, plain.ExitCode);
 
-        var packets = await capture.StopAsync();
+        var packets = await capture.StopAsync(awaited: plainMarker);
         Assert.True(BridgeCapture.Holds(packets, plainMarker), $"the capture ({packets.Length} bytes) does not hold the plain client's user name: it saw nothing of the servers' traffic; the client said: {plain.StandardError}");
         Assert.False(BridgeCapture.Holds(packets, marker), "the marker crossed the network in the clear");
     }

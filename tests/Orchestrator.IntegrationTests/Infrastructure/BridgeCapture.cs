@@ -39,9 +39,20 @@ internal sealed class BridgeCapture : IAsyncDisposable
         return capture;
     }
 
-    /// <summary>Stops the capture (SIGINT, so that it writes what it holds) and returns the file's bytes. Without --immediate-mode, packets still in the kernel's ring at the signal would be lost.</summary>
-    public async Task<byte[]> StopAsync()
+    /// <summary>
+    /// Stops the capture (SIGINT, so that it writes what it holds) and returns the file's bytes.
+    /// Packets still in the kernel's ring when the signal arrives are lost, even in immediate mode
+    /// (a busy machine may not have scheduled tcpdump yet): with <paramref name="awaited"/>, the
+    /// capture first waits, up to 10 s, until its file holds that text.
+    /// </summary>
+    public async Task<byte[]> StopAsync(string? awaited = null)
     {
+        var clock = Stopwatch.StartNew();
+        while (awaited is not null && !_tcpdump.HasExited && clock.Elapsed < TimeSpan.FromSeconds(10) && !Holds(await System.IO.File.ReadAllBytesAsync(File), awaited))
+        {
+            await Task.Delay(100);
+        }
+
         if (!_tcpdump.HasExited)
         {
             Libc.Kill(_tcpdump.Id, Libc.SigInt);
