@@ -11,10 +11,17 @@ internal sealed class TimedWriter : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<(int Writes, TimeSpan Longest)> _writing;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     // On the thread pool, not xUnit's context: that runs every test's continuations on as many
     // threads as there are cores, so another test's blocking work would be timed as this insert's wait.
     private TimedWriter(IDbSession session, string insert, long firstId) => _writing = Task.Run(() => WriteAsync(session, insert, firstId, _stop.Token));
+
+    /// <summary>How long the writer has run: a test's phases, told on this clock, show where the longest insert fell.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    /// <summary>When the longest insert so far began, on <see cref="Elapsed"/>'s clock.</summary>
+    public TimeSpan LongestAt { get; private set; }
 
     /// <param name="insert">An INSERT whose single parameter is the row's id.</param>
     /// <param name="firstId">The first id written; each insert takes the next.</param>
@@ -42,7 +49,7 @@ internal sealed class TimedWriter : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static async Task<(int, TimeSpan)> WriteAsync(IDbSession session, string insert, long firstId, CancellationToken stop)
+    private async Task<(int, TimeSpan)> WriteAsync(IDbSession session, string insert, long firstId, CancellationToken stop)
     {
         await using (session)
         {
@@ -50,10 +57,14 @@ internal sealed class TimedWriter : IAsyncDisposable
             var writes = 0;
             while (!stop.IsCancellationRequested)
             {
-                var clock = Stopwatch.StartNew();
+                var began = _clock.Elapsed;
                 await session.ExecuteAsync(insert, [firstId + writes], CancellationToken.None).ConfigureAwait(false);
                 writes++;
-                longest = clock.Elapsed > longest ? clock.Elapsed : longest;
+                if (_clock.Elapsed - began > longest)
+                {
+                    (longest, LongestAt) = (_clock.Elapsed - began, began);
+                }
+
                 await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
             }
 
