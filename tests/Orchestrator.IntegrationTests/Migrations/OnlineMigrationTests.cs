@@ -598,7 +598,8 @@ public abstract class MariaDbOnlineMigrationTests(TopologyFixture fixture) : Onl
     private protected override string SettleSql => "ANALYZE TABLE busy";
 
     private protected override string CopyStatementsRunningSql =>
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID() AND INFO LIKE '%busy\\_\\_oc%'";
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST p WHERE p.DB = DATABASE() AND p.ID <> CONNECTION_ID() AND (p.INFO LIKE '%busy\\_\\_oc%' " +
+        "OR (p.COMMAND = 'Sleep' AND EXISTS (SELECT 1 FROM information_schema.INNODB_TRX t WHERE t.trx_mysql_thread_id = p.ID)))";
 
     /// <summary>
     /// InnoDB rolls back the transaction that changed fewer rows: the writer's inserts 300,000 first.

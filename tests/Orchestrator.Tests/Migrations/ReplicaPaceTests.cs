@@ -48,6 +48,21 @@ public sealed class ReplicaPaceTests
     }
 
     [Fact]
+    public void Chunks_a_slow_replica_has_not_shown_yet_count_against_the_next()
+    {
+        var pace = new ReplicaPace(Limit, ChunkTime);
+        pace.Committed(1, Seconds(10), Seconds(0.5));
+        Assert.Null(pace.WhyWait("replica-2", 1, Seconds(11.5))); // ratio 3: 0.25 s chunks replay in 0.75 s
+        pace.Committed(2, Seconds(12), Seconds(0.25));
+        Assert.Null(pace.WhyWait("replica-2", 1, Seconds(12)));
+        pace.Committed(3, Seconds(12.3), Seconds(0.25));
+        // Only 0.3 s behind, but chunks 2 and 3 keep it busy until 13.5: a fourth would show at 14.3, 1.7 s after it committed.
+        Assert.NotNull(pace.WhyWait("replica-2", 1, Seconds(12.3)));
+        // Once it shows chunk 2 (by 12.8), chunk 3 is done by 13.05 and the next may go.
+        Assert.Null(pace.WhyWait("replica-2", 2, Seconds(12.8)));
+    }
+
+    [Fact]
     public void A_replica_that_speeds_up_earns_longer_chunks_back_by_halves()
     {
         var pace = new ReplicaPace(Limit, ChunkTime);

@@ -18,7 +18,11 @@ internal sealed record LockWaitSetup(ILockWaits Waits, LockDiscipline Discipline
 /// </summary>
 internal sealed class LockWaitRetry : IAsyncDisposable
 {
-    /// <summary>Thrown by an attempt whose lock wait gave up after it made sure the next attempt can resume: the only failure that is tried again.</summary>
+    /// <summary>
+    /// Thrown by an attempt whose lock wait gave up (or, for an online copy's steps, that the server
+    /// rolled back to end a deadlock) after it made sure the next attempt can resume: the only
+    /// failure that is tried again.
+    /// </summary>
     public sealed class GaveUp(DatabaseException error) : Exception(error.Message, error)
     {
         public DatabaseException Error => error;
@@ -128,7 +132,7 @@ internal sealed class LockWaitRetry : IAsyncDisposable
             if (_waits.IsDeadlock(e))
             {
                 throw new DatabaseException(
-                    $"{e.Message}: {tries} {(tries == 1 ? "try" : "tries")} each ended in a deadlock with another session. Run the command again when the writes that collide with it are fewer",
+                    $"{e.Message}: {tries} {(tries == 1 ? "try" : "tries")}, the last ended in a deadlock with another session. Run the command again when the writes that collide with it are fewer",
                     e.Code,
                     e,
                     e.StatementIndex);

@@ -29,7 +29,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     /// </summary>
     public OnlineTableCopy NewTableCopy() =>
         TableCopies is { } setup
-            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, e => GaveUpWaiting(e) || Locks?.IsDeadlock(e) == true, Advice)
+            ? new OnlineTableCopy(session, setup.Sql, setup.Pacing, setup.AskReplicas, UnderLockDisciplineAsync, MayRetryCopyStep, Advice)
             : throw new InvalidOperationException("this engine has no online table copy");
 
     /// <param name="bookkeeping">The version rows to write, given the duration when it is measured here (null: the store measures it on the server); none for maintenance and profiles.</param>
@@ -348,6 +348,8 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         Locks is null ? attempt(cancellationToken) : Locks.RunAsync(what, attempt, cancellationToken);
 
     private bool GaveUpWaiting(DatabaseException error) => Locks?.IsLockTimeout(error) == true;
+
+    private bool MayRetryCopyStep(DatabaseException error) => GaveUpWaiting(error) || Locks?.IsDeadlock(error) == true;
 
     /// <summary>Runs the statements from <paramref name="from"/> on; a failure's statement index counts from the first of all.</summary>
     private async Task<object?> ExecuteFromAsync(IReadOnlyList<SqlStatement> statements, int from, CancellationToken cancellationToken)

@@ -78,8 +78,10 @@ internal sealed class MigrationRunner(
     {
         await ReadColumnTypesAsync(cancellationToken);
         var plan = Prepare(project, await store.ReadAppliedAsync(session, cancellationToken), new MigrateOptions { To = to }, withCosts: true);
+        var inProgress = await store.ReadInProgressAsync(session, cancellationToken);
         var refusals = new List<LintWarning>();
-        foreach (var step in plan.Steps.Where(s => s.Translated.After.Any(a => a.Copy is not null)))
+        // As migrate decides: before the migration runs (one in progress goes on as it began), by the schema as it is now.
+        foreach (var step in plan.Steps.Where(s => s.Translated.After.Any(a => a.Copy is not null) && inProgress.All(p => p.Version != s.Migration.Version)))
         {
             if (await Executor.NewTableCopy().FirstUncopiableAsync(step.Translated.After.Where(a => a.Copy is not null).Select(a => a.Copy!).ToList(), cancellationToken) is { } refused)
             {
@@ -90,7 +92,7 @@ internal sealed class MigrationRunner(
 
         return plan with
         {
-            InProgress = await store.ReadInProgressAsync(session, cancellationToken),
+            InProgress = inProgress,
             Warnings = [.. plan.Warnings, .. refusals],
         };
     }

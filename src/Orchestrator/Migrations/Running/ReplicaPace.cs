@@ -5,19 +5,23 @@ namespace Orchestrator.Migrations.Running;
 /// <summary>
 /// Decides, from the copy's heartbeats the replicas show, whether the next chunk of an online copy
 /// may go and how long it may take on the primary. Each chunk commits a heartbeat; a replica that
-/// shows heartbeat h has replayed every chunk up to h. From when a replica first shows a chunk,
-/// the pace learns how much longer than the primary that replica takes to replay (its ratio), and
-/// sizes chunks so that one replays in half the allowed lag. A chunk may go while a replica's lag
-/// plus the chunk's expected replay stays within the limit: the replica then has at most the rest
-/// of one chunk and this one to replay, each within half the limit.
+/// shows heartbeat h has replayed every chunk up to h. From when a replica shows chunks, the pace
+/// learns how much longer than the primary it takes to replay them (its ratio), and sizes chunks
+/// so that one replays in half the allowed lag. A chunk may go when the replica, having replayed
+/// the chunks it has not shown yet at its ratio, would then be no further behind with this one than
+/// the limit (a replica slower than the primary cannot fall behind chunk after chunk), and when
+/// what it is behind now plus this chunk's replay is within the limit too.
 /// </summary>
 internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
 {
     /// <summary>What a replica that has not shown a chunk yet is assumed to need: as long as the primary took.</summary>
     private const double FirstRatio = 1.0;
 
-    private readonly Dictionary<long, (TimeSpan At, TimeSpan Took)> _written = [];
-    private readonly Dictionary<string, long> _shown = [];
+    /// <summary>Chunks quicker than this say little about a replica's speed (round trips outweigh the work).</summary>
+    private static readonly TimeSpan Telling = TimeSpan.FromMilliseconds(20);
+
+    private readonly Dictionary<long, (TimeSpan At, TimeSpan Took)> _committed = [];
+    private readonly Dictionary<string, (long Heartbeat, TimeSpan At)> _shown = [];
     private readonly Dictionary<string, double> _ratio = [];
     private long _latest;
 
@@ -27,7 +31,7 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
     /// <summary>A heartbeat committed at <paramref name="at"/> with a chunk whose statement took <paramref name="took"/> on the primary (zero for a state change without a chunk).</summary>
     public void Committed(long heartbeat, TimeSpan at, TimeSpan took)
     {
-        _written[heartbeat] = (at, took);
+        _committed[heartbeat] = (at, took);
         _latest = Math.Max(_latest, heartbeat);
     }
 
@@ -49,17 +53,11 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
     public string? WhyWait(string node, long? shown, TimeSpan now)
     {
         var seen = shown ?? -1;
-        if (seen > _shown.GetValueOrDefault(node, -1))
+        var before = _shown.GetValueOrDefault(node, (Heartbeat: -1L, At: TimeSpan.Zero));
+        if (seen > before.Heartbeat)
         {
-            _shown[node] = seen;
-            if (_written.TryGetValue(seen, out var chunk) && chunk.Took > TimeSpan.Zero)
-            {
-                // Shown by now: an upper bound on its replay (the replica may have shown it earlier).
-                var ratio = (now - chunk.At).TotalSeconds / chunk.Took.TotalSeconds;
-                var known = _ratio.GetValueOrDefault(node, FirstRatio);
-                // Up at once, down by halves: one quick chunk does not make a slow replica look fast.
-                _ratio[node] = ratio >= known ? ratio : (known + ratio) / 2;
-            }
+            Learn(node, before, seen, now);
+            _shown[node] = (seen, now);
         }
 
         if (seen >= _latest)
@@ -67,13 +65,60 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
             return null;
         }
 
-        // Behind since the first heartbeat it has not shown was committed (or since this run began).
-        var since = _written.TryGetValue(seen + 1, out var first) ? first.At : TimeSpan.Zero;
-        var lag = now - since;
-        var replay = ChunkBudget * Math.Max(FirstRatio, _ratio.GetValueOrDefault(node, FirstRatio));
-        return lag + replay > maxReplicaLag
-            ? string.Create(CultureInfo.InvariantCulture,
-                $"replica {node} is {lag.TotalSeconds:0.0} s behind, and a chunk more would take it past migrations.max_replica_lag ({maxReplicaLag.TotalSeconds:0.0} s)")
-            : null;
+        // What it has not shown yet: behind since the first of it committed (or since this run
+        // began), and done no sooner than that much work at its ratio after then.
+        var ratio = Math.Max(FirstRatio, _ratio.GetValueOrDefault(node, FirstRatio));
+        var since = _committed.TryGetValue(seen + 1, out var first) ? first.At : TimeSpan.Zero;
+        var queued = TimeSpan.Zero;
+        for (var heartbeat = seen + 1; heartbeat <= _latest; heartbeat++)
+        {
+            queued += _committed.TryGetValue(heartbeat, out var chunk) ? chunk.Took : TimeSpan.Zero;
+        }
+
+        var remaining = since + queued * ratio - now;
+        // The next chunk commits a budget from now and is replayed after the queue: its lag. A
+        // replica that shows less than its ratio predicts (stopped, say) is as far behind as it
+        // shows, and that bounds it too.
+        var budget = ChunkBudget;
+        var replay = budget * ratio;
+        var next = (remaining > budget ? remaining - budget : TimeSpan.Zero) + replay;
+        var behind = now - since;
+        if (next <= maxReplicaLag && behind + replay <= maxReplicaLag)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"replica {node} is {behind.TotalSeconds:0.0} s behind, and a chunk more would take it past migrations.max_replica_lag ({maxReplicaLag.TotalSeconds:0.0} s)");
+    }
+
+    /// <summary>
+    /// The replica showed heartbeats after <paramref name="before"/> up to <paramref name="seen"/>
+    /// by now: it replayed them since the later of their first commit and when it was seen to have
+    /// the one before (an upper bound: it may have shown them earlier). Its ratio goes up at once
+    /// and down by halves, so that one quick chunk does not make a slow replica look fast.
+    /// </summary>
+    private void Learn(string node, (long Heartbeat, TimeSpan At) before, long seen, TimeSpan now)
+    {
+        var took = TimeSpan.Zero;
+        TimeSpan? from = null;
+        for (var heartbeat = before.Heartbeat + 1; heartbeat <= seen; heartbeat++)
+        {
+            if (_committed.TryGetValue(heartbeat, out var chunk))
+            {
+                took += chunk.Took;
+                from ??= chunk.At;
+            }
+        }
+
+        if (from is not { } committed || took < Telling)
+        {
+            return;
+        }
+
+        var began = committed > before.At ? committed : before.At;
+        var ratio = (now - began).TotalSeconds / took.TotalSeconds;
+        var known = _ratio.GetValueOrDefault(node, FirstRatio);
+        _ratio[node] = ratio >= known ? ratio : (known + ratio) / 2;
     }
 }
