@@ -81,9 +81,9 @@ internal sealed class MigrationRunner(
         var inProgress = await store.ReadInProgressAsync(session, cancellationToken);
         var refusals = new List<LintWarning>();
         // As migrate decides: before the migration runs (one in progress goes on as it began), by the schema as it is now.
-        foreach (var step in plan.Steps.Where(s => s.Translated.After.Any(a => a.Copy is not null) && inProgress.All(p => p.Version != s.Migration.Version)))
+        foreach (var step in plan.Steps.Where(s => s.Translated.Copies.Count > 0 && inProgress.All(p => p.Version != s.Migration.Version)))
         {
-            if (await Executor.NewTableCopy().FirstUncopiableAsync(step.Translated.After.Where(a => a.Copy is not null).Select(a => a.Copy!).ToList(), cancellationToken) is { } refused)
+            if (await Executor.NewTableCopy().FirstUncopiableAsync(step.Translated.Copies, cancellationToken) is { } refused)
             {
                 var (problem, what) = Uncopiable(step.Migration, refused.Copy, refused.Why);
                 refusals.Add(new LintWarning(step.Migration, $"{problem}; migrate refuses it", what));
@@ -541,7 +541,7 @@ internal sealed class MigrationRunner(
         var started = (await store.ReadMarkedInProgressAsync(session, cancellationToken)).GetValueOrDefault(migration.Version);
         if (started is null)
         {
-            if (translated.After.Where(step => step.Copy is not null).Select(step => step.Copy!).ToList() is { Count: > 0 } copies)
+            if (translated.Copies is { Count: > 0 } copies)
             {
                 var tableCopy = Executor.NewTableCopy();
                 // Refused before its transaction: nothing of it runs, and no writer waits for a rewrite nobody chose.

@@ -32,6 +32,9 @@ internal sealed record TranslatedMigration(
     /// <summary>Statements of the online form that run after the migration's transaction committed, one at a time, in order.</summary>
     public IReadOnlyList<OnlineStep> After { get; init; } = [];
 
+    /// <summary>The online table copies among <see cref="After"/>.</summary>
+    public IReadOnlyList<TableCopy> Copies => [.. After.Select(s => s.Copy).OfType<TableCopy>()];
+
     /// <summary>What the online form changed, or left as written and why, per expression.</summary>
     public IReadOnlyList<OnlineChange> OnlineChanges { get; init; } = [];
 
