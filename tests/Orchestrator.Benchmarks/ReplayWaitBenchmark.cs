@@ -9,14 +9,28 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// The cost of waiting for replay: N migrations on a primary with two replicas (waiting after
-/// each one) against the same N on a primary alone, in the same run and process.
+/// each one) against the same N on a primary alone, in the same run and process; and, as the
+/// control, the same N on the replicated primary waiting once at the end.
 /// </summary>
 internal static class ReplayWaitBenchmark
 {
-    public sealed record Result(TimeSpan Alone, TimeSpan Replicated, TimeSpan ReplayTime, int Migrations)
+    /// <summary>One migrate: its whole time, the part spent running migrations on the primary, and the part spent waiting for replicas.</summary>
+    public sealed record Run(TimeSpan Elapsed, TimeSpan OnPrimary, TimeSpan ReplayTime)
     {
-        /// <summary>What waiting added per migration beyond the time the replicas took to replay it.</summary>
-        public TimeSpan OverheadPerMigration => (Replicated - Alone - ReplayTime) / Migrations;
+        /// <summary>Everything else: bookkeeping around the migrations and the waits.</summary>
+        public TimeSpan Around => Elapsed - OnPrimary - ReplayTime;
+    }
+
+    public sealed record Result(Run Alone, Run Replicated, Run WaitingOnce, int Migrations)
+    {
+        /// <summary>What the waits themselves added per migration: beyond the replicas' replay and the primary's own work.</summary>
+        public TimeSpan WaitOverheadPerMigration => (Replicated.Around - Alone.Around) / Migrations;
+
+        /// <summary>Everything the replicas cost per migration beyond their replay, the primary's slowdown included.</summary>
+        public TimeSpan AllBeyondReplayPerMigration => (Replicated.Elapsed - Alone.Elapsed - Replicated.ReplayTime) / Migrations;
+
+        /// <summary>How much slower the primary ran each migration with replicas beside it, waiting after each.</summary>
+        public TimeSpan PrimarySlowdownPerMigration => (Replicated.OnPrimary - Alone.OnPrimary) / Migrations;
     }
 
     public static async Task<Result> RunAsync(EngineKind engine, string assembly, int migrations, int rounds)
@@ -30,24 +44,39 @@ internal static class ReplayWaitBenchmark
             var database = $"bench_replay_{round}";
             var first = round % 2 == 0 ? alone : replicated;
             var second = round % 2 == 0 ? replicated : alone;
-            var a = await MigrateAsync(first, database, assembly, migrations);
-            var b = await MigrateAsync(second, database, assembly, migrations);
+            var a = await MigrateAsync(first, database, assembly, migrations, waitOnce: false);
+            var b = await MigrateAsync(second, database, assembly, migrations, waitOnce: false);
             var (aloneRun, replicatedRun) = round % 2 == 0 ? (a, b) : (b, a);
-            results.Add(new Result(aloneRun.Elapsed, replicatedRun.Elapsed, replicatedRun.ReplayTime, migrations));
+            var once = await MigrateAsync(replicated, $"{database}_once", assembly, migrations, waitOnce: true);
+            results.Add(new Result(aloneRun, replicatedRun, once, migrations));
         }
 
-        // The round with the median overhead, so its three figures belong together.
-        return results.OrderBy(r => r.OverheadPerMigration).ElementAt(results.Count / 2);
+        // The round with the median overhead, so its figures belong together.
+        return results.OrderBy(r => r.WaitOverheadPerMigration).ElementAt(results.Count / 2);
     }
 
-    private static async Task<(TimeSpan Elapsed, TimeSpan ReplayTime)> MigrateAsync(BenchPrimary primary, string database, string assembly, int migrations)
+    private static async Task<Run> MigrateAsync(BenchPrimary primary, string database, string assembly, int migrations, bool waitOnce)
     {
         await primary.CreateDatabaseAsync(database);
-        var environment = EnvironmentLoader.LoadOrThrow(await primary.EnvironmentForAsync(database, assembly));
+        var file = await primary.EnvironmentForAsync(database, assembly);
+        if (waitOnce)
+        {
+            await File.AppendAllTextAsync(file, "replication:\n  wait: per-run\n");
+        }
+
+        var environment = EnvironmentLoader.LoadOrThrow(file);
         await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, primary.StateDir, SilentProgress.Instance), CancellationToken.None);
         var clock = Stopwatch.StartNew();
-        // One round trip per migration on both sides, so that the difference is the waiting alone.
+        // One round trip per migration on every side, so that the difference is the waiting alone.
         var outcome = await target.Runner.MigrateAsync(target.Project, new MigrateOptions { To = migrations, Together = false }, CancellationToken.None);
-        return (clock.Elapsed, outcome.ReplayWaits.Aggregate(TimeSpan.Zero, (sum, wait) => sum + wait));
+        var elapsed = clock.Elapsed;
+        if (outcome.Ran.Count != migrations)
+        {
+            throw new InvalidOperationException($"the benchmark's migrate ran {outcome.Ran.Count} migrations, not {migrations}");
+        }
+
+        return new Run(elapsed, Sum(outcome.Ran.Select(r => r.Elapsed)), Sum(outcome.ReplayWaits));
     }
+
+    private static TimeSpan Sum(IEnumerable<TimeSpan> times) => times.Aggregate(TimeSpan.Zero, (sum, time) => sum + time);
 }
