@@ -33,6 +33,15 @@ public sealed class StepEffectsTests
     }
 
     [Fact]
+    public void It_goes_on_after_the_last_record_though_an_earlier_step_was_found_in_the_schema_and_never_recorded()
+    {
+        var at = StepEffects.ResumePoint(Migration, [new DoneStep(-1, "whole"), Done(1)], new Tables(["a", "b"]), out var found);
+
+        Assert.Equal(2, at);
+        Assert.False(found);
+    }
+
+    [Fact]
     public void A_recorded_step_whose_text_changed_is_refused()
     {
         var changed = Migration with { Steps = [new SqlStep("CREATE TABLE `a` (`id` BIGINT)"), Migration.Steps[1], Migration.Steps[2]] };

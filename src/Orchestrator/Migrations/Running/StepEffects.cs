@@ -43,26 +43,25 @@ internal static class StepEffects
     }
 
     /// <summary>
-    /// Where a migration an earlier run left partly applied goes on: after the steps recorded as
-    /// done (which must still read as they did), and after the next one too when its effect is
-    /// already in the schema. A recorded step whose text has changed is refused.
+    /// Where a migration an earlier run left partly applied goes on: after the last step recorded
+    /// as done (steps run in order, so every one before it is done too, recorded or found in the
+    /// schema by a run before), and after the next one too when its effect is already in the
+    /// schema. A recorded step whose text has changed is refused.
     /// </summary>
     public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
     {
-        var resumeAt = 0;
-        var statements = done.Where(d => !d.IsStartMark).ToList();
-        foreach (var record in statements.OrderBy(d => d.Step).TakeWhile((d, i) => d.Step == i))
+        var statements = done.Where(d => !d.IsStartMark).OrderBy(d => d.Step).ToList();
+        var resumeAt = statements.Count == 0 ? 0 : statements[^1].Step + 1;
+        foreach (var record in statements)
         {
             if (record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum)
             {
                 var now = record.Step >= migration.Steps.Count ? "the migration now has fewer statements" : $"it now reads: {migration.Steps[record.Step].Text}";
                 throw new MigrationFailedException(
-                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {statements.Count}, and statement {record.Step + 1} has changed since ({now}). " +
+                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {resumeAt}, and statement {record.Step + 1} has changed since ({now}). " +
                     $"Restore the migration as it ran and run migrate again to finish it, or undo what it did by hand and delete its rows from {VersionTable.ProgressTableName}; a change belongs in a new migration.",
                     new InvalidOperationException("a done statement's checksum differs"));
             }
-
-            resumeAt++;
         }
 
         foundInSchema = resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true;
