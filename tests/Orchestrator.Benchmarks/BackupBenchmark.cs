@@ -25,6 +25,7 @@ internal static class BackupBenchmark
         for (var round = 0; round < rounds; round++)
         {
             TimeSpan backup = default, rehearse = default, baseline = default;
+            var steps = "";
             double estimate = 0;
             long bytes = 0;
             async Task Tool()
@@ -39,6 +40,8 @@ internal static class BackupBenchmark
                 using var json = JsonDocument.Parse(report.StandardOutput);
                 estimate = json.RootElement.GetProperty("recoveryTimeEstimateSeconds").GetDouble();
                 bytes = json.RootElement.GetProperty("backup").GetProperty("bytes").GetInt64();
+                steps = string.Join(", ", json.RootElement.GetProperty("steps").EnumerateArray().Select(s =>
+                    string.Create(CultureInfo.InvariantCulture, $"{s.GetProperty("name").GetString()} {s.GetProperty("seconds").GetDouble():0.0} s")));
                 Directory.Delete(directory, recursive: true);
             }
 
@@ -55,7 +58,7 @@ internal static class BackupBenchmark
                 await Tool();
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}: backup {backup.TotalSeconds:0.0} s + rehearse {rehearse.TotalSeconds:0.0} s against {baseline.TotalSeconds:0.0} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1}: backup {backup.TotalSeconds:0.0} s + rehearse {rehearse.TotalSeconds:0.0} s ({steps}) against {baseline.TotalSeconds:0.0} s"));
             results.Add((backup + rehearse, backup, rehearse, baseline, estimate, bytes));
         }
 
