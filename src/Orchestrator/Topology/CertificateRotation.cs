@@ -41,92 +41,58 @@ internal sealed class CertificateRotation(LocalNodes nodes)
     public async Task<CertificateRotationOutcome> RunAsync(CaRotation rotation, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        RefuseWithoutTls();
+        if (nodes.Environment.Tls == TlsMode.Disable)
+        {
+            throw new TlsRequestException($"environment '{nodes.Environment.Name}' says tls: disable, so its servers have no certificates to rotate");
+        }
+
         if (rotation != CaRotation.KeepCa && nodes.Environment.ShardName is not null)
         {
             throw new TlsRequestException(
-                $"the shards of environment '{nodes.Environment.FleetName}' share one CA, and a new one must reach every shard together: " +
-                "run 'tls rotate --ca' without --shard, which moves every shard");
+                $"the shards of environment '{nodes.Environment.FleetName}' share one CA, and a new one must reach every shard together, which 'tls rotate --ca' does not do yet; " +
+                "rotate the shards' certificates without --ca");
         }
 
+        var shape = nodes.CurrentShape.Apply(nodes.File);
+        var ca = nodes.Ca;
         string? newCa = null;
+        var staged = ca.Exists && ca.TrustedSerials().Count > 1;
         if (rotation != CaRotation.KeepCa)
         {
-            newCa = await TrustNewCaAsync(cancellationToken);
+            if (staged)
+            {
+                newCa = ca.TrustedSerials()[0];
+                nodes.Progress.Report(new ProgressEvent("tls", $"CA {newCa} is already trusted beside the old one (a staged or interrupted rotation): it goes on from there", ProgressKind.Info));
+            }
+            else
+            {
+                newCa = ca.BeginCaRotation();
+                await PresentAsync(shape, $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
+            }
+
             if (rotation == CaRotation.StageNewCa)
             {
-                return new CertificateRotationOutcome([], newCa, nodes.Ca.TrustedSerials(), clock.Elapsed);
+                return new CertificateRotationOutcome([], newCa, ca.TrustedSerials(), clock.Elapsed);
             }
         }
 
-        var rotated = await ReissueAsync(cancellationToken);
-
-        // A staged or interrupted CA rotation ends here too, once every node has a certificate from the new CA.
-        if (nodes.Ca.TrustedSerials().Count > 1)
-        {
-            await TrustNewCaAloneAsync(cancellationToken);
-        }
-
-        return new CertificateRotationOutcome(rotated, newCa, nodes.Ca.TrustedSerials(), clock.Elapsed);
-    }
-
-    /// <summary>
-    /// The first step of a CA rotation: a new CA (unless one is trusted beside the old already, from
-    /// a staged or interrupted rotation, or from another shard of the same environment), and every
-    /// node made to trust both. Returns the new CA's serial number.
-    /// </summary>
-    public async Task<string> TrustNewCaAsync(CancellationToken cancellationToken)
-    {
-        RefuseWithoutTls();
-        var ca = nodes.Ca;
-        if (ca.Exists && ca.TrustedSerials().Count > 1)
-        {
-            var begun = ca.TrustedSerials()[0];
-            nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name, $"CA {begun} is trusted beside the old one already (a staged or interrupted rotation, or another shard's): it goes on with it", ProgressKind.Info));
-            await PresentAsync(nodes.CurrentShape.Apply(nodes.File), $"trust the new CA {begun} beside the old one", reconnect: false, cancellationToken);
-            return begun;
-        }
-
-        var newCa = ca.BeginCaRotation();
-        await PresentAsync(nodes.CurrentShape.Apply(nodes.File), $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
-        return newCa;
-    }
-
-    /// <summary>Every node's new certificate, from the CA that issues now, presented without a restart; each replica then connects afresh.</summary>
-    public async Task<IReadOnlyList<RotatedCertificate>> ReissueAsync(CancellationToken cancellationToken)
-    {
-        RefuseWithoutTls();
         var rotated = new List<RotatedCertificate>();
-        var running = await PresentAsync(nodes.CurrentShape.Apply(nodes.File), "present its new certificate", reconnect: true, cancellationToken, node =>
+        var running = await PresentAsync(shape, "present its new certificate", reconnect: true, cancellationToken, node =>
         {
             var issued = nodes.ReissueCertificate(node);
             using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
             rotated.Add(new RotatedCertificate(node.Name, certificate.SerialNumber, new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero), Running: false));
         });
-        return rotated.Select(r => r with { Running = running.Contains(r.Node) }).ToList();
-    }
+        rotated = rotated.Select(r => r with { Running = running.Contains(r.Node) }).ToList();
 
-    /// <summary>
-    /// The last step of a CA rotation, once every node presents a certificate of the new CA: the
-    /// old CAs are trusted no more (dropped unless another shard dropped them already), and every
-    /// node is made to trust the new one alone.
-    /// </summary>
-    public async Task TrustNewCaAloneAsync(CancellationToken cancellationToken)
-    {
-        RefuseWithoutTls();
-        nodes.Ca.DropRetiredCas();
-        await PresentAsync(nodes.CurrentShape.Apply(nodes.File), "trust the new CA alone", reconnect: true, cancellationToken);
-    }
-
-    /// <summary>The CAs trusted now, the newest first.</summary>
-    public IReadOnlyList<string> TrustedSerials() => nodes.Ca.TrustedSerials();
-
-    private void RefuseWithoutTls()
-    {
-        if (nodes.Environment.Tls == TlsMode.Disable)
+        // A staged or interrupted CA rotation ends here too, once every node has a certificate from the new CA.
+        if (ca.TrustedSerials().Count > 1)
         {
-            throw new TlsRequestException($"environment '{nodes.Environment.Name}' says tls: disable, so its servers have no certificates to rotate");
+            ca.DropRetiredCas();
+            await PresentAsync(shape, "trust the new CA alone", reconnect: true, cancellationToken);
         }
+
+        return new CertificateRotationOutcome(rotated, newCa, ca.TrustedSerials(), clock.Elapsed);
     }
 
     /// <summary>

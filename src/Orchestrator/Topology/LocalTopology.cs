@@ -51,10 +51,6 @@ internal sealed class LocalTopology
     public Task<CertificateRotationOutcome> RotateCertificatesAsync(CaRotation rotation, CancellationToken cancellationToken) =>
         ExclusiveAsync(rotation == CaRotation.KeepCa ? "tls rotate" : "tls rotate --ca", () => new CertificateRotation(_nodes).RunAsync(rotation, cancellationToken), cancellationToken);
 
-    /// <summary>One step of a CA rotation that spans several shards (<see cref="FleetCaRotation"/>).</summary>
-    internal Task<T> CaRotationStepAsync<T>(Func<CertificateRotation, Task<T>> step, CancellationToken cancellationToken) =>
-        ExclusiveAsync("tls rotate --ca", () => step(new CertificateRotation(_nodes)), cancellationToken);
-
     public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
         ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
 

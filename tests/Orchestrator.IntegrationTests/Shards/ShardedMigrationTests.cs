@@ -286,61 +286,6 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
         Assert.Equal([1001], await VersionsAsync("shard-1", "replica", database));
     }
 
-    [Fact]
-    public async Task Tls_rotate_ca_moves_every_shard_to_a_new_ca_that_alone_is_trusted_at_the_end()
-    {
-        var nodes = Shards.SelectMany(shard => fixture.Environment.Shard(shard).Nodes.Select(node => (Shard: shard, Node: node))).ToList();
-        var before = new Dictionary<string, string>();
-        foreach (var (shard, node) in nodes)
-        {
-            var credentials = fixture.Credentials(shard);
-            before[$"{shard}/{node.Name}"] = await PresentedCertificate.SerialAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
-        }
-
-        var oldCa = await TlsCaAsync("old");
-        var (refusedExit, refused) = await Tls("rotate", "--ca", "--shard", "shard-1");
-        Assert.True(refusedExit == 2, refused);
-        Assert.Contains("moves every shard", refused, StringComparison.Ordinal);
-
-        var (exit, output) = await Tls("rotate", "--ca");
-
-        Assert.True(exit == 0, output);
-        var newCa = await TlsCaAsync("new");
-        var trusted = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        trusted.ImportFromPemFile(newCa);
-        Assert.Single(trusted);
-        Assert.NotEqual(await File.ReadAllTextAsync(oldCa), await File.ReadAllTextAsync(newCa));
-        foreach (var (shard, node) in nodes)
-        {
-            var credentials = fixture.Credentials(shard);
-            var serial = await PresentedCertificate.SerialAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
-            Assert.NotEqual(before[$"{shard}/{node.Name}"], serial);
-            Assert.Contains($"{shard}/{node.Name}", output, StringComparison.Ordinal);
-            Assert.Contains(serial, output, StringComparison.Ordinal);
-            await PresentedCertificate.ConnectVerifiedAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), newCa);
-            await Assert.ThrowsAnyAsync<Exception>(() => PresentedCertificate.ConnectVerifiedAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), oldCa));
-        }
-
-        // Every shard's replica replicates under the new CA: a migration counts only once each has replayed it.
-        var (env, database) = await NewEnvironmentAsync("basic");
-        var (migrateExit, migrated) = await Cli("migrate", env);
-        Assert.True(migrateExit == 0, migrated);
-        foreach (var shard in Shards)
-        {
-            Assert.Equal(Basic, await VersionsAsync(shard, "replica", database));
-        }
-    }
-
-    /// <summary>What <c>tls ca</c> prints now, in a file of its own.</summary>
-    private async Task<string> TlsCaAsync(string label)
-    {
-        var (exit, pem) = await Tls("ca");
-        Assert.True(exit == 0, pem);
-        var file = Path.Combine(fixture.Directory, $"ca-{label}-{Guid.NewGuid():N}.crt");
-        await File.WriteAllTextAsync(file, pem);
-        return file;
-    }
-
     /// <summary>A database of its own on every shard (as 'up' creates the file's database), and an environment file for it.</summary>
     private async Task<(string File, string Database)> NewEnvironmentAsync(string tag)
     {
@@ -356,9 +301,6 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
 
     private Task<(int ExitCode, string Output)> Cli(string verb, string environment, params string[] more) =>
         CliRunner.RunAsync([verb, "-e", environment, "--state-dir", fixture.StateDir, .. more]);
-
-    private Task<(int ExitCode, string Output)> Tls(string verb, params string[] more) =>
-        CliRunner.RunAsync(["tls", verb, "-e", fixture.File, "--state-dir", fixture.StateDir, .. more]);
 
     /// <summary>The versions in the shard node's VersionInfo; none when the database or the table is not there yet.</summary>
     private async Task<IReadOnlyList<long>> VersionsAsync(string shard, string node, string database)
