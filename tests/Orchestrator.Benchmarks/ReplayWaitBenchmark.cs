@@ -40,15 +40,22 @@ internal static class ReplayWaitBenchmark
         var results = new List<Result>();
         for (var round = 0; round < rounds; round++)
         {
-            // Fresh databases each round; alternate which side goes first.
+            // Fresh databases each round; the three sides take turns going first.
             var database = $"bench_replay_{round}";
-            var first = round % 2 == 0 ? alone : replicated;
-            var second = round % 2 == 0 ? replicated : alone;
-            var a = await MigrateAsync(first, database, assembly, migrations, waitOnce: false);
-            var b = await MigrateAsync(second, database, assembly, migrations, waitOnce: false);
-            var (aloneRun, replicatedRun) = round % 2 == 0 ? (a, b) : (b, a);
-            var once = await MigrateAsync(replicated, $"{database}_once", assembly, migrations, waitOnce: true);
-            results.Add(new Result(aloneRun, replicatedRun, once, migrations));
+            var sides = new List<Func<Task<Run>>>
+            {
+                () => MigrateAsync(alone, database, assembly, migrations, waitOnce: false),
+                () => MigrateAsync(replicated, database, assembly, migrations, waitOnce: false),
+                () => MigrateAsync(replicated, $"{database}_once", assembly, migrations, waitOnce: true),
+            };
+            var runs = new Run[sides.Count];
+            for (var i = 0; i < sides.Count; i++)
+            {
+                var side = (round + i) % sides.Count;
+                runs[side] = await sides[side]();
+            }
+
+            results.Add(new Result(runs[0], runs[1], runs[2], migrations));
         }
 
         // The round with the median overhead, so its figures belong together.
