@@ -12,7 +12,7 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 internal sealed class WritableSampler : IAsyncDisposable
 {
     private readonly SamplingRounds _rounds;
-    private readonly object _gateLock = new();
+    private readonly Lock _gateLock = new();
     private readonly int _nodes;
     private TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrived;

@@ -41,6 +41,12 @@ internal interface IProgressRecords
 internal sealed record DoneStep(int Step, string Checksum)
 {
     public bool IsStartMark => Step < 0;
+
+    /// <summary>
+    /// How many of the migration's statements are done: up to the last one recorded. Statements
+    /// run in order, so every one before it is done too, recorded or found in the schema by a resumed run.
+    /// </summary>
+    public static int StatementsDone(IEnumerable<DoneStep> done) => done.Where(d => !d.IsStartMark).Select(d => d.Step + 1).DefaultIfEmpty(0).Max();
 }
 
 /// <summary>

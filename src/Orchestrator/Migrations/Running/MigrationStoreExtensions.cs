@@ -27,7 +27,7 @@ internal static class MigrationStoreExtensions
             marked = new Dictionary<long, string>();
         }
 
-        return done.Select(d => new MigrationInProgress(d.Key, d.Value.Where(s => !s.IsStartMark).Select(s => s.Step + 1).DefaultIfEmpty(0).Max(), TransactionCommitted: false))
+        return done.Select(d => new MigrationInProgress(d.Key, DoneStep.StatementsDone(d.Value), TransactionCommitted: false))
             .Concat(marked.Keys.Where(v => !done.ContainsKey(v)).Select(v => new MigrationInProgress(v, 0, TransactionCommitted: true)))
             .OrderBy(m => m.Version)
             .ToList();

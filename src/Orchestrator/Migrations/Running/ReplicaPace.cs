@@ -69,11 +69,7 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
         // began), and done no sooner than that much work at its ratio after then.
         var ratio = Math.Max(FirstRatio, _ratio.GetValueOrDefault(node, FirstRatio));
         var since = _committed.TryGetValue(seen + 1, out var first) ? first.At : TimeSpan.Zero;
-        var queued = TimeSpan.Zero;
-        for (var heartbeat = seen + 1; heartbeat <= _latest; heartbeat++)
-        {
-            queued += _committed.TryGetValue(heartbeat, out var chunk) ? chunk.Took : TimeSpan.Zero;
-        }
+        var (queued, _) = Between(seen + 1, _latest);
 
         var remaining = since + queued * ratio - now;
         // The next chunk commits a budget from now and is replayed after the queue: its lag. A
@@ -100,17 +96,7 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
     /// </summary>
     private void Learn(string node, (long Heartbeat, TimeSpan At) before, long seen, TimeSpan now)
     {
-        var took = TimeSpan.Zero;
-        TimeSpan? from = null;
-        for (var heartbeat = before.Heartbeat + 1; heartbeat <= seen; heartbeat++)
-        {
-            if (_committed.TryGetValue(heartbeat, out var chunk))
-            {
-                took += chunk.Took;
-                from ??= chunk.At;
-            }
-        }
-
+        var (took, from) = Between(before.Heartbeat + 1, seen);
         if (from is not { } committed || took < Telling)
         {
             return;
@@ -120,5 +106,22 @@ internal sealed class ReplicaPace(TimeSpan maxReplicaLag, TimeSpan chunkTime)
         var ratio = (now - began).TotalSeconds / took.TotalSeconds;
         var known = _ratio.GetValueOrDefault(node, FirstRatio);
         _ratio[node] = ratio >= known ? ratio : (known + ratio) / 2;
+    }
+
+    /// <summary>The primary's time for the chunks of heartbeats <paramref name="first"/> to <paramref name="last"/>, and when the earliest of them that this run committed was committed.</summary>
+    private (TimeSpan Took, TimeSpan? FirstAt) Between(long first, long last)
+    {
+        var took = TimeSpan.Zero;
+        TimeSpan? firstAt = null;
+        for (var heartbeat = first; heartbeat <= last; heartbeat++)
+        {
+            if (_committed.TryGetValue(heartbeat, out var chunk))
+            {
+                took += chunk.Took;
+                firstAt ??= chunk.At;
+            }
+        }
+
+        return (took, firstAt);
     }
 }

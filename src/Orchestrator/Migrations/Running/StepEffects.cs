@@ -43,16 +43,14 @@ internal static class StepEffects
     }
 
     /// <summary>
-    /// Where a migration an earlier run left partly applied goes on: after the last step recorded
-    /// as done (steps run in order, so every one before it is done too, recorded or found in the
-    /// schema by a run before), and after the next one too when its effect is already in the
-    /// schema. A recorded step whose text has changed is refused.
+    /// Where a migration an earlier run left partly applied goes on: after the statements done
+    /// (<see cref="DoneStep.StatementsDone"/>), and after the next one too when its effect is
+    /// already in the schema. A recorded step whose text has changed is refused.
     /// </summary>
     public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
     {
-        var statements = done.Where(d => !d.IsStartMark).OrderBy(d => d.Step).ToList();
-        var resumeAt = statements.Count == 0 ? 0 : statements[^1].Step + 1;
-        foreach (var record in statements)
+        var resumeAt = DoneStep.StatementsDone(done);
+        foreach (var record in done.Where(d => !d.IsStartMark).OrderBy(d => d.Step))
         {
             if (record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum)
             {
