@@ -76,7 +76,7 @@ internal static class PointInTimeRestore
         {
             throw new BackupRefusedException(
                 $"a point-in-time restore replays the archive of the log after a base backup, and environment '{environment.Name}' has none: " +
-                "add backup.archive to its file (PostgreSQL: local or docker environments; MariaDB: local ones), run 'up' (and restart it with 'down' and 'up' if it was running), take a physical backup, and restore to a time after that backup");
+                "add backup.archive to its file (local or docker environments), run 'up' (and restart it with 'down' and 'up' if it was running), take a physical backup, and restore to a time after that backup");
         }
 
         if (manifest.Kind != BackupKind.Physical)

@@ -21,6 +21,13 @@ internal interface INodeFiles
     /// <summary>A folder of the host that the service user owns, 0700, made when missing (an archive the servers write into).</summary>
     Task EnsurePrivateDirectoryAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Where a directory of the host is on this machine, for a reader here that follows its files
+    /// as the server writes them (the binary-log archiver); fails, saying why, when this machine
+    /// cannot see it.
+    /// </summary>
+    Task<string> VisibleHereAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
+
     /// <summary>The file's text, or null when it does not exist.</summary>
     Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken);
 

@@ -28,9 +28,7 @@ public sealed class MariaDbPointInTimeRestoreTests
             await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
         }
 
-        var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
-        Assert.True(backupExit == 0, backupOutput);
+        var backup = await PhysicalBackupAsync(topology);
 
         // Binary-log times are whole seconds: the pause spans more than two, so its middle second holds no write.
         var before = await WriteBurstAsync(topology, "primary", 1);
@@ -142,6 +140,56 @@ public sealed class MariaDbPointInTimeRestoreTests
         var (abandonedExit, abandoned) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-transaction", after[5].Gtid);
         Assert.Equal(2, abandonedExit);
         Assert.Contains($"transaction {after[5].Gtid} is not among", abandoned, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_containers_the_archiver_reads_the_volumes_and_a_rehearsal_and_a_restore_to_a_time_land_exactly()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "dmpitr", provider: ProviderKind.Docker, archive: "archive");
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
+        }
+
+        var backup = await PhysicalBackupAsync(topology);
+        var before = await WriteBurstAsync(topology, "primary", 1);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await WriteBurstAsync(topology, "primary", 1001);
+        var target = (before[^1].At + ((after[0].At - before[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+        // The archiver on this machine copies every container's closed logs from its volume (the
+        // primary's, which the bursts switch, and each replica's first).
+        var binlogs = Path.Combine(topology.Directory, "archive", "binlog");
+        int Archived(string node) => Directory.Exists(Path.Combine(binlogs, node)) ? Directory.EnumerateFiles(Path.Combine(binlogs, node), "binlog.*.sha256", SearchOption.AllDirectories).Count() : 0;
+        bool AllArchived() => Archived("primary") >= 6 && topology.Environment.Nodes.All(n => Archived(n.Name) >= 1);
+        await Poll.UntilAsync(
+            () => Task.FromResult(AllArchived()), TimeSpan.FromSeconds(60),
+            () => $"not every node's closed logs were archived; the archiver's log:\n{File.ReadAllText(Path.Combine(topology.StateDir, "binlog-archiver.log"))}", CancellationToken.None);
+        Assert.Empty(await ArchiverProblemsAsync(topology));
+
+        var (rehearseExit, rehearsed) = await CliAsync(topology, "rehearse", "--backup", backup, "--to-time", target, "--json");
+        Assert.True(rehearseExit == 0, rehearsed);
+        using (var report = JsonDocument.Parse(rehearsed))
+        {
+            var point = report.RootElement.GetProperty("recoveryPoint");
+            Assert.Equal(after[0].Gtid, point.GetProperty("firstAfter").GetProperty("transaction").GetString());
+            Assert.Equal(before[^1].Gtid, point.GetProperty("reachedPosition").GetString());
+        }
+
+        var (restoreExit, restored) = await CliAsync(topology, "restore", "--backup", backup, "--to-time", target);
+        Assert.True(restoreExit == 0, restored);
+        foreach (var node in topology.Environment.Nodes)
+        {
+            await TestTopology.EventuallyAsync(async () => (await IdsAsync(topology, node.Name)).SequenceEqual(before.Select(a => a.Id)), $"{node.Name} holds exactly the first burst");
+        }
+
+        // A stopped archiver shows in status, and 'up' starts it again.
+        var pid = int.Parse(await File.ReadAllTextAsync(Path.Combine(topology.StateDir, "binlog-archiver.pid")), CultureInfo.InvariantCulture);
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        await TestTopology.EventuallyAsync(async () => (await ArchiverProblemsAsync(topology)).Count == 1, "status reports the stopped archiver");
+        var (upExit, up) = await CliAsync(topology, "up");
+        Assert.True(upExit == 0, up);
+        Assert.Empty(await ArchiverProblemsAsync(topology));
     }
 
     /// <summary>The node that accepts writes now (the restore restored the primary of the shape the switchover left).</summary>

@@ -25,9 +25,7 @@ public sealed class PointInTimeRestoreTests
             await session.ExecuteAsync("CREATE TABLE pitr_writes (id bigint PRIMARY KEY)");
         }
 
-        var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
-        Assert.True(backupExit == 0, backupOutput);
+        var backup = await PhysicalBackupAsync(topology);
 
         // Two bursts of acknowledged writes, each spread over several WAL segments, and a pause
         // between them in which the primary role moves (a new timeline): the time target lies after that.
@@ -282,9 +280,7 @@ public sealed class PointInTimeRestoreTests
         Assert.Contains("anew, mounting the archive", up, StringComparison.Ordinal);
         Assert.Empty(await IdsAsync(topology, "primary"));
 
-        var backup = Path.Combine(topology.Directory, "base");
-        var (backupExit, backupOutput) = await CliAsync(topology, "backup", "--kind", "physical", "--out", backup);
-        Assert.True(backupExit == 0, backupOutput);
+        var backup = await PhysicalBackupAsync(topology);
         var before = await WriteBurstAsync(topology, "primary", 1);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = await WriteBurstAsync(topology, "primary", 1001);

@@ -27,10 +27,10 @@ public sealed class ArchiveSettingsTests
         var replaying = Orchestrator.Hosts.Docker.DockerResources.ArchiveMount(Load("postgres", "docker", "") with { ReplaysArchive = "/var/tmp/a" })!;
         Assert.Equal(("/var/tmp/a", true), (replaying.Target, replaying.ReadOnly == true));
         Assert.Null(Orchestrator.Hosts.Docker.DockerResources.ArchiveMount(Load("postgres", "docker", "")));
+        Assert.Equal("/var/tmp/a", Load("mariadb", "docker", "backup: { archive: /var/tmp/a }").Archive?.Directory);
     }
 
     [Theory]
-    [InlineData("mariadb", "docker", "backup: { archive: a }", "is for local MariaDB environments for now")]
     [InlineData("postgres", "external", "backup: { archive: a }", "an external environment's archiving is its operator's")]
     [InlineData("postgres", "local", "backup: { archive: \"it's\" }", "without quotes")]
     [InlineData("postgres", "local", "backup: { archive: \"a$b\" }", "without quotes")]

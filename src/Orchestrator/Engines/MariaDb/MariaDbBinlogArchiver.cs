@@ -10,9 +10,10 @@ using Orchestrator.Replication;
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>
-/// What archives a local MariaDB environment's binary logs: MariaDB has no archive command, so a
-/// small shell program, started by 'up' in a session of its own and stopped by 'down', copies every
-/// closed binary log of every node into <c>ARCHIVE/binlog/NODE/GENERATION/</c> (synced, 0600, with
+/// What archives a MariaDB environment's binary logs: MariaDB has no archive command, so a small
+/// shell program on this machine, started by 'up' in a session of its own and stopped by 'down',
+/// copies every closed binary log of every node (a container's from its volume, which an engine on
+/// this machine keeps in its data root) into <c>ARCHIVE/binlog/NODE/GENERATION/</c> (synced, 0600, with
 /// its SHA-256 beside it), and has a node whose log changed since its last switch rotate it once the
 /// archive timeout passed, which bounds what a lost node takes with it. A generation is a node's
 /// line of binary logs since its logs were last reset (named by its first log's opening events),
@@ -143,7 +144,15 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
     private string PidFile => Path.Combine(context.State.Root, PidFileName);
 
     /// <summary>What the running archiver was started with (its program and arguments), to tell when it must start again.</summary>
-    private string ArgumentsFile => Path.Combine(context.State.Root, "binlog-archiver.args");
+    private string ArgumentsFile => Path.Combine(context.State.Root, ArgumentsFileName);
+
+    private const string ArgumentsFileName = "binlog-archiver.args";
+
+    /// <summary>Where ONCE is in the recorded arguments (see <see cref="RecordedArguments"/>).</summary>
+    private const int OnceArgument = 7;
+
+    /// <summary>Where the first node's three arguments start in the recorded ones.</summary>
+    private const int FirstNodeArgument = 8;
 
     public string LogFile => Path.Combine(context.State.Root, LogFileName);
 
@@ -243,7 +252,8 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             return;
         }
 
-        var arguments = string.Join('\0', [Program, .. Arguments(settings, once: false)]);
+        var running = await ArgumentsAsync(settings, cancellationToken);
+        var arguments = string.Join('\0', [Program, .. running]);
         if (RunningPid() is not null)
         {
             if (File.Exists(ArgumentsFile) && await File.ReadAllTextAsync(ArgumentsFile, cancellationToken) == arguments)
@@ -260,7 +270,7 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             await File.WriteAllTextAsync(ProgramFile, Program.ReplaceLineEndings("\n") + "\n", cancellationToken);
             File.SetUnixFileMode(ProgramFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             await File.WriteAllTextAsync(ArgumentsFile, arguments, cancellationToken);
-            await ProcessRunner.StartDetachedAsync(new ProcessSpec("/bin/bash", Arguments(settings, once: false)), LogFile, cancellationToken);
+            await ProcessRunner.StartDetachedAsync(new ProcessSpec("/bin/bash", running), LogFile, cancellationToken);
             await Poll.UntilAsync(() => Task.FromResult(RunningPid() is not null), TimeSpan.FromSeconds(10), () => $"the binary-log archiver did not start; see {LogFile}", cancellationToken);
         });
     }
@@ -274,19 +284,21 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"the binary-log archiver (pid {pid}) did not stop", cancellationToken);
         }
 
-        if (archive is { } settings && File.Exists(ProgramFile))
+        if (archive is not null && File.Exists(ProgramFile) && RecordedArguments(context.State.Root) is { Length: > FirstNodeArgument } recorded)
         {
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", Arguments(settings, once: true)), cancellationToken);
+            // Over what the archiver followed: a node's data directory is where it found it then.
+            recorded[OnceArgument] = "1";
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", recorded[1..]), cancellationToken);
         }
     }
 
-    public IReadOnlyList<string> Problems() => archive is { } settings ? Problems(context.Environment, context.State, settings) : [];
+    public IReadOnlyList<string> Problems() => archive is { } settings ? Problems(context.State, settings) : [];
 
     /// <summary>
     /// What keeps the archive from being current: the archiver not running, or a node's closed
     /// log not archived within a few seconds of closing. Empty when all is well.
     /// </summary>
-    public static IReadOnlyList<string> Problems(EnvironmentDefinition environment, State.StateLayout state, ArchiveSettings archive)
+    public static IReadOnlyList<string> Problems(State.StateLayout state, ArchiveSettings archive)
     {
         var logFile = Path.Combine(state.Root, LogFileName);
         if (!Directory.Exists(state.Root))
@@ -300,9 +312,8 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         }
 
         var problems = new List<string>();
-        foreach (var node in environment.Nodes)
+        foreach (var (node, data) in FollowedNodes(state.Root))
         {
-            var data = state.DataDir(node);
             var logs = Logs(data);
             if (logs.Count == 0)
             {
@@ -314,7 +325,7 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
                 continue;
             }
 
-            var folder = Path.Combine(NodeFolder(archive, node.Name), generation);
+            var folder = Path.Combine(NodeFolder(archive, node), generation);
             var prunedBelow = Path.Combine(folder, PrunedBelowFile) is var mark && File.Exists(mark) ? File.ReadAllText(mark).Trim() : "";
             var late = logs.Select((log, i) => (log, i))
                 .Where(l => string.CompareOrdinal(l.log, prunedBelow) >= 0)
@@ -324,17 +335,43 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
                 .ToList();
             if (late.Count > 0)
             {
-                problems.Add($"'{node.Name}' has closed binary logs that the archiver has not archived for over 10 s ({string.Join(", ", late)}): see {logFile} (a full or unwritable archive folder, or a different copy already there)");
+                problems.Add($"'{node}' has closed binary logs that the archiver has not archived for over 10 s ({string.Join(", ", late)}): see {logFile} (a full or unwritable archive folder, or a different copy already there)");
             }
         }
 
         return problems;
     }
 
-    private List<string> Arguments(ArchiveSettings settings, bool once) =>
-    [
-        ProgramFile, settings.Directory, context.State.Root, ((long)settings.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
-        files.Clients.Path("mariadb"), MariaDbSetupSql.SocketUser, once ? "1" : "0",
-        .. context.Environment.Nodes.SelectMany(n => new[] { n.Name, files.DataDir(n), files.SocketForTool(n) }),
-    ];
+    /// <summary>The program's arguments; a node's data directory is where this machine sees it (a container's is on its volume).</summary>
+    private async Task<List<string>> ArgumentsAsync(ArchiveSettings settings, CancellationToken cancellationToken)
+    {
+        var dataDirectories = await Task.WhenAll(context.Environment.Nodes.Select(n => files.Host.VisibleHereAsync(n, files.DataDir(n), cancellationToken)));
+        return
+        [
+            ProgramFile, settings.Directory, context.State.Root, ((long)settings.Timeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            files.Clients.Path("mariadb"), MariaDbSetupSql.SocketUser, "0",
+            .. context.Environment.Nodes.SelectMany((n, i) => new[] { n.Name, dataDirectories[i], files.SocketForTool(n) }),
+        ];
+    }
+
+    /// <summary>
+    /// What the running archiver was started with, as <see cref="EnsureRunningAsync"/> recorded it:
+    /// the program's text, then its arguments (its path, six settings, and three per node); null
+    /// when none was started here.
+    /// </summary>
+    private static string[]? RecordedArguments(string stateRoot)
+    {
+        var file = Path.Combine(stateRoot, ArgumentsFileName);
+        return File.Exists(file) ? File.ReadAllText(file).Split('\0') : null;
+    }
+
+    /// <summary>The nodes the running archiver follows and their data directories as it reads them.</summary>
+    private static IEnumerable<(string Node, string DataDirectory)> FollowedNodes(string stateRoot)
+    {
+        var arguments = RecordedArguments(stateRoot) ?? [];
+        for (var i = FirstNodeArgument; i + 2 < arguments.Length; i += 3)
+        {
+            yield return (arguments[i], arguments[i + 1]);
+        }
+    }
 }

@@ -97,7 +97,7 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
     public ILocalServer CreateLocalServer(LocalContext context) => MariaDbLocalServer.Create(this, context);
 
     public IReadOnlyList<string> ArchiverProblems(EnvironmentDefinition environment, StateLayout state) =>
-        environment.Archive is { } archive ? MariaDbBinlogArchiver.Problems(environment, state, archive) : [];
+        environment.Archive is { } archive ? MariaDbBinlogArchiver.Problems(state, archive) : [];
 
     private static string ReplicationState(DbRow status)
     {

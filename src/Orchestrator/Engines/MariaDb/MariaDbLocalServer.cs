@@ -18,7 +18,7 @@ internal static class MariaDbLocalServer
             process,
             new MariaDbBootstrap(engine, context, files, sql, process),
             new MariaDbReplicationControl(engine, context, files, sql, process),
-            context.InContainers ? null : new MariaDbBinlogArchiver(context, files, context.Environment.Archive));
+            new MariaDbBinlogArchiver(context, files, context.Environment.Archive));
     }
 
     private static Task CheckPrerequisites(LocalContext context, MariaDbNodeFiles files)

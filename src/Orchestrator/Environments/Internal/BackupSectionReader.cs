@@ -48,7 +48,6 @@ internal static class BackupSectionReader
         {
             (_, ProviderKind.External, _) => "applies to servers the tool runs: an external environment's archiving is its operator's",
             (EngineKind.Sqlite, _, _) => "applies to servers: a SQLite database file has no write-ahead log to archive",
-            (EngineKind.MariaDb, ProviderKind.Docker, _) => "is for local MariaDB environments for now: the binary-log archiver reads the nodes' data directories on this machine",
             (_, _, true) => "is for an environment of one primary for now; each shard would need an archive of its own",
             _ => null,
         };

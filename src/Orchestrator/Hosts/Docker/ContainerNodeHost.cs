@@ -132,6 +132,29 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
         await ContainerArchives.ExtractDirectoryAsync(stream, target, cancellationToken);
     }
 
+    /// <summary>
+    /// The volume's own directory, which an engine on this machine keeps in its data root: the
+    /// node's files are on the volume, so a reader here follows them there without an exec.
+    /// </summary>
+    public async Task<string> VisibleHereAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
+    {
+        var volume = DockerNames.Volume(environment, node);
+        if (!path.StartsWith(DockerNames.MountPoint + "/", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{path} is not on the node's volume (mounted at {DockerNames.MountPoint})", nameof(path));
+        }
+
+        var mountpoint = (await docker.Volumes.InspectAsync(volume, cancellationToken)).Mountpoint;
+        if (string.IsNullOrEmpty(mountpoint) || !Directory.Exists(mountpoint))
+        {
+            throw new LocalProviderException(
+                $"the docker engine keeps volume {volume} of node '{node.Name}' at '{mountpoint}', which this machine cannot read (an engine on another machine or in a virtual one); " +
+                "the binary-log archiver reads the nodes' binary logs there, so backup.archive needs the engine on this machine");
+        }
+
+        return Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+    }
+
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         ContainerArchiveResponse archive;

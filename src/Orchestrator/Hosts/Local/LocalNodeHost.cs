@@ -73,6 +73,8 @@ internal sealed class LocalNodeHost(StateLayout state, ServiceUser user) : INode
     public Task CopyDirectoryOutAsync(NodeDefinition node, string source, string target, CancellationToken cancellationToken) =>
         ProcessRunner.RunCheckedAsync(new ProcessSpec("cp", ["-a", "--", source, target]) { Timeout = TimeSpan.FromHours(24) }, cancellationToken);
 
+    public Task<string> VisibleHereAsync(NodeDefinition node, string path, CancellationToken cancellationToken) => Task.FromResult(path);
+
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         try
