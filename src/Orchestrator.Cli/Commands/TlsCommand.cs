@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orchestrator.Composition;
+using Orchestrator.Environments;
 using Orchestrator.Progress;
 using Orchestrator.Replication;
 using Orchestrator.State;
@@ -72,7 +73,8 @@ internal static class TlsCommand
             "rotate",
             "Give every node of a local or docker environment a new certificate (and key) from its CA, and make the running servers present it without a restart " +
             "(PostgreSQL reloads, MariaDB FLUSH LOCAL SSL); then each replica connects to its source afresh, since a reload changes new handshakes only. " +
-            "Clients that trust the CA ('tls ca') keep working. Exit 0 done, 1 failed, 2 bad input (an external environment, tls: disable, --stage without --ca).")
+            "Clients that trust the CA ('tls ca') keep working. On a sharded environment, name the shard with --shard; --ca moves every shard together (they share one CA) and takes no --shard. " +
+            "Exit 0 done, 1 failed, 2 bad input (an external environment, tls: disable, --stage without --ca).")
         {
             environment,
             shard,
@@ -81,38 +83,72 @@ internal static class TlsCommand
             stage,
         };
         rotate.SetAction(async (parse, cancellationToken) =>
-            await EnvironmentArgument.RunAsync(parse.GetValue(environment)!, console, async env =>
+        {
+            if (EnvironmentArgument.Load(parse.GetValue(environment)!, console) is not { } loaded)
             {
-                if (!env.RunsServers)
+                return ExitCodes.BadInput;
+            }
+
+            var rotation = !parse.GetValue(newCa) ? CaRotation.KeepCa : parse.GetValue(stage) ? CaRotation.StageNewCa : CaRotation.NewCa;
+            if (loaded.IsSharded && rotation != CaRotation.KeepCa)
+            {
+                if (parse.GetValue(shard) is { Length: > 0 } named)
                 {
-                    throw new ExternalEnvironmentException(env);
+                    console.Error($"--ca replaces the CA that every shard of '{loaded.Name}' shares, so it moves every shard; leave out --shard {string.Join(", ", named)}");
+                    return ExitCodes.BadInput;
                 }
 
-                if (parse.GetValue(stage) && !parse.GetValue(newCa))
+                return await OperationErrors.RunAsync(console, async () =>
                 {
-                    throw new TlsRequestException("--stage is a step of a CA rotation: give it with --ca");
-                }
+                    RefuseUnlessRotatable(loaded, parse.GetValue(stage), rotation);
+                    var progress = new ConsoleProgress(console);
+                    var shards = loaded.Shards
+                        .Select(s => (s.Name, new LocalTopology(CompositionRoot.Open(loaded.Shard(s.Name), parse.GetValue(stateDir)?.FullName, new ShardProgress(progress, s.Name)))))
+                        .ToList();
+                    return Report(console, rotation, await FleetCaRotation.RunAsync(shards, rotation == CaRotation.StageNewCa, cancellationToken), $"every node of {Counted.Of(shards.Count, "shard")}");
+                });
+            }
 
-                var rotation = !parse.GetValue(newCa) ? CaRotation.KeepCa : parse.GetValue(stage) ? CaRotation.StageNewCa : CaRotation.NewCa;
+            return await EnvironmentArgument.RunAsync(loaded, console, async env =>
+            {
+                RefuseUnlessRotatable(env, parse.GetValue(stage), rotation);
                 var topology = new LocalTopology(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)));
-                var outcome = await topology.RotateCertificatesAsync(rotation, cancellationToken);
-                foreach (var node in outcome.Nodes)
-                {
-                    console.MarkupLineInterpolated($"  {node.Node,-16} certificate {node.SerialNumber}, valid until {node.NotAfter:yyyy-MM-dd} UTC{(node.Running ? "" : " (presented at its next start)")}");
-                }
-
-                if (rotation == CaRotation.StageNewCa)
-                {
-                    console.MarkupLineInterpolated($"[green]New CA {outcome.NewCaSerial} is trusted beside the old one on every node[/] in {outcome.Elapsed.TotalSeconds:0.0}s; the nodes still present their old certificates.");
-                    console.MarkupLineInterpolated($"Give applications both CAs ('orchestrator tls ca' prints them), then run 'orchestrator tls rotate --ca' to finish.");
-                    return ExitCodes.Ok;
-                }
-
-                var caLine = outcome.NewCaSerial is { } serial ? $" from the new CA {serial}, the only one trusted now" : "";
-                console.MarkupLineInterpolated($"[green]Rotated the certificates of {Counted.Of(outcome.Nodes.Count, "node")}[/]{caLine} in {outcome.Elapsed.TotalSeconds:0.0}s; no server restarted.");
-                return ExitCodes.Ok;
+                return Report(console, rotation, await topology.RotateCertificatesAsync(rotation, cancellationToken), "every node");
             },
-            parse.GetValue(shard)));
+            parse.GetValue(shard));
+        });
         return rotate;
+    }
+
+    private static void RefuseUnlessRotatable(EnvironmentDefinition environment, bool stage, CaRotation rotation)
+    {
+        if (!environment.RunsServers)
+        {
+            throw new ExternalEnvironmentException(environment);
+        }
+
+        if (stage && rotation == CaRotation.KeepCa)
+        {
+            throw new TlsRequestException("--stage is a step of a CA rotation: give it with --ca");
+        }
+    }
+
+    private static int Report(IAnsiConsole console, CaRotation rotation, CertificateRotationOutcome outcome, string where)
+    {
+        foreach (var node in outcome.Nodes)
+        {
+            console.MarkupLineInterpolated($"  {node.Node,-16} certificate {node.SerialNumber}, valid until {node.NotAfter:yyyy-MM-dd} UTC{(node.Running ? "" : " (presented at its next start)")}");
+        }
+
+        if (rotation == CaRotation.StageNewCa)
+        {
+            console.MarkupLineInterpolated($"[green]New CA {outcome.NewCaSerial} is trusted beside the old one on {where}[/] in {outcome.Elapsed.TotalSeconds:0.0}s; the nodes still present their old certificates.");
+            console.MarkupLineInterpolated($"Give applications both CAs ('orchestrator tls ca' prints them), then run 'orchestrator tls rotate --ca' to finish.");
+            return ExitCodes.Ok;
+        }
+
+        var caLine = outcome.NewCaSerial is { } serial ? $" from the new CA {serial}, the only one trusted now" : "";
+        console.MarkupLineInterpolated($"[green]Rotated the certificates of {Counted.Of(outcome.Nodes.Count, "node")}[/]{caLine} in {outcome.Elapsed.TotalSeconds:0.0}s; no server restarted.");
+        return ExitCodes.Ok;
     }
 }

@@ -92,13 +92,27 @@ internal sealed class EnvironmentCa
         return made.SerialNumber;
     }
 
-    /// <summary>Ends a CA rotation: <c>ca.crt</c> holds the issuing CA alone, and the CAs it replaced are trusted no more.</summary>
+    /// <summary>
+    /// The last step of a CA rotation begins: <c>ca.crt</c> holds the issuing CA alone, and the CAs
+    /// it replaced are trusted no more. A record says so until <see cref="EndCaRotation"/>, so that
+    /// a run cut short before every node trusts the new CA alone is finished by the next one
+    /// rather than taken for no rotation at all (which would start another).
+    /// </summary>
     public void DropRetiredCas()
     {
         using var held = Lock();
         using var issuer = Issuer();
+        OwnerOnlyFile.Replace(FinishingRecord, issuer.SerialNumber + "\n");
         OwnerOnlyFile.Replace(CaFile, issuer.ExportCertificatePem());
     }
+
+    /// <summary>Whether a CA rotation's last step began and did not end (see <see cref="DropRetiredCas"/>).</summary>
+    public bool CaRotationFinishing => File.Exists(FinishingRecord);
+
+    /// <summary>Every node trusts the new CA alone: the rotation is over.</summary>
+    public void EndCaRotation() => File.Delete(FinishingRecord);
+
+    private string FinishingRecord => Path.Combine(_caDirectory, "ca-rotation-finishing");
 
     /// <summary>
     /// The node's certificate for <paramref name="names"/> (host names and addresses it is reached

@@ -41,58 +41,123 @@ internal sealed class CertificateRotation(LocalNodes nodes)
     public async Task<CertificateRotationOutcome> RunAsync(CaRotation rotation, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        if (nodes.Environment.Tls == TlsMode.Disable)
-        {
-            throw new TlsRequestException($"environment '{nodes.Environment.Name}' says tls: disable, so its servers have no certificates to rotate");
-        }
-
+        RefuseWithoutTls();
         if (rotation != CaRotation.KeepCa && nodes.Environment.ShardName is not null)
         {
             throw new TlsRequestException(
-                $"the shards of environment '{nodes.Environment.FleetName}' share one CA, and a new one must reach every shard together, which 'tls rotate --ca' does not do yet; " +
-                "rotate the shards' certificates without --ca");
+                $"the shards of environment '{nodes.Environment.FleetName}' share one CA, and a new one must reach every shard together: " +
+                "run 'tls rotate --ca' without --shard, which moves every shard");
         }
 
-        var shape = nodes.CurrentShape.Apply(nodes.File);
-        var ca = nodes.Ca;
         string? newCa = null;
-        var staged = ca.Exists && ca.TrustedSerials().Count > 1;
         if (rotation != CaRotation.KeepCa)
         {
-            if (staged)
+            newCa = await TrustNewCaAsync(rotation == CaRotation.StageNewCa, cancellationToken);
+            if (rotation == CaRotation.StageNewCa)
             {
-                newCa = ca.TrustedSerials()[0];
-                nodes.Progress.Report(new ProgressEvent("tls", $"CA {newCa} is already trusted beside the old one (a staged or interrupted rotation): it goes on from there", ProgressKind.Info));
+                return new CertificateRotationOutcome([], newCa, nodes.Ca.TrustedSerials(), clock.Elapsed);
+            }
+        }
+
+        var rotated = await ReissueAsync(cancellationToken);
+        if (nodes.Ca.TrustedSerials().Count > 1 || nodes.Ca.CaRotationFinishing)
+        {
+            if (nodes.Environment.ShardName is null)
+            {
+                // A staged or interrupted CA rotation ends here too, once every node has a certificate from the new CA.
+                await TrustNewCaAloneAsync(cancellationToken);
+                nodes.Ca.EndCaRotation();
             }
             else
             {
-                newCa = ca.BeginCaRotation();
-                await PresentAsync(shape, $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
-            }
-
-            if (rotation == CaRotation.StageNewCa)
-            {
-                return new CertificateRotationOutcome([], newCa, ca.TrustedSerials(), clock.Elapsed);
+                // The other shards' nodes may still present certificates of the old CA, which their clients must go on trusting.
+                nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name,
+                    $"a CA rotation of every shard of '{nodes.Environment.FleetName}' is under way: this shard's nodes present certificates of the new CA now, and the old CA stays trusted until 'tls rotate --ca' (without --shard) finishes it on every shard",
+                    ProgressKind.Info));
             }
         }
 
+        return new CertificateRotationOutcome(rotated, newCa, nodes.Ca.TrustedSerials(), clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The first step of a CA rotation: a new CA (unless one is trusted beside the old already, from
+    /// a staged or interrupted rotation, or from another shard of the same environment), and every
+    /// node made to trust both. Returns the new CA's serial number. After a run cut short in the
+    /// last step, the old CA is trusted no more: that rotation's CA is returned, for the caller to
+    /// finish with.
+    /// </summary>
+    /// <param name="stage">Only this step is asked for (<c>--stage</c>), which a rotation in its last step can no longer take.</param>
+    public async Task<string> TrustNewCaAsync(bool stage, CancellationToken cancellationToken)
+    {
+        RefuseWithoutTls();
+        var ca = nodes.Ca;
+        var shape = nodes.CurrentShape.Apply(nodes.File);
+        if (ca.CaRotationFinishing)
+        {
+            var finishing = ca.TrustedSerials()[0];
+            if (stage)
+            {
+                throw new TlsRequestException(
+                    $"the rotation to CA {finishing} was cut short in its last step (the old CA is trusted no more), so there is no step to stage; run 'tls rotate --ca' without --stage to finish it");
+            }
+
+            nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name, $"the rotation to CA {finishing} was cut short in its last step: it is finished now, with no new CA", ProgressKind.Info));
+            return finishing;
+        }
+
+        if (ca.Exists && ca.TrustedSerials().Count > 1)
+        {
+            var begun = ca.TrustedSerials()[0];
+            nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name, $"CA {begun} is trusted beside the old one already (a staged or interrupted rotation, or another shard's): it goes on with it", ProgressKind.Info));
+            await PresentAsync(shape, $"trust the new CA {begun} beside the old one", reconnect: false, cancellationToken);
+            return begun;
+        }
+
+        var newCa = ca.BeginCaRotation();
+        await PresentAsync(shape, $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
+        return newCa;
+    }
+
+    /// <summary>Every node's new certificate, from the CA that issues now, presented without a restart; each replica then connects afresh.</summary>
+    public async Task<IReadOnlyList<RotatedCertificate>> ReissueAsync(CancellationToken cancellationToken)
+    {
+        RefuseWithoutTls();
         var rotated = new List<RotatedCertificate>();
-        var running = await PresentAsync(shape, "present its new certificate", reconnect: true, cancellationToken, node =>
+        var running = await PresentAsync(nodes.CurrentShape.Apply(nodes.File), "present its new certificate", reconnect: true, cancellationToken, node =>
         {
             var issued = nodes.ReissueCertificate(node);
             using var certificate = X509Certificate2.CreateFromPem(issued.CertificatePem);
             rotated.Add(new RotatedCertificate(node.Name, certificate.SerialNumber, new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero), Running: false));
         });
-        rotated = rotated.Select(r => r with { Running = running.Contains(r.Node) }).ToList();
+        return rotated.Select(r => r with { Running = running.Contains(r.Node) }).ToList();
+    }
 
-        // A staged or interrupted CA rotation ends here too, once every node has a certificate from the new CA.
-        if (ca.TrustedSerials().Count > 1)
+    /// <summary>
+    /// The last step of a CA rotation, once every node (of every shard) presents a certificate of
+    /// the new CA: the old CAs are trusted no more (dropped unless another shard dropped them
+    /// already), and every node is made to trust the new one alone. The rotation stays recorded as
+    /// finishing until <see cref="EndCaRotation"/>.
+    /// </summary>
+    public async Task TrustNewCaAloneAsync(CancellationToken cancellationToken)
+    {
+        RefuseWithoutTls();
+        nodes.Ca.DropRetiredCas();
+        await PresentAsync(nodes.CurrentShape.Apply(nodes.File), "trust the new CA alone", reconnect: true, cancellationToken);
+    }
+
+    /// <summary>Every node trusts the new CA alone: a later run starts a rotation of its own.</summary>
+    public void EndCaRotation() => nodes.Ca.EndCaRotation();
+
+    /// <summary>The CAs trusted now, the newest first.</summary>
+    public IReadOnlyList<string> TrustedSerials() => nodes.Ca.TrustedSerials();
+
+    private void RefuseWithoutTls()
+    {
+        if (nodes.Environment.Tls == TlsMode.Disable)
         {
-            ca.DropRetiredCas();
-            await PresentAsync(shape, "trust the new CA alone", reconnect: true, cancellationToken);
+            throw new TlsRequestException($"environment '{nodes.Environment.Name}' says tls: disable, so its servers have no certificates to rotate");
         }
-
-        return new CertificateRotationOutcome(rotated, newCa, ca.TrustedSerials(), clock.Elapsed);
     }
 
     /// <summary>

@@ -51,6 +51,10 @@ internal sealed class LocalTopology
     public Task<CertificateRotationOutcome> RotateCertificatesAsync(CaRotation rotation, CancellationToken cancellationToken) =>
         ExclusiveAsync(rotation == CaRotation.KeepCa ? "tls rotate" : "tls rotate --ca", () => new CertificateRotation(_nodes).RunAsync(rotation, cancellationToken), cancellationToken);
 
+    /// <summary>Runs <paramref name="body"/> holding this environment's state lock: a CA rotation that spans several shards holds every shard's (<see cref="FleetCaRotation"/>).</summary>
+    internal Task<T> HoldingCaRotationAsync<T>(Func<CertificateRotation, Task<T>> body, CancellationToken cancellationToken) =>
+        ExclusiveAsync("tls rotate --ca", () => body(new CertificateRotation(_nodes)), cancellationToken);
+
     public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
         ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
 

@@ -80,6 +80,15 @@ public abstract class ShardedTopologyFixture : IAsyncLifetime
         return path;
     }
 
+    internal EngineKind Engine => _engine;
+
+    /// <summary>The admin account of a shard, as the tool resolves it.</summary>
+    internal EnvironmentCredentials Credentials(string shard)
+    {
+        var environment = Environment.Shard(shard);
+        return CredentialStore.Resolve(environment, StateLayout.For(environment, StateDir), create: false);
+    }
+
     internal Task<IDbSession> ConnectAsync(string shard, string node, string? database)
     {
         var environment = Environment.Shard(shard);

@@ -286,6 +286,108 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
         Assert.Equal([1001], await VersionsAsync("shard-1", "replica", database));
     }
 
+    [Fact]
+    public async Task Tls_rotate_ca_moves_every_shard_together_keeps_both_cas_through_a_shards_plain_rotation_and_finishes_a_cut_short_last_step()
+    {
+        var nodes = Shards.SelectMany(shard => fixture.Environment.Shard(shard).Nodes.Select(node => (Shard: shard, Node: node))).ToList();
+        var before = new Dictionary<string, string>();
+        foreach (var (shard, node) in nodes)
+        {
+            before[$"{shard}/{node.Name}"] = await SerialAsync(shard, node);
+        }
+
+        var oldCa = await TlsCaAsync("old");
+        var (refusedExit, refused) = await Tls("rotate", "--ca", "--shard", "shard-1");
+        Assert.True(refusedExit == 2, refused);
+        Assert.Contains("moves every shard", refused, StringComparison.Ordinal);
+
+        // Staged on every shard: both CAs trusted everywhere.
+        var (stagedExit, staged) = await Tls("rotate", "--ca", "--stage");
+        Assert.True(stagedExit == 0, staged);
+        var bothCas = await TlsCaAsync("both");
+        Assert.Equal(2, Certificates(bothCas).Count);
+
+        // One shard's plain rotation meanwhile: its nodes move to the new CA, and the old CA stays
+        // trusted, so the other shards' nodes, which still present certificates of the old CA, verify.
+        var (shardExit, shardOutput) = await Tls("rotate", "--shard", "shard-1");
+        Assert.True(shardExit == 0, shardOutput);
+        Assert.Contains("the old CA stays trusted", shardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, Certificates(await TlsCaAsync("still-both")).Count);
+        foreach (var (shard, node) in nodes.Where(n => n.Shard != "shard-1"))
+        {
+            await ConnectVerifiedAsync(shard, node, oldCa);
+        }
+
+        // The other shards likewise, which leaves the fleet as the second step of 'tls rotate --ca' does.
+        foreach (var shard in Shards.Where(s => s != "shard-1"))
+        {
+            var (exitOfShard, outputOfShard) = await Tls("rotate", "--shard", shard);
+            Assert.True(exitOfShard == 0, outputOfShard);
+            Assert.Contains("the old CA stays trusted", outputOfShard, StringComparison.Ordinal);
+        }
+
+        // The last step cut short just after the old CA was dropped: the next run finishes with the same new CA.
+        var newSerial = Certificates(bothCas)[0].SerialNumber;
+        var fleetState = StateLayout.For(fixture.Environment.Shard(Shards[0]), fixture.StateDir);
+        EnvironmentCa.In(fleetState, fixture.Environment.Name).DropRetiredCas();
+        var (exit, output) = await Tls("rotate", "--ca");
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("cut short in its last step", output, StringComparison.Ordinal);
+        var newCa = await TlsCaAsync("new");
+        Assert.Equal(newSerial, Assert.Single(Certificates(newCa)).SerialNumber);
+        foreach (var (shard, node) in nodes)
+        {
+            var serial = await SerialAsync(shard, node);
+            Assert.NotEqual(before[$"{shard}/{node.Name}"], serial);
+            Assert.Contains($"{shard}/{node.Name}", output, StringComparison.Ordinal);
+            Assert.Contains(serial, output, StringComparison.Ordinal);
+            await ConnectVerifiedAsync(shard, node, newCa);
+            await Assert.ThrowsAnyAsync<Exception>(() => ConnectVerifiedAsync(shard, node, oldCa));
+        }
+
+        // Over: the next CA rotation starts a CA of its own.
+        Assert.False(EnvironmentCa.In(fleetState, fixture.Environment.Name).CaRotationFinishing);
+
+        // Every shard's replica replicates under the new CA: a migration counts only once each has replayed it.
+        var (env, database) = await NewEnvironmentAsync("basic");
+        var (migrateExit, migrated) = await Cli("migrate", env);
+        Assert.True(migrateExit == 0, migrated);
+        foreach (var shard in Shards)
+        {
+            Assert.Equal(Basic, await VersionsAsync(shard, "replica", database));
+        }
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2Collection Certificates(string pemFile)
+    {
+        var certificates = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+        certificates.ImportFromPemFile(pemFile);
+        return certificates;
+    }
+
+    private Task<string> SerialAsync(string shard, NodeDefinition node)
+    {
+        var credentials = fixture.Credentials(shard);
+        return PresentedCertificate.SerialAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal());
+    }
+
+    private Task ConnectVerifiedAsync(string shard, NodeDefinition node, string caFile)
+    {
+        var credentials = fixture.Credentials(shard);
+        return PresentedCertificate.ConnectVerifiedAsync(fixture.Engine, node, credentials.AdminUser, credentials.AdminPassword.Reveal(), caFile);
+    }
+
+    /// <summary>What <c>tls ca</c> prints now, in a file of its own.</summary>
+    private async Task<string> TlsCaAsync(string label)
+    {
+        var (exit, pem) = await Tls("ca");
+        Assert.True(exit == 0, pem);
+        var file = Path.Combine(fixture.Directory, $"ca-{label}-{Guid.NewGuid():N}.crt");
+        await File.WriteAllTextAsync(file, pem);
+        return file;
+    }
+
     /// <summary>A database of its own on every shard (as 'up' creates the file's database), and an environment file for it.</summary>
     private async Task<(string File, string Database)> NewEnvironmentAsync(string tag)
     {
@@ -301,6 +403,9 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
 
     private Task<(int ExitCode, string Output)> Cli(string verb, string environment, params string[] more) =>
         CliRunner.RunAsync([verb, "-e", environment, "--state-dir", fixture.StateDir, .. more]);
+
+    private Task<(int ExitCode, string Output)> Tls(string verb, params string[] more) =>
+        CliRunner.RunAsync(["tls", verb, "-e", fixture.File, "--state-dir", fixture.StateDir, .. more]);
 
     /// <summary>The versions in the shard node's VersionInfo; none when the database or the table is not there yet.</summary>
     private async Task<IReadOnlyList<long>> VersionsAsync(string shard, string node, string database)

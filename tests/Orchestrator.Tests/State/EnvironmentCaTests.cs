@@ -55,6 +55,26 @@ public sealed class EnvironmentCaTests : IDisposable
     }
 
     [Fact]
+    public void A_ca_rotation_is_recorded_as_finishing_from_the_drop_of_the_old_ca_until_it_ends()
+    {
+        Ca.Ensure();
+        var newCa = Ca.BeginCaRotation();
+        Assert.Equal(2, Ca.TrustedSerials().Count);
+        Assert.False(Ca.CaRotationFinishing);
+
+        Ca.DropRetiredCas();
+
+        // A run cut short here finds the rotation's own CA, alone, and the record that it was finishing.
+        Assert.Equal([newCa], Ca.TrustedSerials());
+        Assert.True(Ca.CaRotationFinishing);
+        Ca.DropRetiredCas();
+        Assert.Equal([newCa], Ca.TrustedSerials());
+
+        Ca.EndCaRotation();
+        Assert.False(Ca.CaRotationFinishing);
+    }
+
+    [Fact]
     public void A_node_certificate_prints_no_key()
     {
         var issued = Ca.NodeCertificate("primary", ["127.0.0.1"]);
