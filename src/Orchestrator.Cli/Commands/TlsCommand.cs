@@ -90,6 +90,12 @@ internal static class TlsCommand
             }
 
             var rotation = !parse.GetValue(newCa) ? CaRotation.KeepCa : parse.GetValue(stage) ? CaRotation.StageNewCa : CaRotation.NewCa;
+            if (parse.GetValue(stage) && rotation == CaRotation.KeepCa)
+            {
+                console.Error("--stage is a step of a CA rotation: give it with --ca");
+                return ExitCodes.BadInput;
+            }
+
             if (loaded.IsSharded && rotation != CaRotation.KeepCa)
             {
                 if (parse.GetValue(shard) is { Length: > 0 } named)
@@ -100,7 +106,7 @@ internal static class TlsCommand
 
                 return await OperationErrors.RunAsync(console, async () =>
                 {
-                    RefuseUnlessRotatable(loaded, parse.GetValue(stage), rotation);
+                    RefuseExternal(loaded);
                     var progress = new ConsoleProgress(console);
                     var shards = loaded.Shards
                         .Select(s => (s.Name, new LocalTopology(CompositionRoot.Open(loaded.Shard(s.Name), parse.GetValue(stateDir)?.FullName, new ShardProgress(progress, s.Name)))))
@@ -111,7 +117,7 @@ internal static class TlsCommand
 
             return await EnvironmentArgument.RunAsync(loaded, console, async env =>
             {
-                RefuseUnlessRotatable(env, parse.GetValue(stage), rotation);
+                RefuseExternal(env);
                 var topology = new LocalTopology(CompositionRoot.Open(env, parse.GetValue(stateDir)?.FullName, new ConsoleProgress(console)));
                 return Report(console, rotation, await topology.RotateCertificatesAsync(rotation, cancellationToken), "every node");
             },
@@ -120,16 +126,11 @@ internal static class TlsCommand
         return rotate;
     }
 
-    private static void RefuseUnlessRotatable(EnvironmentDefinition environment, bool stage, CaRotation rotation)
+    private static void RefuseExternal(EnvironmentDefinition environment)
     {
         if (!environment.RunsServers)
         {
             throw new ExternalEnvironmentException(environment);
-        }
-
-        if (stage && rotation == CaRotation.KeepCa)
-        {
-            throw new TlsRequestException("--stage is a step of a CA rotation: give it with --ca");
         }
     }
 

@@ -47,6 +47,7 @@ internal sealed class EnvironmentCa
     {
         if (Exists)
         {
+            FinishInterruptedBegin();
             return false;
         }
 
@@ -90,6 +91,39 @@ internal sealed class EnvironmentCa
         File.Move(nextKey, CaKeyFile, overwrite: true);
         using var made = X509Certificate2.CreateFromPem(certificatePem);
         return made.SerialNumber;
+    }
+
+    /// <summary>
+    /// A <see cref="BeginCaRotation"/> cut short leaves the new key beside the old one: once
+    /// <c>ca.crt</c> names the new CA first, the new key takes the old one's place (else the old CA
+    /// would go on issuing, and the last step would keep it and drop the new one); before that, the
+    /// new key belongs to no trusted CA and goes.
+    /// </summary>
+    private void FinishInterruptedBegin()
+    {
+        var nextKey = CaKeyFile + ".next";
+        if (!File.Exists(nextKey))
+        {
+            return;
+        }
+
+        using var held = Lock();
+        if (!File.Exists(nextKey))
+        {
+            return;
+        }
+
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(nextKey));
+        using var trusted = Trusted(File.ReadAllText(CaFile));
+        if (trusted.Count > 0 && trusted[0].PublicKey.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+        {
+            File.Move(nextKey, CaKeyFile, overwrite: true);
+        }
+        else
+        {
+            File.Delete(nextKey);
+        }
     }
 
     /// <summary>

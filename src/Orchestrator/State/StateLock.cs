@@ -59,7 +59,7 @@ internal sealed class StateLock : IDisposable
                 if (DateTime.UtcNow > deadline)
                 {
                     throw new LocalProviderException(
-                        $"another command, {holder}, has been changing the state directory {state.Root} for more than {wait.TotalMinutes:0} minutes; nothing was done. Wait for it to finish, or stop it, and run this again");
+                        $"another command, {holder}, has been changing the state directory {state.Root} for more than {(wait < TimeSpan.FromMinutes(1) ? $"{wait.TotalSeconds:0} seconds" : $"{wait.TotalMinutes:0} minutes")}; nothing was done. Wait for it to finish, or stop it, and run this again");
                 }
 
                 if (announced != holder)

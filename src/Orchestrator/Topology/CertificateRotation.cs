@@ -15,6 +15,9 @@ internal sealed record RotatedCertificate(string Node, string SerialNumber, Date
 /// <param name="TrustedCaSerials">The CAs trusted at the end: the new one alone, or (staged) the new one beside the old.</param>
 internal sealed record CertificateRotationOutcome(IReadOnlyList<RotatedCertificate> Nodes, string? NewCaSerial, IReadOnlyList<string> TrustedCaSerials, TimeSpan Elapsed);
 
+/// <summary>Where a CA rotation starts: the new CA's serial number, and whether a run cut short in the last step left it to finish.</summary>
+internal sealed record CaRotationStart(string Serial, bool Finishing);
+
 /// <summary>What <c>tls rotate</c> is asked for.</summary>
 internal enum CaRotation
 {
@@ -52,7 +55,13 @@ internal sealed class CertificateRotation(LocalNodes nodes)
         string? newCa = null;
         if (rotation != CaRotation.KeepCa)
         {
-            newCa = await TrustNewCaAsync(rotation == CaRotation.StageNewCa, cancellationToken);
+            var step = BeginOrResume(rotation == CaRotation.StageNewCa);
+            newCa = step.Serial;
+            if (!step.Finishing)
+            {
+                await TrustBothAsync(step.Serial, cancellationToken);
+            }
+
             if (rotation == CaRotation.StageNewCa)
             {
                 return new CertificateRotationOutcome([], newCa, nodes.Ca.TrustedSerials(), clock.Elapsed);
@@ -60,19 +69,23 @@ internal sealed class CertificateRotation(LocalNodes nodes)
         }
 
         var rotated = await ReissueAsync(cancellationToken);
-        if (nodes.Ca.TrustedSerials().Count > 1 || nodes.Ca.CaRotationFinishing)
+        var ca = nodes.Ca;
+        if (ca.TrustedSerials().Count > 1 || ca.CaRotationFinishing)
         {
             if (nodes.Environment.ShardName is null)
             {
                 // A staged or interrupted CA rotation ends here too, once every node has a certificate from the new CA.
                 await TrustNewCaAloneAsync(cancellationToken);
-                nodes.Ca.EndCaRotation();
+                ca.EndCaRotation();
             }
             else
             {
                 // The other shards' nodes may still present certificates of the old CA, which their clients must go on trusting.
+                var what = ca.CaRotationFinishing
+                    ? "is in its last step (the old CA is trusted no more): this shard's nodes present certificates of the new CA and trust it alone now"
+                    : "is under way: this shard's nodes present certificates of the new CA now, and the old CA stays trusted";
                 nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name,
-                    $"a CA rotation of every shard of '{nodes.Environment.FleetName}' is under way: this shard's nodes present certificates of the new CA now, and the old CA stays trusted until 'tls rotate --ca' (without --shard) finishes it on every shard",
+                    $"a CA rotation of every shard of '{nodes.Environment.FleetName}' {what}; 'tls rotate --ca' (without --shard) finishes it on every shard",
                     ProgressKind.Info));
             }
         }
@@ -81,43 +94,57 @@ internal sealed class CertificateRotation(LocalNodes nodes)
     }
 
     /// <summary>
-    /// The first step of a CA rotation: a new CA (unless one is trusted beside the old already, from
-    /// a staged or interrupted rotation, or from another shard of the same environment), and every
-    /// node made to trust both. Returns the new CA's serial number. After a run cut short in the
-    /// last step, the old CA is trusted no more: that rotation's CA is returned, for the caller to
-    /// finish with.
+    /// Where a CA rotation starts (nothing is presented yet): a new CA, trusted beside the old one
+    /// from now on, unless one is already (a staged or interrupted rotation), which it goes on
+    /// with; or, after a run cut short in the last step (the old CA already dropped), that
+    /// rotation's CA, for the caller to finish with. Reported once, for every shard.
     /// </summary>
-    /// <param name="stage">Only this step is asked for (<c>--stage</c>), which a rotation in its last step can no longer take.</param>
-    public async Task<string> TrustNewCaAsync(bool stage, CancellationToken cancellationToken)
+    /// <param name="stage">Only the first step is asked for (<c>--stage</c>), which a rotation in its last step can no longer take.</param>
+    public CaRotationStart BeginOrResume(bool stage)
     {
         RefuseWithoutTls();
         var ca = nodes.Ca;
-        var shape = nodes.CurrentShape.Apply(nodes.File);
+        ca.Ensure();
+        var where = nodes.Environment.FleetName;
         if (ca.CaRotationFinishing)
         {
             var finishing = ca.TrustedSerials()[0];
             if (stage)
             {
                 throw new TlsRequestException(
-                    $"the rotation to CA {finishing} was cut short in its last step (the old CA is trusted no more), so there is no step to stage; run 'tls rotate --ca' without --stage to finish it");
+                    $"the rotation to CA {finishing} was cut short in its last step, after every node had a certificate from it, so there is nothing to stage; " +
+                    "run 'tls rotate --ca' without --stage to finish it, and again for another new CA");
             }
 
-            nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name, $"the rotation to CA {finishing} was cut short in its last step: it is finished now, with no new CA", ProgressKind.Info));
-            return finishing;
+            nodes.Progress.Report(new ProgressEvent(where, $"the rotation to CA {finishing} was cut short in its last step: this run finishes it, with no new CA (run 'tls rotate --ca' again for another)", ProgressKind.Info));
+            return new CaRotationStart(finishing, Finishing: true);
         }
 
-        if (ca.Exists && ca.TrustedSerials().Count > 1)
+        if (ca.TrustedSerials().Count > 1)
         {
             var begun = ca.TrustedSerials()[0];
-            nodes.Progress.Report(new ProgressEvent(nodes.Environment.Name, $"CA {begun} is trusted beside the old one already (a staged or interrupted rotation, or another shard's): it goes on with it", ProgressKind.Info));
-            await PresentAsync(shape, $"trust the new CA {begun} beside the old one", reconnect: false, cancellationToken);
-            return begun;
+            nodes.Progress.Report(new ProgressEvent(where, $"CA {begun} is trusted beside the old one already (a staged or interrupted rotation): this run goes on with it", ProgressKind.Info));
+            return new CaRotationStart(begun, Finishing: false);
         }
 
-        var newCa = ca.BeginCaRotation();
-        await PresentAsync(shape, $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
-        return newCa;
+        return new CaRotationStart(ca.BeginCaRotation(), Finishing: false);
     }
+
+    /// <summary>Fails, changing nothing, when the environment's state or its nodes' host cannot be reached (a shard never brought up, a docker engine gone).</summary>
+    public async Task CheckReachableAsync(CancellationToken cancellationToken)
+    {
+        RefuseWithoutTls();
+        var shape = nodes.CurrentShape.Apply(nodes.File);
+        var (server, _) = await nodes.CreateServerAsync(create: false, cancellationToken, shape);
+        foreach (var node in shape.Nodes)
+        {
+            await server.GetStateAsync(node, cancellationToken);
+        }
+    }
+
+    /// <summary>The first step of a CA rotation: every node made to trust the new CA beside the old one.</summary>
+    public async Task TrustBothAsync(string newCa, CancellationToken cancellationToken) =>
+        await PresentAsync(nodes.CurrentShape.Apply(nodes.File), $"trust the new CA {newCa} beside the old one", reconnect: false, cancellationToken);
 
     /// <summary>Every node's new certificate, from the CA that issues now, presented without a restart; each replica then connects afresh.</summary>
     public async Task<IReadOnlyList<RotatedCertificate>> ReissueAsync(CancellationToken cancellationToken)

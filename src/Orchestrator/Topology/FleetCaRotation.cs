@@ -40,10 +40,21 @@ internal static class FleetCaRotation
     private static async Task<CertificateRotationOutcome> RotateAsync(IReadOnlyList<(string Shard, CertificateRotation Rotation)> shards, bool stageOnly, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        string? newCa = null;
+
+        // Every shard's servers are reachable before anything changes: a shard that cannot be
+        // reached in the first step would leave the others trusting a CA that stops there.
         foreach (var (_, rotation) in shards)
         {
-            newCa = await rotation.TrustNewCaAsync(stageOnly, cancellationToken);
+            await rotation.CheckReachableAsync(cancellationToken);
+        }
+
+        var start = shards[0].Rotation.BeginOrResume(stageOnly);
+        if (!start.Finishing)
+        {
+            foreach (var (_, rotation) in shards)
+            {
+                await rotation.TrustBothAsync(start.Serial, cancellationToken);
+            }
         }
 
         var rotated = new List<RotatedCertificate>();
@@ -64,6 +75,6 @@ internal static class FleetCaRotation
             shards[0].Rotation.EndCaRotation();
         }
 
-        return new CertificateRotationOutcome(rotated, newCa, shards[0].Rotation.TrustedSerials(), clock.Elapsed);
+        return new CertificateRotationOutcome(rotated, start.Serial, shards[0].Rotation.TrustedSerials(), clock.Elapsed);
     }
 }

@@ -51,9 +51,15 @@ internal sealed class LocalTopology
     public Task<CertificateRotationOutcome> RotateCertificatesAsync(CaRotation rotation, CancellationToken cancellationToken) =>
         ExclusiveAsync(rotation == CaRotation.KeepCa ? "tls rotate" : "tls rotate --ca", () => new CertificateRotation(_nodes).RunAsync(rotation, cancellationToken), cancellationToken);
 
-    /// <summary>Runs <paramref name="body"/> holding this environment's state lock: a CA rotation that spans several shards holds every shard's (<see cref="FleetCaRotation"/>).</summary>
+    /// <summary>
+    /// Runs <paramref name="body"/> holding this environment's state lock: a CA rotation that spans
+    /// several shards holds every shard's (<see cref="FleetCaRotation"/>). It waits a short while
+    /// only, since the shards it holds already wait with it, and nothing has changed yet.
+    /// </summary>
     internal Task<T> HoldingCaRotationAsync<T>(Func<CertificateRotation, Task<T>> body, CancellationToken cancellationToken) =>
-        ExclusiveAsync("tls rotate --ca", () => body(new CertificateRotation(_nodes)), cancellationToken);
+        ExclusiveAsync("tls rotate --ca", () => body(new CertificateRotation(_nodes)), cancellationToken, FleetLockWait);
+
+    private static readonly TimeSpan FleetLockWait = TimeSpan.FromSeconds(30);
 
     public Task<DownOutcome> DownAsync(bool purge, CancellationToken cancellationToken) =>
         ExclusiveAsync(purge ? "down --purge" : "down", () => BringDownAsync(purge, cancellationToken), cancellationToken);
@@ -62,10 +68,10 @@ internal sealed class LocalTopology
     /// Runs one command that changes the state directory while no other does, on the live shape
     /// and files as that other command left them (read again once the lock is held).
     /// </summary>
-    private async Task<T> ExclusiveAsync<T>(string command, Func<Task<T>> operation, CancellationToken cancellationToken)
+    private async Task<T> ExclusiveAsync<T>(string command, Func<Task<T>> operation, CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         using var held = await StateLock.AcquireAsync(
-            _nodes.State, command, message => _progress.Report(new ProgressEvent(_context.Definition.Name, message, ProgressKind.Info)), StateLock.DefaultWait, cancellationToken);
+            _nodes.State, command, message => _progress.Report(new ProgressEvent(_context.Definition.Name, message, ProgressKind.Info)), wait ?? StateLock.DefaultWait, cancellationToken);
         _nodes = new LocalNodes(_context);
         return await operation();
     }

@@ -75,6 +75,33 @@ public sealed class EnvironmentCaTests : IDisposable
     }
 
     [Fact]
+    public void A_ca_rotation_cut_short_after_the_new_ca_was_trusted_issues_from_the_new_ca_and_one_cut_short_before_keeps_the_old()
+    {
+        Ca.Ensure();
+        var keyFile = Path.Combine(_root, "tls", "ca.key");
+        var oldKey = File.ReadAllText(keyFile);
+        var oldCa = Assert.Single(Ca.TrustedSerials());
+
+        // Cut short before the new key took the old one's place: ca.crt trusts both, the old key still issues.
+        var newCa = Ca.BeginCaRotation();
+        File.Move(keyFile, keyFile + ".next");
+        File.WriteAllText(keyFile, oldKey);
+
+        Ca.Ensure();
+        Ca.DropRetiredCas();
+        Assert.Equal([newCa], Ca.TrustedSerials());
+        Assert.False(File.Exists(keyFile + ".next"));
+        Ca.EndCaRotation();
+
+        // Cut short before ca.crt named the new CA: its key belongs to no trusted CA and goes.
+        File.WriteAllText(keyFile + ".next", oldKey);
+        Ca.Ensure();
+        Assert.False(File.Exists(keyFile + ".next"));
+        Assert.Equal([newCa], Ca.TrustedSerials());
+        Assert.NotEqual(oldCa, newCa);
+    }
+
+    [Fact]
     public void A_node_certificate_prints_no_key()
     {
         var issued = Ca.NodeCertificate("primary", ["127.0.0.1"]);
