@@ -77,7 +77,12 @@ internal sealed record EnvironmentDefinition(
     {
         var shard = Shards.FirstOrDefault(s => s.Name == name)
             ?? throw new ArgumentException($"environment '{Name}' has no shard named '{name}'", nameof(name));
-        return this with { Name = $"{Name}.{shard.Name}", Database = shard.Database, Nodes = shard.Nodes, Shards = [], ShardName = shard.Name };
+        // Each shard's logs go into a folder of their own: the shards' histories (timelines, GTIDs, log names) are unrelated.
+        return this with
+        {
+            Name = $"{Name}.{shard.Name}", Database = shard.Database, Nodes = shard.Nodes, Shards = [], ShardName = shard.Name,
+            Archive = Archive is { } archive ? archive with { Directory = Path.Combine(archive.Directory, shard.Name) } : null,
+        };
     }
 
     public NodeDefinition Primary => Nodes.Single(n => n.Role == NodeRole.Primary);

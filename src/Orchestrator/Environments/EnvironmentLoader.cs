@@ -151,7 +151,7 @@ internal static class EnvironmentLoader
 
         var shards = shardsNode is null ? [] : ShardsReader.Read(shardsNode, reader, provider, database ?? "app");
         var drafts = shardsNode is null ? NodeListReader.Read(root, reader) : shards.SelectMany(s => s.Nodes).ToList();
-        var (backupNode, archive) = BackupSectionReader.Read(root, reader, shardsNode is null ? drafts : shards.FirstOrDefault()?.Nodes ?? [], engine, provider, shardsNode is not null, baseDirectory);
+        var (backupNode, archive) = BackupSectionReader.Read(root, reader, shardsNode is null ? drafts : shards.FirstOrDefault()?.Nodes ?? [], engine, provider, baseDirectory);
 
         if (shardsNode is null)
         {

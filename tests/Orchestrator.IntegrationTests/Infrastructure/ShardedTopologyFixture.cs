@@ -9,8 +9,9 @@ using Orchestrator.Engines;
 namespace Orchestrator.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Four shards of a primary and a replica each, brought up with the command line (so in parallel,
-/// as a user would) and shared by the tests of a collection; each test migrates a database of its own.
+/// Four shards of a primary and a replica each, archiving into ARCHIVE/SHARD, brought up with the
+/// command line (so in parallel, as a user would) and shared by the tests of a collection; each
+/// test migrates a database of its own.
 /// </summary>
 public abstract class ShardedTopologyFixture : IAsyncLifetime
 {
@@ -51,6 +52,8 @@ public abstract class ShardedTopologyFixture : IAsyncLifetime
             .AppendLine("  allow: [127.0.0.1/32]")
             .AppendLine("replication:")
             .AppendLine("  replay_timeout: 5s")
+            .AppendLine("backup:")
+            .AppendLine("  archive: archive")
             .AppendLine("shards:");
         for (var i = 0; i < ShardCount; i++)
         {

@@ -287,6 +287,34 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
     }
 
     [Fact]
+    public async Task Each_shard_archives_into_a_folder_of_its_own_and_a_shard_rehearses_random_points_exactly()
+    {
+        var backup = Path.Combine(fixture.Directory, $"base-{Guid.NewGuid():N}");
+        var (backupExit, backupOutput) = await Cli("backup", fixture.File, "--shard", "shard-2", "--kind", "physical", "--out", backup);
+        Assert.True(backupExit == 0, backupOutput);
+
+        // Commits after the backup on every shard, which each shard's archive holds apart; a
+        // second apart from it, since MariaDB's binary-log times are whole seconds.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        var (env, _) = await NewEnvironmentAsync("basic");
+        var (migrateExit, migrated) = await Cli("migrate", env);
+        Assert.True(migrateExit == 0, migrated);
+        var (rehearseExit, rehearsed) = await Cli("rehearse", fixture.File, "--shard", "shard-2", "--backup", Path.Combine(backup, "shard-2"), "--random-points", "2", "--json");
+
+        Assert.True(rehearseExit == 0, rehearsed);
+        using (var report = JsonDocument.Parse(rehearsed))
+        {
+            var points = report.RootElement.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal(2, points.Count);
+            Assert.All(points, p => Assert.True(p.GetProperty("exact").GetBoolean(), rehearsed));
+        }
+
+        var archive = Path.Combine(fixture.Directory, "archive");
+        Assert.Equal(Shards, Directory.EnumerateDirectories(archive).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.All(Shards, shard => Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(archive, shard), "*.sha256", SearchOption.AllDirectories)));
+    }
+
+    [Fact]
     public async Task Tls_rotate_ca_moves_every_shard_together_keeps_both_cas_through_a_shards_plain_rotation_and_finishes_a_cut_short_last_step()
     {
         var nodes = Shards.SelectMany(shard => fixture.Environment.Shard(shard).Nodes.Select(node => (Shard: shard, Node: node))).ToList();

@@ -34,6 +34,26 @@ public sealed class ShardedEnvironmentTests
     }
 
     [Fact]
+    public void Each_shard_archives_into_a_folder_of_its_own_in_the_files_archive()
+    {
+        var env = Load("""
+            name: fleet
+            engine: postgres
+            database: app
+            backup: { archive: /var/tmp/fleet-archive, archive_timeout: 5s }
+            shards:
+              count: 2
+              name: eu-{n}
+              port: 56000
+              nodes:
+                - { name: primary, role: primary }
+            """);
+
+        Assert.Equal(["/var/tmp/fleet-archive/eu-1", "/var/tmp/fleet-archive/eu-2"], env.Shards.Select(s => env.Shard(s.Name).Archive!.Directory));
+        Assert.Equal(TimeSpan.FromSeconds(5), env.Shard("eu-2").Archive!.Timeout);
+    }
+
+    [Fact]
     public void A_shard_is_an_environment_of_its_own_with_its_own_state_directory()
     {
         var env = Load("""

@@ -9,7 +9,7 @@ internal static class BackupSectionReader
     private const string Unquotable = "'\"\\$`%\n\r";
 
     public static (string? Node, ArchiveSettings? Archive) Read(
-        YamlMappingNode root, YamlReader reader, IReadOnlyList<NodeDraft> nodes, EngineKind? engine, ProviderKind provider, bool sharded, string baseDirectory)
+        YamlMappingNode root, YamlReader reader, IReadOnlyList<NodeDraft> nodes, EngineKind? engine, ProviderKind provider, string baseDirectory)
     {
         if (YamlReader.Get(root, "backup") is not { } node || reader.Mapping(node, "'backup'") is not { } map)
         {
@@ -26,10 +26,10 @@ internal static class BackupSectionReader
             reader.Error(YamlReader.Get(map, "node")!, $"backup node '{name}' is not a node of this environment ({hint}nodes: {string.Join(", ", names)})");
         }
 
-        return (name, ReadArchive(map, reader, engine, provider, sharded, baseDirectory));
+        return (name, ReadArchive(map, reader, engine, provider, baseDirectory));
     }
 
-    private static ArchiveSettings? ReadArchive(YamlMappingNode map, YamlReader reader, EngineKind? engine, ProviderKind provider, bool sharded, string baseDirectory)
+    private static ArchiveSettings? ReadArchive(YamlMappingNode map, YamlReader reader, EngineKind? engine, ProviderKind provider, string baseDirectory)
     {
         const string Context = "'backup'";
         var timeoutNode = YamlReader.Get(map, "archive_timeout");
@@ -44,11 +44,10 @@ internal static class BackupSectionReader
         }
 
         var archiveNode = YamlReader.Get(map, "archive")!;
-        string? refusal = (engine, provider, sharded) switch
+        string? refusal = (engine, provider) switch
         {
-            (_, ProviderKind.External, _) => "applies to servers the tool runs: an external environment's archiving is its operator's",
-            (EngineKind.Sqlite, _, _) => "applies to servers: a SQLite database file has no write-ahead log to archive",
-            (_, _, true) => "is for an environment of one primary for now; each shard would need an archive of its own",
+            (_, ProviderKind.External) => "applies to servers the tool runs: an external environment's archiving is its operator's",
+            (EngineKind.Sqlite, _) => "applies to servers: a SQLite database file has no write-ahead log to archive",
             _ => null,
         };
         if (refusal is not null)
