@@ -20,7 +20,9 @@ internal enum RejoinRefusalReason
 
     /// <summary>
     /// The node failed while a migration ran on it (MariaDB): a schema change made then can
-    /// survive its crash recovery although its binary log, and so every other node, lacks it.
+    /// survive its crash recovery although its binary log, and so every other node, lacks it; or
+    /// its binary log holds one after commits nobody acknowledged, which its crash recovery
+    /// cannot cut out, so it does not start as a replica.
     /// </summary>
     MigrationAtCrash,
 }

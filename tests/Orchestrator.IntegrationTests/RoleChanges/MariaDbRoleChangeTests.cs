@@ -82,6 +82,68 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
         Output.WriteLine(sampler.Summary);
     }
 
+    /// <summary>
+    /// The fault campaign's seed 20261206, run 27 (kill-primary-during-migrate): the primary died
+    /// with a migration's schema change in its binary log after commits no replica had
+    /// acknowledged. Its crash recovery as a replica must discard those commits and cannot cut out
+    /// the schema change, so the server does not start: rejoin says so and names the rebuild.
+    /// </summary>
+    [Fact]
+    public async Task A_primary_killed_with_a_schema_change_logged_after_unacknowledged_commits_is_refused_a_rejoin_and_rebuilt()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "it-mdb-ddl", syncReplica: true);
+        await using (var session = await topology.ConnectAsync("primary"))
+        {
+            await session.ExecuteAsync("CREATE TABLE ddl_writes (id bigint PRIMARY KEY)");
+        }
+
+        await TestTopology.EventuallyAsync(async () =>
+        {
+            await using var session = await topology.ConnectAsync("replica-1");
+            return (await session.QueryAsync("SHOW TABLES LIKE 'ddl_writes'")).Count == 1;
+        }, "replica-1 has the table");
+
+        // With the semi-synchronous replica frozen, a commit waits for an acknowledgement in the
+        // binary log (and prepared in InnoDB), and a schema change is logged after it.
+        var replica = ProcessGroup(topology.ServerPid("replica-1"));
+        Assert.Equal(0, Libc.Kill(-replica, SigStop));
+        var waiting = new List<Task>();
+        try
+        {
+            waiting.Add(ExecuteOnPrimaryAsync(topology, "INSERT INTO ddl_writes VALUES (1)"));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            waiting.Add(ExecuteOnPrimaryAsync(topology, "CREATE TABLE ddl_later (id int)"));
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.All(waiting, t => Assert.False(t.IsCompleted, "the commits wait for the frozen replica"));
+            Assert.Equal(0, Libc.Kill(-ProcessGroup(topology.ServerPid("primary")), Libc.SigKill));
+        }
+        finally
+        {
+            Libc.Kill(-replica, SigCont);
+        }
+
+        await Task.WhenAll(waiting.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+        var failover = await topology.Local().FailoverAsync(null, CancellationToken.None);
+        Assert.True(failover.Succeeded, Describe(failover));
+
+        var rejoin = await topology.Local().RejoinAsync("primary", CancellationToken.None);
+
+        Assert.False(rejoin.Succeeded, Describe(rejoin));
+        var refused = Assert.Single(rejoin.Changes);
+        Assert.Equal(Orchestrator.Replication.RejoinRefusalReason.MigrationAtCrash, refused.RejoinRefusal);
+        Assert.Contains("replica rebuild primary", refused.Detail, StringComparison.Ordinal);
+        var rebuild = await topology.Local().RebuildAsync("primary", CancellationToken.None);
+        Assert.True(rebuild.Succeeded, Describe(rebuild));
+        var rebuilt = (await topology.StatusAsync()).Node("primary");
+        Assert.Equal(("replica-1", "replicating"), (rebuilt.ReplicatingFrom, rebuilt.ReplicationState));
+    }
+
+    private static async Task ExecuteOnPrimaryAsync(TestTopology topology, string sql)
+    {
+        await using var session = await topology.ConnectAsync("primary");
+        await session.ExecuteAsync(sql);
+    }
+
     [Fact]
     public async Task Status_and_metrics_show_semi_synchronous_replication_and_fail_on_a_fall_back_and_on_commits_waiting_for_nobody()
     {
@@ -157,6 +219,8 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
     }
 
     private const int SigStop = 19;
+
+    private const int SigCont = 18;
 
     /// <summary>The process group of <paramref name="pid"/>: the fifth field of /proc/PID/stat, after the command in parentheses.</summary>
     private static int ProcessGroup(int pid)

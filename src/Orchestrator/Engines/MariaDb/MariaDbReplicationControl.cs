@@ -166,6 +166,9 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         });
     }
 
+    /// <summary>What MariaDB logs when it cannot truncate the binary log at crash recovery past a non-transactional statement (DDL).</summary>
+    private const string UntruncatableBinlog = "Cannot truncate the binary log";
+
     /// <summary>
     /// Starts the node read-only without replication, refuses when it holds transactions the
     /// new source never received (they would be replicated nowhere and mixed into its history),
@@ -186,11 +189,27 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             // A primary that crashed while commits waited for a semi-synchronous acknowledgement
             // holds them in its binary log, acknowledged to nobody; recovering in the replica
             // role discards them, where the primary role would commit them.
-            await process.StartServerAsync(
-                node,
-                $"start read-only on {node.Endpoint}, replication stopped, discarding commits no replica acknowledged",
-                ["--skip-slave-start", "--init-rpl-role=SLAVE", "--rpl-semi-sync-slave-enabled=ON"],
-                cancellationToken);
+            try
+            {
+                await process.StartServerAsync(
+                    node,
+                    $"start read-only on {node.Endpoint}, replication stopped, discarding commits no replica acknowledged",
+                    ["--skip-slave-start", "--init-rpl-role=SLAVE", "--rpl-semi-sync-slave-enabled=ON"],
+                    cancellationToken);
+            }
+            catch (LocalProviderException)
+            {
+                if (!(await files.Host.LogTailAsync(node, 60, cancellationToken)).Contains(UntruncatableBinlog, StringComparison.Ordinal))
+                {
+                    throw;
+                }
+
+                throw new RejoinRefusedException(
+                    RejoinRefusalReason.MigrationAtCrash,
+                    $"node '{node.Name}' crashed with a schema change in its binary log after commits no replica acknowledged. Its crash recovery must discard those commits, " +
+                    $"and MariaDB cannot cut a schema change out of a binary log, so the server refuses to start as a replica (see {files.LogFile(node)}). " +
+                    $"Its data is left as it was; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'.");
+            }
         }
 
         await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
