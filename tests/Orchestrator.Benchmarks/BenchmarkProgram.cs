@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-engine postgres|mariadb]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--backup-engine postgres|mariadb] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-engine postgres|mariadb]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -59,7 +59,7 @@ public static class BenchmarkProgram
         {
             var megabytes = Option(args, "--backup-mb") is { } mb ? int.Parse(mb, CultureInfo.InvariantCulture) : 1024;
             var backupRounds = Option(args, "--rounds") is null ? 1 : rounds;
-            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
+            foreach (var engine in Option(args, "--backup-engine") switch { "postgres" => [EngineKind.Postgres], "mariadb" => [EngineKind.MariaDb], _ => new[] { EngineKind.Postgres, EngineKind.MariaDb } })
             {
                 Console.WriteLine($"backup + rehearse, {engine}, database of about {megabytes} MiB, {backupRounds} round(s):");
                 var result = await BackupBenchmark.RunAsync(root, engine, megabytes, backupRounds);
