@@ -119,6 +119,10 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
         }
         finally
         {
+            // runuser, the group's leader, stops itself when it sees its server stopped, which
+            // can come after the first SIGCONT: a second one, later, leaves nothing stopped.
+            Libc.Kill(-replica, SigCont);
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
             Libc.Kill(-replica, SigCont);
         }
 

@@ -269,7 +269,9 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             Directory.CreateDirectory(settings.Directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             await File.WriteAllTextAsync(ProgramFile, Program.ReplaceLineEndings("\n") + "\n", cancellationToken);
             File.SetUnixFileMode(ProgramFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            await File.WriteAllTextAsync(ArgumentsFile, arguments, cancellationToken);
+            // Whole or not at all: status and down read the nodes' data directories from it.
+            await File.WriteAllTextAsync(ArgumentsFile + ".new", arguments, cancellationToken);
+            File.Move(ArgumentsFile + ".new", ArgumentsFile, overwrite: true);
             await ProcessRunner.StartDetachedAsync(new ProcessSpec("/bin/bash", running), LogFile, cancellationToken);
             await Poll.UntilAsync(() => Task.FromResult(RunningPid() is not null), TimeSpan.FromSeconds(10), () => $"the binary-log archiver did not start; see {LogFile}", cancellationToken);
         });
@@ -284,11 +286,13 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
             await Poll.UntilAsync(() => Task.FromResult(!Libc.ProcessExists(pid)), TimeSpan.FromSeconds(30), () => $"the binary-log archiver (pid {pid}) did not stop", cancellationToken);
         }
 
-        if (archive is not null && File.Exists(ProgramFile) && RecordedArguments(context.State.Root) is { Length: > FirstNodeArgument } recorded)
+        if (archive is { } settings && File.Exists(ProgramFile))
         {
-            // Over what the archiver followed: a node's data directory is where it found it then.
-            recorded[OnceArgument] = "1";
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", recorded[1..]), cancellationToken);
+            // Over what the archiver followed, where it found each node's data directory then;
+            // with no record of it, over the nodes as this file has them now.
+            var arguments = RecordedArguments(context.State.Root) is { } recorded ? recorded[1..] : [.. await ArgumentsAsync(settings, cancellationToken)];
+            arguments[OnceArgument - 1] = "1";
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", arguments), cancellationToken);
         }
     }
 
@@ -362,7 +366,8 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
     private static string[]? RecordedArguments(string stateRoot)
     {
         var file = Path.Combine(stateRoot, ArgumentsFileName);
-        return File.Exists(file) ? File.ReadAllText(file).Split('\0') : null;
+        var arguments = File.Exists(file) ? File.ReadAllText(file).Split('\0') : null;
+        return arguments is { Length: > FirstNodeArgument } && (arguments.Length - FirstNodeArgument) % 3 == 0 ? arguments : null;
     }
 
     /// <summary>The nodes the running archiver follows and their data directories as it reads them.</summary>

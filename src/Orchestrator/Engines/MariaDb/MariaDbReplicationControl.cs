@@ -169,6 +169,9 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// <summary>What MariaDB logs when it cannot truncate the binary log at crash recovery past a non-transactional statement (DDL).</summary>
     private const string UntruncatableBinlog = "Cannot truncate the binary log";
 
+    /// <summary>What MariaDB logs as a server starts.</summary>
+    private const string StartingMessage = "Starting MariaDB";
+
     /// <summary>
     /// Starts the node read-only without replication, refuses when it holds transactions the
     /// new source never received (they would be replicated nowhere and mixed into its history),
@@ -199,15 +202,18 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             }
             catch (LocalProviderException)
             {
-                if (!(await files.Host.LogTailAsync(node, 60, cancellationToken)).Contains(UntruncatableBinlog, StringComparison.Ordinal))
+                // The log holds earlier starts too: only what this start wrote counts.
+                var tail = await files.Host.LogTailAsync(node, 200, cancellationToken);
+                var thisStart = tail.LastIndexOf(StartingMessage, StringComparison.Ordinal);
+                if (thisStart < 0 || !tail[thisStart..].Contains(UntruncatableBinlog, StringComparison.Ordinal) || await process.GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
                 {
                     throw;
                 }
 
                 throw new RejoinRefusedException(
                     RejoinRefusalReason.MigrationAtCrash,
-                    $"node '{node.Name}' crashed with a schema change in its binary log after commits no replica acknowledged. Its crash recovery must discard those commits, " +
-                    $"and MariaDB cannot cut a schema change out of a binary log, so the server refuses to start as a replica (see {files.LogFile(node)}). " +
+                    $"node '{node.Name}' crashed with a non-transactional statement (a schema change, say) in its binary log after commits no replica acknowledged. Its crash recovery must discard those commits, " +
+                    $"and MariaDB cannot cut such a statement out of a binary log, so the server refuses to start as a replica (see {files.LogFile(node)}). " +
                     $"Its data is left as it was; run 'replica rebuild {node.Name}' to clone it from '{source.Name}'.");
             }
         }

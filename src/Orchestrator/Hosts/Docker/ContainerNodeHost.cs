@@ -152,7 +152,17 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
                 "the binary-log archiver reads the nodes' binary logs there, so backup.archive needs the engine on this machine");
         }
 
-        return Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+        var here = Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+        try
+        {
+            _ = Directory.Exists(here) ? Directory.EnumerateFileSystemEntries(here).FirstOrDefault() : null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new LocalProviderException($"{here}, node '{node.Name}''s {path} on volume {volume}, cannot be read by this process; run the tool as root, which docker environments need");
+        }
+
+        return here;
     }
 
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)

@@ -204,8 +204,10 @@ internal sealed class DockerNodeHosting(EnvironmentDefinition environment, State
 
         if (existing is not null && DockerResources.ArchiveMount(environment) is { } archive && !(existing.Mounts ?? []).Any(m => m.Destination == archive.Target))
         {
-            // A container is made with its mounts: one made before backup.archive was set would
-            // archive into its own filesystem. Its data is on the volume, so it is made again.
+            // A container is made with its mounts: one made before backup.archive was set lacks
+            // the archive, and a server archiving from inside it (PostgreSQL) would write into the
+            // container's own filesystem. Every container mounts it alike, whatever the engine;
+            // its data is on the volume, so it is made again.
             if (existing.State?.Running == true)
             {
                 throw new LocalProviderException(
