@@ -36,7 +36,7 @@ public sealed class MariaDbPointInTimeRestoreTests
         Assert.True(switchExit == 0, switchOutput);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await WriteBurstAsync(topology, "replica-1", 1001);
-        var target = (before[^1].At + ((after[0].At - before[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var target = Midway(before[^1].At, after[0].At);
 
         foreach (var arguments in new[]
         {
@@ -155,7 +155,7 @@ public sealed class MariaDbPointInTimeRestoreTests
         var before = await WriteBurstAsync(topology, "primary", 1);
         await Task.Delay(TimeSpan.FromSeconds(3));
         var after = await WriteBurstAsync(topology, "primary", 1001);
-        var target = (before[^1].At + ((after[0].At - before[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var target = Midway(before[^1].At, after[0].At);
 
         // The archiver on this machine copies every container's closed logs from its volume (the
         // primary's, which the bursts switch, and each replica's first).

@@ -202,7 +202,7 @@ public sealed class PointInTimeRestoreTests
         var kept = await WriteBurstAsync(topology, "primary", 1001);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var later = await WriteBurstAsync(topology, "primary", 2001);
-        var target = (kept[^1].At + ((later[0].At - kept[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var target = Midway(kept[^1].At, later[0].At);
         var (logicalExit, logicalOutput) = await CliAsync(topology, "backup", "--out", Path.Combine(folder, "logical"));
         Assert.True(logicalExit == 0, logicalOutput);
 
@@ -284,7 +284,7 @@ public sealed class PointInTimeRestoreTests
         var before = await WriteBurstAsync(topology, "primary", 1);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = await WriteBurstAsync(topology, "primary", 1001);
-        var target = (before[^1].At + ((after[0].At - before[^1].At) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        var target = Midway(before[^1].At, after[0].At);
 
         // The containers archive into the folder on this machine.
         var wal = Path.Combine(topology.Directory, "archive", "wal");

@@ -20,6 +20,10 @@ internal static class PointInTimeSteps
         return backup;
     }
 
+    /// <summary>A restore target halfway between the last write before a pause and the first after it, as the command line takes it.</summary>
+    public static string Midway(DateTimeOffset lastBefore, DateTimeOffset firstAfter) =>
+        (lastBefore + ((firstAfter - lastBefore) / 2)).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
     public static Task<(int ExitCode, string Output)> CliAsync(TestTopology topology, params string[] arguments) =>
         CliRunner.RunAsync([.. arguments, "-e", topology.File, "--state-dir", topology.StateDir]);
 }

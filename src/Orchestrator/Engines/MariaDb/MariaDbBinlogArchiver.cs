@@ -148,11 +148,11 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
 
     private const string ArgumentsFileName = "binlog-archiver.args";
 
-    /// <summary>Where ONCE is in the recorded arguments (see <see cref="RecordedArguments"/>).</summary>
-    private const int OnceArgument = 7;
+    /// <summary>Where ONCE is in the program's arguments (its path, then ARCHIVE STATE TIMEOUT CLIENT USER ONCE).</summary>
+    private const int OnceArgument = 6;
 
-    /// <summary>Where the first node's three arguments start in the recorded ones.</summary>
-    private const int FirstNodeArgument = 8;
+    /// <summary>Where the first node's three arguments start in the program's arguments.</summary>
+    private const int FirstNodeArgument = 7;
 
     public string LogFile => Path.Combine(context.State.Root, LogFileName);
 
@@ -290,8 +290,8 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
         {
             // Over what the archiver followed, where it found each node's data directory then;
             // with no record of it, over the nodes as this file has them now.
-            var arguments = RecordedArguments(context.State.Root) is { } recorded ? recorded[1..] : [.. await ArgumentsAsync(settings, cancellationToken)];
-            arguments[OnceArgument - 1] = "1";
+            var arguments = RecordedArguments(context.State.Root) ?? [.. await ArgumentsAsync(settings, cancellationToken)];
+            arguments[OnceArgument] = "1";
             await ProcessRunner.RunCheckedAsync(new ProcessSpec("/bin/bash", arguments), cancellationToken);
         }
     }
@@ -359,14 +359,14 @@ internal sealed class MariaDbBinlogArchiver(LocalContext context, MariaDbNodeFil
     }
 
     /// <summary>
-    /// What the running archiver was started with, as <see cref="EnsureRunningAsync"/> recorded it:
-    /// the program's text, then its arguments (its path, six settings, and three per node); null
-    /// when none was started here.
+    /// The arguments the running archiver was started with (its path, six settings, and three per
+    /// node), from the record <see cref="EnsureRunningAsync"/> keeps after the program's text;
+    /// null when none was started here or the record is damaged.
     /// </summary>
     private static string[]? RecordedArguments(string stateRoot)
     {
         var file = Path.Combine(stateRoot, ArgumentsFileName);
-        var arguments = File.Exists(file) ? File.ReadAllText(file).Split('\0') : null;
+        var arguments = File.Exists(file) ? File.ReadAllText(file).Split('\0')[1..] : null;
         return arguments is { Length: > FirstNodeArgument } && (arguments.Length - FirstNodeArgument) % 3 == 0 ? arguments : null;
     }
 
