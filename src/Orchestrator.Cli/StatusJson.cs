@@ -52,7 +52,7 @@ internal static class StatusJson
                     ? new { failing = archive.Failing, lastArchivedFile = archive.LastArchivedFile, lastArchivedAt = archive.LastArchivedAt, lastFailedFile = archive.LastFailedFile, lastFailedAt = archive.LastFailedAt, failedCount = archive.FailedCount }
                     : null,
                 synchronous = n.Synchronous is { } sync
-                    ? new { waits = sync.Waits, expected = n.ExpectsSynchronous, acknowledgingReplicas = sync.Acknowledging, waitingCommits = sync.WaitingCommits }
+                    ? new { waits = sync.Waits, expected = n.ExpectsSynchronous, acknowledgingReplicas = sync.Acknowledging, waitingCommits = sync.WaitingCommits, stalled = sync.Stalled }
                     : null,
             }),
             migrationsProblem = status.MigrationsProblem,

@@ -70,6 +70,7 @@ internal static class StatusTable
     /// <summary>A primary's state: whether its commits wait for synchronous replicas, and for how many waiting commits.</summary>
     private static string? Synchronous(NodeStatus node) => node.Synchronous switch
     {
+        { Waits: true, WaitingCommits: > 0, Stalled: true } sync => $"sync, {sync.WaitingCommits} stalled",
         { Waits: true, WaitingCommits: > 0 } sync => $"sync, {sync.WaitingCommits} waiting",
         { Waits: true } sync => $"sync, {sync.Acknowledging} acking",
         { Waits: false } when node.ExpectsSynchronous => "async (fell back)",

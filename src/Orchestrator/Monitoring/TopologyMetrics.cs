@@ -36,7 +36,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
     private EnvironmentStats? _exportedStats;
     private readonly Series _up, _role, _lagBytes, _lagSeconds, _lagTransactions, _position, _connections, _certificateExpiry, _archivedAt, _archiveFailing;
     private readonly Series _schemaVersion, _pending, _sinceMigration;
-    private readonly Series _syncWaits, _syncExpected, _syncAcknowledging, _syncWaitingCommits;
+    private readonly Series _syncWaits, _syncExpected, _syncAcknowledging, _syncWaitingCommits, _syncStalled;
     private readonly Series _slotRetained, _tableBytes, _indexBytes, _rows, _dead, _statsAge;
     private readonly Gauge _writable;
 
@@ -84,6 +84,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
         _syncExpected = Gauge("orchestrator_synchronous_replication_expected", "On a primary: 1 when the environment file gives it a synchronous replica; active below expected is a fall-back.");
         _syncAcknowledging = Gauge("orchestrator_synchronous_replicas_acknowledging", "On a primary: replicas connected that acknowledge commits.");
         _syncWaitingCommits = Gauge("orchestrator_commits_waiting_for_replica", "On a primary: commits waiting for a synchronous replica's acknowledgement right now.");
+        _syncStalled = Gauge("orchestrator_commits_stalled", "On a primary: 1 when commits wait and make no progress although a synchronous replica is connected (see status), else 0.");
         _schemaVersion = Gauge("orchestrator_schema_version", "Newest migration version recorded on the node.");
         _pending = Gauge("orchestrator_pending_migrations", "Selected migrations the node has not applied or replayed.");
         _sinceMigration = Gauge("orchestrator_last_migration_age_seconds", "Seconds since the newest migration on the node was applied.");
@@ -157,6 +158,7 @@ internal sealed class TopologyMetrics : IAsyncDisposable
                 _syncExpected.Set(labels, node.ExpectsSynchronous ? 1 : 0);
                 _syncAcknowledging.Set(labels, sync.Acknowledging);
                 _syncWaitingCommits.Set(labels, sync.WaitingCommits);
+                _syncStalled.Set(labels, sync.Stalled ? 1 : 0);
             }
 
             _schemaVersion.SetIf(labels, node.SchemaVersion);

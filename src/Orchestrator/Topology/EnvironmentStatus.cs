@@ -32,7 +32,7 @@ internal sealed record EnvironmentStatus(string Environment, EngineKind Engine, 
 
     /// <summary>Every node answers in the role the file gives it, no replica is adrift, no two nodes accept writes, and commits wait for a synchronous replica exactly when the file says so and one acknowledges.</summary>
     public bool Healthy =>
-        Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && !Nodes.Any(n => n.FollowsNobody || n.SynchronousLapsed || n.CommitsStuck || n.ArchiveFailing) && !SplitBrain && ArchiverProblems.Count == 0;
+        Nodes.All(n => n.Reachable && (int?)n.Role == (int)n.ExpectedRole) && !Nodes.Any(n => n.FollowsNobody || n.SynchronousLapsed || n.CommitsStuck || n.CommitsStalled || n.ArchiveFailing) && !SplitBrain && ArchiverProblems.Count == 0;
 
     /// <summary>The findings below the rows, in the order a reader should take them.</summary>
     public IReadOnlyList<StatusNote> Notes => StatusNotes.Of(this);

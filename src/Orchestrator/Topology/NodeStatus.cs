@@ -68,6 +68,9 @@ internal sealed record NodeStatus(
     /// <summary>Commits wait for an acknowledgement that no connected replica gives.</summary>
     public bool CommitsStuck => Synchronous is { WaitingCommits: > 0, Acknowledging: 0 };
 
+    /// <summary>Commits wait, and make no progress, although a replica that acknowledges is connected.</summary>
+    public bool CommitsStalled => Synchronous is { WaitingCommits: > 0, Acknowledging: > 0, Stalled: true };
+
     /// <summary>A replica that should follow a source and follows none (a refused rejoin, a replica demoted by hand).</summary>
     public bool FollowsNobody => Reachable && Role == ObservedRole.Replica && ExpectedSource is not null && ReplicatingFrom is null;
 }

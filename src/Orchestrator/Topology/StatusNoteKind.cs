@@ -27,6 +27,9 @@ internal enum StatusNoteKind
     /// <summary>A primary's commits wait for an acknowledgement no connected replica gives.</summary>
     CommitsStuck,
 
+    /// <summary>A primary's commits wait and make no progress although a replica that acknowledges is connected.</summary>
+    CommitsStalled,
+
     /// <summary>A server's archiving of its log fails.</summary>
     ArchiveFailing,
 

@@ -65,6 +65,16 @@ internal static class StatusNotes
                 $"{node.Synchronous!.WaitingCommits} commit(s) on '{node.Name}' wait for a synchronous replica to acknowledge them, and none is connected: writes hang until one is. Start it ('up'), or list a second synchronous replica in the file for availability."));
         }
 
+        foreach (var node in status.Nodes.Where(n => n.CommitsStalled))
+        {
+            notes.Add(new StatusNote(
+                StatusNoteKind.CommitsStalled,
+                [node.Name],
+                $"{node.Synchronous!.WaitingCommits} commit(s) on '{node.Name}' wait and make no progress, although {node.Synchronous.Acknowledging} synchronous replica(s) are connected: writes hang. " +
+                "Either the replica is far behind and still receiving, or it already holds the waiting commits and the server did not count its connection as their acknowledgement (MariaDB, after a replica received them through another node). " +
+                "Run 'up': it reconnects such a replica so that they complete."));
+        }
+
         foreach (var node in status.Nodes.Where(n => n.ArchiveFailing))
         {
             var archive = node.Archive!;

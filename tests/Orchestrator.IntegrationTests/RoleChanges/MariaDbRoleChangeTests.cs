@@ -212,7 +212,7 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
     }
 
     /// <summary>The primary's value of <paramref name="metric"/> in one scrape of the exporter.</summary>
-    private static async Task AssertMetricAsync(TestTopology topology, string metric, double expected)
+    internal static async Task AssertMetricAsync(TestTopology topology, string metric, double expected)
     {
         await using var metrics = new TopologyMetrics(CompositionRoot.Open(topology.Environment, topology.StateDir, SilentProgress.Instance));
         using var text = new MemoryStream();

@@ -37,11 +37,13 @@ public sealed class StatusNotesTests
     [InlineData(false, 1, 0, true, nameof(StatusNoteKind.SynchronousLapsed))]
     [InlineData(true, 0, 3, true, nameof(StatusNoteKind.CommitsStuck))]
     [InlineData(true, 1, 3, true, null)]
-    public void A_primary_whose_commits_should_wait_and_do_not_or_wait_for_nobody_is_noted_and_unhealthy(
-        bool waits, long acknowledging, long waiting, bool expected, string? note)
+    [InlineData(true, 1, 3, true, nameof(StatusNoteKind.CommitsStalled), true)]
+    [InlineData(true, 0, 3, true, nameof(StatusNoteKind.CommitsStuck), true)]
+    public void A_primary_whose_commits_should_wait_and_do_not_or_wait_for_nobody_or_stall_is_noted_and_unhealthy(
+        bool waits, long acknowledging, long waiting, bool expected, string? note, bool stalled = false)
     {
         var status = Status(
-            Node("primary", NodeRole.Primary, ObservedRole.Primary, null) with { Synchronous = new SynchronousReplication(waits, acknowledging, waiting), ExpectsSynchronous = expected },
+            Node("primary", NodeRole.Primary, ObservedRole.Primary, null) with { Synchronous = new SynchronousReplication(waits, acknowledging, waiting, stalled), ExpectsSynchronous = expected },
             Node("replica-1", NodeRole.Replica, ObservedRole.Replica, "primary", "primary"));
 
         Assert.Equal(note is null, status.Healthy);

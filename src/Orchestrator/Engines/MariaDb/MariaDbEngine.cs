@@ -29,6 +29,7 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS') AS sync_waits, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS') AS sync_acknowledging, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_YES_TX') AS sync_acknowledged, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SSL_SERVER_NOT_AFTER') AS certificate_not_after",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
@@ -46,8 +47,7 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
                     CertificateNotAfter = certificateNotAfter,
 
                     // Off both when not asked for and when the primary fell back to asynchronous replication.
-                    Synchronous = new SynchronousReplication(
-                        variables.GetString("sync_waits") == "ON", variables.GetInt64("sync_acknowledging") ?? 0, variables.GetInt64("sync_waiting") ?? 0),
+                    Synchronous = await SynchronousReplicationAsync(session, variables, cancellationToken),
                 };
         }
 
@@ -64,6 +64,31 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
             Connections = connections,
             CertificateNotAfter = certificateNotAfter,
         };
+    }
+
+    /// <summary>
+    /// Semi-synchronous replication as the primary reports it. Commits waiting while a replica
+    /// acknowledges are looked at again a moment later: acknowledged commits or new ones in the
+    /// binary log between the looks mean it moves; neither means it is stalled.
+    /// </summary>
+    private static async Task<SynchronousReplication> SynchronousReplicationAsync(IDbSession session, DbRow first, CancellationToken cancellationToken)
+    {
+        var (waits, acknowledging, waiting) = (first.GetString("sync_waits") == "ON", first.GetInt64("sync_acknowledging") ?? 0, first.GetInt64("sync_waiting") ?? 0);
+        if (waiting == 0 || acknowledging == 0)
+        {
+            return new SynchronousReplication(waits, acknowledging, waiting);
+        }
+
+        await Task.Delay(MariaDbMissedAcknowledgement.SecondLook, cancellationToken);
+        var second = (await session.QueryAsync(
+            "SELECT @@gtid_binlog_pos AS binlog_pos, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_YES_TX') AS sync_acknowledged",
+            cancellationToken: cancellationToken)).Single();
+        var stalled = second.GetInt64("sync_waiting") > 0
+            && second.GetString("binlog_pos") == first.GetString("binlog_pos")
+            && second.GetInt64("sync_acknowledged") == first.GetInt64("sync_acknowledged");
+        return new SynchronousReplication(waits, acknowledging, waiting, stalled);
     }
 
     /// <summary>Ssl_server_not_after as OpenSSL prints it ("Dec  4 22:02:21 2027 GMT"); null without TLS.</summary>

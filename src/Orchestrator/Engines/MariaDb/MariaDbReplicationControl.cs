@@ -326,6 +326,11 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
+            if (node.Role == NodeRole.Replica && context.Environment.Nodes.FirstOrDefault(n => n.Name == node.Source) is { } source
+                && await process.GetStateAsync(source, cancellationToken) == LocalNodeState.Running)
+            {
+                await sql.MendMissedAcknowledgementAsync(session, node, source, cancellationToken);
+            }
 
             // The certificate files just written take effect for new connections; a server
             // started without TLS has none to reload (up restarts it with TLS). LOCAL: a FLUSH
@@ -343,6 +348,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
         await session.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
         await session.ExecuteAsync("START SLAVE IO_THREAD", cancellationToken: cancellationToken);
+        await sql.MendMissedAcknowledgementAsync(session, replica, source, cancellationToken);
     }
 
     /// <summary>A MariaDB primary keeps nothing per replica.</summary>

@@ -1,5 +1,6 @@
 using Orchestrator.Data;
 using Orchestrator.Environments;
+using Orchestrator.Progress;
 using Orchestrator.Replication;
 
 namespace Orchestrator.Engines.MariaDb;
@@ -77,5 +78,27 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
             values,
             cancellationToken);
         await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+        await MendMissedAcknowledgementAsync(session, replica, source, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reconnects a semi-synchronous replica that holds commits its source waits on, which its
+    /// connection by GTID did not acknowledge (see <see cref="MariaDbMissedAcknowledgement"/>).
+    /// </summary>
+    public async Task MendMissedAcknowledgementAsync(IDbSession session, NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
+    {
+        if (!MariaDbSemiSync.Sides(context.Environment, replica).Replica)
+        {
+            return;
+        }
+
+        await using var sourceSession = await LocalRootSessionAsync(source, cancellationToken);
+        if (await MariaDbMissedAcknowledgement.MendAsync(session, sourceSession, engine.Replay, context.Environment.Replication.ReplayTimeout, cancellationToken))
+        {
+            context.Progress.Report(new ProgressEvent(
+                replica.Name,
+                $"reconnected once by file and position: it held the commits {source.Name} waited on, and MariaDB does not count a connection by GTID as their acknowledgement",
+                ProgressKind.Info));
+        }
     }
 }

@@ -73,8 +73,14 @@ internal sealed class MariaDbStatsReader : IStatsReader
                 cancellationToken))
             .Select(r => new LongTransaction(r.GetString("id")!, r.GetString("usr"), r.GetDouble("seconds") ?? 0, r.GetString("state"), r.GetString("query")))
             .ToList();
+        // SHOW BINARY LOGS waits for the binary log's lock, which a commit waiting for a
+        // semi-synchronous acknowledgement can hold up for good (a missed acknowledgement, see
+        // MariaDbMissedAcknowledgement): the size is left unknown then rather than the read hanging.
         long? binlog = null;
-        if ((await session.QueryAsync("SELECT @@log_bin AS on_", cancellationToken: cancellationToken)).Single().GetInt64("on_") == 1)
+        var log = (await session.QueryAsync(
+            "SELECT @@log_bin AS on_, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS waiting",
+            cancellationToken: cancellationToken)).Single();
+        if (log.GetInt64("on_") == 1 && (log.GetInt64("waiting") ?? 0) == 0)
         {
             binlog = (await session.QueryAsync("SHOW BINARY LOGS", cancellationToken: cancellationToken)).Sum(r => r.GetInt64("File_size") ?? 0);
         }
