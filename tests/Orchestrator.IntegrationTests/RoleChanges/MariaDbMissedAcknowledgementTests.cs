@@ -63,6 +63,13 @@ public sealed class MariaDbMissedAcknowledgementTests
         }
 
         Assert.Equal(2 * (Writers + 1) + 1, (await follower.QueryAsync("SELECT COUNT(*) AS n FROM held")).Single().GetInt64("n"));
+
+        // A replica a cut-short mending left following by file and position is put back to GTID by up.
+        await follower.ExecuteAsync("STOP SLAVE");
+        await follower.ExecuteAsync("CHANGE MASTER TO MASTER_USE_GTID = no");
+        await follower.ExecuteAsync("START SLAVE");
+        await topology.UpAsync();
+        Assert.Equal("Slave_Pos", (await follower.QueryAsync("SHOW SLAVE STATUS")).Single().GetString("Using_Gtid"));
     }
 
     private static int Port(TestTopology topology, string node) => topology.Environment.Nodes.Single(n => n.Name == node).Port;

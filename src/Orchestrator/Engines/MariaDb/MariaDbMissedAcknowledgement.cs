@@ -22,24 +22,34 @@ internal static class MariaDbMissedAcknowledgement
     /// <summary>How long a second look waits to tell a missed acknowledgement from one still on its way.</summary>
     public static readonly TimeSpan SecondLook = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest each wait of the mending takes (a connection, an application of the relay log, the release).</summary>
+    private static readonly TimeSpan StepLimit = TimeSpan.FromSeconds(10);
+
     /// <summary>Rounds of mending before giving up: a reconnection by GTID can meet the same race again under load.</summary>
     private const int Attempts = 3;
 
     /// <summary>
-    /// Commits wait on the primary although the replica holds every transaction the primary
+    /// Commits wait on the primary although the replica received exactly what the primary
     /// logged, so no event is left whose acknowledgement would release them.
     /// </summary>
     public static bool Missed(long waitingCommits, string? primaryLogged, string? replicaReceived) =>
-        waitingCommits > 0 && !string.IsNullOrEmpty(primaryLogged) && GtidPosition.Covers(replicaReceived, primaryLogged);
+        waitingCommits > 0 && !string.IsNullOrEmpty(primaryLogged)
+        && GtidPosition.Covers(replicaReceived, primaryLogged) && GtidPosition.Covers(primaryLogged, replicaReceived);
 
     /// <summary>
     /// Gives the waiting commits of <paramref name="primary"/> the acknowledgement of the
     /// semi-synchronous <paramref name="replica"/> replicating from it, when they wait for one it
-    /// already gave. Cheap when nothing waits: one query to the primary.
+    /// already gave; and puts back by GTID a replica an interrupted mending left on file and
+    /// position. Cheap when nothing waits: one query to each.
     /// </summary>
     /// <returns>Whether the replica was reconnected to acknowledge them.</returns>
-    public static async Task<bool> MendAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<bool> MendAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, CancellationToken cancellationToken)
     {
+        if ((await SlaveStatusAsync(replica, cancellationToken))?.GetString("Using_Gtid") == "No")
+        {
+            await FollowByGtidAgainAsync(replica, cancellationToken);
+        }
+
         var mended = false;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
@@ -49,7 +59,7 @@ internal static class MariaDbMissedAcknowledgement
                 return mended;
             }
 
-            var received = await ConnectedReceivedAsync(replica, timeout, cancellationToken);
+            var received = await ConnectedReceivedAsync(replica, cancellationToken);
             if (!Missed(before.Waiting, before.Logged, received))
             {
                 return mended;
@@ -62,14 +72,12 @@ internal static class MariaDbMissedAcknowledgement
                 return mended;
             }
 
-            if (!await AcknowledgeByPositionAsync(replica, primary, replay, after.Logged!, timeout, cancellationToken))
+            if (!await AcknowledgeByPositionAsync(replica, primary, replay, after.Logged!, cancellationToken))
             {
                 return mended;
             }
 
             mended = true;
-            await WaitMovedOnAsync(primary, after.Logged, timeout, cancellationToken);
-            await FollowByGtidAgainAsync(replica, timeout, cancellationToken);
         }
 
         return mended;
@@ -90,10 +98,10 @@ internal static class MariaDbMissedAcknowledgement
     private static async Task<string?> ReceivedAsync(IDbSession replica, CancellationToken cancellationToken) =>
         (await SlaveStatusAsync(replica, cancellationToken))?.GetString("Gtid_IO_Pos");
 
-    /// <summary>What the replica received, once its IO thread has connected (only then are its source coordinates the primary's); null when it does not connect.</summary>
-    private static async Task<string?> ConnectedReceivedAsync(IDbSession replica, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>What the replica received, once its IO thread has connected (only then are its source coordinates the primary's); null when it does not connect soon.</summary>
+    private static async Task<string?> ConnectedReceivedAsync(IDbSession replica, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = DateTime.UtcNow + StepLimit;
         while (true)
         {
             var status = await SlaveStatusAsync(replica, cancellationToken);
@@ -113,49 +121,89 @@ internal static class MariaDbMissedAcknowledgement
 
     /// <summary>
     /// Stops receiving, applies what was received, and connects again at the primary's file and
-    /// position just past it: the server counts that as the acknowledgement. Only when that
-    /// position ends exactly at the primary's logged GTIDs, so nothing is skipped.
+    /// position just past it: the server counts that as the acknowledgement. Only when the
+    /// replica's coordinates are this primary's (its server id) and end exactly at the
+    /// primary's logged GTIDs, so nothing is skipped or acknowledged that it lacks. Whatever
+    /// happens, the replica is left receiving, by GTID.
     /// </summary>
-    private static async Task<bool> AcknowledgeByPositionAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, string logged, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <returns>Whether the primary's commits moved on.</returns>
+    private static async Task<bool> AcknowledgeByPositionAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, string logged, CancellationToken cancellationToken)
     {
         await replica.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
-        var status = await SlaveStatusAsync(replica, cancellationToken);
-        var (file, position, received) = (status?.GetString("Master_Log_File"), status?.GetInt64("Read_Master_Log_Pos"), status?.GetString("Gtid_IO_Pos"));
-        var ends = string.IsNullOrEmpty(file) || position is null
-            ? null
-            : (await primary.QueryAsync("SELECT BINLOG_GTID_POS(?, ?) AS ends", [file, position], cancellationToken)).Single().GetString("ends");
-        if (ends is null || !GtidPosition.Covers(ends, logged) || !GtidPosition.Covers(logged, ends)
-            || !(string.IsNullOrEmpty(received) || await replay.WaitForReplayAsync(replica, received, timeout, cancellationToken)))
+        var byPosition = false;
+        try
         {
-            await replica.ExecuteAsync("START SLAVE IO_THREAD", cancellationToken: cancellationToken);
-            return false;
+            var status = await SlaveStatusAsync(replica, cancellationToken);
+            var (file, position, received) = (status?.GetString("Master_Log_File"), status?.GetInt64("Read_Master_Log_Pos"), status?.GetString("Gtid_IO_Pos"));
+            var primaryId = (await primary.QueryAsync("SELECT @@server_id AS id", cancellationToken: cancellationToken)).Single().GetInt64("id");
+            if (status?.GetInt64("Master_Server_Id") != primaryId || string.IsNullOrEmpty(file) || position is null
+                || !Missed(1, logged, received) || !await replay.WaitForReplayAsync(replica, received!, StepLimit, cancellationToken))
+            {
+                return false;
+            }
+
+            var ends = (await primary.QueryAsync("SELECT BINLOG_GTID_POS(?, ?) AS ends", [file, position], cancellationToken)).Single().GetString("ends");
+            if (!Missed(1, logged, ends))
+            {
+                return false;
+            }
+
+            await replica.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+            byPosition = true;
+            await replica.ExecuteAsync("CHANGE MASTER TO MASTER_USE_GTID = no, MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?", [file, position], cancellationToken);
+            await replica.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+            return await MovedOnAsync(primary, logged, cancellationToken);
+        }
+        finally
+        {
+            if (byPosition)
+            {
+                await FollowByGtidAgainAsync(replica, CancellationToken.None);
+            }
+            else
+            {
+                await replica.ExecuteAsync("START SLAVE", cancellationToken: CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Whether the primary's waiting commits completed or it logged more, within the step's limit.</summary>
+    private static async Task<bool> MovedOnAsync(IDbSession primary, string logged, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StepLimit;
+        while (await PrimaryAsync(primary, cancellationToken) is { Waiting: > 0 } now && now.Logged == logged)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, cancellationToken);
         }
 
-        await replica.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
-        await replica.ExecuteAsync("CHANGE MASTER TO MASTER_USE_GTID = no, MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?", [file, position], cancellationToken);
-        await replica.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
         return true;
     }
 
-    /// <summary>Until the primary's waiting commits completed or it logged more (or the time is up).</summary>
-    private static async Task WaitMovedOnAsync(IDbSession primary, string? logged, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && await PrimaryAsync(primary, cancellationToken) is { Waiting: > 0 } now && now.Logged == logged)
-        {
-            await Task.Delay(50, cancellationToken);
-        }
-    }
-
-    /// <summary>Back to following by GTID, which failover needs: stops receiving, applies the relay log, and connects by GTID from where it applied.</summary>
-    private static async Task FollowByGtidAgainAsync(IDbSession replica, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Back to following by GTID, which failover needs: stops receiving, applies the relay log
+    /// (changing how it follows discards what is not applied, and the replica may have
+    /// acknowledged it), and connects by GTID from where it applied. A relay log that is not
+    /// applied in time leaves the replica receiving by position, and says so.
+    /// </summary>
+    private static async Task FollowByGtidAgainAsync(IDbSession replica, CancellationToken cancellationToken)
     {
         await replica.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
         var status = await SlaveStatusAsync(replica, cancellationToken);
         var (file, position) = (status?.GetString("Master_Log_File"), status?.GetInt64("Read_Master_Log_Pos"));
-        if (!string.IsNullOrEmpty(file) && position is not null)
+        var waited = string.IsNullOrEmpty(file) || position is null
+            ? 0
+            : (await replica.QueryAsync("SELECT MASTER_POS_WAIT(?, ?, ?) AS waited", [file, position, StepLimit.TotalSeconds], cancellationToken)).Single().GetInt64("waited");
+        if (waited is null or < 0)
         {
-            await replica.QueryAsync("SELECT MASTER_POS_WAIT(?, ?, ?) AS waited", [file, position, timeout.TotalSeconds], cancellationToken);
+            await replica.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+            throw new LocalProviderException(
+                $"the replica did not apply its relay log (received up to {file}:{position}) within {StepLimit.TotalSeconds:0} s, so it still replicates by file and position; " +
+                "see SHOW SLAVE STATUS on it, and run 'up' once it applies again, which puts it back to GTID");
         }
 
         await replica.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);

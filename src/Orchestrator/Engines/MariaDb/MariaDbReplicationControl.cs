@@ -297,6 +297,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             }
 
             await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
+            await sql.MendMissedAcknowledgementAsync(session, node, source, cancellationToken);
         });
     }
 
@@ -326,11 +327,6 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
-            if (node.Role == NodeRole.Replica && context.Environment.Nodes.FirstOrDefault(n => n.Name == node.Source) is { } source
-                && await process.GetStateAsync(source, cancellationToken) == LocalNodeState.Running)
-            {
-                await sql.MendMissedAcknowledgementAsync(session, node, source, cancellationToken);
-            }
 
             // The certificate files just written take effect for new connections; a server
             // started without TLS has none to reload (up restarts it with TLS). LOCAL: a FLUSH
@@ -338,6 +334,12 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
             if ((await session.QueryAsync("SELECT @@have_ssl = 'YES' AS tls", cancellationToken: cancellationToken)).Single().GetBoolean("tls") == true)
             {
                 await session.ExecuteAsync("FLUSH LOCAL SSL", cancellationToken: cancellationToken);
+            }
+
+            if (node.Role == NodeRole.Replica && context.Environment.Nodes.FirstOrDefault(n => n.Name == node.Source) is { } source
+                && await process.GetStateAsync(source, cancellationToken) == LocalNodeState.Running)
+            {
+                await sql.MendMissedAcknowledgementAsync(session, node, source, cancellationToken);
             }
         }
     }

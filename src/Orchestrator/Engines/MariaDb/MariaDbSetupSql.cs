@@ -84,6 +84,8 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
     /// <summary>
     /// Reconnects a semi-synchronous replica that holds commits its source waits on, which its
     /// connection by GTID did not acknowledge (see <see cref="MariaDbMissedAcknowledgement"/>).
+    /// A source that does not answer in time (frozen, say) or a mending that fails leaves the
+    /// replica's connection as it was made, and the progress says so: status reports the stall.
     /// </summary>
     public async Task MendMissedAcknowledgementAsync(IDbSession session, NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)
     {
@@ -92,13 +94,25 @@ internal sealed class MariaDbSetupSql(MariaDbEngine engine, LocalContext context
             return;
         }
 
-        await using var sourceSession = await LocalRootSessionAsync(source, cancellationToken);
-        if (await MariaDbMissedAcknowledgement.MendAsync(session, sourceSession, engine.Replay, context.Environment.Replication.ReplayTimeout, cancellationToken))
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(MendLimit);
+        try
         {
-            context.Progress.Report(new ProgressEvent(
-                replica.Name,
-                $"reconnected once by file and position: it held the commits {source.Name} waited on, and MariaDB does not count a connection by GTID as their acknowledgement",
-                ProgressKind.Info));
+            await using var sourceSession = await LocalRootSessionAsync(source, limit.Token);
+            if (await MariaDbMissedAcknowledgement.MendAsync(session, sourceSession, engine.Replay, limit.Token))
+            {
+                context.Progress.Report(new ProgressEvent(
+                    replica.Name,
+                    $"reconnected once by file and position: it held the commits {source.Name} waited on, and MariaDB does not count a connection by GTID as their acknowledgement",
+                    ProgressKind.Info));
+            }
+        }
+        catch (Exception e) when (e is DatabaseException or LocalProviderException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            context.Progress.Report(new ProgressEvent(replica.Name, $"could not check whether {source.Name} waits for an acknowledgement {replica.Name} holds: {e.Message}", ProgressKind.Info));
         }
     }
+
+    /// <summary>The longest a mending takes: each of its steps waits 10 s at most.</summary>
+    private static readonly TimeSpan MendLimit = TimeSpan.FromSeconds(45);
 }
