@@ -24,12 +24,10 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
     public async Task<NodeObservation> ObserveAsync(IDbSession session, CancellationToken cancellationToken)
     {
         var variables = (await session.QueryAsync(
-            "SELECT @@version AS version, @@gtid_binlog_pos AS binlog_pos, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only, " +
+            "SELECT @@version AS version, @@gtid_slave_pos AS slave_pos, @@read_only AS read_only, " + MariaDbMissedAcknowledgement.PrimaryLook.Columns + ", " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'THREADS_CONNECTED') AS connections, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_STATUS') AS sync_waits, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_CLIENTS') AS sync_acknowledging, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_YES_TX') AS sync_acknowledged, " +
             "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'SSL_SERVER_NOT_AFTER') AS certificate_not_after",
             cancellationToken: cancellationToken)).Single();
         var replica = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken))
@@ -71,24 +69,18 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
     /// acknowledges are looked at again a moment later: acknowledged commits or new ones in the
     /// binary log between the looks mean it moves; neither means it is stalled.
     /// </summary>
-    private static async Task<SynchronousReplication> SynchronousReplicationAsync(IDbSession session, DbRow first, CancellationToken cancellationToken)
+    private static async Task<SynchronousReplication> SynchronousReplicationAsync(IDbSession session, DbRow variables, CancellationToken cancellationToken)
     {
-        var (waits, acknowledging, waiting) = (first.GetString("sync_waits") == "ON", first.GetInt64("sync_acknowledging") ?? 0, first.GetInt64("sync_waiting") ?? 0);
-        if (waiting == 0 || acknowledging == 0)
+        var (waits, acknowledging) = (variables.GetString("sync_waits") == "ON", variables.GetInt64("sync_acknowledging") ?? 0);
+        var first = MariaDbMissedAcknowledgement.PrimaryLook.From(variables);
+        if (first.Waiting == 0 || acknowledging == 0)
         {
-            return new SynchronousReplication(waits, acknowledging, waiting);
+            return new SynchronousReplication(waits, acknowledging, first.Waiting);
         }
 
         await Task.Delay(MariaDbMissedAcknowledgement.SecondLook, cancellationToken);
-        var second = (await session.QueryAsync(
-            "SELECT @@gtid_binlog_pos AS binlog_pos, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
-            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_YES_TX') AS sync_acknowledged",
-            cancellationToken: cancellationToken)).Single();
-        var stalled = second.GetInt64("sync_waiting") > 0
-            && second.GetString("binlog_pos") == first.GetString("binlog_pos")
-            && second.GetInt64("sync_acknowledged") == first.GetInt64("sync_acknowledged");
-        return new SynchronousReplication(waits, acknowledging, waiting, stalled);
+        var stalled = (await MariaDbMissedAcknowledgement.PrimaryLook.TakeAsync(session, cancellationToken)).StalledSince(first);
+        return new SynchronousReplication(waits, acknowledging, first.Waiting, stalled);
     }
 
     /// <summary>Ssl_server_not_after as OpenSSL prints it ("Dec  4 22:02:21 2027 GMT"); null without TLS.</summary>

@@ -53,7 +53,7 @@ internal static class MariaDbMissedAcknowledgement
         var mended = false;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var before = await PrimaryAsync(primary, cancellationToken);
+            var before = await PrimaryLook.TakeAsync(primary, cancellationToken);
             if (before.Waiting == 0)
             {
                 return mended;
@@ -66,13 +66,13 @@ internal static class MariaDbMissedAcknowledgement
             }
 
             await Task.Delay(SecondLook, cancellationToken);
-            var after = await PrimaryAsync(primary, cancellationToken);
-            if (after.Logged != before.Logged || !Missed(after.Waiting, after.Logged, await ReceivedAsync(replica, cancellationToken)))
+            var after = await PrimaryLook.TakeAsync(primary, cancellationToken);
+            if (!after.StalledSince(before) || !Missed(after.Waiting, after.Logged, await ReceivedAsync(replica, cancellationToken)))
             {
                 return mended;
             }
 
-            if (!await AcknowledgeByPositionAsync(replica, primary, replay, after.Logged!, cancellationToken))
+            if (!await AcknowledgeByPositionAsync(replica, primary, replay, after, cancellationToken))
             {
                 return mended;
             }
@@ -83,13 +83,26 @@ internal static class MariaDbMissedAcknowledgement
         return mended;
     }
 
-    /// <summary>The primary's waiting commits and its binary log's GTID position (readable while its group commit is held up, unlike SHOW MASTER STATUS).</summary>
-    private static async Task<(long Waiting, string? Logged)> PrimaryAsync(IDbSession primary, CancellationToken cancellationToken)
+    /// <summary>
+    /// One look at a semi-synchronous primary: its waiting commits, its binary log's GTID
+    /// position (readable while its group commit is held up, unlike SHOW MASTER STATUS) and how
+    /// many commits were acknowledged so far.
+    /// </summary>
+    public sealed record PrimaryLook(long Waiting, string? Logged, long? Acknowledged)
     {
-        var row = (await primary.QueryAsync(
-            "SELECT @@gtid_binlog_pos AS logged, (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS waiting",
-            cancellationToken: cancellationToken)).Single();
-        return (row.GetInt64("waiting") ?? 0, row.GetString("logged"));
+        /// <summary>The columns of a look, for a query that reads more beside them.</summary>
+        public const string Columns =
+            "@@gtid_binlog_pos AS binlog_pos, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_WAIT_SESSIONS') AS sync_waiting, " +
+            "(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'RPL_SEMI_SYNC_MASTER_YES_TX') AS sync_acknowledged";
+
+        public static PrimaryLook From(DbRow row) => new(row.GetInt64("sync_waiting") ?? 0, row.GetString("binlog_pos"), row.GetInt64("sync_acknowledged"));
+
+        public static async Task<PrimaryLook> TakeAsync(IDbSession primary, CancellationToken cancellationToken) =>
+            From((await primary.QueryAsync("SELECT " + Columns, cancellationToken: cancellationToken)).Single());
+
+        /// <summary>Commits still wait, and nothing was logged or acknowledged since <paramref name="earlier"/>.</summary>
+        public bool StalledSince(PrimaryLook earlier) => Waiting > 0 && Logged == earlier.Logged && Acknowledged == earlier.Acknowledged;
     }
 
     private static async Task<DbRow?> SlaveStatusAsync(IDbSession replica, CancellationToken cancellationToken) =>
@@ -127,8 +140,9 @@ internal static class MariaDbMissedAcknowledgement
     /// happens, the replica is left receiving, by GTID.
     /// </summary>
     /// <returns>Whether the primary's commits moved on.</returns>
-    private static async Task<bool> AcknowledgeByPositionAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, string logged, CancellationToken cancellationToken)
+    private static async Task<bool> AcknowledgeByPositionAsync(IDbSession replica, IDbSession primary, IReplayPositions replay, PrimaryLook stalled, CancellationToken cancellationToken)
     {
+        var logged = stalled.Logged;
         await replica.ExecuteAsync("STOP SLAVE IO_THREAD", cancellationToken: cancellationToken);
         var byPosition = false;
         try
@@ -152,7 +166,7 @@ internal static class MariaDbMissedAcknowledgement
             byPosition = true;
             await replica.ExecuteAsync("CHANGE MASTER TO MASTER_USE_GTID = no, MASTER_LOG_FILE = ?, MASTER_LOG_POS = ?", [file, position], cancellationToken);
             await replica.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
-            return await MovedOnAsync(primary, logged, cancellationToken);
+            return await MovedOnAsync(primary, stalled, cancellationToken);
         }
         finally
         {
@@ -167,11 +181,11 @@ internal static class MariaDbMissedAcknowledgement
         }
     }
 
-    /// <summary>Whether the primary's waiting commits completed or it logged more, within the step's limit.</summary>
-    private static async Task<bool> MovedOnAsync(IDbSession primary, string logged, CancellationToken cancellationToken)
+    /// <summary>Whether the primary's commits moved on (completed, or more were logged or acknowledged), within the step's limit.</summary>
+    private static async Task<bool> MovedOnAsync(IDbSession primary, PrimaryLook stalled, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + StepLimit;
-        while (await PrimaryAsync(primary, cancellationToken) is { Waiting: > 0 } now && now.Logged == logged)
+        while ((await PrimaryLook.TakeAsync(primary, cancellationToken)).StalledSince(stalled))
         {
             if (DateTime.UtcNow > deadline)
             {
