@@ -5,6 +5,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Orchestrator.Environments;
 using Orchestrator.Hosts;
+using Orchestrator.Hosts.Local;
 using Orchestrator.Processes;
 using Orchestrator.Servers;
 
@@ -28,6 +29,7 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
     private readonly string _serviceUser = server.OsUser;
     private readonly Dictionary<string, (int Uid, int Gid)> _owners = new(StringComparer.Ordinal);
     private readonly Lock _ownersGate = new();
+    private readonly VolumeFiles _volume = new(docker, environment);
 
     public NodePaths Paths(NodeDefinition node) =>
         new($"{DockerNames.MountPoint}/node", $"{DockerNames.MountPoint}/node/data", $"{DockerNames.MountPoint}/node/server.log", DockerNames.SocketMountPoint);
@@ -54,11 +56,16 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
 
     public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
     {
-        var (uid, gid) = await OwnerAsync(node, cancellationToken);
-
         // One archive per directory, sent side by side: a failover waits on these calls.
         await Task.WhenAll(files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal).Select(async directory =>
         {
+            if (await _volume.HereAsync(node, directory.Key, cancellationToken) is { } here &&
+                await VolumeFiles.WriteAsync(here, directory.Select(f => (Path.GetFileName(f.Path), f.Content)), await OwnerAsync(node, cancellationToken), cancellationToken))
+            {
+                return;
+            }
+
+            var (uid, gid) = await OwnerAsync(node, cancellationToken);
             var tar = new MemoryStream();
             await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
             {
@@ -144,13 +151,9 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
             throw new ArgumentException($"{path} is not on the node's volume (mounted at {DockerNames.MountPoint})", nameof(path));
         }
 
-        var mountpoint = (await docker.Volumes.InspectAsync(volume, cancellationToken)).Mountpoint;
-        if (string.IsNullOrEmpty(mountpoint) || !Directory.Exists(mountpoint))
-        {
-            throw new LocalProviderException(
-                $"the docker engine keeps volume {volume} of node '{node.Name}' at '{mountpoint}', which this machine cannot read (an engine on another machine or in a virtual one); " +
-                "the binary-log archiver reads the nodes' binary logs there, so backup.archive needs the engine on this machine");
-        }
+        var mountpoint = await _volume.MountpointAsync(node, cancellationToken) ?? throw new LocalProviderException(
+            $"the docker engine keeps volume {volume} of node '{node.Name}' where this machine cannot read it (an engine on another machine or in a virtual one); " +
+            "the binary-log archiver reads the nodes' binary logs there, so backup.archive needs the engine on this machine");
 
         var here = Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
         try
@@ -167,6 +170,11 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
 
     public async Task<string?> ReadFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
+        if (await _volume.HereAsync(node, path, cancellationToken) is { } here && !Directory.Exists(here))
+        {
+            return await VolumeFiles.ReadAsync(here, cancellationToken);
+        }
+
         ContainerArchiveResponse archive;
         try
         {
@@ -214,11 +222,21 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
         return null;
     }
 
-    public Task DeleteFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken) =>
-        ExecCheckedAsync(node, Root, ["rm", "-f", "--", path], cancellationToken);
+    public async Task DeleteFileAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
+    {
+        if (await _volume.HereAsync(node, path, cancellationToken) is { } here)
+        {
+            File.Delete(here);
+            return;
+        }
+
+        await ExecCheckedAsync(node, Root, ["rm", "-f", "--", path], cancellationToken);
+    }
 
     public async Task<bool> HasDataAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        (await ExecAsync(node, Root, ["test", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
+        await _volume.HereAsync(node, Paths(node).DataDir, cancellationToken) is { } here
+            ? Directory.Exists(here)
+            : (await ExecAsync(node, Root, ["test", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
 
     public async Task<bool> DeleteNodeDirAsync(NodeDefinition node, CancellationToken cancellationToken) =>
         (await ExecCheckedAsync(node, Root, ["sh", "-c", "test -d \"$1\" || exit 0; rm -rf -- \"$1\" && echo deleted", "sh", Paths(node).NodeDir], cancellationToken)).StandardOutput.Contains("deleted", StringComparison.Ordinal);
@@ -281,8 +299,18 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
     public Task SignalAsync(NodeDefinition node, int pid, ProcessSignal signal, CancellationToken cancellationToken) =>
         ExecAsync(node, Root, ["sh", "-c", "kill -\"$1\" \"$2\"", "sh", signal == ProcessSignal.Kill ? "KILL" : "TERM", pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
 
-    public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken) =>
-        !freshNodes.ContainsKey(node.Name) && (await ExecAsync(node, Root, ["test", "-f", Paths(node).InNode("initialized"), "-a", "-d", Paths(node).DataDir], cancellationToken)).ExitCode == 0;
+    public async Task<bool> IsInitializedAsync(NodeDefinition node, CancellationToken cancellationToken)
+    {
+        if (freshNodes.ContainsKey(node.Name))
+        {
+            return false;
+        }
+
+        var (marker, data) = (Paths(node).InNode("initialized"), Paths(node).DataDir);
+        return await _volume.HereAsync(node, marker, cancellationToken) is { } markerHere && await _volume.HereAsync(node, data, cancellationToken) is { } dataHere
+            ? File.Exists(markerHere) && Directory.Exists(dataHere)
+            : (await ExecAsync(node, Root, ["test", "-f", marker, "-a", "-d", data], cancellationToken)).ExitCode == 0;
+    }
 
     public async Task MarkInitializedAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
@@ -308,6 +336,13 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
             {
                 return known;
             }
+        }
+
+        // The node's directory on the volume is the service user's (ResetNodeDirAsync).
+        if (await _volume.HereAsync(node, Paths(node).NodeDir, cancellationToken) is { } nodeDir && Directory.Exists(nodeDir))
+        {
+            var (uid, gid) = Libc.OwnerOf(nodeDir);
+            return RememberOwner(node, $"{uid}\n{gid}");
         }
 
         // Read from the image's account list rather than asked of a program: a killed container

@@ -18,7 +18,35 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "getpgid", SetLastError = true)]
     public static partial int GetProcessGroup(int pid);
 
+    [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Chown(string path, uint owner, uint group);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int directory, string path, int flags, uint mask, [Out] byte[] buffer);
+
     public static bool IsRoot => GetEffectiveUserId() == 0;
+
+    public static void ChangeOwner(string path, int uid, int gid)
+    {
+        if (Chown(path, (uint)uid, (uint)gid) != 0)
+        {
+            throw new IOException($"cannot give {path} to uid {uid}, gid {gid} (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    /// <summary>The numeric owner and group of a file, from statx, whose layout is the same on every architecture.</summary>
+    public static (int Uid, int Gid) OwnerOf(string path)
+    {
+        const int CurrentDirectory = -100;
+        const uint UidAndGid = 0x8 | 0x10;
+        var buffer = new byte[256];
+        if (Statx(CurrentDirectory, path, 0, UidAndGid, buffer) != 0)
+        {
+            throw new IOException($"cannot read the owner of {path} (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        return ((int)BitConverter.ToUInt32(buffer, 20), (int)BitConverter.ToUInt32(buffer, 24));
+    }
 
     /// <summary>True when a live process has this id; a zombie (exited, not yet reaped) counts as gone once all its threads have exited.</summary>
     public static bool ProcessExists(int pid)
