@@ -60,7 +60,7 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
         await Task.WhenAll(files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal).Select(async directory =>
         {
             if (await _volume.HereAsync(node, directory.Key, cancellationToken) is { } here &&
-                await VolumeFiles.WriteAsync(here, directory.Select(f => (Path.GetFileName(f.Path), f.Content)), await OwnerAsync(node, cancellationToken), cancellationToken))
+                await _volume.WriteAsync(here, directory.Select(f => (Path.GetFileName(f.Path), f.Content)), await OwnerAsync(node, cancellationToken), cancellationToken))
             {
                 return;
             }

@@ -17,6 +17,9 @@ internal sealed class VolumeFiles(DockerClient docker, EnvironmentDefinition env
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _mountpoints = new(StringComparer.Ordinal);
 
+    /// <summary>One writer at a time per file in this process: two steps may write a node's settings side by side, and each writes its whole file in turn.</summary>
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writing = new(StringComparer.Ordinal);
+
     /// <summary>Where <paramref name="path"/> (in the container) is on this machine; null when it is not on the node's volume or the volume is out of sight.</summary>
     public async Task<string?> HereAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
@@ -61,7 +64,7 @@ internal sealed class VolumeFiles(DockerClient docker, EnvironmentDefinition env
     /// readable by it alone, each whole or not at all (written beside, then renamed over the old
     /// one). False, with nothing written, when the directory is missing: the archive API reports that.
     /// </summary>
-    public static async Task<bool> WriteAsync(string directoryHere, IEnumerable<(string Name, string Content)> files, (int Uid, int Gid) owner, CancellationToken cancellationToken)
+    public async Task<bool> WriteAsync(string directoryHere, IEnumerable<(string Name, string Content)> files, (int Uid, int Gid) owner, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(directoryHere))
         {
@@ -72,20 +75,29 @@ internal sealed class VolumeFiles(DockerClient docker, EnvironmentDefinition env
         {
             var target = Path.Join(directoryHere, name);
             var beside = Path.Join(directoryHere, $".{name}.orchestrator-new");
-            await using (var stream = new FileStream(beside, new FileStreamOptions
+            var gate = Writing.GetOrAdd(target, _ => new SemaphoreSlim(1, 1));
+            await gate.WaitAsync(cancellationToken);
+            try
             {
-                Mode = FileMode.Create,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            }))
-            {
-                await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
-            }
+                await using (var stream = new FileStream(beside, new FileStreamOptions
+                {
+                    Mode = FileMode.Create,
+                    Access = FileAccess.Write,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }))
+                {
+                    await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(content), cancellationToken);
+                }
 
-            // A file left from an earlier write keeps its old mode: the mode is set, not only created.
-            File.SetUnixFileMode(beside, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            Libc.ChangeOwner(beside, owner.Uid, owner.Gid);
-            File.Move(beside, target, overwrite: true);
+                // A file left by an interrupted write keeps its old mode: the mode is set, not only created.
+                File.SetUnixFileMode(beside, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Libc.ChangeOwner(beside, owner.Uid, owner.Gid);
+                File.Move(beside, target, overwrite: true);
+            }
+            finally
+            {
+                gate.Release();
+            }
         }
 
         return true;
