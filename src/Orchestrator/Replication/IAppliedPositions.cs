@@ -31,4 +31,8 @@ internal interface IAppliedPositions
 /// A replica's positions once it stopped taking in more: what it received, and what it keeps when
 /// pointed at another source (what it applied, where the rest is discarded then; else all it received).
 /// </summary>
-internal sealed record HeldPosition(string Received, string Kept);
+internal sealed record HeldPosition(string Received, string Kept)
+{
+    /// <summary>The hold applied everything received (a PostgreSQL standby's): draining the node again would only cost a connection.</summary>
+    public bool Drained { get; init; }
+}

@@ -79,7 +79,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var received = await DrainAsync(replica, timeout, cancellationToken);
-        return new HeldPosition(received, received);
+        return new HeldPosition(received, received) { Drained = true };
     }
 
     public int? ComparePositions(string a, string b) => Lsn.Parse(a).CompareTo(Lsn.Parse(b));

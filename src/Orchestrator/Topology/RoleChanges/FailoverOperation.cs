@@ -112,12 +112,8 @@ internal sealed class FailoverOperation(LocalNodes nodes)
     private async Task<Decision<Chosen>> ChooseAsync(ILocalServer server, FailoverCandidates candidates, string? to, CancellationToken cancellationToken)
     {
         var timeout = nodes.Environment.Replication.ReplayTimeout;
-        var positions = await Task.WhenAll(candidates.Candidates.Select(async name =>
-        {
-            var node = nodes.Environment.Node(name);
-            var held = await server.HoldAsync(node, timeout, cancellationToken);
-            return new CandidatePosition(name, held.Received, node.Sync) { Kept = held.Kept };
-        }));
+        var holds = await Task.WhenAll(candidates.Candidates.Select(async name => (Name: name, Held: await server.HoldAsync(nodes.Environment.Node(name), timeout, cancellationToken))));
+        var positions = holds.Select(h => new CandidatePosition(h.Name, h.Held.Received, nodes.Environment.Node(h.Name).Sync) { Kept = h.Held.Kept }).ToList();
 
         var syncReplicas = nodes.Environment.Replicas.Where(n => n.Sync && n.Name != candidates.OldPrimary).Select(n => n.Name);
         var choice = RoleChangePlanner.ChooseFailoverTarget(positions, to, server.ComparePositions, everySyncReplicaAnswered: syncReplicas.All(candidates.Candidates.Contains));
@@ -127,7 +123,9 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         }
 
         // Only the node promoted applies all it received before it takes writes.
-        var position = await server.DrainAsync(nodes.Environment.Node(target), timeout, cancellationToken);
+        var position = holds.Single(h => h.Name == target).Held is { Drained: true } held
+            ? held.Received
+            : await server.DrainAsync(nodes.Environment.Node(target), timeout, cancellationToken);
         if (RoleChangePlanner.Errant(target, await server.ErrantTransactionsAsync(nodes.Environment.Node(target), cancellationToken), RoleChangeKind.Failover) is { } errant)
         {
             return errant;
