@@ -18,7 +18,7 @@ internal static class RunExecutor
     public static async Task<RunResult> RunAsync(ChaosRun run)
     {
         var lost = 0;
-        var probe = new WriteAttemptProbe(run.Environment);
+        var probe = new WriteAttemptProbe(run.Environment, run.Clock);
         run.Transcript.Note($"run {run.Index}, seed {run.Seed}, fault {run.Fault.Name}");
         try
         {

@@ -10,28 +10,32 @@ namespace Orchestrator.Chaos;
 /// refusal counts, whatever flag the server shows; a node that does not answer within a second
 /// (stopped, frozen, cut off) is no answer. One session per node is kept between rounds.
 /// </summary>
-internal sealed class WriteAttemptProbe(ChaosEnvironment environment)
+/// <param name="clock">The sampler's clock, on which each attempt's interval is given.</param>
+internal sealed class WriteAttemptProbe(ChaosEnvironment environment, System.Diagnostics.Stopwatch clock)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, IDbSession> _sessions = new(StringComparer.Ordinal);
     private readonly string _insert = Writability.InsertId(environment.Definition.Engine, ChaosEnvironment.ProbeTable);
 
-    /// <summary>True when <paramref name="node"/> took the write, false when it refused it, null when it did not answer.</summary>
-    public async Task<bool?> AcceptsAsync(string node)
+    /// <summary>
+    /// True when <paramref name="node"/> took the write, false when it refused it, null when it did
+    /// not answer; decided while the insert ran, not while a new session connected.
+    /// </summary>
+    public async Task<SamplingRounds.Answer> AcceptsAsync(string node)
     {
         _sessions.TryRemove(node, out var session);
         try
         {
             session ??= await BoundedSession.ConnectAsync(ct => environment.ConnectAsync(node, ct), AskTimeout);
-            var accepted = await BoundedSession.CallAsync(session, AttemptAsync, AskTimeout);
+            var (accepted, from, to) = await BoundedSession.CallAsync(session, AttemptAsync, AskTimeout);
             _sessions[node] = session;
-            return accepted;
+            return new SamplingRounds.Answer(accepted, from, to);
         }
         catch (TimeoutException)
         {
             // A session given up on is closed once its call ends.
-            return null;
+            return new SamplingRounds.Answer(null);
         }
         catch (Exception e) when (e is DatabaseException or InvalidOperationException)
         {
@@ -41,7 +45,7 @@ internal sealed class WriteAttemptProbe(ChaosEnvironment environment)
                 await BoundedSession.CloseQuietlyAsync(session);
             }
 
-            return null;
+            return new SamplingRounds.Answer(null);
         }
     }
 
@@ -56,10 +60,11 @@ internal sealed class WriteAttemptProbe(ChaosEnvironment environment)
         }
     }
 
-    private async Task<bool> AttemptAsync(IDbSession session)
+    private async Task<(bool Accepted, TimeSpan From, TimeSpan To)> AttemptAsync(IDbSession session)
     {
         await session.ExecuteAsync("BEGIN");
         bool accepted;
+        var from = clock.Elapsed;
         try
         {
             await session.ExecuteAsync(_insert, [1]);
@@ -71,7 +76,8 @@ internal sealed class WriteAttemptProbe(ChaosEnvironment environment)
             accepted = false;
         }
 
+        var to = clock.Elapsed;
         await session.ExecuteAsync("ROLLBACK");
-        return accepted;
+        return (accepted, from, to);
     }
 }

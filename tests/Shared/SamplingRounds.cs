@@ -4,14 +4,14 @@ namespace Orchestrator.TestSupport;
 
 /// <summary>
 /// Asks every node, round after round, whether it accepts writes, and remembers any round in
-/// which more than one did: two writable primaries at once, what fencing must prevent. A node
+/// which more than one did at overlapping times: two writable primaries at once, what fencing must prevent. A node
 /// that does not answer proves nothing either way, so rounds in which every node answered are
 /// counted apart, and whoever reads the result requires enough of them.
 /// </summary>
 internal sealed class SamplingRounds : IAsyncDisposable
 {
     private readonly IReadOnlyList<string> _nodes;
-    private readonly Func<string, Task<bool?>> _accepts;
+    private readonly Func<string, Task<Answer>> _accepts;
     private readonly TimeSpan _interval;
     private readonly Stopwatch _clock;
     private readonly CancellationTokenSource _stop = new();
@@ -24,19 +24,50 @@ internal sealed class SamplingRounds : IAsyncDisposable
     /// <param name="accepts">Whether a node accepts writes; null when it did not answer. Called for every node at once each round.</param>
     /// <param name="interval">The pause between the end of one round and the start of the next.</param>
     public SamplingRounds(IReadOnlyList<string> nodes, Func<string, Task<bool?>> accepts, TimeSpan interval, Stopwatch clock)
+        : this(nodes, async node => new Answer(await accepts(node)), interval, clock)
+    {
+    }
+
+    /// <param name="answers">Whether a node accepts writes, and when that was decided (on <paramref name="clock"/>). Called for every node at once each round.</param>
+    /// <param name="interval">The pause between the end of one round and the start of the next.</param>
+    public SamplingRounds(IReadOnlyList<string> nodes, Func<string, Task<Answer>> answers, TimeSpan interval, Stopwatch clock)
     {
         _nodes = nodes;
-        _accepts = accepts;
+        _accepts = answers;
         _interval = interval;
         _clock = clock;
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>A round in which several nodes accepted writes: when it began (on the sampler's clock) and which nodes.</summary>
-    public sealed record SplitRound(TimeSpan At, IReadOnlyList<string> Writable)
+    /// <summary>
+    /// A node's answer, and when it was decided on the sampler's clock: by default the whole ask;
+    /// a probe that attempts a write gives the attempt's own interval (not its connection's).
+    /// </summary>
+    public sealed record Answer(bool? Accepts, TimeSpan? DecidedFrom = null, TimeSpan? DecidedTo = null);
+
+    /// <summary>The interval in which a node's answer was decided, on the sampler's clock.</summary>
+    public sealed record Ask(string Node, TimeSpan Asked, TimeSpan Answered)
     {
-        public override string ToString() => $"{At.TotalSeconds:0.000}s: {string.Join(", ", Writable)}";
+        public override string ToString() => $"{Node} {Asked.TotalSeconds:0.000}-{Answered.TotalSeconds:0.000}s";
     }
+
+    /// <summary>A round in which several nodes accepted writes at overlapping times: when it began (on the sampler's clock) and which nodes, with when each was asked and answered.</summary>
+    public sealed record SplitRound(TimeSpan At, IReadOnlyList<Ask> Accepted)
+    {
+        public IReadOnlyList<string> Writable => Accepted.Select(a => a.Node).ToList();
+
+        public override string ToString() => $"{At.TotalSeconds:0.000}s: {string.Join(", ", Accepted)}";
+    }
+
+    /// <summary>
+    /// The nodes of a round that accepted a write while another did too. Each node decided at some
+    /// moment of its interval; two whose intervals do not overlap decided one after the other (a
+    /// role change between them, in a round that a reconnecting session stretched beyond the
+    /// write-refused window), which is no proof of two primaries. A lasting split shows in
+    /// overlapping intervals, since every round asks all nodes at once.
+    /// </summary>
+    public static IReadOnlyList<Ask> AcceptedTogether(IReadOnlyList<Ask> accepted) =>
+        accepted.Where(a => accepted.Any(b => b != a && a.Asked <= b.Answered && b.Asked <= a.Answered)).ToList();
 
     public int Rounds => Volatile.Read(ref _rounds);
 
@@ -77,8 +108,13 @@ internal sealed class SamplingRounds : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var began = _clock.Elapsed;
-            var answers = await Task.WhenAll(_nodes.Select(async node => (Node: node, Accepts: await _accepts(node))));
-            var writable = answers.Where(a => a.Accepts == true).Select(a => a.Node).ToList();
+            var answers = await Task.WhenAll(_nodes.Select(async node =>
+            {
+                var asked = _clock.Elapsed;
+                var answer = await _accepts(node);
+                return (answer.Accepts, Ask: new Ask(node, answer.DecidedFrom ?? asked, answer.DecidedTo ?? _clock.Elapsed));
+            }));
+            var writable = AcceptedTogether(answers.Where(a => a.Accepts == true).Select(a => a.Ask).ToList());
             if (writable.Count > 1)
             {
                 lock (_splitRounds)
