@@ -46,12 +46,12 @@ internal sealed class SamplingRounds : IAsyncDisposable
     public sealed record Answer(bool? Accepts, TimeSpan? DecidedFrom = null, TimeSpan? DecidedTo = null);
 
     /// <summary>The interval in which a node's answer was decided, on the sampler's clock.</summary>
-    public sealed record Ask(string Node, TimeSpan Asked, TimeSpan Answered)
+    public sealed record Ask(string Node, TimeSpan From, TimeSpan To)
     {
-        public override string ToString() => $"{Node} {Asked.TotalSeconds:0.000}-{Answered.TotalSeconds:0.000}s";
+        public override string ToString() => $"{Node} {From.TotalSeconds:0.000}-{To.TotalSeconds:0.000}s";
     }
 
-    /// <summary>A round in which several nodes accepted writes at overlapping times: when it began (on the sampler's clock) and which nodes, with when each was asked and answered.</summary>
+    /// <summary>A round in which several nodes accepted writes at overlapping times: when it began (on the sampler's clock) and which nodes, with the interval in which each decided.</summary>
     public sealed record SplitRound(TimeSpan At, IReadOnlyList<Ask> Accepted)
     {
         public IReadOnlyList<string> Writable => Accepted.Select(a => a.Node).ToList();
@@ -67,7 +67,7 @@ internal sealed class SamplingRounds : IAsyncDisposable
     /// overlapping intervals, since every round asks all nodes at once.
     /// </summary>
     public static IReadOnlyList<Ask> AcceptedTogether(IReadOnlyList<Ask> accepted) =>
-        accepted.Where(a => accepted.Any(b => b != a && a.Asked <= b.Answered && b.Asked <= a.Answered)).ToList();
+        accepted.Where(a => accepted.Any(b => b != a && a.From <= b.To && b.From <= a.To)).ToList();
 
     public int Rounds => Volatile.Read(ref _rounds);
 

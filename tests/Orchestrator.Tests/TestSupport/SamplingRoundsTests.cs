@@ -6,8 +6,8 @@ namespace Orchestrator.Tests.TestSupport;
 /// <summary>The split-brain sampler's judgement of one round: only writes that may have been taken at the same moment count.</summary>
 public sealed class SamplingRoundsTests
 {
-    private static SamplingRounds.Ask Ask(string node, double asked, double answered) =>
-        new(node, TimeSpan.FromMilliseconds(asked), TimeSpan.FromMilliseconds(answered));
+    private static SamplingRounds.Ask Ask(string node, double from, double to) =>
+        new(node, TimeSpan.FromMilliseconds(from), TimeSpan.FromMilliseconds(to));
 
     [Fact]
     public void Two_nodes_that_accepted_writes_at_overlapping_times_are_a_split()

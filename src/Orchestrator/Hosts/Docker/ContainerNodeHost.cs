@@ -56,16 +56,17 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
 
     public async Task WriteFilesAsync(NodeDefinition node, IReadOnlyList<(string Path, string Content)> files, CancellationToken cancellationToken)
     {
+        var (uid, gid) = await OwnerAsync(node, cancellationToken);
+
         // One archive per directory, sent side by side: a failover waits on these calls.
         await Task.WhenAll(files.GroupBy(f => Path.GetDirectoryName(f.Path)!, StringComparer.Ordinal).Select(async directory =>
         {
             if (await _volume.HereAsync(node, directory.Key, cancellationToken) is { } here &&
-                await _volume.WriteAsync(here, directory.Select(f => (Path.GetFileName(f.Path), f.Content)), await OwnerAsync(node, cancellationToken), cancellationToken))
+                await _volume.WriteAsync(here, directory.Select(f => (Path.GetFileName(f.Path), f.Content)), (uid, gid), cancellationToken))
             {
                 return;
             }
 
-            var (uid, gid) = await OwnerAsync(node, cancellationToken);
             var tar = new MemoryStream();
             await using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
             {
@@ -146,7 +147,7 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
     public async Task<string> VisibleHereAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
     {
         var volume = DockerNames.Volume(environment, node);
-        if (!path.StartsWith(DockerNames.MountPoint + "/", StringComparison.Ordinal))
+        if (!VolumeFiles.OnVolume(path))
         {
             throw new ArgumentException($"{path} is not on the node's volume (mounted at {DockerNames.MountPoint})", nameof(path));
         }
@@ -155,7 +156,7 @@ internal sealed class ContainerNodeHost(DockerClient docker, EnvironmentDefiniti
             $"the docker engine keeps volume {volume} of node '{node.Name}' where this machine cannot read it (an engine on another machine or in a virtual one); " +
             "the binary-log archiver reads the nodes' binary logs there, so backup.archive needs the engine on this machine");
 
-        var here = Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+        var here = VolumeFiles.Join(mountpoint, path);
         try
         {
             _ = Directory.Exists(here) ? Directory.EnumerateFileSystemEntries(here).FirstOrDefault() : null;

@@ -21,23 +21,37 @@ internal sealed class VolumeFiles(DockerClient docker, EnvironmentDefinition env
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writing = new(StringComparer.Ordinal);
 
     /// <summary>Where <paramref name="path"/> (in the container) is on this machine; null when it is not on the node's volume or the volume is out of sight.</summary>
-    public async Task<string?> HereAsync(NodeDefinition node, string path, CancellationToken cancellationToken)
+    public async Task<string?> HereAsync(NodeDefinition node, string path, CancellationToken cancellationToken) =>
+        OnVolume(path) && Libc.IsRoot && await MountpointAsync(node, cancellationToken) is { } mountpoint ? Join(mountpoint, path) : null;
+
+    /// <summary>Whether <paramref name="path"/> (in the container) lies on the node's volume.</summary>
+    public static bool OnVolume(string path) => path.StartsWith(DockerNames.MountPoint + "/", StringComparison.Ordinal);
+
+    /// <summary><paramref name="path"/> (on the volume, in the container) under the volume's directory on this machine.</summary>
+    public static string Join(string mountpoint, string path) => Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+
+    /// <summary>
+    /// The volume's own directory as the engine reports it, when this machine has it; null
+    /// otherwise. A directory found is asked of the engine once per node; none found is asked
+    /// again next time (the volume may not have been made yet).
+    /// </summary>
+    public async Task<string?> MountpointAsync(NodeDefinition node, CancellationToken cancellationToken)
     {
-        if (!path.StartsWith(DockerNames.MountPoint + "/", StringComparison.Ordinal) || !Libc.IsRoot)
+        var asking = _mountpoints.GetOrAdd(node.Name, _ => new Lazy<Task<string?>>(() => InspectMountpointAsync(node)));
+        var mountpoint = await asking.Value.WaitAsync(cancellationToken);
+        if (mountpoint is null)
         {
-            return null;
+            _mountpoints.TryRemove(new KeyValuePair<string, Lazy<Task<string?>>>(node.Name, asking));
         }
 
-        var mountpoint = await _mountpoints.GetOrAdd(node.Name, _ => new Lazy<Task<string?>>(() => MountpointAsync(node, cancellationToken))).Value;
-        return mountpoint is null ? null : Path.Join(mountpoint, path[(DockerNames.MountPoint.Length + 1)..]);
+        return mountpoint;
     }
 
-    /// <summary>The volume's own directory as the engine reports it, when this machine has it; null otherwise.</summary>
-    public async Task<string?> MountpointAsync(NodeDefinition node, CancellationToken cancellationToken)
+    private async Task<string?> InspectMountpointAsync(NodeDefinition node)
     {
         try
         {
-            var mountpoint = (await docker.Volumes.InspectAsync(DockerNames.Volume(environment, node), cancellationToken)).Mountpoint;
+            var mountpoint = (await docker.Volumes.InspectAsync(DockerNames.Volume(environment, node), CancellationToken.None)).Mountpoint;
             return !string.IsNullOrEmpty(mountpoint) && Directory.Exists(mountpoint) ? mountpoint : null;
         }
         catch (DockerApiException)
