@@ -21,8 +21,12 @@ internal interface IRoleMoves
     /// <summary>Lets a primary whose writes were stopped accept them again (an abandoned switchover).</summary>
     Task ResumeWritesAsync(NodeDefinition primary, CancellationToken cancellationToken);
 
-    /// <summary>Turns a replica that has applied everything into a writable primary.</summary>
-    Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken);
+    /// <summary>
+    /// Turns a replica that has applied everything into a writable primary (a failover's).
+    /// <paramref name="writable"/> is called the moment it takes writes: what follows (its
+    /// configuration, the rest of its old replication) is outside the write-refused window.
+    /// </summary>
+    Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken);
 
     /// <summary>Makes a replica replicate from <paramref name="source"/> (it must have applied everything the old source sent).</summary>
     Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken);

@@ -43,7 +43,7 @@ internal sealed class LocalServer(
 
     public Task<IReadOnlyList<string>> ErrantTransactionsAsync(NodeDefinition replica, CancellationToken cancellationToken) => replication.ErrantTransactionsAsync(replica, cancellationToken);
 
-    public Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken) => replication.PromoteAsync(node, cancellationToken);
+    public Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken) => replication.PromoteAsync(node, writable, cancellationToken);
 
     public Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken) => replication.RepointAsync(replica, source, cancellationToken);
 

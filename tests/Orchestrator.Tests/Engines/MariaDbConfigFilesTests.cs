@@ -63,6 +63,9 @@ public sealed class MariaDbConfigFilesTests
         Assert.Contains("rpl_semi_sync_master_enabled = OFF", Lines(env.Node("replica-1")));
         Assert.Contains("rpl_semi_sync_slave_enabled = OFF", Lines(env.Node("replica-2")));
 
+        // A stopping replica gives up on a failed primary's vanished address after a second, not five.
+        Assert.Contains("rpl_semi_sync_slave_kill_conn_timeout = 1", Lines(env.Node("replica-1")));
+
         // Without a synchronous replica nothing waits, and a fenced former primary never does.
         Assert.Contains("rpl_semi_sync_master_enabled = OFF", MariaDbConfigFiles.ServerConf(Load(), Load().Primary, Paths("primary")).Split('\n'));
         Assert.Contains("rpl_semi_sync_master_enabled = OFF", Lines(env.Primary with { Fenced = true }));

@@ -17,6 +17,14 @@ internal static class MariaDbSemiSync
     /// </summary>
     public const ulong WaitMilliseconds = uint.MaxValue;
 
+    /// <summary>
+    /// How long a semi-synchronous replica's stopping IO thread tries to reach its source to end
+    /// the dump thread there (rpl_semi_sync_slave_kill_conn_timeout, 5 s by default; 0 would be
+    /// no limit). A failed primary's vanished address answers nothing, and the replicas the tool
+    /// runs reach a living source in milliseconds.
+    /// </summary>
+    public const int KillConnectionSeconds = 1;
+
     /// <summary>The settings of <paramref name="node"/>: a primary waits when one of its direct replicas is synchronous; a synchronous replica acknowledges.</summary>
     public static (bool Primary, bool Replica) Sides(EnvironmentDefinition environment, NodeDefinition node) =>
         (node.Role == NodeRole.Primary && !node.Fenced && environment.ReplicasOf(node.Name).Any(r => r.Sync),
@@ -32,6 +40,7 @@ internal static class MariaDbSemiSync
         yield return "rpl_semi_sync_master_wait_point = AFTER_SYNC";
         yield return "rpl_semi_sync_master_timeout = " + WaitMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         yield return $"rpl_semi_sync_master_enabled = {OnOff(primary)}";
+        yield return $"rpl_semi_sync_slave_kill_conn_timeout = {KillConnectionSeconds}";
 
         // A fenced former primary, started by any means (by hand, by a host's init scripts),
         // recovers in the replica role, as rejoin starts it: the commits a kill caught waiting for

@@ -122,7 +122,7 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// Writing it is a few calls to the Docker engine in a container, on a loaded machine a
     /// good part of the failover.
     /// </summary>
-    public async Task PromoteAsync(NodeDefinition node, CancellationToken cancellationToken)
+    public async Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken)
     {
         var opening = sql.SessionAsync(node, cancellationToken);
         try
@@ -145,6 +145,8 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
             await files.WriteConfigAsync(node, cancellationToken);
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
         }
+
+        writable();
 
         // A failed primary fenced by this failover will rejoin from here: its slot, made as the
         // new history begins, keeps the WAL its rewind and replay start from (the checkpoint

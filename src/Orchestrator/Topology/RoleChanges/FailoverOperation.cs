@@ -88,8 +88,7 @@ internal sealed class FailoverOperation(LocalNodes nodes)
         nodes.Record(plan.Next);
         var next = plan.Next.Apply(nodes.File);
         var promoting = await steps.ServerForAsync(plan.Next, withoutSynchronousStandbys: true, cancellationToken);
-        await promoting.PromoteAsync(next.Node(target), cancellationToken);
-        window.Stop();
+        await promoting.PromoteAsync(next.Node(target), window.Stop, cancellationToken);
         changes.Add(new NodeChange(target, NodeAction.Promote, ChangeResult.Done, $"at {position}", window.Elapsed));
 
         var reachable = observed.Where(o => candidates.Candidates.Contains(o.Node.Name)).ToList();
