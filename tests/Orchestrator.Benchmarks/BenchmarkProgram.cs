@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--backup-engine postgres|mariadb] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-engine postgres|mariadb]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--backup-engine postgres|mariadb] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-load-seconds S] [--pitr-engine postgres|mariadb]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -41,12 +41,13 @@ public static class BenchmarkProgram
         if (only is null or "pitr")
         {
             var rows = Option(args, "--pitr-rows") is { } pr ? int.Parse(pr, CultureInfo.InvariantCulture) : 1_000_000;
+            var load = TimeSpan.FromSeconds(Option(args, "--pitr-load-seconds") is { } ls ? int.Parse(ls, CultureInfo.InvariantCulture) : 20);
             foreach (var engine in Option(args, "--pitr-engine") is { } named ? [named == "mariadb" ? EngineKind.MariaDb : EngineKind.Postgres] : new[] { EngineKind.Postgres, EngineKind.MariaDb })
             {
-                var result = await PointInTimeBenchmark.RunAsync(root, engine, rounds, rows, TimeSpan.FromSeconds(20));
+                var result = await PointInTimeBenchmark.RunAsync(root, engine, rounds, rows, load);
                 var postgres = engine == EngineKind.Postgres;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  base backup {result.BaseBytes / 1048576.0:0} MiB ({rows} rows loaded), then 20 s of a 4-client insert load; the archive holds {result.ArchivedSegments} {(postgres ? "WAL segments" : "binary logs of the primary")}; target: the load's middle"));
+                    $"  base backup {result.BaseBytes / 1048576.0:0} MiB ({rows} rows loaded), then {load.TotalSeconds:0} s of a 4-client insert load; the archive holds {result.ArchivedSegments} {(postgres ? "WAL segments" : "binary logs of the primary")}; target: the load's middle"));
                 Print($"point-in-time restore to the middle of a write load, {(postgres ? "PostgreSQL" : "MariaDB")}", "orchestrator rehearse --to-time (process: checks, replay, proof)", result.Tool,
                     postgres
                         ? "by hand: cp -a base, recovery.signal, restore_command + recovery_target_time, pg_ctl start, wait for promotion, stop"

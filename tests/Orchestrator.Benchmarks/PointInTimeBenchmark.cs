@@ -32,6 +32,15 @@ internal static class PointInTimeBenchmark
                 : $"CREATE TABLE loaded (id bigint PRIMARY KEY, payload char(32)) AS SELECT seq AS id, md5(seq) AS payload FROM seq_1_to_{rows.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        if (!postgres)
+        {
+            // The backup is taken on the replica, which applies the load's one long statement after the primary did.
+            await using var primarySession = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Primary, bench.Credentials), CancellationToken.None);
+            var written = (await primarySession.QueryAsync("SELECT @@gtid_binlog_pos AS pos")).Single().GetString("pos");
+            await using var replicaSession = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Replicas.First(), bench.Credentials), CancellationToken.None);
+            await replicaSession.QueryAsync("SELECT MASTER_GTID_WAIT(?, 3600) AS waited", [written]);
+        }
+
         var backup = Path.Combine(bench.Directory, "base");
         await ProcessRunner.RunCheckedAsync(new ProcessSpec("dotnet", [cli, "backup", "-e", bench.Environment.FilePath, "--state-dir", bench.StateDir, "--kind", "physical", "--out", backup]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None);
 

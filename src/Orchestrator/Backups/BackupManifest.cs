@@ -57,6 +57,13 @@ internal sealed record BackupManifest
 
     public required IReadOnlyDictionary<string, string> Tools { get; init; }
 
+    /// <summary>
+    /// The engine's own verification of the copy (pg_verifybackup) passed when the backup was
+    /// taken, before the files' SHA-256s were recorded: files that still match them are the files
+    /// it accepted, and a restore re-checks only what their contents cannot show.
+    /// </summary>
+    public bool EngineVerified { get; init; }
+
     public required IReadOnlyList<TableChecksum> Tables { get; init; }
 
     public required IReadOnlyList<BackupFileEntry> Files { get; init; }

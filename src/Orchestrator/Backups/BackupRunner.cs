@@ -65,6 +65,7 @@ internal static class BackupRunner
                 Tools = new Dictionary<string, string>(taken.Tools) { ["orchestrator"] = ToolVersion.Text },
                 Tables = taken.Tables,
                 Files = files,
+                EngineVerified = taken.EngineVerified,
             };
             await manifest.WriteAsync(directory, cancellationToken);
             completed = true;

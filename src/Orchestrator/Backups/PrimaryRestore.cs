@@ -15,12 +15,13 @@ internal static class PrimaryRestore
     /// Returns the primary's database, for the caller to verify before the replicas are cloned,
     /// and, with <paramref name="replay"/>, the point the archive's replay reached.
     /// </summary>
+    /// <param name="disposable">A rehearsal's scratch node (see <see cref="PhysicalCopy.Disposable"/>).</param>
     public static Task<(ConnectionTarget Database, RecoveryPoint? Point)> IntoAsync(
-        LocalTopology topology, IEngine engine, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken, ArchiveReplay? replay = null)
+        LocalTopology topology, IEngine engine, string directory, BackupManifest manifest, ITopologyProgress progress, CancellationToken cancellationToken, ArchiveReplay? replay = null, bool disposable = false)
     {
         var environment = topology.Environment;
         return manifest.Kind == BackupKind.Physical
-            ? topology.RestorePrimaryAsync(new PhysicalCopy(directory, manifest.Position, manifest.AdminUser) { Replay = replay }, cancellationToken)
+            ? topology.RestorePrimaryAsync(new PhysicalCopy(directory, manifest.Position, manifest.AdminUser) { Replay = replay, Disposable = disposable }, cancellationToken)
             : topology.LoadIntoPrimaryAsync(
                 (admin, cancel) => engine.Backups.RestoreLogicalAsync(admin, environment.Database, directory, manifest, replicate: false, environment.Local, progress, cancel),
                 cancellationToken);

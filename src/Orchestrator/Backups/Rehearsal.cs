@@ -117,7 +117,7 @@ internal static class Rehearsal
     {
         if (scratch.Topology is { } topology)
         {
-            var (_, point) = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken, replay);
+            var (_, point) = await PrimaryRestore.IntoAsync(topology, engine, directory, manifest, progress, cancellationToken, replay, disposable: true);
             await topology.UpAsync(cancellationToken);
             return point;
         }

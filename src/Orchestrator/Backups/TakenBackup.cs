@@ -8,4 +8,8 @@ internal sealed record TakenBackup(
     long? SchemaVersion,
     IReadOnlyList<TableChecksum> Tables,
     IReadOnlyDictionary<string, string> Tools,
-    string? AdminUser = null);
+    string? AdminUser = null)
+{
+    /// <summary>The engine's own verification of the copy passed as it was taken (see <see cref="BackupManifest.EngineVerified"/>).</summary>
+    public bool EngineVerified { get; init; }
+}

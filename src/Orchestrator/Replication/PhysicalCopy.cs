@@ -9,6 +9,12 @@ internal sealed record PhysicalCopy(string BackupDirectory, string Position, str
 {
     /// <summary>For a point-in-time restore: the archived WAL to replay after the copy, and where to stop; null to stop at <see cref="Position"/>.</summary>
     public ArchiveReplay? Replay { get; init; }
+
+    /// <summary>
+    /// A rehearsal's scratch copy, deleted afterwards: its recovery need not make what it writes
+    /// durable, since a crash would only fail the rehearsal, never leave data someone relies on.
+    /// </summary>
+    public bool Disposable { get; init; }
 }
 
 /// <summary>

@@ -191,12 +191,22 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
         // A replica stopped in the middle of applying a statement that commits as it goes (CREATE
         // TABLE ... SELECT) keeps the table it made but not the GTID: the copy would hold what its
         // position says is still to come, and a replay from it fails. The replica first applies
-        // what it has received (a while at most; under steady writes it stops wherever it is).
+        // what it has received (under steady writes it then stops wherever it is, between
+        // transactions); one that cannot within the environment's replay timeout is not copied.
         var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).SingleOrDefault()?.GetString("Gtid_IO_Pos");
         if (!string.IsNullOrEmpty(received))
         {
-            await request.Progress.StepAsync(request.Node.Name, $"apply what it received (up to GTID '{received}', 30 s at most)", () =>
-                session.QueryAsync("SELECT MASTER_GTID_WAIT(?, 30) AS waited", [received], cancellationToken));
+            var timeout = request.Environment.Replication.ReplayTimeout;
+            await request.Progress.StepAsync(request.Node.Name, $"apply what it received (up to GTID '{received}', {timeout.TotalSeconds:0} s at most)", async () =>
+            {
+                if (!await engine.Replay.WaitForReplayAsync(session, received, timeout, cancellationToken))
+                {
+                    throw new LocalProviderException(
+                        $"replica '{request.Node.Name}' had not applied what it received (up to GTID '{received}') within {timeout.TotalSeconds:0} s (replication.replay_timeout); " +
+                        "copied now, a statement it is half-way through could be in the copy without its GTID, and replay from the backup would fail. Nothing was copied. " +
+                        "Take the backup once it has caught up ('status' shows its lag), from another replica with --node, or allow longer with replication.replay_timeout");
+                }
+            });
         }
 
         await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);

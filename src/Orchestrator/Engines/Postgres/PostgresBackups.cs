@@ -44,8 +44,16 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             return;
         }
 
-        var binaries = await PostgresBinaries.LocateAsync(local, cancellationToken);
-        var result = await ProcessRunner.RunAsync(new ProcessSpec(binaries.Path("pg_verifybackup"), [Path.Combine(directory, DataDirectory)]) { Timeout = LongRunning }, cancellationToken);
+        // Checked whole when taken, the files' contents are proven by their SHA-256s (checked
+        // before this); what is left is what they cannot show: the listing and the WAL.
+        await VerifyCopyAsync(await PostgresBinaries.LocateAsync(local, cancellationToken), directory, skipChecksums: manifest.EngineVerified, cancellationToken);
+    }
+
+    private static async Task VerifyCopyAsync(PostgresBinaries binaries, string directory, bool skipChecksums, CancellationToken cancellationToken)
+    {
+        var result = await ProcessRunner.RunAsync(
+            new ProcessSpec(binaries.Path("pg_verifybackup"), [.. skipChecksums ? ["--skip-checksums"] : Array.Empty<string>(), Path.Combine(directory, DataDirectory)]) { Timeout = LongRunning },
+            cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new BackupInvalidException($"pg_verifybackup rejects the physical backup in {directory}:\n{(result.StandardError + result.StandardOutput).Trim()}");
@@ -182,6 +190,9 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
 
         await EnsureWalReachesAsync(binaries, Path.Combine(request.Directory, DataDirectory), position, cancellationToken);
 
+        // A copy pg_basebackup got wrong is found now, while the source is there to take another.
+        await request.Progress.StepAsync(request.Node.Name, "pg_verifybackup of the copy", () => VerifyCopyAsync(binaries, request.Directory, skipChecksums: false, cancellationToken));
+
         return new TakenBackup(
             session.ServerVersion,
             "pg_basebackup plain format (data/) with streamed WAL and backup_manifest; recovers to the recorded position",
@@ -189,7 +200,10 @@ internal sealed class PostgresBackups(PostgresEngine engine) : IBackupEngine
             schemaVersion,
             tables,
             await ToolVersions.ReadAsync(binaries.Path("pg_basebackup"), binaries.Path("pg_verifybackup")),
-            request.Credentials.AdminUser);
+            request.Credentials.AdminUser)
+        {
+            EngineVerified = true,
+        };
     }
 
     /// <summary>

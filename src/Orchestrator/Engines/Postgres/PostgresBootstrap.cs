@@ -139,6 +139,7 @@ internal sealed class PostgresBootstrap(PostgresEngine engine, LocalContext cont
             ("unix_socket_directories", socketDir),
             ("unix_socket_permissions", "0700"),
             ("synchronous_standby_names", ""),
+            .. copy.Disposable ? [("fsync", "off")] : Array.Empty<(string, string)>(),
         ], cancellationToken);
 
         var addressed = files.Addressed(node);
