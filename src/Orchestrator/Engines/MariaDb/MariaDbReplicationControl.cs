@@ -40,22 +40,21 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     }
 
     /// <summary>
-    /// Waits until the SQL thread has applied the relay log up to what was received (Gtid_IO_Pos),
-    /// the IO thread stopped first unless its source is fenced (see <see cref="HoldAsync"/>):
-    /// events still in the relay log are discarded when a replica is pointed elsewhere. Returns
-    /// the applied position.
+    /// Stops the IO thread and waits until the SQL thread has applied the relay log up to what
+    /// was received (Gtid_IO_Pos): events still in the relay log are discarded when a replica is
+    /// pointed elsewhere. Returns the applied position.
     /// </summary>
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        var fencedSource = context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is { Fenced: true };
-        var configured = await DrainRelayLogAsync(session, replica, timeout, stopReceiving: !fencedSource, cancellationToken);
+        var configured = await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
-        // A cascading replica keeps its (living) source and follows it again; a replica of the
-        // fenced primary is promoted or pointed elsewhere next. A node whose promotion was
-        // interrupted after RESET SLAVE ALL has no source left to start.
-        if (configured && !fencedSource)
+        // A cascading replica keeps its (living) source; the others are pointed elsewhere next,
+        // and an IO thread left connecting to the fenced primary's vanished address would only
+        // make the next STOP SLAVE wait. A node whose promotion was interrupted after RESET SLAVE
+        // ALL has no source left to start.
+        if (configured && context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
         {
             await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
         }
@@ -64,18 +63,11 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     }
 
     /// <summary>
-    /// Stops the applier of a replica of the failed primary, so that what it applied stops
-    /// moving, without applying the rest of its relay log first: that is for the node promoted
-    /// (<see cref="DrainAsync"/>), and the others discard it as they are pointed at it. A replica
-    /// of a living source (cascading) is drained and goes on following it.
+    /// Stops both replication threads of a replica of the failed primary, so that what it applied
+    /// stops moving, without applying the rest of its relay log first: that is for the node
+    /// promoted (<see cref="DrainAsync"/>), and the others discard it as they are pointed at it.
+    /// A replica of a living source (cascading) is drained and goes on following it.
     /// </summary>
-    /// <remarks>
-    /// The receiver is left retrying the fenced source, which sends nothing more. A
-    /// semi-synchronous replica's IO thread, as it stops, connects to its source to end the dump
-    /// thread there, and waits up to rpl_semi_sync_slave_kill_conn_timeout for a vanished
-    /// container's address, which answers nothing: a second without a primary. It is stopped
-    /// once the node takes writes (<see cref="PromoteAsync"/>) or as it is pointed elsewhere.
-    /// </remarks>
     public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
@@ -85,10 +77,14 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         }
 
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
 
-        // Servers started before the option file said so wait five seconds (0 would be no limit).
+        // A semi-synchronous replica's IO thread, as it stops, connects to its source to end the
+        // dump thread there, and waits up to rpl_semi_sync_slave_kill_conn_timeout for a vanished
+        // container's address: all of it without a primary. A server started before its option
+        // file set the least wait (see MariaDbSemiSync.KillConnectionSeconds) still has 5 s.
         await session.ExecuteAsync($"SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = LEAST(@@rpl_semi_sync_slave_kill_conn_timeout, {MariaDbSemiSync.KillConnectionSeconds})", cancellationToken: cancellationToken);
+        await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
+
         var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault()?.GetString("Gtid_IO_Pos");
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
@@ -120,25 +116,14 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// writes (calls to the Docker engine) would otherwise delay. Should the tool die between
     /// the two, the node starts again read-only, as the replica its old files describe.
     /// </summary>
-    /// <remarks>
-    /// A failover's node has applied all it received, and its receiver may still be retrying
-    /// the fenced source (see <see cref="HoldAsync"/>), which sends nothing more: it takes writes
-    /// first, and its replication is stopped and reset after.
-    /// </remarks>
     public async Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken)
     {
         await using (var session = await sql.LocalRootSessionAsync(node, cancellationToken))
         {
-            await context.Progress.StepAsync(node.Name, "promote", async () =>
-            {
-                await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
-                await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
-                writable();
-                await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
-                await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
-                await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
-            });
+            await PromoteOnAsync(session, node, cancellationToken);
         }
+
+        writable();
 
         await files.WriteConfigAsync(node, cancellationToken);
     }
@@ -359,14 +344,9 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <returns>Whether the node has a source configured at all.</returns>
-    /// <param name="stopReceiving">False for a replica of a fenced source, which sends nothing more: stopping its receiver can wait on the source's vanished address (see <see cref="HoldAsync"/>).</param>
-    private async Task<bool> DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, bool stopReceiving, CancellationToken cancellationToken)
+    private async Task<bool> DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (stopReceiving)
-        {
-            await StopReplicatingAsync(session, "STOP SLAVE IO_THREAD", cancellationToken);
-        }
-
+        await StopReplicatingAsync(session, "STOP SLAVE IO_THREAD", cancellationToken);
         var status = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault();
         var configured = !string.IsNullOrEmpty(status?.GetString("Master_Host"));
         var received = status?.GetString("Gtid_IO_Pos");

@@ -120,7 +120,8 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
     /// synchronous standbys (nor does the one written, until the followers stream), its
     /// primary_conninfo is ignored once promoted, and pg_hba.conf is the same for every role.
     /// Writing it is a few calls to the Docker engine in a container, on a loaded machine a
-    /// good part of the failover.
+    /// good part of the failover, and none of it is waited for by writers: the node counts as
+    /// writable once promoted.
     /// </summary>
     public async Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken)
     {
@@ -142,11 +143,10 @@ internal sealed class PostgresReplicationControl(PostgresEngine engine, LocalCon
         await using (var session = opening.Result)
         {
             await PromoteOnAsync(session, node, cancellationToken);
+            writable();
             await files.WriteConfigAsync(node, cancellationToken);
             await session.ExecuteAsync("SELECT pg_reload_conf()", cancellationToken: cancellationToken);
         }
-
-        writable();
 
         // A failed primary fenced by this failover will rejoin from here: its slot, made as the
         // new history begins, keeps the WAL its rewind and replay start from (the checkpoint
