@@ -31,6 +31,12 @@ internal sealed record NodeObservation(
 
     /// <summary>The server's archiving of its log, when it archives (backup.archive); null otherwise.</summary>
     public ArchiveObservation? Archive { get; init; }
+
+    /// <summary>
+    /// A primary that still has the replication it had as a replica configured: a failover's
+    /// promotion interrupted after the node took writes (MariaDB); 'up' finishes it.
+    /// </summary>
+    public bool PromotionUnfinished { get; init; }
 }
 
 /// <summary>

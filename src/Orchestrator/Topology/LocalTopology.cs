@@ -92,7 +92,11 @@ internal sealed class LocalTopology
         }
 
         await database!;
-        await RefuseReplicaAsPrimaryAsync(credentials, cancellationToken);
+        if (await ObservePrimaryAsync(credentials, cancellationToken) is { PromotionUnfinished: true })
+        {
+            await _nodes.Progress.StepAsync(Environment.Primary.Name, "finish its interrupted promotion (forget its old source)", () => server.ReloadConfigAsync(Environment.Primary, cancellationToken));
+        }
+
         await Task.WhenAll(outcomes
             .Where(o => o.Action is not (NodeUpAction.AlreadyRunning or NodeUpAction.Fenced))
             .Select(o => Environment.Node(o.Node))
@@ -108,12 +112,13 @@ internal sealed class LocalTopology
     }
 
     /// <summary>
-    /// A switchover or failover killed between its steps can leave the primary of the recorded
-    /// shape running as a replica, and nothing takes writes: its replicas would wait for it in
-    /// vain. Which node should take over is the operator's call (`failover` promotes the one that
-    /// applied the most), so `up` stops here, with every node started.
+    /// Asks the recorded shape's primary what it is. A switchover or failover killed between its
+    /// steps can leave it running as a replica, and nothing takes writes: its replicas would wait
+    /// for it in vain. Which node should take over is the operator's call (`failover` promotes
+    /// the one that applied the most), so `up` stops here, with every node started.
     /// </summary>
-    private async Task RefuseReplicaAsPrimaryAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken)
+    /// <returns>What the primary said of itself; null when it could not be asked.</returns>
+    private async Task<NodeObservation?> ObservePrimaryAsync(EnvironmentCredentials credentials, CancellationToken cancellationToken)
     {
         var primary = Environment.Primary;
         NodeObservation observed;
@@ -123,7 +128,7 @@ internal sealed class LocalTopology
         }
         catch (DatabaseException)
         {
-            return;
+            return null;
         }
 
         if (observed.Role == ObservedRole.Replica)
@@ -133,6 +138,8 @@ internal sealed class LocalTopology
                 "a switchover or failover was interrupted between its steps. Every node is started; " +
                 $"run 'status', then 'failover' to promote the replica that applied the most, then 'rejoin' the nodes 'status' shows elsewhere.");
         }
+
+        return observed;
     }
 
     /// <summary>

@@ -83,6 +83,45 @@ public sealed class MariaDbRoleChangeTests(ITestOutputHelper output) : RoleChang
     }
 
     /// <summary>
+    /// A failover's promotion takes writes before it stops the replication it had as a replica
+    /// (a semi-synchronous replica's stop waits on a failed container's vanished address). A tool
+    /// killed in between leaves the new primary writable with its applier stopped and its old
+    /// source still named: status must show the primary it is, and 'up' finishes the promotion.
+    /// </summary>
+    [Fact]
+    public async Task A_promotion_interrupted_after_the_node_took_writes_is_a_primary_and_up_finishes_it()
+    {
+        await using var topology = await TestTopology.StartAsync(EngineKind.MariaDb, "it-mdb-unfinished", syncReplica: true);
+        Assert.Equal(0, Libc.Kill(-ProcessGroup(topology.ServerPid("primary")), Libc.SigKill));
+        var failover = await topology.Local().FailoverAsync("replica-1", CancellationToken.None);
+        Assert.True(failover.Succeeded, Describe(failover));
+
+        // What the killed tool would have left: the old source named again, the receiver retrying it, the applier stopped.
+        var oldPrimary = topology.Environment.Node("primary");
+        await using (var session = await topology.ConnectAsync("replica-1"))
+        {
+            await session.ExecuteAsync("CHANGE MASTER TO MASTER_HOST = ?, MASTER_PORT = ?, MASTER_USER = 'replicator', MASTER_USE_GTID = slave_pos, MASTER_CONNECT_RETRY = 1", [oldPrimary.Host, oldPrimary.Port]);
+            await session.ExecuteAsync("START SLAVE IO_THREAD");
+        }
+
+        var before = (await topology.StatusAsync()).Node("replica-1");
+        Assert.Equal(ObservedRole.Primary, before.Role);
+        Assert.Contains("promotion unfinished", before.ReplicationState, StringComparison.Ordinal);
+
+        await topology.Local().UpAsync(CancellationToken.None);
+
+        await using (var session = await topology.ConnectAsync("replica-1"))
+        {
+            Assert.DoesNotContain(await session.QueryAsync("SHOW SLAVE STATUS"), r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
+            Assert.Equal(0, (await session.QueryAsync("SELECT @@read_only AS ro")).Single().GetInt64("ro"));
+        }
+
+        var after = (await topology.StatusAsync()).Node("replica-1");
+        Assert.Equal(ObservedRole.Primary, after.Role);
+        Assert.Null(after.ReplicationState);
+    }
+
+    /// <summary>
     /// The fault campaign's seed 20261206, run 27 (kill-primary-during-migrate): the primary died
     /// with a migration's schema change in its binary log after commits no replica had
     /// acknowledged. Its crash recovery as a replica must discard those commits and cannot cut out

@@ -34,13 +34,19 @@ internal sealed class MariaDbEngine : IEngine, IServerEngine, IMigrationEngine, 
             .FirstOrDefault(r => !string.IsNullOrEmpty(r.GetString("Master_Host")));
         var connections = variables.GetInt64("connections");
         var certificateNotAfter = NotAfter(variables.GetString("certificate_not_after"));
-        if (replica is null)
+
+        // A failover's promotion takes writes before it stops its replication; interrupted in
+        // between, the node is writable, its applier stopped, its old source still named. It is
+        // the primary: taken for a replica, another node could be promoted beside it.
+        var unfinished = replica is not null && variables.GetInt64("read_only") == 0 && replica.GetString("Slave_SQL_Running") != "Yes";
+        if (replica is null || unfinished)
         {
             // Without a source, read_only marks a demoted or fenced node, not a primary.
             return variables.GetInt64("read_only") == 1
                 ? new NodeObservation(ObservedRole.Replica, variables.GetString("version")!, null, null, "read-only, replicating from nobody", variables.GetString("binlog_pos"), null) { Connections = connections, CertificateNotAfter = certificateNotAfter }
-                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, null, variables.GetString("binlog_pos"), null)
+                : new NodeObservation(ObservedRole.Primary, variables.GetString("version")!, null, null, unfinished ? $"promotion unfinished: still names {replica!.GetString("Master_Host")} as its source ('up' finishes it)" : null, variables.GetString("binlog_pos"), null)
                 {
+                    PromotionUnfinished = unfinished,
                     Connections = connections,
                     CertificateNotAfter = certificateNotAfter,
 

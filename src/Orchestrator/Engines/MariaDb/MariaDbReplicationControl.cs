@@ -40,21 +40,22 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     }
 
     /// <summary>
-    /// Stops the IO thread and waits until the SQL thread has applied the relay log up to what
-    /// was received (Gtid_IO_Pos): events still in the relay log are discarded when a replica is
-    /// pointed elsewhere. Returns the applied position.
+    /// Waits until the SQL thread has applied the relay log up to what was received (Gtid_IO_Pos),
+    /// the IO thread stopped first unless its source is fenced (see <see cref="HoldAsync"/>):
+    /// events still in the relay log are discarded when a replica is pointed elsewhere. Returns
+    /// the applied position.
     /// </summary>
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        var configured = await DrainRelayLogAsync(session, replica, timeout, cancellationToken);
+        var fencedSource = context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is { Fenced: true };
+        var configured = await DrainRelayLogAsync(session, replica, timeout, stopReceiving: !fencedSource, cancellationToken);
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
-        // A cascading replica keeps its (living) source; the others are pointed elsewhere next,
-        // and an IO thread left connecting to the fenced primary's vanished address would only
-        // make the next STOP SLAVE wait. A node whose promotion was interrupted after RESET SLAVE
-        // ALL has no source left to start.
-        if (configured && context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
+        // A cascading replica keeps its (living) source and follows it again; a replica of the
+        // fenced primary is promoted or pointed elsewhere next. A node whose promotion was
+        // interrupted after RESET SLAVE ALL has no source left to start.
+        if (configured && !fencedSource)
         {
             await session.ExecuteAsync("START SLAVE", cancellationToken: cancellationToken);
         }
@@ -63,11 +64,18 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     }
 
     /// <summary>
-    /// Stops both replication threads of a replica of the failed primary, so that what it applied
-    /// stops moving, without applying the rest of its relay log first: that is for the node
-    /// promoted (<see cref="DrainAsync"/>), and the others discard it as they are pointed at it.
-    /// A replica of a living source (cascading) is drained and goes on following it.
+    /// Stops the applier of a replica of the failed primary, so that what it applied stops
+    /// moving, without applying the rest of its relay log first: that is for the node promoted
+    /// (<see cref="DrainAsync"/>), and the others discard it as they are pointed at it. A replica
+    /// of a living source (cascading) is drained and goes on following it.
     /// </summary>
+    /// <remarks>
+    /// The receiver is left retrying the fenced source, which sends nothing more. A
+    /// semi-synchronous replica's IO thread, as it stops, connects to its source to end the dump
+    /// thread there, and waits up to rpl_semi_sync_slave_kill_conn_timeout for a vanished
+    /// container's address, which answers nothing: a second without a primary. It is stopped
+    /// once the node takes writes (<see cref="PromoteAsync"/>) or as it is pointed elsewhere.
+    /// </remarks>
     public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
@@ -77,14 +85,10 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         }
 
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
+        await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
 
-        // A semi-synchronous replica's IO thread, as it stops, connects to its source to end the
-        // dump thread there, and waits up to rpl_semi_sync_slave_kill_conn_timeout for a vanished
-        // container's address: all of it without a primary. A server started before its option
-        // file set the least wait (see MariaDbSemiSync.KillConnectionSeconds) still has 5 s.
+        // Servers started before the option file said so wait five seconds (0 would be no limit).
         await session.ExecuteAsync($"SET GLOBAL rpl_semi_sync_slave_kill_conn_timeout = LEAST(@@rpl_semi_sync_slave_kill_conn_timeout, {MariaDbSemiSync.KillConnectionSeconds})", cancellationToken: cancellationToken);
-        await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
-
         var received = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault()?.GetString("Gtid_IO_Pos");
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
@@ -116,14 +120,27 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// writes (calls to the Docker engine) would otherwise delay. Should the tool die between
     /// the two, the node starts again read-only, as the replica its old files describe.
     /// </summary>
+    /// <remarks>
+    /// A failover's node has applied all it received, and its receiver may still be retrying
+    /// the fenced source (see <see cref="HoldAsync"/>), which sends nothing more: it takes writes
+    /// first, and its replication is stopped and reset after. Interrupted in between, it is a
+    /// writable node that still names its old source, its applier stopped: it is observed as the
+    /// primary it is (<see cref="NodeObservation.PromotionUnfinished"/>), and 'up' finishes the
+    /// promotion (<see cref="ReloadConfigAsync"/>).
+    /// </remarks>
     public async Task PromoteAsync(NodeDefinition node, Action writable, CancellationToken cancellationToken)
     {
         await using (var session = await sql.LocalRootSessionAsync(node, cancellationToken))
         {
-            await PromoteOnAsync(session, node, cancellationToken);
+            await context.Progress.StepAsync(node.Name, "promote", async () =>
+            {
+                await session.ExecuteAsync("STOP SLAVE SQL_THREAD", cancellationToken: cancellationToken);
+                await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
+                writable();
+                await DropReplicationAsync(session, cancellationToken);
+                await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
+            });
         }
-
-        writable();
 
         await files.WriteConfigAsync(node, cancellationToken);
     }
@@ -312,6 +329,12 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         if (await process.GetStateAsync(node, cancellationToken) == LocalNodeState.Running)
         {
             await using var session = await sql.LocalRootSessionAsync(node, cancellationToken);
+            if (node.Role == NodeRole.Primary)
+            {
+                // A failover's promotion interrupted after the node took writes (see PromoteAsync).
+                await DropReplicationAsync(session, cancellationToken);
+            }
+
             await session.ExecuteAsync(node.Role == NodeRole.Primary ? "SET GLOBAL read_only = OFF" : "SET GLOBAL read_only = ON", cancellationToken: cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
 
@@ -343,10 +366,25 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// <summary>A MariaDB primary keeps nothing per replica.</summary>
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <returns>Whether the node has a source configured at all.</returns>
-    private async Task<bool> DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Stops and forgets the replication a node that is now a primary still has configured, if any.</summary>
+    private static async Task DropReplicationAsync(IDbSession session, CancellationToken cancellationToken)
     {
-        await StopReplicatingAsync(session, "STOP SLAVE IO_THREAD", cancellationToken);
+        if ((await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).Any(r => !string.IsNullOrEmpty(r.GetString("Master_Host"))))
+        {
+            await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
+            await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+        }
+    }
+
+    /// <returns>Whether the node has a source configured at all.</returns>
+    /// <param name="stopReceiving">False for a replica of a fenced source, which sends nothing more: stopping its receiver can wait on the source's vanished address (see <see cref="HoldAsync"/>).</param>
+    private async Task<bool> DrainRelayLogAsync(IDbSession session, NodeDefinition replica, TimeSpan timeout, bool stopReceiving, CancellationToken cancellationToken)
+    {
+        if (stopReceiving)
+        {
+            await StopReplicatingAsync(session, "STOP SLAVE IO_THREAD", cancellationToken);
+        }
+
         var status = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).FirstOrDefault();
         var configured = !string.IsNullOrEmpty(status?.GetString("Master_Host"));
         var received = status?.GetString("Gtid_IO_Pos");
