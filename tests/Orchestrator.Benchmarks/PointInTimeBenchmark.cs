@@ -71,6 +71,7 @@ internal static class PointInTimeBenchmark
                 {
                     var run = await ProcessRunner.RunCheckedAsync(new ProcessSpec("dotnet", [cli, "rehearse", "-e", bench.Environment.FilePath, "--state-dir", bench.StateDir, "--backup", backup, "--to-time", text, "--json"]) { Timeout = TimeSpan.FromMinutes(30) }, CancellationToken.None);
                     tool.Add(clock.Elapsed);
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} orchestrator: {clock.Elapsed.TotalSeconds:0.00} s"));
 
                     // Where the tool's time went.
                     using var report = System.Text.Json.JsonDocument.Parse(run.StandardOutput);
@@ -80,6 +81,7 @@ internal static class PointInTimeBenchmark
                 {
                     await (postgres ? ByHandAsync(bench, backup, wal, text) : MariaDbByHandAsync(backup, wal, target));
                     byHand.Add(clock.Elapsed);
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  round {round + 1} by hand: {clock.Elapsed.TotalSeconds:0.00} s"));
                 }
             }
         }
