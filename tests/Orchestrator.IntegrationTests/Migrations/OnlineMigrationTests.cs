@@ -253,7 +253,10 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
     [Fact]
     public async Task A_chunk_the_server_rolls_back_to_end_a_deadlock_with_a_writer_runs_again()
     {
-        const int rows = 300_000;
+        // The writer's lock must come after the copy started and before it reached the row: enough
+        // rows for a copy of a few seconds, and the start looked for every 10 ms (CI's run of
+        // 300,000 rows copied them in 1.0 s, before the test had taken its lock).
+        const int rows = 600_000;
         const int held = rows - 5;
         var (env, database) = await BusyTableAsync("online-copy", rows);
         await using var primary = await Topology.ConnectAsync("primary", database);
@@ -267,7 +270,7 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
         using var running = migrate;
         await Poll.UntilAsync(
             async () => await TryQueryAsync(primary, "SELECT phase FROM orchestrator_online_copy WHERE version = 9805 AND phase = 'copying'") is not null,
-            TimeSpan.FromSeconds(60), () => $"the copy of 9805 never started\n{output}", CancellationToken.None);
+            TimeSpan.FromSeconds(60), () => $"the copy of 9805 never started\n{output}", CancellationToken.None, TimeSpan.FromMilliseconds(10));
         await writer.ExecuteAsync($"UPDATE busy SET status = 'held' WHERE id = {held}");
         await Poll.UntilAsync(
             async () => (await TryQueryAsync(primary, ChunkWaitingSql))?.GetInt64("n") > 0,
@@ -288,7 +291,7 @@ public abstract class OnlineMigrationTests(TopologyFixture fixture) : MigrationT
             await using var reader = await Topology.ConnectAsync(node, database);
             var updated = await reader.QueryAsync($"SELECT id, status FROM busy WHERE id IN ({first}, {held}) ORDER BY id");
             Assert.Equal(["first", "held"], updated.Select(r => r.GetString("status")));
-            var facts = (await reader.QueryAsync(FactsSql.Replace("200000", "300000", StringComparison.Ordinal))).Single();
+            var facts = (await reader.QueryAsync(FactsSql.Replace("200000", rows.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))).Single();
             Assert.Equal(rows, facts.GetInt64("old_rows"));
             Assert.Equal("bigint", facts.GetString("customer_type"));
         }
