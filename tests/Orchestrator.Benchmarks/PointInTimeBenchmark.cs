@@ -36,9 +36,9 @@ internal static class PointInTimeBenchmark
         {
             // The backup is taken on the replica, which applies the load's one long statement after the primary did.
             await using var primarySession = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Primary, bench.Credentials), CancellationToken.None);
-            var written = (await primarySession.QueryAsync("SELECT @@gtid_binlog_pos AS pos")).Single().GetString("pos");
+            var written = await bench.Engine.Replay.CommitPositionAsync(primarySession, CancellationToken.None);
             await using var replicaSession = await bench.Engine.ConnectAsync(bench.Engine.AdminTarget(bench.Environment.Replicas.First(), bench.Credentials), CancellationToken.None);
-            await replicaSession.QueryAsync("SELECT MASTER_GTID_WAIT(?, 3600) AS waited", [written]);
+            await bench.Engine.Replay.WaitForReplayAsync(replicaSession, written, TimeSpan.FromHours(1), CancellationToken.None);
         }
 
         var backup = Path.Combine(bench.Directory, "base");

@@ -15,7 +15,7 @@ internal static class BackupFiles
         var entries = new BackupFileEntry[files.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, files.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken },
+            OnAllCores(cancellationToken),
             async (i, token) =>
             {
                 var path = Path.Combine(directory, files[i]);
@@ -60,7 +60,7 @@ internal static class BackupFiles
         var mismatches = new System.Collections.Concurrent.ConcurrentBag<string>();
         await Parallel.ForEachAsync(
             manifest.Files,
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken },
+            OnAllCores(cancellationToken),
             async (file, token) =>
             {
                 if (await Sha256Async(Path.Combine(directory, file.Path), token) != file.Sha256)
@@ -100,7 +100,12 @@ internal static class BackupFiles
 
     private static bool IsManifest(string relativePath) => relativePath is BackupManifest.FileName or BackupManifest.DigestFileName;
 
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    /// <summary>Parallel work on files that is hashing more than reading: every core, two at least.</summary>
+    public static ParallelOptions OnAllCores(CancellationToken cancellationToken) =>
+        new() { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken };
+
+    /// <summary>The file's SHA-256 in lower-case hex, read sequentially in large blocks.</summary>
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));

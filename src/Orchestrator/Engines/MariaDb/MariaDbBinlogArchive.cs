@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Orchestrator.Backups;
 using Orchestrator.Environments;
@@ -292,7 +291,7 @@ internal static partial class MariaDbBinlogArchive
         foreach (var logs in Generations(archive))
         {
             var parsed = new ArchivedLog[logs.Count];
-            await Parallel.ForEachAsync(Enumerable.Range(0, logs.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken }, async (i, token) =>
+            await Parallel.ForEachAsync(Enumerable.Range(0, logs.Count), BackupFiles.OnAllCores(cancellationToken), async (i, token) =>
             {
                 if (verifyContents)
                 {
@@ -346,7 +345,7 @@ internal static partial class MariaDbBinlogArchive
 
     /// <summary>Proves each log whole against the checksum recorded when it was archived.</summary>
     public static Task VerifyAsync(IReadOnlyList<string> logs, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(logs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken }, async (log, token) => await CheckSumAsync(log, token));
+        Parallel.ForEachAsync(logs, BackupFiles.OnAllCores(cancellationToken), async (log, token) => await CheckSumAsync(log, token));
 
     /// <summary>
     /// The logs no replay from any of <paramref name="keptPositions"/> (the kept backups' GTID
@@ -379,8 +378,7 @@ internal static partial class MariaDbBinlogArchive
     private static async Task CheckSumAsync(string log, CancellationToken cancellationToken)
     {
         var name = System.IO.Path.GetFileName(log);
-        await using var stream = File.OpenRead(log);
-        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        var actual = await BackupFiles.Sha256Async(log, cancellationToken);
         if (!string.Equals(actual, (await File.ReadAllTextAsync(log + ".sha256", cancellationToken)).Trim(), StringComparison.OrdinalIgnoreCase))
         {
             throw new BackupInvalidException($"archived binary log {log} is damaged: its SHA-256 differs from the one recorded when it was archived ({name}.sha256); nothing was restored");

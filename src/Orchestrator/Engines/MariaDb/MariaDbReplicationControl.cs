@@ -48,7 +48,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     public async Task<string> DrainAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
         await using var session = await sql.LocalRootSessionAsync(replica, cancellationToken);
-        var fencedSource = context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is { Fenced: true };
+        var fencedSource = SourceIsFenced(replica);
         var configured = await DrainRelayLogAsync(session, replica, timeout, stopReceiving: !fencedSource, cancellationToken);
         var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos") ?? "";
 
@@ -78,7 +78,7 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
     /// </remarks>
     public async Task<HeldPosition> HoldAsync(NodeDefinition replica, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is not { Fenced: true })
+        if (!SourceIsFenced(replica))
         {
             var drained = await DrainAsync(replica, timeout, cancellationToken);
             return new HeldPosition(drained, drained);
@@ -365,6 +365,9 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
 
     /// <summary>A MariaDB primary keeps nothing per replica.</summary>
     public Task DropStaleReplicationStateAsync(NodeDefinition node, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The replica's source is the primary a failover fenced: it sends nothing more.</summary>
+    private bool SourceIsFenced(NodeDefinition replica) => context.Environment.Nodes.FirstOrDefault(n => n.Name == replica.Source) is { Fenced: true };
 
     /// <summary>Stops and forgets the replication a node that is now a primary still has configured, if any.</summary>
     private static async Task DropReplicationAsync(IDbSession session, CancellationToken cancellationToken)

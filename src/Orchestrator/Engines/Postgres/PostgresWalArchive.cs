@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Orchestrator.Backups;
 using Orchestrator.Processes;
@@ -244,7 +243,7 @@ internal static partial class PostgresWalArchive
         var problems = new string?[segments.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, segments.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount), CancellationToken = cancellationToken },
+            BackupFiles.OnAllCores(cancellationToken),
             async (i, token) =>
             {
                 try
@@ -270,8 +269,7 @@ internal static partial class PostgresWalArchive
             throw new BackupInvalidException($"archived WAL segment {name} has no checksum ({name}.sha256), so it cannot be proven whole; nothing was restored");
         }
 
-        await using var stream = new FileStream(Path.Combine(walDirectory, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
-        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        var actual = await BackupFiles.Sha256Async(Path.Combine(walDirectory, name), cancellationToken);
         if (!string.Equals(actual, (await File.ReadAllTextAsync(recorded, cancellationToken)).Trim(), StringComparison.OrdinalIgnoreCase))
         {
             throw new BackupInvalidException($"archived WAL segment {name} is damaged: its SHA-256 differs from the one recorded when it was archived ({name}.sha256); nothing was restored");
