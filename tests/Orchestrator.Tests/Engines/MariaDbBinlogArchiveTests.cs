@@ -26,6 +26,9 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.Equal("0-2-40,1-3-7", state);
         Assert.Equal(["0-2-41", "1-3-7"], transactions.Select(t => t.Gtid.ToString()));
         Assert.Equal([at.AddSeconds(1), at.AddHours(10)], transactions.Select(t => t.At));
+
+        // Each from its GTID event to the next one, the last to the end of the last whole event.
+        Assert.Equal([(194L, 293L), (293L, 325L)], transactions.Select(t => (t.Offset, t.End)));
         var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Read(new MemoryStream("not a log"u8.ToArray()), "x"));
         Assert.Contains("is not a MariaDB binary log", error.Message, StringComparison.Ordinal);
     }
@@ -82,7 +85,7 @@ public sealed class MariaDbBinlogArchiveTests
     public void Two_histories_after_the_backup_a_restore_forked_are_refused_and_one_before_it_is_not()
     {
         var before = Generation("primary/old", ("", [1, 2, 3, 4]));
-        var restored = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 2, 3), Noon)]) };
+        var restored = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 2, 3), Noon, 300, 400)]) };
 
         var error = Assert.Throws<BackupRefusedException>(() => MariaDbBinlogArchive.Plan([before, restored], "0-1-1"));
         Assert.Contains("two histories", error.Message, StringComparison.Ordinal);
@@ -90,7 +93,7 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.NotEmpty(MariaDbBinlogArchive.Plan([before, restored], "0-1-3"));
 
         // A restore marks the lines it leaves: replay follows the restored one past the fork.
-        var sameServer = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 1, 3), Noon.AddHours(1)), new BinlogTransaction(new Gtid(0, 1, 4), Noon.AddHours(1))]) };
+        var sameServer = new List<ArchivedLog> { new("primary/new/binlog.000001", 1, "0-1-2", [new BinlogTransaction(new Gtid(0, 1, 3), Noon.AddHours(1), 300, 400), new BinlogTransaction(new Gtid(0, 1, 4), Noon.AddHours(1), 400, 500)]) };
         var followed = MariaDbBinlogArchive.Plan([MariaDbBinlogArchive.Truncate(before, "0-1-2"), sameServer], "0-1-1").SelectMany(p => p.After).ToList();
         Assert.Equal([2, 3, 4], followed.Select(t => t.Gtid.Sequence));
         Assert.All(followed.Skip(1), t => Assert.Equal(Noon.AddHours(1), t.At));
@@ -128,12 +131,63 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.Empty(MariaDbBinlogArchive.Prunable([line], ["0-1-1"]));
     }
 
+    [Fact]
+    public void Relay_pieces_hold_each_segments_transactions_after_its_start_and_end_with_the_targets()
+    {
+        var before = Generation("primary/one", ("", [1, 2, 3]), ("0-1-3", [4, 5]));
+        var recloned = Generation("primary/two", ("0-1-5", [6, 7]));
+        var segments = MariaDbBinlogArchive.Plan([before, recloned], "0-1-2");
+        var last = segments.SelectMany(s => s.After).Single(t => t.Gtid.Sequence == 6);
+
+        Assert.Equal(
+            [new RelayPiece("primary/one/binlog.000001", 300, 400, 1), new RelayPiece("primary/one/binlog.000002", 400, 600, 2), new RelayPiece("primary/two/binlog.000001", 600, 700, 1)],
+            MariaDbRelayLogs.Pieces(segments, last));
+        Assert.Equal([new RelayPiece("primary/one/binlog.000001", 300, 400, 1)], MariaDbRelayLogs.Pieces(segments, segments[0].After.First()));
+    }
+
+    [Fact]
+    public void The_applier_keeps_the_nodes_server_id_unless_the_archive_holds_transactions_of_it()
+    {
+        Assert.Equal(5, MariaDbRelayLogs.ApplierServerId(5, new HashSet<long> { 1, 2 }));
+        Assert.Equal(3, MariaDbRelayLogs.ApplierServerId(1, new HashSet<long> { 1, 2 }));
+        Assert.Equal(1, MariaDbRelayLogs.ApplierServerId(2, new HashSet<long> { 2, 3 }));
+    }
+
+    [Fact]
+    public async Task A_relay_log_is_the_archived_logs_format_description_and_its_piece_and_its_index_lists_them_in_order()
+    {
+        var at = new DateTimeOffset(2026, 12, 6, 4, 34, 48, TimeSpan.Zero);
+        var description = Event(15, 1, at, Enumerable.Repeat((byte)7, 100).ToArray());
+        var log = new List<byte>([0xfe, (byte)'b', (byte)'i', (byte)'n', .. description]);
+        log.AddRange(Enumerable.Range(0, 300).Select(i => (byte)i));
+        var folder = Directory.CreateTempSubdirectory("orchestrator-relay-test-");
+        try
+        {
+            var archived = Path.Combine(folder.FullName, "binlog.000001");
+            await File.WriteAllBytesAsync(archived, log.ToArray());
+            var relays = Directory.CreateDirectory(Path.Combine(folder.FullName, "relay"));
+            var from = 4 + description.Length + 50;
+
+            await MariaDbRelayLogs.WriteAsync([new RelayPiece(archived, from, from + 120, 1), new RelayPiece(archived, from + 120, from + 130, 1)], relays.FullName, CancellationToken.None);
+
+            var first = await File.ReadAllBytesAsync(Path.Combine(relays.FullName, "relay-bin.000001"));
+            var second = await File.ReadAllBytesAsync(Path.Combine(relays.FullName, "relay-bin.000002"));
+            Assert.Equal([.. log.Take(4 + description.Length), .. log.Skip(from).Take(120)], first);
+            Assert.Equal([.. log.Take(4 + description.Length), .. log.Skip(from + 120).Take(10)], second);
+            Assert.Equal("./relay-bin.000001\n./relay-bin.000002\n", MariaDbRelayLogs.Index(2));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     private static (long, long) Seq((BinlogTransaction? Last, BinlogTransaction? FirstAfter) stop) => (stop.Last?.Gtid.Sequence ?? 0, stop.FirstAfter?.Gtid.Sequence ?? 0);
 
-    /// <summary>Logs binlog.000001 on, each with the GTID state before it and its transactions (domain 0, server 1, committed at noon plus their sequence in seconds).</summary>
+    /// <summary>Logs binlog.000001 on, each with the GTID state before it and its transactions (domain 0, server 1, committed at noon plus their sequence in seconds, at bytes 100 times their sequence up to the next hundred).</summary>
     private static IReadOnlyList<ArchivedLog> Generation(string folder, params (string Before, long[] Sequences)[] logs) =>
         logs.Select((log, i) => Log(folder, i + 1, log.Before, log.Sequences)).ToList();
 
     private static ArchivedLog Log(string folder, long number, string before, long[] sequences) =>
-        new($"{folder}/binlog.{number:D6}", number, before, sequences.Select(n => new BinlogTransaction(new Gtid(0, 1, n), Noon.AddSeconds(n))).ToList());
+        new($"{folder}/binlog.{number:D6}", number, before, sequences.Select(n => new BinlogTransaction(new Gtid(0, 1, n), Noon.AddSeconds(n), n * 100, (n * 100) + 100)).ToList());
 }

@@ -36,8 +36,6 @@ internal sealed class MariaDbArchive(MariaDbEngine engine) : IWalArchive
         return segments;
     }
 
-    public static string BinlogTool(LocalSettings local) => MariaDbBinaries.LocateClients(local).Optional("mariadb-binlog", "mariadb-client");
-
     public IReadOnlyList<FileInfo> LogFiles(ArchiveSettings archive) =>
         MariaDbBinlogArchive.Generations(archive).SelectMany(logs => logs).Select(log => new FileInfo(log)).ToList();
 

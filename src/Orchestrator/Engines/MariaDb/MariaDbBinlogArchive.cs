@@ -6,8 +6,13 @@ using Orchestrator.Environments;
 
 namespace Orchestrator.Engines.MariaDb;
 
-/// <summary>A transaction a binary log records: its GTID and the time of its first event (whole seconds, the statement's start).</summary>
-internal sealed record BinlogTransaction(Gtid Gtid, DateTimeOffset At);
+/// <summary>
+/// A transaction a binary log records: its GTID, the time of its first event (whole seconds, the
+/// statement's start), and where its events lie in the log: from its GTID event at
+/// <paramref name="Offset"/> to <paramref name="End"/> (the next transaction's GTID event, or the
+/// end of the log's last whole event).
+/// </summary>
+internal sealed record BinlogTransaction(Gtid Gtid, DateTimeOffset At, long Offset, long End);
 
 /// <summary>One archived binary log: where it is, the GTID state before it (its GTID list event) and the transactions it records.</summary>
 internal sealed record ArchivedLog(string Path, long Number, string StateBefore, IReadOnlyList<BinlogTransaction> Transactions);
@@ -25,8 +30,8 @@ internal sealed record ReplaySegment(string StartState, IReadOnlyList<ArchivedLo
 /// The binary logs the archiver fills (<c>ARCHIVE/binlog/NODE/GENERATION/</c>) as a restore reads
 /// them: which logs lead from a backup's GTID position to the newest archived transaction (across
 /// generations, since a node cloned again starts a new one), whether each is there and whole, and
-/// the transactions on the way (read from their GTID events, not decoded by mariadb-binlog, which
-/// replay alone needs).
+/// the transactions on the way, with where each lies in its log (read from their GTID events; the
+/// server's applier decodes the rest, see <see cref="MariaDbRelayLogs"/>).
 /// </summary>
 internal static partial class MariaDbBinlogArchive
 {
@@ -39,6 +44,9 @@ internal static partial class MariaDbBinlogArchive
     private const byte GtidEvent = 162;
 
     private const byte GtidListEvent = 163;
+
+    /// <summary>Events that no transaction holds (stop, rotate, format description, binlog checkpoint, GTID, GTID list, start encryption): the first after a transaction ends it.</summary>
+    private static readonly byte[] BetweenTransactions = [3, 4, 15, 161, GtidEvent, GtidListEvent, 164];
 
     [GeneratedRegex(@"^binlog\.(?<n>\d{6,})$")]
     private static partial Regex LogName();
@@ -61,7 +69,9 @@ internal static partial class MariaDbBinlogArchive
         var entries = new List<Gtid>();
         var transactions = new List<BinlogTransaction>();
         var header = new byte[HeaderLength];
-        for (long at = Magic.Length; at + HeaderLength <= log.Length;)
+        long at = Magic.Length;
+        var open = false;
+        while (at + HeaderLength <= log.Length)
         {
             log.Position = at;
             log.ReadExactly(header);
@@ -72,6 +82,12 @@ internal static partial class MariaDbBinlogArchive
             }
 
             var server = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(5));
+            if (open && BetweenTransactions.Contains(header[4]))
+            {
+                transactions[^1] = transactions[^1] with { End = at };
+                open = false;
+            }
+
             if (header[4] is GtidEvent or GtidListEvent)
             {
                 var body = new byte[length - HeaderLength];
@@ -80,7 +96,10 @@ internal static partial class MariaDbBinlogArchive
                 {
                     transactions.Add(new BinlogTransaction(
                         new Gtid(BinaryPrimitives.ReadUInt32LittleEndian(body.AsSpan(8)), server, (long)BinaryPrimitives.ReadUInt64LittleEndian(body)),
-                        DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(header))));
+                        DateTimeOffset.FromUnixTimeSeconds(BinaryPrimitives.ReadUInt32LittleEndian(header)),
+                        at,
+                        at));
+                    open = true;
                 }
                 else if (header[4] == GtidListEvent && body.Length >= 4 && entries.Count == 0)
                 {
@@ -94,6 +113,11 @@ internal static partial class MariaDbBinlogArchive
             }
 
             at += length;
+        }
+
+        if (open)
+        {
+            transactions[^1] = transactions[^1] with { End = at };
         }
 
         // The list names the last GTID of each server in a domain: the domain is at the highest.

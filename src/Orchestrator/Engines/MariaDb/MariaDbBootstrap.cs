@@ -113,8 +113,9 @@ internal sealed class MariaDbBootstrap(MariaDbEngine engine, LocalContext contex
             }
         });
         await process.StopAsync(node, cancellationToken);
+        var placed = copy.Replay is { } replay ? await MariaDbArchiveReplay.PlaceAsync(files, node, copy, replay, context.Progress, cancellationToken) : null;
         await process.StartAsync(node, [MariaDbSemiSync.StartNotWaiting], cancellationToken);
-        var point = copy.Replay is { } replay ? await MariaDbArchiveReplay.ReplayAsync(engine, files, sql, node, copy, replay, context.Progress, cancellationToken) : null;
+        var point = placed is null ? null : await MariaDbArchiveReplay.ReplayAsync(files, sql, node, copy, placed, context.Progress, cancellationToken);
         if (context.Environment.Archive is { } archive)
         {
             // The restored server writes on from here; what the archived lines hold after it is a history left behind.

@@ -37,7 +37,7 @@ internal static class MariaDbConfigFiles
         conf.AppendLine("skip-name-resolve");
         conf.AppendLine(CultureInfo.InvariantCulture, $"server_id = {ServerId(environment, node)}");
         conf.AppendLine("log_bin = binlog");
-        conf.AppendLine("relay_log = relay-bin");
+        conf.AppendLine($"relay_log = {RelayLogName}");
         conf.AppendLine("binlog_format = ROW");
         conf.AppendLine("gtid_strict_mode = ON");
         conf.AppendLine("log_slave_updates = ON");
@@ -83,6 +83,9 @@ internal static class MariaDbConfigFiles
     }
 
     public const string SocketName = "mariadb.sock";
+
+    /// <summary>The relay logs' base name, in the data directory (relay-bin.index lists them).</summary>
+    public const string RelayLogName = "relay-bin";
 
     public const string TmpDirName = "tmp";
 
