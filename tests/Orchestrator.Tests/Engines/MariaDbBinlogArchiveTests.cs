@@ -18,6 +18,7 @@ public sealed class MariaDbBinlogArchiveTests
         log.AddRange(Event(163, 2, at, [.. BitConverter.GetBytes(3u), .. Entry(1, 3, 7), .. Entry(0, 1, 35), .. Entry(0, 2, 40)]));
         log.AddRange(Event(162, 2, at.AddSeconds(1), [.. BitConverter.GetBytes(41UL), .. BitConverter.GetBytes(0u), 0, .. new byte[8]]));
         log.AddRange(Event(30, 2, at.AddSeconds(1), new byte[40]));
+        log.AddRange(Event(161, 2, at.AddSeconds(1), new byte[8]));
         log.AddRange(Event(162, 3, at.AddHours(10), [.. BitConverter.GetBytes(7UL), .. BitConverter.GetBytes(1u), 0]));
         log.AddRange(Event(162, 3, at.AddHours(11), [.. BitConverter.GetBytes(8UL), .. BitConverter.GetBytes(1u), 0])[..25]);
 
@@ -27,8 +28,8 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.Equal(["0-2-41", "1-3-7"], transactions.Select(t => t.Gtid.ToString()));
         Assert.Equal([at.AddSeconds(1), at.AddHours(10)], transactions.Select(t => t.At));
 
-        // Each from its GTID event to the next one, the last to the end of the last whole event.
-        Assert.Equal([(194L, 293L), (293L, 325L)], transactions.Select(t => (t.Offset, t.End)));
+        // Each from its GTID event to the next event no transaction holds (a checkpoint here), the last to the end of the last whole event.
+        Assert.Equal([(194L, 293L), (320L, 352L)], transactions.Select(t => (t.Offset, t.End)));
         var error = Assert.Throws<BackupInvalidException>(() => MariaDbBinlogArchive.Read(new MemoryStream("not a log"u8.ToArray()), "x"));
         Assert.Contains("is not a MariaDB binary log", error.Message, StringComparison.Ordinal);
     }
@@ -143,6 +144,22 @@ public sealed class MariaDbBinlogArchiveTests
             [new RelayPiece("primary/one/binlog.000001", 300, 400, 1), new RelayPiece("primary/one/binlog.000002", 400, 600, 2), new RelayPiece("primary/two/binlog.000001", 600, 700, 1)],
             MariaDbRelayLogs.Pieces(segments, last));
         Assert.Equal([new RelayPiece("primary/one/binlog.000001", 300, 400, 1)], MariaDbRelayLogs.Pieces(segments, segments[0].After.First()));
+    }
+
+    [Fact]
+    public void A_relay_piece_starts_mid_log_after_what_the_state_holds_and_ends_where_an_abandoned_line_does()
+    {
+        var one = Generation("primary/one", ("", [1, 2, 3]), ("0-1-3", [4, 5]));
+        var two = Generation("replica/two", ("0-1-3", [4, 5, 6, 7]));
+        var segments = MariaDbBinlogArchive.Plan([one, two], "0-1-2");
+        Assert.Equal(
+            [new RelayPiece("primary/one/binlog.000001", 300, 400, 1), new RelayPiece("primary/one/binlog.000002", 400, 600, 2), new RelayPiece("replica/two/binlog.000001", 600, 800, 2)],
+            MariaDbRelayLogs.Pieces(segments, segments[^1].After.Last()));
+
+        // A restore to 0-1-6 left 0-1-7 behind: the piece ends with 0-1-6, not at the log's end.
+        var abandoned = MariaDbBinlogArchive.Truncate(two, "0-1-6");
+        var after = MariaDbBinlogArchive.Plan([one, abandoned], "0-1-2");
+        Assert.Equal(new RelayPiece("replica/two/binlog.000001", 600, 700, 1), MariaDbRelayLogs.Pieces(after, after[^1].After.Last())[^1]);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using Orchestrator.Replication;
 namespace Orchestrator.Engines.MariaDb;
 
 /// <summary>What a replay applies, placed in the restored node's data directory before its server starts.</summary>
-internal sealed record PlacedArchiveReplay(ArchiveReplay Replay, BinlogTransaction? Last, BinlogTransaction? FirstAfter, IReadOnlySet<long> OriginServers, Stopwatch Clock);
+internal sealed record PlacedArchiveReplay(ArchiveReplay Replay, BinlogTransaction? Last, BinlogTransaction? FirstAfter, IReadOnlySet<long> OriginServers, long StartedAt);
 
 /// <summary>
 /// A point-in-time restore's replay on MariaDB: the archived binary logs from the backup's GTID
@@ -24,12 +24,12 @@ internal static class MariaDbArchiveReplay
     /// <summary>Plans the replay and, while the node's server is stopped, writes its relay logs and their index into the data directory.</summary>
     public static async Task<PlacedArchiveReplay> PlaceAsync(MariaDbNodeFiles files, NodeDefinition node, PhysicalCopy copy, ArchiveReplay replay, ITopologyProgress progress, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
+        var startedAt = Stopwatch.GetTimestamp();
         var segments = await MariaDbArchive.PlanAsync(replay.Archive, copy.Position, verifyContents: false, cancellationToken);
         var (last, firstAfter) = MariaDbBinlogArchive.Stop(segments, replay.Target);
         if (last is null)
         {
-            return new PlacedArchiveReplay(replay, null, firstAfter, new HashSet<long>(), clock);
+            return new PlacedArchiveReplay(replay, null, firstAfter, new HashSet<long>(), startedAt);
         }
 
         var pieces = MariaDbRelayLogs.Pieces(segments, last);
@@ -52,8 +52,8 @@ internal static class MariaDbArchiveReplay
                 local.Delete(recursive: true);
             }
         });
-        var origins = segments.SelectMany(s => s.After).Select(t => t.Gtid.Server).ToHashSet();
-        return new PlacedArchiveReplay(replay, last, firstAfter, origins, clock);
+        var origins = segments.SelectMany(s => s.After).TakeWhile(t => t != last).Append(last).Select(t => t.Gtid.Server).ToHashSet();
+        return new PlacedArchiveReplay(replay, last, firstAfter, origins, startedAt);
     }
 
     /// <summary>Applies the placed relay logs on the started server and proves where the replay stopped.</summary>
@@ -63,24 +63,41 @@ internal static class MariaDbArchiveReplay
         if (placed.Last is { } last)
         {
             var before = (await session.QueryAsync("SELECT @@sync_binlog AS binlog, @@innodb_flush_log_at_trx_commit AS innodb, @@slave_parallel_threads AS threads, @@server_id AS server", cancellationToken: cancellationToken)).Single();
-            var server = before.GetInt64("server") ?? 0;
+            var server = before.GetInt64("server") ?? throw new LocalProviderException($"the restored server on node '{node.Name}' reports no server_id; see {files.LogFile(node)}");
+            object?[] settings = [before.GetInt64("binlog"), before.GetInt64("innodb"), before.GetInt64("threads"), server];
 
             // Each applied transaction would otherwise wait for two disk flushes. A replay cut short
             // by a crash is started again from the backup, so it runs with relaxed durability, and
             // the durable settings return (and the logs are flushed) before the restored data is used.
             // The applier runs alone: in parallel it needs the source's log names, which relay logs
             // made from archived ones do not carry. It skips events of its own server id, so it
-            // takes another while the archive holds transactions of this node's id.
+            // takes another while the transactions to apply include some of this node's id.
             await session.ExecuteAsync(
                 "SET GLOBAL sync_binlog = 0, GLOBAL innodb_flush_log_at_trx_commit = 2, GLOBAL slave_parallel_threads = 0, GLOBAL server_id = ?",
                 [MariaDbRelayLogs.ApplierServerId(server, placed.OriginServers)],
                 cancellationToken);
-            await progress.StepAsync(node.Name, $"apply the archived transactions from GTID '{copy.Position}' through {last.Gtid} ({last.At:yyyy-MM-dd HH:mm:ss} UTC)", () =>
-                ApplyAsync(files, session, node, copy.Position, last, progress, cancellationToken));
-            await session.ExecuteAsync(
-                "SET GLOBAL sync_binlog = ?, GLOBAL innodb_flush_log_at_trx_commit = ?, GLOBAL slave_parallel_threads = ?, GLOBAL server_id = ?",
-                [before.GetInt64("binlog"), before.GetInt64("innodb"), before.GetInt64("threads"), server],
-                cancellationToken);
+            try
+            {
+                await progress.StepAsync(node.Name, $"apply the archived transactions from GTID '{copy.Position}' through {last.Gtid} ({last.At:yyyy-MM-dd HH:mm:ss} UTC)", () =>
+                    ApplyAsync(files, session, node, copy.Position, last, progress, cancellationToken));
+            }
+            catch
+            {
+                // A server started again later must find neither the replication setup (both its
+                // threads would start, under the node's own id) nor the relaxed settings. The
+                // replay's failure is the one to report.
+                try
+                {
+                    await EndApplierAsync(session, settings, CancellationToken.None);
+                }
+                catch (DatabaseException)
+                {
+                }
+
+                throw;
+            }
+
+            await EndApplierAsync(session, settings, cancellationToken);
             await session.ExecuteAsync("FLUSH BINARY LOGS", cancellationToken: cancellationToken);
         }
 
@@ -99,7 +116,7 @@ internal static class MariaDbArchiveReplay
         return new RecoveryPoint(
             placed.Replay.Target, reached, placed.Last?.At,
             placed.FirstAfter is null ? null : new SkippedTransaction(placed.FirstAfter.Gtid.ToString(), placed.FirstAfter.At, placed.FirstAfter.Gtid.ToString(), "not applied"),
-            placed.Clock.Elapsed);
+            Stopwatch.GetElapsedTime(placed.StartedAt));
     }
 
     /// <summary>
@@ -117,7 +134,8 @@ internal static class MariaDbArchiveReplay
         while (true)
         {
             var status = (await session.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken)).Single();
-            var applied = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos");
+            var slavePosition = (await session.QueryAsync("SELECT @@gtid_slave_pos AS pos", cancellationToken: cancellationToken)).Single().GetString("pos");
+            var applied = string.IsNullOrEmpty(slavePosition) ? start : slavePosition;
             if (GtidPosition.Covers(applied, last.Gtid))
             {
                 break;
@@ -152,10 +170,21 @@ internal static class MariaDbArchiveReplay
             await session.QueryAsync("SELECT MASTER_GTID_WAIT(?, 1)", [target], cancellationToken);
         }
 
-        await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
+    }
 
-        // The restored server is no replica, and its history is its binary log's.
+    /// <summary>
+    /// Stops the applier and removes its settings and relay logs (the restored server is no replica,
+    /// and its history is its binary log's), then puts back <paramref name="settings"/>: sync_binlog,
+    /// innodb_flush_log_at_trx_commit, slave_parallel_threads and server_id as they were.
+    /// </summary>
+    private static async Task EndApplierAsync(IDbSession session, object?[] settings, CancellationToken cancellationToken)
+    {
+        await session.ExecuteAsync("STOP SLAVE", cancellationToken: cancellationToken);
         await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
         await session.ExecuteAsync("SET GLOBAL gtid_slave_pos = ''", cancellationToken: cancellationToken);
+        await session.ExecuteAsync(
+            "SET GLOBAL sync_binlog = ?, GLOBAL innodb_flush_log_at_trx_commit = ?, GLOBAL slave_parallel_threads = ?, GLOBAL server_id = ?",
+            settings,
+            cancellationToken);
     }
 }
