@@ -33,11 +33,41 @@ internal sealed partial class MariaDbBackups(MariaDbEngine engine) : IBackupEngi
 
     public async Task<IReadOnlyList<TableChecksum>> ChecksumAsync(ConnectionTarget database, CancellationToken cancellationToken)
     {
-        await using var session = await engine.ConnectAsync(database, cancellationToken);
-        await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
-        var checksums = await MariaDbChecksums.ComputeAsync(session, await MariaDbChecksums.TablesAsync(session, cancellationToken), cancellationToken);
-        await session.ExecuteAsync("COMMIT", cancellationToken: cancellationToken);
-        return checksums;
+        // One session per core, their snapshots started together under the global read lock, so
+        // that a table's key ranges are summed side by side from one state of the database.
+        var sessions = new List<IDbSession>();
+        try
+        {
+            await using (var lockSession = await engine.ConnectAsync(database, cancellationToken))
+            {
+                for (var i = 0; i < Math.Clamp(Environment.ProcessorCount, 1, 4); i++)
+                {
+                    sessions.Add(await engine.ConnectAsync(database, cancellationToken));
+                }
+
+                await lockSession.ExecuteAsync("FLUSH TABLES WITH READ LOCK", cancellationToken: cancellationToken);
+                try
+                {
+                    foreach (var session in sessions)
+                    {
+                        await MariaDbChecksums.BeginSnapshotAsync(session, cancellationToken);
+                    }
+                }
+                finally
+                {
+                    await lockSession.ExecuteAsync("UNLOCK TABLES", cancellationToken: CancellationToken.None);
+                }
+            }
+
+            return await MariaDbChecksums.ComputeAsync(sessions, await MariaDbChecksums.TablesAsync(sessions[0], cancellationToken), cancellationToken);
+        }
+        finally
+        {
+            foreach (var session in sessions)
+            {
+                await session.DisposeAsync();
+            }
+        }
     }
 
     public Task VerifyAsync(string directory, BackupManifest manifest, LocalSettings local, CancellationToken cancellationToken) => Task.CompletedTask;
