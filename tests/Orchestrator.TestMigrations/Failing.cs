@@ -105,3 +105,41 @@ public sealed class ThreeTablesFixed : Migration
         Delete.Table("resume_one");
     }
 }
+
+/// <summary>A table the next migration changes, created in the same run as it (so changed as written, not in the online form).</summary>
+[Migration(9851, "A table to grow")]
+[Tags("grown-broken", "grown-fixed")]
+public sealed class TableToGrow : Migration
+{
+    public override void Up() => Create.Table("resume_grown").WithColumn("id").AsInt32().PrimaryKey();
+
+    public override void Down() => Delete.Table("resume_grown");
+}
+
+/// <summary>Two changes of the table, the second broken (a column twice).</summary>
+[Migration(9852, "Grow the table, the second change broken")]
+[Tags("grown-broken")]
+public sealed class GrowTableBroken : Migration
+{
+    public override void Up()
+    {
+        Alter.Table("resume_grown").AddColumn("a").AsInt32().Nullable();
+        Execute.Sql("ALTER TABLE resume_grown ADD COLUMN a INT");
+    }
+
+    public override void Down() => Delete.Column("a").FromTable("resume_grown");
+}
+
+/// <summary>The same migration with its second change corrected.</summary>
+[Migration(9852, "Grow the table, the second change corrected")]
+[Tags("grown-fixed")]
+public sealed class GrowTableFixed : Migration
+{
+    public override void Up()
+    {
+        Alter.Table("resume_grown").AddColumn("a").AsInt32().Nullable();
+        Execute.Sql("ALTER TABLE resume_grown ADD COLUMN b INT");
+    }
+
+    public override void Down() => Delete.Column("a").Column("b").FromTable("resume_grown");
+}

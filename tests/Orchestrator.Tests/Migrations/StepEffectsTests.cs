@@ -52,6 +52,16 @@ public sealed class StepEffectsTests
     }
 
     [Fact]
+    public void A_resumed_migration_takes_the_form_whose_recorded_steps_match()
+    {
+        var online = Migration with { Steps = [new SqlStep("CREATE TABLE `a` (`id` INT), ALGORITHM=INPLACE"), Migration.Steps[1], Migration.Steps[2]] };
+
+        Assert.Same(Migration, StepEffects.FormStartedIn([online, Migration], [new DoneStep(-1, "whole"), Done(0), Done(1)]));
+        Assert.Same(online, StepEffects.FormStartedIn([online, Migration], [Done(2)]));
+        Assert.Same(online, StepEffects.FormStartedIn([online, Migration], [new DoneStep(0, "another")]));
+    }
+
+    [Fact]
     public void Data_changes_cannot_be_told_by_the_schema()
     {
         Assert.Null(StepEffects.Present(Migration, 2, new Tables(["a", "b"])));

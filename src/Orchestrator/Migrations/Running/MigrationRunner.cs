@@ -513,6 +513,11 @@ internal sealed class MigrationRunner(
                 var translated = !step.Translated.ReadsDatabase ? step.Translated
                     : up ? Online(TranslateAgain(migration, up), step.CreatedBefore)
                     : TranslateAgain(migration, up);
+                if (up && done is not null && done.Any(d => !d.IsStartMark))
+                {
+                    translated = FormStartedIn(translated, done);
+                }
+
                 var resumeAt = done is null ? 0 : ResumeAt(translated, done);
                 answer = translated.After.Count > 0
                     ? await RunOnlineAsync(translated, claim, thenAsk, cancellationToken)
@@ -572,6 +577,31 @@ internal sealed class MigrationRunner(
 
         await Executor.RunAfterAsync(translated, text => progress.Report(new ProgressEvent(Subject, $"{migration.Name}: {text}", ProgressKind.Info)), cancellationToken);
         return await Executor.RecordAsync(Bookkeeping(translated, up: true, (long)clock.Elapsed.TotalMilliseconds), thenAsk, cancellationToken);
+    }
+
+    /// <summary>
+    /// A partly applied migration goes on in the form it started in: an earlier run may have
+    /// changed its tables as written (they were new in that run) or online when this one would not.
+    /// </summary>
+    private TranslatedMigration FormStartedIn(TranslatedMigration planned, IReadOnlyList<DoneStep> done)
+    {
+        var written = TranslateAgain(planned.Migration, up: true);
+        var chosen = StepEffects.FormStartedIn(
+            [
+                planned,
+                OnlineRewrite.Apply(written, new HashSet<string>(), translator.Syntax.Dialect, translator.Syntax.Generator, online: true, withCosts: false, _columnTypes),
+                OnlineRewrite.Apply(written, new HashSet<string>(), translator.Syntax.Dialect, translator.Syntax.Generator, online: false, withCosts: false),
+            ],
+            done);
+        if (!ReferenceEquals(chosen, planned))
+        {
+            progress.Report(new ProgressEvent(
+                Subject,
+                $"{planned.Migration.Name}: an earlier run started it {(chosen.OnlineChanges.Any(c => c.Applied) ? "in its online form" : "as written")}; it goes on in that form",
+                ProgressKind.Info));
+        }
+
+        return chosen;
     }
 
     /// <summary>Where a migration an earlier run left partly applied goes on, said on the progress stream.</summary>

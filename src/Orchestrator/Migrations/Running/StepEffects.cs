@@ -43,6 +43,19 @@ internal static class StepEffects
     }
 
     /// <summary>
+    /// The form an earlier run started a migration in, among those it could have taken: whether a
+    /// statement runs in its online form depends on the run (a table created earlier in the same
+    /// run is changed as written; the environment's offline list may have changed since), and a
+    /// resumed migration must go on with the statements it started with. The first form whose
+    /// recorded steps all match; the first form when none does (its resume point refuses it).
+    /// </summary>
+    public static TranslatedMigration FormStartedIn(IReadOnlyList<TranslatedMigration> forms, IReadOnlyList<DoneStep> done) =>
+        forms.FirstOrDefault(form => Matches(form, done)) ?? forms[0];
+
+    private static bool Matches(TranslatedMigration migration, IReadOnlyList<DoneStep> done) =>
+        done.Where(d => !d.IsStartMark).All(record => record.Step < migration.Steps.Count && TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) == record.Checksum);
+
+    /// <summary>
     /// Where a migration an earlier run left partly applied goes on: after the statements done
     /// (<see cref="DoneStep.StatementsDone"/>), and after the next one too when its effect is
     /// already in the schema. A recorded step whose text has changed is refused.
