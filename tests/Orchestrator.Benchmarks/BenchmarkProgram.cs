@@ -6,7 +6,7 @@ namespace Orchestrator.Benchmarks;
 
 /// <summary>
 /// Prints each scenario against its raw-tool baseline, both measured in this run, as a ratio.
-/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--backup-engine postgres|mariadb] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-load-seconds S] [--pitr-engine postgres|mariadb]
+/// Usage: Orchestrator.Benchmarks [--rounds N] [--only up|docker-up|docker-up-mariadb|status|metrics|switchover|shards|migrate|tls-migrate|tls-switchover|pitr|migrate10k|replay|sqlite|backup|online|online-copy] [--backup-mb M] [--backup-engine postgres|mariadb] [--parallel N] [--online-rows R] [--online-engine postgres|mariadb] [--online-two-phase] [--pitr-rows R] [--pitr-load-seconds S] [--pitr-engine postgres|mariadb] [--switchover-engine postgres|mariadb] [--busy-cores N]
 /// (default 3 rounds, 1 for backup; the median is reported; backup uses a database of about M MiB, default 1024;
 /// --parallel sets the shards scenario's bound, default the tool's own).
 /// </summary>
@@ -78,9 +78,10 @@ public static class BenchmarkProgram
             }
         }
 
+        var switchoverEngines = Option(args, "--switchover-engine") switch { "postgres" => [EngineKind.Postgres], "mariadb" => [EngineKind.MariaDb], _ => new[] { EngineKind.Postgres, EngineKind.MariaDb } };
         if (only is null or "tls-switchover")
         {
-            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
+            foreach (var engine in switchoverEngines)
             {
                 var (withTls, plain) = await SwitchoverBenchmark.TlsAgainstPlainAsync(engine, Math.Max(rounds, 4));
                 Print($"switchover write-refused window, {engine}, primary + 2 replicas, 4 clients inserting: TLS verify-full (the default) against tls: disable",
@@ -90,12 +91,14 @@ public static class BenchmarkProgram
 
         if (only is null or "switchover")
         {
-            foreach (var engine in new[] { EngineKind.Postgres, EngineKind.MariaDb })
+            var busy = Option(args, "--busy-cores") is { } bc ? int.Parse(bc, CultureInfo.InvariantCulture) : 0;
+            foreach (var engine in switchoverEngines)
             {
                 foreach (var loaded in new[] { false, true })
                 {
+                    using var cores = new BusyCores(busy);
                     var result = await SwitchoverBenchmark.RunAsync(engine, loaded, Math.Max(rounds, 2));
-                    var load = loaded ? "4 clients inserting" : "idle";
+                    var load = (loaded ? "4 clients inserting" : "idle") + (cores.Count > 0 ? $", {cores.Count} cores kept busy by other processes" : "");
                     Print($"switchover write-refused window, {engine}, primary + 2 replicas, {load}", "orchestrator switchover (window it reports)", result.Tool, "by hand with the raw tools", result.Baseline, target: 1.5);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  worst round: switchover {result.Worst.Tool.TotalSeconds:0.000} s ({result.Worst.Tool / result.Baseline:0.00} of the by-hand median, target <= 3), by hand {result.Worst.Baseline.TotalSeconds:0.000} s"));

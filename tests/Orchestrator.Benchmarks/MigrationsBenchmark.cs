@@ -56,6 +56,7 @@ internal static class MigrationsBenchmark
                 var clock = Stopwatch.StartNew();
                 await run(database);
                 times.Add(clock.Elapsed);
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {engine} round {round + 1}, side {(round + i) % sides.Count + 1} (tool, client, FluentMigrator): {clock.Elapsed.TotalSeconds:0.000} s"));
             }
         }
 
