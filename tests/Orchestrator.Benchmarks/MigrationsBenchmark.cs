@@ -12,7 +12,8 @@ namespace Orchestrator.Benchmarks;
 /// <summary>
 /// `orchestrator migrate` of N generated FluentMigrator migrations (a table, an index and a row
 /// each) on a local primary, against the same SQL run by the engine's own client in one session,
-/// and against FluentMigrator's own runner as a process, each on a fresh database.
+/// with the version rows FluentMigrator's runner writes, and against FluentMigrator's own runner
+/// as a process, each on a fresh database.
 /// </summary>
 internal static class MigrationsBenchmark
 {
@@ -72,14 +73,33 @@ internal static class MigrationsBenchmark
 
     internal static TimeSpan Median(List<TimeSpan> times) => times.Order().ElementAt(times.Count / 2);
 
-    /// <summary>The very statements the migrations generate for this engine, one per line, for its client.</summary>
+    /// <summary>
+    /// The very statements the migrations generate for this engine, one per line, for its client,
+    /// each migration followed by its row in FluentMigrator's version table (created first), as
+    /// FluentMigrator's own runner writes it: a migration run by hand is recorded too.
+    /// </summary>
     private static async Task<string> ScriptAsync(BenchPrimary primary, string assembly)
     {
         await primary.CreateDatabaseAsync("bench_script");
         var environment = EnvironmentLoader.LoadOrThrow(await primary.EnvironmentForAsync("bench_script", assembly));
         await using var target = await MigrationTarget.OpenAsync(CompositionRoot.Open(environment, primary.StateDir, SilentProgress.Instance), CancellationToken.None);
         var plan = await target.Runner.PlanAsync(target.Project, null, CancellationToken.None);
-        return string.Join('\n', plan.Steps.SelectMany(s => s.Steps).Select(s => s.Text.TrimEnd().TrimEnd(';') + ";")) + "\n";
+        var postgres = environment.Engine == EngineKind.Postgres;
+        var table = postgres ? "\"public\".\"VersionInfo\" (\"Version\", \"AppliedOn\", \"Description\")" : "`VersionInfo` (`Version`, `AppliedOn`, `Description`)";
+        var lines = new List<string>
+        {
+            postgres
+                ? "CREATE TABLE \"public\".\"VersionInfo\" (\"Version\" bigint NOT NULL PRIMARY KEY, \"AppliedOn\" timestamp, \"Description\" varchar(1024))"
+                : "CREATE TABLE `VersionInfo` (`Version` BIGINT NOT NULL PRIMARY KEY, `AppliedOn` DATETIME, `Description` VARCHAR(1024)) ENGINE=InnoDB",
+        };
+        foreach (var migration in plan.Steps)
+        {
+            lines.AddRange(migration.Steps.Select(s => s.Text.TrimEnd().TrimEnd(';')));
+            var description = migration.Migration.Description.Replace("'", "''", StringComparison.Ordinal);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"INSERT INTO {table} VALUES ({migration.Migration.Version}, {(postgres ? "now()" : "UTC_TIMESTAMP()")}, '{description}')"));
+        }
+
+        return string.Join('\n', lines.Select(line => line + ";")) + "\n";
     }
 
     private static async Task RunClientAsync(BenchPrimary primary, string database, string script)
