@@ -56,9 +56,9 @@ public sealed class StepEffectsTests
     {
         var online = Migration with { Steps = [new SqlStep("CREATE TABLE `a` (`id` INT), ALGORITHM=INPLACE"), Migration.Steps[1], Migration.Steps[2]] };
 
-        Assert.Same(Migration, StepEffects.FormStartedIn([online, Migration], [new DoneStep(-1, "whole"), Done(0), Done(1)]));
-        Assert.Same(online, StepEffects.FormStartedIn([online, Migration], [Done(2)]));
-        Assert.Same(online, StepEffects.FormStartedIn([online, Migration], [new DoneStep(0, "another")]));
+        Assert.Same(Migration, StepEffects.FormStartedIn(online, [Migration], [new DoneStep(-1, "whole"), Done(0), Done(1)]));
+        Assert.Same(online, StepEffects.FormStartedIn(online, [Migration], [Done(2)]));
+        Assert.Same(online, StepEffects.FormStartedIn(online, [Migration], [new DoneStep(0, "another")]));
     }
 
     [Fact]

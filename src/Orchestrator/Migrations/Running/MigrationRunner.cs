@@ -513,7 +513,7 @@ internal sealed class MigrationRunner(
                 var translated = !step.Translated.ReadsDatabase ? step.Translated
                     : up ? Online(TranslateAgain(migration, up), step.CreatedBefore)
                     : TranslateAgain(migration, up);
-                if (up && done is not null && done.Any(d => !d.IsStartMark))
+                if (up && done is not null)
                 {
                     translated = FormStartedIn(translated, done);
                 }
@@ -585,14 +585,7 @@ internal sealed class MigrationRunner(
     /// </summary>
     private TranslatedMigration FormStartedIn(TranslatedMigration planned, IReadOnlyList<DoneStep> done)
     {
-        var written = TranslateAgain(planned.Migration, up: true);
-        var chosen = StepEffects.FormStartedIn(
-            [
-                planned,
-                OnlineRewrite.Apply(written, new HashSet<string>(), translator.Syntax.Dialect, translator.Syntax.Generator, online: true, withCosts: false, _columnTypes),
-                OnlineRewrite.Apply(written, new HashSet<string>(), translator.Syntax.Dialect, translator.Syntax.Generator, online: false, withCosts: false),
-            ],
-            done);
+        var chosen = StepEffects.FormStartedIn(planned, Alternatives(), done);
         if (!ReferenceEquals(chosen, planned))
         {
             progress.Report(new ProgressEvent(
@@ -602,6 +595,14 @@ internal sealed class MigrationRunner(
         }
 
         return chosen;
+
+        // Translated again only when the planned form does not match: its online form on tables taken as old, and as written.
+        IEnumerable<TranslatedMigration> Alternatives()
+        {
+            var written = TranslateAgain(planned.Migration, up: true);
+            yield return OnlineRewrite.Apply(written, new HashSet<string>(), translator.Syntax.Dialect, translator.Syntax.Generator, online: true, withCosts: false, _columnTypes);
+            yield return written;
+        }
     }
 
     /// <summary>Where a migration an earlier run left partly applied goes on, said on the progress stream.</summary>

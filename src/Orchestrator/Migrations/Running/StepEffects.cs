@@ -43,17 +43,20 @@ internal static class StepEffects
     }
 
     /// <summary>
-    /// The form an earlier run started a migration in, among those it could have taken: whether a
-    /// statement runs in its online form depends on the run (a table created earlier in the same
-    /// run is changed as written; the environment's offline list may have changed since), and a
-    /// resumed migration must go on with the statements it started with. The first form whose
-    /// recorded steps all match; the first form when none does (its resume point refuses it).
+    /// The form an earlier run started a migration in: whether a statement runs in its online form
+    /// depends on the run (a table created earlier in the same run is changed as written; the
+    /// environment's offline list may have changed since), and a resumed migration must go on with
+    /// the statements it started with. <paramref name="planned"/> when its recorded steps all match,
+    /// else the first of <paramref name="alternatives"/> (produced only as needed) that matches,
+    /// else <paramref name="planned"/> (its resume point refuses it).
     /// </summary>
-    public static TranslatedMigration FormStartedIn(IReadOnlyList<TranslatedMigration> forms, IReadOnlyList<DoneStep> done) =>
-        forms.FirstOrDefault(form => Matches(form, done)) ?? forms[0];
+    public static TranslatedMigration FormStartedIn(TranslatedMigration planned, IEnumerable<TranslatedMigration> alternatives, IReadOnlyList<DoneStep> done) =>
+        FirstChanged(planned, done) is null ? planned : alternatives.FirstOrDefault(form => FirstChanged(form, done) is null) ?? planned;
 
-    private static bool Matches(TranslatedMigration migration, IReadOnlyList<DoneStep> done) =>
-        done.Where(d => !d.IsStartMark).All(record => record.Step < migration.Steps.Count && TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) == record.Checksum);
+    /// <summary>The first recorded step whose statement the migration no longer has as it ran; null when all match.</summary>
+    private static DoneStep? FirstChanged(TranslatedMigration migration, IReadOnlyList<DoneStep> done) =>
+        done.Where(d => !d.IsStartMark).OrderBy(d => d.Step)
+            .FirstOrDefault(record => record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum);
 
     /// <summary>
     /// Where a migration an earlier run left partly applied goes on: after the statements done
@@ -63,16 +66,13 @@ internal static class StepEffects
     public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
     {
         var resumeAt = DoneStep.StatementsDone(done);
-        foreach (var record in done.Where(d => !d.IsStartMark).OrderBy(d => d.Step))
+        if (FirstChanged(migration, done) is { } record)
         {
-            if (record.Step >= migration.Steps.Count || TranslatedMigration.ChecksumOf([migration.Steps[record.Step]]) != record.Checksum)
-            {
-                var now = record.Step >= migration.Steps.Count ? "the migration now has fewer statements" : $"it now reads: {migration.Steps[record.Step].Text}";
-                throw new MigrationFailedException(
-                    $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {resumeAt}, and statement {record.Step + 1} has changed since ({now}). " +
-                    $"Restore the migration as it ran and run migrate again to finish it, or undo what it did by hand and delete its rows from {VersionTable.ProgressTableName}; a change belongs in a new migration.",
-                    new InvalidOperationException("a done statement's checksum differs"));
-            }
+            var now = record.Step >= migration.Steps.Count ? "the migration now has fewer statements" : $"it now reads: {migration.Steps[record.Step].Text}";
+            throw new MigrationFailedException(
+                $"migration {migration.Migration.Name} is partly applied: an earlier run did its statements 1 to {resumeAt}, and statement {record.Step + 1} has changed since ({now}). " +
+                $"Restore the migration as it ran and run migrate again to finish it, or undo what it did by hand and delete its rows from {VersionTable.ProgressTableName}; a change belongs in a new migration.",
+                new InvalidOperationException("a done statement's checksum differs"));
         }
 
         foundInSchema = resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true;
