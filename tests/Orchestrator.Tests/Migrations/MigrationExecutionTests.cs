@@ -58,6 +58,23 @@ public sealed class MigrationExecutionTests
 
     private static SqlStep Sql(string sql) => new(sql);
 
+    [Fact]
+    public void Mariadb_records_the_steps_the_schema_cannot_show_and_marks_the_start()
+    {
+        var migration = new TranslatedMigration(
+            Project.Versioned(1),
+            [Sql("CREATE TABLE a (id int)"), Sql("CREATE INDEX ix ON a (id)"), Sql("INSERT INTO a VALUES (1)"), Sql("CREATE TABLE b (id int)")],
+            [new CreateTableExpression { TableName = "a" }, new CreateIndexExpression(), new InsertDataExpression { TableName = "a" }, new CreateTableExpression { TableName = "b" }],
+            false)
+        { Origins = [0, 1, 2, 3] };
+
+        var execution = new MigrationExecution(migration, new MariaDbMigrationStore(VersionTable.Default), atomic: false, Bookkeeping, stepDone: step => [new($"record {step}")]);
+
+        Assert.Equal(
+            ["StepDone -1", "Step 0", "Step 1", "Open", "Step 2", "StepDone 2", "Step 3", "Open", "Bookkeeping", "Bookkeeping", "Commit"],
+            execution.Entries.Select(e => e.Kind switch { ExecutionEntryKind.Step => $"Step {e.Step}", ExecutionEntryKind.StepDone => $"StepDone {e.Step}", _ => e.Kind.ToString() }));
+    }
+
     private static TranslatedMigration Migration(params MigrationStep[] steps) => new(Project.Versioned(1), steps, [], false);
 
     private static List<string> Describe(MigrationExecution execution) =>

@@ -20,7 +20,7 @@ public sealed class StepEffectsTests
         var at = StepEffects.ResumePoint(Migration, [Done(0)], new Tables(["a"]), out var found);
 
         Assert.Equal(1, at);
-        Assert.False(found);
+        Assert.Equal(0, found);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class StepEffectsTests
         var at = StepEffects.ResumePoint(Migration, [Done(0)], new Tables(["a", "b"]), out var found);
 
         Assert.Equal(2, at);
-        Assert.True(found);
+        Assert.Equal(1, found);
     }
 
     [Fact]
@@ -38,7 +38,54 @@ public sealed class StepEffectsTests
         var at = StepEffects.ResumePoint(Migration, [new DoneStep(-1, "whole"), Done(1)], new Tables(["a", "b"]), out var found);
 
         Assert.Equal(2, at);
-        Assert.False(found);
+        Assert.Equal(0, found);
+    }
+
+    [Fact]
+    public void Creations_followed_only_by_creations_and_row_changes_need_no_record_but_data_changes_do()
+    {
+        Assert.True(StepEffects.Evident(Migration, 0));
+        Assert.True(StepEffects.Evident(Migration, 1));
+        Assert.False(StepEffects.Evident(Migration, 2));
+    }
+
+    [Fact]
+    public void A_creation_that_a_later_statement_could_undo_needs_its_record()
+    {
+        var undone = Migration with
+        {
+            Steps = [.. Migration.Steps, new SqlStep("DROP TABLE `a`")],
+            Expressions = [.. Migration.Expressions, new ExecuteSqlStatementExpression { SqlStatement = "DROP TABLE `a`" }],
+            Origins = [0, 1, 2, 3],
+        };
+
+        Assert.False(StepEffects.Evident(undone, 0));
+        Assert.False(StepEffects.Evident(undone, 1));
+    }
+
+    [Fact]
+    public void A_run_killed_after_several_unrecorded_creations_goes_on_after_all_those_in_the_schema()
+    {
+        var at = StepEffects.ResumePoint(Migration, [new DoneStep(-1, "whole")], new Tables(["a", "b"]), out var found);
+
+        Assert.Equal(2, at);
+        Assert.Equal(2, found);
+    }
+
+    [Fact]
+    public void Past_a_recorded_kind_of_step_the_schema_counts_one_statement_at_most()
+    {
+        var recordedKind = Migration with
+        {
+            Steps = [.. Migration.Steps, new SqlStep("DELETE FROM `a`")],
+            Expressions = [.. Migration.Expressions, new ExecuteSqlStatementExpression { SqlStatement = "DELETE FROM `a`" }],
+            Origins = [0, 1, 2, 3],
+        };
+
+        var at = StepEffects.ResumePoint(recordedKind, [new DoneStep(-1, "whole")], new Tables(["a", "b"]), out var found);
+
+        Assert.Equal(1, at);
+        Assert.Equal(1, found);
     }
 
     [Fact]

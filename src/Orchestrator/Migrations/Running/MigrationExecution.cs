@@ -38,8 +38,8 @@ internal sealed class MigrationExecution
 {
     /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
     /// <param name="stepDone">
-    /// The statements that record a step as done, run right after it, and (for step -1, first of
-    /// all) that the migration has started; none when steps are not recorded.
+    /// The statements that record a step as done, run right after it (unless <see cref="StepEffects.Evident"/>),
+    /// and (for step -1, first of all) that the migration has started; none when steps are not recorded.
     /// </param>
     /// <param name="resumeAt">The first step to run: those before it were done by an earlier run.</param>
     public MigrationExecution(
@@ -87,8 +87,10 @@ internal sealed class MigrationExecution
             // record commits on its own; a data change's record commits with it.
             open &= !Controlled || store.TransactionalDdl || isData;
 
-            // A data change after the last schema change commits with the version rows: it needs no record.
-            if (!(Controlled && isData && i > lastSchemaChange))
+            // A data change after the last schema change commits with the version rows: it needs no
+            // record. Nor does a step whose effect the schema shows for as long as the migration
+            // runs: its record would cost a commit of its own, about as much as the schema change.
+            if (!(Controlled && isData && i > lastSchemaChange) && !StepEffects.Evident(migration, i))
             {
                 entries.AddRange((stepDone?.Invoke(i) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, i, sql)));
             }

@@ -410,6 +410,7 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     {
         await RollBackAsync(execution, transaction);
         var migration = execution.Migration;
+        await RecordEvidentStepsAsync(migration, step, up);
         var recorded = migration.Migration.Kind == MigrationKind.Versioned;
         return step < 0
             ? new MigrationFailedException(
@@ -418,6 +419,30 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
                 FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl, resumable: StepRecords(migration, up) is not null)
                     + (Advice(error) is { } advice ? $"\n{advice}" : ""),
                 error);
+    }
+
+    /// <summary>
+    /// The steps before the failed one that were not recorded as they ran (<see cref="StepEffects.Evident"/>)
+    /// are recorded now, so that the report, plan, history and status count every statement done.
+    /// </summary>
+    private async Task RecordEvidentStepsAsync(TranslatedMigration migration, int failedStep, bool up)
+    {
+        var records = StepRecords(migration, up) is { } record
+            ? Enumerable.Range(0, Math.Max(failedStep, 0)).Where(s => StepEffects.Evident(migration, s)).SelectMany(record).ToList()
+            : [];
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await session.ExecuteBatchAsync(records, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DbException or DatabaseException or InvalidOperationException)
+        {
+            // The connection is gone: a rerun finds these steps done in the schema instead.
+        }
     }
 
     private async Task RollBackAsync(MigrationExecution execution, DbTransaction? transaction)

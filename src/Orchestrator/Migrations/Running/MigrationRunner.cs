@@ -609,12 +609,17 @@ internal sealed class MigrationRunner(
     private int ResumeAt(TranslatedMigration translated, IReadOnlyList<DoneStep> done)
     {
         var resumeAt = StepEffects.ResumePoint(translated, done, translator.Syntax.Dialect.SchemaQuestions(session.Connection), out var foundInSchema);
-        var recorded = foundInSchema ? resumeAt - 1 : resumeAt;
+        var recorded = resumeAt - foundInSchema;
         var name = translated.Migration.Name;
+        var found = foundInSchema switch
+        {
+            0 => "",
+            1 => $", and statement {resumeAt} {(recorded == 0 ? "is done" : "too")} (its effect is in the schema)",
+            _ => $", and statements {recorded + 1} to {resumeAt} {(recorded == 0 ? "are done" : "too")} (their effects are in the schema)",
+        };
         progress.Report(new ProgressEvent(
             Subject,
-            $"{name}: {(recorded == 0 ? $"an earlier run started it ({translated.Steps.Count} statements)" : $"an earlier run did statements 1 to {recorded} of {translated.Steps.Count}")}" +
-            $"{(foundInSchema ? $", and statement {resumeAt} {(recorded == 0 ? "is done" : "too")} (its effect is in the schema)" : "")}; " +
+            $"{name}: {(recorded == 0 ? $"an earlier run started it ({translated.Steps.Count} statements)" : $"an earlier run did statements 1 to {recorded} of {translated.Steps.Count}")}{found}; " +
             (resumeAt < translated.Steps.Count ? $"going on at statement {resumeAt + 1}" : "recording its version"),
             ProgressKind.Info));
         return resumeAt;

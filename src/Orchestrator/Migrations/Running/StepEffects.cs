@@ -43,6 +43,27 @@ internal static class StepEffects
     }
 
     /// <summary>
+    /// Whether a step needs no record that it is done: it creates something the schema can be
+    /// asked about, and every later step of the migration only creates or changes rows, so nothing
+    /// takes its effect away before the migration finishes. A run killed after it leaves the
+    /// effect itself as the evidence (<see cref="ResumePoint"/> looks for it), and the commit a
+    /// record would cost is saved.
+    /// </summary>
+    public static bool Evident(TranslatedMigration migration, int step) =>
+        migration.After.Count == 0
+        && migration.Origins.Count == migration.Steps.Count
+        && step < migration.Steps.Count
+        && migration.Origins.Count(o => o == migration.Origins[step]) == 1
+        && IsCreation(migration.Expressions[migration.Origins[step]])
+        && Enumerable.Range(step + 1, migration.Steps.Count - step - 1).All(later =>
+            migration.Steps[later] is CheckStep || IsCreation(migration.Expressions[migration.Origins[later]]) || IsRowChange(migration.Expressions[migration.Origins[later]]));
+
+    private static bool IsCreation(IMigrationExpression expression) =>
+        expression is CreateTableExpression or CreateColumnExpression or CreateIndexExpression or CreateForeignKeyExpression or CreateConstraintExpression;
+
+    private static bool IsRowChange(IMigrationExpression expression) => expression is InsertDataExpression or UpdateDataExpression or DeleteDataExpression;
+
+    /// <summary>
     /// The form an earlier run started a migration in: whether a statement runs in its online form
     /// depends on the run (a table created earlier in the same run is changed as written; the
     /// environment's offline list may have changed since), and a resumed migration must go on with
@@ -60,10 +81,12 @@ internal static class StepEffects
 
     /// <summary>
     /// Where a migration an earlier run left partly applied goes on: after the statements done
-    /// (<see cref="DoneStep.StatementsDone"/>), and after the next one too when its effect is
-    /// already in the schema. A recorded step whose text has changed is refused.
+    /// (<see cref="DoneStep.StatementsDone"/>), then after each next one whose effect is already
+    /// in the schema: a run of <see cref="Evident"/> steps (never recorded), and at most one other
+    /// (killed between its statement and its record). A recorded step whose text has changed is refused.
     /// </summary>
-    public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out bool foundInSchema)
+    /// <param name="foundInSchema">How many of the statements before the returned point were found done in the schema rather than in the records.</param>
+    public static int ResumePoint(TranslatedMigration migration, IReadOnlyList<DoneStep> done, ISchemaQuestions schema, out int foundInSchema)
     {
         var resumeAt = DoneStep.StatementsDone(done);
         if (FirstChanged(migration, done) is { } record)
@@ -75,7 +98,18 @@ internal static class StepEffects
                 new InvalidOperationException("a done statement's checksum differs"));
         }
 
-        foundInSchema = resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true;
-        return foundInSchema ? resumeAt + 1 : resumeAt;
+        foundInSchema = 0;
+        while (resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true)
+        {
+            var evident = Evident(migration, resumeAt);
+            resumeAt++;
+            foundInSchema++;
+            if (!evident)
+            {
+                break;
+            }
+        }
+
+        return resumeAt;
     }
 }
