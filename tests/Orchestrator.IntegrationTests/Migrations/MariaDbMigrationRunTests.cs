@@ -52,6 +52,43 @@ public sealed class MariaDbMigrationRunTests(MariaDbTopologyFixture fixture) : M
     }
 
     /// <summary>
+    /// Creations that no later statement undoes are not recorded as they run (each record would
+    /// cost a commit); a failure records them, and a rerun after a kill finds them in the schema.
+    /// A trigger on the progress table shows the order in which the rows were written.
+    /// </summary>
+    [Fact]
+    public async Task Creations_the_schema_shows_are_recorded_only_when_the_migration_fails_and_a_kill_is_resumed_from_the_schema()
+    {
+        var (env, database) = await EnvironmentAsync("evident");
+        await using var session = await Topology.ConnectAsync("primary", database);
+        await session.ExecuteAsync(
+            "CREATE TABLE orchestrator_progress (`version` BIGINT NOT NULL, `step` INT NOT NULL, `checksum` CHAR(64) NOT NULL, `done_on` DATETIME NOT NULL, PRIMARY KEY (`version`, `step`)) ENGINE=InnoDB");
+        await session.ExecuteAsync("CREATE TABLE progress_written (id INT AUTO_INCREMENT PRIMARY KEY, step INT NOT NULL)");
+        await session.ExecuteAsync("CREATE TRIGGER progress_written_on_insert AFTER INSERT ON orchestrator_progress FOR EACH ROW INSERT INTO progress_written (step) VALUES (NEW.step)");
+        await session.ExecuteAsync("CREATE TABLE evident_clash (id INT PRIMARY KEY)");
+
+        var (exitCode, output) = await Cli("migrate", env);
+        Assert.True(exitCode == 1, output);
+        Assert.True(output.Contains("run migrate again: it goes on at statement 4.", StringComparison.Ordinal), output);
+
+        // As it ran: the start and the row (committed with its record); the two creations only
+        // once the last statement had failed.
+        var written = (await session.QueryAsync("SELECT step FROM progress_written ORDER BY id")).Select(r => r.GetInt64("step")!.Value).ToList();
+        Assert.Equal([-1L, 2L, 0L, 1L], written);
+
+        // What a kill right after the index leaves: the start mark, the two creations, no row.
+        await session.ExecuteAsync("DELETE FROM orchestrator_progress WHERE version = 9861 AND step >= 0");
+        await session.ExecuteAsync("DELETE FROM evident_one");
+        await session.ExecuteAsync("DROP TABLE evident_clash");
+        var (againExit, again) = await Cli("migrate", env);
+        Assert.True(againExit == 0, again);
+        Assert.True(again.Contains("9861 EvidentCreations: an earlier run started it (4 statements), and statements 1 to 2 are done (their effects are in the schema); going on at statement 3", StringComparison.Ordinal), again);
+        Assert.Equal([9861], await VersionsAsync(database, "replica-2"));
+        Assert.Equal(1, (await session.QueryAsync("SELECT COUNT(*) AS n FROM evident_one")).Single().GetInt64("n"));
+        Assert.True(await TableExistsAsync(database, "evident_clash", "replica-2"));
+    }
+
+    /// <summary>
     /// The first run changed a table created earlier in that run as written; in the rerun the
     /// table is old, and its online form would differ from what was done. Seen after a failover
     /// in the fault campaign: the rerun refused, the statement "had changed".

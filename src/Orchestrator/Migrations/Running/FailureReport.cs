@@ -8,7 +8,14 @@ namespace Orchestrator.Migrations.Running;
 internal static class FailureReport
 {
     /// <param name="resumable">The statements done are recorded (<see cref="IProgressRecords.RecordStepDone"/>): a rerun goes on at the failed one.</param>
-    public static string Describe(TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl, bool resumable = false)
+    /// <param name="recordedDone">
+    /// How many statements the records say are done, read after the failure; null when unknown.
+    /// Whether row changes before a failed schema change committed depends on where it failed (the
+    /// server commits before running it, not before a statement it cannot parse); the records,
+    /// written in the same transaction, tell.
+    /// </param>
+    public static string Describe(
+        TranslatedMigration translated, bool recorded, int failedStep, DatabaseException error, bool up, bool transactional, bool transactionalDdl, bool resumable = false, int? recordedDone = null)
     {
         var migration = translated.Migration;
         var steps = translated.Steps;
@@ -17,7 +24,9 @@ internal static class FailureReport
         report.AppendLine($"    {steps[failedStep].Text}");
         report.AppendLine($"  {error.Message}");
 
-        var remaining = Remaining(steps, failedStep, transactional, transactionalDdl);
+        var remaining = recordedDone is { } done && transactional && !transactionalDdl
+            ? Enumerable.Range(0, Math.Min(done, failedStep)).ToList()
+            : Remaining(steps, failedStep, transactional, transactionalDdl);
         if (remaining.Count == 0)
         {
             report.AppendLine(failedStep > 0 && transactional && transactionalDdl

@@ -412,11 +412,13 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         var migration = execution.Migration;
         await RecordEvidentStepsAsync(migration, step, up);
         var recorded = migration.Migration.Kind == MigrationKind.Versioned;
+        var resumable = StepRecords(migration, up) is not null;
         return step < 0
             ? new MigrationFailedException(
                 $"migration {migration.Migration.Name}: {(up ? "recording" : "removing")} its version row failed: {error.Message}. Check the version table with 'history' before running again.", error)
             : new MigrationFailedException(
-                FailureReport.Describe(migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl, resumable: StepRecords(migration, up) is not null)
+                FailureReport.Describe(
+                    migration, recorded, step, error, up, execution.Transactional, store.TransactionalDdl, resumable, resumable ? await RecordedDoneAsync(migration.Migration.Version) : null)
                     + (Advice(error) is { } advice ? $"\n{advice}" : ""),
                 error);
     }
@@ -442,6 +444,19 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
         catch (Exception e) when (e is DbException or DatabaseException or InvalidOperationException)
         {
             // The connection is gone: a rerun finds these steps done in the schema instead.
+        }
+    }
+
+    /// <summary>How many statements of a failed migration its records say are done; null when they cannot be read (the connection is gone).</summary>
+    private async Task<int?> RecordedDoneAsync(long version)
+    {
+        try
+        {
+            return (await store.ReadDoneStepsAsync(session, CancellationToken.None)).TryGetValue(version, out var done) ? DoneStep.StatementsDone(done) : 0;
+        }
+        catch (Exception e) when (e is DbException or DatabaseException or InvalidOperationException)
+        {
+            return null;
         }
     }
 
