@@ -13,6 +13,10 @@ internal interface IHandover : IAsyncDisposable
     /// <summary>Waits until the target has applied <paramref name="position"/>; false when the timeout passed first.</summary>
     Task<bool> WaitAppliedAsync(string position, TimeSpan timeout, CancellationToken cancellationToken);
 
-    /// <summary>Turns the target, which has applied everything, into a writable primary.</summary>
-    Task PromoteAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Turns the target, which has applied everything, into a writable primary.
+    /// <paramref name="writable"/> is called the moment it takes writes: what follows (ending
+    /// its replication, say) is no longer part of the window.
+    /// </summary>
+    Task PromoteAsync(Action writable, CancellationToken cancellationToken);
 }

@@ -18,7 +18,16 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         var primarySession = await sql.LocalRootSessionAsync(primary, cancellationToken);
         try
         {
-            return new MariaDbHandover(this, engine, target, primarySession, await sql.LocalRootSessionAsync(target, cancellationToken));
+            var targetSession = await sql.LocalRootSessionAsync(target, cancellationToken);
+            try
+            {
+                return new MariaDbHandover(this, engine, target, primarySession, targetSession, await MariaDbSemiSync.ReadAsync(targetSession, cancellationToken));
+            }
+            catch
+            {
+                await targetSession.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
@@ -145,14 +154,24 @@ internal sealed class MariaDbReplicationControl(MariaDbEngine engine, LocalConte
         await files.WriteConfigAsync(node, cancellationToken);
     }
 
-    /// <summary>Stops replication for good and lifts read_only.</summary>
-    public Task PromoteOnAsync(IDbSession session, NodeDefinition node, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A switchover's promotion: the node has applied everything its source (read-only now)
+    /// committed. It takes writes once its applier stopped, waiting for a synchronous replica's
+    /// acknowledgement from its first commit where the environment has one; its receiver, whose
+    /// stop ends a TLS session with the old primary, is stopped and its replication reset after
+    /// that, out of the window. Interrupted in between, it is a writable node whose applier
+    /// stopped: observed as the primary it is, as after a failover (see <see cref="PromoteAsync"/>).
+    /// </summary>
+    /// <param name="semiSync">The node's semi-synchronous settings, read before the window: the statements that turn it into a primary go in one round trip.</param>
+    public Task PromoteOnAsync(IDbSession session, NodeDefinition node, SemiSyncSettings semiSync, Action writable, CancellationToken cancellationToken) =>
         context.Progress.StepAsync(node.Name, "promote", async () =>
         {
-            await StopReplicatingAsync(session, "STOP SLAVE", cancellationToken);
-            await session.ExecuteAsync("RESET SLAVE ALL", cancellationToken: cancellationToken);
+            await session.ExecuteBatchAsync(
+                [new("STOP SLAVE SQL_THREAD"), .. MariaDbSemiSync.PrimarySideChanges(semiSync, context.Environment, node), new("SET GLOBAL read_only = OFF")],
+                cancellationToken);
+            writable();
+            await DropReplicationAsync(session, cancellationToken);
             await MariaDbSemiSync.ApplyAsync(session, context.Environment, node, cancellationToken);
-            await session.ExecuteAsync("SET GLOBAL read_only = OFF", cancellationToken: cancellationToken);
         });
 
     public async Task RepointAsync(NodeDefinition replica, NodeDefinition source, CancellationToken cancellationToken)

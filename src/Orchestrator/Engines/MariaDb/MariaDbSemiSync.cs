@@ -60,23 +60,10 @@ internal static class MariaDbSemiSync
     /// </summary>
     public static async Task ApplyAsync(IDbSession session, EnvironmentDefinition environment, NodeDefinition node, CancellationToken cancellationToken)
     {
-        var (primary, replica) = Sides(environment, node);
-        var row = (await session.QueryAsync(
-            "SELECT @@rpl_semi_sync_master_enabled AS primary_side, @@rpl_semi_sync_slave_enabled AS replica_side, @@rpl_semi_sync_master_timeout AS wait",
-            cancellationToken: cancellationToken)).Single();
-
-        // A shorter wait set by hand would let the primary fall back to asynchronous replication again.
-        if (primary && row.GetInt64("wait") != (long)WaitMilliseconds)
-        {
-            await session.ExecuteAsync("SET GLOBAL rpl_semi_sync_master_timeout = ?", [WaitMilliseconds], cancellationToken);
-        }
-
-        if ((row.GetInt64("primary_side") == 1) != primary)
-        {
-            await session.ExecuteAsync($"SET GLOBAL rpl_semi_sync_master_enabled = {OnOff(primary)}", cancellationToken: cancellationToken);
-        }
-
-        if ((row.GetInt64("replica_side") == 1) == replica)
+        var now = await ReadAsync(session, cancellationToken);
+        await session.ExecuteBatchAsync(PrimarySideChanges(now, environment, node), cancellationToken);
+        var replica = Sides(environment, node).Replica;
+        if (now.ReplicaSide == replica)
         {
             return;
         }
@@ -90,6 +77,39 @@ internal static class MariaDbSemiSync
         }
     }
 
+    /// <summary>A running server's settings of both sides.</summary>
+    public static async Task<SemiSyncSettings> ReadAsync(IDbSession session, CancellationToken cancellationToken)
+    {
+        var row = (await session.QueryAsync(
+            "SELECT @@rpl_semi_sync_master_enabled AS primary_side, @@rpl_semi_sync_slave_enabled AS replica_side, @@rpl_semi_sync_master_timeout AS wait",
+            cancellationToken: cancellationToken)).Single();
+        return new SemiSyncSettings(row.GetInt64("primary_side") == 1, row.GetInt64("replica_side") == 1, row.GetInt64("wait") ?? 0);
+    }
+
+    /// <summary>
+    /// The statements that give a server with <paramref name="now"/> the primary side <see cref="Sides"/>
+    /// gives <paramref name="node"/>, leaving a running receiver be: a promotion runs them before
+    /// the node takes writes, so that its first commit already waits for a synchronous replica.
+    /// </summary>
+    public static IReadOnlyList<SqlStatement> PrimarySideChanges(SemiSyncSettings now, EnvironmentDefinition environment, NodeDefinition node)
+    {
+        var primary = Sides(environment, node).Primary;
+        var changes = new List<SqlStatement>();
+
+        // A shorter wait set by hand would let the primary fall back to asynchronous replication again.
+        if (primary && now.Wait != (long)WaitMilliseconds)
+        {
+            changes.Add(new("SET GLOBAL rpl_semi_sync_master_timeout = ?", [WaitMilliseconds]));
+        }
+
+        if (now.PrimarySide != primary)
+        {
+            changes.Add(new($"SET GLOBAL rpl_semi_sync_master_enabled = {OnOff(primary)}"));
+        }
+
+        return changes;
+    }
+
     /// <summary>
     /// The option that starts a primary not waiting for acknowledgements, whatever its option
     /// file says: while the tool itself writes to a primary whose replicas are not yet there.
@@ -99,3 +119,6 @@ internal static class MariaDbSemiSync
 
     private static string OnOff(bool on) => on ? "ON" : "OFF";
 }
+
+/// <summary>A server's semi-synchronous settings: whether it waits as a primary (and how long), and whether it acknowledges as a replica.</summary>
+internal sealed record SemiSyncSettings(bool PrimarySide, bool ReplicaSide, long Wait);

@@ -12,7 +12,11 @@ internal sealed class PostgresHandover(PostgresReplicationControl server, Postgr
     public Task<bool> WaitAppliedAsync(string position, TimeSpan timeout, CancellationToken cancellationToken) =>
         engine.Replay.WaitForReplayAsync(targetSession, position, timeout, cancellationToken);
 
-    public Task PromoteAsync(CancellationToken cancellationToken) => server.PromoteOnAsync(targetSession, target, cancellationToken);
+    public async Task PromoteAsync(Action writable, CancellationToken cancellationToken)
+    {
+        await server.PromoteOnAsync(targetSession, target, cancellationToken);
+        writable();
+    }
 
     public ValueTask DisposeAsync() => targetSession.DisposeAsync();
 }

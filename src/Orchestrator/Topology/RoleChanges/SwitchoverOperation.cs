@@ -106,18 +106,21 @@ internal sealed class SwitchoverOperation(LocalNodes nodes)
             return new HandOver(changes, position, failure, window.Elapsed);
         }
 
+        // A failure once the target took writes is not one to undo by giving writes back to the
+        // old primary: it propagates, and the target is observed as the primary it is.
+        TimeSpan? writable = null;
         try
         {
-            await handover.PromoteAsync(cancellationToken);
+            await handover.PromoteAsync(() => writable = window.Elapsed, cancellationToken);
         }
-        catch (Exception e) when (RoleChangeSteps.IsStepFailure(e))
+        catch (Exception e) when (RoleChangeSteps.IsStepFailure(e) && writable is null)
         {
             var failure = Redactor.Redact(e.Message);
             changes.Add(new NodeChange(plan.Target, NodeAction.Promote, ChangeResult.Failed, failure, window.Elapsed));
             return new HandOver(changes, position, failure, window.Elapsed);
         }
 
-        var elapsed = window.Elapsed;
+        var elapsed = writable ?? window.Elapsed;
         changes.Add(new NodeChange(plan.Target, NodeAction.Promote, ChangeResult.Done, $"applied {position}", elapsed));
         return new HandOver(changes, position, null, elapsed);
     }
