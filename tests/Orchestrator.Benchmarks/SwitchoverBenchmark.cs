@@ -1,9 +1,10 @@
+using System.Globalization;
 using System.Diagnostics;
 using Orchestrator.Environments;
 using Orchestrator.Processes;
 using Orchestrator.State;
 using Orchestrator.Hosts;
-using Orchestrator.Topology.RoleChanges;
+using Orchestrator.TestSupport;
 
 namespace Orchestrator.Benchmarks;
 
@@ -41,18 +42,24 @@ internal static class SwitchoverBenchmark
     }
 
     /// <summary>The tool's switchover window under load with TLS (the default: verify-full everywhere, replicas included) against the same with tls: disable.</summary>
-    public static async Task<(TimeSpan WithTls, TimeSpan Plain)> TlsAgainstPlainAsync(EngineKind engine, int rounds)
+    /// <returns>The median windows, and the median of each round's longest gap between acknowledged commits, as the clients felt it.</returns>
+    public static async Task<(TimeSpan WithTls, TimeSpan Plain, TimeSpan TlsGap, TimeSpan PlainGap)> TlsAgainstPlainAsync(EngineKind engine, int rounds)
     {
-        var (withTls, _) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: null);
-        var (plain, _) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: "disable");
-        return (Median(withTls), Median(plain));
+        var (withTls, tlsGaps) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: null);
+        var (plain, plainGaps) = await ToolRoundsAsync(engine, loaded: true, rounds, tls: "disable");
+        return (Median(withTls), Median(plain), Median(tlsGaps), Median(plainGaps));
     }
 
-    /// <summary>The tool's switchover windows and client gaps, one per round, alternating the direction on one topology.</summary>
+    /// <summary>
+    /// The tool's switchover windows and client gaps, one per round, alternating the direction on
+    /// one topology. The command runs as users run it, a process of its own: in the benchmark's
+    /// process its steps would wait behind the load's clients for the same threads.
+    /// </summary>
     private static async Task<(List<TimeSpan> Windows, List<TimeSpan> Gaps)> ToolRoundsAsync(EngineKind engine, bool loaded, int rounds, string? tls)
     {
         var windows = new List<TimeSpan>();
         var gaps = new List<TimeSpan>();
+        var cli = MigrationsBenchmark.Built(RepositoryRoot.Find(), "src", "Orchestrator.Cli");
         await using var bench = await BenchPrimary.StartAsync(engine, replicas: 2, tls);
 
         // Alternate the direction, so every round starts from a settled topology.
@@ -61,17 +68,22 @@ internal static class SwitchoverBenchmark
             var to = round % 2 == 0 ? "replica-1" : "primary";
             var (window, gap) = await MeasureAsync(bench, loaded, async () =>
             {
-                var outcome = await bench.Local().SwitchoverAsync(to, CancellationToken.None);
-                if (!outcome.Succeeded)
+                var run = await ProcessRunner.RunAsync(
+                    new ProcessSpec("dotnet", [cli, "switchover", "-e", bench.Environment.FilePath, "--state-dir", bench.StateDir, "--to", to, "--json"]) { Timeout = TimeSpan.FromMinutes(5) },
+                    CancellationToken.None);
+                using var outcome = System.Text.Json.JsonDocument.Parse(run.StandardOutput);
+                var root = outcome.RootElement;
+                if (run.ExitCode != 0 || !root.GetProperty("succeeded").GetBoolean())
                 {
-                    throw new InvalidOperationException($"switchover to {to} failed: {outcome.Refusal} {string.Join("; ", outcome.Changes.Select(c => $"{c.Node} {c.Action} {c.Result} {c.Detail}"))}");
+                    throw new InvalidOperationException($"switchover to {to} failed (exit {run.ExitCode}): {run.StandardOutput} {run.StandardError}");
                 }
 
                 // Where the window's time went, step by step (each figure is the window's clock at the step's end).
-                Console.Error.WriteLine($"  {engine} {(loaded ? "loaded" : "idle")}{(tls is null ? "" : $" tls: {tls}")} round {round + 1}: " + string.Join(", ", outcome.Changes
-                    .TakeWhile(c => c.Action != NodeAction.ReplicateFrom && c.Action != NodeAction.Rejoin)
-                    .Select(c => $"{c.Action} {c.Node} {c.Elapsed?.TotalMilliseconds:0} ms")));
-                return outcome.WriteRefusedWindow!.Value;
+                Console.Error.WriteLine($"  {engine} {(loaded ? "loaded" : "idle")}{(tls is null ? "" : $" tls: {tls}")} round {round + 1}: " + string.Join(", ", root.GetProperty("changes").EnumerateArray()
+                    .TakeWhile(c => c.GetProperty("step").GetString() is not ("replicateFrom" or "rejoin"))
+                    .Where(c => c.GetProperty("elapsed").ValueKind == System.Text.Json.JsonValueKind.String)
+                    .Select(c => $"{c.GetProperty("step").GetString()} {c.GetProperty("node").GetString()} {TimeSpan.Parse(c.GetProperty("elapsed").GetString()!, CultureInfo.InvariantCulture).TotalMilliseconds:0} ms")));
+                return TimeSpan.Parse(root.GetProperty("writeRefusedWindow").GetString()!, CultureInfo.InvariantCulture);
             });
             windows.Add(window);
             gaps.Add(gap);
