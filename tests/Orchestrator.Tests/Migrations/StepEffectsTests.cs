@@ -44,9 +44,9 @@ public sealed class StepEffectsTests
     [Fact]
     public void Creations_followed_only_by_creations_and_row_changes_need_no_record_but_data_changes_do()
     {
-        Assert.True(StepEffects.Evident(Migration, 0));
-        Assert.True(StepEffects.Evident(Migration, 1));
-        Assert.False(StepEffects.Evident(Migration, 2));
+        Assert.True(StepEffects.EvidentSteps(Migration)[0]);
+        Assert.True(StepEffects.EvidentSteps(Migration)[1]);
+        Assert.False(StepEffects.EvidentSteps(Migration)[2]);
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class StepEffectsTests
             Origins = [0, 1, 2, 3],
         };
 
-        Assert.False(StepEffects.Evident(undone, 0));
-        Assert.False(StepEffects.Evident(undone, 1));
+        Assert.False(StepEffects.EvidentSteps(undone)[0]);
+        Assert.False(StepEffects.EvidentSteps(undone)[1]);
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class MigrationExecution
 {
     /// <param name="claim">Statements that claim the version once its transaction began; a migration without a transaction claims nothing.</param>
     /// <param name="stepDone">
-    /// The statements that record a step as done, run right after it (unless <see cref="StepEffects.Evident"/>),
+    /// The statements that record a step as done, run right after it (unless <see cref="StepEffects.EvidentSteps"/> says it needs none),
     /// and (for step -1, first of all) that the migration has started; none when steps are not recorded.
     /// </param>
     /// <param name="resumeAt">The first step to run: those before it were done by an earlier run.</param>
@@ -72,6 +72,7 @@ internal sealed class MigrationExecution
 
         bool IsData(int step) => migration.Steps[step] is CodeStep || (migration.Steps[step] is SqlStep sql && StatementKind.IsDataChange(sql.Sql));
         var lastSchemaChange = Enumerable.Range(0, migration.Steps.Count).LastOrDefault(i => !IsData(i), -1);
+        var evident = StepEffects.EvidentSteps(migration);
         for (var i = resumeAt; i < migration.Steps.Count; i++)
         {
             var isData = IsData(i);
@@ -90,7 +91,7 @@ internal sealed class MigrationExecution
             // A data change after the last schema change commits with the version rows: it needs no
             // record. Nor does a step whose effect the schema shows for as long as the migration
             // runs: its record would cost a commit of its own, about as much as the schema change.
-            if (!(Controlled && isData && i > lastSchemaChange) && !StepEffects.Evident(migration, i))
+            if (!(Controlled && isData && i > lastSchemaChange) && !evident[i])
             {
                 entries.AddRange((stepDone?.Invoke(i) ?? []).Select(sql => new ExecutionEntry(ExecutionEntryKind.StepDone, i, sql)));
             }

@@ -424,13 +424,13 @@ internal sealed class MigrationExecutor(IDbSession session, IMigrationStore stor
     }
 
     /// <summary>
-    /// The steps before the failed one that were not recorded as they ran (<see cref="StepEffects.Evident"/>)
+    /// The steps before the failed one that were not recorded as they ran (<see cref="StepEffects.EvidentSteps"/>)
     /// are recorded now, so that the report, plan, history and status count every statement done.
     /// </summary>
     private async Task RecordEvidentStepsAsync(TranslatedMigration migration, int failedStep, bool up)
     {
         var records = StepRecords(migration, up) is { } record
-            ? Enumerable.Range(0, Math.Max(failedStep, 0)).Where(s => StepEffects.Evident(migration, s)).SelectMany(record).ToList()
+            ? StepEffects.EvidentSteps(migration).Take(Math.Max(failedStep, 0)).Index().Where(s => s.Item).SelectMany(s => record(s.Index)).ToList()
             : [];
         if (records.Count == 0)
         {

@@ -43,20 +43,32 @@ internal static class StepEffects
     }
 
     /// <summary>
-    /// Whether a step needs no record that it is done: it creates something the schema can be
-    /// asked about, and every later step of the migration only creates or changes rows, so nothing
-    /// takes its effect away before the migration finishes. A run killed after it leaves the
-    /// effect itself as the evidence (<see cref="ResumePoint"/> looks for it), and the commit a
-    /// record would cost is saved.
+    /// For each step, whether it needs no record that it is done: it is the whole of an expression
+    /// that creates something the schema can be asked about, and every later step of the migration
+    /// only creates or changes rows, so nothing takes its effect away before the migration
+    /// finishes. A run killed after it leaves the effect itself as the evidence
+    /// (<see cref="ResumePoint"/> looks for it), and the commit a record would cost is saved.
+    /// One pass from the last step back: a migration may have thousands of steps (rows to seed).
     /// </summary>
-    public static bool Evident(TranslatedMigration migration, int step) =>
-        migration.After.Count == 0
-        && migration.Origins.Count == migration.Steps.Count
-        && step < migration.Steps.Count
-        && migration.Origins.Count(o => o == migration.Origins[step]) == 1
-        && IsCreation(migration.Expressions[migration.Origins[step]])
-        && Enumerable.Range(step + 1, migration.Steps.Count - step - 1).All(later =>
-            migration.Steps[later] is CheckStep || IsCreation(migration.Expressions[migration.Origins[later]]) || IsRowChange(migration.Expressions[migration.Origins[later]]));
+    public static IReadOnlyList<bool> EvidentSteps(TranslatedMigration migration)
+    {
+        var evident = new bool[migration.Steps.Count];
+        if (migration.After.Count > 0 || migration.Origins.Count != migration.Steps.Count)
+        {
+            return evident;
+        }
+
+        var stepsOf = migration.Origins.CountBy(o => o).ToDictionary();
+        var onlyAdditionsAfter = true;
+        for (var step = migration.Steps.Count - 1; step >= 0; step--)
+        {
+            var expression = migration.Expressions[migration.Origins[step]];
+            evident[step] = onlyAdditionsAfter && IsCreation(expression) && stepsOf[migration.Origins[step]] == 1;
+            onlyAdditionsAfter &= migration.Steps[step] is CheckStep || IsCreation(expression) || IsRowChange(expression);
+        }
+
+        return evident;
+    }
 
     private static bool IsCreation(IMigrationExpression expression) =>
         expression is CreateTableExpression or CreateColumnExpression or CreateIndexExpression or CreateForeignKeyExpression or CreateConstraintExpression;
@@ -82,7 +94,7 @@ internal static class StepEffects
     /// <summary>
     /// Where a migration an earlier run left partly applied goes on: after the statements done
     /// (<see cref="DoneStep.StatementsDone"/>), then after each next one whose effect is already
-    /// in the schema: a run of <see cref="Evident"/> steps (never recorded), and at most one other
+    /// in the schema: a run of <see cref="EvidentSteps"/> steps (never recorded), and at most one other
     /// (killed between its statement and its record). A recorded step whose text has changed is refused.
     /// </summary>
     /// <param name="foundInSchema">How many of the statements before the returned point were found done in the schema rather than in the records.</param>
@@ -99,9 +111,10 @@ internal static class StepEffects
         }
 
         foundInSchema = 0;
+        var evidentSteps = EvidentSteps(migration);
         while (resumeAt < migration.Steps.Count && Present(migration, resumeAt, schema) == true)
         {
-            var evident = Evident(migration, resumeAt);
+            var evident = evidentSteps[resumeAt];
             resumeAt++;
             foundInSchema++;
             if (!evident)
