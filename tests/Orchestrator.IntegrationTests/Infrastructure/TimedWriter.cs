@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Orchestrator.Data;
 
@@ -10,12 +11,20 @@ namespace Orchestrator.IntegrationTests.Infrastructure;
 internal sealed class TimedWriter : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly IDbSession _session;
     private readonly Task<(int Writes, TimeSpan Longest)> _writing;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private int _stopped;
 
-    // On the thread pool, not xUnit's context: that runs every test's continuations on as many
-    // threads as there are cores, so another test's blocking work would be timed as this insert's wait.
-    private TimedWriter(IDbSession session, string insert, long firstId) => _writing = Task.Run(() => WriteAsync(session, insert, firstId, _stop.Token));
+    // A thread of its own, with the driver's synchronous calls: the test process runs the command
+    // in-process beside other tests, and an insert whose continuation waited for a pool thread
+    // would be timed as if the server had made it wait.
+    private TimedWriter(IDbSession session, string insert, long firstId)
+    {
+        _session = session;
+        _writing = Task.Factory.StartNew(
+            () => Write(session.Connection, insert, firstId, _stop.Token), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
 
     /// <summary>How long the writer has run: a test's phases, told on this clock, show where the longest insert fell.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
@@ -23,7 +32,7 @@ internal sealed class TimedWriter : IAsyncDisposable
     /// <summary>When the longest insert so far began, on <see cref="Elapsed"/>'s clock.</summary>
     public TimeSpan LongestAt { get; private set; }
 
-    /// <param name="insert">An INSERT whose single parameter is the row's id.</param>
+    /// <param name="insert">An INSERT whose single positional parameter ($1, ?) is the row's id.</param>
     /// <param name="firstId">The first id written; each insert takes the next.</param>
     public static async Task<TimedWriter> StartAsync(TestTopology topology, string database, string insert, long firstId = 1) =>
         new(await topology.ConnectAsync("primary", database), insert, firstId);
@@ -32,7 +41,14 @@ internal sealed class TimedWriter : IAsyncDisposable
     public async Task<(int Writes, TimeSpan Longest)> StopAsync()
     {
         await _stop.CancelAsync();
-        return await _writing;
+        try
+        {
+            return await _writing;
+        }
+        finally
+        {
+            await CloseAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -42,33 +58,44 @@ internal sealed class TimedWriter : IAsyncDisposable
         {
             await _writing;
         }
-        catch (DatabaseException)
+        catch (DbException)
         {
         }
 
+        await CloseAsync();
         _stop.Dispose();
     }
 
-    private async Task<(int, TimeSpan)> WriteAsync(IDbSession session, string insert, long firstId, CancellationToken stop)
+    private async Task CloseAsync()
     {
-        await using (session)
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            var longest = TimeSpan.Zero;
-            var writes = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                var began = _clock.Elapsed;
-                await session.ExecuteAsync(insert, [firstId + writes], CancellationToken.None).ConfigureAwait(false);
-                writes++;
-                if (_clock.Elapsed - began > longest)
-                {
-                    (longest, LongestAt) = (_clock.Elapsed - began, began);
-                }
+            await _session.DisposeAsync();
+        }
+    }
 
-                await Task.Delay(20, CancellationToken.None).ConfigureAwait(false);
+    private (int, TimeSpan) Write(DbConnection connection, string insert, long firstId, CancellationToken stop)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = insert;
+        var id = command.CreateParameter();
+        command.Parameters.Add(id);
+        var longest = TimeSpan.Zero;
+        var writes = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            id.Value = firstId + writes;
+            var began = _clock.Elapsed;
+            command.ExecuteNonQuery();
+            writes++;
+            if (_clock.Elapsed - began > longest)
+            {
+                (longest, LongestAt) = (_clock.Elapsed - began, began);
             }
 
-            return (writes, longest);
+            stop.WaitHandle.WaitOne(20);
         }
+
+        return (writes, longest);
     }
 }
