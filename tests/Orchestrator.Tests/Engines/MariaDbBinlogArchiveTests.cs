@@ -34,6 +34,40 @@ public sealed class MariaDbBinlogArchiveTests
         Assert.Contains("is not a MariaDB binary log", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_log_read_again_unchanged_is_not_parsed_again_and_one_rewritten_is()
+    {
+        static byte[] LogOf(ulong sequence) =>
+        [
+            0xfe, (byte)'b', (byte)'i', (byte)'n', .. Event(15, 1, Noon, new byte[100]),
+            .. Event(163, 1, Noon, [.. BitConverter.GetBytes(0u)]),
+            .. Event(162, 1, Noon, [.. BitConverter.GetBytes(sequence), .. BitConverter.GetBytes(0u), 0]),
+        ];
+
+        var archive = Directory.CreateTempSubdirectory("orchestrator-archive-test-");
+        try
+        {
+            var generation = Directory.CreateDirectory(Path.Combine(archive.FullName, "binlog", "primary", "g1"));
+            var path = Path.Combine(generation.FullName, "binlog.000001");
+            await File.WriteAllBytesAsync(path, LogOf(5));
+            await File.WriteAllTextAsync(path + ".sha256", "written by the archiver\n");
+            var settings = new Orchestrator.Environments.ArchiveSettings(archive.FullName, TimeSpan.FromSeconds(1));
+
+            var first = (await MariaDbBinlogArchive.ReadAsync(settings, verifyContents: false, CancellationToken.None)).Single().Single();
+            var again = (await MariaDbBinlogArchive.ReadAsync(settings, verifyContents: false, CancellationToken.None)).Single().Single();
+            await File.WriteAllBytesAsync(path, [.. LogOf(6), .. new byte[7]]);
+            var rewritten = (await MariaDbBinlogArchive.ReadAsync(settings, verifyContents: false, CancellationToken.None)).Single().Single();
+
+            Assert.Equal(["0-1-5"], first.Transactions.Select(t => t.Gtid.ToString()));
+            Assert.Same(first, again);
+            Assert.Equal(["0-1-6"], rewritten.Transactions.Select(t => t.Gtid.ToString()));
+        }
+        finally
+        {
+            archive.Delete(recursive: true);
+        }
+    }
+
     private static byte[] Event(byte type, uint server, DateTimeOffset at, byte[] body) =>
     [
         .. BitConverter.GetBytes((uint)at.ToUnixTimeSeconds()), type, .. BitConverter.GetBytes(server),

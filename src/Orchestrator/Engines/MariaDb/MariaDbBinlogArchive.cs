@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Orchestrator.Backups;
@@ -308,11 +309,19 @@ internal static partial class MariaDbBinlogArchive
         }
     }
 
+    /// <summary>
+    /// Logs this process parsed, by path, with the length and write time they had: the archiver
+    /// copies only closed logs, so an archived log does not change, and a point-in-time restore
+    /// reads the archive to check it, then again to place its replay.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, (long Length, DateTime Written, ArchivedLog Log)> ParsedLogs = new();
+
     /// <summary>Reads every archived log's GTID list and transactions, and with <paramref name="verifyContents"/> checks each against its checksum first.</summary>
     public static async Task<IReadOnlyList<IReadOnlyList<ArchivedLog>>> ReadAsync(ArchiveSettings archive, bool verifyContents, CancellationToken cancellationToken)
     {
         var read = new List<IReadOnlyList<ArchivedLog>>();
-        foreach (var logs in Generations(archive))
+        var generations = Generations(archive);
+        foreach (var logs in generations)
         {
             var parsed = new ArchivedLog[logs.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, logs.Count), BackupFiles.OnAllCores(cancellationToken), async (i, token) =>
@@ -322,15 +331,35 @@ internal static partial class MariaDbBinlogArchive
                     await CheckSumAsync(logs[i], token);
                 }
 
-                await using var stream = new FileStream(logs[i], FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
-                var (state, transactions) = Read(stream, logs[i]);
-                parsed[i] = new ArchivedLog(logs[i], long.Parse(LogName().Match(System.IO.Path.GetFileName(logs[i])).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
+                parsed[i] = Parsed(logs[i]);
             });
             var marker = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(logs[0])!, AbandonedAfterFile);
             read.Add(Truncate(parsed, File.Exists(marker) ? (await File.ReadAllTextAsync(marker, cancellationToken)).Trim() : null));
         }
 
+        // Only what this archive holds now stays kept: pruned logs go.
+        var archived = generations.SelectMany(logs => logs).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in ParsedLogs.Keys.Where(path => path.StartsWith(archive.Directory, StringComparison.Ordinal) && !archived.Contains(path)))
+        {
+            ParsedLogs.TryRemove(gone, out _);
+        }
+
         return read;
+    }
+
+    private static ArchivedLog Parsed(string path)
+    {
+        var file = new FileInfo(path);
+        if (ParsedLogs.TryGetValue(path, out var kept) && kept.Length == file.Length && kept.Written == file.LastWriteTimeUtc)
+        {
+            return kept.Log;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+        var (state, transactions) = Read(stream, path);
+        var log = new ArchivedLog(path, long.Parse(LogName().Match(System.IO.Path.GetFileName(path)).Groups["n"].Value, CultureInfo.InvariantCulture), state, transactions);
+        ParsedLogs[path] = (file.Length, file.LastWriteTimeUtc, log);
+        return log;
     }
 
     /// <summary>
