@@ -18,7 +18,7 @@ internal interface IMigrationGeneration
     string DatabaseType(MigrationDialect dialect);
 
     /// <summary>FluentMigrator's generator for the chosen dialect, configured for this engine and the connected database.</summary>
-    IMigrationGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection);
+    ConfiguredGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection);
 
     /// <summary>
     /// Splits SQL text into the statements to send one by one, where the engine needs that
@@ -28,3 +28,10 @@ internal interface IMigrationGeneration
 
     ISchemaQuestions SchemaQuestions(DbConnection connection);
 }
+
+/// <summary>
+/// A generator configured for one database, and what of that database its SQL depends on (empty:
+/// nothing). The databases a project migrates in one run (shards) share translations only where
+/// these settings are equal.
+/// </summary>
+internal sealed record ConfiguredGenerator(IMigrationGenerator Generator, string DatabaseSettings = "");

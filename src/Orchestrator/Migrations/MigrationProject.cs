@@ -69,9 +69,10 @@ internal sealed class MigrationProject : IDisposable
     /// <summary>
     /// Translations that depend on nothing but the migration and the generator (no schema
     /// questions, no code run with the connection), kept for every other database this project
-    /// migrates in the same run: a fleet of shards translates each migration once.
+    /// migrates in the same run whose generator has the same settings: a fleet of shards
+    /// translates each migration once per kind of database.
     /// </summary>
-    internal System.Collections.Concurrent.ConcurrentDictionary<(ProjectMigration Migration, bool Up, Type Generator), Translation.TranslatedMigration> Translations { get; } = new();
+    internal System.Collections.Concurrent.ConcurrentDictionary<(ProjectMigration Migration, bool Up, Type Generator, string DatabaseSettings), Translation.TranslatedMigration> Translations { get; } = new();
 
     public IReadOnlyList<ProjectMigration> Maintenance(MigrationStage stage) => _maintenance.TryGetValue(stage, out var list) ? list : [];
 

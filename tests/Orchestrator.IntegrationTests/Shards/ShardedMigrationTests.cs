@@ -19,7 +19,9 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
 {
     private static readonly long[] Basic = [1001, 1002, 1003, 1004];
 
-    private static IReadOnlyList<string> Shards => ShardedTopologyFixture.Shards;
+    private protected static IReadOnlyList<string> Shards => ShardedTopologyFixture.Shards;
+
+    private protected ShardedTopologyFixture Fixture => fixture;
 
     [Fact]
     public async Task Migrate_reaches_every_shards_replica_and_status_groups_the_nodes_by_shard()
@@ -454,7 +456,37 @@ public abstract class ShardedMigrationTests(ShardedTopologyFixture fixture)
 public sealed class PostgresShardedMigrationTests(PostgresShardsFixture fixture) : ShardedMigrationTests(fixture);
 
 [Collection(MariaDbShardsCollection.Name)]
-public sealed class MariaDbShardedMigrationTests(MariaDbShardsFixture fixture) : ShardedMigrationTests(fixture);
+public sealed class MariaDbShardedMigrationTests(MariaDbShardsFixture fixture) : ShardedMigrationTests(fixture)
+{
+    /// <summary>
+    /// The shards share the project's translations only where their databases agree: a shard whose
+    /// database defaults to another character set gets text columns that name utf8mb4, also after
+    /// shards with utf8mb4 databases translated the same migrations (one after another here, so
+    /// that they do so first).
+    /// </summary>
+    [Fact]
+    public async Task A_shard_whose_database_defaults_to_another_character_set_still_gets_utf8mb4_text_columns()
+    {
+        var database = $"s_{Guid.NewGuid():N}"[..20];
+        foreach (var shard in Shards)
+        {
+            await using var session = await Fixture.ConnectAsync(shard, "primary", null);
+            await session.ExecuteAsync($"CREATE DATABASE {database}{(shard == Shards[^1] ? " CHARACTER SET latin1" : "")}");
+        }
+
+        var (exitCode, output) = await CliRunner.RunAsync("migrate", "-e", Fixture.WriteEnvironment(database, "basic"), "--state-dir", Fixture.StateDir, "--parallel", "1");
+
+        Assert.True(exitCode == 0, output);
+        foreach (var shard in Shards)
+        {
+            await using var session = await Fixture.ConnectAsync(shard, "primary", database);
+            var charsets = (await session.QueryAsync(
+                "SELECT COLUMN_NAME AS name, CHARACTER_SET_NAME AS charset FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'widgets' AND COLUMN_NAME IN ('name', 'color') ORDER BY COLUMN_NAME"))
+                .Select(r => $"{r.GetString("name")} {r.GetString("charset")}");
+            Assert.Equal(["color utf8mb4", "name utf8mb4"], charsets);
+        }
+    }
+}
 
 /// <summary>Asks the run to stop as soon as its first migration has been applied, as a failure on another shard would.</summary>
 internal sealed class StopAfterFirstMigration(CancellationTokenSource stop) : ITopologyProgress

@@ -28,8 +28,14 @@ internal sealed class MariaDbMigrationDialect : IMigrationDialect
 
     public string DatabaseType(MigrationDialect dialect) => ProcessorIdConstants.MySql8;
 
-    public IMigrationGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection) =>
-        new MySql8Generator(new MySqlQuoter(), new Utf8mb4TypeMap(DatabaseIsUtf8mb4(connection)), Options.Create(new GeneratorOptions()));
+    /// <summary>Text columns name utf8mb4 where the database's default character set is another: the settings say which.</summary>
+    public ConfiguredGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection)
+    {
+        var utf8mb4 = DatabaseIsUtf8mb4(connection);
+        return new(
+            new MySql8Generator(new MySqlQuoter(), new Utf8mb4TypeMap(utf8mb4), Options.Create(new GeneratorOptions())),
+            utf8mb4 ? "" : "text columns name utf8mb4");
+    }
 
     public IReadOnlyList<string> SplitStatements(string sql) => [sql];
 

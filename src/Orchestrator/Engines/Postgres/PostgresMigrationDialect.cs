@@ -36,18 +36,18 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
         _ => ProcessorIdConstants.PostgreSQL15_0,
     };
 
-    public IMigrationGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection)
+    public ConfiguredGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection)
     {
         var quoter = new PostgresQuoter(new PostgresOptions());
         var options = Options.Create(new GeneratorOptions());
-        return dialect switch
+        return new(dialect switch
         {
             MigrationDialect.Postgres11 => new Postgres11_0Generator(quoter, options),
             MigrationDialect.Postgres10 => new Postgres10_0Generator(quoter, options),
             MigrationDialect.Postgres92 => new Postgres92Generator(quoter, options),
             MigrationDialect.Postgres => new PostgresGenerator(quoter, options),
-            _ => new Postgres15_0Generator(quoter, options),
-        };
+            _ => (IMigrationGenerator)new Postgres15_0Generator(quoter, options),
+        });
     }
 
     public IReadOnlyList<string> SplitStatements(string sql) => PostgresStatementSplitter.Split(sql);

@@ -24,8 +24,8 @@ internal sealed class SqliteMigrationDialect : IMigrationDialect
 
     public string DatabaseType(MigrationDialect dialect) => ProcessorIdConstants.SQLite;
 
-    public IMigrationGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection) =>
-        new SQLiteGenerator(new SQLiteQuoter(), new SQLiteTypeMap(), Options.Create(new GeneratorOptions { CompatibilityMode = CompatibilityMode.STRICT }));
+    public ConfiguredGenerator CreateGenerator(MigrationDialect dialect, DbConnection connection) =>
+        new(new SQLiteGenerator(new SQLiteQuoter(), new SQLiteTypeMap(), Options.Create(new GeneratorOptions { CompatibilityMode = CompatibilityMode.STRICT })));
 
     public IReadOnlyList<string> SplitStatements(string sql) => [sql];
 

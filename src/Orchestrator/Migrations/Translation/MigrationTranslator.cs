@@ -21,7 +21,7 @@ internal sealed class MigrationTranslator(MigrationProject project, MigrationSyn
 
     public TranslatedMigration Translate(ProjectMigration migration, bool up)
     {
-        var key = (migration, up, syntax.Generator.GetType());
+        var key = (migration, up, syntax.Generator.GetType(), syntax.DatabaseSettings);
         if (project.Translations.TryGetValue(key, out var known))
         {
             return known;
