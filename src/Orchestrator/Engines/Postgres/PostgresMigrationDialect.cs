@@ -46,7 +46,7 @@ internal sealed partial class PostgresMigrationDialect : IMigrationDialect
             MigrationDialect.Postgres10 => new Postgres10_0Generator(quoter, options),
             MigrationDialect.Postgres92 => new Postgres92Generator(quoter, options),
             MigrationDialect.Postgres => new PostgresGenerator(quoter, options),
-            _ => (IMigrationGenerator)new Postgres15_0Generator(quoter, options),
+            _ => new Postgres15_0Generator(quoter, options),
         });
     }
 
