@@ -307,12 +307,29 @@ public abstract class ReplicationAwareMigrationTests(TopologyFixture fixture) : 
 
         await ReloadAllAsync();
 
-        // The account reaches the replicas through replication: wait until each has it.
-        var exists = Topology.Engine == EngineKind.Postgres ? "SELECT count(*) AS n FROM pg_roles WHERE rolname = $1" : "SELECT count(*) AS n FROM mysql.user WHERE User = ?";
-        foreach (var node in Topology.Environment.Nodes)
+        // The account reaches the replicas through replication: wait until each has it; on MariaDB
+        // until each applied the primary's position after the grants (they replay one after another).
+        if (Topology.Engine == EngineKind.Postgres)
+        {
+            foreach (var node in Topology.Environment.Nodes)
+            {
+                await using var session = await Topology.ConnectAsync(node.Name, null);
+                await TestTopology.EventuallyAsync(async () => (await session.QueryAsync("SELECT count(*) AS n FROM pg_roles WHERE rolname = $1", [user])).Single().GetInt64("n") > 0, $"{node.Name} has the account {user}");
+            }
+
+            return;
+        }
+
+        string position;
+        await using (var primary = await Topology.ConnectAsync("primary", null))
+        {
+            position = (await primary.QueryAsync("SELECT @@gtid_binlog_pos AS pos")).Single().GetString("pos")!;
+        }
+
+        foreach (var node in Topology.Environment.Nodes.Where(n => n.Name != "primary"))
         {
             await using var session = await Topology.ConnectAsync(node.Name, null);
-            await TestTopology.EventuallyAsync(async () => (await session.QueryAsync(exists, [user])).Single().GetInt64("n") > 0, $"{node.Name} has the account {user}");
+            Assert.Equal(0, (await session.QueryAsync("SELECT MASTER_GTID_WAIT(?, 60) AS w", [position])).Single().GetInt64("w"));
         }
     }
 
